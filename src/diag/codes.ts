@@ -1,0 +1,48 @@
+// Every diagnostic code, in one table. Codes are stable: never renumber, only add.
+
+export type Severity = 'error' | 'warning' | 'note';
+
+export interface CodeInfo {
+  readonly title: string;
+  /** Exit code when this diagnostic is an error: 1 bad input, 2 bad usage, 3 internal. */
+  readonly exit: 1 | 2 | 3;
+}
+
+export const CODES = {
+  // 0xxx: lexical and syntax
+  E0001: { title: 'syntax error', exit: 1 },
+  E0002: { title: 'invalid character', exit: 1 },
+  E0003: { title: 'unterminated string', exit: 1 },
+  E0004: { title: 'invalid number', exit: 1 },
+  E0005: { title: 'input is not text', exit: 1 },
+  // 01xx: names and references
+  E0101: { title: 'undefined value', exit: 1 },
+  E0102: { title: 'redefinition', exit: 1 },
+  E0103: { title: 'numbering out of order', exit: 1 },
+  E0104: { title: 'undefined type', exit: 1 },
+  E0105: { title: 'undefined block', exit: 1 },
+  E0106: { title: 'undefined metadata', exit: 1 },
+  E0107: { title: 'undefined attribute group', exit: 1 },
+  E0108: { title: 'undefined comdat', exit: 1 },
+  // 02xx: types
+  E0201: { title: 'type mismatch', exit: 1 },
+  E0202: { title: 'invalid type', exit: 1 },
+  E0203: { title: 'invalid index', exit: 1 },
+  E0204: { title: 'invalid constant', exit: 1 },
+  // 03xx: structure (verifier)
+  E0301: { title: 'missing terminator', exit: 1 },
+  E0302: { title: 'instruction does not dominate its use', exit: 1 },
+  E0303: { title: 'invalid phi', exit: 1 },
+  E0304: { title: 'invalid operand', exit: 1 },
+  E0305: { title: 'terminator in the middle of a block', exit: 1 },
+  E0306: { title: 'invalid function', exit: 1 },
+  E0307: { title: 'irreducible control flow', exit: 1 },
+  // 09xx: files and usage
+  E0901: { title: 'cannot read input', exit: 1 },
+  E0902: { title: 'cannot write output', exit: 1 },
+  E0903: { title: 'invalid usage', exit: 2 },
+  // 099x: internal
+  E0999: { title: 'internal error', exit: 3 },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;

@@ -1,0 +1,102 @@
+import { Value } from './value.js';
+import type { FunctionType, Type } from './types.js';
+import type { AttrList } from './attributes.js';
+import type { Attachment } from './metadata.js';
+import type { Instruction, Terminator } from './instructions.js';
+import { isTerminator } from './instructions.js';
+
+export class Argument extends Value {
+  readonly vk = 'argument' as const;
+  attrs: AttrList = [];
+  constructor(type: Type, public parent: Function, public index: number) { super(type); }
+}
+
+export class BasicBlock extends Value {
+  readonly vk = 'block' as const;
+  instructions: Instruction[] = [];
+  constructor(type: Type, public parent: Function) { super(type); }
+
+  get terminator(): Terminator | null {
+    const last = this.instructions[this.instructions.length - 1];
+    return last && isTerminator(last) ? last : null;
+  }
+  append(i: Instruction): Instruction {
+    i.parent = this;
+    this.instructions.push(i);
+    return i;
+  }
+  insertBefore(i: Instruction, before: Instruction): Instruction {
+    const at = this.instructions.indexOf(before);
+    if (at < 0) throw new Error('insertBefore: anchor is not in this block');
+    i.parent = this;
+    this.instructions.splice(at, 0, i);
+    return i;
+  }
+}
+
+export interface ComdatRef {
+  /** null for the short form `comdat` (same name as the global). */
+  name: string | null;
+}
+
+/** What global variables, functions, aliases and ifuncs share (LangRef "Global Values"). */
+export abstract class GlobalValue extends Value {
+  linkage: string | null = null;
+  preemption: string | null = null; // dso_local / dso_preemptable
+  visibility: string | null = null;
+  dllStorage: string | null = null;
+  threadLocal: string | null = null; // raw: `thread_local` or `thread_local(initialexec)`
+  unnamedAddr: string | null = null; // unnamed_addr / local_unnamed_addr
+  addrspace: number | null = null; // explicit addrspace(N) in the definition
+  partition: string | null = null; // raw quoted
+  attachments: Attachment[] = [];
+  /** Whether the definition was numbered (`@0`), so `name` holds the number. */
+  numbered = false;
+  constructor(type: Type, public valueType: Type) { super(type); }
+}
+
+export class GlobalVariable extends GlobalValue {
+  readonly vk = 'global' as const;
+  init: Value | null = null;
+  isConstant = false;
+  externallyInitialized = false;
+  section: string | null = null; // raw quoted
+  comdat: ComdatRef | null = null;
+  align: number | null = null;
+  codeModel: string | null = null; // raw quoted
+  /** no_sanitize_address, sanitize_memtag, ... */
+  sanitizer: string[] = [];
+  attrs: AttrList = [];
+}
+
+export class Function extends GlobalValue {
+  readonly vk = 'function' as const;
+  cconv: string | null = null;
+  retAttrs: AttrList = [];
+  fnAttrs: AttrList = [];
+  args: Argument[] = [];
+  blocks: BasicBlock[] = [];
+  section: string | null = null;
+  comdat: ComdatRef | null = null;
+  align: number | null = null;
+  gc: string | null = null;
+  prefix: Value | null = null;
+  prologue: Value | null = null;
+  personality: Value | null = null;
+  /** `declare` (no body) versus `define`. */
+  isDeclaration = true;
+  constructor(type: Type, public fnType: FunctionType) { super(type, fnType); }
+  get entry(): BasicBlock | null { return this.blocks[0] ?? null; }
+}
+
+export class Alias extends GlobalValue {
+  readonly vk = 'alias' as const;
+  constructor(type: Type, valueType: Type, public aliasee: Value) { super(type, valueType); }
+}
+
+export class IFunc extends GlobalValue {
+  readonly vk = 'ifunc' as const;
+  constructor(type: Type, valueType: Type, public resolver: Value) { super(type, valueType); }
+}
+
+export type AnyGlobal = GlobalVariable | Function | Alias | IFunc;

@@ -1,0 +1,751 @@
+// The actions behind the grammar: building IR objects from tokens, with the
+// checks that need no lookup beyond what is already parsed (numbering, types
+// of literals, result types). References stay RefValue until src/resolve.
+import type { IToken } from 'chevrotain';
+import { fail } from '../diag/diagnostic.js';
+import type { SourceFile } from '../diag/source.js';
+import { Module } from '../ir/module.js';
+import { type Type, StructType, VoidType, isFloat, scalarOf } from '../ir/types.js';
+import { RefValue, type Value } from '../ir/value.js';
+import {
+  ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, ConstantNone, ConstantNull, ConstantPoison,
+  ConstantRaw, ConstantString, ConstantUndef, ConstantZero, BlockAddress, DSOLocalEquivalent, NoCFI,
+  InlineAsm, MetadataAsValue, type ConstExprOp,
+} from '../ir/constants.js';
+import { type Attachment, type DbgRecord, type Metadata } from '../ir/metadata.js';
+import type { Attr, AttrList } from '../ir/attributes.js';
+import { Alias, Argument, BasicBlock, Function, GlobalVariable, IFunc, type GlobalValue } from '../ir/function.js';
+import {
+  AllocaInst, AtomicRMWInst, BinaryInst, BrInst, CallBrInst, CallInst, CastInst, CatchRetInst, CatchSwitchInst,
+  CleanupRetInst, CmpInst, CmpXchgInst, ExtractElementInst, ExtractValueInst, FenceInst, FreezeInst,
+  FuncletPadInst, GEPInst, IndirectBrInst, InsertElementInst, InsertValueInst, InvokeInst, LandingPadInst,
+  LoadInst, PhiInst, ResumeInst, RetInst, SelectInst, ShuffleVectorInst, StoreInst, SwitchInst, UnaryInst,
+  UnreachableInst, VAArgInst, isTerminator, ICMP_PREDS, FCMP_PREDS, type BinaryOp, type CallBase, type CastOp, type Instruction,
+  type Ordering, type OperandBundle,
+} from '../ir/instructions.js';
+import { FLAG_BY_WORD } from '../ir/flags.js';
+import { aggregateElementType, gepResultType } from '../ir/typeops.js';
+import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
+
+export type HeaderItem =
+  | { k: 'attr'; attr: Attr }
+  | { k: 'word'; w: string }
+  | { k: 'cc'; n: string }
+  | { k: 'tls'; text: string }
+  | { k: 'addrspace'; n: number };
+
+/** Passed as the expected type of a callee: its real type is known only once the call is parsed. */
+export const CALLEE_TYPE: Type = new VoidType();
+
+export interface CallParts {
+  fl: number;
+  items: HeaderItem[];
+  ty: Type;
+  callee: Value;
+  args: Value[];
+  argAttrs: AttrList[];
+  fnAttrs: AttrList;
+  bundles: OperandBundle[] | null;
+}
+
+/** Names and numbers of one function body. */
+export class LocalScope {
+  named = new Map<string, Value>();
+  numbered: Value[] = [];
+  next = 0;
+}
+
+const FP_OPS = new Set(['fadd', 'fsub', 'fmul', 'fdiv', 'frem']);
+const ICMP: ReadonlySet<string> = new Set(ICMP_PREDS);
+const FCMP: ReadonlySet<string> = new Set(FCMP_PREDS);
+
+/** The raw name from a sigil token: `%x` -> `x`, `%"a b"` -> `a b` (raw), `%12` -> `12`. */
+export function tokenName(image: string): string {
+  return image.charCodeAt(1) === 0x22 ? image.slice(2, -1) : image.slice(1);
+}
+
+export class ParseState {
+  readonly m = new Module();
+  readonly scopes = new Map<Function, LocalScope>();
+  readonly blockAddresses: BlockAddress[] = [];
+  private globalNames = new Set<string>();
+  private nextGlobalNum = 0;
+  private fn: Function | null = null;
+  private scope: LocalScope | null = null;
+  private block: BasicBlock | null = null;
+  private pendingDbg: DbgRecord[] | null = null;
+  private metadataIds = new Set<number>();
+
+  constructor(readonly file: SourceFile, readonly opaque: boolean) {
+    this.m.dialect = opaque ? 'opaque' : 'typed';
+    this.m.fileName = file.name;
+  }
+
+  /** Source text from offset `start` through token `end` (inclusive); `inner` drops the closing token. */
+  text(start: number, end: IToken, inner = false): string {
+    return this.file.text.slice(start, inner ? end.startOffset : end.startOffset + end.image.length);
+  }
+
+  private err(code: Parameters<typeof fail>[0], msg: string, tok: IToken | { startOffset: number; image: string }, notes?: string[]): never {
+    fail(code, msg, this.file, tok.startOffset, tok.startOffset + tok.image.length, notes);
+  }
+  private errAt(code: Parameters<typeof fail>[0], msg: string, v: Value): never {
+    fail(code, msg, this.file, v.pos, v.end);
+  }
+
+  typeStr(t: Type): string {
+    switch (t.kind) {
+      case 'int': return `i${t.bits}`;
+      case 'float': return t.fk;
+      case 'pointer': return t.pointee ? `${this.typeStr(t.pointee)}${t.addrspace ? ` addrspace(${t.addrspace})` : ''}*` : t.addrspace ? `ptr addrspace(${t.addrspace})` : 'ptr';
+      case 'array': return `[${t.count} x ${this.typeStr(t.elem)}]`;
+      case 'vector': return `<${t.scalable ? 'vscale x ' : ''}${t.count} x ${this.typeStr(t.elem)}>`;
+      case 'struct':
+        if (t.name !== null) return `%${t.name}`;
+        return `${t.packed ? '<' : ''}{ ${(t.elems ?? []).map((e) => this.typeStr(e)).join(', ')} }${t.packed ? '>' : ''}`;
+      case 'function': return `${this.typeStr(t.ret)} (${[...t.params.map((p) => this.typeStr(p)), ...(t.vararg ? ['...'] : [])].join(', ')})`;
+      case 'target': return `target("${t.name}")`;
+      default: return t.kind;
+    }
+  }
+
+  // ------------------------------------------------------------- module level
+  addComdat(tok: IToken, kind: string): void {
+    this.m.comdats.push({ name: tokenName(tok.image), kind });
+  }
+  addAttrGroup(tok: IToken, attrs: AttrList): void {
+    const id = Number(tok.image.slice(1));
+    if (this.m.attrGroups.has(id)) this.err('E0102', `attribute group #${id} is defined twice`, tok);
+    this.m.attrGroups.set(id, { id, attrs });
+  }
+  addMetadata(tok: IToken, distinct: boolean, node: Metadata): void {
+    const id = Number(tok.image.slice(1));
+    if (this.metadataIds.has(id)) this.err('E0102', `metadata !${id} is defined twice`, tok);
+    this.metadataIds.add(id);
+    if (distinct && (node.mk === 'tuple' || node.mk === 'special')) node.distinct = true;
+    this.m.metadata.push({ id, node, pos: tok.startOffset });
+  }
+  defineType(tok: IToken, body: Type | null): void {
+    const name = tokenName(tok.image);
+    const t = this.m.types.namedStruct(name);
+    if (t.defined) this.err('E0102', `type %${name} is defined twice`, tok);
+    t.defined = true;
+    t.numbered = tok.tokenType.name === 'LocalId';
+    t.pos = tok.startOffset;
+    if (body !== null) {
+      if (body.kind === 'struct' && body.name === null) {
+        t.elems = body.elems;
+        t.packed = body.packed;
+      } else {
+        // `%T = type i32` (non-struct named types) is not valid LLVM since 3.0
+        this.err('E0202', `named type %${name} must be a struct or opaque`, tok);
+      }
+    }
+    this.m.types.namedOrder.push(t);
+  }
+  namedType(tok: IToken): StructType {
+    const t = this.m.types.namedStruct(tokenName(tok.image));
+    if (t.pos < 0) t.pos = tok.startOffset;
+    return t;
+  }
+  intType(tok: IToken): Type {
+    const bits = Number(tok.image.slice(1));
+    if (!(bits >= 1 && bits <= 8388608)) this.err('E0202', `invalid integer width ${tok.image}`, tok);
+    return this.m.types.int(bits);
+  }
+  pointerTo(t: Type, addrspace: number, tok: IToken): Type {
+    if (t.kind === 'void' || t.kind === 'label' || t.kind === 'metadata' || t.kind === 'token') {
+      this.err('E0202', `pointers to ${t.kind} are invalid`, tok);
+    }
+    return this.opaque ? this.m.types.opaquePtr(addrspace) : this.m.types.typedPtr(t, addrspace);
+  }
+
+  private defineGlobalName(tok: IToken, g: GlobalValue): void {
+    const name = tokenName(tok.image);
+    if (this.globalNames.has(name)) this.err('E0102', `@${name} is defined twice`, tok);
+    if (tok.tokenType.name === 'GlobalId') {
+      if (Number(name) !== this.nextGlobalNum) {
+        this.err('E0103', `global @${name} is out of order: expected @${this.nextGlobalNum}`, tok);
+      }
+      this.nextGlobalNum++;
+      g.numbered = true;
+    }
+    this.globalNames.add(name);
+    g.name = name;
+    g.pos = tok.startOffset;
+    g.end = tok.startOffset + tok.image.length;
+  }
+
+  /** Sorts header items into linkage, visibility, ...; returns the rest (attributes), in order. */
+  private applyHeader(g: GlobalValue, items: HeaderItem[], allowAttrs: boolean, cconv?: (c: string) => void): AttrList {
+    const rest: AttrList = [];
+    for (const it of items) {
+      switch (it.k) {
+        case 'word': {
+          if (it.w === 'weak') g.linkage = 'weak';
+          else if (it.w === 'unnamed_addr' || it.w === 'local_unnamed_addr') g.unnamedAddr = it.w;
+          else if (it.w === 'externally_initialized' && g instanceof GlobalVariable) g.externallyInitialized = true;
+          else fail('E0001', `'${it.w}' is not valid here`, this.file, g.pos, g.end);
+          break;
+        }
+        case 'cc':
+          if (!cconv) fail('E0001', `a calling convention is not valid here`, this.file, g.pos, g.end);
+          cconv(`cc ${it.n}`);
+          break;
+        case 'tls': g.threadLocal = it.text; break;
+        case 'addrspace': g.addrspace = it.n; break;
+        case 'attr': {
+          const a = it.attr;
+          if (a.k === 'word' && a.arg === null) {
+            const w = a.name;
+            if (LINKAGES.has(w)) { g.linkage = w; break; }
+            if (PREEMPTION.has(w)) { g.preemption = w; break; }
+            if (VISIBILITY.has(w)) { g.visibility = w; break; }
+            if (DLL_STORAGE.has(w)) { g.dllStorage = w; break; }
+            if (cconv && isCallingConv(w)) { cconv(w); break; }
+          }
+          if (!allowAttrs) {
+            const what = a.k === 'word' || a.k === 'type' ? a.name : a.k === 'str' ? a.key : `#${a.id}`;
+            fail('E0001', `unknown keyword '${what}' in a global definition`, this.file, g.pos, g.end);
+          }
+          rest.push(a);
+        }
+      }
+    }
+    return rest;
+  }
+
+  isExternalDecl(items: HeaderItem[]): boolean {
+    return items.some((i) => i.k === 'attr' && i.attr.k === 'word' && (i.attr.name === 'external' || i.attr.name === 'extern_weak'));
+  }
+
+  beginGlobalVar(tok: IToken, items: HeaderItem[], isConst: boolean, ty: Type): GlobalVariable {
+    const g = new GlobalVariable(this.m.types.void, ty);
+    this.defineGlobalName(tok, g);
+    this.applyHeader(g, items, false);
+    g.type = this.m.ptrTo(ty, g.addrspace ?? 0);
+    g.isConstant = isConst;
+    this.m.globals.push(g);
+    return g;
+  }
+
+  addAliasOrIFunc(tok: IToken, items: HeaderItem[], kind: 'alias' | 'ifunc', vty: Type, target: Value): Alias | IFunc {
+    const g = kind === 'alias' ? new Alias(this.m.types.void, vty, target) : new IFunc(this.m.types.void, vty, target);
+    this.defineGlobalName(tok, g);
+    this.applyHeader(g, items, false);
+    g.type = this.m.ptrTo(vty, g.addrspace ?? (target.type.kind === 'pointer' ? target.type.addrspace : 0));
+    if (g instanceof Alias) this.m.aliases.push(g); else this.m.ifuncs.push(g);
+    return g;
+  }
+
+  nameOf(tok: IToken): string { return tokenName(tok.image); }
+
+  beginFunction(
+    kw: IToken, tok: IToken, items: HeaderItem[], ret: Type,
+    params: { type: Type; attrs: AttrList; name: IToken | undefined }[], vararg: boolean, pre: Attachment[],
+  ): Function {
+    const fnType = this.m.types.fn(ret, params.map((p) => p.type), vararg);
+    const f = new Function(this.m.types.void, fnType);
+    this.defineGlobalName(tok, f);
+    f.retAttrs = this.applyHeader(f, items, true, (c) => { f.cconv = c; });
+    f.type = this.m.ptrTo(fnType, 0);
+    f.isDeclaration = kw.image === 'declare';
+    f.attachments.push(...pre);
+    const scope = new LocalScope();
+    params.forEach((p, i) => {
+      if (p.type.kind === 'void' || p.type.kind === 'label') this.err('E0202', `invalid parameter type ${p.type.kind}`, tok);
+      const a = new Argument(p.type, f, i);
+      a.attrs = p.attrs;
+      if (p.name) {
+        a.pos = p.name.startOffset;
+        a.end = p.name.startOffset + p.name.image.length;
+        this.defineLocal(scope, a, p.name);
+      } else if (!f.isDeclaration) {
+        scope.numbered.push(a);
+        scope.next++;
+      }
+      f.args.push(a);
+    });
+    this.scopes.set(f, scope);
+    this.m.functions.push(f);
+    return f;
+  }
+
+  fnTrailingAttr(f: Function, a: Attr): void {
+    if (a.k === 'word' && a.name === 'align' && a.arg !== null && !a.paren) f.align = Number(a.arg);
+    else f.fnAttrs.push(a);
+  }
+  fnAddrspace(f: Function, n: number): void {
+    f.addrspace = n;
+    f.type = this.m.ptrTo(f.fnType, n);
+  }
+
+  // ------------------------------------------------------------ function body
+  private defineLocal(scope: LocalScope, v: Value, tok: IToken): void {
+    const name = tokenName(tok.image);
+    if (tok.tokenType.name === 'LocalId' || (tok.tokenType.name === 'LabelStr' && /^\d+$/.test(name))) {
+      const n = Number(name);
+      if (n !== scope.next) {
+        this.err('E0103', `%${name} is out of order: the next unnamed value must be %${scope.next}`, tok,
+          ['unnamed values (arguments, blocks, instructions) are numbered consecutively from %0 in order of definition']);
+      }
+      scope.numbered.push(v);
+      scope.next++;
+    } else {
+      if (scope.named.has(name)) this.err('E0102', `%${name} is defined twice`, tok);
+      scope.named.set(name, v);
+      v.name = name;
+    }
+  }
+
+  beginBody(f: Function): void {
+    this.fn = f;
+    this.scope = this.scopes.get(f)!;
+    this.block = null;
+    this.pendingDbg = null;
+    f.isDeclaration = false;
+  }
+
+  endBody(end: IToken): void {
+    const f = this.fn!;
+    if (this.block) {
+      const last = this.block.instructions[this.block.instructions.length - 1];
+      const where = last ?? this.block;
+      fail('E0301', `block ${this.blockLabel(this.block)} does not end with a terminator`, this.file,
+        where.pos >= 0 ? where.pos : end.startOffset, where.pos >= 0 ? where.end : end.startOffset + 1,
+        ['every block must end with ret, br, switch, unreachable or another terminator']);
+    }
+    if (this.pendingDbg) fail('E0001', 'debug record must precede an instruction', this.file, this.pendingDbg[0]!.pos);
+    if (f.blocks.length === 0) this.err('E0306', `function @${f.name} has a body without blocks`, end);
+    this.fn = null;
+    this.scope = null;
+  }
+
+  private blockLabel(b: BasicBlock): string {
+    return b.name !== null ? `%${b.name}` : `%${this.scope!.numbered.indexOf(b)}`;
+  }
+
+  private newBlock(tok: IToken | null, at: number): BasicBlock {
+    const b = new BasicBlock(this.m.types.label, this.fn!);
+    b.pos = at;
+    b.end = tok ? at + tok.image.length : at;
+    if (tok) {
+      const raw = tok.image.slice(0, -1);
+      const name = raw.charCodeAt(0) === 0x22 ? raw.slice(1, -1) : raw;
+      this.defineLocal(this.scope!, b, { ...tok, image: `%${raw}`, tokenType: /^\d+$/.test(name) ? { ...tok.tokenType, name: 'LocalId' } : tok.tokenType } as IToken);
+    } else {
+      this.scope!.numbered.push(b);
+      this.scope!.next++;
+    }
+    this.fn!.blocks.push(b);
+    return b;
+  }
+
+  label(tok: IToken): void {
+    if (this.block) {
+      const last = this.block.instructions[this.block.instructions.length - 1];
+      fail('E0301', `block ${this.blockLabel(this.block)} does not end with a terminator`, this.file,
+        last ? last.pos : tok.startOffset, last ? last.end : tok.startOffset + 1,
+        ['every block must end with ret, br, switch, unreachable or another terminator']);
+    }
+    this.block = this.newBlock(tok, tok.startOffset);
+  }
+
+  dbgRecord(kw: IToken, args: Metadata[]): void {
+    (this.pendingDbg ??= []).push({ kind: kw.image.slice(5), args, pos: kw.startOffset });
+  }
+
+  addInstruction(inst: Instruction, res: IToken | undefined, first: IToken, last: IToken): void {
+    inst.pos = first.startOffset;
+    inst.end = last.startOffset + last.image.length;
+    if (!this.block) this.block = this.newBlock(null, first.startOffset);
+    if (res) {
+      inst.pos = res.startOffset;
+      if (inst.type.kind === 'void') this.err('E0201', `instruction returning void cannot be named ${res.image}`, res);
+      this.defineLocal(this.scope!, inst, res);
+    } else if (inst.type.kind !== 'void') {
+      this.scope!.numbered.push(inst);
+      this.scope!.next++;
+    }
+    if (this.pendingDbg) { inst.dbg = this.pendingDbg; this.pendingDbg = null; }
+    this.block.append(inst);
+    if (isTerminator(inst)) this.block = null;
+  }
+
+  // ------------------------------------------------------------------ values
+  localRef(ty: Type, tok: IToken): RefValue {
+    if (!this.fn) this.err('E0101', `local value ${tok.image} used outside a function body`, tok);
+    const name = tokenName(tok.image);
+    return new RefValue(ty, 'local', name, tok.tokenType.name === 'LocalId', tok.startOffset, tok.startOffset + tok.image.length);
+  }
+  globalRef(ty: Type, tok: IToken): RefValue {
+    const name = tokenName(tok.image);
+    return new RefValue(ty, 'global', name, tok.tokenType.name === 'GlobalId', tok.startOffset, tok.startOffset + tok.image.length);
+  }
+  private at<V extends Value>(v: V, tok: IToken, end?: IToken): V {
+    v.pos = tok.startOffset;
+    v.end = (end ?? tok).startOffset + (end ?? tok).image.length;
+    return v;
+  }
+  private expectKind(ty: Type, ok: boolean, what: string, tok: IToken): void {
+    if (!ok && ty !== CALLEE_TYPE) this.err('E0204', `${what} is not a valid constant of type ${this.typeStr(ty)}`, tok);
+  }
+  intConst(ty: Type, tok: IToken): Value {
+    const img = tok.image;
+    this.expectKind(ty, ty.kind === 'int', `integer ${img}`, tok);
+    let v: bigint;
+    if (tok.tokenType.name === 'HexInt') {
+      v = BigInt('0x' + img.slice(3));
+      const bits = ty.kind === 'int' ? BigInt(ty.bits) : 64n;
+      if (img[0] === 's' && v >> (bits - 1n) & 1n) v -= 1n << bits;
+    } else {
+      v = BigInt(img);
+    }
+    return this.at(new ConstantInt(ty, v), tok);
+  }
+  fpConst(ty: Type, tok: IToken): Value {
+    this.expectKind(ty, isFloat(ty), `floating-point number ${tok.image}`, tok);
+    return this.at(new ConstantFP(ty, tok.image), tok);
+  }
+  boolConst(ty: Type, tok: IToken, b: boolean): Value {
+    this.expectKind(ty, ty.kind === 'int' && ty.bits === 1, `'${tok.image}'`, tok);
+    return this.at(new ConstantInt(ty, b ? 1n : 0n), tok);
+  }
+  simpleConst(ty: Type, tok: IToken, kind: 'null' | 'none' | 'undef' | 'poison' | 'zero'): Value {
+    switch (kind) {
+      case 'null':
+        this.expectKind(ty, ty.kind === 'pointer' || ty.kind === 'target', 'null', tok);
+        return this.at(new ConstantNull(ty), tok);
+      case 'none':
+        this.expectKind(ty, ty.kind === 'token', 'none', tok);
+        return this.at(new ConstantNone(ty), tok);
+      case 'undef':
+        this.expectKind(ty, ty.kind !== 'void' && ty.kind !== 'label' && ty.kind !== 'function', 'undef', tok);
+        return this.at(new ConstantUndef(ty), tok);
+      case 'poison':
+        this.expectKind(ty, ty.kind !== 'void' && ty.kind !== 'label' && ty.kind !== 'function', 'poison', tok);
+        return this.at(new ConstantPoison(ty), tok);
+      case 'zero':
+        this.expectKind(ty, ty.kind !== 'void' && ty.kind !== 'label' && ty.kind !== 'function' && ty.kind !== 'metadata', 'zeroinitializer', tok);
+        return this.at(new ConstantZero(ty), tok);
+    }
+  }
+  cstring(ty: Type, tok: IToken): Value {
+    const raw = tok.image.slice(2, -1);
+    let len = 0;
+    for (let i = 0; i < raw.length; i++, len++) {
+      if (raw.charCodeAt(i) !== 0x5c) continue;
+      if (raw.charCodeAt(i + 1) === 0x5c) i += 1;
+      else if (/^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) i += 2;
+    }
+    const ok = ty.kind === 'array' && ty.elem.kind === 'int' && ty.elem.bits === 8 && ty.count === len;
+    if (!ok && ty !== CALLEE_TYPE) {
+      this.err('E0204', `string of ${len} bytes does not fit type ${this.typeStr(ty)}`, tok);
+    }
+    return this.at(new ConstantString(ty, raw), tok);
+  }
+  aggregate(ty: Type, elems: Value[], kind: 'struct' | 'packed' | 'array' | 'vector', open: IToken, close: IToken): Value {
+    const mismatch = (msg: string): never => fail('E0204', msg, this.file, open.startOffset, close.startOffset + close.image.length);
+    const tyS = this.typeStr(ty);
+    if (kind === 'struct' || kind === 'packed') {
+      if (ty.kind !== 'struct' || ty.packed !== (kind === 'packed') || !ty.elems) mismatch(`${kind === 'packed' ? 'packed struct' : 'struct'} constant does not match type ${tyS}`);
+      const want = (ty as StructType).elems!;
+      if (want.length !== elems.length) mismatch(`struct constant has ${elems.length} elements but type ${tyS} has ${want.length}`);
+      elems.forEach((e, i) => { if (e.type !== want[i]) this.errAt('E0201', `element ${i} has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(want[i]!)}`, e); });
+    } else {
+      if (ty.kind !== kind) mismatch(`${kind} constant does not match type ${tyS}`);
+      const t = ty as { count: number; elem: Type };
+      if (t.count !== elems.length) mismatch(`${kind} constant has ${elems.length} elements but type ${tyS} has ${t.count}`);
+      for (const e of elems) if (e.type !== t.elem) this.errAt('E0201', `element has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(t.elem)}`, e);
+    }
+    return this.at(new ConstantAggregate(ty, elems), open, close);
+  }
+  splat(ty: Type, v: Value, kw: IToken, close: IToken): Value {
+    if (ty.kind !== 'vector' || ty.elem !== v.type) this.err('E0204', `splat of ${this.typeStr(v.type)} does not match type ${this.typeStr(ty)}`, kw);
+    return this.at(new ConstantAggregate(ty, [v], true), kw, close);
+  }
+  blockAddress(ty: Type, fn: RefValue, bb: IToken, kw: IToken): Value {
+    fn.type = this.m.types.label; // checked against the function when resolved
+    const ref = new RefValue(this.m.types.label, 'local', tokenName(bb.image), bb.tokenType.name === 'LocalId', bb.startOffset, bb.startOffset + bb.image.length);
+    const c = this.at(new BlockAddress(ty, fn, ref), kw, bb);
+    this.blockAddresses.push(c);
+    return c;
+  }
+  globalWrapper(ty: Type, kw: IToken, g: IToken): Value {
+    const ref = this.globalRef(ty, g);
+    return this.at(kw.image === 'no_cfi' ? new NoCFI(ty, ref) : new DSOLocalEquivalent(ty, ref), kw, g);
+  }
+  rawConst(ty: Type, kw: IToken, close: IToken): Value {
+    return this.at(new ConstantRaw(ty, this.text(kw.startOffset, close)), kw, close);
+  }
+  inlineAsm(ty: Type, kw: IToken, words: string[], a: IToken, c: IToken): Value {
+    for (const w of words) if (!['sideeffect', 'alignstack', 'inteldialect', 'unwind'].includes(w)) this.err('E0001', `unknown inline asm flag '${w}'`, kw);
+    return this.at(new InlineAsm(ty, a.image.slice(1, -1), c.image.slice(1, -1), words.includes('sideeffect'),
+      words.includes('alignstack'), words.includes('inteldialect'), words.includes('unwind')), kw, c);
+  }
+  flag(tok: IToken): number { return FLAG_BY_WORD.get(tok.image) ?? 0; }
+  mdValue(md: Metadata): Value { return new MetadataAsValue(this.m.types.metadata, md); }
+
+  constExpr(ty: Type, opTok: IToken, ops: Value[], flags: number, close: IToken,
+    extra: { to?: Type; src?: Type; pred?: string; indices?: number[]; inrange?: string | null; inrangeIndex?: number }): Value {
+    const op = opTok.image as ConstExprOp;
+    let type = ty;
+    if (extra.to) {
+      if (ty !== CALLEE_TYPE && extra.to !== ty) this.err('E0201', `constant expression has type ${this.typeStr(extra.to)} but ${this.typeStr(ty)} is expected`, opTok);
+      type = extra.to;
+    }
+    const c = new ConstantExpr(type, op, ops, flags);
+    if (extra.src) c.srcType = extra.src;
+    if (extra.pred) c.pred = extra.pred;
+    if (extra.indices) c.indices = extra.indices;
+    if (extra.inrange) c.inrange = extra.inrange;
+    if (extra.inrangeIndex !== undefined) c.inrangeIndex = extra.inrangeIndex;
+    return this.at(c, opTok, close);
+  }
+
+  // ------------------------------------------------------------ instructions
+  binary(opTok: IToken, flags: number, a: Value, b: Value): Instruction {
+    const op = opTok.image as BinaryOp;
+    const s = scalarOf(a.type);
+    if (FP_OPS.has(op) ? s.kind !== 'float' : s.kind !== 'int') {
+      this.err('E0201', `'${op}' needs ${FP_OPS.has(op) ? 'floating-point' : 'integer'} operands, not ${this.typeStr(a.type)}`, opTok);
+    }
+    const i = new BinaryInst(op, a.type, a, b);
+    i.flags = flags;
+    return i;
+  }
+  fneg(flags: number, a: Value): Instruction {
+    const i = new UnaryInst(a.type, [a]);
+    i.flags = flags;
+    return i;
+  }
+  cmp(opTok: IToken, flags: number, pred: IToken, a: Value, b: Value): Instruction {
+    const op = opTok.image as 'icmp' | 'fcmp';
+    const isF = op === 'fcmp';
+    if (!(isF ? FCMP : ICMP).has(pred.image)) {
+      this.err('E0001', `'${pred.image}' is not a valid ${op} predicate`, pred);
+    }
+    const s = scalarOf(a.type);
+    if (isF ? s.kind !== 'float' : s.kind !== 'int' && s.kind !== 'pointer') {
+      this.err('E0201', `'${op}' cannot compare ${this.typeStr(a.type)}`, opTok);
+    }
+    const i1 = this.m.types.i1;
+    const t = a.type.kind === 'vector' ? this.m.types.vector(a.type.count, i1, a.type.scalable) : i1;
+    const i = new CmpInst(op, pred.image, t, a, b);
+    i.flags = flags;
+    return i;
+  }
+  cast(opTok: IToken, flags: number, v: Value, to: Type): Instruction {
+    const i = new CastInst(opTok.image as CastOp, to, v);
+    i.flags = flags;
+    return i;
+  }
+  private checkPointer(p: Value, what: string, pointee?: Type): void {
+    if (p.type.kind !== 'pointer') this.errAt('E0201', `${what} needs a pointer operand, not ${this.typeStr(p.type)}`, p);
+    if (pointee && p.type.pointee && p.type.pointee !== pointee) {
+      this.errAt('E0201', `${what} of ${this.typeStr(pointee)} through a pointer of type ${this.typeStr(p.type)}`, p);
+    }
+  }
+  private ordering(tok: IToken | undefined): Ordering | null { return tok ? (tok.image as Ordering) : null; }
+  load(kw: IToken, ty: Type, p: Value, atomic: boolean, vol: boolean, ss: string | undefined, ord: IToken | undefined, align: number | undefined): Instruction {
+    this.checkPointer(p, 'load', ty);
+    const i = new LoadInst(ty, [p]);
+    i.atomic = atomic; i.volatile = vol; i.syncscope = ss ?? null; i.ordering = this.ordering(ord); i.align = align ?? null;
+    if (atomic && !ord) this.err('E0001', 'atomic load needs an ordering', kw);
+    return i;
+  }
+  store(kw: IToken, v: Value, p: Value, atomic: boolean, vol: boolean, ss: string | undefined, ord: IToken | undefined, align: number | undefined): Instruction {
+    this.checkPointer(p, 'store', v.type);
+    const i = new StoreInst(this.m.types.void, [v, p]);
+    i.atomic = atomic; i.volatile = vol; i.syncscope = ss ?? null; i.ordering = this.ordering(ord); i.align = align ?? null;
+    if (atomic && !ord) this.err('E0001', 'atomic store needs an ordering', kw);
+    return i;
+  }
+  alloca(kw: IToken, words: string[], ty: Type, count: Value | null, align: number | null, as: number | null): Instruction {
+    for (const w of words) if (w !== 'inalloca' && w !== 'swifterror') this.err('E0001', `unknown alloca flag '${w}'`, kw);
+    const i = new AllocaInst(this.m.ptrTo(ty, as ?? 0), ty, count ? [count] : []);
+    i.align = align; i.addrspace = as; i.inalloca = words.includes('inalloca'); i.swifterror = words.includes('swifterror');
+    return i;
+  }
+  gep(kw: IToken, flags: number, src: Type, ops: Value[]): Instruction {
+    const base = ops[0]!;
+    const field = (k: number): number | null => {
+      const v = ops[k + 1];
+      if (!v) return null;
+      if (v instanceof ConstantInt) return Number(v.value);
+      if (v instanceof ConstantZero) return 0;
+      if (v instanceof ConstantAggregate && v.elems[0] instanceof ConstantInt) return Number(v.elems[0].value);
+      return null;
+    };
+    const t = gepResultType(this.m.types, !this.opaque, src, base.type, ops.slice(1).map((o) => o.type), field);
+    if (!t) this.err('E0203', `invalid getelementptr indices for type ${this.typeStr(src)}`, kw);
+    if (!this.opaque) this.checkPointer(base.type.kind === 'vector' ? ({ ...base, type: base.type.elem } as Value) : base, 'getelementptr', src);
+    const i = new GEPInst(t, src, ops);
+    i.flags = flags;
+    return i;
+  }
+  fence(_kw: IToken, ss: string | undefined, ord: IToken): Instruction {
+    const i = new FenceInst(this.m.types.void, []);
+    i.syncscope = ss ?? null; i.ordering = ord.image as Ordering;
+    return i;
+  }
+  cmpxchg(_kw: IToken, weak: boolean, vol: boolean, p: Value, c: Value, n: Value, ss: string | undefined, s: IToken, f: IToken, align: number | undefined): Instruction {
+    this.checkPointer(p, 'cmpxchg', c.type);
+    const i = new CmpXchgInst(this.m.types.struct([c.type, this.m.types.i1]), [p, c, n]);
+    i.weak = weak; i.volatile = vol; i.syncscope = ss ?? null; i.success = s.image as Ordering; i.failure = f.image as Ordering; i.align = align ?? null;
+    return i;
+  }
+  atomicrmw(_kw: IToken, vol: boolean, op: IToken, p: Value, v: Value, ss: string | undefined, ord: IToken, align: number | undefined): Instruction {
+    this.checkPointer(p, 'atomicrmw', v.type);
+    const i = new AtomicRMWInst(v.type, op.image, [p, v]);
+    i.volatile = vol; i.syncscope = ss ?? null; i.ordering = ord.image as Ordering; i.align = align ?? null;
+    return i;
+  }
+
+  private fillCall(i: CallBase, kw: IToken, c: CallParts): void {
+    i.flags = c.fl;
+    let addrspace: number | null = null;
+    for (const it of c.items) {
+      if (it.k === 'cc') i.cconv = `cc ${it.n}`;
+      else if (it.k === 'addrspace') addrspace = it.n;
+      else if (it.k === 'attr') {
+        const a = it.attr;
+        if (a.k === 'word' && a.arg === null && isCallingConv(a.name)) i.cconv = a.name;
+        else i.retAttrs.push(a);
+      } else this.err('E0001', `'${it.k === 'word' ? it.w : it.text}' is not valid in a call`, kw);
+    }
+    i.addrspace = addrspace;
+    const fnType = c.ty.kind === 'function' ? c.ty : this.m.types.fn(c.ty, c.args.map((a) => a.type), false);
+    i.explicitFnType = c.ty.kind === 'function';
+    i.fnType = fnType;
+    if (!fnType.vararg && fnType.params.length !== c.args.length) {
+      this.err('E0201', `call has ${c.args.length} arguments but the function type has ${fnType.params.length}`, kw);
+    }
+    c.args.forEach((a, k) => {
+      const p = fnType.params[k];
+      if (p && a.type !== p) this.errAt('E0201', `argument ${k + 1} has type ${this.typeStr(a.type)} but the callee expects ${this.typeStr(p)}`, a);
+    });
+    const calleeType = this.m.ptrTo(fnType, addrspace ?? 0);
+    const callee = c.callee;
+    if (callee.type === CALLEE_TYPE || callee.vk === 'ref' || callee.vk === 'asm') callee.type = calleeType;
+    i.operands = [...c.args, callee];
+    i.argAttrs = c.argAttrs;
+    i.fnAttrs = c.fnAttrs;
+    i.bundles = c.bundles;
+  }
+  call(kw: IToken, tail: string, c: CallParts): Instruction {
+    const i = new CallInst(this.m.types.void, []);
+    this.fillCall(i, kw, c);
+    i.type = i.fnType.ret;
+    i.tail = tail as CallInst['tail'];
+    return i;
+  }
+  invoke(kw: IToken, c: CallParts, normal: Value, unwind: Value): Instruction {
+    const i = new InvokeInst(this.m.types.void, []);
+    this.fillCall(i, kw, c);
+    i.type = i.fnType.ret;
+    i.successors = [normal, unwind] as BasicBlock[];
+    return i;
+  }
+  callbr(kw: IToken, c: CallParts, fallthrough: Value, indirect: Value[]): Instruction {
+    const i = new CallBrInst(this.m.types.void, []);
+    this.fillCall(i, kw, c);
+    i.type = i.fnType.ret;
+    i.successors = [fallthrough, ...indirect] as BasicBlock[];
+    return i;
+  }
+  phi(_kw: IToken, flags: number, ty: Type, vals: Value[], blocks: Value[]): Instruction {
+    const i = new PhiInst(ty, vals, blocks as BasicBlock[]);
+    i.flags = flags;
+    return i;
+  }
+  select(kw: IToken, flags: number, ops: Value[]): Instruction {
+    if (ops.length !== 3) this.err('E0001', `select takes 3 operands, not ${ops.length}`, kw);
+    if (ops[1]!.type !== ops[2]!.type) this.errAt('E0201', `select operands have different types ${this.typeStr(ops[1]!.type)} and ${this.typeStr(ops[2]!.type)}`, ops[2]!);
+    const i = new SelectInst(ops[1]!.type, ops);
+    i.flags = flags;
+    return i;
+  }
+  vectorOp(kw: IToken, ops: Value[]): Instruction {
+    const want = { freeze: 1, extractelement: 2, insertelement: 3, shufflevector: 3 }[kw.image]!;
+    if (ops.length !== want) this.err('E0001', `${kw.image} takes ${want} operand${want > 1 ? 's' : ''}, not ${ops.length}`, kw);
+    const a = ops[0]!;
+    if (kw.image === 'freeze') return new FreezeInst(a.type, ops);
+    if (a.type.kind !== 'vector') this.errAt('E0201', `${kw.image} needs a vector operand, not ${this.typeStr(a.type)}`, a);
+    const v = a.type;
+    switch (kw.image) {
+      case 'extractelement': return new ExtractElementInst(v.elem, ops);
+      case 'insertelement': return new InsertElementInst(v, ops);
+      default: {
+        const mask = ops[2]!.type;
+        if (mask.kind !== 'vector') this.errAt('E0201', 'shufflevector mask must be a vector', ops[2]!);
+        return new ShuffleVectorInst(this.m.types.vector(mask.count, v.elem, mask.scalable), ops);
+      }
+    }
+  }
+  aggregateOp(kw: IToken, ops: Value[], idx: number[]): Instruction {
+    const agg = ops[0]!;
+    const et = aggregateElementType(agg.type, idx);
+    if (!et || idx.length === 0) this.err('E0203', `invalid ${kw.image} indices for type ${this.typeStr(agg.type)}`, kw);
+    if (kw.image === 'extractvalue') {
+      if (ops.length !== 1) this.err('E0001', 'extractvalue takes one aggregate operand', kw);
+      return new ExtractValueInst(et, agg, idx);
+    }
+    if (ops.length !== 2) this.err('E0001', 'insertvalue takes an aggregate and a value', kw);
+    if (ops[1]!.type !== et) this.errAt('E0201', `inserted value has type ${this.typeStr(ops[1]!.type)} but the field is ${this.typeStr(et)}`, ops[1]!);
+    return new InsertValueInst(agg.type, agg, ops[1]!, idx);
+  }
+  vaArg(_kw: IToken, v: Value, ty: Type): Instruction { return new VAArgInst(ty, [v]); }
+  landingpad(_kw: IToken, ty: Type, cleanup: boolean, clauses: { kind: 'catch' | 'filter'; v: Value }[]): Instruction {
+    const i = new LandingPadInst(ty, clauses.map((c) => c.v));
+    i.cleanup = cleanup;
+    i.clauses = clauses.map((c) => c.kind);
+    return i;
+  }
+  funcletPad(kw: IToken, parent: Value, args: Value[]): Instruction {
+    return new FuncletPadInst(kw.image as 'catchpad' | 'cleanuppad', this.m.types.token, [parent, ...args]);
+  }
+  ret(kw: IToken, v: Value | null): Instruction {
+    const want = this.fn!.fnType.ret;
+    const got = v ? v.type : this.m.types.void;
+    if (got !== want) this.err('E0201', `return type ${this.typeStr(got)} does not match the function's ${this.typeStr(want)}`, kw);
+    return new RetInst(this.m.types.void, v ? [v] : []);
+  }
+  br(kw: IToken, cond: Value | null, dests: Value[]): Instruction {
+    if (cond && !(cond.type.kind === 'int' && cond.type.bits === 1)) this.errAt('E0201', `branch condition must be i1, not ${this.typeStr(cond.type)}`, cond);
+    const i = new BrInst(this.m.types.void, cond ? [cond] : []);
+    i.successors = dests as BasicBlock[];
+    void kw;
+    return i;
+  }
+  switchInst(_kw: IToken, c: Value, d: Value, vals: Value[], dests: Value[]): Instruction {
+    for (const v of vals) if (v.type !== c.type) this.errAt('E0201', `case value has type ${this.typeStr(v.type)} but the condition is ${this.typeStr(c.type)}`, v);
+    const i = new SwitchInst(this.m.types.void, [c, ...vals]);
+    i.successors = [d, ...dests] as BasicBlock[];
+    return i;
+  }
+  indirectBr(_kw: IToken, a: Value, dests: Value[]): Instruction {
+    const i = new IndirectBrInst(this.m.types.void, [a]);
+    i.successors = dests as BasicBlock[];
+    return i;
+  }
+  resume(_kw: IToken, v: Value): Instruction { return new ResumeInst(this.m.types.void, [v]); }
+  unreachable(_kw: IToken): Instruction { return new UnreachableInst(this.m.types.void, []); }
+  cleanupRet(_kw: IToken, pad: Value, unwind: Value | null): Instruction {
+    const i = new CleanupRetInst(this.m.types.void, [pad]);
+    i.successors = (unwind ? [unwind] : []) as BasicBlock[];
+    return i;
+  }
+  catchRet(_kw: IToken, pad: Value, dest: Value): Instruction {
+    const i = new CatchRetInst(this.m.types.void, [pad]);
+    i.successors = [dest] as BasicBlock[];
+    return i;
+  }
+  catchSwitch(_kw: IToken, parent: Value, handlers: Value[], unwind: Value | null): Instruction {
+    const i = new CatchSwitchInst(this.m.types.token, [parent]);
+    i.successors = [...handlers, ...(unwind ? [unwind] : [])] as BasicBlock[];
+    i.hasUnwind = !!unwind;
+    return i;
+  }
+}
+
