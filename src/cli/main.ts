@@ -1,0 +1,78 @@
+// The command-line program: a thin layer over src/driver. Every failure
+// becomes a rendered diagnostic and an exit code (contract section 8); no
+// stack trace reaches the user.
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DiagnosticError, diag } from '../diag/diagnostic.js';
+import { renderAll } from '../diag/render.js';
+import { runFmt } from '../driver/fmt.js';
+
+function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch { dir = dirname(dir); }
+  }
+  return 'unknown';
+}
+
+function useColor(): boolean {
+  return !!process.stderr.isTTY && !process.env.NO_COLOR;
+}
+
+function buildProgram(): Command {
+  const program = new Command('enzyme-ts');
+  program
+    .description('Reverse-mode automatic differentiation of textual LLVM IR (Enzyme semantics, no LLVM plugin).')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      outputError: (str, write) => {
+        const msg = str.replace(/^error: /, '').trim();
+        write(renderAll([diag('E0903', msg, null)], { color: useColor() }));
+      },
+    });
+
+  program
+    .command('fmt')
+    .description('parse, check and print a module (the front end alone: validates IR)')
+    .argument('<IN>', "input .ll file, or '-' for standard input")
+    .addOption(new Option('-o, --output <OUT>', 'write here instead of standard output (whole or not at all)'))
+    .addHelpText('after', '\nExample:\n  enzyme-ts fmt f.ll -o f.checked.ll\n  clang -S -emit-llvm -O2 f.c -o - | enzyme-ts fmt -')
+    .action((input: string, opts: { output?: string }) => {
+      runFmt({ input, output: opts.output });
+    });
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    if (argv.length <= 2) {
+      process.stdout.write(program.helpInformation());
+      return 2;
+    }
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof DiagnosticError) {
+      process.stderr.write(renderAll(e.diagnostics, { color: useColor() }));
+      return e.exitCode;
+    }
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    process.stderr.write(renderAll([diag('E0999', `internal error: ${what}`, null, -1, -1,
+      ['this is a bug in enzyme-ts; please report it with the input file and the command line'])], { color: useColor() }));
+    if (process.env.ENZYME_TS_TRACE) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+    return 3;
+  }
+}
