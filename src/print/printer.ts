@@ -38,13 +38,6 @@ type AnyConstant =
   | ConstantAggregate | ConstantString | ConstantExpr | BlockAddress | DSOLocalEquivalent | NoCFI | ConstantRaw;
 
 const CONT = '\n          ';
-/**
- * Output is handed over in flat pieces of about this many characters: large
- * enough that V8 allocates them directly in large-object space (no copying
- * by the young-generation collector), small enough to bound the rope nodes
- * alive at once (see `flat`).
- */
-const PIECE = 1 << 18;
 
 /**
  * Concatenation builds V8 cons-strings (ropes); left alive until the final
@@ -90,13 +83,13 @@ export class Printer {
   writeModule(write: (chunk: string) => void): void {
     const m = this.module;
     if (!m) throw new Error('Printer.writeModule: no module');
-    // Everything goes through `acc`, handed over flattened once it reaches PIECE characters.
-    let acc = '';
-    const sink = (text: string): void => {
-      acc += text;
-      if (acc.length >= PIECE) { write(flat(acc)); acc = ''; }
+    // Header and trailer lines are gathered in `s` and handed over, flattened, every 256 lines.
+    let s = '';
+    let n = 0;
+    const line = (text: string): void => {
+      s += text + '\n';
+      if (++n === 256) { write(flat(s)); s = ''; n = 0; }
     };
-    const line = (text: string): void => { sink(text + '\n'); };
     if (m.sourceFilename !== null) line('source_filename = ' + m.sourceFilename);
     if (m.datalayout !== null) line('target datalayout = ' + m.datalayout);
     if (m.triple !== null) line('target triple = ' + m.triple);
@@ -127,7 +120,8 @@ export class Printer {
     }
     for (const f of m.functions) {
       line('');
-      this.writeFunction(f, sink);
+      write(flat(s)); s = ''; n = 0;
+      this.writeFunction(f, write);
     }
     if (m.attrGroups.size) {
       line('');
@@ -151,7 +145,7 @@ export class Printer {
       for (const r of m.summaries) line(r.text);
       for (const r of m.useListOrders) line(r.text);
     }
-    if (acc !== '') write(flat(acc));
+    if (s !== '') write(flat(s));
   }
 
   printModule(): string {
@@ -159,7 +153,6 @@ export class Printer {
     this.writeModule((c) => { out.push(c); });
     return out.join('');
   }
-
   /**
    * Unnamed and numbered globals are numbered in print order (globals,
    * aliases, ifuncs, functions), as LLVM requires numbers to appear in
@@ -610,8 +603,13 @@ export class Printer {
       case 'global': case 'function': case 'alias': case 'ifunc':
         return this.globalRef(av);
       case 'const': {
-        let s = this.constCache.get(av);
-        if (s === undefined) { s = this.constant(av as AnyConstant); this.constCache.set(av, s); }
+        const c = av as AnyConstant;
+        // Cheap spellings are not cached: constants need not be uniqued, and a map with an
+        // entry per operand would cost more than the spelling.
+        if (c.ck === 'int' || c.ck === 'fp' || c.ck === 'null' || c.ck === 'zero' || c.ck === 'undef' ||
+            c.ck === 'poison') return this.constant(c);
+        let s = this.constCache.get(c);
+        if (s === undefined) { s = this.constant(c); this.constCache.set(c, s); }
         return s;
       }
       case 'asm': {
@@ -651,7 +649,7 @@ export class Printer {
   private constant(c: AnyConstant): string {
     switch (c.ck) {
       case 'int':
-        return c.type.kind === 'int' && c.type.bits === 1 ? (c.value === 0n ? 'false' : 'true') : c.value.toString();
+        return c.type.kind === 'int' && c.type.bits === 1 ? (c.value === 0n ? 'false' : 'true') : intText(c.value);
       case 'fp': return c.text;
       case 'null': return 'null';
       case 'undef': return 'undef';
@@ -816,6 +814,11 @@ const CAST_OPS: ReadonlySet<string> = new Set([
   'ptrtoint', 'inttoptr', 'bitcast', 'addrspacecast',
 ]);
 function isCastOp(op: string): boolean { return CAST_OPS.has(op); }
+
+/** Decimal spelling; through Number when exact (V8 caches small number strings). */
+function intText(v: bigint): string {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? '' + Number(v) : v.toString();
+}
 
 /**
  * Prints single instructions with the numbering of their function, for

@@ -1,114 +1,67 @@
-// Binds the parser's RefValue placeholders to the values they name, in the
-// order LLVM's own reader does it: named types, globals, then each function
-// body with its own scope, then block addresses (which need both). Every
-// reference is checked against the type the source wrote next to it.
+// Binds the parser's RefValue placeholders to the values they name. Function
+// bodies are bound as soon as their closing brace is parsed (so placeholders
+// die young, which matters for the garbage collector on big modules); what
+// they name that is not defined yet (a function declared further down,
+// metadata at the end of the file) is recorded and bound by `finish`, which
+// also handles module-level references and block addresses. Every reference
+// is checked against the type the source wrote next to it.
 import { fail, diag, DiagnosticError, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
 import type { RefValue, Value } from '../ir/value.js';
-import type { Metadata } from '../ir/metadata.js';
+import type { MDRef, Metadata } from '../ir/metadata.js';
 import type { AttrList } from '../ir/attributes.js';
-import type { BasicBlock, Function } from '../ir/function.js';
-import type { LocalScope } from '../syntax/state.js';
+import type { AnyGlobal, BasicBlock, Function } from '../ir/function.js';
 import type { BlockAddress } from '../ir/constants.js';
 
-export interface ResolveInput {
-  m: Module;
-  file: SourceFile;
-  scopes: Map<Function, LocalScope>;
-  blockAddresses: BlockAddress[];
-  typeStr(t: Type): string;
-}
-
-export function resolveModule(inp: ResolveInput): void {
-  new Resolver(inp).run();
+/** Names and numbers of one function body. */
+export class LocalScope {
+  named = new Map<string, Value>();
+  numbered: Value[] = [];
+  next = 0;
 }
 
 const MAX_ERRORS = 20;
 
-class Resolver {
+/** A reference to a global not defined yet: where it sits (an array slot, or a field via `set`). */
+interface Fixup { holder: Value[] | null; index: number; set: ((v: Value) => void) | null; ref: RefValue }
+
+export class Resolver {
   private readonly errors: Diagnostic[] = [];
   private scope: LocalScope | null = null;
+  private readonly globals = new Map<string, AnyGlobal>();
   private readonly mdIds = new Set<number>();
+  private pendingGlobals: Fixup[] = [];
+  private pendingMd: MDRef[] = [];
+  private pendingGroups: { id: number; pos: number }[] = [];
+  private finishing = false;
 
-  constructor(private readonly inp: ResolveInput) {}
+  constructor(
+    private readonly m: Module,
+    private readonly file: SourceFile,
+    private readonly typeStr: (t: Type) => string,
+  ) {}
+
+  /** Called by the parser as each global value is defined. */
+  defineGlobal(name: string, g: AnyGlobal): void { this.globals.set(name, g); }
+  /** Called by the parser as each metadata node is defined. */
+  defineMetadata(id: number): void { this.mdIds.add(id); }
 
   private report(d: Diagnostic): void {
     this.errors.push(d);
     if (this.errors.length >= MAX_ERRORS) throw new DiagnosticError(this.errors);
   }
 
-  run(): void {
-    const { m, file } = this.inp;
-    // 1. named types
-    for (const t of m.types.named.values()) {
-      if (!t.defined) this.report(diag('E0104', `type %${t.name} is used but never defined`, file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
-    }
-    for (const d of m.metadata) this.mdIds.add(d.id);
-    // 2. module-level values
-    for (const g of m.globals) {
-      if (g.init) g.init = this.value(g.init);
-      this.attachments(g.attachments);
-      this.groups(g.attrs, g.pos);
-    }
-    for (const a of m.aliases) { a.aliasee = this.value(a.aliasee); this.attachments(a.attachments); }
-    for (const i of m.ifuncs) { i.resolver = this.value(i.resolver); this.attachments(i.attachments); }
-    for (const f of m.functions) {
-      if (f.prefix) f.prefix = this.value(f.prefix);
-      if (f.prologue) f.prologue = this.value(f.prologue);
-      if (f.personality) f.personality = this.value(f.personality);
-      this.attachments(f.attachments);
-      this.groups(f.fnAttrs, f.pos);
-    }
-    for (const d of m.metadata) this.md(d.node);
-    for (const n of m.namedMetadata) for (const e of n.elems) this.md(e);
-    // 3. function bodies
-    for (const f of m.functions) if (!f.isDeclaration) this.body(f);
-    // 4. block addresses
-    for (const ba of this.inp.blockAddresses) this.blockAddress(ba);
-    if (this.errors.length) throw new DiagnosticError(this.errors);
-  }
-
-  private groups(attrs: AttrList, pos: number): void {
-    for (const a of attrs) {
-      if (a.k === 'group' && !this.inp.m.attrGroups.has(a.id)) {
-        this.report(diag('E0107', `attribute group #${a.id} is used but never defined`, this.inp.file, pos));
-      }
-    }
-  }
-
-  private attachments(list: { md: Metadata }[] | null): void {
-    if (list) for (const a of list) this.md(a.md);
-  }
-
-  private md(md: Metadata): void {
-    switch (md.mk) {
-      case 'ref':
-        if (!this.mdIds.has(md.id)) this.report(diag('E0106', `metadata !${md.id} is used but never defined`, this.inp.file, md.pos, md.pos + String(md.id).length + 1));
-        return;
-      case 'tuple':
-        for (const e of md.elems) if (e) this.md(e);
-        return;
-      case 'special':
-        for (const f of md.fields) this.md(f.value);
-        return;
-      case 'value':
-        md.value = this.value(md.value);
-        return;
-      case 'string': case 'raw':
-        return;
-    }
-  }
-
-  private body(f: Function): void {
-    this.scope = this.inp.scopes.get(f) ?? null;
+  /** Binds the references of one function body (right after it is parsed). */
+  body(f: Function, scope: LocalScope): void {
+    this.scope = scope;
     for (const b of f.blocks) {
       for (const inst of b.instructions) {
         const ops = inst.operands;
         for (let k = 0; k < ops.length; k++) {
           const v = ops[k]!;
-          if (v.vk === 'ref' || v.vk === 'const' || v.vk === 'metadata') ops[k] = this.value(v);
+          if (v.vk === 'ref' || v.vk === 'const' || v.vk === 'metadata') ops[k] = this.value(v, ops, k);
         }
         switch (inst.op) {
           case 'br': case 'switch': case 'indirectbr': case 'invoke': case 'callbr':
@@ -118,13 +71,12 @@ class Resolver {
           case 'phi':
             this.blocks(inst.blocks);
             break;
-          case 'call':
-            break;
           default:
-            break;
         }
-        if ((inst.op === 'call' || inst.op === 'invoke' || inst.op === 'callbr')) {
-          if (inst.bundles) for (const bu of inst.bundles) bu.inputs = bu.inputs.map((x) => this.value(x));
+        if (inst.op === 'call' || inst.op === 'invoke' || inst.op === 'callbr') {
+          if (inst.bundles) {
+            for (const bu of inst.bundles) for (let k = 0; k < bu.inputs.length; k++) bu.inputs[k] = this.value(bu.inputs[k]!, bu.inputs, k);
+          }
           this.groups(inst.fnAttrs, inst.pos);
         }
         if (inst.attachments) this.attachments(inst.attachments);
@@ -132,6 +84,81 @@ class Resolver {
       }
     }
     this.scope = null;
+    if (this.errors.length) throw new DiagnosticError(this.errors);
+  }
+
+  /** Everything that needs the whole module: module-level references, forward references, block addresses. */
+  finish(blockAddresses: BlockAddress[]): void {
+    const { m, file } = this;
+    this.finishing = true;
+    for (const t of m.types.named.values()) {
+      if (!t.defined) this.report(diag('E0104', `type %${t.name} is used but never defined`, file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
+    }
+    const pending = this.pendingGlobals;
+    this.pendingGlobals = [];
+    for (const fx of pending) {
+      const v = this.ref(fx.ref);
+      if (fx.holder) fx.holder[fx.index] = v; else fx.set!(v);
+    }
+    for (const r of this.pendingMd) this.mdRef(r);
+    for (const g of this.pendingGroups) this.groups([{ k: 'group', id: g.id }], g.pos);
+    const one = [null as unknown as Value];
+    const bind = (v: Value): Value => { one[0] = v; return this.value(v, one, 0); };
+    for (const g of m.globals) {
+      if (g.init) g.init = bind(g.init);
+      this.attachments(g.attachments);
+      this.groups(g.attrs, g.pos);
+    }
+    for (const a of m.aliases) { a.aliasee = bind(a.aliasee); this.attachments(a.attachments); }
+    for (const i of m.ifuncs) { i.resolver = bind(i.resolver); this.attachments(i.attachments); }
+    for (const f of m.functions) {
+      if (f.prefix) f.prefix = bind(f.prefix);
+      if (f.prologue) f.prologue = bind(f.prologue);
+      if (f.personality) f.personality = bind(f.personality);
+      this.attachments(f.attachments);
+      this.groups(f.fnAttrs, f.pos);
+    }
+    for (const d of m.metadata) this.md(d.node);
+    for (const n of m.namedMetadata) for (const e of n.elems) this.md(e);
+    for (const ba of blockAddresses) this.blockAddress(ba);
+    if (this.errors.length) throw new DiagnosticError(this.errors);
+    m.invalidateSymbols();
+  }
+
+  /** Function-local scopes, kept for block addresses (which name a block of another function). */
+  readonly scopes = new Map<Function, LocalScope>();
+
+  private groups(attrs: AttrList, pos: number): void {
+    for (const a of attrs) {
+      if (a.k === 'group' && !this.m.attrGroups.has(a.id)) {
+        if (!this.finishing) { this.pendingGroups.push({ id: a.id, pos }); continue; }
+        this.report(diag('E0107', `attribute group #${a.id} is used but never defined`, this.file, pos));
+      }
+    }
+  }
+
+  private attachments(list: { md: Metadata }[] | null): void {
+    if (list) for (const a of list) this.md(a.md);
+  }
+
+  private mdRef(r: MDRef): void {
+    if (!this.mdIds.has(r.id)) {
+      if (!this.finishing) { this.pendingMd.push(r); return; }
+      this.report(diag('E0106', `metadata !${r.id} is used but never defined`, this.file, r.pos, r.pos + String(r.id).length + 1));
+    }
+  }
+
+  private md(md: Metadata): void {
+    switch (md.mk) {
+      case 'ref': this.mdRef(md); return;
+      case 'tuple': for (const e of md.elems) if (e) this.md(e); return;
+      case 'special': for (const f of md.fields) this.md(f.value); return;
+      case 'value': {
+        md.value = this.field(md.value, (v) => { md.value = v; });
+        return;
+      }
+      case 'string': case 'raw': return;
+    }
   }
 
   private blocks(list: BasicBlock[]): void {
@@ -144,7 +171,7 @@ class Resolver {
   private localBlock(r: RefValue, scope: LocalScope | null): BasicBlock {
     const v = this.lookupLocal(r, scope);
     if (!v || v.vk !== 'block') {
-      this.report(diag('E0105', v ? `%${r.ref} is not a block` : `undefined block %${r.ref}`, this.inp.file, r.pos, r.end));
+      this.report(diag('E0105', v ? `%${r.ref} is not a block` : `undefined block %${r.ref}`, this.file, r.pos, r.end));
       return r as unknown as BasicBlock;
     }
     return v as BasicBlock;
@@ -155,25 +182,43 @@ class Resolver {
     return r.numbered ? scope.numbered[Number(r.ref)] : scope.named.get(r.ref);
   }
 
-  private value(v: Value): Value {
+  /** As `value`, for a value held in an object field rather than an array slot. */
+  private field(v: Value, set: (v: Value) => void): Value {
+    if (v.vk === 'ref' && (v as RefValue).scope === 'global' && !this.finishing && !this.globals.has((v as RefValue).ref)) {
+      this.pendingGlobals.push({ holder: null, index: 0, set, ref: v as RefValue });
+      return v;
+    }
+    const one = [v];
+    return this.value(v, one, 0);
+  }
+
+  /** Binds `v` (held at holder[index]); a global defined later is recorded and bound by `finish`. */
+  private value(v: Value, holder: Value[], index: number): Value {
     switch (v.vk) {
-      case 'ref': return this.ref(v as RefValue);
+      case 'ref': {
+        const r = v as RefValue;
+        if (r.scope === 'global' && !this.finishing && !this.globals.has(r.ref)) {
+          this.pendingGlobals.push({ holder, index, set: null, ref: r });
+          return r;
+        }
+        return this.ref(r);
+      }
       case 'const': {
         const c = v as Value & { ck: string };
         switch (c.ck) {
           case 'aggregate': {
             const elems = (c as unknown as { elems: Value[] }).elems;
-            for (let k = 0; k < elems.length; k++) elems[k] = this.value(elems[k]!);
+            for (let k = 0; k < elems.length; k++) elems[k] = this.value(elems[k]!, elems, k);
             break;
           }
           case 'expr': {
             const ops = (c as unknown as { operands: Value[] }).operands;
-            for (let k = 0; k < ops.length; k++) ops[k] = this.value(ops[k]!);
+            for (let k = 0; k < ops.length; k++) ops[k] = this.value(ops[k]!, ops, k);
             break;
           }
           case 'dso_local_equivalent': case 'no_cfi': {
             const w = c as unknown as { target: Value };
-            w.target = this.value(w.target);
+            w.target = this.field(w.target, (x) => { w.target = x; });
             break;
           }
           default:
@@ -189,10 +234,10 @@ class Resolver {
   }
 
   private ref(r: RefValue): Value {
-    const { file } = this.inp;
+    const { file } = this;
     let target: Value | undefined;
     if (r.scope === 'global') {
-      target = this.inp.m.getGlobal(r.ref);
+      target = this.globals.get(r.ref);
       if (!target) {
         this.report(diag('E0101', `undefined global @${r.ref}`, file, r.pos, r.end,
           ['declare it (`declare ...` for a function, `@x = external global T` for a variable)']));
@@ -207,23 +252,21 @@ class Resolver {
     }
     if (target.type !== r.type) {
       const sig = r.scope === 'global' ? '@' : '%';
-      this.report(diag('E0201', `${sig}${r.ref} has type ${this.inp.typeStr(target.type)} but is used as ${this.inp.typeStr(r.type)}`, file, r.pos, r.end));
+      this.report(diag('E0201', `${sig}${r.ref} has type ${this.typeStr(target.type)} but is used as ${this.typeStr(r.type)}`, file, r.pos, r.end));
     }
     return target;
   }
 
   private blockAddress(ba: BlockAddress): void {
     const ref = ba.fn as RefValue;
-    const fn = ref.vk === 'ref' ? this.inp.m.getGlobal(ref.ref) : ba.fn;
-    if (!fn) fail('E0101', `undefined global @${ref.ref}`, this.inp.file, ref.pos, ref.end);
+    const fn = ref.vk === 'ref' ? this.globals.get(ref.ref) : ba.fn;
+    if (!fn) fail('E0101', `undefined global @${ref.ref}`, this.file, ref.pos, ref.end);
     ba.fn = fn;
-    if (fn.vk !== 'function') {
-      fail('E0204', 'blockaddress needs a function', this.inp.file, ba.pos, ba.end);
-    }
+    if (fn.vk !== 'function') fail('E0204', 'blockaddress needs a function', this.file, ba.pos, ba.end);
     const f = fn as Function;
-    if (f.isDeclaration) fail('E0204', `blockaddress of @${f.name}, which has no body`, this.inp.file, ba.pos, ba.end);
+    if (f.isDeclaration) fail('E0204', `blockaddress of @${f.name}, which has no body`, this.file, ba.pos, ba.end);
     const r = ba.block as RefValue;
-    if (r.vk === 'ref') ba.block = this.localBlock(r, this.inp.scopes.get(f) ?? null) as Value;
+    if (r.vk === 'ref') ba.block = this.localBlock(r, this.scopes.get(f) ?? null) as Value;
     if (this.errors.length) throw new DiagnosticError(this.errors);
   }
 }

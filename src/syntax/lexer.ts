@@ -46,20 +46,25 @@ const PUNCT: Record<number, TokenType> = {
   0x7d: T.RBrace, 0x28: T.LParen, 0x29: T.RParen, 0x3c: T.Less, 0x3e: T.Greater, 0x7c: T.Pipe, 0x3a: T.Colon,
 };
 
-export function lex(file: SourceFile): LexResult {
+/** Lexes `file.text[start, end)`; token offsets are absolute. */
+/** Shared images of one-character tokens (no string allocated per token). */
+const PUNCT_IMAGE: Record<number, string> = {};
+for (const k of Object.keys(PUNCT)) PUNCT_IMAGE[Number(k)] = String.fromCharCode(Number(k));
+
+export function lex(file: SourceFile, start = 0, end = file.text.length): LexResult {
   const s = file.text;
-  const n = s.length;
+  const n = end;
   const out: Tok[] = [];
   let sawPtr = false;
-  let i = 0;
+  let i = start;
   const ptrType = T.K('ptr');
-  const push = (tt: TokenType, start: number, end: number): void => {
-    out.push(new Tok(tt, tt.tokenTypeIdx!, s.slice(start, end), start, end - 1));
+  const push = (tt: TokenType, from: number, to: number): void => {
+    out.push(new Tok(tt, tt.tokenTypeIdx!, s.slice(from, to), from, to - 1));
   };
   /** Index just past the closing quote of a string starting at `q` (the opening quote). */
   const endOfString = (q: number): number => {
     const e = s.indexOf('"', q + 1);
-    if (e < 0) fail('E0003', 'unterminated string constant', file, q, q + 1);
+    if (e < 0 || e >= n) fail('E0003', 'unterminated string constant', file, q, q + 1);
     return e + 1;
   };
   /** End of a `[-a-zA-Z$._0-9]*` run. */
@@ -91,7 +96,7 @@ export function lex(file: SourceFile): LexResult {
     switch (c) {
       case 0x3b: { // ; comment
         const e = s.indexOf('\n', i);
-        i = e < 0 ? n : e + 1;
+        i = e < 0 || e >= n ? n : e + 1;
         continue;
       }
       case 0x25: case 0x40: { // % @
@@ -167,7 +172,7 @@ export function lex(file: SourceFile): LexResult {
       }
     }
     const p = PUNCT[c];
-    if (p) { push(p, start, i + 1); i++; continue; }
+    if (p) { out.push(new Tok(p, p.tokenTypeIdx!, PUNCT_IMAGE[c]!, start, start)); i++; continue; }
 
     if (cls(c) & C_DIGIT || ((c === 0x2d || c === 0x2b) && cls(s.charCodeAt(i + 1)) & C_DIGIT)) {
       // 0x hex floating constants, including 0xK (x86_fp80), 0xL (fp128), 0xM (ppc_fp128), 0xH (half), 0xR (bfloat)
@@ -246,4 +251,52 @@ export function lex(file: SourceFile): LexResult {
     fail('E0002', `unexpected character '${shown}'`, file, i, i + 1);
   }
   return { tokens: out, sawPtrKeyword: sawPtr };
+}
+
+/**
+ * Offsets where top-level entities start (outside function bodies), used to
+ * parse a module in chunks: tokens of one chunk die young, which keeps the
+ * garbage collector cheap on multi-megabyte modules. A body starts at a line
+ * beginning with `define` and ends at a line that is `}`.
+ */
+export function topLevelCuts(text: string, minChunk: number): number[] {
+  const cuts = [0];
+  let last = 0;
+  let inBody = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const nl = text.indexOf('\n', i);
+    const eol = nl < 0 ? n : nl;
+    const c = text.charCodeAt(i);
+    if (inBody) {
+      if (c === 0x7d && (eol === i + 1 || text.charCodeAt(i + 1) === 0x0d || text.charCodeAt(i + 1) === 0x20)) inBody = false;
+    } else if (c === 0x64 && text.startsWith('define', i)) {
+      if (i - last >= minChunk) { cuts.push(i); last = i; }
+      // a body opens on this line unless the header ends without '{' (never in printed IR)
+      inBody = text.lastIndexOf('{', eol) > i;
+    } else if ((c === 0x40 || c === 0x21 || c === 0x64 || c === 0x61 || c === 0x25) && i - last >= minChunk) {
+      // @global, !metadata, declare, attributes, %type
+      cuts.push(i);
+      last = i;
+    }
+    i = eol + 1;
+  }
+  return cuts;
+}
+
+/** Whether the module uses opaque pointers: a `ptr` keyword outside comments, strings and names. */
+export function usesOpaquePointers(text: string): boolean {
+  const re = /(^|[\s(<[{,])ptr(?=[\s,)>\]}*]|$)/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const at = m.index + m[1]!.length;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const before = text.slice(lineStart, at);
+    if (before.includes(';')) continue;
+    let quotes = 0;
+    for (let k = 0; k < before.length; k++) if (before.charCodeAt(k) === 0x22) quotes++;
+    if (quotes % 2 === 0) return true;
+  }
+  return false;
 }

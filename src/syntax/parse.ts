@@ -3,9 +3,8 @@
 // costs far more than parsing a typical module.
 import type { IRecognitionException } from 'chevrotain';
 import { IRParser } from './parser.js';
-import { lex } from './lexer.js';
+import { lex, topLevelCuts, usesOpaquePointers } from './lexer.js';
 import { ParseState } from './state.js';
-import { resolveModule } from '../resolve/resolve.js';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import { SourceFile } from '../diag/source.js';
 import type { Module } from '../ir/module.js';
@@ -22,26 +21,34 @@ export interface ParseOptions {
   noResolve?: boolean;
 }
 
+/** Chunks of at least this many characters are lexed and parsed at a time. */
+const CHUNK = 1 << 16;
+
 export function parseModule(file: SourceFile, opts: ParseOptions = {}): Module {
   if (file.text.indexOf('\0') >= 0) fail('E0005', 'input contains NUL bytes: is this bitcode? Use llvm-dis first', file, file.text.indexOf('\0'));
-  const { tokens, sawPtrKeyword } = lex(file);
   const p = getParser();
-  const st = new ParseState(file, sawPtrKeyword);
+  const st = new ParseState(file, usesOpaquePointers(file.text));
+  st.resolveBodies = !opts.noResolve;
   p.st = st;
-  p.input = tokens;
-  let errors: IRecognitionException[];
+  const cuts = topLevelCuts(file.text, CHUNK);
+  cuts.push(file.text.length);
   try {
-    p.module();
-    errors = p.errors;
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const { tokens } = lex(file, cuts[k]!, cuts[k + 1]!);
+      if (tokens.length === 0) continue;
+      p.input = tokens;
+      p.module();
+      const errors: IRecognitionException[] = p.errors;
+      if (errors.length) throw new DiagnosticError(errors.slice(0, 1).map((e) => {
+        const t = e.token;
+        const start = Number.isFinite(t.startOffset) ? t.startOffset : cuts[k + 1]!;
+        return diag('E0001', e.message, file, start, start + (t.image?.length ?? 0));
+      }));
+    }
   } finally {
     p.input = [];
   }
-  if (errors.length) throw new DiagnosticError(errors.slice(0, 1).map((e: IRecognitionException) => {
-    const t = e.token;
-    const start = Number.isFinite(t.startOffset) ? t.startOffset : file.text.length;
-    return diag('E0001', e.message, file, start, start + (t.image?.length ?? 0));
-  }));
-  if (!opts.noResolve) resolveModule({ m: st.m, file, scopes: st.scopes, blockAddresses: st.blockAddresses, typeStr: (t) => st.typeStr(t) });
+  if (!opts.noResolve) st.resolver.finish(st.blockAddresses);
   return st.m;
 }
 

@@ -3,7 +3,7 @@
 // to values are RefValue placeholders that src/resolve binds afterwards, so a
 // use may precede its definition anywhere LLVM allows it. One parser instance
 // is created lazily and reused for every input (grammar analysis is costly).
-import { EmbeddedActionsParser, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
 import * as T from './tokens.js';
 import { K } from './tokens.js';
 import { ParseState, CALLEE_TYPE, type HeaderItem, type CallParts } from './state.js';
@@ -50,12 +50,39 @@ const errorMessages: IParserErrorMessageProvider = {
 };
 
 const int = (t: IToken): number => Number(t.image);
+/** Value of an embedded action during Chevrotain's recording phase, where actions do not run. */
+const NIL = undefined as never;
+type Alts<T> = IOrAlt<T>[];
 const VOID = K('void');
 const LABEL = K('label');
 const ADDRSPACE = K('addrspace');
 
 export class IRParser extends EmbeddedActionsParser {
   st!: ParseState;
+  /** Expected type of the value being parsed (set just before SUBRULE(value)). */
+  private vty!: Type;
+  // Alternatives arrays are built once: their closures capture nothing per call.
+  private valueAlts?: Alts<Value>;
+  private constExprAlts?: Alts<Value>;
+  private alts_typeBase?: Alts<Type>;
+  private alts_instruction?: Alts<Instruction>;
+  private alts_binaryInst?: Alts<Instruction>;
+  private alts_memInst?: Alts<Instruction>;
+  private alts_loadStore?: Alts<Instruction>;
+  private alts_allocaGep?: Alts<Instruction>;
+  private alts_atomicInst?: Alts<Instruction>;
+  private alts_otherInst?: Alts<Instruction>;
+  private alts_terminatorInst?: Alts<Instruction>;
+  private alts_ehTerminator?: Alts<Instruction>;
+  private alts_mdOperand?: Alts<Metadata>;
+  private alts_fieldValue?: Alts<Metadata>;
+  private alts_rawAtom?: Alts<IToken>;
+  private alts_padParent?: Alts<Value>;
+  private alts_bodyItem?: Alts<void>;
+  private alts_topLevel?: Alts<void>;
+  private alts_attr?: Alts<Attr>;
+  private alts_labelRef?: Alts<IToken>;
+  private alts_phiIncoming?: Alts<IToken>;
 
   constructor() {
     super(T.allTokens, { maxLookahead: 3, recoveryEnabled: false, errorMessageProvider: errorMessages });
@@ -71,11 +98,11 @@ export class IRParser extends EmbeddedActionsParser {
   });
 
   topLevel = this.RULE('topLevel', () => {
-    this.OR([
+    this.OR(this.alts_topLevel ??= [
       { ALT: () => {
         this.CONSUME(K('source_filename')); this.CONSUME(T.Equals);
         const s = this.CONSUME(T.StringConstant);
-        this.ACTION(() => { this.st.m.sourceFilename = s.image; });
+        if (!this.RECORDING_PHASE) { this.st.m.sourceFilename = s.image; }
       } },
       { ALT: () => {
         this.CONSUME(K('target'));
@@ -85,20 +112,20 @@ export class IRParser extends EmbeddedActionsParser {
         ]);
         this.CONSUME1(T.Equals);
         const s = this.CONSUME1(T.StringConstant);
-        this.ACTION(() => {
+        if (!this.RECORDING_PHASE) {
           if (which.image === 'datalayout') this.st.m.datalayout = s.image; else this.st.m.triple = s.image;
-        });
+        }
       } },
       { ALT: () => {
         this.CONSUME(K('module')); this.CONSUME(K('asm'));
         const s = this.CONSUME2(T.StringConstant);
-        this.ACTION(() => this.st.m.moduleAsm.push(s.image));
+        (this.RECORDING_PHASE ? NIL : (this.st.m.moduleAsm.push(s.image)));
       } },
       { ALT: () => this.SUBRULE(this.typeDef) },
       { ALT: () => {
         const c = this.CONSUME(T.ComdatVar); this.CONSUME2(T.Equals); this.CONSUME(K('comdat'));
         const k = this.CONSUME(T.Word);
-        this.ACTION(() => this.st.addComdat(c, k.image));
+        (this.RECORDING_PHASE ? NIL : (this.st.addComdat(c, k.image)));
       } },
       { ALT: () => this.SUBRULE(this.globalDef) },
       { ALT: () => this.SUBRULE(this.functionDef) },
@@ -107,20 +134,20 @@ export class IRParser extends EmbeddedActionsParser {
         const id = this.CONSUME(T.AttrGrpId); this.CONSUME3(T.Equals); this.CONSUME(T.LBrace);
         const attrs = this.SUBRULE(this.attrs);
         this.CONSUME(T.RBrace);
-        this.ACTION(() => this.st.addAttrGroup(id, attrs));
+        (this.RECORDING_PHASE ? NIL : (this.st.addAttrGroup(id, attrs)));
       } },
       { ALT: () => {
         const name = this.CONSUME(T.MetadataVar); this.CONSUME4(T.Equals); this.CONSUME(T.Exclaim); this.CONSUME1(T.LBrace);
         const elems: Metadata[] = [];
-        this.MANY_SEP({ SEP: T.Comma, DEF: () => { const e = this.SUBRULE(this.mdOperand); this.ACTION(() => elems.push(e)); } });
+        this.MANY_SEP({ SEP: T.Comma, DEF: () => { const e = this.SUBRULE(this.mdOperand); (this.RECORDING_PHASE ? NIL : (elems.push(e))); } });
         this.CONSUME1(T.RBrace);
-        this.ACTION(() => this.st.m.namedMetadata.push({ name: name.image.slice(1), elems }));
+        (this.RECORDING_PHASE ? NIL : (this.st.m.namedMetadata.push({ name: name.image.slice(1), elems })));
       } },
       { ALT: () => {
         const id = this.CONSUME(T.MetadataId); this.CONSUME5(T.Equals);
         const distinct = this.OPTION(() => this.CONSUME(K('distinct')));
         const node = this.SUBRULE1(this.mdOperand);
-        this.ACTION(() => this.st.addMetadata(id, !!distinct, node));
+        (this.RECORDING_PHASE ? NIL : (this.st.addMetadata(id, !!distinct, node)));
       } },
       { ALT: () => {
         const id = this.CONSUME(T.SummaryId); this.CONSUME6(T.Equals);
@@ -130,7 +157,7 @@ export class IRParser extends EmbeddedActionsParser {
           { ALT: () => this.SUBRULE(this.rawParens) },
           { ALT: () => this.CONSUME(T.IntLit) },
         ]);
-        this.ACTION(() => this.st.m.summaries.push({ text: this.st.text(start, last), pos: start }));
+        (this.RECORDING_PHASE ? NIL : (this.st.m.summaries.push({ text: this.st.text(start, last), pos: start })));
       } },
       { ALT: () => {
         const kw = this.OR3([
@@ -139,7 +166,7 @@ export class IRParser extends EmbeddedActionsParser {
         ]);
         this.MANY(() => this.CONSUME(T.NonParen, { LABEL: 'uselistorder operand' }));
         const end = this.CONSUME2(T.RBrace);
-        this.ACTION(() => this.st.m.useListOrders.push({ text: this.st.text(kw.startOffset, end), pos: kw.startOffset }));
+        (this.RECORDING_PHASE ? NIL : (this.st.m.useListOrders.push({ text: this.st.text(kw.startOffset, end), pos: kw.startOffset })));
       } },
     ]);
   });
@@ -161,7 +188,7 @@ export class IRParser extends EmbeddedActionsParser {
       { ALT: () => { this.CONSUME(K('opaque')); return null; } },
       { ALT: () => this.SUBRULE(this.type) },
     ]);
-    this.ACTION(() => this.st.defineType(name, body));
+    (this.RECORDING_PHASE ? NIL : (this.st.defineType(name, body)));
   });
 
   // --------------------------------------------------------------- globals
@@ -169,23 +196,23 @@ export class IRParser extends EmbeddedActionsParser {
   headerItems = this.RULE('headerItems', (): HeaderItem[] => {
     const items: HeaderItem[] = [];
     this.MANY(() => this.OR([
-      { ALT: () => { const a = this.SUBRULE(this.attr); this.ACTION(() => items.push({ k: 'attr', attr: a })); } },
-      { ALT: () => { this.CONSUME(K('weak')); this.ACTION(() => items.push({ k: 'word', w: 'weak' })); } },
+      { ALT: () => { const a = this.SUBRULE(this.attr); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'attr', attr: a }))); } },
+      { ALT: () => { this.CONSUME(K('weak')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'weak' }))); } },
       { ALT: () => {
         this.CONSUME(K('cc')); const n = this.CONSUME(T.IntLit);
-        this.ACTION(() => items.push({ k: 'cc', n: n.image }));
+        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'cc', n: n.image })));
       } },
       { ALT: () => {
         const t = this.CONSUME(K('thread_local'));
         const mode = this.OPTION(() => { this.CONSUME(T.LParen); const w = this.CONSUME(T.Word); this.CONSUME(T.RParen); return w; });
-        this.ACTION(() => items.push({ k: 'tls', text: mode ? `${t.image}(${mode.image})` : t.image }));
+        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'tls', text: mode ? `${t.image}(${mode.image})` : t.image })));
       } },
-      { ALT: () => { this.CONSUME(K('unnamed_addr')); this.ACTION(() => items.push({ k: 'word', w: 'unnamed_addr' })); } },
-      { ALT: () => { this.CONSUME(K('local_unnamed_addr')); this.ACTION(() => items.push({ k: 'word', w: 'local_unnamed_addr' })); } },
-      { ALT: () => { this.CONSUME(K('externally_initialized')); this.ACTION(() => items.push({ k: 'word', w: 'externally_initialized' })); } },
+      { ALT: () => { this.CONSUME(K('unnamed_addr')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'unnamed_addr' }))); } },
+      { ALT: () => { this.CONSUME(K('local_unnamed_addr')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'local_unnamed_addr' }))); } },
+      { ALT: () => { this.CONSUME(K('externally_initialized')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'externally_initialized' }))); } },
       { ALT: () => {
         this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME1(T.IntLit); this.CONSUME1(T.RParen);
-        this.ACTION(() => items.push({ k: 'addrspace', n: int(n) }));
+        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'addrspace', n: int(n) })));
       } },
     ]));
     return items;
@@ -199,36 +226,36 @@ export class IRParser extends EmbeddedActionsParser {
       { ALT: () => {
         const kind = this.OR2([{ ALT: () => this.CONSUME(K('global')) }, { ALT: () => this.CONSUME(K('constant')) }]);
         const ty = this.SUBRULE(this.type);
-        const g = this.ACTION(() => this.st.beginGlobalVar(name, items, kind.image === 'constant', ty));
+        const g = (this.RECORDING_PHASE ? NIL : (this.st.beginGlobalVar(name, items, kind.image === 'constant', ty)));
         this.OPTION({
           GATE: () => !this.st.isExternalDecl(items),
-          DEF: () => { const init = this.SUBRULE(this.value, { ARGS: [ty] }); this.ACTION(() => { g.init = init; }); },
+          DEF: () => { const init = (this.vty = ty, this.SUBRULE(this.value)); if (!this.RECORDING_PHASE) { g.init = init; } },
         });
         this.MANY(() => {
           this.CONSUME(T.Comma);
           this.OR3([
-            { ALT: () => { this.CONSUME(K('section')); const s = this.CONSUME(T.StringConstant); this.ACTION(() => { g.section = s.image; }); } },
-            { ALT: () => { this.CONSUME(K('partition')); const s = this.CONSUME1(T.StringConstant); this.ACTION(() => { g.partition = s.image; }); } },
-            { ALT: () => { const c = this.SUBRULE(this.comdatRef); this.ACTION(() => { g.comdat = c; }); } },
-            { ALT: () => { this.CONSUME(K('align')); const n = this.CONSUME(T.IntLit); this.ACTION(() => { g.align = int(n); }); } },
-            { ALT: () => { this.CONSUME(K('code_model')); const s = this.CONSUME2(T.StringConstant); this.ACTION(() => { g.codeModel = s.image; }); } },
-            { ALT: () => { const w = this.CONSUME(T.Word); this.ACTION(() => g.sanitizer.push(w.image)); } },
-            { ALT: () => { const a = this.SUBRULE(this.attachment); this.ACTION(() => g.attachments.push(a)); } },
+            { ALT: () => { this.CONSUME(K('section')); const s = this.CONSUME(T.StringConstant); if (!this.RECORDING_PHASE) { g.section = s.image; } } },
+            { ALT: () => { this.CONSUME(K('partition')); const s = this.CONSUME1(T.StringConstant); if (!this.RECORDING_PHASE) { g.partition = s.image; } } },
+            { ALT: () => { const c = this.SUBRULE(this.comdatRef); if (!this.RECORDING_PHASE) { g.comdat = c; } } },
+            { ALT: () => { this.CONSUME(K('align')); const n = this.CONSUME(T.IntLit); if (!this.RECORDING_PHASE) { g.align = int(n); } } },
+            { ALT: () => { this.CONSUME(K('code_model')); const s = this.CONSUME2(T.StringConstant); if (!this.RECORDING_PHASE) { g.codeModel = s.image; } } },
+            { ALT: () => { const w = this.CONSUME(T.Word); (this.RECORDING_PHASE ? NIL : (g.sanitizer.push(w.image))); } },
+            { ALT: () => { const a = this.SUBRULE(this.attachment); (this.RECORDING_PHASE ? NIL : (g.attachments.push(a))); } },
           ]);
         });
-        this.MANY1(() => { const id = this.CONSUME(T.AttrGrpId); this.ACTION(() => g.attrs.push({ k: 'group', id: Number(id.image.slice(1)) })); });
+        this.MANY1(() => { const id = this.CONSUME(T.AttrGrpId); (this.RECORDING_PHASE ? NIL : (g.attrs.push({ k: 'group', id: Number(id.image.slice(1)) }))); });
       } },
       { ALT: () => {
         const kw = this.OR4([{ ALT: () => this.CONSUME(K('alias')) }, { ALT: () => this.CONSUME(K('ifunc')) }]);
         const vty = this.SUBRULE1(this.type);
         this.CONSUME1(T.Comma);
         const target = this.SUBRULE(this.typedValue);
-        const g = this.ACTION(() => this.st.addAliasOrIFunc(name, items, kw.image as 'alias' | 'ifunc', vty, target));
+        const g = (this.RECORDING_PHASE ? NIL : (this.st.addAliasOrIFunc(name, items, kw.image as 'alias' | 'ifunc', vty, target)));
         this.MANY2(() => {
           this.CONSUME2(T.Comma);
           this.OR5([
-            { ALT: () => { this.CONSUME1(K('partition')); const s = this.CONSUME3(T.StringConstant); this.ACTION(() => { g.partition = s.image; }); } },
-            { ALT: () => { const a = this.SUBRULE1(this.attachment); this.ACTION(() => g.attachments.push(a)); } },
+            { ALT: () => { this.CONSUME1(K('partition')); const s = this.CONSUME3(T.StringConstant); if (!this.RECORDING_PHASE) { g.partition = s.image; } } },
+            { ALT: () => { const a = this.SUBRULE1(this.attachment); (this.RECORDING_PHASE ? NIL : (g.attachments.push(a))); } },
           ]);
         });
       } },
@@ -238,7 +265,7 @@ export class IRParser extends EmbeddedActionsParser {
   comdatRef = this.RULE('comdatRef', () => {
     this.CONSUME(K('comdat'));
     const c = this.OPTION(() => { this.CONSUME(T.LParen); const n = this.CONSUME(T.ComdatVar); this.CONSUME(T.RParen); return n; });
-    return this.ACTION(() => ({ name: c ? this.st.nameOf(c) : null }));
+    return (this.RECORDING_PHASE ? NIL : (({ name: c ? this.st.nameOf(c) : null })));
   });
 
   attachment = this.RULE('attachment', (): Attachment => {
@@ -251,7 +278,7 @@ export class IRParser extends EmbeddedActionsParser {
   functionDef = this.RULE('functionDef', () => {
     const kw = this.OR([{ ALT: () => this.CONSUME(K('define')) }, { ALT: () => this.CONSUME(K('declare')) }]);
     const pre: Attachment[] = [];
-    this.MANY(() => { const a = this.SUBRULE(this.attachment); this.ACTION(() => pre.push(a)); });
+    this.MANY(() => { const a = this.SUBRULE(this.attachment); (this.RECORDING_PHASE ? NIL : (pre.push(a))); });
     const items = this.SUBRULE(this.headerItems);
     const ret = this.SUBRULE(this.type);
     const name = this.OR1([{ ALT: () => this.CONSUME(T.GlobalVar) }, { ALT: () => this.CONSUME(T.GlobalId) }]);
@@ -272,32 +299,32 @@ export class IRParser extends EmbeddedActionsParser {
       } },
     ]));
     this.CONSUME(T.RParen);
-    const f = this.ACTION(() => this.st.beginFunction(kw, name, items, ret, params, vararg, pre));
+    const f = (this.RECORDING_PHASE ? NIL : (this.st.beginFunction(kw, name, items, ret, params, vararg, pre)));
     this.MANY2(() => this.OR4([
-      { ALT: () => { const a = this.SUBRULE1(this.attr); this.ACTION(() => this.st.fnTrailingAttr(f, a)); } },
-      { ALT: () => { this.CONSUME(K('unnamed_addr')); this.ACTION(() => { f.unnamedAddr = 'unnamed_addr'; }); } },
-      { ALT: () => { this.CONSUME(K('local_unnamed_addr')); this.ACTION(() => { f.unnamedAddr = 'local_unnamed_addr'; }); } },
+      { ALT: () => { const a = this.SUBRULE1(this.attr); (this.RECORDING_PHASE ? NIL : (this.st.fnTrailingAttr(f, a))); } },
+      { ALT: () => { this.CONSUME(K('unnamed_addr')); if (!this.RECORDING_PHASE) { f.unnamedAddr = 'unnamed_addr'; } } },
+      { ALT: () => { this.CONSUME(K('local_unnamed_addr')); if (!this.RECORDING_PHASE) { f.unnamedAddr = 'local_unnamed_addr'; } } },
       { ALT: () => {
         this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME(T.IntLit); this.CONSUME1(T.RParen);
-        this.ACTION(() => this.st.fnAddrspace(f, int(n)));
+        (this.RECORDING_PHASE ? NIL : (this.st.fnAddrspace(f, int(n))));
       } },
-      { ALT: () => { this.CONSUME(K('section')); const s = this.CONSUME(T.StringConstant); this.ACTION(() => { f.section = s.image; }); } },
-      { ALT: () => { this.CONSUME(K('partition')); const s = this.CONSUME1(T.StringConstant); this.ACTION(() => { f.partition = s.image; }); } },
-      { ALT: () => { const c = this.SUBRULE(this.comdatRef); this.ACTION(() => { f.comdat = c; }); } },
-      { ALT: () => { this.CONSUME(K('gc')); const s = this.CONSUME2(T.StringConstant); this.ACTION(() => { f.gc = s.image; }); } },
-      { ALT: () => { this.CONSUME(K('prefix')); const v = this.SUBRULE(this.typedValue); this.ACTION(() => { f.prefix = v; }); } },
-      { ALT: () => { this.CONSUME(K('prologue')); const v = this.SUBRULE1(this.typedValue); this.ACTION(() => { f.prologue = v; }); } },
-      { ALT: () => { this.CONSUME(K('personality')); const v = this.SUBRULE2(this.typedValue); this.ACTION(() => { f.personality = v; }); } },
-      { ALT: () => { const a = this.SUBRULE1(this.attachment); this.ACTION(() => f.attachments.push(a)); } },
+      { ALT: () => { this.CONSUME(K('section')); const s = this.CONSUME(T.StringConstant); if (!this.RECORDING_PHASE) { f.section = s.image; } } },
+      { ALT: () => { this.CONSUME(K('partition')); const s = this.CONSUME1(T.StringConstant); if (!this.RECORDING_PHASE) { f.partition = s.image; } } },
+      { ALT: () => { const c = this.SUBRULE(this.comdatRef); if (!this.RECORDING_PHASE) { f.comdat = c; } } },
+      { ALT: () => { this.CONSUME(K('gc')); const s = this.CONSUME2(T.StringConstant); if (!this.RECORDING_PHASE) { f.gc = s.image; } } },
+      { ALT: () => { this.CONSUME(K('prefix')); const v = this.SUBRULE(this.typedValue); if (!this.RECORDING_PHASE) { f.prefix = v; } } },
+      { ALT: () => { this.CONSUME(K('prologue')); const v = this.SUBRULE1(this.typedValue); if (!this.RECORDING_PHASE) { f.prologue = v; } } },
+      { ALT: () => { this.CONSUME(K('personality')); const v = this.SUBRULE2(this.typedValue); if (!this.RECORDING_PHASE) { f.personality = v; } } },
+      { ALT: () => { const a = this.SUBRULE1(this.attachment); (this.RECORDING_PHASE ? NIL : (f.attachments.push(a))); } },
     ]));
     this.OPTION1({
       GATE: () => kw.image === 'define',
       DEF: () => {
         this.CONSUME(T.LBrace);
-        this.ACTION(() => this.st.beginBody(f));
+        (this.RECORDING_PHASE ? NIL : (this.st.beginBody(f)));
         this.MANY3(() => this.SUBRULE(this.bodyItem));
         const end = this.CONSUME(T.RBrace);
-        this.ACTION(() => this.st.endBody(end));
+        (this.RECORDING_PHASE ? NIL : (this.st.endBody(end)));
       },
     });
   });
@@ -306,19 +333,19 @@ export class IRParser extends EmbeddedActionsParser {
     const type = this.SUBRULE(this.type);
     const attrs = this.SUBRULE(this.paramAttrs);
     const name = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]));
-    this.ACTION(() => params.push({ type, attrs, name }));
+    (this.RECORDING_PHASE ? NIL : (params.push({ type, attrs, name })));
   });
 
   bodyItem = this.RULE('bodyItem', () => {
-    this.OR([
-      { ALT: () => { const l = this.CONSUME(T.LabelStr); this.ACTION(() => this.st.label(l)); } },
+    this.OR(this.alts_bodyItem ??= [
+      { ALT: () => { const l = this.CONSUME(T.LabelStr); (this.RECORDING_PHASE ? NIL : (this.st.label(l))); } },
       { ALT: () => {
         const kw = this.CONSUME(T.DbgRecord);
         this.CONSUME(T.LParen);
         const args: Metadata[] = [];
-        this.MANY_SEP({ SEP: T.Comma, DEF: () => { const a = this.SUBRULE(this.mdOperand); this.ACTION(() => args.push(a)); } });
+        this.MANY_SEP({ SEP: T.Comma, DEF: () => { const a = this.SUBRULE(this.mdOperand); (this.RECORDING_PHASE ? NIL : (args.push(a))); } });
         this.CONSUME(T.RParen);
-        this.ACTION(() => this.st.dbgRecord(kw, args));
+        (this.RECORDING_PHASE ? NIL : (this.st.dbgRecord(kw, args)));
       } },
       { ALT: () => {
         const res = this.OPTION(() => {
@@ -331,9 +358,9 @@ export class IRParser extends EmbeddedActionsParser {
         this.MANY(() => {
           this.CONSUME(T.Comma);
           const a = this.SUBRULE(this.attachment);
-          this.ACTION(() => (inst.attachments ??= []).push(a));
+          (this.RECORDING_PHASE ? NIL : ((inst.attachments ??= []).push(a)));
         });
-        this.ACTION(() => this.st.addInstruction(inst, res, first, this.LA(0)));
+        (this.RECORDING_PHASE ? NIL : (this.st.addInstruction(inst, res, first, this.LA(0))));
       } },
     ]);
   });
@@ -341,19 +368,19 @@ export class IRParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------ attributes
   attrs = this.RULE('attrs', (): AttrList => {
     const list: AttrList = [];
-    this.MANY(() => { const a = this.SUBRULE(this.attr); this.ACTION(() => list.push(a)); });
+    this.MANY(() => { const a = this.SUBRULE(this.attr); (this.RECORDING_PHASE ? NIL : (list.push(a))); });
     return list;
   });
 
   /** Parameter / return attributes: like `attrs` but never an attribute group. */
   paramAttrs = this.RULE('paramAttrs', (): AttrList => {
     const list: AttrList = [];
-    this.MANY(() => { const a = this.SUBRULE(this.attr); this.ACTION(() => list.push(a)); });
+    this.MANY(() => { const a = this.SUBRULE(this.attr); (this.RECORDING_PHASE ? NIL : (list.push(a))); });
     return list;
   });
 
   attr = this.RULE('attr', (): Attr => {
-    return this.OR([
+    return this.OR(this.alts_attr ??= [
       { ALT: () => {
         const w = this.CONSUME(T.Word);
         return this.OR1([
@@ -364,7 +391,7 @@ export class IRParser extends EmbeddedActionsParser {
           { ALT: () => {
             const open = this.LA(1);
             const close = this.SUBRULE(this.rawParens);
-            return this.ACTION(() => ({ k: 'word' as const, name: w.image, arg: this.st.text(open.startOffset + 1, close, true), paren: true }));
+            return (this.RECORDING_PHASE ? NIL : (({ k: 'word' as const, name: w.image, arg: this.st.text(open.startOffset + 1, close, true), paren: true })));
           } },
           { ALT: () => {
             this.CONSUME(T.Equals); const n = this.CONSUME(T.IntLit);
@@ -406,11 +433,11 @@ export class IRParser extends EmbeddedActionsParser {
   type = this.RULE('type', (): Type => {
     let t = this.SUBRULE(this.typeBase);
     this.MANY(() => this.OR([
-      { ALT: () => { const s = this.CONSUME(T.Star); this.ACTION(() => { t = this.st.pointerTo(t, 0, s); }); } },
+      { ALT: () => { const s = this.CONSUME(T.Star); if (!this.RECORDING_PHASE) { t = this.st.pointerTo(t, 0, s); } } },
       { ALT: () => {
         this.CONSUME(K('addrspace')); this.CONSUME(T.LParen); const n = this.CONSUME(T.IntLit); this.CONSUME(T.RParen);
         const s = this.CONSUME1(T.Star);
-        this.ACTION(() => { t = this.st.pointerTo(t, int(n), s); });
+        if (!this.RECORDING_PHASE) { t = this.st.pointerTo(t, int(n), s); }
       } },
       { ALT: () => {
         this.CONSUME1(T.LParen);
@@ -419,57 +446,57 @@ export class IRParser extends EmbeddedActionsParser {
         this.OPTION(() => this.OR1([
           { ALT: () => { this.CONSUME(T.DotDotDot); vararg = true; } },
           { ALT: () => {
-            const p0 = this.SUBRULE(this.type); this.ACTION(() => params.push(p0));
+            const p0 = this.SUBRULE(this.type); (this.RECORDING_PHASE ? NIL : (params.push(p0)));
             this.MANY1(() => {
               this.CONSUME(T.Comma);
               this.OR2([
                 { ALT: () => { this.CONSUME1(T.DotDotDot); vararg = true; } },
-                { ALT: () => { const p = this.SUBRULE1(this.type); this.ACTION(() => params.push(p)); } },
+                { ALT: () => { const p = this.SUBRULE1(this.type); (this.RECORDING_PHASE ? NIL : (params.push(p))); } },
               ]);
             });
           } },
         ]));
         this.CONSUME1(T.RParen);
-        this.ACTION(() => { t = this.st.m.types.fn(t, params, vararg); });
+        if (!this.RECORDING_PHASE) { t = this.st.m.types.fn(t, params, vararg); }
       } },
     ]));
     return t;
   });
 
-  typeBase = this.RULE('typeBase', (): Type => this.OR([
-    { ALT: () => { const t = this.CONSUME(T.IntType); return this.ACTION(() => this.st.intType(t)); } },
-    { ALT: () => { const t = this.CONSUME(T.FloatTypeKw); return this.ACTION(() => this.st.m.types.float(t.image as never)); } },
-    { ALT: () => { this.CONSUME(K('void')); return this.ACTION(() => this.st.m.types.void); } },
-    { ALT: () => { this.CONSUME(K('label')); return this.ACTION(() => this.st.m.types.label); } },
-    { ALT: () => { this.CONSUME(K('metadata')); return this.ACTION(() => this.st.m.types.metadata); } },
-    { ALT: () => { this.CONSUME(K('token')); return this.ACTION(() => this.st.m.types.token); } },
-    { ALT: () => { this.CONSUME(K('x86_mmx')); return this.ACTION(() => this.st.m.types.x86mmx); } },
-    { ALT: () => { this.CONSUME(K('x86_amx')); return this.ACTION(() => this.st.m.types.x86amx); } },
+  typeBase = this.RULE('typeBase', (): Type => this.OR(this.alts_typeBase ??= [
+    { ALT: () => { const t = this.CONSUME(T.IntType); return (this.RECORDING_PHASE ? NIL : (this.st.intType(t))); } },
+    { ALT: () => { const t = this.CONSUME(T.FloatTypeKw); return (this.RECORDING_PHASE ? NIL : (this.st.m.types.float(t.image as never))); } },
+    { ALT: () => { this.CONSUME(K('void')); return (this.RECORDING_PHASE ? NIL : (this.st.m.types.void)); } },
+    { ALT: () => { this.CONSUME(K('label')); return (this.RECORDING_PHASE ? NIL : (this.st.m.types.label)); } },
+    { ALT: () => { this.CONSUME(K('metadata')); return (this.RECORDING_PHASE ? NIL : (this.st.m.types.metadata)); } },
+    { ALT: () => { this.CONSUME(K('token')); return (this.RECORDING_PHASE ? NIL : (this.st.m.types.token)); } },
+    { ALT: () => { this.CONSUME(K('x86_mmx')); return (this.RECORDING_PHASE ? NIL : (this.st.m.types.x86mmx)); } },
+    { ALT: () => { this.CONSUME(K('x86_amx')); return (this.RECORDING_PHASE ? NIL : (this.st.m.types.x86amx)); } },
     { ALT: () => {
       this.CONSUME(K('ptr'));
       const n = this.OPTION(() => { this.CONSUME(K('addrspace')); this.CONSUME(T.LParen); const x = this.CONSUME(T.IntLit); this.CONSUME(T.RParen); return x; });
-      return this.ACTION(() => this.st.m.types.opaquePtr(n ? int(n) : 0));
+      return (this.RECORDING_PHASE ? NIL : (this.st.m.types.opaquePtr(n ? int(n) : 0)));
     } },
     { ALT: () => {
       this.CONSUME(T.LBracket); const n = this.CONSUME1(T.IntLit); this.CONSUME(K('x'));
       const e = this.SUBRULE(this.type); this.CONSUME(T.RBracket);
-      return this.ACTION(() => this.st.m.types.array(int(n), e));
+      return (this.RECORDING_PHASE ? NIL : (this.st.m.types.array(int(n), e)));
     } },
     { ALT: () => {
       this.CONSUME(T.Less);
       const t = this.OR1([
         { ALT: () => {
           const n = this.CONSUME2(T.IntLit); this.CONSUME1(K('x')); const e = this.SUBRULE1(this.type);
-          return this.ACTION(() => this.st.m.types.vector(int(n), e, false));
+          return (this.RECORDING_PHASE ? NIL : (this.st.m.types.vector(int(n), e, false)));
         } },
         { ALT: () => {
           this.CONSUME(K('vscale')); this.CONSUME2(K('x')); const n = this.CONSUME3(T.IntLit); this.CONSUME3(K('x'));
           const e = this.SUBRULE2(this.type);
-          return this.ACTION(() => this.st.m.types.vector(int(n), e, true));
+          return (this.RECORDING_PHASE ? NIL : (this.st.m.types.vector(int(n), e, true)));
         } },
         { ALT: () => {
           this.CONSUME(T.LBrace); const elems = this.SUBRULE(this.typeList); this.CONSUME(T.RBrace);
-          return this.ACTION(() => this.st.m.types.struct(elems, true));
+          return (this.RECORDING_PHASE ? NIL : (this.st.m.types.struct(elems, true)));
         } },
       ]);
       this.CONSUME(T.Greater);
@@ -477,11 +504,11 @@ export class IRParser extends EmbeddedActionsParser {
     } },
     { ALT: () => {
       this.CONSUME1(T.LBrace); const elems = this.SUBRULE1(this.typeList); this.CONSUME1(T.RBrace);
-      return this.ACTION(() => this.st.m.types.struct(elems, false));
+      return (this.RECORDING_PHASE ? NIL : (this.st.m.types.struct(elems, false)));
     } },
     { ALT: () => {
       const n = this.OR2([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
-      return this.ACTION(() => this.st.namedType(n));
+      return (this.RECORDING_PHASE ? NIL : (this.st.namedType(n)));
     } },
     { ALT: () => {
       this.CONSUME(K('target')); this.CONSUME1(T.LParen);
@@ -490,135 +517,148 @@ export class IRParser extends EmbeddedActionsParser {
       this.MANY(() => {
         this.CONSUME(T.Comma);
         this.OR3([
-          { ALT: () => { const i = this.CONSUME4(T.IntLit); this.ACTION(() => ints.push(int(i))); } },
-          { ALT: () => { const t = this.SUBRULE3(this.type); this.ACTION(() => types.push(t)); } },
+          { ALT: () => { const i = this.CONSUME4(T.IntLit); (this.RECORDING_PHASE ? NIL : (ints.push(int(i)))); } },
+          { ALT: () => { const t = this.SUBRULE3(this.type); (this.RECORDING_PHASE ? NIL : (types.push(t))); } },
         ]);
       });
       this.CONSUME1(T.RParen);
-      return this.ACTION(() => this.st.m.types.target(name.image, types, ints));
+      return (this.RECORDING_PHASE ? NIL : (this.st.m.types.target(name.image, types, ints)));
     } },
   ]));
 
   typeList = this.RULE('typeList', (): Type[] => {
     const list: Type[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const t = this.SUBRULE(this.type); this.ACTION(() => list.push(t)); } });
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const t = this.SUBRULE(this.type); (this.RECORDING_PHASE ? NIL : (list.push(t))); } });
     return list;
   });
 
   // ---------------------------------------------------------------- values
   typedValue = this.RULE('typedValue', (): Value => {
-    const t = this.SUBRULE(this.type);
-    return this.SUBRULE(this.value, { ARGS: [t] });
+    this.vty = this.SUBRULE(this.type);
+    return this.SUBRULE(this.value);
   });
 
-  value = this.RULE('value', (ty: Type): Value => this.OR([
-    { ALT: () => { const t = this.CONSUME(T.LocalVar); return this.ACTION(() => this.st.localRef(ty, t)); } },
-    { ALT: () => { const t = this.CONSUME(T.LocalId); return this.ACTION(() => this.st.localRef(ty, t)); } },
-    { ALT: () => { const t = this.CONSUME(T.GlobalVar); return this.ACTION(() => this.st.globalRef(ty, t)); } },
-    { ALT: () => { const t = this.CONSUME(T.GlobalId); return this.ACTION(() => this.st.globalRef(ty, t)); } },
-    { ALT: () => { const t = this.CONSUME(T.IntLit); return this.ACTION(() => this.st.intConst(ty, t)); } },
-    { ALT: () => { const t = this.CONSUME(T.HexInt); return this.ACTION(() => this.st.intConst(ty, t)); } },
-    { ALT: () => { const t = this.CONSUME(T.FPLit); return this.ACTION(() => this.st.fpConst(ty, t)); } },
-    { ALT: () => { const t = this.CONSUME(K('true')); return this.ACTION(() => this.st.boolConst(ty, t, true)); } },
-    { ALT: () => { const t = this.CONSUME(K('false')); return this.ACTION(() => this.st.boolConst(ty, t, false)); } },
-    { ALT: () => { const t = this.CONSUME(K('null')); return this.ACTION(() => this.st.simpleConst(ty, t, 'null')); } },
-    { ALT: () => { const t = this.CONSUME(K('none')); return this.ACTION(() => this.st.simpleConst(ty, t, 'none')); } },
-    { ALT: () => { const t = this.CONSUME(K('undef')); return this.ACTION(() => this.st.simpleConst(ty, t, 'undef')); } },
-    { ALT: () => { const t = this.CONSUME(K('poison')); return this.ACTION(() => this.st.simpleConst(ty, t, 'poison')); } },
-    { ALT: () => { const t = this.CONSUME(K('zeroinitializer')); return this.ACTION(() => this.st.simpleConst(ty, t, 'zero')); } },
-    { ALT: () => { const t = this.CONSUME(T.CString); return this.ACTION(() => this.st.cstring(ty, t)); } },
+  value = this.RULE('value', (): Value => this.OR(this.valueAlts ??= [
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.LocalVar); return (this.RECORDING_PHASE ? NIL : (this.st.localRef(ty, t))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.LocalId); return (this.RECORDING_PHASE ? NIL : (this.st.localRef(ty, t))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.GlobalVar); return (this.RECORDING_PHASE ? NIL : (this.st.globalRef(ty, t))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.GlobalId); return (this.RECORDING_PHASE ? NIL : (this.st.globalRef(ty, t))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.IntLit); return (this.RECORDING_PHASE ? NIL : (this.st.intConst(ty, t))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.HexInt); return (this.RECORDING_PHASE ? NIL : (this.st.intConst(ty, t))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.FPLit); return (this.RECORDING_PHASE ? NIL : (this.st.fpConst(ty, t))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(K('true')); return (this.RECORDING_PHASE ? NIL : (this.st.boolConst(ty, t, true))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(K('false')); return (this.RECORDING_PHASE ? NIL : (this.st.boolConst(ty, t, false))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(K('null')); return (this.RECORDING_PHASE ? NIL : (this.st.simpleConst(ty, t, 'null'))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(K('none')); return (this.RECORDING_PHASE ? NIL : (this.st.simpleConst(ty, t, 'none'))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(K('undef')); return (this.RECORDING_PHASE ? NIL : (this.st.simpleConst(ty, t, 'undef'))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(K('poison')); return (this.RECORDING_PHASE ? NIL : (this.st.simpleConst(ty, t, 'poison'))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(K('zeroinitializer')); return (this.RECORDING_PHASE ? NIL : (this.st.simpleConst(ty, t, 'zero'))); } },
+    { ALT: () => { const ty = this.vty; const t = this.CONSUME(T.CString); return (this.RECORDING_PHASE ? NIL : (this.st.cstring(ty, t))); } },
     { ALT: () => {
+      const ty = this.vty;
       const open = this.CONSUME(T.LBrace); const elems = this.SUBRULE(this.typedValueList); const close = this.CONSUME(T.RBrace);
-      return this.ACTION(() => this.st.aggregate(ty, elems, 'struct', open, close));
+      return (this.RECORDING_PHASE ? NIL : (this.st.aggregate(ty, elems, 'struct', open, close)));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const open = this.CONSUME(T.LBracket); const elems = this.SUBRULE1(this.typedValueList); const close = this.CONSUME(T.RBracket);
-      return this.ACTION(() => this.st.aggregate(ty, elems, 'array', open, close));
+      return (this.RECORDING_PHASE ? NIL : (this.st.aggregate(ty, elems, 'array', open, close)));
     } },
     { ALT: () => {
       const open = this.CONSUME(T.Less);
       return this.OR1([
         { ALT: () => {
+          const ty = this.vty;
           this.CONSUME1(T.LBrace); const elems = this.SUBRULE2(this.typedValueList); this.CONSUME1(T.RBrace);
           const close = this.CONSUME(T.Greater);
-          return this.ACTION(() => this.st.aggregate(ty, elems, 'packed', open, close));
+          return (this.RECORDING_PHASE ? NIL : (this.st.aggregate(ty, elems, 'packed', open, close)));
         }, IGNORE_AMBIGUITIES: true },
         { ALT: () => {
+      const ty = this.vty;
           const elems = this.SUBRULE3(this.typedValueList); const close = this.CONSUME1(T.Greater);
-          return this.ACTION(() => this.st.aggregate(ty, elems, 'vector', open, close));
+          return (this.RECORDING_PHASE ? NIL : (this.st.aggregate(ty, elems, 'vector', open, close)));
         } },
       ]);
     } },
     { ALT: () => {
+      const ty = this.vty;
       const kw = this.CONSUME(K('splat')); this.CONSUME(T.LParen); const v = this.SUBRULE(this.typedValue); const close = this.CONSUME(T.RParen);
-      return this.ACTION(() => this.st.splat(ty, v, kw, close));
+      return (this.RECORDING_PHASE ? NIL : (this.st.splat(ty, v, kw, close)));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const kw = this.CONSUME(K('blockaddress')); this.CONSUME1(T.LParen);
       const g = this.OR5([{ ALT: () => this.CONSUME2(T.GlobalVar) }, { ALT: () => this.CONSUME2(T.GlobalId) }]);
-      const fn = this.ACTION(() => this.st.globalRef(this.st.m.types.label, g));
+      const fn = (this.RECORDING_PHASE ? NIL : (this.st.globalRef(this.st.m.types.label, g)));
       this.CONSUME(T.Comma);
       const bb = this.OR2([{ ALT: () => this.CONSUME1(T.LocalVar) }, { ALT: () => this.CONSUME1(T.LocalId) }]);
       this.CONSUME1(T.RParen);
-      return this.ACTION(() => this.st.blockAddress(ty, fn, bb, kw));
+      return (this.RECORDING_PHASE ? NIL : (this.st.blockAddress(ty, fn, bb, kw)));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const kw = this.OR3([{ ALT: () => this.CONSUME(K('dso_local_equivalent')) }, { ALT: () => this.CONSUME(K('no_cfi')) }]);
       const g = this.OR4([{ ALT: () => this.CONSUME1(T.GlobalVar) }, { ALT: () => this.CONSUME1(T.GlobalId) }]);
-      return this.ACTION(() => this.st.globalWrapper(ty, kw, g));
+      return (this.RECORDING_PHASE ? NIL : (this.st.globalWrapper(ty, kw, g)));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const kw = this.CONSUME(K('ptrauth')); const close = this.SUBRULE(this.rawParens);
-      return this.ACTION(() => this.st.rawConst(ty, kw, close));
+      return (this.RECORDING_PHASE ? NIL : (this.st.rawConst(ty, kw, close)));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const kw = this.CONSUME(K('asm'));
       const words: string[] = [];
-      this.MANY(() => { const w = this.CONSUME(T.Word); this.ACTION(() => words.push(w.image)); });
+      this.MANY(() => { const w = this.CONSUME(T.Word); (this.RECORDING_PHASE ? NIL : (words.push(w.image))); });
       const a = this.CONSUME(T.StringConstant); this.CONSUME2(T.Comma); const c = this.CONSUME1(T.StringConstant);
-      return this.ACTION(() => this.st.inlineAsm(ty, kw, words, a, c));
+      return (this.RECORDING_PHASE ? NIL : (this.st.inlineAsm(ty, kw, words, a, c)));
     } },
-    { ALT: () => this.SUBRULE(this.constExpr, { ARGS: [ty] }) },
+    { ALT: () => this.SUBRULE(this.constExpr) },
   ]));
 
   /** Comma-separated typed values; a comma followed by `!name` is left for attachments. */
   typedValueList = this.RULE('typedValueList', (): Value[] => {
     const list: Value[] = [];
     this.OPTION(() => {
-      const v = this.SUBRULE(this.typedValue); this.ACTION(() => list.push(v));
-      this.MANY({ GATE: this.notAttachment, DEF: () => { this.CONSUME(T.Comma); const w = this.SUBRULE1(this.typedValue); this.ACTION(() => list.push(w)); } });
+      const v = this.SUBRULE(this.typedValue); (this.RECORDING_PHASE ? NIL : (list.push(v)));
+      this.MANY({ GATE: this.notAttachment, DEF: () => { this.CONSUME(T.Comma); const w = this.SUBRULE1(this.typedValue); (this.RECORDING_PHASE ? NIL : (list.push(w))); } });
     });
     return list;
   });
 
   flags = this.RULE('flags', (): number => {
     let f = 0;
-    this.MANY(() => { const t = this.CONSUME(T.FlagKw); this.ACTION(() => { f |= this.st.flag(t); }); });
+    this.MANY(() => { const t = this.CONSUME(T.FlagKw); if (!this.RECORDING_PHASE) { f |= this.st.flag(t); } });
     return f;
   });
 
-  constExpr = this.RULE('constExpr', (ty: Type): Value => this.OR([
+  constExpr = this.RULE('constExpr', (): Value => this.OR(this.constExprAlts ??= [
     { ALT: () => {
+      const ty = this.vty;
       const op = this.CONSUME(T.CastOpKw); const fl = this.SUBRULE(this.flags); this.CONSUME(T.LParen);
       const v = this.SUBRULE(this.typedValue); this.CONSUME(K('to')); const to = this.SUBRULE(this.type);
       const close = this.CONSUME(T.RParen);
-      return this.ACTION(() => this.st.constExpr(ty, op, [v], fl, close, { to }));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, [v], fl, close, { to })));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const op = this.CONSUME(T.BinaryOpKw); const fl = this.SUBRULE1(this.flags); this.CONSUME1(T.LParen);
       const a = this.SUBRULE1(this.typedValue); this.CONSUME(T.Comma); const b = this.SUBRULE2(this.typedValue);
       const close = this.CONSUME1(T.RParen);
-      return this.ACTION(() => this.st.constExpr(ty, op, [a, b], fl, close, {}));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, [a, b], fl, close, {})));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const op = this.CONSUME(K('fneg')); const fl = this.SUBRULE2(this.flags); this.CONSUME2(T.LParen);
       const a = this.SUBRULE3(this.typedValue); const close = this.CONSUME2(T.RParen);
-      return this.ACTION(() => this.st.constExpr(ty, op, [a], fl, close, {}));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, [a], fl, close, {})));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const op = this.CONSUME(K('getelementptr'));
       const fl = this.SUBRULE3(this.flags);
-      const inr = this.OPTION(() => { const k = this.CONSUME(K('inrange')); const close = this.SUBRULE(this.rawParens); return this.ACTION(() => this.st.text(k.startOffset, close)); });
+      const inr = this.OPTION(() => { const k = this.CONSUME(K('inrange')); const close = this.SUBRULE(this.rawParens); return (this.RECORDING_PHASE ? NIL : (this.st.text(k.startOffset, close))); });
       this.CONSUME3(T.LParen);
       const src = this.SUBRULE1(this.type);
       const ops: Value[] = [];
@@ -627,20 +667,22 @@ export class IRParser extends EmbeddedActionsParser {
         this.CONSUME1(T.Comma);
         const ir = this.OPTION1(() => this.CONSUME1(K('inrange')));
         const v = this.SUBRULE4(this.typedValue);
-        this.ACTION(() => { if (ir) inrangeIndex = ops.length; ops.push(v); });
+        if (!this.RECORDING_PHASE) { if (ir) inrangeIndex = ops.length; ops.push(v); }
       });
       const close = this.CONSUME3(T.RParen);
-      return this.ACTION(() => this.st.constExpr(ty, op, ops, fl, close, { src, inrange: inr ?? null, inrangeIndex }));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, ops, fl, close, { src, inrange: inr ?? null, inrangeIndex })));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const op = this.OR1([{ ALT: () => this.CONSUME(K('icmp')) }, { ALT: () => this.CONSUME(K('fcmp')) }]);
       const fl = this.SUBRULE4(this.flags);
       const pred = this.CONSUME(T.PredKw); this.CONSUME4(T.LParen);
       const a = this.SUBRULE5(this.typedValue); this.CONSUME2(T.Comma); const b = this.SUBRULE6(this.typedValue);
       const close = this.CONSUME4(T.RParen);
-      return this.ACTION(() => this.st.constExpr(ty, op, [a, b], fl, close, { pred: pred.image }));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, [a, b], fl, close, { pred: pred.image })));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const op = this.OR2([
         { ALT: () => this.CONSUME(K('select')) }, { ALT: () => this.CONSUME(K('extractelement')) },
         { ALT: () => this.CONSUME(K('insertelement')) }, { ALT: () => this.CONSUME(K('shufflevector')) },
@@ -648,32 +690,33 @@ export class IRParser extends EmbeddedActionsParser {
       this.CONSUME5(T.LParen);
       const ops = this.SUBRULE(this.typedValueList);
       const close = this.CONSUME5(T.RParen);
-      return this.ACTION(() => this.st.constExpr(ty, op, ops, 0, close, {}));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, ops, 0, close, {})));
     } },
     { ALT: () => {
+      const ty = this.vty;
       const op = this.OR3([{ ALT: () => this.CONSUME(K('extractvalue')) }, { ALT: () => this.CONSUME(K('insertvalue')) }]);
       this.CONSUME6(T.LParen);
       const ops: Value[] = []; const idx: number[] = [];
-      const a = this.SUBRULE7(this.typedValue); this.ACTION(() => ops.push(a));
+      const a = this.SUBRULE7(this.typedValue); (this.RECORDING_PHASE ? NIL : (ops.push(a)));
       this.MANY1(() => {
         this.CONSUME3(T.Comma);
         this.OR4([
-          { ALT: () => { const n = this.CONSUME(T.IntLit); this.ACTION(() => idx.push(int(n))); } },
-          { ALT: () => { const v = this.SUBRULE8(this.typedValue); this.ACTION(() => ops.push(v)); } },
+          { ALT: () => { const n = this.CONSUME(T.IntLit); (this.RECORDING_PHASE ? NIL : (idx.push(int(n)))); } },
+          { ALT: () => { const v = this.SUBRULE8(this.typedValue); (this.RECORDING_PHASE ? NIL : (ops.push(v))); } },
         ]);
       });
       const close = this.CONSUME6(T.RParen);
-      return this.ACTION(() => this.st.constExpr(ty, op, ops, 0, close, { indices: idx }));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, ops, 0, close, { indices: idx })));
     } },
   ]));
 
   // -------------------------------------------------------------- metadata
-  mdOperand = this.RULE('mdOperand', (): Metadata => this.OR([
-    { ALT: () => { const t = this.CONSUME(T.MetadataId); return this.ACTION(() => new MDRef(Number(t.image.slice(1)), t.startOffset)); } },
+  mdOperand = this.RULE('mdOperand', (): Metadata => this.OR(this.alts_mdOperand ??= [
+    { ALT: () => { const t = this.CONSUME(T.MetadataId); return (this.RECORDING_PHASE ? NIL : (new MDRef(Number(t.image.slice(1)), t.startOffset))); } },
     { ALT: () => {
       this.CONSUME(T.Exclaim);
       return this.OR1([
-        { ALT: () => { const s = this.CONSUME(T.StringConstant); return this.ACTION(() => new MDString(s.image.slice(1, -1))); } },
+        { ALT: () => { const s = this.CONSUME(T.StringConstant); return (this.RECORDING_PHASE ? NIL : (new MDString(s.image.slice(1, -1)))); } },
         { ALT: () => {
           this.CONSUME(T.LBrace);
           const elems: (Metadata | null)[] = [];
@@ -682,10 +725,10 @@ export class IRParser extends EmbeddedActionsParser {
               { ALT: () => { this.CONSUME(K('null')); return null; } },
               { ALT: () => this.SUBRULE(this.mdOperand) },
             ]);
-            this.ACTION(() => elems.push(e));
+            (this.RECORDING_PHASE ? NIL : (elems.push(e)));
           } });
           this.CONSUME(T.RBrace);
-          return this.ACTION(() => new MDTuple(false, elems));
+          return (this.RECORDING_PHASE ? NIL : (new MDTuple(false, elems)));
         } },
       ]);
     } },
@@ -701,25 +744,25 @@ export class IRParser extends EmbeddedActionsParser {
       this.MANY_SEP1({ SEP: T.Comma, DEF: () => {
         const key = this.OPTION(() => this.CONSUME(T.LabelStr));
         const v = this.SUBRULE(this.fieldValue);
-        this.ACTION(() => fields.push({ key: key ? key.image.slice(0, -1) : null, value: v }));
+        (this.RECORDING_PHASE ? NIL : (fields.push({ key: key ? key.image.slice(0, -1) : null, value: v })));
       } });
       this.CONSUME(T.RParen);
-      return this.ACTION(() => new MDSpecial(false, name.image.slice(1), fields));
+      return (this.RECORDING_PHASE ? NIL : (new MDSpecial(false, name.image.slice(1), fields)));
     } },
-    { ALT: () => { const v = this.SUBRULE(this.typedValue); return this.ACTION(() => new MDValue(v)); } },
+    { ALT: () => { const v = this.SUBRULE(this.typedValue); return (this.RECORDING_PHASE ? NIL : (new MDValue(v))); } },
   ]));
 
-  fieldValue = this.RULE('fieldValue', (): Metadata => this.OR([
+  fieldValue = this.RULE('fieldValue', (): Metadata => this.OR(this.alts_fieldValue ??= [
     { ALT: () => this.SUBRULE(this.mdOperand), IGNORE_AMBIGUITIES: true },
     { ALT: () => {
       const first = this.SUBRULE(this.rawAtom);
       let last = first;
       this.MANY(() => { this.CONSUME(T.Pipe); last = this.SUBRULE1(this.rawAtom); });
-      return this.ACTION(() => new MDRaw(this.st.text(first.startOffset, last)));
+      return (this.RECORDING_PHASE ? NIL : (new MDRaw(this.st.text(first.startOffset, last))));
     } },
   ]));
 
-  rawAtom = this.RULE('rawAtom', (): IToken => this.OR([
+  rawAtom = this.RULE('rawAtom', (): IToken => this.OR(this.alts_rawAtom ??= [
     { ALT: () => this.CONSUME(T.AnyWord) },
     { ALT: () => this.CONSUME(T.IntLit) },
     { ALT: () => this.CONSUME(T.FPLit) },
@@ -729,7 +772,7 @@ export class IRParser extends EmbeddedActionsParser {
   ]));
 
   // ---------------------------------------------------------- instructions
-  instruction = this.RULE('instruction', (): Instruction => this.OR([
+  instruction = this.RULE('instruction', (): Instruction => this.OR(this.alts_instruction ??= [
     { ALT: () => this.SUBRULE(this.binaryInst) },
     { ALT: () => this.SUBRULE(this.castInst) },
     { ALT: () => this.SUBRULE(this.memInst) },
@@ -738,28 +781,28 @@ export class IRParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.terminatorInst) },
   ]));
 
-  binaryInst = this.RULE('binaryInst', (): Instruction => this.OR([
+  binaryInst = this.RULE('binaryInst', (): Instruction => this.OR(this.alts_binaryInst ??= [
     { ALT: () => {
       const op = this.CONSUME(T.BinaryOpKw); const fl = this.SUBRULE(this.flags);
-      const a = this.SUBRULE(this.typedValue); this.CONSUME(T.Comma); const b = this.SUBRULE(this.value, { ARGS: [a.type] });
-      return this.ACTION(() => this.st.binary(op, fl, a, b));
+      const a = this.SUBRULE(this.typedValue); this.CONSUME(T.Comma); const b = (this.vty = a.type, this.SUBRULE(this.value));
+      return (this.RECORDING_PHASE ? NIL : (this.st.binary(op, fl, a, b)));
     } },
     { ALT: () => {
       this.CONSUME(K('fneg')); const fl = this.SUBRULE1(this.flags); const a = this.SUBRULE1(this.typedValue);
-      return this.ACTION(() => this.st.fneg(fl, a));
+      return (this.RECORDING_PHASE ? NIL : (this.st.fneg(fl, a)));
     } },
     { ALT: () => {
       const op = this.OR1([{ ALT: () => this.CONSUME(K('icmp')) }, { ALT: () => this.CONSUME(K('fcmp')) }]);
       const fl = this.SUBRULE2(this.flags); const pred = this.CONSUME(T.PredKw);
-      const a = this.SUBRULE2(this.typedValue); this.CONSUME1(T.Comma); const b = this.SUBRULE1(this.value, { ARGS: [a.type] });
-      return this.ACTION(() => this.st.cmp(op, fl, pred, a, b));
+      const a = this.SUBRULE2(this.typedValue); this.CONSUME1(T.Comma); const b = (this.vty = a.type, this.SUBRULE1(this.value));
+      return (this.RECORDING_PHASE ? NIL : (this.st.cmp(op, fl, pred, a, b)));
     } },
   ]));
 
   castInst = this.RULE('castInst', (): Instruction => {
     const op = this.CONSUME(T.CastOpKw); const fl = this.SUBRULE(this.flags);
     const v = this.SUBRULE(this.typedValue); this.CONSUME(K('to')); const to = this.SUBRULE(this.type);
-    return this.ACTION(() => this.st.cast(op, fl, v, to));
+    return (this.RECORDING_PHASE ? NIL : (this.st.cast(op, fl, v, to)));
   });
 
   /** `, align N` */
@@ -773,13 +816,13 @@ export class IRParser extends EmbeddedActionsParser {
     return s.image;
   });
 
-  memInst = this.RULE('memInst', (): Instruction => this.OR([
+  memInst = this.RULE('memInst', (): Instruction => this.OR(this.alts_memInst ??= [
     { ALT: () => this.SUBRULE(this.loadStore) },
     { ALT: () => this.SUBRULE(this.allocaGep) },
     { ALT: () => this.SUBRULE(this.atomicInst) },
   ]));
 
-  loadStore = this.RULE('loadStore', (): Instruction => this.OR([
+  loadStore = this.RULE('loadStore', (): Instruction => this.OR(this.alts_loadStore ??= [
     { ALT: () => {
       const kw = this.CONSUME(K('load'));
       const atomic = this.OPTION(() => this.CONSUME(K('atomic')));
@@ -788,7 +831,7 @@ export class IRParser extends EmbeddedActionsParser {
       const ss = this.OPTION2(() => this.SUBRULE(this.syncscope));
       const ord = this.OPTION3(() => this.CONSUME(T.OrderingKw));
       const al = this.OPTION4({ GATE: this.notAttachment, DEF: () => this.SUBRULE(this.alignSuffix) });
-      return this.ACTION(() => this.st.load(kw, ty, p, !!atomic, !!vol, ss, ord, al));
+      return (this.RECORDING_PHASE ? NIL : (this.st.load(kw, ty, p, !!atomic, !!vol, ss, ord, al)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('store'));
@@ -798,49 +841,49 @@ export class IRParser extends EmbeddedActionsParser {
       const ss = this.OPTION7(() => this.SUBRULE1(this.syncscope));
       const ord = this.OPTION8(() => this.CONSUME1(T.OrderingKw));
       const al = this.OPTION9({ GATE: this.notAttachment, DEF: () => this.SUBRULE1(this.alignSuffix) });
-      return this.ACTION(() => this.st.store(kw, v, p, !!atomic, !!vol, ss, ord, al));
+      return (this.RECORDING_PHASE ? NIL : (this.st.store(kw, v, p, !!atomic, !!vol, ss, ord, al)));
     } },
   ]));
 
-  allocaGep = this.RULE('allocaGep', (): Instruction => this.OR([
+  allocaGep = this.RULE('allocaGep', (): Instruction => this.OR(this.alts_allocaGep ??= [
     { ALT: () => {
       const kw = this.CONSUME(K('alloca'));
       const words: string[] = [];
       this.MANY(() => this.OR1([
         { ALT: () => { this.CONSUME(K('inalloca')); words.push('inalloca'); } },
-        { ALT: () => { const w = this.CONSUME(T.Word); this.ACTION(() => words.push(w.image)); } },
+        { ALT: () => { const w = this.CONSUME(T.Word); (this.RECORDING_PHASE ? NIL : (words.push(w.image))); } },
       ]));
       const ty = this.SUBRULE1(this.type);
       let count: Value | null = null; let align: number | null = null; let as: number | null = null;
       this.MANY1({ GATE: this.notAttachment, DEF: () => {
         this.CONSUME2(T.Comma);
         this.OR2([
-          { ALT: () => { this.CONSUME1(K('align')); const n = this.CONSUME(T.IntLit); this.ACTION(() => { align = int(n); }); } },
+          { ALT: () => { this.CONSUME1(K('align')); const n = this.CONSUME(T.IntLit); if (!this.RECORDING_PHASE) { align = int(n); } } },
           { ALT: () => {
             this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME1(T.IntLit); this.CONSUME1(T.RParen);
-            this.ACTION(() => { as = int(n); });
+            if (!this.RECORDING_PHASE) { as = int(n); }
           } },
-          { ALT: () => { const c = this.SUBRULE3(this.typedValue); this.ACTION(() => { count = c; }); } },
+          { ALT: () => { const c = this.SUBRULE3(this.typedValue); if (!this.RECORDING_PHASE) { count = c; } } },
         ]);
       } });
-      return this.ACTION(() => this.st.alloca(kw, words, ty, count, align, as));
+      return (this.RECORDING_PHASE ? NIL : (this.st.alloca(kw, words, ty, count, align, as)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('getelementptr')); const fl = this.SUBRULE(this.flags);
       const src = this.SUBRULE2(this.type); this.CONSUME3(T.Comma);
       const ops: Value[] = [];
-      const p = this.SUBRULE4(this.typedValue); this.ACTION(() => ops.push(p));
-      this.MANY2({ GATE: this.notAttachment, DEF: () => { this.CONSUME4(T.Comma); const i = this.SUBRULE5(this.typedValue); this.ACTION(() => ops.push(i)); } });
-      return this.ACTION(() => this.st.gep(kw, fl, src, ops));
+      const p = this.SUBRULE4(this.typedValue); (this.RECORDING_PHASE ? NIL : (ops.push(p)));
+      this.MANY2({ GATE: this.notAttachment, DEF: () => { this.CONSUME4(T.Comma); const i = this.SUBRULE5(this.typedValue); (this.RECORDING_PHASE ? NIL : (ops.push(i))); } });
+      return (this.RECORDING_PHASE ? NIL : (this.st.gep(kw, fl, src, ops)));
     } },
   ]));
 
-  atomicInst = this.RULE('atomicInst', (): Instruction => this.OR([
+  atomicInst = this.RULE('atomicInst', (): Instruction => this.OR(this.alts_atomicInst ??= [
     { ALT: () => {
       const kw = this.CONSUME(K('fence'));
       const ss = this.OPTION(() => this.SUBRULE(this.syncscope));
       const ord = this.CONSUME(T.OrderingKw);
-      return this.ACTION(() => this.st.fence(kw, ss, ord));
+      return (this.RECORDING_PHASE ? NIL : (this.st.fence(kw, ss, ord)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('cmpxchg'));
@@ -852,7 +895,7 @@ export class IRParser extends EmbeddedActionsParser {
       const ss = this.OPTION3(() => this.SUBRULE1(this.syncscope));
       const s = this.CONSUME1(T.OrderingKw); const f = this.CONSUME2(T.OrderingKw);
       const al = this.OPTION4({ GATE: this.notAttachment, DEF: () => this.SUBRULE(this.alignSuffix) });
-      return this.ACTION(() => this.st.cmpxchg(kw, !!weak, !!vol, p, c, n, ss, s, f, al));
+      return (this.RECORDING_PHASE ? NIL : (this.st.cmpxchg(kw, !!weak, !!vol, p, c, n, ss, s, f, al)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('atomicrmw'));
@@ -862,7 +905,7 @@ export class IRParser extends EmbeddedActionsParser {
       const ss = this.OPTION6(() => this.SUBRULE2(this.syncscope));
       const ord = this.CONSUME3(T.OrderingKw);
       const al = this.OPTION7({ GATE: this.notAttachment, DEF: () => this.SUBRULE1(this.alignSuffix) });
-      return this.ACTION(() => this.st.atomicrmw(kw, !!vol, op, p, v, ss, ord, al));
+      return (this.RECORDING_PHASE ? NIL : (this.st.atomicrmw(kw, !!vol, op, p, v, ss, ord, al)));
     } },
   ]));
 
@@ -871,18 +914,18 @@ export class IRParser extends EmbeddedActionsParser {
     const fl = this.SUBRULE(this.flags);
     const items = this.SUBRULE(this.headerItems);
     const ty = this.SUBRULE(this.type);
-    const callee = this.SUBRULE(this.value, { ARGS: [CALLEE_TYPE] });
+    const callee = (this.vty = CALLEE_TYPE, this.SUBRULE(this.value));
     this.CONSUME(T.LParen);
     const args: Value[] = []; const argAttrs: AttrList[] = [];
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.OR([
       { ALT: () => {
         this.CONSUME(K('metadata')); const md = this.SUBRULE(this.mdOperand);
-        this.ACTION(() => { args.push(this.st.mdValue(md)); argAttrs.push([]); });
+        if (!this.RECORDING_PHASE) { args.push(this.st.mdValue(md)); argAttrs.push([]); }
       }, IGNORE_AMBIGUITIES: true },
       { ALT: () => {
         const at = this.SUBRULE1(this.type); const attrs = this.SUBRULE(this.paramAttrs);
-        const v = this.SUBRULE1(this.value, { ARGS: [at] });
-        this.ACTION(() => { args.push(v); argAttrs.push(attrs); });
+        const v = (this.vty = at, this.SUBRULE1(this.value));
+        if (!this.RECORDING_PHASE) { args.push(v); argAttrs.push(attrs); }
       } },
     ]) });
     this.CONSUME(T.RParen);
@@ -894,7 +937,7 @@ export class IRParser extends EmbeddedActionsParser {
       this.MANY_SEP1({ SEP: T.Comma, DEF: () => {
         const tag = this.CONSUME(T.StringConstant); this.CONSUME1(T.LParen);
         const inputs = this.SUBRULE(this.typedValueList); this.CONSUME1(T.RParen);
-        this.ACTION(() => bundles!.push({ tag: tag.image, inputs }));
+        (this.RECORDING_PHASE ? NIL : (bundles!.push({ tag: tag.image, inputs })));
       } });
       this.CONSUME(T.RBracket);
     });
@@ -907,27 +950,27 @@ export class IRParser extends EmbeddedActionsParser {
     ]));
     const kw = this.CONSUME(K('call'));
     const c = this.SUBRULE(this.callCommon);
-    return this.ACTION(() => this.st.call(kw, tail ? tail.image : '', c));
+    return (this.RECORDING_PHASE ? NIL : (this.st.call(kw, tail ? tail.image : '', c)));
   });
 
   labelRef = this.RULE('labelRef', (): Value => {
     this.CONSUME(K('label'));
-    const t = this.OR([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
-    return this.ACTION(() => this.st.localRef(this.st.m.types.label, t));
+    const t = this.OR(this.alts_labelRef ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+    return (this.RECORDING_PHASE ? NIL : (this.st.localRef(this.st.m.types.label, t)));
   });
 
-  otherInst = this.RULE('otherInst', (): Instruction => this.OR([
+  otherInst = this.RULE('otherInst', (): Instruction => this.OR(this.alts_otherInst ??= [
     { ALT: () => {
       const kw = this.CONSUME(K('phi')); const fl = this.SUBRULE(this.flags); const ty = this.SUBRULE(this.type);
       const vals: Value[] = []; const blocks: Value[] = [];
       this.SUBRULE(this.phiIncoming, { ARGS: [ty, vals, blocks] });
       this.MANY2({ GATE: this.notAttachment, DEF: () => { this.CONSUME3(T.Comma); this.SUBRULE1(this.phiIncoming, { ARGS: [ty, vals, blocks] }); } });
-      return this.ACTION(() => this.st.phi(kw, fl, ty, vals, blocks));
+      return (this.RECORDING_PHASE ? NIL : (this.st.phi(kw, fl, ty, vals, blocks)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('select')); const fl = this.SUBRULE1(this.flags);
       const ops = this.SUBRULE(this.typedValueList);
-      return this.ACTION(() => this.st.select(kw, fl, ops));
+      return (this.RECORDING_PHASE ? NIL : (this.st.select(kw, fl, ops)));
     } },
     { ALT: () => {
       const kw = this.OR2([
@@ -935,56 +978,56 @@ export class IRParser extends EmbeddedActionsParser {
         { ALT: () => this.CONSUME(K('insertelement')) }, { ALT: () => this.CONSUME(K('shufflevector')) },
       ]);
       const ops = this.SUBRULE1(this.typedValueList);
-      return this.ACTION(() => this.st.vectorOp(kw, ops));
+      return (this.RECORDING_PHASE ? NIL : (this.st.vectorOp(kw, ops)));
     } },
     { ALT: () => {
       const kw = this.OR3([{ ALT: () => this.CONSUME(K('extractvalue')) }, { ALT: () => this.CONSUME(K('insertvalue')) }]);
       const ops: Value[] = []; const idx: number[] = [];
-      const a = this.SUBRULE(this.typedValue); this.ACTION(() => ops.push(a));
+      const a = this.SUBRULE(this.typedValue); (this.RECORDING_PHASE ? NIL : (ops.push(a)));
       this.MANY({ GATE: this.notAttachment, DEF: () => {
         this.CONSUME1(T.Comma);
         this.OR4([
-          { ALT: () => { const n = this.CONSUME(T.IntLit); this.ACTION(() => idx.push(int(n))); } },
-          { ALT: () => { const v = this.SUBRULE1(this.typedValue); this.ACTION(() => ops.push(v)); } },
+          { ALT: () => { const n = this.CONSUME(T.IntLit); (this.RECORDING_PHASE ? NIL : (idx.push(int(n)))); } },
+          { ALT: () => { const v = this.SUBRULE1(this.typedValue); (this.RECORDING_PHASE ? NIL : (ops.push(v))); } },
         ]);
       } });
-      return this.ACTION(() => this.st.aggregateOp(kw, ops, idx));
+      return (this.RECORDING_PHASE ? NIL : (this.st.aggregateOp(kw, ops, idx)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('va_arg')); const v = this.SUBRULE2(this.typedValue); this.CONSUME2(T.Comma); const ty = this.SUBRULE1(this.type);
-      return this.ACTION(() => this.st.vaArg(kw, v, ty));
+      return (this.RECORDING_PHASE ? NIL : (this.st.vaArg(kw, v, ty)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('landingpad')); const ty = this.SUBRULE2(this.type);
       const clauses: { kind: 'catch' | 'filter'; v: Value }[] = []; let cleanup = false;
       this.MANY1(() => this.OR5([
         { ALT: () => { this.CONSUME(K('cleanup')); cleanup = true; } },
-        { ALT: () => { this.CONSUME(K('catch')); const v = this.SUBRULE3(this.typedValue); this.ACTION(() => clauses.push({ kind: 'catch', v })); } },
-        { ALT: () => { this.CONSUME(K('filter')); const v = this.SUBRULE4(this.typedValue); this.ACTION(() => clauses.push({ kind: 'filter', v })); } },
+        { ALT: () => { this.CONSUME(K('catch')); const v = this.SUBRULE3(this.typedValue); (this.RECORDING_PHASE ? NIL : (clauses.push({ kind: 'catch', v }))); } },
+        { ALT: () => { this.CONSUME(K('filter')); const v = this.SUBRULE4(this.typedValue); (this.RECORDING_PHASE ? NIL : (clauses.push({ kind: 'filter', v }))); } },
       ]));
-      return this.ACTION(() => this.st.landingpad(kw, ty, cleanup, clauses));
+      return (this.RECORDING_PHASE ? NIL : (this.st.landingpad(kw, ty, cleanup, clauses)));
     } },
     { ALT: () => {
       const kw = this.OR6([{ ALT: () => this.CONSUME(K('catchpad')) }, { ALT: () => this.CONSUME(K('cleanuppad')) }]);
       this.CONSUME(K('within'));
       const parent = this.SUBRULE(this.padParent);
       this.CONSUME1(T.LBracket); const args = this.SUBRULE2(this.typedValueList); this.CONSUME1(T.RBracket);
-      return this.ACTION(() => this.st.funcletPad(kw, parent, args));
+      return (this.RECORDING_PHASE ? NIL : (this.st.funcletPad(kw, parent, args)));
     } },
   ]));
 
   phiIncoming = this.RULE('phiIncoming', (ty: Type, vals: Value[], blocks: Value[]) => {
-    this.CONSUME(T.LBracket); const v = this.SUBRULE(this.value, { ARGS: [ty] }); this.CONSUME(T.Comma);
-    const b = this.OR([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+    this.CONSUME(T.LBracket); const v = (this.vty = ty, this.SUBRULE(this.value)); this.CONSUME(T.Comma);
+    const b = this.OR(this.alts_phiIncoming ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
     this.CONSUME(T.RBracket);
-    this.ACTION(() => { vals.push(v); blocks.push(this.st.localRef(this.st.m.types.label, b)); });
+    if (!this.RECORDING_PHASE) { vals.push(v); blocks.push(this.st.localRef(this.st.m.types.label, b)); }
   });
 
   /** `within %tok` or `within none` */
-  padParent = this.RULE('padParent', (): Value => this.OR([
-    { ALT: () => { const t = this.CONSUME(K('none')); return this.ACTION(() => this.st.simpleConst(this.st.m.types.token, t, 'none')); } },
-    { ALT: () => { const t = this.CONSUME(T.LocalVar); return this.ACTION(() => this.st.localRef(this.st.m.types.token, t)); } },
-    { ALT: () => { const t = this.CONSUME(T.LocalId); return this.ACTION(() => this.st.localRef(this.st.m.types.token, t)); } },
+  padParent = this.RULE('padParent', (): Value => this.OR(this.alts_padParent ??= [
+    { ALT: () => { const t = this.CONSUME(K('none')); return (this.RECORDING_PHASE ? NIL : (this.st.simpleConst(this.st.m.types.token, t, 'none'))); } },
+    { ALT: () => { const t = this.CONSUME(T.LocalVar); return (this.RECORDING_PHASE ? NIL : (this.st.localRef(this.st.m.types.token, t))); } },
+    { ALT: () => { const t = this.CONSUME(T.LocalId); return (this.RECORDING_PHASE ? NIL : (this.st.localRef(this.st.m.types.token, t))); } },
   ]));
 
   unwindDest = this.RULE('unwindDest', (): Value | null => {
@@ -995,7 +1038,7 @@ export class IRParser extends EmbeddedActionsParser {
     ]);
   });
 
-  terminatorInst = this.RULE('terminatorInst', (): Instruction => this.OR([
+  terminatorInst = this.RULE('terminatorInst', (): Instruction => this.OR(this.alts_terminatorInst ??= [
     { ALT: () => {
       const kw = this.CONSUME(K('ret'));
       const v = this.OR1([
@@ -1006,20 +1049,20 @@ export class IRParser extends EmbeddedActionsParser {
         },
         { ALT: () => { this.CONSUME(K('void')); return null; } },
       ]);
-      return this.ACTION(() => this.st.ret(kw, v));
+      return (this.RECORDING_PHASE ? NIL : (this.st.ret(kw, v)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('br'));
       return this.OR2([
         {
           GATE: () => this.LA(1).tokenType === LABEL,
-          ALT: () => { const d = this.SUBRULE(this.labelRef); return this.ACTION(() => this.st.br(kw, null, [d])); },
+          ALT: () => { const d = this.SUBRULE(this.labelRef); return (this.RECORDING_PHASE ? NIL : (this.st.br(kw, null, [d]))); },
           IGNORE_AMBIGUITIES: true,
         },
         { ALT: () => {
           const c = this.SUBRULE1(this.typedValue); this.CONSUME(T.Comma); const a = this.SUBRULE1(this.labelRef);
           this.CONSUME1(T.Comma); const b = this.SUBRULE2(this.labelRef);
-          return this.ACTION(() => this.st.br(kw, c, [a, b]));
+          return (this.RECORDING_PHASE ? NIL : (this.st.br(kw, c, [a, b])));
         } },
       ]);
     } },
@@ -1030,29 +1073,29 @@ export class IRParser extends EmbeddedActionsParser {
       const vals: Value[] = []; const dests: Value[] = [];
       this.MANY(() => {
         const v = this.SUBRULE3(this.typedValue); this.CONSUME3(T.Comma); const l = this.SUBRULE4(this.labelRef);
-        this.ACTION(() => { vals.push(v); dests.push(l); });
+        if (!this.RECORDING_PHASE) { vals.push(v); dests.push(l); }
       });
       this.CONSUME(T.RBracket);
-      return this.ACTION(() => this.st.switchInst(kw, c, d, vals, dests));
+      return (this.RECORDING_PHASE ? NIL : (this.st.switchInst(kw, c, d, vals, dests)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('indirectbr'));
       const a = this.SUBRULE4(this.typedValue); this.CONSUME4(T.Comma); this.CONSUME1(T.LBracket);
       const dests: Value[] = [];
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE5(this.labelRef); this.ACTION(() => dests.push(l)); } });
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE5(this.labelRef); (this.RECORDING_PHASE ? NIL : (dests.push(l))); } });
       this.CONSUME1(T.RBracket);
-      return this.ACTION(() => this.st.indirectBr(kw, a, dests));
+      return (this.RECORDING_PHASE ? NIL : (this.st.indirectBr(kw, a, dests)));
     } },
     { ALT: () => this.SUBRULE(this.ehTerminator) },
   ]));
 
-  ehTerminator = this.RULE('ehTerminator', (): Instruction => this.OR([
+  ehTerminator = this.RULE('ehTerminator', (): Instruction => this.OR(this.alts_ehTerminator ??= [
     { ALT: () => {
       const kw = this.CONSUME(K('invoke'));
       const c = this.SUBRULE(this.callCommon);
       this.CONSUME(K('to')); const n = this.SUBRULE(this.labelRef);
       this.CONSUME(K('unwind')); const u = this.SUBRULE1(this.labelRef);
-      return this.ACTION(() => this.st.invoke(kw, c, n, u));
+      return (this.RECORDING_PHASE ? NIL : (this.st.invoke(kw, c, n, u)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('callbr'));
@@ -1060,33 +1103,33 @@ export class IRParser extends EmbeddedActionsParser {
       this.CONSUME1(K('to')); const n = this.SUBRULE2(this.labelRef);
       this.CONSUME(T.LBracket);
       const ind: Value[] = [];
-      this.MANY_SEP1({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE3(this.labelRef); this.ACTION(() => ind.push(l)); } });
+      this.MANY_SEP1({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE3(this.labelRef); (this.RECORDING_PHASE ? NIL : (ind.push(l))); } });
       this.CONSUME(T.RBracket);
-      return this.ACTION(() => this.st.callbr(kw, c, n, ind));
+      return (this.RECORDING_PHASE ? NIL : (this.st.callbr(kw, c, n, ind)));
     } },
-    { ALT: () => { const kw = this.CONSUME(K('resume')); const v = this.SUBRULE(this.typedValue); return this.ACTION(() => this.st.resume(kw, v)); } },
-    { ALT: () => { const kw = this.CONSUME(K('unreachable')); return this.ACTION(() => this.st.unreachable(kw)); } },
+    { ALT: () => { const kw = this.CONSUME(K('resume')); const v = this.SUBRULE(this.typedValue); return (this.RECORDING_PHASE ? NIL : (this.st.resume(kw, v))); } },
+    { ALT: () => { const kw = this.CONSUME(K('unreachable')); return (this.RECORDING_PHASE ? NIL : (this.st.unreachable(kw))); } },
     { ALT: () => {
       const kw = this.CONSUME(K('cleanupret')); this.CONSUME(K('from'));
       const pad = this.SUBRULE(this.padParent);
       const u = this.SUBRULE(this.unwindDest);
-      return this.ACTION(() => this.st.cleanupRet(kw, pad, u));
+      return (this.RECORDING_PHASE ? NIL : (this.st.cleanupRet(kw, pad, u)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('catchret')); this.CONSUME1(K('from'));
       const pad = this.SUBRULE1(this.padParent);
       this.CONSUME2(K('to')); const d = this.SUBRULE4(this.labelRef);
-      return this.ACTION(() => this.st.catchRet(kw, pad, d));
+      return (this.RECORDING_PHASE ? NIL : (this.st.catchRet(kw, pad, d)));
     } },
     { ALT: () => {
       const kw = this.CONSUME(K('catchswitch')); this.CONSUME(K('within'));
       const parent = this.SUBRULE2(this.padParent);
       this.CONSUME1(T.LBracket);
       const handlers: Value[] = [];
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE5(this.labelRef); this.ACTION(() => handlers.push(l)); } });
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE5(this.labelRef); (this.RECORDING_PHASE ? NIL : (handlers.push(l))); } });
       this.CONSUME1(T.RBracket);
       const u = this.SUBRULE1(this.unwindDest);
-      return this.ACTION(() => this.st.catchSwitch(kw, parent, handlers, u));
+      return (this.RECORDING_PHASE ? NIL : (this.st.catchSwitch(kw, parent, handlers, u)));
     } },
   ]));
 }

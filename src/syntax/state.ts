@@ -14,7 +14,7 @@ import {
 } from '../ir/constants.js';
 import { type Attachment, type DbgRecord, type Metadata } from '../ir/metadata.js';
 import type { Attr, AttrList } from '../ir/attributes.js';
-import { Alias, Argument, BasicBlock, Function, GlobalVariable, IFunc, type GlobalValue } from '../ir/function.js';
+import { Alias, Argument, BasicBlock, Function, GlobalVariable, IFunc, type AnyGlobal, type GlobalValue } from '../ir/function.js';
 import {
   AllocaInst, AtomicRMWInst, BinaryInst, BrInst, CallBrInst, CallInst, CastInst, CatchRetInst, CatchSwitchInst,
   CleanupRetInst, CmpInst, CmpXchgInst, ExtractElementInst, ExtractValueInst, FenceInst, FreezeInst,
@@ -25,6 +25,7 @@ import {
 } from '../ir/instructions.js';
 import { FLAG_BY_WORD } from '../ir/flags.js';
 import { aggregateElementType, gepResultType } from '../ir/typeops.js';
+import { LocalScope, Resolver } from '../resolve/resolve.js';
 import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
 
 export type HeaderItem =
@@ -48,12 +49,6 @@ export interface CallParts {
   bundles: OperandBundle[] | null;
 }
 
-/** Names and numbers of one function body. */
-export class LocalScope {
-  named = new Map<string, Value>();
-  numbered: Value[] = [];
-  next = 0;
-}
 
 const FP_OPS = new Set(['fadd', 'fsub', 'fmul', 'fdiv', 'frem']);
 const ICMP: ReadonlySet<string> = new Set(ICMP_PREDS);
@@ -66,7 +61,7 @@ export function tokenName(image: string): string {
 
 export class ParseState {
   readonly m = new Module();
-  readonly scopes = new Map<Function, LocalScope>();
+  readonly resolver: Resolver;
   readonly blockAddresses: BlockAddress[] = [];
   private globalNames = new Set<string>();
   private nextGlobalNum = 0;
@@ -79,7 +74,11 @@ export class ParseState {
   constructor(readonly file: SourceFile, readonly opaque: boolean) {
     this.m.dialect = opaque ? 'opaque' : 'typed';
     this.m.fileName = file.name;
+    this.resolver = new Resolver(this.m, file, (t) => this.typeStr(t));
   }
+  get scopes(): Map<Function, LocalScope> { return this.resolver.scopes; }
+  /** Whether function bodies are bound as they are parsed (off to measure the parser alone). */
+  resolveBodies = true;
 
   /** Source text from offset `start` through token `end` (inclusive); `inner` drops the closing token. */
   text(start: number, end: IToken, inner = false): string {
@@ -122,6 +121,7 @@ export class ParseState {
     const id = Number(tok.image.slice(1));
     if (this.metadataIds.has(id)) this.err('E0102', `metadata !${id} is defined twice`, tok);
     this.metadataIds.add(id);
+    this.resolver.defineMetadata(id);
     if (distinct && (node.mk === 'tuple' || node.mk === 'special')) node.distinct = true;
     this.m.metadata.push({ id, node, pos: tok.startOffset });
   }
@@ -171,6 +171,7 @@ export class ParseState {
       g.numbered = true;
     }
     this.globalNames.add(name);
+    this.resolver.defineGlobal(name, g as AnyGlobal);
     g.name = name;
     g.pos = tok.startOffset;
     g.end = tok.startOffset + tok.image.length;
@@ -317,6 +318,7 @@ export class ParseState {
     }
     if (this.pendingDbg) fail('E0001', 'debug record must precede an instruction', this.file, this.pendingDbg[0]!.pos);
     if (f.blocks.length === 0) this.err('E0306', `function @${f.name} has a body without blocks`, end);
+    if (this.resolveBodies) this.resolver.body(f, this.scope!);
     this.fn = null;
     this.scope = null;
   }
