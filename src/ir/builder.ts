@@ -8,10 +8,11 @@
 // builder (operands of the wrong type) is a bug in the caller and throws a
 // plain Error; malformed *input* is the verifier's business.
 
+import { fpConstantText } from './fp.js';
 import type { Module } from './module.js';
 import {
   FLOAT_BITS, isFloat, isInt, scalarOf,
-  type FloatKind, type FunctionType, type PointerType, type Type, type TypeContext,
+  type FunctionType, type PointerType, type Type, type TypeContext,
 } from './types.js';
 import type { Value } from './value.js';
 import {
@@ -244,97 +245,6 @@ export function cmpResultType(types: TypeContext, operandType: Type): Type {
 // ---------------------------------------------------------------------------
 // Constants
 
-const HEX_ZEROS = '0000000000000000';
-
-function hexDigits(n: bigint, digits: number): string {
-  const s = n.toString(16).toUpperCase();
-  return s.length >= digits ? s : HEX_ZEROS.repeat(Math.ceil(digits / 16)).slice(0, digits - s.length) + s;
-}
-
-function doubleBits(x: number): bigint {
-  const dv = new DataView(new ArrayBuffer(8));
-  dv.setFloat64(0, x);
-  return dv.getBigUint64(0);
-}
-
-/** Round to nearest, ties to even, into a binary format with `mant` stored fraction bits and normal exponents emin..emax. */
-function roundToFormat(x: number, mant: number, emin: number, emax: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  const a = Math.abs(x);
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  const q = 2 ** (Math.max(e, emin) - mant);
-  const v = a / q; // exact: scaling by a power of two
-  let r = Math.floor(v);
-  const d = v - r;
-  if (d > 0.5 || (d === 0.5 && r % 2 === 1)) r += 1;
-  const res = r * q;
-  const max = (2 - 2 ** -mant) * 2 ** emax;
-  const out = res > max ? Infinity : res;
-  return x < 0 ? -out : out;
-}
-
-/** `value` rounded to what a constant of this floating kind holds. */
-export function roundToFloat(fk: FloatKind, value: number): number {
-  switch (fk) {
-    case 'half': return roundToFormat(value, 10, -14, 15);
-    case 'bfloat': return roundToFormat(value, 7, -126, 127);
-    case 'float': return Math.fround(value);
-    case 'double': case 'x86_fp80': case 'fp128': case 'ppc_fp128': return value;
-  }
-}
-
-/**
- * Re-encodes a double exactly in a format with a 15-bit exponent (x86_fp80,
- * fp128): [sign, biased exponent, significand], the significand having
- * `fracBits` fraction bits plus the explicit integer bit when `explicitOne`.
- */
-function widen(bits: bigint, fracBits: number, explicitOne: boolean): [bigint, bigint, bigint] {
-  const sign = bits >> 63n;
-  const e = Number((bits >> 52n) & 0x7FFn);
-  let frac = bits & 0xFFFFFFFFFFFFFn;
-  const one = explicitOne ? 1n << BigInt(fracBits) : 0n;
-  const shift = BigInt(fracBits - 52);
-  if (e === 0x7FF) return [sign, 0x7FFFn, one | (frac << shift)];
-  if (e === 0 && frac === 0n) return [sign, 0n, 0n];
-  let exp = e - 1023;
-  if (e === 0) {
-    // A double subnormal is normal in the 15-bit-exponent formats.
-    exp = -1022;
-    while ((frac & (1n << 52n)) === 0n) { frac <<= 1n; exp--; }
-    frac &= 0xFFFFFFFFFFFFFn;
-  }
-  return [sign, BigInt(exp + 16383), one | (frac << shift)];
-}
-
-/**
- * LLVM's spelling of a new floating constant: `0x` + the 16 hex digits of the
- * double, after rounding the value to the type (LLVM accepts this form for
- * half, bfloat, float and double when the value is exact in the type). The
- * wide types have no such form: `0xK` (x86_fp80: sign+exponent, then the
- * significand with its integer bit), `0xL` (fp128: low 64 bits, then high),
- * `0xM` (ppc_fp128: high double, then low double).
- */
-export function fpConstantText(fk: FloatKind, value: number): string {
-  const bits = doubleBits(roundToFloat(fk, value));
-  switch (fk) {
-    case 'half': case 'bfloat': case 'float': case 'double':
-      return '0x' + hexDigits(bits, 16);
-    case 'ppc_fp128':
-      return '0xM' + hexDigits(bits, 16) + HEX_ZEROS;
-    case 'x86_fp80': {
-      const [s, e, m] = widen(bits, 63, true);
-      return '0xK' + hexDigits((s << 15n) | e, 4) + hexDigits(m, 16);
-    }
-    case 'fp128': {
-      const [s, e, m] = widen(bits, 112, false);
-      const all = (s << 127n) | (e << 112n) | m;
-      return '0xL' + hexDigits(all & 0xFFFFFFFFFFFFFFFFn, 16) + hexDigits(all >> 64n, 16);
-    }
-  }
-}
-
 /** An integer constant (or a vector of equal ones), stored in LLVM's signed form (i1: 0 / 1). */
 export function constInt(type: Type, value: bigint | number): Constant {
   if (type.kind === 'vector') {
@@ -353,14 +263,14 @@ export function constFP(type: Type, value: number): Constant {
     return new ConstantAggregate(type, new Array<Value>(type.count).fill(e));
   }
   if (type.kind !== 'float') throw new Error('constFP: not a floating type');
-  return new ConstantFP(type, fpConstantText(type.fk, value));
+  return new ConstantFP(type, fpConstantText(value, type.fk));
 }
 
 /** The zero of a type: `0`, `0.0`, `null`, or `zeroinitializer` for aggregates and vectors. */
 export function nullValue(type: Type): Constant {
   switch (type.kind) {
     case 'int': return new ConstantInt(type, 0n);
-    case 'float': return new ConstantFP(type, fpConstantText(type.fk, 0));
+    case 'float': return new ConstantFP(type, fpConstantText(0, type.fk));
     case 'pointer': return new ConstantNull(type);
     default: return new ConstantZero(type);
   }

@@ -26,7 +26,7 @@ import type {
 import type { Module } from '../ir/module.js';
 import { nameText, quoted } from './names.js';
 
-export { fpConstantText, roundToFloatKind } from './fp.js';
+export { fpConstantText, roundToFloatKind } from '../ir/fp.js';
 export { isBareName, nameText } from './names.js';
 
 type AnyValue =

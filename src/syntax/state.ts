@@ -24,7 +24,7 @@ import {
   type Ordering, type OperandBundle,
 } from '../ir/instructions.js';
 import { FLAG_BY_WORD } from '../ir/flags.js';
-import { aggregateElementType, gepResultType } from '../ir/typeops.js';
+import { aggregateElementType, gepResultType } from '../ir/builder.js';
 import { LocalScope, Resolver } from '../resolve/resolve.js';
 import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
 
@@ -570,18 +570,9 @@ export class ParseState {
     return i;
   }
   gep(kw: IToken, flags: number, src: Type, ops: Value[]): Instruction {
-    const base = ops[0]!;
-    const field = (k: number): number | null => {
-      const v = ops[k + 1];
-      if (!v) return null;
-      if (v instanceof ConstantInt) return Number(v.value);
-      if (v instanceof ConstantZero) return 0;
-      if (v instanceof ConstantAggregate && v.elems[0] instanceof ConstantInt) return Number(v.elems[0].value);
-      return null;
-    };
-    const t = gepResultType(this.m.types, !this.opaque, src, base.type, ops.slice(1).map((o) => o.type), field);
-    if (!t) this.err('E0203', `invalid getelementptr indices for type ${this.typeStr(src)}`, kw);
-    if (!this.opaque) this.checkPointer(base.type.kind === 'vector' ? ({ ...base, type: base.type.elem } as Value) : base, 'getelementptr', src);
+    let why = '';
+    const t = gepResultType(this.m, src, ops[0]!.type, ops.slice(1), (m) => { why = m; });
+    if (!t) this.err('E0203', `invalid getelementptr: ${why}`, kw);
     const i = new GEPInst(t, src, ops);
     i.flags = flags;
     return i;
@@ -687,8 +678,9 @@ export class ParseState {
   }
   aggregateOp(kw: IToken, ops: Value[], idx: number[]): Instruction {
     const agg = ops[0]!;
-    const et = aggregateElementType(agg.type, idx);
-    if (!et || idx.length === 0) this.err('E0203', `invalid ${kw.image} indices for type ${this.typeStr(agg.type)}`, kw);
+    let why = '';
+    const et = aggregateElementType(agg.type, idx, (m) => { why = m; });
+    if (!et) this.err('E0203', `invalid ${kw.image} on ${this.typeStr(agg.type)}: ${why}`, kw);
     if (kw.image === 'extractvalue') {
       if (ops.length !== 1) this.err('E0001', 'extractvalue takes one aggregate operand', kw);
       return new ExtractValueInst(et, agg, idx);

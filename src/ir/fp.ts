@@ -6,7 +6,7 @@
 // the explicit integer bit), `0xL` (fp128: low 64 bits first, then high), `0xM`
 // (ppc_fp128: the high double then the low double).
 
-import type { FloatKind, FloatType } from '../ir/types.js';
+import type { FloatKind, FloatType } from './types.js';
 
 const HEX16 = '0000000000000000';
 
