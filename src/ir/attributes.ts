@@ -17,6 +17,9 @@ export type Attr =
 
 export type AttrList = Attr[];
 
+/** The shared empty list (most parameters and calls have no attributes); frozen, so replace it rather than push into it. */
+export const NO_ATTRS: AttrList = Object.freeze([]) as unknown as AttrList;
+
 export function hasAttr(list: AttrList | null | undefined, name: string): boolean {
   return !!list && list.some((a) => (a.k === 'word' || a.k === 'type') && a.name === name);
 }

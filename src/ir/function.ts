@@ -1,13 +1,13 @@
 import { Value } from './value.js';
 import type { FunctionType, Type } from './types.js';
-import type { AttrList } from './attributes.js';
+import { NO_ATTRS, type AttrList } from './attributes.js';
 import type { Attachment } from './metadata.js';
 import type { Instruction, Terminator } from './instructions.js';
 import { isTerminator } from './instructions.js';
 
 export class Argument extends Value {
   readonly vk = 'argument' as const;
-  attrs: AttrList = [];
+  attrs: AttrList = NO_ATTRS;
   constructor(type: Type, public parent: Function, public index: number) { super(type); }
 }
 

@@ -5,7 +5,7 @@
 
 import { Value } from './value.js';
 import type { FunctionType, Type } from './types.js';
-import type { AttrList } from './attributes.js';
+import { NO_ATTRS, type AttrList } from './attributes.js';
 import type { Attachment, DbgRecord } from './metadata.js';
 import type { BasicBlock } from './function.js';
 
@@ -78,8 +78,8 @@ export abstract class CallBase extends InstBase {
   /** The callee's function type (`call i32 (ptr, ...) @printf` or derived from the return and argument types). */
   fnType!: FunctionType;
   cconv: string | null = null;
-  retAttrs: AttrList = [];
-  fnAttrs: AttrList = [];
+  retAttrs: AttrList = NO_ATTRS;
+  fnAttrs: AttrList = NO_ATTRS;
   argAttrs: AttrList[] = [];
   bundles: OperandBundle[] | null = null;
   addrspace: number | null = null;

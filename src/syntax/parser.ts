@@ -9,9 +9,9 @@ import { K } from './tokens.js';
 import { ParseState, CALLEE_TYPE, type HeaderItem, type CallParts } from './state.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
-import type { Attr, AttrList } from '../ir/attributes.js';
+import { NO_ATTRS, type Attr, type AttrList } from '../ir/attributes.js';
 import {
-  MDRaw, MDRef, MDSpecial, MDString, MDTuple, MDValue, type MDField, type Metadata, type Attachment,
+  MDRaw, MDSpecial, MDString, MDTuple, MDValue, type MDField, type Metadata, type Attachment,
 } from '../ir/metadata.js';
 import type { Instruction, OperandBundle } from '../ir/instructions.js';
 
@@ -354,6 +354,7 @@ export class IRParser extends EmbeddedActionsParser {
           return n;
         });
         const first = this.LA(1);
+        if (!this.RECORDING_PHASE) this.st.curInstTok = first;
         const inst = this.SUBRULE(this.instruction);
         this.MANY(() => {
           this.CONSUME(T.Comma);
@@ -367,15 +368,15 @@ export class IRParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------ attributes
   attrs = this.RULE('attrs', (): AttrList => {
-    const list: AttrList = [];
-    this.MANY(() => { const a = this.SUBRULE(this.attr); (this.RECORDING_PHASE ? NIL : (list.push(a))); });
+    let list: AttrList = NO_ATTRS;
+    this.MANY(() => { const a = this.SUBRULE(this.attr); if (!this.RECORDING_PHASE) (list === NO_ATTRS ? (list = []) : list).push(a); });
     return list;
   });
 
   /** Parameter / return attributes: like `attrs` but never an attribute group. */
   paramAttrs = this.RULE('paramAttrs', (): AttrList => {
-    const list: AttrList = [];
-    this.MANY(() => { const a = this.SUBRULE(this.attr); (this.RECORDING_PHASE ? NIL : (list.push(a))); });
+    let list: AttrList = NO_ATTRS;
+    this.MANY(() => { const a = this.SUBRULE(this.attr); if (!this.RECORDING_PHASE) (list === NO_ATTRS ? (list = []) : list).push(a); });
     return list;
   });
 
@@ -712,7 +713,7 @@ export class IRParser extends EmbeddedActionsParser {
 
   // -------------------------------------------------------------- metadata
   mdOperand = this.RULE('mdOperand', (): Metadata => this.OR(this.alts_mdOperand ??= [
-    { ALT: () => { const t = this.CONSUME(T.MetadataId); return (this.RECORDING_PHASE ? NIL : (new MDRef(Number(t.image.slice(1)), t.startOffset))); } },
+    { ALT: () => { const t = this.CONSUME(T.MetadataId); return (this.RECORDING_PHASE ? NIL : (this.st.mdRef(t))); } },
     { ALT: () => {
       this.CONSUME(T.Exclaim);
       return this.OR1([
@@ -920,7 +921,7 @@ export class IRParser extends EmbeddedActionsParser {
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.OR([
       { ALT: () => {
         this.CONSUME(K('metadata')); const md = this.SUBRULE(this.mdOperand);
-        if (!this.RECORDING_PHASE) { args.push(this.st.mdValue(md)); argAttrs.push([]); }
+        if (!this.RECORDING_PHASE) { args.push(this.st.mdValue(md)); argAttrs.push(NO_ATTRS); }
       }, IGNORE_AMBIGUITIES: true },
       { ALT: () => {
         const at = this.SUBRULE1(this.type); const attrs = this.SUBRULE(this.paramAttrs);

@@ -12,7 +12,7 @@ import {
   ConstantRaw, ConstantString, ConstantUndef, ConstantZero, BlockAddress, DSOLocalEquivalent, NoCFI,
   InlineAsm, MetadataAsValue, type ConstExprOp,
 } from '../ir/constants.js';
-import { type Attachment, type DbgRecord, type Metadata } from '../ir/metadata.js';
+import { MDRef, type Attachment, type DbgRecord, type Metadata } from '../ir/metadata.js';
 import type { Attr, AttrList } from '../ir/attributes.js';
 import { Alias, Argument, BasicBlock, Function, GlobalVariable, IFunc, type AnyGlobal, type GlobalValue } from '../ir/function.js';
 import {
@@ -70,6 +70,9 @@ export class ParseState {
   private block: BasicBlock | null = null;
   private pendingDbg: DbgRecord[] | null = null;
   private metadataIds = new Set<number>();
+  /** Constants are leaves shared by every use (as LLVM uniques them): one object per type and spelling. */
+  private constCache = new Map<Type, Map<string, Value>>();
+  private mdRefs = new Map<number, MDRef>();
 
   constructor(readonly file: SourceFile, readonly opaque: boolean) {
     this.m.dialect = opaque ? 'opaque' : 'typed';
@@ -88,7 +91,10 @@ export class ParseState {
   private err(code: Parameters<typeof fail>[0], msg: string, tok: IToken | { startOffset: number; image: string }, notes?: string[]): never {
     fail(code, msg, this.file, tok.startOffset, tok.startOffset + tok.image.length, notes);
   }
+  /** First token of the instruction being parsed: where operand errors point when the operand is a shared constant. */
+  curInstTok: IToken | null = null;
   private errAt(code: Parameters<typeof fail>[0], msg: string, v: Value): never {
+    if ((v.vk === 'const' || v.pos < 0) && this.curInstTok) this.err(code, msg, this.curInstTok);
     fail(code, msg, this.file, v.pos, v.end);
   }
 
@@ -392,7 +398,25 @@ export class ParseState {
   private expectKind(ty: Type, ok: boolean, what: string, tok: IToken): void {
     if (!ok && ty !== CALLEE_TYPE) this.err('E0204', `${what} is not a valid constant of type ${this.typeStr(ty)}`, tok);
   }
+  private interned(ty: Type, key: string, make: () => Value): Value {
+    let m = this.constCache.get(ty);
+    if (!m) { m = new Map(); this.constCache.set(ty, m); }
+    let c = m.get(key);
+    if (!c) { c = make(); m.set(key, c); }
+    return c;
+  }
+  /** `!N`, one object per number (its position is the first use, for the diagnostic if !N is never defined). */
+  mdRef(tok: IToken): MDRef {
+    const id = Number(tok.image.slice(1));
+    let r = this.mdRefs.get(id);
+    if (!r) { r = new MDRef(id, tok.startOffset); this.mdRefs.set(id, r); }
+    return r;
+  }
   intConst(ty: Type, tok: IToken): Value {
+    if (ty !== CALLEE_TYPE && ty.kind === 'int') return this.interned(ty, tok.image, () => this.makeInt(ty, tok));
+    return this.makeInt(ty, tok);
+  }
+  private makeInt(ty: Type, tok: IToken): Value {
     const img = tok.image;
     this.expectKind(ty, ty.kind === 'int', `integer ${img}`, tok);
     let v: bigint;
@@ -407,13 +431,17 @@ export class ParseState {
   }
   fpConst(ty: Type, tok: IToken): Value {
     this.expectKind(ty, isFloat(ty), `floating-point number ${tok.image}`, tok);
-    return this.at(new ConstantFP(ty, tok.image), tok);
+    return this.interned(ty, tok.image, () => this.at(new ConstantFP(ty, tok.image), tok));
   }
   boolConst(ty: Type, tok: IToken, b: boolean): Value {
     this.expectKind(ty, ty.kind === 'int' && ty.bits === 1, `'${tok.image}'`, tok);
-    return this.at(new ConstantInt(ty, b ? 1n : 0n), tok);
+    return this.interned(ty, b ? '1' : '0', () => this.at(new ConstantInt(ty, b ? 1n : 0n), tok));
   }
   simpleConst(ty: Type, tok: IToken, kind: 'null' | 'none' | 'undef' | 'poison' | 'zero'): Value {
+    if (ty === CALLEE_TYPE) return this.makeSimple(ty, tok, kind);
+    return this.interned(ty, kind, () => this.makeSimple(ty, tok, kind));
+  }
+  private makeSimple(ty: Type, tok: IToken, kind: 'null' | 'none' | 'undef' | 'poison' | 'zero'): Value {
     switch (kind) {
       case 'null':
         this.expectKind(ty, ty.kind === 'pointer' || ty.kind === 'target', 'null', tok);
@@ -453,12 +481,12 @@ export class ParseState {
       if (ty.kind !== 'struct' || ty.packed !== (kind === 'packed') || !ty.elems) mismatch(`${kind === 'packed' ? 'packed struct' : 'struct'} constant does not match type ${tyS}`);
       const want = (ty as StructType).elems!;
       if (want.length !== elems.length) mismatch(`struct constant has ${elems.length} elements but type ${tyS} has ${want.length}`);
-      elems.forEach((e, i) => { if (e.type !== want[i]) this.errAt('E0201', `element ${i} has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(want[i]!)}`, e); });
+      elems.forEach((e, i) => { if (e.type !== want[i]) mismatch(`element ${i} has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(want[i]!)}`); });
     } else {
       if (ty.kind !== kind) mismatch(`${kind} constant does not match type ${tyS}`);
       const t = ty as { count: number; elem: Type };
       if (t.count !== elems.length) mismatch(`${kind} constant has ${elems.length} elements but type ${tyS} has ${t.count}`);
-      for (const e of elems) if (e.type !== t.elem) this.errAt('E0201', `element has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(t.elem)}`, e);
+      for (const e of elems) if (e.type !== t.elem) mismatch(`element has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(t.elem)}`);
     }
     return this.at(new ConstantAggregate(ty, elems), open, close);
   }
@@ -598,16 +626,18 @@ export class ParseState {
   private fillCall(i: CallBase, kw: IToken, c: CallParts): void {
     i.flags = c.fl;
     let addrspace: number | null = null;
+    const ret: Attr[] = [];
     for (const it of c.items) {
       if (it.k === 'cc') i.cconv = `cc ${it.n}`;
       else if (it.k === 'addrspace') addrspace = it.n;
       else if (it.k === 'attr') {
         const a = it.attr;
         if (a.k === 'word' && a.arg === null && isCallingConv(a.name)) i.cconv = a.name;
-        else i.retAttrs.push(a);
+        else ret.push(a);
       } else this.err('E0001', `'${it.k === 'word' ? it.w : it.text}' is not valid in a call`, kw);
     }
     i.addrspace = addrspace;
+    if (ret.length) i.retAttrs = ret;
     const fnType = c.ty.kind === 'function' ? c.ty : this.m.types.fn(c.ty, c.args.map((a) => a.type), false);
     i.explicitFnType = c.ty.kind === 'function';
     i.fnType = fnType;
