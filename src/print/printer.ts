@@ -388,6 +388,36 @@ export class Printer {
   private instructionBody(i: Instruction): string {
     const ops = i.operands;
     switch (i.op) {
+      // The most frequent instructions first: a switch on strings is a chain of comparisons.
+      case 'br':
+        return i.successors.length === 1
+          ? 'br label ' + this.ref(i.successors[0]!)
+          : 'br ' + this.typed(ops[0]!) + ', label ' + this.ref(i.successors[0]!) + ', label ' + this.ref(i.successors[1]!);
+      case 'getelementptr': {
+        let s = 'getelementptr' + this.flags(i.flags) + ' ' + this.type(i.srcType);
+        for (let k = 0; k < ops.length; k++) s += ', ' + this.typed(ops[k]!);
+        return s;
+      }
+      case 'load': {
+        let s = 'load';
+        if (i.atomic) s += ' atomic';
+        if (i.volatile) s += ' volatile';
+        s += ' ' + this.type(i.type) + ', ' + this.typed(ops[0]!) + this.syncscope(i.syncscope);
+        if (i.ordering !== null) s += ' ' + i.ordering;
+        if (i.align !== null) s += ', align ' + i.align;
+        return s;
+      }
+      case 'store': {
+        let s = 'store';
+        if (i.atomic) s += ' atomic';
+        if (i.volatile) s += ' volatile';
+        s += ' ' + this.typed(ops[0]!) + ', ' + this.typed(ops[1]!) + this.syncscope(i.syncscope);
+        if (i.ordering !== null) s += ' ' + i.ordering;
+        if (i.align !== null) s += ', align ' + i.align;
+        return s;
+      }
+      case 'ret':
+        return ops.length ? 'ret ' + this.typed(ops[0]!) : 'ret void';
       case 'fneg':
         return 'fneg' + this.flags(i.flags) + ' ' + this.typed(ops[0]!);
       case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
@@ -423,24 +453,6 @@ export class Printer {
         for (let k = 1; k < i.successors.length; k++) s += (k > 1 ? ', label ' : 'label ') + this.ref(i.successors[k]!);
         return s + ']';
       }
-      case 'load': {
-        let s = 'load';
-        if (i.atomic) s += ' atomic';
-        if (i.volatile) s += ' volatile';
-        s += ' ' + this.type(i.type) + ', ' + this.typed(ops[0]!) + this.syncscope(i.syncscope);
-        if (i.ordering !== null) s += ' ' + i.ordering;
-        if (i.align !== null) s += ', align ' + i.align;
-        return s;
-      }
-      case 'store': {
-        let s = 'store';
-        if (i.atomic) s += ' atomic';
-        if (i.volatile) s += ' volatile';
-        s += ' ' + this.typed(ops[0]!) + ', ' + this.typed(ops[1]!) + this.syncscope(i.syncscope);
-        if (i.ordering !== null) s += ' ' + i.ordering;
-        if (i.align !== null) s += ', align ' + i.align;
-        return s;
-      }
       case 'alloca': {
         let s = 'alloca';
         if (i.inalloca) s += ' inalloca';
@@ -450,11 +462,6 @@ export class Printer {
         if (i.align !== null) s += ', align ' + i.align;
         const as = this.addrspaceOf(i);
         if (as !== null) s += ', addrspace(' + as + ')';
-        return s;
-      }
-      case 'getelementptr': {
-        let s = 'getelementptr' + this.flags(i.flags) + ' ' + this.type(i.srcType);
-        for (let k = 0; k < ops.length; k++) s += ', ' + this.typed(ops[k]!);
         return s;
       }
       case 'fence':
@@ -516,12 +523,6 @@ export class Printer {
       case 'cleanupret':
         return 'cleanupret from ' + this.ref(ops[0]!) + ' unwind ' +
           (i.successors.length ? 'label ' + this.ref(i.successors[0]!) : 'to caller');
-      case 'ret':
-        return ops.length ? 'ret ' + this.typed(ops[0]!) : 'ret void';
-      case 'br':
-        return i.successors.length === 1
-          ? 'br label ' + this.ref(i.successors[0]!)
-          : 'br ' + this.typed(ops[0]!) + ', label ' + this.ref(i.successors[0]!) + ', label ' + this.ref(i.successors[1]!);
       case 'switch': {
         let s = 'switch ' + this.typed(ops[0]!) + ', label ' + this.ref(i.successors[0]!) + ' [';
         for (let k = 1; k < ops.length; k++) s += '\n    ' + this.typed(ops[k]!) + ', label ' + this.ref(i.successors[k]!);

@@ -84,8 +84,14 @@ export class IRParser extends EmbeddedActionsParser {
   private alts_labelRef?: Alts<IToken>;
   private alts_phiIncoming?: Alts<IToken>;
 
-  constructor() {
-    super(T.allTokens, { maxLookahead: 3, recoveryEnabled: false, errorMessageProvider: errorMessages });
+  /**
+   * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion): a
+   * test does, so the CLI can skip them and start faster.
+   */
+  constructor(opts: { validate?: boolean } = {}) {
+    super(T.allTokens, {
+      maxLookahead: 3, recoveryEnabled: false, errorMessageProvider: errorMessages, skipValidations: !opts.validate,
+    });
     this.performSelfAnalysis();
   }
 
