@@ -27,10 +27,9 @@ function pickFiles(): CorpusFile[] {
     byConfig.set(f.config, list);
   }
   const out: CorpusFile[] = [];
-  for (const [config, list] of [...byConfig].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [, list] of [...byConfig].sort(([a], [b]) => a.localeCompare(b))) {
     const take = list.length >= 50 ? 2 : 1;
     for (let k = 1; k <= take; k++) out.push(list[Math.floor((list.length * k) / (take + 1))]!);
-    void config;
   }
   return out;
 }
