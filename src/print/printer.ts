@@ -3,10 +3,10 @@
 // the LLVM version that produced the input: the printer adds no spelling of
 // its own beyond what the model holds.
 //
-// Speed: strings are built by concatenation and collected in one array per
-// module; type, constant and global spellings are cached per object; local
-// value spellings (`%x`, `%7`) are computed once per function into a map, so
-// printing an operand is one map lookup.
+// Speed: strings are built by concatenation and handed over flattened in
+// pieces (see `flat`); type, global and composite-constant spellings are
+// cached per object; local value spellings (`%x`, `%7`) are computed once per
+// function into a map, so printing an operand is one map lookup.
 
 import type { Type, FunctionType } from '../ir/types.js';
 import type { Value, RefValue } from '../ir/value.js';
@@ -37,7 +37,8 @@ type AnyConstant =
   | ConstantInt | ConstantFP | ConstantNull | ConstantUndef | ConstantPoison | ConstantZero | ConstantNone
   | ConstantAggregate | ConstantString | ConstantExpr | BlockAddress | DSOLocalEquivalent | NoCFI | ConstantRaw;
 
-const CONT = '\n          ';
+const CONT = '\n          '; // continuation lines of invoke / callbr / landingpad, as LLVM indents them
+const BADREF = '<badref>';
 
 /**
  * Concatenation builds V8 cons-strings (ropes); left alive until the final
@@ -48,8 +49,7 @@ const CONT = '\n          ';
 function flat(s: string): string {
   s.charCodeAt(0);
   return s;
-} // continuation lines of invoke / callbr / landingpad, as LLVM indents them
-const BADREF = '<badref>';
+}
 
 /**
  * The printer. One instance per module (or per function for diagnostics);
@@ -153,6 +153,7 @@ export class Printer {
     this.writeModule((c) => { out.push(c); });
     return out.join('');
   }
+
   /**
    * Unnamed and numbered globals are numbered in print order (globals,
    * aliases, ifuncs, functions), as LLVM requires numbers to appear in

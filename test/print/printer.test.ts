@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   printModule, printType, printFunction, printInstruction, printValue, printMetadata,
-  fpConstantText, InstructionPrinter, isBareName, nameText, Printer,
+  fpConstantText, InstructionPrinter, isBareName, nameText, Printer, writeModule,
 } from '../../src/print/printer.js';
 import type { Module } from '../../src/ir/module.js';
 import type { Type } from '../../src/ir/types.js';
@@ -208,7 +208,7 @@ function buildTyped(): Module {
   const rmw = add(entry, new AtomicRMWInst(t.i32, 'add', [v13, i32c(m, 1)]));
   rmw.volatile = true; rmw.syncscope = '"singlethread"'; rmw.align = 4;
   const cx = add(entry, new CmpXchgInst(t.struct([t.i32, t.i1]), [v13, i32c(m, 0), i32c(m, 1)]));
-  cx.weak = true; cx.success = 'acq_rel'; cx.failure = 'monotonic'; cx.align = 4;
+  cx.weak = true; cx.volatile = true; cx.success = 'acq_rel'; cx.failure = 'monotonic'; cx.align = 4;
   const fe = add(entry, new FenceInst(t.void, [])); fe.ordering = 'acquire'; fe.syncscope = '"singlethread"';
   const v26 = add(entry, new LoadInst(t.i32, [v13])); v26.atomic = true; v26.ordering = 'monotonic'; v26.align = 4;
   v26.attachments = [{ kind: 'range', md: new MDRef(10) }];
@@ -374,7 +374,7 @@ define dso_local i32 @f(i32 noundef %a, double* nocapture readonly %p, i32) #0 !
   %22 = shufflevector <4 x float> %20, <4 x float> undef, <4 x i32> <i32 0, i32 0, i32 1, i32 undef>
   %23 = freeze i32 %2
   %24 = atomicrmw volatile add i32* %13, i32 1 syncscope("singlethread") seq_cst, align 4
-  %25 = cmpxchg weak i32* %13, i32 0, i32 1 acq_rel monotonic, align 4
+  %25 = cmpxchg weak volatile i32* %13, i32 0, i32 1 acq_rel monotonic, align 4
   fence syncscope("singlethread") acquire
   %26 = load atomic i32, i32* %13 monotonic, align 4, !range !10
   store atomic volatile i32 %26, i32* %13 release, align 4
@@ -488,6 +488,23 @@ describe('whole modules', () => {
   it('is deterministic', () => {
     const m = buildTyped();
     expect(printModule(m)).toBe(printModule(m));
+  });
+
+  it('streams the same text in pieces (long functions are split)', () => {
+    const m = buildTyped();
+    const t = m.types;
+    const f = fn(m, 'long', t.i32, [t.i32], { argNames: ['x'] });
+    const b = block(f, null, m);
+    let v: import('../../src/ir/value.js').Value = f.args[0]!;
+    for (let k = 0; k < 1000; k++) v = add(b, new BinaryInst('add', t.i32, v, i32c(m, k)));
+    add(b, new RetInst(t.void, [v]));
+    const pieces: string[] = [];
+    writeModule(m, (c) => { pieces.push(c); });
+    expect(pieces.length).toBeGreaterThan(m.functions.length + 3);
+    const text = pieces.join('');
+    expect(text).toBe(printModule(m));
+    expect(text).toContain('  %1000 = add i32 %999, 999\n  ret i32 %1000\n}\n');
+    expectAccepted(text, m);
   });
 });
 
