@@ -30,6 +30,7 @@ function buildProgram(): Command {
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm f.c -o f.ll && enzyme-ts fmt f.ll -o f.checked.ll\n\nDocumentation: docs/cli.md')
     .exitOverride()
     .configureOutput({
       outputError: (str, write) => {

@@ -104,6 +104,13 @@ export class Resolver {
     for (const g of this.pendingGroups) this.groups([{ k: 'group', id: g.id }], g.pos);
     const one = [null as unknown as Value];
     const bind = (v: Value): Value => { one[0] = v; return this.value(v, one, 0); };
+    const comdats = new Set(m.comdats.map((c) => c.name));
+    for (const g of [...m.globals, ...m.functions]) {
+      if (g.comdat && !comdats.has(g.comdat.name ?? g.name ?? '')) {
+        this.report(diag('E0108', `use of undefined comdat $${g.comdat.name ?? g.name}`, file, g.pos, g.end,
+          ['define it at the top level: `$name = comdat any`']));
+      }
+    }
     for (const g of m.globals) {
       if (g.init) g.init = bind(g.init);
       this.attachments(g.attachments);

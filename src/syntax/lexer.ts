@@ -81,9 +81,9 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
       while (e < n && cls(s.charCodeAt(e)) & C_DIGIT) e++;
       return [e, true];
     }
-    if (cls(c) & C_LABEL || c === 0x5c) {
+    if (cls(c) & C_LABEL) {
       let e = p;
-      while (e < n && (cls(s.charCodeAt(e)) & C_LABEL || s.charCodeAt(e) === 0x5c)) e++;
+      while (e < n && cls(s.charCodeAt(e)) & C_LABEL) e++;
       return [e, false];
     }
     return null;
@@ -179,10 +179,15 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
       if (c === 0x30 && (s.charCodeAt(i + 1) === 0x78)) {
         let e = i + 2;
         const k = s.charCodeAt(e);
-        if (k === 0x4b || k === 0x4c || k === 0x4d || k === 0x48 || k === 0x52) e++;
+        // digits per form: 0x double bits 16, 0xK x86_fp80 20, 0xL fp128 32, 0xM ppc_fp128 32, 0xH half 4, 0xR bfloat 4
+        let want = 16;
+        if (k === 0x4b) want = 20; else if (k === 0x4c || k === 0x4d) want = 32; else if (k === 0x48 || k === 0x52) want = 4;
+        if (want !== 16) e++;
         const hs = e;
         while (e < n && cls(s.charCodeAt(e)) & C_HEX) e++;
-        if (e === hs) fail('E0004', 'invalid hexadecimal floating-point constant', file, i, e);
+        if (e - hs !== want) {
+          fail('E0004', `hexadecimal floating-point constant ${s.slice(i, e)} needs exactly ${want} hex digits after ${s.slice(i, hs)}`, file, i, e);
+        }
         push(T.FPLit, start, e);
         i = e;
         continue;

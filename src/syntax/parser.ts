@@ -34,10 +34,21 @@ export function tokenLabel(t: TokenType): string {
   return LABELS[t.name] ?? (t.name.startsWith('K_') ? `'${t.name.slice(2)}'` : t.name);
 }
 const RULE_WHAT: Record<string, string> = {
-  topLevel: 'a top-level entity (define, declare, @global = ..., %T = type ..., attributes, metadata)',
-  type: 'a type', value: 'a value', instruction: 'an instruction', bodyItem: 'an instruction or a label',
-  constExpr: 'a constant expression', mdOperand: 'metadata', attr: 'an attribute', fieldValue: 'a metadata field value',
-  typeBase: 'a type',
+  module: 'a top-level entity', topLevel: 'a top-level entity (define, declare, @global = ..., %T = type ..., attributes, metadata)',
+  rawParens: "a parenthesized argument", typeDef: 'a type definition (%T = type {...} or opaque)',
+  headerItems: 'linkage, visibility or attributes', globalDef: "'global', 'constant', 'alias' or 'ifunc' after the linkage",
+  comdatRef: 'comdat', attachment: 'a metadata attachment (!name !N)', functionDef: 'a function header',
+  param: 'a parameter (type, attributes, name)', bodyItem: 'an instruction or a label', attrs: 'attributes',
+  paramAttrs: 'attributes', attr: 'an attribute', type: 'a type', typeBase: 'a type', typeList: 'a list of types',
+  typedValue: 'a typed value (type then value)', value: 'a value', typedValueList: 'a list of typed values',
+  flags: 'flags', constExpr: 'a constant expression', mdOperand: 'metadata', fieldValue: 'a metadata field value',
+  rawAtom: 'a metadata field value', instruction: 'an instruction', binaryInst: 'an instruction', castInst: 'a cast',
+  alignSuffix: "', align N'", syncscope: 'syncscope("...")', memInst: 'a memory instruction',
+  loadStore: 'load or store operands', allocaGep: "an alloca or getelementptr operand (a type, ', align N', a count)",
+  atomicInst: 'atomic instruction operands', callCommon: 'a call: [attributes] type callee(arguments)',
+  callInst: 'a call', labelRef: "a label ('label %name')", otherInst: 'an instruction',
+  phiIncoming: "a phi entry '[ value, %block ]'", padParent: "a token value or 'none'", unwindDest: "'unwind label %x' or 'unwind to caller'",
+  terminatorInst: "a terminator's operands", ehTerminator: "a terminator's operands",
 };
 const shown = (t: IToken): string => (t.tokenType.name === 'EOF' ? 'end of input' : `'${t.image}'`);
 const errorMessages: IParserErrorMessageProvider = {
@@ -243,7 +254,7 @@ export class IRParser extends EmbeddedActionsParser {
             { ALT: () => { this.CONSUME(K('section')); const s = this.CONSUME(T.StringConstant); if (!this.RECORDING_PHASE) { g.section = s.image; } } },
             { ALT: () => { this.CONSUME(K('partition')); const s = this.CONSUME1(T.StringConstant); if (!this.RECORDING_PHASE) { g.partition = s.image; } } },
             { ALT: () => { const c = this.SUBRULE(this.comdatRef); if (!this.RECORDING_PHASE) { g.comdat = c; } } },
-            { ALT: () => { this.CONSUME(K('align')); const n = this.CONSUME(T.IntLit); if (!this.RECORDING_PHASE) { g.align = int(n); } } },
+            { ALT: () => { this.CONSUME(K('align')); const n = this.CONSUME(T.IntLit); if (!this.RECORDING_PHASE) { g.align = this.st.align(n); } } },
             { ALT: () => { this.CONSUME(K('code_model')); const s = this.CONSUME2(T.StringConstant); if (!this.RECORDING_PHASE) { g.codeModel = s.image; } } },
             { ALT: () => { const w = this.CONSUME(T.Word); (this.RECORDING_PHASE ? NIL : (g.sanitizer.push(w.image))); } },
             { ALT: () => { const a = this.SUBRULE(this.attachment); (this.RECORDING_PHASE ? NIL : (g.attachments.push(a))); } },
@@ -494,12 +505,12 @@ export class IRParser extends EmbeddedActionsParser {
       const t = this.OR1([
         { ALT: () => {
           const n = this.CONSUME2(T.IntLit); this.CONSUME1(K('x')); const e = this.SUBRULE1(this.type);
-          return (this.RECORDING_PHASE ? NIL : (this.st.m.types.vector(int(n), e, false)));
+          return (this.RECORDING_PHASE ? NIL : (this.st.vectorType(n, e, false)));
         } },
         { ALT: () => {
           this.CONSUME(K('vscale')); this.CONSUME2(K('x')); const n = this.CONSUME3(T.IntLit); this.CONSUME3(K('x'));
           const e = this.SUBRULE2(this.type);
-          return (this.RECORDING_PHASE ? NIL : (this.st.m.types.vector(int(n), e, true)));
+          return (this.RECORDING_PHASE ? NIL : (this.st.vectorType(n, e, true)));
         } },
         { ALT: () => {
           this.CONSUME(T.LBrace); const elems = this.SUBRULE(this.typeList); this.CONSUME(T.RBrace);
@@ -815,7 +826,7 @@ export class IRParser extends EmbeddedActionsParser {
   /** `, align N` */
   alignSuffix = this.RULE('alignSuffix', (): number => {
     this.CONSUME(T.Comma); this.CONSUME(K('align')); const n = this.CONSUME(T.IntLit);
-    return int(n);
+    return (this.RECORDING_PHASE ? NIL : this.st.align(n));
   });
 
   syncscope = this.RULE('syncscope', (): string => {
@@ -865,7 +876,7 @@ export class IRParser extends EmbeddedActionsParser {
       this.MANY1({ GATE: this.notAttachment, DEF: () => {
         this.CONSUME2(T.Comma);
         this.OR2([
-          { ALT: () => { this.CONSUME1(K('align')); const n = this.CONSUME(T.IntLit); if (!this.RECORDING_PHASE) { align = int(n); } } },
+          { ALT: () => { this.CONSUME1(K('align')); const n = this.CONSUME(T.IntLit); if (!this.RECORDING_PHASE) { align = this.st.align(n); } } },
           { ALT: () => {
             this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME1(T.IntLit); this.CONSUME1(T.RParen);
             if (!this.RECORDING_PHASE) { as = int(n); }

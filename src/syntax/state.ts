@@ -24,7 +24,7 @@ import {
   type Ordering, type OperandBundle,
 } from '../ir/instructions.js';
 import { FLAG_BY_WORD } from '../ir/flags.js';
-import { aggregateElementType, gepResultType } from '../ir/builder.js';
+import { aggregateElementType, castError, gepResultType, isSized } from '../ir/builder.js';
 import { LocalScope, Resolver } from '../resolve/resolve.js';
 import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
 
@@ -94,7 +94,7 @@ export class ParseState {
   /** First token of the instruction being parsed: where operand errors point when the operand is a shared constant. */
   curInstTok: IToken | null = null;
   private errAt(code: Parameters<typeof fail>[0], msg: string, v: Value): never {
-    if ((v.vk === 'const' || v.pos < 0) && this.curInstTok) this.err(code, msg, this.curInstTok);
+    if (v.pos < 0 && this.curInstTok) this.err(code, msg, this.curInstTok);
     fail(code, msg, this.file, v.pos, v.end);
   }
 
@@ -154,12 +154,25 @@ export class ParseState {
     if (t.pos < 0) t.pos = tok.startOffset;
     return t;
   }
+  /** An alignment: a power of two, at most 2^32 (LLVM's limit). */
+  align(tok: IToken): number {
+    const n = Number(tok.image);
+    if (!(Number.isInteger(n) && n >= 1 && n <= 2 ** 32 && Number.isInteger(Math.log2(n)))) this.err('E0204', `alignment ${tok.image} is not a power of two up to 2^32`, tok);
+    return n;
+  }
+  vectorType(n: IToken, elem: Type, scalable: boolean): Type {
+    const count = Number(n.image);
+    if (count < 1) this.err('E0202', 'a vector needs at least one element', n);
+    if (elem.kind !== 'int' && elem.kind !== 'float' && elem.kind !== 'pointer') this.err('E0202', `vectors of ${this.typeStr(elem)} are invalid`, n);
+    return this.m.types.vector(count, elem, scalable);
+  }
   intType(tok: IToken): Type {
     const bits = Number(tok.image.slice(1));
     if (!(bits >= 1 && bits <= 8388608)) this.err('E0202', `invalid integer width ${tok.image}`, tok);
     return this.m.types.int(bits);
   }
   pointerTo(t: Type, addrspace: number, tok: IToken): Type {
+    if (t.kind === 'pointer' && t.pointee === null) this.err('E0202', 'ptr* is invalid: use ptr', tok);
     if (t.kind === 'void' || t.kind === 'label' || t.kind === 'metadata' || t.kind === 'token') {
       this.err('E0202', `pointers to ${t.kind} are invalid`, tok);
     }
@@ -405,6 +418,12 @@ export class ParseState {
     if (!c) { c = make(); m.set(key, c); }
     return c;
   }
+  /** An interned constant at this use: its span is that of the latest use, i.e. inside the instruction being parsed. */
+  private use(c: Value, tok: IToken): Value {
+    c.pos = tok.startOffset;
+    c.end = tok.startOffset + tok.image.length;
+    return c;
+  }
   /** `!N`, one object per number (its position is the first use, for the diagnostic if !N is never defined). */
   mdRef(tok: IToken): MDRef {
     const id = Number(tok.image.slice(1));
@@ -413,7 +432,7 @@ export class ParseState {
     return r;
   }
   intConst(ty: Type, tok: IToken): Value {
-    if (ty !== CALLEE_TYPE && ty.kind === 'int') return this.interned(ty, tok.image, () => this.makeInt(ty, tok));
+    if (ty !== CALLEE_TYPE && ty.kind === 'int') return this.use(this.interned(ty, tok.image, () => this.makeInt(ty, tok)), tok);
     return this.makeInt(ty, tok);
   }
   private makeInt(ty: Type, tok: IToken): Value {
@@ -431,15 +450,15 @@ export class ParseState {
   }
   fpConst(ty: Type, tok: IToken): Value {
     this.expectKind(ty, isFloat(ty), `floating-point number ${tok.image}`, tok);
-    return this.interned(ty, tok.image, () => this.at(new ConstantFP(ty, tok.image), tok));
+    return this.use(this.interned(ty, tok.image, () => this.at(new ConstantFP(ty, tok.image), tok)), tok);
   }
   boolConst(ty: Type, tok: IToken, b: boolean): Value {
     this.expectKind(ty, ty.kind === 'int' && ty.bits === 1, `'${tok.image}'`, tok);
-    return this.interned(ty, b ? '1' : '0', () => this.at(new ConstantInt(ty, b ? 1n : 0n), tok));
+    return this.use(this.interned(ty, b ? '1' : '0', () => this.at(new ConstantInt(ty, b ? 1n : 0n), tok)), tok);
   }
   simpleConst(ty: Type, tok: IToken, kind: 'null' | 'none' | 'undef' | 'poison' | 'zero'): Value {
     if (ty === CALLEE_TYPE) return this.makeSimple(ty, tok, kind);
-    return this.interned(ty, kind, () => this.makeSimple(ty, tok, kind));
+    return this.use(this.interned(ty, kind, () => this.makeSimple(ty, tok, kind)), tok);
   }
   private makeSimple(ty: Type, tok: IToken, kind: 'null' | 'none' | 'undef' | 'poison' | 'zero'): Value {
     switch (kind) {
@@ -481,12 +500,12 @@ export class ParseState {
       if (ty.kind !== 'struct' || ty.packed !== (kind === 'packed') || !ty.elems) mismatch(`${kind === 'packed' ? 'packed struct' : 'struct'} constant does not match type ${tyS}`);
       const want = (ty as StructType).elems!;
       if (want.length !== elems.length) mismatch(`struct constant has ${elems.length} elements but type ${tyS} has ${want.length}`);
-      elems.forEach((e, i) => { if (e.type !== want[i]) mismatch(`element ${i} has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(want[i]!)}`); });
+      elems.forEach((e, i) => { if (e.type !== want[i]) this.errAt('E0201', `element ${i} has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(want[i]!)}`, e); });
     } else {
       if (ty.kind !== kind) mismatch(`${kind} constant does not match type ${tyS}`);
       const t = ty as { count: number; elem: Type };
       if (t.count !== elems.length) mismatch(`${kind} constant has ${elems.length} elements but type ${tyS} has ${t.count}`);
-      for (const e of elems) if (e.type !== t.elem) mismatch(`element has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(t.elem)}`);
+      for (const e of elems) if (e.type !== t.elem) this.errAt('E0201', `element has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(t.elem)}`, e);
     }
     return this.at(new ConstantAggregate(ty, elems), open, close);
   }
@@ -545,6 +564,7 @@ export class ParseState {
     return i;
   }
   fneg(flags: number, a: Value): Instruction {
+    if (scalarOf(a.type).kind !== 'float') this.errAt('E0201', `fneg needs a floating-point operand, not ${this.typeStr(a.type)}`, a);
     const i = new UnaryInst(a.type, [a]);
     i.flags = flags;
     return i;
@@ -566,6 +586,8 @@ export class ParseState {
     return i;
   }
   cast(opTok: IToken, flags: number, v: Value, to: Type): Instruction {
+    const why = castError(opTok.image as CastOp, v.type, to);
+    if (why) this.err('E0201', `invalid ${opTok.image} from ${this.typeStr(v.type)} to ${this.typeStr(to)}: ${why}`, opTok);
     const i = new CastInst(opTok.image as CastOp, to, v);
     i.flags = flags;
     return i;
@@ -593,11 +615,18 @@ export class ParseState {
   }
   alloca(kw: IToken, words: string[], ty: Type, count: Value | null, align: number | null, as: number | null): Instruction {
     for (const w of words) if (w !== 'inalloca' && w !== 'swifterror') this.err('E0001', `unknown alloca flag '${w}'`, kw);
+    // a named type not defined yet may be defined further down; if never, the resolver says so
+    const pending = ty.kind === 'struct' && ty.name !== null && !ty.defined;
+    if (!pending && !isSized(ty)) this.err('E0202', `cannot allocate ${this.typeStr(ty)}: it has no size`, kw);
+    if (count && count.type.kind !== 'int') this.errAt('E0201', `alloca element count must be an integer, not ${this.typeStr(count.type)}`, count);
     const i = new AllocaInst(this.m.ptrTo(ty, as ?? 0), ty, count ? [count] : []);
     i.align = align; i.addrspace = as; i.inalloca = words.includes('inalloca'); i.swifterror = words.includes('swifterror');
     return i;
   }
   gep(kw: IToken, flags: number, src: Type, ops: Value[]): Instruction {
+    if (src.kind === 'struct' && src.name !== null && !src.defined) {
+      this.err('E0104', `type %${src.name} is not defined (named types must be defined before a getelementptr indexes them)`, kw);
+    }
     let why = '';
     const t = gepResultType(this.m, src, ops[0]!.type, ops.slice(1), (m) => { why = m; });
     if (!t) this.err('E0203', `invalid getelementptr: ${why}`, kw);
@@ -618,6 +647,11 @@ export class ParseState {
   }
   atomicrmw(_kw: IToken, vol: boolean, op: IToken, p: Value, v: Value, ss: string | undefined, ord: IToken, align: number | undefined): Instruction {
     this.checkPointer(p, 'atomicrmw', v.type);
+    const fpOp = /^f/.test(op.image);
+    const k = v.type.kind;
+    if (fpOp ? scalarOf(v.type).kind !== 'float' : op.image === 'xchg' ? !(k === 'int' || k === 'float' || k === 'pointer') : k !== 'int') {
+      this.errAt('E0201', `atomicrmw ${op.image} cannot operate on ${this.typeStr(v.type)}`, v);
+    }
     const i = new AtomicRMWInst(v.type, op.image, [p, v]);
     i.volatile = vol; i.syncscope = ss ?? null; i.ordering = ord.image as Ordering; i.align = align ?? null;
     return i;
@@ -684,6 +718,10 @@ export class ParseState {
   }
   select(kw: IToken, flags: number, ops: Value[]): Instruction {
     if (ops.length !== 3) this.err('E0001', `select takes 3 operands, not ${ops.length}`, kw);
+    const c = ops[0]!.type;
+    const okCond = (c.kind === 'int' && c.bits === 1)
+      || (c.kind === 'vector' && c.elem.kind === 'int' && c.elem.bits === 1 && ops[1]!.type.kind === 'vector' && ops[1]!.type.count === c.count);
+    if (!okCond) this.errAt('E0201', `select condition must be i1 (or a vector of i1 as long as the operands), not ${this.typeStr(c)}`, ops[0]!);
     if (ops[1]!.type !== ops[2]!.type) this.errAt('E0201', `select operands have different types ${this.typeStr(ops[1]!.type)} and ${this.typeStr(ops[2]!.type)}`, ops[2]!);
     const i = new SelectInst(ops[1]!.type, ops);
     i.flags = flags;
@@ -696,12 +734,19 @@ export class ParseState {
     if (kw.image === 'freeze') return new FreezeInst(a.type, ops);
     if (a.type.kind !== 'vector') this.errAt('E0201', `${kw.image} needs a vector operand, not ${this.typeStr(a.type)}`, a);
     const v = a.type;
+    const intIndex = (x: Value): void => {
+      if (x.type.kind !== 'int') this.errAt('E0201', `vector index must be an integer, not ${this.typeStr(x.type)}`, x);
+    };
     switch (kw.image) {
-      case 'extractelement': return new ExtractElementInst(v.elem, ops);
-      case 'insertelement': return new InsertElementInst(v, ops);
+      case 'extractelement': intIndex(ops[1]!); return new ExtractElementInst(v.elem, ops);
+      case 'insertelement':
+        if (ops[1]!.type !== v.elem) this.errAt('E0201', `inserted element has type ${this.typeStr(ops[1]!.type)} but the vector holds ${this.typeStr(v.elem)}`, ops[1]!);
+        intIndex(ops[2]!);
+        return new InsertElementInst(v, ops);
       default: {
         const mask = ops[2]!.type;
-        if (mask.kind !== 'vector') this.errAt('E0201', 'shufflevector mask must be a vector', ops[2]!);
+        if (ops[1]!.type !== v) this.errAt('E0201', `shufflevector operands have different types ${this.typeStr(v)} and ${this.typeStr(ops[1]!.type)}`, ops[1]!);
+        if (mask.kind !== 'vector' || mask.elem.kind !== 'int' || mask.elem.bits !== 32) this.errAt('E0201', 'shufflevector mask must be a vector of i32', ops[2]!);
         return new ShuffleVectorInst(this.m.types.vector(mask.count, v.elem, mask.scalable), ops);
       }
     }
@@ -743,6 +788,7 @@ export class ParseState {
     return i;
   }
   switchInst(_kw: IToken, c: Value, d: Value, vals: Value[], dests: Value[]): Instruction {
+    if (c.type.kind !== 'int') this.errAt('E0201', `switch condition must be an integer, not ${this.typeStr(c.type)}`, c);
     for (const v of vals) if (v.type !== c.type) this.errAt('E0201', `case value has type ${this.typeStr(v.type)} but the condition is ${this.typeStr(c.type)}`, v);
     const i = new SwitchInst(this.m.types.void, [c, ...vals]);
     i.successors = [d, ...dests] as BasicBlock[];

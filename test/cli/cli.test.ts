@@ -81,9 +81,8 @@ describe('version and help', () => {
     expect(r.stdout).toMatch(/\bfmt\b/);
   });
 
-  // Missing in src: the top-level help has no example (contract 4: "--help on every command
-  // shows its options with one example each"). Remove `.fails` once it has one.
-  test.fails('--help shows an example', () => {
+  // contract 4: "--help on every command shows its options with one example each"
+  test('--help shows an example', () => {
     const r = cli(['--help']);
     expect(r.stdout).toMatch(/Example/);
   });

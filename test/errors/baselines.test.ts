@@ -19,17 +19,8 @@ const UPDATE = process.env.UPDATE_BASELINES === '1';
  * They have no .err file; each test is expected to fail until src gains the
  * check, at which point remove the name here and run with UPDATE_BASELINES=1.
  */
-const KNOWN_MISSING = new Set<string>([
-  'undefined-comdat', // comdat($fooo) with only $foo defined: LLVM says "use of undefined comdat"
-  'opaque-pointer-star', // `ptr*`: LLVM says "ptr* is invalid - use ptr instead"; we print it as `ptr`
-  'type-cast-invalid', // `zext double to i64`: no cast is checked (trunc to wider, fptrunc to wider, bitcast of different size...)
-  'type-select-condition', // `select i32 %c, ...`: LLVM wants i1 or <N x i1>
-  'type-shufflevector-operands', // <4 x float> and <2 x float> operands
-  'type-switch-condition', // `switch double`: LLVM wants an integer
-  'type-alloca-void', // `alloca void`
-  'constant-align-not-power-of-two', // `align 6`
-  'constant-hex-float-digits', // `0x7FF8000800`: LLVM wants exactly 16 hex digits after 0x
-]);
+// Inputs LLVM rejects that enzyme-ts accepts: a check is missing (each runs as an expected failure).
+const KNOWN_MISSING = new Set<string>([]);
 
 const names = readdirSync(DIR).filter((f) => f.endsWith('.ll')).map((f) => f.slice(0, -3)).sort();
 
