@@ -4,11 +4,14 @@
 import { expect } from 'vitest';
 import { parseText } from '../../src/syntax/parse.js';
 import { printModule } from '../../src/print/printer.js';
+import { verifyModule } from '../../src/ir/verify.js';
 import { canonical, type CorpusFile, type LLVMVersion } from '../util/llvm.js';
 
 export async function checkSemanticRoundTrip(f: CorpusFile, v: LLVMVersion): Promise<void> {
   const input = f.text();
-  const printed = printModule(parseText(input, f.path));
+  const m = parseText(input, f.path);
+  expect(verifyModule(m, null).map((d) => d.message), 'the verifier accepts what LLVM accepts').toEqual([]);
+  const printed = printModule(m);
   const [a, b] = await Promise.all([canonical(input, v), canonical(printed, v)]);
   expect(a.code, `LLVM ${v} rejects the fixture itself: ${a.stderr}`).toBe(0);
   expect(b.code === 0 ? '' : b.stderr, 'LLVM rejects the printed module').toBe('');
