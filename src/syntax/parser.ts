@@ -6,7 +6,7 @@
 import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
 import * as T from './tokens.js';
 import { K } from './tokens.js';
-import { ParseState, CALLEE_TYPE, type HeaderItem, type CallParts } from './state.js';
+import { ParseState, CALLEE_TYPE, INFER_TYPE, type HeaderItem, type CallParts } from './state.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { NO_ATTRS, type Attr, type AttrList } from '../ir/attributes.js';
@@ -67,6 +67,7 @@ type Alts<T> = IOrAlt<T>[];
 const VOID = K('void');
 const LABEL = K('label');
 const ADDRSPACE = K('addrspace');
+const UNTYPED_ALIASEE = new Set([K('bitcast'), K('getelementptr'), K('addrspacecast'), K('inttoptr')]);
 
 export class IRParser extends EmbeddedActionsParser {
   st!: ParseState;
@@ -181,7 +182,7 @@ export class IRParser extends EmbeddedActionsParser {
           { ALT: () => this.CONSUME(K('uselistorder')) },
           { ALT: () => this.CONSUME(K('uselistorder_bb')) },
         ]);
-        this.MANY(() => this.CONSUME(T.NonParen, { LABEL: 'uselistorder operand' }));
+        this.MANY({ GATE: () => this.LA(1).tokenType !== T.RBrace, DEF: () => this.CONSUME(T.NonParen, { LABEL: 'uselistorder operand' }) });
         const end = this.CONSUME2(T.RBrace);
         (this.RECORDING_PHASE ? NIL : (this.st.m.useListOrders.push({ text: this.st.text(kw.startOffset, end), pos: kw.startOffset })));
       } },
@@ -266,7 +267,15 @@ export class IRParser extends EmbeddedActionsParser {
         const kw = this.OR4([{ ALT: () => this.CONSUME(K('alias')) }, { ALT: () => this.CONSUME(K('ifunc')) }]);
         const vty = this.SUBRULE1(this.type);
         this.CONSUME1(T.Comma);
-        const target = this.SUBRULE(this.typedValue);
+        // LLVM writes a bitcast / getelementptr / addrspacecast / inttoptr aliasee without its type
+        const target = this.OR6([
+          {
+            GATE: () => UNTYPED_ALIASEE.has(this.LA(1).tokenType),
+            ALT: () => { this.vty = INFER_TYPE; return this.SUBRULE(this.constExpr); },
+            IGNORE_AMBIGUITIES: true,
+          },
+          { ALT: () => this.SUBRULE(this.typedValue) },
+        ]);
         const g = (this.RECORDING_PHASE ? NIL : (this.st.addAliasOrIFunc(name, items, kw.image as 'alias' | 'ifunc', vty, target)));
         this.MANY2(() => {
           this.CONSUME2(T.Comma);

@@ -37,6 +37,8 @@ export type HeaderItem =
 
 /** Passed as the expected type of a callee: its real type is known only once the call is parsed. */
 export const CALLEE_TYPE: Type = new VoidType();
+/** Expected type of an aliasee written without one: the expression's own type. */
+export const INFER_TYPE: Type = new VoidType();
 
 export interface CallParts {
   fl: number;
@@ -539,8 +541,14 @@ export class ParseState {
     extra: { to?: Type; src?: Type; pred?: string; indices?: number[]; inrange?: string | null; inrangeIndex?: number }): Value {
     const op = opTok.image as ConstExprOp;
     let type = ty;
+    if (ty === INFER_TYPE && extra.src) {
+      let why = '';
+      const t = gepResultType(this.m, extra.src, ops[0]!.type, ops.slice(1), (m) => { why = m; });
+      if (!t) this.err('E0203', `invalid getelementptr: ${why}`, opTok);
+      type = t;
+    }
     if (extra.to) {
-      if (ty !== CALLEE_TYPE && extra.to !== ty) this.err('E0201', `constant expression has type ${this.typeStr(extra.to)} but ${this.typeStr(ty)} is expected`, opTok);
+      if (ty !== CALLEE_TYPE && ty !== INFER_TYPE && extra.to !== ty) this.err('E0201', `constant expression has type ${this.typeStr(extra.to)} but ${this.typeStr(ty)} is expected`, opTok);
       type = extra.to;
     }
     const c = new ConstantExpr(type, op, ops, flags);
