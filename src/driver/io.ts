@@ -1,6 +1,6 @@
 // Input and output for every command: `-` is standard input; output files are
 // written whole or not at all (temporary file in the same folder, then rename).
-import { readFileSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, unlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { fail } from '../diag/diagnostic.js';
 import { SourceFile } from '../diag/source.js';
@@ -19,16 +19,30 @@ export function readSource(path: string): SourceFile {
   return new SourceFile(name, text);
 }
 
-/** Writes `text` to `path` atomically, or to standard output when `path` is null or `-`. */
+/**
+ * Writes `text` to `path` atomically, or to standard output when `path` is null or `-`.
+ * A regular file (or a symlink to one) is replaced by renaming a finished temporary file
+ * next to it; anything else (a device such as /dev/null, a pipe) is written in place.
+ */
 export function writeOutput(path: string | null | undefined, text: string): void {
   if (!path || path === '-') {
     process.stdout.write(text);
     return;
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  let target = path;
+  try {
+    target = realpathSync(path);
+    if (!statSync(target).isFile()) {
+      writeFileSync(target, text);
+      return;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail('E0902', `cannot write '${path}': ${(e as Error).message}`, null);
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    renameSync(tmp, target);
   } catch (e) {
     try { unlinkSync(tmp); } catch { /* nothing to clean */ }
     fail('E0902', `cannot write '${path}': ${(e as Error).message}`, null);
