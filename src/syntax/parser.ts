@@ -3,7 +3,8 @@
 // to values are RefValue placeholders that src/resolve binds afterwards, so a
 // use may precede its definition anywhere LLVM allows it. One parser instance
 // is created lazily and reused for every input (grammar analysis is costly).
-import { EmbeddedActionsParser, type IOrAlt, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import type { IOrAlt, IToken, TokenType, IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser } from './chevrotain.js';
 import * as T from './tokens.js';
 import { K } from './tokens.js';
 import { ParseState, CALLEE_TYPE, INFER_TYPE, type HeaderItem, type CallParts } from './state.js';
@@ -102,7 +103,7 @@ export class IRParser extends EmbeddedActionsParser {
    */
   constructor(opts: { validate?: boolean } = {}) {
     super(T.allTokens, {
-      maxLookahead: 3, recoveryEnabled: false, errorMessageProvider: errorMessages, skipValidations: !opts.validate,
+      maxLookahead: 2, recoveryEnabled: false, errorMessageProvider: errorMessages, skipValidations: !opts.validate,
     });
     this.performSelfAnalysis();
   }

@@ -1,7 +1,8 @@
 // Token types. The lexer (lexer.ts) is hand-written for speed and produces
 // Chevrotain token instances of these types; Chevrotain's own lexer is not used
 // (patterns are Lexer.NA). Categories group keywords the grammar treats alike.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 import { KEYWORDS } from './keywords.js';
 
 const NA = Lexer.NA;
