@@ -6,14 +6,16 @@ import * as T from './tokens.js';
 import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 
+/** A token; its image is sliced from the source on demand (most tokens are never asked for theirs). */
 export class Tok implements IToken {
   constructor(
     public tokenType: TokenType,
     public tokenTypeIdx: number,
-    public image: string,
+    private readonly src: string,
     public startOffset: number,
     public endOffset: number,
   ) {}
+  get image(): string { return this.src.slice(this.startOffset, this.endOffset + 1); }
 }
 
 export interface LexResult {
@@ -47,10 +49,6 @@ const PUNCT: Record<number, TokenType> = {
 };
 
 /** Lexes `file.text[start, end)`; token offsets are absolute. */
-/** Shared images of one-character tokens (no string allocated per token). */
-const PUNCT_IMAGE: Record<number, string> = {};
-for (const k of Object.keys(PUNCT)) PUNCT_IMAGE[Number(k)] = String.fromCharCode(Number(k));
-
 export function lex(file: SourceFile, start = 0, end = file.text.length): LexResult {
   const s = file.text;
   const n = end;
@@ -59,7 +57,7 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
   let i = start;
   const ptrType = T.K('ptr');
   const push = (tt: TokenType, from: number, to: number): void => {
-    out.push(new Tok(tt, tt.tokenTypeIdx!, s.slice(from, to), from, to - 1));
+    out.push(new Tok(tt, tt.tokenTypeIdx!, s, from, to - 1));
   };
   /** Index just past the closing quote of a string starting at `q` (the opening quote). */
   const endOfString = (q: number): number => {
@@ -172,7 +170,7 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
       }
     }
     const p = PUNCT[c];
-    if (p) { out.push(new Tok(p, p.tokenTypeIdx!, PUNCT_IMAGE[c]!, start, start)); i++; continue; }
+    if (p) { out.push(new Tok(p, p.tokenTypeIdx!, s, start, start)); i++; continue; }
 
     if (cls(c) & C_DIGIT || ((c === 0x2d || c === 0x2b) && cls(s.charCodeAt(i + 1)) & C_DIGIT)) {
       // 0x hex floating constants, including 0xK (x86_fp80), 0xL (fp128), 0xM (ppc_fp128), 0xH (half), 0xR (bfloat)
@@ -238,17 +236,21 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
       if (c === 0x69 && e > i + 1) { // iN
         let all = true;
         for (let k = i + 1; k < e; k++) if (!(cls(s.charCodeAt(k)) & C_DIGIT)) { all = false; break; }
-        if (all) { out.push(new Tok(T.IntType, T.IntType.tokenTypeIdx!, word, start, e - 1)); i = e; continue; }
+        if (all) { out.push(new Tok(T.IntType, T.IntType.tokenTypeIdx!, s, start, e - 1)); i = e; continue; }
       }
       if ((c === 0x75 || c === 0x73) && s.charCodeAt(i + 1) === 0x30 && s.charCodeAt(i + 2) === 0x78) {
-        out.push(new Tok(T.HexInt, T.HexInt.tokenTypeIdx!, word, start, e - 1));
+        for (let k = i + 3; k < e; k++) {
+          if (!(cls(s.charCodeAt(k)) & C_HEX)) fail('E0004', `invalid hexadecimal integer '${s.slice(i, e)}'`, file, i, e);
+        }
+        if (e === i + 3) fail('E0004', `invalid hexadecimal integer '${s.slice(i, e)}'`, file, i, e);
+        out.push(new Tok(T.HexInt, T.HexInt.tokenTypeIdx!, s, start, e - 1));
         i = e;
         continue;
       }
       const kw = T.KW.get(word);
       if (kw === ptrType) sawPtr = true;
       const tt = kw ?? T.Word;
-      out.push(new Tok(tt, tt.tokenTypeIdx!, word, start, e - 1));
+      out.push(new Tok(tt, tt.tokenTypeIdx!, s, start, e - 1));
       i = e;
       continue;
     }
@@ -280,14 +282,27 @@ export function topLevelCuts(text: string, minChunk: number): number[] {
       if (i - last >= minChunk) { cuts.push(i); last = i; }
       // a body opens on this line unless the header ends without '{' (never in printed IR)
       inBody = text.lastIndexOf('{', eol) > i;
-    } else if ((c === 0x40 || c === 0x21 || c === 0x64 || c === 0x61 || c === 0x25) && i - last >= minChunk) {
-      // @global, !metadata, declare, attributes, %type
+    } else if (i - last >= minChunk && startsEntity(text, i, eol)) {
       cuts.push(i);
       last = i;
     }
     i = eol + 1;
   }
   return cuts;
+}
+
+/**
+ * Whether the line at `i` starts a top-level entity as LLVM prints them:
+ * `@g = `, `%T = type`, `!0 = `, `!name = `, `$c = comdat`, `declare`, `attributes #`.
+ * (A hand-formatted continuation line never has ` = ` right after its first word.)
+ */
+function startsEntity(text: string, i: number, eol: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 0x64) return text.startsWith('declare ', i);
+  if (c === 0x61) return text.startsWith('attributes #', i);
+  if (c !== 0x40 && c !== 0x21 && c !== 0x25 && c !== 0x24) return false;
+  const sp = text.indexOf(' ', i);
+  return sp > i && sp < eol && text.startsWith(' = ', sp) && text.charCodeAt(i + 1) !== 0x22;
 }
 
 /** Whether the module uses opaque pointers: a `ptr` keyword outside comments, strings and names. */

@@ -45,6 +45,12 @@ export function parseModule(file: SourceFile, opts: ParseOptions = {}): Module {
         return diag('E0001', e.message, file, start, start + (t.image?.length ?? 0));
       }));
     }
+  } catch (e) {
+    // a type or constant nested thousands deep (no compiler emits one) exhausts the stack
+    if (e instanceof RangeError && /call stack/.test(e.message)) {
+      fail('E0001', 'input nests too deeply to parse (types, constants or metadata nested thousands of levels deep)', file, 0);
+    }
+    throw e;
   } finally {
     p.input = [];
   }

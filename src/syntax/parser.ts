@@ -250,6 +250,7 @@ export class IRParser extends EmbeddedActionsParser {
           GATE: () => !this.st.isExternalDecl(items),
           DEF: () => { const init = (this.vty = ty, this.SUBRULE(this.value)); if (!this.RECORDING_PHASE) { g.init = init; } },
         });
+        if (!this.RECORDING_PHASE && !g.init && !this.st.isExternalDecl(items)) this.st.missingInit(g);
         this.MANY(() => {
           this.CONSUME(T.Comma);
           this.OR3([
@@ -638,7 +639,10 @@ export class IRParser extends EmbeddedActionsParser {
       const ty = this.vty;
       const kw = this.CONSUME(K('asm'));
       const words: string[] = [];
-      this.MANY(() => { const w = this.CONSUME(T.Word); (this.RECORDING_PHASE ? NIL : (words.push(w.image))); });
+      this.MANY(() => {
+        const w = this.OR7([{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(K('unwind')) }]);
+        if (!this.RECORDING_PHASE) words.push(w.image);
+      });
       const a = this.CONSUME(T.StringConstant); this.CONSUME2(T.Comma); const c = this.CONSUME1(T.StringConstant);
       return (this.RECORDING_PHASE ? NIL : (this.st.inlineAsm(ty, kw, words, a, c)));
     } },

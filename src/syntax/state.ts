@@ -237,6 +237,9 @@ export class ParseState {
     return rest;
   }
 
+  missingInit(g: GlobalVariable): never {
+    fail('E0001', `@${g.name} needs an initializer (or external / extern_weak linkage for a declaration)`, this.file, g.pos, g.end);
+  }
   isExternalDecl(items: HeaderItem[]): boolean {
     return items.some((i) => i.k === 'attr' && i.attr.k === 'word' && (i.attr.name === 'external' || i.attr.name === 'extern_weak'));
   }
