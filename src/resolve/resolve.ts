@@ -45,6 +45,7 @@ export class Resolver {
 
   /** Called by the parser as each global value is defined. */
   defineGlobal(name: string, g: AnyGlobal): void { this.globals.set(name, g); }
+  lookupGlobal(name: string): AnyGlobal | undefined { return this.globals.get(name); }
   /** Called by the parser as each metadata node is defined. */
   defineMetadata(id: number): void { this.mdIds.add(id); }
 

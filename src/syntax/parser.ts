@@ -382,7 +382,7 @@ export class IRParser extends EmbeddedActionsParser {
           return n;
         });
         const first = this.LA(1);
-        if (!this.RECORDING_PHASE) this.st.curInstTok = first;
+        if (!this.RECORDING_PHASE) this.st.beginInstruction(first);
         const inst = this.SUBRULE(this.instruction);
         this.MANY(() => {
           this.CONSUME(T.Comma);

@@ -93,10 +93,23 @@ export class ParseState {
   private err(code: Parameters<typeof fail>[0], msg: string, tok: IToken | { startOffset: number; image: string }, notes?: string[]): never {
     fail(code, msg, this.file, tok.startOffset, tok.startOffset + tok.image.length, notes);
   }
-  /** First token of the instruction being parsed: where operand errors point when the operand is a shared constant. */
+  /** First token of the instruction (or global) being parsed. */
   curInstTok: IToken | null = null;
+  /** Where each value bound on the spot was referenced in the current instruction (for diagnostics). */
+  private readonly useSpans = new Map<Value, IToken>();
+  beginInstruction(first: IToken): void {
+    this.curInstTok = first;
+    this.useSpans.clear();
+  }
+  /**
+   * An error about an operand. Placeholders and constants carry the span of this use; a value
+   * bound on the spot carries its definition's, so the error points at the instruction instead.
+   */
   private errAt(code: Parameters<typeof fail>[0], msg: string, v: Value): never {
-    if (v.pos < 0 && this.curInstTok) this.err(code, msg, this.curInstTok);
+    const use = this.useSpans.get(v);
+    if (use) this.err(code, msg, use);
+    const atUse = (v.vk === 'ref' || v.vk === 'const') && v.pos >= 0;
+    if (!atUse && this.curInstTok) this.err(code, msg, this.curInstTok);
     fail(code, msg, this.file, v.pos, v.end);
   }
 
@@ -245,6 +258,7 @@ export class ParseState {
   }
 
   beginGlobalVar(tok: IToken, items: HeaderItem[], isConst: boolean, ty: Type): GlobalVariable {
+    this.beginInstruction(tok);
     const g = new GlobalVariable(this.m.types.void, ty);
     this.defineGlobalName(tok, g);
     this.applyHeader(g, items, false);
@@ -399,14 +413,36 @@ export class ParseState {
   }
 
   // ------------------------------------------------------------------ values
-  localRef(ty: Type, tok: IToken): RefValue {
+  /**
+   * A local reference: bound on the spot when the name is already defined (most SSA references
+   * point backwards), a RefValue placeholder otherwise (forward branches, phis of later values).
+   */
+  localRef(ty: Type, tok: IToken): Value {
     if (!this.fn) this.err('E0101', `local value ${tok.image} used outside a function body`, tok);
     const name = tokenName(tok.image);
-    return new RefValue(ty, 'local', name, tok.tokenType.name === 'LocalId', tok.startOffset, tok.startOffset + tok.image.length);
+    const numbered = tok.tokenType.name === 'LocalId';
+    if (ty !== CALLEE_TYPE) {
+      const v = numbered ? this.scope!.numbered[Number(name)] : this.scope!.named.get(name);
+      if (v) return this.checkRef(v, ty, tok, '%', name);
+    }
+    return new RefValue(ty, 'local', name, numbered, tok.startOffset, tok.startOffset + tok.image.length);
   }
-  globalRef(ty: Type, tok: IToken): RefValue {
+  /** A global reference: bound on the spot when the global is already defined. */
+  globalRef(ty: Type, tok: IToken): Value {
     const name = tokenName(tok.image);
+    if (ty !== CALLEE_TYPE && ty !== this.m.types.label) {
+      const g = this.resolver.lookupGlobal(name);
+      if (g) return this.checkRef(g, ty, tok, '@', name);
+    }
     return new RefValue(ty, 'global', name, tok.tokenType.name === 'GlobalId', tok.startOffset, tok.startOffset + tok.image.length);
+  }
+  private checkRef(v: Value, ty: Type, tok: IToken, sigil: string, name: string): Value {
+    this.useSpans.set(v, tok);
+    if (v.type !== ty) {
+      if (ty === this.m.types.label && v.vk !== 'block') this.err('E0105', `${sigil}${name} is not a block`, tok);
+      this.err('E0201', `${sigil}${name} has type ${this.typeStr(v.type)} but is used as ${this.typeStr(ty)}`, tok);
+    }
+    return v;
   }
   private at<V extends Value>(v: V, tok: IToken, end?: IToken): V {
     v.pos = tok.startOffset;
@@ -518,8 +554,7 @@ export class ParseState {
     if (ty.kind !== 'vector' || ty.elem !== v.type) this.err('E0204', `splat of ${this.typeStr(v.type)} does not match type ${this.typeStr(ty)}`, kw);
     return this.at(new ConstantAggregate(ty, [v], true), kw, close);
   }
-  blockAddress(ty: Type, fn: RefValue, bb: IToken, kw: IToken): Value {
-    fn.type = this.m.types.label; // checked against the function when resolved
+  blockAddress(ty: Type, fn: Value, bb: IToken, kw: IToken): Value {
     const ref = new RefValue(this.m.types.label, 'local', tokenName(bb.image), bb.tokenType.name === 'LocalId', bb.startOffset, bb.startOffset + bb.image.length);
     const c = this.at(new BlockAddress(ty, fn, ref), kw, bb);
     this.blockAddresses.push(c);
