@@ -56,6 +56,12 @@ const FP_OPS = new Set(['fadd', 'fsub', 'fmul', 'fdiv', 'frem']);
 const ICMP: ReadonlySet<string> = new Set(ICMP_PREDS);
 const FCMP: ReadonlySet<string> = new Set(FCMP_PREDS);
 
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+}
+
 /** The raw name from a sigil token: `%x` -> `x`, `%"a b"` -> `a b` (raw), `%12` -> `12`. */
 export function tokenName(image: string): string {
   return image.charCodeAt(1) === 0x22 ? image.slice(2, -1) : image.slice(1);
@@ -96,18 +102,19 @@ export class ParseState {
   /** First token of the instruction (or global) being parsed. */
   curInstTok: IToken | null = null;
   /** Where each value bound on the spot was referenced in the current instruction (for diagnostics). */
-  private readonly useSpans = new Map<Value, IToken>();
+  private readonly useValues: Value[] = [];
+  private readonly useTokens: IToken[] = [];
+  private uses = 0;
   beginInstruction(first: IToken): void {
     this.curInstTok = first;
-    this.useSpans.clear();
+    this.uses = 0;
   }
   /**
    * An error about an operand. Placeholders and constants carry the span of this use; a value
    * bound on the spot carries its definition's, so the error points at the instruction instead.
    */
   private errAt(code: Parameters<typeof fail>[0], msg: string, v: Value): never {
-    const use = this.useSpans.get(v);
-    if (use) this.err(code, msg, use);
+    for (let k = this.uses - 1; k >= 0; k--) if (this.useValues[k] === v) this.err(code, msg, this.useTokens[k]!);
     const atUse = (v.vk === 'ref' || v.vk === 'const') && v.pos >= 0;
     if (!atUse && this.curInstTok) this.err(code, msg, this.curInstTok);
     fail(code, msg, this.file, v.pos, v.end);
@@ -321,8 +328,12 @@ export class ParseState {
 
   // ------------------------------------------------------------ function body
   private defineLocal(scope: LocalScope, v: Value, tok: IToken): void {
-    const name = tokenName(tok.image);
-    if (tok.tokenType.name === 'LocalId' || (tok.tokenType.name === 'LabelStr' && /^\d+$/.test(name))) {
+    this.defineLocalName(scope, v, tokenName(tok.image), tok.tokenType.name === 'LocalId', tok);
+  }
+
+  /** Defines `%name` (or the next number when `numbered`) in the function's scope. */
+  private defineLocalName(scope: LocalScope, v: Value, name: string, numbered: boolean, tok: IToken): void {
+    if (numbered) {
       const n = Number(name);
       if (n !== scope.next) {
         this.err('E0103', `%${name} is out of order: the next unnamed value must be %${scope.next}`, tok,
@@ -371,8 +382,9 @@ export class ParseState {
     b.end = tok ? at + tok.image.length : at;
     if (tok) {
       const raw = tok.image.slice(0, -1);
-      const name = raw.charCodeAt(0) === 0x22 ? raw.slice(1, -1) : raw;
-      this.defineLocal(this.scope!, b, { ...tok, image: `%${raw}`, tokenType: /^\d+$/.test(name) ? { ...tok.tokenType, name: 'LocalId' } : tok.tokenType } as IToken);
+      const quoted = raw.charCodeAt(0) === 0x22;
+      const name = quoted ? raw.slice(1, -1) : raw;
+      this.defineLocalName(this.scope!, b, name, !quoted && isDigits(name), tok);
     } else {
       this.scope!.numbered.push(b);
       this.scope!.next++;
@@ -437,7 +449,8 @@ export class ParseState {
     return new RefValue(ty, 'global', name, tok.tokenType.name === 'GlobalId', tok.startOffset, tok.startOffset + tok.image.length);
   }
   private checkRef(v: Value, ty: Type, tok: IToken, sigil: string, name: string): Value {
-    this.useSpans.set(v, tok);
+    this.useValues[this.uses] = v;
+    this.useTokens[this.uses++] = tok;
     if (v.type !== ty) {
       if (ty === this.m.types.label && v.vk !== 'block') this.err('E0105', `${sigil}${name} is not a block`, tok);
       this.err('E0201', `${sigil}${name} has type ${this.typeStr(v.type)} but is used as ${this.typeStr(ty)}`, tok);
