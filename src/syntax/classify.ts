@@ -9,9 +9,6 @@ export const LINKAGES = new Set([
 export const PREEMPTION = new Set(['dso_local', 'dso_preemptable']);
 export const VISIBILITY = new Set(['default', 'hidden', 'protected']);
 export const DLL_STORAGE = new Set(['dllimport', 'dllexport']);
-export const SANITIZER_WORDS = new Set([
-  'no_sanitize_address', 'no_sanitize_hwaddress', 'sanitize_memtag', 'sanitize_address_dyninit',
-]);
 const CCONV_EXACT = new Set([
   'ccc', 'fastcc', 'coldcc', 'ghccc', 'webkit_jscc', 'anyregcc', 'preserve_mostcc', 'preserve_allcc',
   'preserve_nonecc', 'swiftcc', 'swifttailcc', 'cxx_fast_tlscc', 'tailcc', 'cfguard_checkcc',

@@ -5,6 +5,7 @@
 // is created lazily and reused for every input (grammar analysis is costly).
 import type { IOrAlt, IToken, TokenType, IParserErrorMessageProvider } from 'chevrotain';
 import { EmbeddedActionsParser } from './chevrotain.js';
+import { TYPE_ATTRS } from './classify.js';
 import * as T from './tokens.js';
 import { K } from './tokens.js';
 import { ParseState, CALLEE_TYPE, INFER_TYPE, type HeaderItem, type CallParts } from './state.js';
@@ -16,7 +17,6 @@ import {
 } from '../ir/metadata.js';
 import type { Instruction, OperandBundle } from '../ir/instructions.js';
 
-const TYPE_ATTRS = new Set(['sret', 'byval', 'byref', 'preallocated', 'inalloca', 'elementtype']);
 
 const LABELS: Record<string, string> = {
   LocalVar: 'a local name (%x)', LocalId: 'a local number (%1)', GlobalVar: 'a global name (@x)',
