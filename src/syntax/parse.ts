@@ -52,7 +52,9 @@ export function parseModule(file: SourceFile, opts: ParseOptions = {}): Module {
     }
     throw e;
   } finally {
+    // the single parser instance must not keep this module's tokens and parse tables alive
     p.input = [];
+    p.st = undefined as unknown as ParseState;
   }
   if (!opts.noResolve) st.resolver.finish(st.blockAddresses);
   return st.m;

@@ -299,7 +299,7 @@ export class IRParser extends EmbeddedActionsParser {
   attachment = this.RULE('attachment', (): Attachment => {
     const k = this.CONSUME(T.MetadataVar);
     const md = this.SUBRULE(this.mdOperand);
-    return { kind: k.image.slice(1), md };
+    return (this.RECORDING_PHASE ? NIL : this.st.attachment(k, md));
   });
 
   // ------------------------------------------------------------- functions
@@ -387,7 +387,7 @@ export class IRParser extends EmbeddedActionsParser {
         this.MANY(() => {
           this.CONSUME(T.Comma);
           const a = this.SUBRULE(this.attachment);
-          (this.RECORDING_PHASE ? NIL : ((inst.attachments ??= []).push(a)));
+          (this.RECORDING_PHASE ? NIL : ((inst.attachments ? inst.attachments.push(a) : (inst.attachments = [a]))));
         });
         (this.RECORDING_PHASE ? NIL : (this.st.addInstruction(inst, res, first, this.LA(0))));
       } },
@@ -760,7 +760,7 @@ export class IRParser extends EmbeddedActionsParser {
             (this.RECORDING_PHASE ? NIL : (elems.push(e)));
           } });
           this.CONSUME(T.RBrace);
-          return (this.RECORDING_PHASE ? NIL : (new MDTuple(false, elems)));
+          return (this.RECORDING_PHASE ? NIL : (new MDTuple(false, elems.slice())));
         } },
       ]);
     } },
@@ -779,7 +779,7 @@ export class IRParser extends EmbeddedActionsParser {
         (this.RECORDING_PHASE ? NIL : (fields.push({ key: key ? key.image.slice(0, -1) : null, value: v })));
       } });
       this.CONSUME(T.RParen);
-      return (this.RECORDING_PHASE ? NIL : (new MDSpecial(false, name.image.slice(1), fields)));
+      return (this.RECORDING_PHASE ? NIL : (new MDSpecial(false, name.image.slice(1), fields.slice())));
     } },
     { ALT: () => { const v = this.SUBRULE(this.typedValue); return (this.RECORDING_PHASE ? NIL : (new MDValue(v))); } },
   ]));

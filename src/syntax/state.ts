@@ -56,6 +56,22 @@ const FP_OPS = new Set(['fadd', 'fsub', 'fmul', 'fdiv', 'frem']);
 const ICMP: ReadonlySet<string> = new Set(ICMP_PREDS);
 const FCMP: ReadonlySet<string> = new Set(FCMP_PREDS);
 
+/**
+ * Arrays built with push() keep V8's growth slack (capacity 17 after the first push): on a
+ * module of a million operands that is most of the IR's memory. Instructions keep exact copies.
+ */
+function trimArrays(i: Instruction): void {
+  i.operands = i.operands.slice();
+  switch (i.op) {
+    case 'phi': i.blocks = i.blocks.slice(); break;
+    case 'extractvalue': case 'insertvalue': i.indices = i.indices.slice(); break;
+    case 'switch': case 'indirectbr': case 'callbr': case 'catchswitch': i.successors = i.successors.slice(); break;
+    case 'landingpad': i.clauses = i.clauses.slice(); break;
+    default:
+  }
+  if (i.op === 'call' || i.op === 'invoke' || i.op === 'callbr') i.argAttrs = i.argAttrs.slice();
+}
+
 function isDigits(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
@@ -367,6 +383,8 @@ export class ParseState {
     }
     if (this.pendingDbg) fail('E0001', 'debug record must precede an instruction', this.file, this.pendingDbg[0]!.pos);
     if (f.blocks.length === 0) this.err('E0306', `function @${f.name} has a body without blocks`, end);
+    for (const b of f.blocks) b.instructions = b.instructions.slice();
+    f.blocks = f.blocks.slice();
     if (this.resolveBodies) this.resolver.body(f, this.scope!);
     this.fn = null;
     this.scope = null;
@@ -408,6 +426,7 @@ export class ParseState {
   }
 
   addInstruction(inst: Instruction, res: IToken | undefined, first: IToken, last: IToken): void {
+    trimArrays(inst);
     inst.pos = first.startOffset;
     inst.end = last.startOffset + last.image.length;
     if (!this.block) this.block = this.newBlock(null, first.startOffset);
@@ -477,6 +496,17 @@ export class ParseState {
     c.pos = tok.startOffset;
     c.end = tok.startOffset + tok.image.length;
     return c;
+  }
+  private attachmentCache = new Map<string, Map<MDRef, Attachment>>();
+  /** `!kind !N`: immutable, so one object per kind and node (most loads and stores carry `!tbaa`). */
+  attachment(k: IToken, md: Metadata): Attachment {
+    const kind = k.image.slice(1);
+    if (md.mk !== 'ref') return { kind, md };
+    let byNode = this.attachmentCache.get(kind);
+    if (!byNode) { byNode = new Map(); this.attachmentCache.set(kind, byNode); }
+    let a = byNode.get(md);
+    if (!a) { a = { kind, md }; byNode.set(md, a); }
+    return a;
   }
   /** `!N`, one object per number (its position is the first use, for the diagnostic if !N is never defined). */
   mdRef(tok: IToken): MDRef {
@@ -561,7 +591,7 @@ export class ParseState {
       if (t.count !== elems.length) mismatch(`${kind} constant has ${elems.length} elements but type ${tyS} has ${t.count}`);
       for (const e of elems) if (e.type !== t.elem) this.errAt('E0201', `element has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(t.elem)}`, e);
     }
-    return this.at(new ConstantAggregate(ty, elems), open, close);
+    return this.at(new ConstantAggregate(ty, elems.slice()), open, close);
   }
   splat(ty: Type, v: Value, kw: IToken, close: IToken): Value {
     if (ty.kind !== 'vector' || ty.elem !== v.type) this.err('E0204', `splat of ${this.typeStr(v.type)} does not match type ${this.typeStr(ty)}`, kw);
