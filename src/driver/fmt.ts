@@ -1,6 +1,6 @@
-import { printModule } from '../print/printer.js';
+import { writeModule } from '../print/printer.js';
 import { loadModule } from './load.js';
-import { writeOutput } from './io.js';
+import { writeOutputStream } from './io.js';
 
 export interface FmtOptions {
   input: string;
@@ -9,5 +9,6 @@ export interface FmtOptions {
 
 /** `enzyme-ts fmt`: the front end alone (parse, resolve, verify, print). */
 export function runFmt(opts: FmtOptions): void {
-  writeOutput(opts.output, printModule(loadModule(opts.input)));
+  const m = loadModule(opts.input);
+  writeOutputStream(opts.output, (write) => writeModule(m, write));
 }

@@ -1,8 +1,8 @@
 // Input and output for every command: `-` is standard input; output files are
 // written whole or not at all (temporary file in the same folder, then rename).
-import { readFileSync, writeFileSync, renameSync, unlinkSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, realpathSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { fail } from '../diag/diagnostic.js';
+import { DiagnosticError, fail } from '../diag/diagnostic.js';
 import { SourceFile } from '../diag/source.js';
 
 export function readSource(path: string): SourceFile {
@@ -19,32 +19,49 @@ export function readSource(path: string): SourceFile {
   return new SourceFile(name, text);
 }
 
-/**
- * Writes `text` to `path` atomically, or to standard output when `path` is null or `-`.
- * A regular file (or a symlink to one) is replaced by renaming a finished temporary file
- * next to it; anything else (a device such as /dev/null, a pipe) is written in place.
- */
-export function writeOutput(path: string | null | undefined, text: string): void {
-  if (!path || path === '-') {
-    process.stdout.write(text);
-    return;
-  }
-  let target = path;
+/** Where `-o` output goes: standard output, a regular file (replaced atomically), or anything else written in place. */
+type Sink = { kind: 'stdout' } | { kind: 'file'; target: string } | { kind: 'inplace'; target: string };
+
+function sinkFor(path: string | null | undefined): Sink {
+  if (!path || path === '-') return { kind: 'stdout' };
   try {
-    target = realpathSync(path);
-    if (!statSync(target).isFile()) {
-      writeFileSync(target, text);
-      return;
-    }
+    const target = realpathSync(path);
+    return statSync(target).isFile() ? { kind: 'file', target } : { kind: 'inplace', target };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail('E0902', `cannot write '${path}': ${(e as Error).message}`, null);
+    return { kind: 'file', target: path };
   }
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+}
+
+/**
+ * Writes what `produce` emits (in pieces) to `path`, or to standard output when `path` is null
+ * or `-`. A regular file (or a symlink to one) is replaced by renaming a finished temporary file
+ * next to it, so it is written whole or not at all; anything else (a device such as /dev/null, a
+ * pipe) is written in place.
+ */
+export function writeOutputStream(path: string | null | undefined, produce: (write: (chunk: string) => void) => void): void {
+  const sink = sinkFor(path);
+  if (sink.kind === 'stdout') {
+    produce((chunk) => { process.stdout.write(chunk); });
+    return;
+  }
+  const dest = sink.kind === 'file' ? join(dirname(sink.target), `.${basename(sink.target)}.${process.pid}.tmp`) : sink.target;
+  let fd = -1;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, target);
+    fd = openSync(dest, 'w');
+    produce((chunk) => { writeSync(fd, chunk); });
+    closeSync(fd);
+    fd = -1;
+    if (sink.kind === 'file') renameSync(dest, sink.target);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* nothing to clean */ }
+    if (fd >= 0) try { closeSync(fd); } catch { /* already failing */ }
+    if (sink.kind === 'file') try { unlinkSync(dest); } catch { /* nothing to clean */ }
+    if (e instanceof DiagnosticError) throw e;
     fail('E0902', `cannot write '${path}': ${(e as Error).message}`, null);
   }
+}
+
+/** `writeOutputStream` for a text already built. */
+export function writeOutput(path: string | null | undefined, text: string): void {
+  writeOutputStream(path, (write) => write(text));
 }
