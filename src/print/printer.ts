@@ -231,19 +231,15 @@ export class Printer {
     return this.typed(v);
   }
 
-  alias(a: Alias): string {
-    let s = this.globalRef(a) + ' = ' + this.prefixWords(a, a.linkage, true) + 'alias ' + this.type(a.valueType) + ', ' +
-      this.indirectTarget(a.aliasee);
-    if (a.partition !== null) s += ', partition ' + quoted(a.partition);
-    for (const x of a.attachments) s += ', ' + this.attachment(x);
-    return s;
-  }
+  alias(a: Alias): string { return this.indirectSymbol(a, 'alias', a.aliasee); }
+  ifunc(i: IFunc): string { return this.indirectSymbol(i, 'ifunc', i.resolver); }
 
-  ifunc(i: IFunc): string {
-    let s = this.globalRef(i) + ' = ' + this.prefixWords(i, i.linkage, true) + 'ifunc ' + this.type(i.valueType) + ', ' +
-      this.indirectTarget(i.resolver);
-    if (i.partition !== null) s += ', partition ' + quoted(i.partition);
-    for (const x of i.attachments) s += ', ' + this.attachment(x);
+  /** `@a = ... alias T, target` / `@i = ... ifunc T, resolver`. */
+  private indirectSymbol(g: Alias | IFunc, keyword: 'alias' | 'ifunc', target: Value): string {
+    let s = this.globalRef(g) + ' = ' + this.prefixWords(g, g.linkage, true) + keyword + ' ' + this.type(g.valueType) + ', ' +
+      this.indirectTarget(target);
+    if (g.partition !== null) s += ', partition ' + quoted(g.partition);
+    for (const x of g.attachments) s += ', ' + this.attachment(x);
     return s;
   }
 

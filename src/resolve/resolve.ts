@@ -8,7 +8,7 @@
 import { fail, diag, DiagnosticError, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { Module } from '../ir/module.js';
-import type { Type } from '../ir/types.js';
+import { typeText } from '../ir/verify.js';
 import type { RefValue, Value } from '../ir/value.js';
 import type { MDRef, Metadata } from '../ir/metadata.js';
 import type { AttrList } from '../ir/attributes.js';
@@ -40,7 +40,6 @@ export class Resolver {
   constructor(
     private readonly m: Module,
     private readonly file: SourceFile,
-    private readonly typeStr: (t: Type) => string,
   ) {}
 
   /** Called by the parser as each global value is defined. */
@@ -260,7 +259,7 @@ export class Resolver {
     }
     if (target.type !== r.type) {
       const sig = r.scope === 'global' ? '@' : '%';
-      this.report(diag('E0201', `${sig}${r.ref} has type ${this.typeStr(target.type)} but is used as ${this.typeStr(r.type)}`, file, r.pos, r.end));
+      this.report(diag('E0201', `${sig}${r.ref} has type ${typeText(target.type)} but is used as ${typeText(r.type)}`, file, r.pos, r.end));
     }
     return target;
   }

@@ -26,6 +26,7 @@ import {
 import { FLAG_BY_WORD } from '../ir/flags.js';
 import { aggregateElementType, castError, gepResultType, isSized } from '../ir/builder.js';
 import { LocalScope, Resolver } from '../resolve/resolve.js';
+import { typeText } from '../ir/verify.js';
 import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
 
 export type HeaderItem =
@@ -101,7 +102,7 @@ export class ParseState {
   constructor(readonly file: SourceFile, readonly opaque: boolean) {
     this.m.dialect = opaque ? 'opaque' : 'typed';
     this.m.fileName = file.name;
-    this.resolver = new Resolver(this.m, file, (t) => this.typeStr(t));
+    this.resolver = new Resolver(this.m, file);
   }
   get scopes(): Map<Function, LocalScope> { return this.resolver.scopes; }
   /** Whether function bodies are bound as they are parsed (off to measure the parser alone). */
@@ -134,22 +135,6 @@ export class ParseState {
     const atUse = (v.vk === 'ref' || v.vk === 'const') && v.pos >= 0;
     if (!atUse && this.curInstTok) this.err(code, msg, this.curInstTok);
     fail(code, msg, this.file, v.pos, v.end);
-  }
-
-  typeStr(t: Type): string {
-    switch (t.kind) {
-      case 'int': return `i${t.bits}`;
-      case 'float': return t.fk;
-      case 'pointer': return t.pointee ? `${this.typeStr(t.pointee)}${t.addrspace ? ` addrspace(${t.addrspace})` : ''}*` : t.addrspace ? `ptr addrspace(${t.addrspace})` : 'ptr';
-      case 'array': return `[${t.count} x ${this.typeStr(t.elem)}]`;
-      case 'vector': return `<${t.scalable ? 'vscale x ' : ''}${t.count} x ${this.typeStr(t.elem)}>`;
-      case 'struct':
-        if (t.name !== null) return `%${t.name}`;
-        return `${t.packed ? '<' : ''}{ ${(t.elems ?? []).map((e) => this.typeStr(e)).join(', ')} }${t.packed ? '>' : ''}`;
-      case 'function': return `${this.typeStr(t.ret)} (${[...t.params.map((p) => this.typeStr(p)), ...(t.vararg ? ['...'] : [])].join(', ')})`;
-      case 'target': return `target("${t.name}")`;
-      default: return t.kind;
-    }
   }
 
   // ------------------------------------------------------------- module level
@@ -201,7 +186,7 @@ export class ParseState {
   vectorType(n: IToken, elem: Type, scalable: boolean): Type {
     const count = Number(n.image);
     if (count < 1) this.err('E0202', 'a vector needs at least one element', n);
-    if (elem.kind !== 'int' && elem.kind !== 'float' && elem.kind !== 'pointer') this.err('E0202', `vectors of ${this.typeStr(elem)} are invalid`, n);
+    if (elem.kind !== 'int' && elem.kind !== 'float' && elem.kind !== 'pointer') this.err('E0202', `vectors of ${typeText(elem)} are invalid`, n);
     return this.m.types.vector(count, elem, scalable);
   }
   intType(tok: IToken): Type {
@@ -472,7 +457,7 @@ export class ParseState {
     this.useTokens[this.uses++] = tok;
     if (v.type !== ty) {
       if (ty === this.m.types.label && v.vk !== 'block') this.err('E0105', `${sigil}${name} is not a block`, tok);
-      this.err('E0201', `${sigil}${name} has type ${this.typeStr(v.type)} but is used as ${this.typeStr(ty)}`, tok);
+      this.err('E0201', `${sigil}${name} has type ${typeText(v.type)} but is used as ${typeText(ty)}`, tok);
     }
     return v;
   }
@@ -482,7 +467,7 @@ export class ParseState {
     return v;
   }
   private expectKind(ty: Type, ok: boolean, what: string, tok: IToken): void {
-    if (!ok && ty !== CALLEE_TYPE) this.err('E0204', `${what} is not a valid constant of type ${this.typeStr(ty)}`, tok);
+    if (!ok && ty !== CALLEE_TYPE) this.err('E0204', `${what} is not a valid constant of type ${typeText(ty)}`, tok);
   }
   private interned(ty: Type, key: string, make: () => Value): Value {
     let m = this.constCache.get(ty);
@@ -573,28 +558,28 @@ export class ParseState {
     }
     const ok = ty.kind === 'array' && ty.elem.kind === 'int' && ty.elem.bits === 8 && ty.count === len;
     if (!ok && ty !== CALLEE_TYPE) {
-      this.err('E0204', `string of ${len} bytes does not fit type ${this.typeStr(ty)}`, tok);
+      this.err('E0204', `string of ${len} bytes does not fit type ${typeText(ty)}`, tok);
     }
     return this.at(new ConstantString(ty, raw), tok);
   }
   aggregate(ty: Type, elems: Value[], kind: 'struct' | 'packed' | 'array' | 'vector', open: IToken, close: IToken): Value {
     const mismatch = (msg: string): never => fail('E0204', msg, this.file, open.startOffset, close.startOffset + close.image.length);
-    const tyS = this.typeStr(ty);
+    const tyS = typeText(ty);
     if (kind === 'struct' || kind === 'packed') {
       if (ty.kind !== 'struct' || ty.packed !== (kind === 'packed') || !ty.elems) mismatch(`${kind === 'packed' ? 'packed struct' : 'struct'} constant does not match type ${tyS}`);
       const want = (ty as StructType).elems!;
       if (want.length !== elems.length) mismatch(`struct constant has ${elems.length} elements but type ${tyS} has ${want.length}`);
-      elems.forEach((e, i) => { if (e.type !== want[i]) this.errAt('E0201', `element ${i} has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(want[i]!)}`, e); });
+      elems.forEach((e, i) => { if (e.type !== want[i]) this.errAt('E0201', `element ${i} has type ${typeText(e.type)} but ${tyS} expects ${typeText(want[i]!)}`, e); });
     } else {
       if (ty.kind !== kind) mismatch(`${kind} constant does not match type ${tyS}`);
       const t = ty as { count: number; elem: Type };
       if (t.count !== elems.length) mismatch(`${kind} constant has ${elems.length} elements but type ${tyS} has ${t.count}`);
-      for (const e of elems) if (e.type !== t.elem) this.errAt('E0201', `element has type ${this.typeStr(e.type)} but ${tyS} expects ${this.typeStr(t.elem)}`, e);
+      for (const e of elems) if (e.type !== t.elem) this.errAt('E0201', `element has type ${typeText(e.type)} but ${tyS} expects ${typeText(t.elem)}`, e);
     }
     return this.at(new ConstantAggregate(ty, elems.slice()), open, close);
   }
   splat(ty: Type, v: Value, kw: IToken, close: IToken): Value {
-    if (ty.kind !== 'vector' || ty.elem !== v.type) this.err('E0204', `splat of ${this.typeStr(v.type)} does not match type ${this.typeStr(ty)}`, kw);
+    if (ty.kind !== 'vector' || ty.elem !== v.type) this.err('E0204', `splat of ${typeText(v.type)} does not match type ${typeText(ty)}`, kw);
     return this.at(new ConstantAggregate(ty, [v], true), kw, close);
   }
   blockAddress(ty: Type, fn: Value, bb: IToken, kw: IToken): Value {
@@ -629,7 +614,7 @@ export class ParseState {
       type = t;
     }
     if (extra.to) {
-      if (ty !== CALLEE_TYPE && ty !== INFER_TYPE && extra.to !== ty) this.err('E0201', `constant expression has type ${this.typeStr(extra.to)} but ${this.typeStr(ty)} is expected`, opTok);
+      if (ty !== CALLEE_TYPE && ty !== INFER_TYPE && extra.to !== ty) this.err('E0201', `constant expression has type ${typeText(extra.to)} but ${typeText(ty)} is expected`, opTok);
       type = extra.to;
     }
     const c = new ConstantExpr(type, op, ops, flags);
@@ -646,14 +631,14 @@ export class ParseState {
     const op = opTok.image as BinaryOp;
     const s = scalarOf(a.type);
     if (FP_OPS.has(op) ? s.kind !== 'float' : s.kind !== 'int') {
-      this.err('E0201', `'${op}' needs ${FP_OPS.has(op) ? 'floating-point' : 'integer'} operands, not ${this.typeStr(a.type)}`, opTok);
+      this.err('E0201', `'${op}' needs ${FP_OPS.has(op) ? 'floating-point' : 'integer'} operands, not ${typeText(a.type)}`, opTok);
     }
     const i = new BinaryInst(op, a.type, a, b);
     i.flags = flags;
     return i;
   }
   fneg(flags: number, a: Value): Instruction {
-    if (scalarOf(a.type).kind !== 'float') this.errAt('E0201', `fneg needs a floating-point operand, not ${this.typeStr(a.type)}`, a);
+    if (scalarOf(a.type).kind !== 'float') this.errAt('E0201', `fneg needs a floating-point operand, not ${typeText(a.type)}`, a);
     const i = new UnaryInst(a.type, [a]);
     i.flags = flags;
     return i;
@@ -666,7 +651,7 @@ export class ParseState {
     }
     const s = scalarOf(a.type);
     if (isF ? s.kind !== 'float' : s.kind !== 'int' && s.kind !== 'pointer') {
-      this.err('E0201', `'${op}' cannot compare ${this.typeStr(a.type)}`, opTok);
+      this.err('E0201', `'${op}' cannot compare ${typeText(a.type)}`, opTok);
     }
     const i1 = this.m.types.i1;
     const t = a.type.kind === 'vector' ? this.m.types.vector(a.type.count, i1, a.type.scalable) : i1;
@@ -676,15 +661,15 @@ export class ParseState {
   }
   cast(opTok: IToken, flags: number, v: Value, to: Type): Instruction {
     const why = castError(opTok.image as CastOp, v.type, to);
-    if (why) this.err('E0201', `invalid ${opTok.image} from ${this.typeStr(v.type)} to ${this.typeStr(to)}: ${why}`, opTok);
+    if (why) this.err('E0201', `invalid ${opTok.image} from ${typeText(v.type)} to ${typeText(to)}: ${why}`, opTok);
     const i = new CastInst(opTok.image as CastOp, to, v);
     i.flags = flags;
     return i;
   }
   private checkPointer(p: Value, what: string, pointee?: Type): void {
-    if (p.type.kind !== 'pointer') this.errAt('E0201', `${what} needs a pointer operand, not ${this.typeStr(p.type)}`, p);
+    if (p.type.kind !== 'pointer') this.errAt('E0201', `${what} needs a pointer operand, not ${typeText(p.type)}`, p);
     if (pointee && p.type.pointee && p.type.pointee !== pointee) {
-      this.errAt('E0201', `${what} of ${this.typeStr(pointee)} through a pointer of type ${this.typeStr(p.type)}`, p);
+      this.errAt('E0201', `${what} of ${typeText(pointee)} through a pointer of type ${typeText(p.type)}`, p);
     }
   }
   private ordering(tok: IToken | undefined): Ordering | null { return tok ? (tok.image as Ordering) : null; }
@@ -706,8 +691,8 @@ export class ParseState {
     for (const w of words) if (w !== 'inalloca' && w !== 'swifterror') this.err('E0001', `unknown alloca flag '${w}'`, kw);
     // a named type not defined yet may be defined further down; if never, the resolver says so
     const pending = ty.kind === 'struct' && ty.name !== null && !ty.defined;
-    if (!pending && !isSized(ty)) this.err('E0202', `cannot allocate ${this.typeStr(ty)}: it has no size`, kw);
-    if (count && count.type.kind !== 'int') this.errAt('E0201', `alloca element count must be an integer, not ${this.typeStr(count.type)}`, count);
+    if (!pending && !isSized(ty)) this.err('E0202', `cannot allocate ${typeText(ty)}: it has no size`, kw);
+    if (count && count.type.kind !== 'int') this.errAt('E0201', `alloca element count must be an integer, not ${typeText(count.type)}`, count);
     const i = new AllocaInst(this.m.ptrTo(ty, as ?? 0), ty, count ? [count] : []);
     i.align = align; i.addrspace = as; i.inalloca = words.includes('inalloca'); i.swifterror = words.includes('swifterror');
     return i;
@@ -739,7 +724,7 @@ export class ParseState {
     const fpOp = /^f/.test(op.image);
     const k = v.type.kind;
     if (fpOp ? scalarOf(v.type).kind !== 'float' : op.image === 'xchg' ? !(k === 'int' || k === 'float' || k === 'pointer') : k !== 'int') {
-      this.errAt('E0201', `atomicrmw ${op.image} cannot operate on ${this.typeStr(v.type)}`, v);
+      this.errAt('E0201', `atomicrmw ${op.image} cannot operate on ${typeText(v.type)}`, v);
     }
     const i = new AtomicRMWInst(v.type, op.image, [p, v]);
     i.volatile = vol; i.syncscope = ss ?? null; i.ordering = ord.image as Ordering; i.align = align ?? null;
@@ -769,7 +754,7 @@ export class ParseState {
     }
     c.args.forEach((a, k) => {
       const p = fnType.params[k];
-      if (p && a.type !== p) this.errAt('E0201', `argument ${k + 1} has type ${this.typeStr(a.type)} but the callee expects ${this.typeStr(p)}`, a);
+      if (p && a.type !== p) this.errAt('E0201', `argument ${k + 1} has type ${typeText(a.type)} but the callee expects ${typeText(p)}`, a);
     });
     const calleeType = this.m.ptrTo(fnType, addrspace ?? 0);
     const callee = c.callee;
@@ -810,8 +795,8 @@ export class ParseState {
     const c = ops[0]!.type;
     const okCond = (c.kind === 'int' && c.bits === 1)
       || (c.kind === 'vector' && c.elem.kind === 'int' && c.elem.bits === 1 && ops[1]!.type.kind === 'vector' && ops[1]!.type.count === c.count);
-    if (!okCond) this.errAt('E0201', `select condition must be i1 (or a vector of i1 as long as the operands), not ${this.typeStr(c)}`, ops[0]!);
-    if (ops[1]!.type !== ops[2]!.type) this.errAt('E0201', `select operands have different types ${this.typeStr(ops[1]!.type)} and ${this.typeStr(ops[2]!.type)}`, ops[2]!);
+    if (!okCond) this.errAt('E0201', `select condition must be i1 (or a vector of i1 as long as the operands), not ${typeText(c)}`, ops[0]!);
+    if (ops[1]!.type !== ops[2]!.type) this.errAt('E0201', `select operands have different types ${typeText(ops[1]!.type)} and ${typeText(ops[2]!.type)}`, ops[2]!);
     const i = new SelectInst(ops[1]!.type, ops);
     i.flags = flags;
     return i;
@@ -821,20 +806,20 @@ export class ParseState {
     if (ops.length !== want) this.err('E0001', `${kw.image} takes ${want} operand${want > 1 ? 's' : ''}, not ${ops.length}`, kw);
     const a = ops[0]!;
     if (kw.image === 'freeze') return new FreezeInst(a.type, ops);
-    if (a.type.kind !== 'vector') this.errAt('E0201', `${kw.image} needs a vector operand, not ${this.typeStr(a.type)}`, a);
+    if (a.type.kind !== 'vector') this.errAt('E0201', `${kw.image} needs a vector operand, not ${typeText(a.type)}`, a);
     const v = a.type;
     const intIndex = (x: Value): void => {
-      if (x.type.kind !== 'int') this.errAt('E0201', `vector index must be an integer, not ${this.typeStr(x.type)}`, x);
+      if (x.type.kind !== 'int') this.errAt('E0201', `vector index must be an integer, not ${typeText(x.type)}`, x);
     };
     switch (kw.image) {
       case 'extractelement': intIndex(ops[1]!); return new ExtractElementInst(v.elem, ops);
       case 'insertelement':
-        if (ops[1]!.type !== v.elem) this.errAt('E0201', `inserted element has type ${this.typeStr(ops[1]!.type)} but the vector holds ${this.typeStr(v.elem)}`, ops[1]!);
+        if (ops[1]!.type !== v.elem) this.errAt('E0201', `inserted element has type ${typeText(ops[1]!.type)} but the vector holds ${typeText(v.elem)}`, ops[1]!);
         intIndex(ops[2]!);
         return new InsertElementInst(v, ops);
       default: {
         const mask = ops[2]!.type;
-        if (ops[1]!.type !== v) this.errAt('E0201', `shufflevector operands have different types ${this.typeStr(v)} and ${this.typeStr(ops[1]!.type)}`, ops[1]!);
+        if (ops[1]!.type !== v) this.errAt('E0201', `shufflevector operands have different types ${typeText(v)} and ${typeText(ops[1]!.type)}`, ops[1]!);
         if (mask.kind !== 'vector' || mask.elem.kind !== 'int' || mask.elem.bits !== 32) this.errAt('E0201', 'shufflevector mask must be a vector of i32', ops[2]!);
         return new ShuffleVectorInst(this.m.types.vector(mask.count, v.elem, mask.scalable), ops);
       }
@@ -844,13 +829,13 @@ export class ParseState {
     const agg = ops[0]!;
     let why = '';
     const et = aggregateElementType(agg.type, idx, (m) => { why = m; });
-    if (!et) this.err('E0203', `invalid ${kw.image} on ${this.typeStr(agg.type)}: ${why}`, kw);
+    if (!et) this.err('E0203', `invalid ${kw.image} on ${typeText(agg.type)}: ${why}`, kw);
     if (kw.image === 'extractvalue') {
       if (ops.length !== 1) this.err('E0001', 'extractvalue takes one aggregate operand', kw);
       return new ExtractValueInst(et, agg, idx);
     }
     if (ops.length !== 2) this.err('E0001', 'insertvalue takes an aggregate and a value', kw);
-    if (ops[1]!.type !== et) this.errAt('E0201', `inserted value has type ${this.typeStr(ops[1]!.type)} but the field is ${this.typeStr(et)}`, ops[1]!);
+    if (ops[1]!.type !== et) this.errAt('E0201', `inserted value has type ${typeText(ops[1]!.type)} but the field is ${typeText(et)}`, ops[1]!);
     return new InsertValueInst(agg.type, agg, ops[1]!, idx);
   }
   vaArg(_kw: IToken, v: Value, ty: Type): Instruction { return new VAArgInst(ty, [v]); }
@@ -866,19 +851,19 @@ export class ParseState {
   ret(kw: IToken, v: Value | null): Instruction {
     const want = this.fn!.fnType.ret;
     const got = v ? v.type : this.m.types.void;
-    if (got !== want) this.err('E0201', `return type ${this.typeStr(got)} does not match the function's ${this.typeStr(want)}`, kw);
+    if (got !== want) this.err('E0201', `return type ${typeText(got)} does not match the function's ${typeText(want)}`, kw);
     return new RetInst(this.m.types.void, v ? [v] : []);
   }
   br(kw: IToken, cond: Value | null, dests: Value[]): Instruction {
-    if (cond && !(cond.type.kind === 'int' && cond.type.bits === 1)) this.errAt('E0201', `branch condition must be i1, not ${this.typeStr(cond.type)}`, cond);
+    if (cond && !(cond.type.kind === 'int' && cond.type.bits === 1)) this.errAt('E0201', `branch condition must be i1, not ${typeText(cond.type)}`, cond);
     const i = new BrInst(this.m.types.void, cond ? [cond] : []);
     i.successors = dests as BasicBlock[];
     void kw;
     return i;
   }
   switchInst(_kw: IToken, c: Value, d: Value, vals: Value[], dests: Value[]): Instruction {
-    if (c.type.kind !== 'int') this.errAt('E0201', `switch condition must be an integer, not ${this.typeStr(c.type)}`, c);
-    for (const v of vals) if (v.type !== c.type) this.errAt('E0201', `case value has type ${this.typeStr(v.type)} but the condition is ${this.typeStr(c.type)}`, v);
+    if (c.type.kind !== 'int') this.errAt('E0201', `switch condition must be an integer, not ${typeText(c.type)}`, c);
+    for (const v of vals) if (v.type !== c.type) this.errAt('E0201', `case value has type ${typeText(v.type)} but the condition is ${typeText(c.type)}`, v);
     const i = new SwitchInst(this.m.types.void, [c, ...vals]);
     i.successors = [d, ...dests] as BasicBlock[];
     return i;
