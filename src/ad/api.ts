@@ -1,0 +1,31 @@
+// The public entry of the transform: what `grad`, `check` and `lower` call.
+import type { Function } from '../ir/function.js';
+
+/** Activity of one parameter (contract section 5). */
+export type ArgActivity = 'active' | 'dup' | 'dupnoneed' | 'const';
+/** Activity of the return value (contract section 5). */
+export type RetActivity = 'active' | 'activeonly' | 'const' | 'none';
+export type CheckpointPolicy = 'cache' | 'recompute' | 'auto';
+
+export interface GradRequest {
+  /** Name of the function to differentiate (without `@`). */
+  fn: string;
+  /** One per parameter; defaults follow the contract (floating -> active, pointer -> dup, else const). */
+  args?: ArgActivity[];
+  ret?: RetActivity;
+  /** Name of the generated function; default `diffe<fn>`. */
+  name?: string;
+  checkpoint?: CheckpointPolicy;
+  width?: number;
+  looseTypes?: boolean;
+}
+
+export interface GradResult {
+  /** The generated function, already added to the module. */
+  fn: Function;
+  /** The activities used (defaults filled in). */
+  args: ArgActivity[];
+  ret: RetActivity;
+  /** Lines for `--print-perf`: what was cached and why, tape sizes. */
+  perf: string[];
+}
