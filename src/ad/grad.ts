@@ -1,9 +1,99 @@
 import type { Module } from '../ir/module.js';
+import type { Function } from '../ir/function.js';
+import type { Type } from '../ir/types.js';
 import type { SourceFile } from '../diag/source.js';
-import type { GradRequest, GradResult } from './api.js';
+import { fail } from '../diag/diagnostic.js';
+import { addFunction } from '../ir/builder.js';
+import type { ArgActivity, GradRequest, GradResult, RetActivity } from './api.js';
+import { isDiffType } from '../analysis/activity.js';
+import { GradContext, Generator, activeGradTypes, signatureParams, type DiffSig } from './transform.js';
+import type { CallRules } from './calls.js';
+import { defaultCallRules } from './registry.js';
+
+/** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
+function holdsFloat(t: Type, depth = 0): boolean {
+  if (depth > 8) return false;
+  switch (t.kind) {
+    case 'float': return true;
+    case 'vector': case 'array': return holdsFloat(t.elem, depth + 1);
+    case 'struct': return !!t.elems && t.elems.some((e) => holdsFloat(e, depth + 1));
+    case 'pointer': return t.pointee ? holdsFloat(t.pointee, depth + 1) : true;
+    default: return false;
+  }
+}
+
+export function defaultActivity(t: Type): ArgActivity {
+  if (isDiffType(t)) return 'active';
+  if (t.kind === 'pointer') return t.pointee === null || holdsFloat(t.pointee) ? 'dup' : 'const';
+  return 'const';
+}
+
+/** Finds the function to differentiate, or a usage error naming what exists. */
+export function findFunction(m: Module, name: string): Function {
+  const f = m.getFunction(name.replace(/^@/, ''));
+  if (!f) {
+    const defs = m.functions.filter((g) => !g.isDeclaration).map((g) => `@${g.name}`);
+    fail('E0405', `no function @${name.replace(/^@/, '')} in the module`, null, -1, -1,
+      defs.length ? [`defined functions: ${defs.slice(0, 12).join(', ')}${defs.length > 12 ? ', ...' : ''}`] : undefined);
+  }
+  if (f.isDeclaration) fail('E0405', `@${f.name} is only declared in this module: its body is needed to differentiate it`, null);
+  return f;
+}
+
+export function resolveActivities(f: Function, args: readonly ArgActivity[] | undefined, ret: RetActivity | undefined): { args: ArgActivity[]; ret: RetActivity } {
+  const params = f.args;
+  let acts: ArgActivity[];
+  if (args) {
+    if (args.length !== params.length) {
+      fail('E0404', `@${f.name} has ${params.length} parameter${params.length === 1 ? '' : 's'} but --args lists ${args.length} activit${args.length === 1 ? 'y' : 'ies'}`, null);
+    }
+    acts = [...args];
+  } else {
+    acts = params.map((p) => defaultActivity(p.type));
+  }
+  acts.forEach((a, k) => {
+    const p = params[k]!;
+    const what = `parameter ${k + 1}${p.name !== null ? ` (%${p.name})` : ''} of @${f.name}`;
+    if (a === 'active' && !isDiffType(p.type)) {
+      fail('E0404', `${what} is not a floating value: it cannot be 'active'${p.type.kind === 'pointer' ? " (use 'dup' for a pointer)" : ''}`, null);
+    }
+    if ((a === 'dup' || a === 'dupnoneed') && p.type.kind !== 'pointer') {
+      fail('E0404', `${what} is not a pointer: it cannot be '${a}'${isDiffType(p.type) ? " (use 'active' for a floating value)" : ''}`, null);
+    }
+  });
+  const rt = f.fnType.ret;
+  let r: RetActivity = ret ?? (isDiffType(rt) ? 'active' : rt.kind === 'void' ? 'none' : 'const');
+  if ((r === 'active' || r === 'activeonly') && !isDiffType(rt)) {
+    fail('E0404', `the return value of @${f.name} is not floating: --ret ${r} needs a floating return (use const or none)`, null);
+  }
+  if (rt.kind === 'void' && r === 'const') r = 'none';
+  return { args: acts, ret: r };
+}
 
 /** Differentiates `req.fn` in `m`, adding the derivative (and the helpers it needs) to `m`. */
-export function gradModule(m: Module, req: GradRequest, file: SourceFile | null): GradResult {
-  void m; void req; void file;
-  throw new Error('gradModule: not implemented yet');
+export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules()): GradResult {
+  const f = findFunction(m, req.fn);
+  const { args, ret } = resolveActivities(f, req.args, req.ret);
+  if ((req.width ?? 1) !== 1) fail('E0903', '--width other than 1 is not supported yet', null);
+  const ctx = new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  const sig: DiffSig = {
+    fn: f, args,
+    retActive: ret === 'active' || ret === 'activeonly',
+    retPrimal: ret === 'active' || ret === 'const',
+    retShadow: false,
+  };
+  const t = m.types;
+  const { params } = signatureParams(m, f, args);
+  const ptypes = params.map((p) => p.type);
+  const names = params.map((p) => p.name);
+  const rt = f.fnType.ret;
+  if (sig.retActive) { ptypes.push(rt); names.push('differeturn'); }
+  const parts: Type[] = [];
+  if (sig.retPrimal && rt.kind !== 'void') parts.push(rt);
+  parts.push(...activeGradTypes(f, args));
+  const name = req.name ?? ctx.freshName(`diffe${f.name}`);
+  if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
+  const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
+  new Generator(ctx, sig, out, out).run();
+  return { fn: out, args, ret, perf: ctx.perf };
 }

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { DiagnosticError, diag } from '../diag/diagnostic.js';
 import { renderAll } from '../diag/render.js';
 import { runFmt } from '../driver/fmt.js';
+import { runGrad } from '../driver/grad.js';
+import { runActivity } from '../driver/activity.js';
 
 function version(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -48,7 +50,59 @@ function buildProgram(): Command {
     .action((input: string, opts: { output?: string }) => {
       runFmt({ input, output: opts.output });
     });
+
+  const gradCmd = program
+    .command('grad')
+    .description('reverse-mode derivative of a function, added to the module as @diffe<FN>')
+    .argument('<IN>', "input .ll file, or '-' for standard input");
+  activityOptions(gradCmd)
+    .addOption(new Option('--name <NAME>', 'name of the generated function (default: diffe<FN>)'))
+    .addOption(new Option('--width <N>', 'batch width: N vector-Jacobian products in one call'))
+    .addOption(new Option('--checkpoint <S>', 'cache | recompute | auto: what the reverse sweep recomputes instead of reading from the tape'))
+    .addOption(new Option('-o, --output <OUT>', 'write here instead of standard output (whole or not at all)'))
+    .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
+    .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)'))
+    .addOption(new Option('--print-perf', 'print what was cached and tape sizes to stderr (ENZYME_PRINT_PERF)'))
+    .addOption(new Option('--print', 'print each generated function to stderr (ENZYME_PRINT)'))
+    .addOption(new Option('--loose-types', 'treat memory of unknown type as double with a warning instead of an error (ENZYME_LOOSE_TYPES)'))
+    .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog')
+    .action((input: string, opts: GradCliOptions) => {
+      runGrad({ input, ...opts });
+    });
+
+  const actCmd = program
+    .command('activity')
+    .description('print the activity of every argument, instruction and value of a function, with line:col')
+    .argument('<IN>', "input .ll file, or '-' for standard input");
+  activityOptions(actCmd)
+    .addHelpText('after', '\nExample:\n  enzyme-ts activity f.ll -f f --args active,const')
+    .action((input: string, opts: GradCliOptions) => {
+      runActivity({ input, ...opts });
+    });
   return program;
+}
+
+interface GradCliOptions {
+  fn: string;
+  args?: string;
+  ret?: string;
+  name?: string;
+  width?: string;
+  checkpoint?: string;
+  output?: string;
+  printActivity?: boolean;
+  printTypes?: boolean;
+  printPerf?: boolean;
+  print?: boolean;
+  looseTypes?: boolean;
+}
+
+/** The options every command that differentiates shares. */
+function activityOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('-f, --fn <FN>', 'the function to differentiate (without @)')
+    .addOption(new Option('--args <LIST>', 'activity per parameter: active, dup, dupnoneed, const (comma-separated)'))
+    .addOption(new Option('--ret <R>', 'return activity: active, activeonly, const, none'));
 }
 
 /** Runs the CLI; resolves to the exit code. */

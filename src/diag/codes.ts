@@ -37,6 +37,14 @@ export const CODES = {
   E0305: { title: 'terminator in the middle of a block', exit: 1 },
   E0306: { title: 'invalid function', exit: 1 },
   E0307: { title: 'irreducible control flow', exit: 1 },
+  // 04xx: differentiation
+  E0401: { title: 'cannot differentiate this construct', exit: 1 },
+  E0402: { title: 'no derivative for an external function', exit: 1 },
+  E0403: { title: 'cannot deduce the type of memory', exit: 1 },
+  E0404: { title: 'activity does not fit the parameter', exit: 2 },
+  E0405: { title: 'no such function', exit: 2 },
+  E0406: { title: 'derivative check failed', exit: 1 },
+  E0407: { title: 'cannot run the derivative', exit: 1 },
   // 09xx: files and usage
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },

@@ -2,6 +2,7 @@ import { parseModule } from '../syntax/parse.js';
 import { verifyModule } from '../ir/verify.js';
 import { DiagnosticError } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
+import type { SourceFile } from '../diag/source.js';
 import { readSource } from './io.js';
 
 /**
@@ -10,9 +11,13 @@ import { readSource } from './io.js';
  * entries per predecessor, operand types across the function).
  */
 export function loadModule(path: string): Module {
+  return loadModuleWithSource(path).module;
+}
+
+export function loadModuleWithSource(path: string): { module: Module; file: SourceFile } {
   const file = readSource(path);
   const m = parseModule(file);
   const problems = verifyModule(m, file);
   if (problems.length) throw new DiagnosticError(problems.slice(0, 20));
-  return m;
+  return { module: m, file };
 }

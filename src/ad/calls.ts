@@ -1,0 +1,68 @@
+// What a call is, as far as differentiation cares. Memory builtins are the
+// transform's own business (shadow allocations, adjoint copies); math
+// functions go to the rule registry; functions defined in the module are
+// differentiated recursively; everything else is an external call that may
+// only touch inactive data.
+
+import type { CallRule } from '../rules/api.js';
+import type { CallBase } from '../ir/instructions.js';
+import type { Function } from '../ir/function.js';
+import type { Value } from '../ir/value.js';
+
+export type CallKind =
+  | { k: 'rule'; rule: CallRule; name: string }
+  | { k: 'zero'; rule: CallRule; name: string }
+  | { k: 'inactive'; name: string }
+  | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string }
+  | { k: 'memcpy' | 'memmove' | 'memset'; name: string }
+  | { k: 'defined'; fn: Function; name: string }
+  | { k: 'unknown'; name: string }
+  | { k: 'indirect' }
+  | { k: 'asm' };
+
+/** The rule registry as the transform sees it (src/rules/calls.ts provides it). */
+export interface CallRules {
+  lookup(name: string): CallRule | undefined;
+}
+
+const ALLOC: Record<string, 'malloc' | 'calloc' | 'realloc' | 'free'> = {
+  malloc: 'malloc', calloc: 'calloc', realloc: 'realloc', free: 'free',
+  _Znwm: 'malloc', _Znam: 'malloc', _ZdlPv: 'free', _ZdaPv: 'free', _ZdlPvm: 'free', _ZdaPvm: 'free',
+  // Rust's allocator shims
+  __rust_alloc: 'malloc', __rust_alloc_zeroed: 'calloc', __rust_dealloc: 'free',
+};
+
+/** The function a call reaches, looking through pointer casts of the callee. */
+export function calledFunction(call: CallBase): Function | null {
+  let v: Value = call.callee;
+  for (let i = 0; i < 4; i++) {
+    if (v.vk === 'function') return v as Function;
+    if (v.vk === 'alias') { v = (v as unknown as { aliasee: Value }).aliasee; continue; }
+    if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') {
+      const e = v as unknown as { op: string; operands: Value[] };
+      if (e.op === 'bitcast' || e.op === 'addrspacecast') { v = e.operands[0]!; continue; }
+    }
+    return null;
+  }
+  return null;
+}
+
+export function classifyCall(call: CallBase, rules: CallRules): CallKind {
+  if (call.callee.vk === 'asm') return { k: 'asm' };
+  const fn = calledFunction(call);
+  if (!fn || fn.name === null) return { k: 'indirect' };
+  const name = fn.name;
+  if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
+  if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
+  if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };
+  const alloc = ALLOC[name];
+  if (alloc) return { k: alloc, name };
+  const rule = rules.lookup(name);
+  if (rule) {
+    if (rule.kind === 'rule') return { k: 'rule', rule, name };
+    if (rule.kind === 'zero') return { k: 'zero', rule, name };
+    return { k: 'inactive', name };
+  }
+  if (!fn.isDeclaration) return { k: 'defined', fn, name };
+  return { k: 'unknown', name };
+}

@@ -1,0 +1,1270 @@
+// The reverse-mode transform of one function.
+//
+// Forward sweep: the primal body is cloned block for block, with shadow
+// computations for pointers into active memory and with values that the
+// reverse sweep needs recorded on the tape (src/tape/frame.ts).
+//
+// Reverse sweep: one `invert<bb>` block per primal block, visiting its
+// instructions backwards. Adjoints live in stack slots (`x'de`) that are
+// accumulated with `+=` and zeroed once consumed, so any control flow works
+// and -O2's mem2reg turns them back into registers. The reverse retraces the
+// forward path: every block with several predecessors records which one it
+// came from (a small phi, cached like any other value).
+//
+// Loops: each loop has a counter that the forward sweep increments at every
+// header execution and the reverse sweep decrements on every reversed
+// back edge or exit edge, so at any point of the reverse it equals the
+// forward value at the mirrored point. Values produced inside a loop are
+// stored in growable buffers indexed by that counter, which works for any
+// trip count known only at run time, early exits and nesting.
+//
+// Two shapes are generated: combined (`diffe<f>`, forward then reverse in one
+// function: the tape lives in stack slots) and split (`augmented_<f>` returns
+// a heap tape that `reverse_<f>` consumes), used for calls to module
+// functions inside differentiated code, recursion included.
+
+import { IRBuilder, addIncoming, constInt, nullValue, addFunction, declareFunction, addBlock } from '../ir/builder.js';
+import { constFP } from '../ir/builder.js';
+import type { Argument, BasicBlock, Function } from '../ir/function.js';
+import type { AllocaInst, CallInst, InvokeInst, Instruction, PhiInst } from '../ir/instructions.js';
+
+type CallBase = CallInst | InvokeInst;
+import { PhiInst as PhiClass, BrInst } from '../ir/instructions.js';
+import type { Module } from '../ir/module.js';
+import type { FunctionType, Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+import { CFG } from '../ir/cfg.js';
+import { DominatorTree } from '../ir/dominators.js';
+import { LoopInfo, type Loop } from '../ir/loops.js';
+import { DataLayout } from '../ir/layout.js';
+import { fail } from '../diag/diagnostic.js';
+import type { SourceFile } from '../diag/source.js';
+import type { Code } from '../diag/codes.js';
+import { ActivityAnalysis, isDiffType } from '../analysis/activity.js';
+import type { ArgActivity, CheckpointPolicy } from './api.js';
+import type { CallRules } from './calls.js';
+import type { RuleCtx } from '../rules/api.js';
+import { instRule } from '../rules/instructions.js';
+import { Frame, Prologue, type Slot } from '../tape/frame.js';
+import { uniquifyNames } from './names.js';
+import { sourceSpan } from '../ir/verify.js';
+
+/** What to differentiate and how. */
+export interface DiffSig {
+  fn: Function;
+  args: readonly ArgActivity[];
+  /** The return value's adjoint flows in (a seed parameter / the caller's adjoint). */
+  retActive: boolean;
+  /** Combined mode: the primal return value is part of the result. */
+  retPrimal: boolean;
+  /** Split mode: the augmented function also returns the shadow of a returned pointer. */
+  retShadow: boolean;
+}
+
+export interface SplitPair {
+  sig: DiffSig;
+  aug: Function;
+  rev: Function;
+}
+
+export interface TransformOptions {
+  checkpoint: CheckpointPolicy;
+  looseTypes: boolean;
+}
+
+/** Shared state of one `grad` run: generated callees, helper declarations, the perf report. */
+export class GradContext {
+  readonly dl: DataLayout;
+  readonly perf: string[] = [];
+  private readonly pairs = new Map<string, SplitPair>();
+
+  constructor(
+    readonly module: Module,
+    readonly rules: CallRules,
+    readonly opts: TransformOptions,
+    readonly file: SourceFile | null,
+  ) {
+    this.dl = DataLayout.of(module);
+  }
+
+  /** An existing function of that name, or a new declaration. */
+  declare(name: string, ret: Type, params: Type[]): Function {
+    const f = this.module.getFunction(name);
+    if (f) return f;
+    return declareFunction(this.module, name, this.module.types.fn(ret, params));
+  }
+
+  freshName(base: string): string {
+    let name = base;
+    for (let k = 1; this.module.getGlobal(name); k++) name = `${base}.${k}`;
+    return name;
+  }
+
+  /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
+  split(sig: DiffSig): SplitPair {
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}`;
+    const have = this.pairs.get(key);
+    if (have) return have;
+    const m = this.module;
+    const t = m.types;
+    const { params } = signatureParams(m, sig.fn, sig.args);
+    const bytePtr = m.ptrTo(t.i8);
+    const primRet = sig.fn.fnType.ret;
+    const augElems: Type[] = [bytePtr];
+    if (primRet.kind !== 'void') augElems.push(primRet);
+    if (sig.retShadow) augElems.push(primRet);
+    const augTy = t.fn(t.struct(augElems), params.map((p) => p.type));
+    const revParams = params.map((p) => p.type);
+    if (sig.retActive) revParams.push(primRet);
+    revParams.push(bytePtr);
+    const grads = activeGradTypes(sig.fn, sig.args);
+    const revTy = t.fn(grads.length ? t.struct(grads) : t.void, revParams);
+    const base = sig.fn.name ?? 'f';
+    const aug = addFunction(m, this.freshName(`augmented_${base}`), augTy, params.map((p) => p.name));
+    aug.linkage = 'internal';
+    const revNames = params.map((p) => p.name);
+    if (sig.retActive) revNames.push('differeturn');
+    revNames.push('tapeArg');
+    const rev = addFunction(m, this.freshName(`reverse_${base}`), revTy, revNames);
+    rev.linkage = 'internal';
+    const pair: SplitPair = { sig, aug, rev };
+    this.pairs.set(key, pair);
+    new Generator(this, sig, aug, rev).run();
+    return pair;
+  }
+}
+
+export interface ParamInfo { type: Type; name: string | null; primal: number; shadow: boolean }
+
+/** The parameters of a derivative: each primal one, followed by its shadow when duplicated. */
+export function signatureParams(m: Module, fn: Function, acts: readonly ArgActivity[]): { params: ParamInfo[]; pos: number[] } {
+  const params: ParamInfo[] = [];
+  const pos: number[] = [];
+  fn.args.forEach((a, i) => {
+    pos.push(params.length);
+    params.push({ type: a.type, name: a.name, primal: i, shadow: false });
+    if (acts[i] === 'dup' || acts[i] === 'dupnoneed') {
+      params.push({ type: a.type, name: a.name !== null ? `${a.name}'` : null, primal: i, shadow: true });
+    }
+  });
+  void m;
+  return { params, pos };
+}
+
+export function activeGradTypes(fn: Function, acts: readonly ArgActivity[]): Type[] {
+  return fn.args.filter((_, i) => acts[i] === 'active').map((a) => a.type);
+}
+
+// ---------------------------------------------------------------------------
+
+interface BlockInfo {
+  primal: BasicBlock | null;
+  loop: Loop | null;
+  /** Combined mode: the block dominates the forward return, so its values can be used in the reverse directly. */
+  domExit: boolean;
+}
+
+interface LoopState {
+  counter: Slot;
+  /** The counter value of the current iteration (before increment), in the forward header. */
+  k: Value;
+  /** The store of the incremented counter: growth code goes right after it. */
+  marker: Instruction;
+  cap: Slot | null;
+  buffers: { slot: Slot; type: Type }[];
+}
+
+interface CacheEntry { loop: Loop | null; slot: Slot; type: Type }
+
+interface RevCtx {
+  /** The primal block this reverse code stands for (null: outside every loop). */
+  pb: BasicBlock | null;
+  rb: BasicBlock;
+  b: IRBuilder;
+}
+
+const ENTRY_INFO: BlockInfo = { primal: null, loop: null, domExit: true };
+
+const PURE_OPS = new Set([
+  'fneg', 'add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem', 'shl', 'lshr', 'ashr', 'and', 'or', 'xor',
+  'fadd', 'fsub', 'fmul', 'fdiv', 'frem',
+  'trunc', 'zext', 'sext', 'fptrunc', 'fpext', 'fptoui', 'fptosi', 'uitofp', 'sitofp', 'ptrtoint', 'inttoptr',
+  'bitcast', 'addrspacecast', 'icmp', 'fcmp', 'getelementptr', 'select', 'extractvalue', 'insertvalue',
+  'extractelement', 'insertelement', 'shufflevector', 'freeze',
+]);
+
+const KEEP_ATTACHMENTS = new Set(['tbaa', 'tbaa.struct', 'range', 'nonnull', 'noundef', 'llvm.loop', 'invariant.load', 'align', 'alias.scope', 'noalias']);
+
+export class Generator {
+  private readonly m: Module;
+  private readonly split: boolean;
+  private readonly aa: ActivityAnalysis;
+  private readonly cfg: CFG;
+  private readonly dt: DominatorTree;
+  private readonly li: LoopInfo;
+  private readonly vmap = new Map<Value, Value>();
+  private readonly shadows = new Map<Value, Value>();
+  private readonly fwdBlocks = new Map<BasicBlock, BasicBlock>();
+  private readonly blockInfo = new Map<BasicBlock, BlockInfo>();
+  private readonly firstBody = new Map<BasicBlock, Instruction>();
+  private readonly loops = new Map<Loop, LoopState>();
+  private readonly caches = new Map<Value, CacheEntry>();
+  private readonly diffeSlots = new Map<Value, Value>();
+  private readonly revBlocks = new Map<BasicBlock, BasicBlock>();
+  private readonly memo = new Map<BasicBlock, Map<unknown, Value>>();
+  private readonly predPhis = new Map<BasicBlock, PhiInst>();
+  private readonly augCalls = new Map<CallBase, { pair: SplitPair; tape: Value }>();
+  private readonly freedClasses: Value[] = [];
+  private readonly toFreeAtEnd: Value[] = [];
+  private readonly phiPatches: { prim: PhiInst; fwd: PhiInst; shadow: boolean }[] = [];
+  private readonly fwdPro: Prologue;
+  private readonly revPro: Prologue;
+  private readonly frame: Frame;
+  private readonly fb: IRBuilder;
+  private fwdReturn!: BasicBlock;
+  private retIdx: PhiInst | null = null;
+  private retVal: PhiInst | null = null;
+  private retShadowPhi: PhiInst | null = null;
+  private revExit!: BasicBlock;
+  private seed: Value | null = null;
+  private readonly retBlocks: BasicBlock[] = [];
+  private readonly reaches = new Set<BasicBlock>();
+  private readonly paramPos: number[];
+
+  constructor(
+    private readonly ctx: GradContext,
+    private readonly sig: DiffSig,
+    /** The forward function: `diffe<f>` (combined) or `augmented_<f>` (split). */
+    private readonly fwdFn: Function,
+    /** The reverse function: the same as fwdFn (combined) or `reverse_<f>` (split). */
+    private readonly revFn: Function,
+  ) {
+    this.m = ctx.module;
+    this.split = fwdFn !== revFn;
+    const prim = sig.fn;
+    this.cfg = new CFG(prim);
+    this.dt = new DominatorTree(this.cfg);
+    this.li = new LoopInfo(this.dt);
+    if (this.li.irreducible.length) {
+      const e = this.li.irreducible[0]!;
+      this.error('E0307', `cannot differentiate @${prim.name}: irreducible control flow (a loop with several entries)`, e.to.instructions[0] ?? null);
+    }
+    this.aa = new ActivityAnalysis({
+      fn: prim, args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules,
+    });
+    this.fwdPro = new Prologue(this.m, fwdFn);
+    this.revPro = this.split ? new Prologue(this.m, revFn) : this.fwdPro;
+    this.fb = new IRBuilder(this.m);
+    this.paramPos = signatureParams(this.m, prim, sig.args).pos;
+    const tapeParam = this.split ? revFn.args[revFn.args.length - 1]! : null;
+    this.frame = new Frame(this.m, this.split, this.fwdPro, this.revPro, tapeParam, `tape.${prim.name ?? 'f'}`,
+      (n, r, p) => ctx.declare(n, r, p));
+  }
+
+  get activity(): ActivityAnalysis { return this.aa; }
+
+  // -- diagnostics -------------------------------------------------------------
+
+  private error(code: Code, message: string, at: Value | null, notes?: string[]): never {
+    const file = this.ctx.file;
+    let start = -1;
+    let end = -1;
+    if (at) {
+      const origin = (at as Instruction).origin ?? at;
+      const s = sourceSpan(origin);
+      start = s.start; end = s.end;
+    }
+    fail(code, message, file, start, end, notes);
+  }
+
+  private fnName(): string { return `@${this.sig.fn.name}`; }
+
+  // -- driver ----------------------------------------------------------------
+
+  run(): void {
+    const prim = this.sig.fn;
+    if (prim.isDeclaration || !prim.blocks.length) {
+      this.error('E0402', `cannot differentiate ${this.fnName()}: it is only declared, its body is not in the module`, null,
+        ['register a custom derivative, or mark it inactive']);
+    }
+    this.computeReaches();
+    this.buildForward();
+    this.buildReverse();
+    this.finish();
+  }
+
+  private computeReaches(): void {
+    const cfg = this.cfg;
+    for (const b of cfg.rpo) if (b.terminator?.op === 'ret') this.retBlocks.push(b);
+    const work = [...this.retBlocks];
+    for (const b of work) this.reaches.add(b);
+    while (work.length) {
+      const b = work.pop()!;
+      for (const p of cfg.preds(b)) {
+        if (!cfg.isReachable(p) || this.reaches.has(p)) continue;
+        this.reaches.add(p);
+        work.push(p);
+      }
+    }
+  }
+
+  // -- forward sweep -----------------------------------------------------------
+
+  private mapV(v: Value): Value { return this.vmap.get(v) ?? v; }
+
+  private buildForward(): void {
+    const prim = this.sig.fn;
+    const fwd = this.fwdFn;
+    const cfg = this.cfg;
+    for (const b of cfg.rpo) {
+      const nb = addBlock(this.m, fwd, b.name);
+      this.fwdBlocks.set(b, nb);
+      const domExit = !this.split && this.retBlocks.length > 0 && this.retBlocks.every((r) => this.dt.dominates(b, r));
+      this.blockInfo.set(nb, { primal: b, loop: this.li.loopFor(b), domExit });
+    }
+    prim.args.forEach((a, i) => {
+      const p = this.paramPos[i]!;
+      this.vmap.set(a, fwd.args[p]!);
+      const act = this.sig.args[i];
+      if (act === 'dup' || act === 'dupnoneed') this.shadows.set(a, fwd.args[p + 1]!);
+    });
+    if (!this.split && this.sig.retActive) this.seed = fwd.args[fwd.args.length - 1]!;
+    if (this.split && this.sig.retActive) this.seed = this.revFn.args[this.revFn.args.length - 2]!;
+
+    this.fwdReturn = addBlock(this.m, fwd, 'fwdreturn');
+    this.blockInfo.set(this.fwdReturn, { primal: null, loop: null, domExit: true });
+    const rb = new IRBuilder(this.m).atEnd(this.fwdReturn);
+    const t = this.m.types;
+    this.retIdx = rb.phi(t.i32, [], 'retidx');
+    const rt = prim.fnType.ret;
+    if (rt.kind !== 'void') this.retVal = rb.phi(rt, [], 'retval');
+    if (this.sig.retShadow) this.retShadowPhi = rb.phi(rt, [], "retval'");
+
+    for (const b of cfg.rpo) this.cloneBlock(b);
+    this.patchPhis();
+  }
+
+  private cloneBlock(b: BasicBlock): void {
+    const nb = this.fwdBlocks.get(b)!;
+    const fb = this.fb.atEnd(nb);
+    const insts = b.instructions;
+    let k = 0;
+    for (; k < insts.length && insts[k]!.op === 'phi'; k++) this.clonePhi(insts[k] as PhiInst, nb);
+    const loop = this.li.loopFor(b);
+    if (loop && loop.header === b) this.setupLoop(loop, nb);
+    const bodyStart = nb.instructions.length;
+    for (; k < insts.length; k++) {
+      const i = insts[k]!;
+      fb.atEnd(nb);
+      fb.origin = i;
+      this.cloneInst(i, nb);
+    }
+    const first = nb.instructions[bodyStart];
+    if (first) this.firstBody.set(nb, first);
+  }
+
+  /** A shallow copy of a primal instruction with operands and blocks mapped into the forward function. */
+  private copyInst<T extends Instruction>(i: T): T {
+    const c = Object.assign(Object.create(Object.getPrototypeOf(i) as object) as T, i);
+    c.parent = null;
+    c.origin = i;
+    c.dbg = null;
+    c.operands = i.operands.map((o) => this.mapV(o));
+    if (i.attachments) {
+      const kept = i.attachments.filter((a) => KEEP_ATTACHMENTS.has(a.kind));
+      c.attachments = kept.length ? kept : null;
+    }
+    const s = (c as { successors?: BasicBlock[] }).successors;
+    if (s) (c as { successors: BasicBlock[] }).successors = s.map((x) => this.fwdBlocks.get(x) ?? x);
+    if (c.op === 'call' || c.op === 'invoke' || c.op === 'callbr') {
+      const ci = c as unknown as CallBase;
+      ci.argAttrs = [...ci.argAttrs];
+      if (ci.bundles) ci.bundles = ci.bundles.map((bd) => ({ tag: bd.tag, inputs: bd.inputs.map((v) => this.mapV(v)) }));
+    }
+    return c;
+  }
+
+  private clonePhi(p: PhiInst, nb: BasicBlock): void {
+    const c = new PhiClass(p.type, [], []);
+    c.name = p.name;
+    c.origin = p;
+    c.flags = p.flags;
+    this.fb.atEnd(nb).insert(c);
+    this.vmap.set(p, c);
+    this.phiPatches.push({ prim: p, fwd: c, shadow: false });
+    if (this.aa.shadowed(p)) {
+      const s = new PhiClass(p.type, [], []);
+      s.name = p.name !== null ? `${p.name}'` : null;
+      s.origin = p;
+      this.fb.atEnd(nb).insert(s);
+      this.shadows.set(p, s);
+      this.phiPatches.push({ prim: p, fwd: s, shadow: true });
+    }
+  }
+
+  private patchPhis(): void {
+    for (const { prim, fwd, shadow } of this.phiPatches) {
+      prim.operands.forEach((v, k) => {
+        const from = prim.blocks[k]!;
+        const nb = this.fwdBlocks.get(from);
+        if (!nb) return; // unreachable predecessor
+        addIncoming(fwd, shadow ? this.shadowOf(v, prim) : this.mapV(v), nb);
+      });
+    }
+  }
+
+  private setupLoop(loop: Loop, nb: BasicBlock): void {
+    const t = this.m.types;
+    const counter = this.frame.slot(t.i64, `iter.${loop.header.name ?? 'loop'}`, constInt(t.i64, 0));
+    const b = this.fb.atEnd(nb);
+    b.origin = null;
+    const k = b.load(t.i64, counter.fwd, 'iv');
+    const k1 = b.add(k, constInt(t.i64, 1), 'iv.next');
+    const marker = b.store(k1, counter.fwd);
+    this.loops.set(loop, { counter, k, marker, cap: null, buffers: [] });
+  }
+
+  /** The forward shadow of a primal pointer value. */
+  private shadowOf(v: Value, at: Instruction | null): Value {
+    const s = this.shadows.get(v);
+    if (s) return s;
+    if (v.vk === 'const') {
+      const ck = (v as unknown as { ck: string }).ck;
+      if (ck === 'null' || ck === 'undef' || ck === 'poison') return v;
+    }
+    // An inactive pointer mixed with active ones (a phi of an array and a
+    // constant table): its shadow is the primal pointer, as in Enzyme.
+    if (!this.aa.shadowed(v)) return this.mapV(v);
+    return this.error('E0401', `cannot differentiate ${this.fnName()}: no shadow for a pointer into active memory`, at,
+      ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
+  }
+
+  private cloneInst(i: Instruction, nb: BasicBlock): void {
+    const fb = this.fb;
+    const aa = this.aa;
+    switch (i.op) {
+      case 'ret': {
+        const r = i.operands[0];
+        this.retIdx!.operands.push(constInt(this.m.types.i32, this.retIdx!.operands.length));
+        this.retIdx!.blocks.push(nb);
+        if (this.retVal && r) addIncoming(this.retVal, this.mapV(r), nb);
+        if (this.retShadowPhi && r) addIncoming(this.retShadowPhi, this.shadowOf(r, i), nb);
+        const br = new BrInst(this.m.types.void, []);
+        br.successors = [this.fwdReturn];
+        fb.insert(br);
+        return;
+      }
+      case 'call': case 'invoke': {
+        const k = aa.callKind(i);
+        if (k.k === 'inactive' && k.name.startsWith('llvm.dbg.')) return;
+        if (k.k === 'defined' && aa.callTouchesActive(i)) { this.augmentedCall(i, nb); return; }
+        if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || i.args().some((a) => aa.shadowed(a)))) {
+          const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? 'an indirect call' : `@${k.name}`;
+          this.error('E0402', `cannot differentiate ${this.fnName()}: ${what} touches active data and has no known derivative`, i,
+            ['register a custom derivative for it, mark it inactive, or make its arguments const']);
+        }
+        if (k.k === 'realloc' && aa.shadowed(i)) {
+          this.error('E0401', `cannot differentiate ${this.fnName()}: realloc of active memory is not supported yet`, i);
+        }
+        if (i.op === 'invoke' && (k.k === 'rule' && aa.isActiveValue(i))) {
+          this.error('E0401', `cannot differentiate ${this.fnName()}: invoke (exception handling) in the active path`, i,
+            ['compile with -fno-exceptions, or mark the call inactive']);
+        }
+        const c = this.copyInst(i);
+        fb.insert(c);
+        this.vmap.set(i, c);
+        if (k.k === 'free') this.freedClasses.push(i.arg(0));
+        if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
+        if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i.arg(0), i.arg(1)) === 'pointer') {
+          const s = this.copyInst(i);
+          s.operands[0] = this.shadowOf(i.arg(0), i);
+          s.operands[1] = this.shadowOf(i.arg(1), i);
+          fb.insert(s);
+        }
+        return;
+      }
+      default: break;
+    }
+    const c = this.copyInst(i);
+    fb.insert(c);
+    this.vmap.set(i, c);
+    if (i.type.kind !== 'pointer' && i.op !== 'store') return;
+    switch (i.op) {
+      case 'store':
+        if (i.value.type.kind === 'pointer' && aa.shadowed(i.ptr)) {
+          fb.store(this.shadowOf(i.value, i), this.shadowOf(i.ptr, i), i.align);
+        }
+        return;
+      case 'alloca':
+        if (aa.shadowed(i)) this.shadowAlloca(i, c as AllocaInst);
+        return;
+      default: break;
+    }
+    if (!aa.shadowed(i)) return;
+    const name = i.name !== null ? `${i.name}'` : null;
+    switch (i.op) {
+      case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': case 'select': {
+        const s = this.copyInst(i);
+        s.name = name;
+        if (i.op === 'select') {
+          s.operands[1] = this.shadowOf(i.operands[1]!, i);
+          s.operands[2] = this.shadowOf(i.operands[2]!, i);
+        } else {
+          s.operands[0] = this.shadowOf(i.operands[0]!, i);
+        }
+        s.attachments = null;
+        fb.insert(s);
+        this.shadows.set(i, s);
+        return;
+      }
+      case 'load': {
+        const s = this.copyInst(i);
+        s.name = name;
+        s.operands[0] = this.shadowOf(i.ptr, i);
+        s.attachments = null;
+        fb.insert(s);
+        this.shadows.set(i, s);
+        return;
+      }
+      default:
+        this.error('E0401', `cannot differentiate ${this.fnName()}: cannot follow a pointer into active memory through ${i.op}`, i,
+          ['keep pointers to active data as pointers (no integer round trips)']);
+    }
+  }
+
+  private shadowAlloca(i: AllocaInst, c: AllocaInst): void {
+    const t = i.allocated;
+    const name = i.name !== null ? `${i.name}'ipa` : null;
+    if (i.operands.length) {
+      this.error('E0401', `cannot differentiate ${this.fnName()}: variable-sized alloca of active memory`, i);
+    }
+    if (!this.split) {
+      const b = new IRBuilder(this.m).atEnd(this.fwdPro.allocas);
+      const s = b.alloca(t, name, null, c.align);
+      b.atEnd(this.fwdPro.init).store(nullValue(t), s);
+      this.shadows.set(i, s);
+      return;
+    }
+    // Split mode: the shadow must outlive the augmented function (the reverse
+    // accumulates into it), so it is a zeroed heap allocation freed at the end of the reverse.
+    const bytes = constInt(this.m.types.i64, Math.max(1, this.ctx.dl.allocSize(t)));
+    const calloc = this.ctx.declare('calloc', this.frame.bytePtr, [this.m.types.i64, this.m.types.i64]);
+    const raw = this.fb.call(calloc, [constInt(this.m.types.i64, 1), bytes], name);
+    const s = this.fb.bitcastIfNeeded(raw, i.type);
+    this.shadows.set(i, s);
+    this.toFreeAtEnd.push(raw);
+  }
+
+  private shadowAlloc(i: CallBase, c: Instruction): void {
+    const t = this.m.types;
+    const name = i.name !== null ? `${i.name}'mi` : null;
+    const k = this.aa.callKind(i).k;
+    let s: Value;
+    if (k === 'calloc') {
+      s = this.fb.call(this.ctx.declare('calloc', this.frame.bytePtr, [t.i64, t.i64]),
+        [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => this.toI64(v)), name);
+    } else {
+      const n = this.toI64(this.mapV(i.arg(0)));
+      const raw = this.fb.call(this.ctx.declare('calloc', this.frame.bytePtr, [t.i64, t.i64]), [constInt(t.i64, 1), n], name);
+      s = raw;
+    }
+    this.shadows.set(i, this.fb.bitcastIfNeeded(s, c.type));
+  }
+
+  private toI64(v: Value): Value {
+    const i64 = this.m.types.i64;
+    if (v.type === i64) return v;
+    if (v.type.kind === 'int' && v.type.bits < 64) return this.fb.cast('zext', v, i64);
+    return v;
+  }
+
+  /** Replaces a call to a module function that touches active data with its augmented forward. */
+  private augmentedCall(i: CallBase, nb: BasicBlock): void {
+    const aa = this.aa;
+    const callee = (aa.callKind(i) as { fn: Function }).fn;
+    if (i.op === 'invoke') {
+      this.error('E0401', `cannot differentiate ${this.fnName()}: invoke of @${callee.name} (exception handling) in the active path`, i,
+        ['compile with -fno-exceptions, or mark the callee inactive']);
+    }
+    if (callee.fnType.vararg) {
+      this.error('E0401', `cannot differentiate ${this.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
+    }
+    const args: ArgActivity[] = i.args().map((a) => {
+      if (isDiffType(a.type) && aa.varied.has(a)) return 'active';
+      if (a.type.kind === 'pointer' && aa.shadowed(a)) return 'dup';
+      return 'const';
+    });
+    const rt = callee.fnType.ret;
+    const sig: DiffSig = {
+      fn: callee, args, retActive: isDiffType(rt) && aa.isActiveValue(i), retPrimal: true,
+      retShadow: rt.kind === 'pointer' && aa.shadowed(i),
+    };
+    const pair = this.ctx.split(sig);
+    const callArgs: Value[] = [];
+    i.args().forEach((a, k) => {
+      callArgs.push(this.mapV(a));
+      if (args[k] === 'dup') callArgs.push(this.shadowOf(a, i));
+    });
+    const fb = this.fb.atEnd(nb);
+    const r = fb.call(pair.aug, callArgs, i.name !== null ? `${i.name}_augmented` : null);
+    const tape = fb.extractValue(r, [0], 'subtape');
+    let idx = 1;
+    if (rt.kind !== 'void') { this.vmap.set(i, fb.extractValue(r, [idx++], i.name)); }
+    if (sig.retShadow) this.shadows.set(i, fb.extractValue(r, [idx++], i.name !== null ? `${i.name}'` : null));
+    this.augCalls.set(i, { pair, tape });
+  }
+
+  // -- what the reverse sweep reads ---------------------------------------------
+
+  private info(i: Instruction): BlockInfo {
+    return (i.parent && this.blockInfo.get(i.parent)) || ENTRY_INFO;
+  }
+
+  private memoOf(rb: BasicBlock): Map<unknown, Value> {
+    let m = this.memo.get(rb);
+    if (!m) { m = new Map(); this.memo.set(rb, m); }
+    return m;
+  }
+
+  /** A forward value, made available at the reverse insertion point: used directly, recomputed, or read from the tape. */
+  private getRev(fv: Value, rc: RevCtx, depth = 0): Value {
+    switch (fv.vk) {
+      case 'argument': return this.split ? this.revFn.args[(fv as Argument).index]! : fv;
+      case 'inst': break;
+      default: return fv;
+    }
+    const fi = fv as Instruction;
+    const info = this.info(fi);
+    if (!this.split && info.loop === null && info.domExit) return fv;
+    const memo = this.memoOf(rc.rb);
+    const have = memo.get(fv);
+    if (have) return have;
+    let r: Value;
+    if (this.recomputable(fi, depth)) {
+      const c = Object.assign(Object.create(Object.getPrototypeOf(fi) as object) as Instruction, fi);
+      c.parent = null;
+      c.operands = fi.operands.map((o) => this.getRev(o, rc, depth + 1));
+      c.attachments = null;
+      c.dbg = null;
+      c.name = fi.name !== null ? `${fi.name}_unwrap` : null;
+      r = rc.b.insert(c);
+    } else {
+      r = this.loadCached(fi, rc);
+    }
+    memo.set(fv, r);
+    return r;
+  }
+
+  private recomputable(fi: Instruction, depth: number): boolean {
+    if (!PURE_OPS.has(fi.op)) return false;
+    switch (this.ctx.opts.checkpoint) {
+      case 'cache': return false;
+      case 'recompute': return depth < 64;
+      default: return depth < 3 && this.leafCost(fi, 3) <= 1;
+    }
+  }
+
+  /** Number of distinct values a recomputation of `fi` would read from the tape (auto policy). */
+  private leafCost(fi: Instruction, budget: number): number {
+    const seen = new Set<Value>();
+    const walk = (v: Value, d: number): number => {
+      if (v.vk !== 'inst' || seen.has(v)) return 0;
+      seen.add(v);
+      const i = v as Instruction;
+      const info = this.info(i);
+      if (!this.split && info.loop === null && info.domExit) return 0;
+      if (this.caches.has(i)) return 0;
+      if (!PURE_OPS.has(i.op) || d >= budget) return 1;
+      let n = 0;
+      for (const o of i.operands) n += walk(o, d + 1);
+      return n;
+    };
+    let n = 0;
+    for (const o of fi.operands) n += walk(o, 1);
+    return n;
+  }
+
+  private loopState(l: Loop): LoopState { return this.loops.get(l)!; }
+
+  /** Records `fi` in the forward sweep (once) and returns where. */
+  private ensureCached(fi: Instruction): CacheEntry {
+    const have = this.caches.get(fi);
+    if (have) return have;
+    const info = this.info(fi);
+    const loop = info.loop;
+    const t = this.m.types;
+    const base = fi.name ?? (fi.origin?.name ?? 'v');
+    const fb = new IRBuilder(this.m);
+    this.placeAfterDef(fb, fi);
+    let entry: CacheEntry;
+    if (!loop) {
+      const slot = this.frame.slot(fi.type, `${base}_cache`);
+      fb.store(fi, slot.fwd);
+      entry = { loop: null, slot, type: fi.type };
+      this.ctx.perf.push(`${this.fnName()}: cache ${base} (${typeTextShort(fi.type)}, ${this.ctx.dl.allocSize(fi.type)} bytes per call)`);
+    } else {
+      const ls = this.loopState(loop);
+      const slot = this.frame.slot(this.frame.bytePtr, `${base}_buf`, nullValue(this.frame.bytePtr));
+      if (!ls.cap) ls.cap = this.frame.slot(t.i64, `cap.${loop.header.name ?? 'loop'}`, constInt(t.i64, 0));
+      ls.buffers.push({ slot, type: fi.type });
+      const hb = new IRBuilder(this.m).after(ls.marker);
+      const buf = hb.load(this.frame.bytePtr, slot.fwd, `${base}_bufp`);
+      const typed = hb.bitcastIfNeeded(buf, this.m.ptrTo(fi.type));
+      const p = fb.gep(fi.type, typed, [ls.k], null, true);
+      fb.store(fi, p);
+      entry = { loop, slot, type: fi.type };
+      this.ctx.perf.push(`${this.fnName()}: cache ${base} (${typeTextShort(fi.type)}, ${this.ctx.dl.allocSize(fi.type)} bytes per iteration of loop ${loop.header.name ?? ''})`);
+    }
+    this.caches.set(fi, entry);
+    return entry;
+  }
+
+  /** Positions `b` right after the definition of `fi` in the forward sweep (after all phis for a phi). */
+  private placeAfterDef(b: IRBuilder, fi: Instruction): void {
+    if (fi.op === 'phi') {
+      const blk = fi.parent!;
+      const first = this.firstBody.get(blk);
+      if (first && first.parent === blk) b.before(first); else b.beforeTerminator(blk);
+      return;
+    }
+    b.after(fi);
+  }
+
+  private loadCached(fi: Instruction, rc: RevCtx): Value {
+    const c = this.ensureCached(fi);
+    const b = rc.b;
+    const base = fi.name ?? 'v';
+    if (!c.loop) return b.load(c.type, this.frame.rev(c.slot), `${base}_cached`);
+    const idx = this.revIndex(c.loop, rc);
+    const buf = b.load(this.frame.bytePtr, this.frame.rev(c.slot), `${base}_bufr`);
+    const typed = b.bitcastIfNeeded(buf, this.m.ptrTo(c.type));
+    const p = b.gep(c.type, typed, [idx], null, true);
+    return b.load(c.type, p, `${base}_cached`);
+  }
+
+  /** The iteration of loop `l` whose values the reverse code at `rc` reads. */
+  private revIndex(l: Loop, rc: RevCtx): Value {
+    const memo = this.memoOf(rc.rb);
+    const inside = rc.pb !== null && l.contains(rc.pb);
+    const key = `${inside ? 'in' : 'out'}:${this.li.loops.indexOf(l)}`;
+    const have = memo.get(key);
+    if (have) return have;
+    const ls = this.loopState(l);
+    const cur = rc.b.load(this.m.types.i64, this.frame.rev(ls.counter), 'iter');
+    const r = inside ? cur : rc.b.sub(cur, constInt(this.m.types.i64, 1), 'iter.last');
+    memo.set(key, r);
+    return r;
+  }
+
+  // -- adjoints ----------------------------------------------------------------------
+
+  private diffeSlot(v: Value): Value {
+    let s = this.diffeSlots.get(v);
+    if (!s) {
+      const b = new IRBuilder(this.m).atEnd(this.revPro.allocas);
+      const nm = v.name !== null ? `${v.name}'de` : null;
+      s = b.alloca(v.type, nm);
+      b.atEnd(this.revPro.init).store(nullValue(v.type), s);
+      this.diffeSlots.set(v, s);
+    }
+    return s;
+  }
+
+  /** Loads the adjoint of `v` and resets it to zero (it is consumed). */
+  private takeDiffe(v: Value, b: IRBuilder): Value {
+    const s = this.diffeSlot(v);
+    const d = b.load(v.type, s, v.name !== null ? `d${v.name}` : null);
+    b.store(nullValue(v.type), s);
+    return d;
+  }
+
+  private addDiffe(v: Value, delta: Value, b: IRBuilder): void {
+    if (!this.aa.varied.has(v)) return;
+    const s = this.diffeSlot(v);
+    const old = b.load(v.type, s);
+    b.store(addValues(b, old, delta), s);
+  }
+
+  private ruleCtx(rc: RevCtx, d: Value): RuleCtx {
+    const b = rc.b;
+    return {
+      b, module: this.m, d,
+      primal: (v) => this.getRev(this.mapV(v), rc),
+      active: (v) => this.aa.varied.has(v),
+      add: (v, delta) => this.addDiffe(v, delta, b),
+      fp: (t, x) => constFP(t, x),
+      callMath: (name, args, ret) => {
+        const rt = ret ?? args[0]!.type;
+        let full = name;
+        if (name.startsWith('llvm.')) {
+          full = `${name}.${mangle(args[0]!.type)}`;
+          if (name === 'llvm.powi') full += `.${mangle(args[1]!.type)}`;
+        }
+        const f = this.ctx.declare(full, rt, args.map((a) => a.type));
+        return b.call(f, args, null, f.fnType);
+      },
+    };
+  }
+
+  // -- reverse sweep -----------------------------------------------------------------
+
+  private buildReverse(): void {
+    const rev = this.revFn;
+    const order = [...this.cfg.rpo].reverse().filter((b) => this.reaches.has(b));
+    let revEntry: BasicBlock | null = null;
+    if (this.split) revEntry = addBlock(this.m, rev, 'entry');
+    for (const b of order) this.revBlocks.set(b, addBlock(this.m, rev, `invert${b.name ?? ''}`));
+    this.revExit = addBlock(this.m, rev, 'invertexit');
+
+    // Into the reverse: from the forward return (combined) or the reverse function's entry (split).
+    const into = new IRBuilder(this.m);
+    if (!this.split) {
+      into.atEnd(this.fwdReturn);
+      this.branchTo(into, this.retIdx!, this.retBlocks.map((r) => this.revBlocks.get(r)!));
+    } else {
+      into.atEnd(revEntry!);
+      const rc: RevCtx = { pb: null, rb: revEntry!, b: into };
+      const targets = this.retBlocks.map((r) => this.revBlocks.get(r)!);
+      this.branchTo(into, targets.length > 1 ? this.getRev(this.retIdx!, rc) : this.retIdx!, targets);
+    }
+    for (const b of order) this.invertBlock(b);
+  }
+
+  /** `br` to the only target, or `switch` on an index. */
+  private branchTo(b: IRBuilder, idx: Value, targets: BasicBlock[]): void {
+    if (targets.length === 0) { b.unreachable(); return; }
+    if (targets.length === 1) { b.br(targets[0]!); return; }
+    b.switch(idx, targets[0]!, targets.slice(1).map((t, k) => [constInt(idx.type, k + 1), t] as const));
+  }
+
+  private invertBlock(B: BasicBlock): void {
+    const rb = this.revBlocks.get(B)!;
+    const b = new IRBuilder(this.m).atEnd(rb);
+    const rc: RevCtx = { pb: B, rb, b };
+    const aa = this.aa;
+    const term = B.terminator;
+    if (term && term.op === 'ret' && this.sig.retActive && term.operands[0]) {
+      this.addDiffe(term.operands[0], this.seed!, b);
+    }
+    const insts = B.instructions;
+    for (let k = insts.length - 1; k >= 0; k--) {
+      const i = insts[k]!;
+      if (i.op === 'phi') break;
+      if (i === term) continue;
+      if (!aa.isActiveInst(i)) continue;
+      b.origin = i;
+      this.reverseInst(i, rc);
+    }
+    b.origin = null;
+    // Phi adjoints are consumed here and handed to the incoming value of the edge taken.
+    const phis: [PhiInst, Value][] = [];
+    for (const i of insts) {
+      if (i.op !== 'phi') break;
+      if (aa.isActiveValue(i)) phis.push([i, this.takeDiffe(i, b)]);
+    }
+    if (B === this.cfg.entry) { b.br(this.revExit); return; }
+    const preds = this.cfg.preds(B).filter((p) => this.cfg.isReachable(p));
+    if (preds.length === 1) {
+      this.edge(preds[0]!, B, phis, b);
+      b.br(this.revBlocks.get(preds[0]!)!);
+      return;
+    }
+    const idx = this.getRev(this.predPhi(B, preds), rc);
+    const targets = preds.map((p) => {
+      if (!this.edgeHasWork(p, B, phis)) return this.revBlocks.get(p)!;
+      const eb = addBlock(this.m, this.revFn, `invert${B.name ?? ''}_from_${p.name ?? ''}`);
+      const e = new IRBuilder(this.m).atEnd(eb);
+      this.edge(p, B, phis, e);
+      e.br(this.revBlocks.get(p)!);
+      return eb;
+    });
+    this.branchTo(b, idx, targets);
+  }
+
+  /** The index of the predecessor the forward sweep came from (a phi in the forward block). */
+  private predPhi(B: BasicBlock, preds: BasicBlock[]): PhiInst {
+    let p = this.predPhis.get(B);
+    if (p) return p;
+    const t = preds.length < 128 ? this.m.types.i8 : this.m.types.i32;
+    const nb = this.fwdBlocks.get(B)!;
+    p = new PhiClass(t, [], []);
+    p.name = `${B.name ?? 'bb'}.from`;
+    preds.forEach((pr, k) => addIncoming(p!, constInt(t, k), this.fwdBlocks.get(pr)!));
+    nb.instructions.unshift(p);
+    p.parent = nb;
+    this.predPhis.set(B, p);
+    return p;
+  }
+
+  private edgeHasWork(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value][]): boolean {
+    if (phis.some(([phi]) => this.aa.varied.has(phi.operands[phi.blocks.indexOf(P)]!))) return true;
+    for (let l = this.li.loopFor(P); l; l = l.parent) if (!l.contains(B) || l.header === B) return true;
+    return false;
+  }
+
+  /** Reverse of the primal edge P -> B: phi adjoints to P's incoming values, loop counters stepped back. */
+  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value][], b: IRBuilder): void {
+    for (const [phi, d] of phis) {
+      const v = phi.operands[phi.blocks.indexOf(P)]!;
+      this.addDiffe(v, d, b);
+    }
+    for (let l = this.li.loopFor(P); l; l = l.parent) {
+      if (l.contains(B) && l.header !== B) continue;
+      const slot = this.frame.rev(this.loopState(l).counter);
+      const c = b.load(this.m.types.i64, slot);
+      b.store(b.sub(c, constInt(this.m.types.i64, 1)), slot);
+    }
+  }
+
+  private reverseInst(i: Instruction, rc: RevCtx): void {
+    const b = rc.b;
+    const aa = this.aa;
+    switch (i.op) {
+      case 'store': {
+        const sp = this.getRev(this.shadowOf(i.ptr, i), rc);
+        const t = i.value.type;
+        const ds = b.load(t, sp, null, i.align);
+        b.store(nullValue(t), sp, i.align);
+        if (aa.isActiveValue(i.value)) this.addDiffe(i.value, ds, b);
+        return;
+      }
+      case 'load': {
+        const d = this.takeDiffe(i, b);
+        const sp = this.getRev(this.shadowOf(i.ptr, i), rc);
+        const old = b.load(i.type, sp, null, i.align);
+        b.store(addValues(b, old, d), sp, i.align);
+        return;
+      }
+      case 'call': case 'invoke': {
+        this.reverseCall(i, rc);
+        return;
+      }
+      default: {
+        const rule = instRule(i.op);
+        if (!rule) {
+          this.error('E0401', `cannot differentiate ${this.fnName()}: no derivative rule for '${i.op}'`, i);
+        }
+        const d = this.takeDiffe(i, b);
+        rule.reverse(this.ruleCtx(rc, d), i);
+      }
+    }
+  }
+
+  private reverseCall(i: CallBase, rc: RevCtx): void {
+    const b = rc.b;
+    const aa = this.aa;
+    const k = aa.callKind(i);
+    const t = this.m.types;
+    switch (k.k) {
+      case 'rule': {
+        const d = this.takeDiffe(i, b);
+        k.rule.reverse!(this.ruleCtx(rc, d), i as CallInst, i.args());
+        return;
+      }
+      case 'defined': {
+        const ac = this.augCalls.get(i);
+        if (!ac) return;
+        const { pair } = ac;
+        const args: Value[] = [];
+        i.args().forEach((a, n) => {
+          args.push(this.getRev(this.mapV(a), rc));
+          if (pair.sig.args[n] === 'dup') args.push(this.getRev(this.shadowOf(a, i), rc));
+        });
+        if (pair.sig.retActive) args.push(this.takeDiffe(i, b));
+        args.push(this.getRev(ac.tape, rc));
+        const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : `${i.name ?? 'call'}_grads`);
+        let g = 0;
+        i.args().forEach((a, n) => {
+          if (pair.sig.args[n] !== 'active') return;
+          this.addDiffe(a, b.extractValue(r, [g++]), b);
+        });
+        return;
+      }
+      case 'memcpy': case 'memmove': {
+        const kind = this.memKind(i.arg(0), i.arg(1));
+        if (kind === 'pointer') return;
+        const dd = this.getRev(this.shadowOf(i.arg(0), i), rc);
+        const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
+        const ds = aa.shadowed(i.arg(1)) ? this.getRev(this.shadowOf(i.arg(1), i), rc) : null;
+        const helper = this.memcpyAdjoint(kind, ds !== null);
+        const bp = this.frame.bytePtr;
+        const a: Value[] = [b.bitcastIfNeeded(dd, bp)];
+        if (ds) a.push(b.bitcastIfNeeded(ds, bp));
+        a.push(n);
+        b.call(helper, a);
+        return;
+      }
+      case 'memset': {
+        const dd = this.getRev(this.shadowOf(i.arg(0), i), rc);
+        const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
+        const bp = this.frame.bytePtr;
+        const ms = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memset.p0.i64' : 'llvm.memset.p0i8.i64',
+          t.void, [bp, t.i8, t.i64, t.i1]);
+        b.call(ms, [b.bitcastIfNeeded(dd, bp), constInt(t.i8, 0), n, constInt(t.i1, 0)]);
+        return;
+      }
+      case 'malloc': case 'calloc': {
+        if (!this.freedClasses.some((f) => this.sameObject(f, i))) return;
+        const s = this.getRev(this.shadowOf(i, i), rc);
+        const free = this.ctx.declare('free', t.void, [this.frame.bytePtr]);
+        b.call(free, [b.bitcastIfNeeded(s, this.frame.bytePtr)]);
+        return;
+      }
+      default: return;
+    }
+  }
+
+  private toI64At(v: Value, b: IRBuilder): Value {
+    const i64 = this.m.types.i64;
+    if (v.type === i64) return v;
+    if (v.type.kind === 'int' && v.type.bits < 64) return b.cast('zext', v, i64);
+    return v;
+  }
+
+  /** Whether the freed pointer `f` is (a cast of) the allocation `a`. */
+  private sameObject(f: Value, a: Value): boolean {
+    let v: Value = f;
+    for (let n = 0; n < 8; n++) {
+      if (v === a) return true;
+      if (v.vk === 'inst') {
+        const i = v as Instruction;
+        if (i.op === 'bitcast' || i.op === 'addrspacecast' || (i.op === 'getelementptr' && i.operands.length > 0)) { v = i.operands[0]!; continue; }
+      }
+      if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') { v = (v as unknown as { operands: Value[] }).operands[0]!; continue; }
+      break;
+    }
+    return false;
+  }
+
+  /** What memory a copy moves: a floating kind or pointers. */
+  memKind(dst: Value, src: Value): 'double' | 'float' | 'half' | 'pointer' {
+    const k = elementKind(dst) ?? elementKind(src);
+    if (k) return k;
+    if (this.ctx.opts.looseTypes) return 'double';
+    return this.error('E0403', `cannot differentiate ${this.fnName()}: cannot tell what the copied memory holds (floats or pointers)`, dst.vk === 'inst' ? dst : null,
+      ['pass --loose-types to treat it as double data']);
+  }
+
+  /** `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0. */
+  private memcpyAdjoint(kind: 'double' | 'float' | 'half', withSrc: boolean): Function {
+    const name = `__enzyme_ts_memcpy_adj_${kind}${withSrc ? '' : '_zero'}`;
+    const have = this.m.getFunction(name);
+    if (have) return have;
+    const t = this.m.types;
+    const bp = this.frame.bytePtr;
+    const ft: FunctionType = t.fn(t.void, withSrc ? [bp, bp, t.i64] : [bp, t.i64]);
+    const f = addFunction(this.m, name, ft, withSrc ? ['dst', 'src', 'bytes'] : ['dst', 'bytes']);
+    f.linkage = 'internal';
+    const et = t.float(kind);
+    const size = this.ctx.dl.allocSize(et);
+    const b = new IRBuilder(this.m);
+    const entry = addBlock(this.m, f, 'entry');
+    const loop = addBlock(this.m, f, 'loop');
+    const done = addBlock(this.m, f, 'done');
+    b.atEnd(entry);
+    const dst = b.bitcastIfNeeded(f.args[0]!, this.m.ptrTo(et));
+    const src = withSrc ? b.bitcastIfNeeded(f.args[1]!, this.m.ptrTo(et)) : null;
+    const n = b.binop('udiv', f.args[withSrc ? 2 : 1]!, constInt(t.i64, size), 'n');
+    b.condBr(b.icmp('eq', n, constInt(t.i64, 0)), done, loop);
+    b.atEnd(loop);
+    const i = b.phi(t.i64, [[constInt(t.i64, 0), entry]], 'i');
+    const dp = b.gep(et, dst, [i], null, true);
+    const dv = b.load(et, dp);
+    if (src) {
+      const sp = b.gep(et, src, [i], null, true);
+      b.store(b.fadd(b.load(et, sp), dv), sp);
+    }
+    b.store(nullValue(et), dp);
+    const i1 = b.add(i, constInt(t.i64, 1), 'i.next');
+    addIncoming(i, i1, loop);
+    b.condBr(b.icmp('ult', i1, n), loop, done);
+    b.atEnd(done);
+    b.ret();
+    return f;
+  }
+
+  // -- finishing -------------------------------------------------------------------
+
+  private finish(): void {
+    const t = this.m.types;
+    const b = new IRBuilder(this.m).atEnd(this.revExit);
+    const rc: RevCtx = { pb: null, rb: this.revExit, b };
+    // Results: the primal return (combined, when asked) and the gradients of the active arguments.
+    const parts: Value[] = [];
+    if (!this.split && this.sig.retPrimal && this.retVal) parts.push(this.retVal);
+    this.sig.fn.args.forEach((a, k) => {
+      if (this.sig.args[k] !== 'active') return;
+      parts.push(this.diffeSlots.has(a) ? b.load(a.type, this.diffeSlots.get(a)!, `${a.name ?? 'arg'}_grad`) : nullValue(a.type));
+    });
+    for (const raw of this.toFreeAtEnd) {
+      const free = this.ctx.declare('free', t.void, [this.frame.bytePtr]);
+      b.call(free, [this.getRev(raw, rc)]);
+    }
+    // Buffers: freed after the last read; their slots are final now that the reverse is built.
+    const free = (): Function => this.ctx.declare('free', t.void, [this.frame.bytePtr]);
+    for (const ls of this.loops.values()) {
+      for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
+    }
+    if (this.split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
+    const rt = this.revFn.fnType.ret;
+    if (rt.kind === 'void') b.ret();
+    else {
+      let agg: Value = nullValue(rt);
+      parts.forEach((p, k) => { agg = b.insertValue(agg, p, [k]); });
+      b.ret(agg);
+    }
+
+    if (this.split) {
+      const fb = new IRBuilder(this.m).atEnd(this.fwdReturn);
+      const at = this.fwdFn.fnType.ret;
+      let agg: Value = b.undef(at);
+      agg = fb.insertValue(agg, this.frame.tapeValue(), [0]);
+      let k = 1;
+      if (this.retVal) agg = fb.insertValue(agg, this.retVal, [k++]);
+      if (this.retShadowPhi) agg = fb.insertValue(agg, this.retShadowPhi, [k++]);
+      fb.ret(agg);
+    }
+    this.growBuffers();
+    this.frame.finish();
+    this.fwdPro.flush();
+    if (this.split) this.revPro.flush();
+    // Phis with no incoming edge (a function that never returns) are invalid: drop them.
+    for (const p of [this.retIdx, this.retVal, this.retShadowPhi]) {
+      if (p && p.operands.length === 0) {
+        const blk = p.parent!;
+        blk.instructions.splice(blk.instructions.indexOf(p), 1);
+      }
+    }
+    uniquifyNames(this.fwdFn);
+    if (this.split) uniquifyNames(this.revFn);
+    this.ctx.perf.push(`${this.fnName()}: ${this.split ? 'tape' : 'frame'} ${this.frame.bytes()} bytes per call` +
+      [...this.loops.entries()].filter(([, s]) => s.buffers.length)
+        .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of loop ${l.header.name ?? ''}`).join(''));
+  }
+
+  /** At every loop header with buffers: grow them (realloc) when the counter reaches the capacity. */
+  private growBuffers(): void {
+    const t = this.m.types;
+    const bp = this.frame.bytePtr;
+    for (const [loop, ls] of this.loops) {
+      if (!ls.buffers.length || !ls.cap) continue;
+      const header = ls.marker.parent!;
+      const cont = splitAfter(this.m, header, ls.marker, `${loop.header.name ?? 'loop'}.body`);
+      const grow = addBlock(this.m, this.fwdFn, `${loop.header.name ?? 'loop'}.grow`, cont);
+      const b = new IRBuilder(this.m).atEnd(header);
+      const cap = b.load(t.i64, ls.cap.fwd, 'cap');
+      b.condBr(b.icmp('uge', ls.k, cap, 'full'), grow, cont);
+      b.atEnd(grow);
+      const ncap = b.add(b.binop('shl', cap, constInt(t.i64, 1)), constInt(t.i64, 8), 'newcap');
+      const realloc = this.ctx.declare('realloc', bp, [bp, t.i64]);
+      for (const buf of ls.buffers) {
+        const old = b.load(bp, buf.slot.fwd);
+        const bytes = b.mul(ncap, constInt(t.i64, Math.max(1, this.ctx.dl.allocSize(buf.type))));
+        b.store(b.call(realloc, [old, bytes]), buf.slot.fwd);
+      }
+      b.store(ncap, ls.cap.fwd);
+      b.br(cont);
+    }
+  }
+}
+
+/** Moves everything after `at` into a new block placed after `block`; successors' phis follow the move. */
+function splitAfter(m: Module, block: BasicBlock, at: Instruction, name: string): BasicBlock {
+  const fn = block.parent;
+  const idx = block.instructions.indexOf(at);
+  const next = fn.blocks[fn.blocks.indexOf(block) + 1];
+  const cont = addBlock(m, fn, name, next);
+  const moved = block.instructions.splice(idx + 1);
+  for (const i of moved) { i.parent = cont; cont.instructions.push(i); }
+  const term = cont.terminator;
+  const succs = term ? ((term as { successors?: BasicBlock[] }).successors ?? []) : [];
+  for (const s of new Set(succs)) {
+    for (const i of s.instructions) {
+      if (i.op !== 'phi') break;
+      i.blocks = i.blocks.map((x) => (x === block ? cont : x));
+    }
+  }
+  return cont;
+}
+
+/** `a + b` for adjoints: fadd for floats and float vectors, element by element for aggregates. */
+export function addValues(b: IRBuilder, x: Value, y: Value): Value {
+  const t = x.type;
+  if (t.kind === 'float' || t.kind === 'vector') return b.fadd(x, y);
+  if (t.kind === 'array' || t.kind === 'struct') {
+    const n = t.kind === 'array' ? t.count : t.elems!.length;
+    let agg: Value = x;
+    for (let k = 0; k < n; k++) {
+      const s = addValues(b, b.extractValue(x, [k]), b.extractValue(y, [k]));
+      agg = b.insertValue(agg, s, [k]);
+    }
+    return agg;
+  }
+  throw new Error(`addValues: not a differentiable type (${t.kind})`);
+}
+
+/** The LLVM intrinsic type suffix: f64, f32, v4f64... */
+export function mangle(t: Type): string {
+  switch (t.kind) {
+    case 'float': return { half: 'f16', bfloat: 'bf16', float: 'f32', double: 'f64', x86_fp80: 'f80', fp128: 'f128', ppc_fp128: 'ppcf128' }[t.fk];
+    case 'int': return `i${t.bits}`;
+    case 'vector': return `${t.scalable ? 'nx' : ''}v${t.count}${mangle(t.elem)}`;
+    default: return 'x';
+  }
+}
+
+function typeTextShort(t: Type): string {
+  switch (t.kind) {
+    case 'float': return t.fk;
+    case 'int': return `i${t.bits}`;
+    case 'pointer': return 'ptr';
+    case 'vector': return `<${t.count} x ${typeTextShort(t.elem)}>`;
+    default: return t.kind;
+  }
+}
+
+/**
+ * The floating kind (or pointers) an address holds, from what the IR itself
+ * says: typed pointees, GEP source types, allocated types, the loads and
+ * stores through it. Type analysis (src/analysis/types.ts) refines this.
+ */
+export function elementKind(p: Value): 'double' | 'float' | 'half' | 'pointer' | null {
+  const seen = new Set<Value>();
+  const leaf = (t: Type | null): 'double' | 'float' | 'half' | 'pointer' | null => {
+    for (let x: Type | null = t; x; ) {
+      switch (x.kind) {
+        case 'float': return x.fk === 'double' ? 'double' : x.fk === 'float' ? 'float' : x.fk === 'half' ? 'half' : null;
+        case 'pointer': return 'pointer';
+        case 'array': case 'vector': x = x.elem; continue;
+        case 'struct': x = x.elems && x.elems.length ? x.elems[0]! : null; continue;
+        default: return null;
+      }
+    }
+    return null;
+  };
+  const walk = (v: Value, depth: number): 'double' | 'float' | 'half' | 'pointer' | null => {
+    if (depth > 6 || seen.has(v)) return null;
+    seen.add(v);
+    const t = v.type;
+    if (t.kind === 'pointer' && t.pointee && !(t.pointee.kind === 'int' && t.pointee.bits === 8)) {
+      const k = leaf(t.pointee);
+      if (k) return k;
+    }
+    if (v.vk === 'inst') {
+      const i = v as Instruction;
+      switch (i.op) {
+        case 'alloca': { const k = leaf(i.allocated); if (k) return k; break; }
+        case 'getelementptr': { const k = leaf(i.srcType); if (k && !(i.srcType.kind === 'int')) return k; return walk(i.operands[0]!, depth + 1); }
+        case 'bitcast': case 'addrspacecast': return walk(i.operands[0]!, depth + 1);
+        default: break;
+      }
+    }
+    if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') {
+      return walk((v as unknown as { operands: Value[] }).operands[0]!, depth + 1);
+    }
+    return null;
+  };
+  return walk(p, 0);
+}
+
+export { BrInst };

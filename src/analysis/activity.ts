@@ -1,0 +1,275 @@
+// Activity analysis (Enzyme's, in both directions): a value needs derivative
+// code only if it depends on an active input (it is *varied*) and it can reach
+// an active output (it is *useful*). Pointers are handled by memory classes:
+// pointer values connected by GEPs, casts, phis and selects share a class; a
+// class is *shadowed* (gets shadow memory) when it is a `dup` argument or when
+// varied data or shadowed pointers are stored into it. Classes that contain a
+// `const` argument or a global are *blocked*: data stored there is a constant
+// output and carries no derivative.
+
+import type { Function } from '../ir/function.js';
+import type { CallBase, Instruction } from '../ir/instructions.js';
+import type { Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+import type { ArgActivity } from '../ad/api.js';
+import { classifyCall, type CallKind, type CallRules } from '../ad/calls.js';
+
+/** Floating scalars, vectors of them, and arrays / structs whose leaves all are. */
+export function isDiffType(t: Type): boolean {
+  switch (t.kind) {
+    case 'float': return true;
+    case 'vector': return t.elem.kind === 'float';
+    case 'array': return t.count > 0 && isDiffType(t.elem);
+    case 'struct': return !!t.elems && t.elems.length > 0 && t.elems.every(isDiffType);
+    default: return false;
+  }
+}
+
+function isPtr(v: Value): boolean { return v.type.kind === 'pointer'; }
+
+/** Union-find over pointer values. */
+class Classes {
+  private readonly parent = new Map<Value, Value>();
+  find(v: Value): Value {
+    let r = v;
+    for (let p = this.parent.get(r); p !== undefined && p !== r; p = this.parent.get(r)) r = p;
+    // path compression
+    let x = v;
+    while (x !== r) { const p = this.parent.get(x)!; this.parent.set(x, r); x = p; }
+    return r;
+  }
+  union(a: Value, b: Value): void {
+    const ra = this.find(a); const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra, rb);
+  }
+}
+
+export interface ActivityInput {
+  fn: Function;
+  args: readonly ArgActivity[];
+  /** Whether the return value is differentiated (`--ret active` / `activeonly`). */
+  retActive: boolean;
+  /** Whether a pointer return needs its shadow (a callee returning active memory). */
+  retShadow?: boolean;
+  rules: CallRules;
+}
+
+export class ActivityAnalysis {
+  readonly fn: Function;
+  private readonly classes = new Classes();
+  private readonly shadowedRoots = new Set<Value>();
+  private readonly blockedRoots = new Set<Value>();
+  readonly varied = new Set<Value>();
+  readonly useful = new Set<Value>();
+  private readonly callKinds = new Map<CallBase, CallKind>();
+
+  constructor(readonly input: ActivityInput) {
+    this.fn = input.fn;
+    this.buildClasses();
+    this.forward();
+    this.backward();
+  }
+
+  callKind(c: CallBase): CallKind {
+    let k = this.callKinds.get(c);
+    if (!k) { k = classifyCall(c, this.input.rules); this.callKinds.set(c, k); }
+    return k;
+  }
+
+  /** A pointer value that has a shadow. */
+  shadowed(v: Value): boolean {
+    if (!isPtr(v)) return false;
+    const r = this.classes.find(v);
+    return this.shadowedRoots.has(r) && !this.blockedRoots.has(r);
+  }
+  /** A pointer into memory that must not get a shadow (const argument, global). */
+  blocked(v: Value): boolean { return this.blockedRoots.has(this.classes.find(v)); }
+
+  /** Whether `v` carries a derivative that someone consumes. */
+  isActiveValue(v: Value): boolean { return this.varied.has(v) && this.useful.has(v); }
+
+  /** Whether the instruction needs code in the reverse sweep. */
+  isActiveInst(i: Instruction): boolean {
+    switch (i.op) {
+      case 'store': return isDiffType(i.value.type) && this.shadowed(i.ptr);
+      case 'call': case 'invoke': {
+        const k = this.callKind(i);
+        switch (k.k) {
+          case 'memcpy': case 'memmove': case 'memset': return this.shadowed(i.arg(0));
+          case 'defined': return this.callTouchesActive(i);
+          case 'malloc': case 'calloc': case 'realloc': return this.shadowed(i);
+          default: return this.isActiveValue(i);
+        }
+      }
+      default: return this.isActiveValue(i);
+    }
+  }
+
+  /** A call to a defined function that sees varied values or shadowed memory. */
+  callTouchesActive(c: CallBase): boolean {
+    for (const a of c.args()) if (this.varied.has(a) || this.shadowed(a)) return true;
+    return this.isActiveValue(c) || this.shadowed(c);
+  }
+
+  // -------------------------------------------------------------------------
+
+  private buildClasses(): void {
+    const { fn, args } = this.input;
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        if (!isPtr(i)) continue;
+        switch (i.op) {
+          case 'getelementptr': this.classes.union(i, i.operands[0]!); break;
+          case 'bitcast': case 'addrspacecast': this.classes.union(i, i.operands[0]!); break;
+          case 'phi': for (const o of i.operands) this.classes.union(i, o); break;
+          case 'select': this.classes.union(i, i.operands[1]!); this.classes.union(i, i.operands[2]!); break;
+          case 'freeze': this.classes.union(i, i.operands[0]!); break;
+          case 'call': {
+            const k = this.callKind(i);
+            if (k.k === 'realloc') this.classes.union(i, i.arg(0));
+            break;
+          }
+          default: break;
+        }
+      }
+    }
+    fn.args.forEach((a, idx) => {
+      if (!isPtr(a)) return;
+      const act = args[idx];
+      if (act === 'dup' || act === 'dupnoneed') this.shadowedRoots.add(this.classes.find(a));
+      else this.blockedRoots.add(this.classes.find(a));
+    });
+    // Globals and other constants reached by pointer flow: read-only tables and
+    // constant outputs; they never get shadows.
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        for (const o of i.operands) {
+          if (isPtr(o) && (o.vk === 'global' || o.vk === 'const' || o.vk === 'function' || o.vk === 'alias')) {
+            // Null and undef pointers mix into phis of real pointers without blocking them.
+            const ck = o.vk === 'const' ? (o as unknown as { ck: string }).ck : '';
+            if (ck === 'null' || ck === 'undef' || ck === 'poison') continue;
+            this.blockedRoots.add(this.classes.find(o));
+          }
+        }
+      }
+    }
+    // Blocking is recorded per root at the time; re-root after all unions.
+    const blocked = [...this.blockedRoots];
+    this.blockedRoots.clear();
+    for (const r of blocked) this.blockedRoots.add(this.classes.find(r));
+    const sh = [...this.shadowedRoots];
+    this.shadowedRoots.clear();
+    for (const r of sh) this.shadowedRoots.add(this.classes.find(r));
+  }
+
+  private markShadow(p: Value): boolean {
+    const r = this.classes.find(p);
+    if (this.shadowedRoots.has(r) || this.blockedRoots.has(r)) return false;
+    this.shadowedRoots.add(r);
+    return true;
+  }
+
+  private mark(v: Value): boolean {
+    if (this.varied.has(v)) return false;
+    this.varied.add(v);
+    return true;
+  }
+
+  /** Whether `v` carries derivative information (a varied value or a shadowed pointer). */
+  private carries(v: Value): boolean { return this.varied.has(v) || this.shadowed(v); }
+
+  private forward(): void {
+    const { fn, args } = this.input;
+    fn.args.forEach((a, idx) => { if (args[idx] === 'active' && isDiffType(a.type)) this.varied.add(a); });
+    let changed = true;
+    for (let round = 0; changed && round < 1000; round++) {
+      changed = false;
+      for (const b of fn.blocks) for (const i of b.instructions) if (this.step(i)) changed = true;
+    }
+  }
+
+  private step(i: Instruction): boolean {
+    const diff = isDiffType(i.type);
+    switch (i.op) {
+      case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem': case 'fneg':
+      case 'fpext': case 'fptrunc': case 'extractvalue': case 'insertvalue':
+      case 'extractelement': case 'insertelement': case 'shufflevector': case 'freeze': case 'phi':
+        return diff && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
+      case 'bitcast':
+        return diff && isDiffType(i.operands[0]!.type) && this.varied.has(i.operands[0]!) && this.mark(i);
+      case 'select':
+        return diff && (this.varied.has(i.operands[1]!) || this.varied.has(i.operands[2]!)) && this.mark(i);
+      case 'load': {
+        const p = i.ptr;
+        let ch = false;
+        if (this.shadowed(p)) {
+          if (diff) ch = this.mark(i) || ch;
+          if (isPtr(i)) ch = this.markShadow(i) || ch;
+        } else if (isPtr(i) && this.shadowed(i)) {
+          // A loaded pointer that needs a shadow: its shadow is loaded from shadow memory.
+          ch = this.markShadow(p) || ch;
+        }
+        return ch;
+      }
+      case 'store': {
+        const v = i.value;
+        if (this.carries(v)) return this.markShadow(i.ptr);
+        return false;
+      }
+      case 'call': case 'invoke': {
+        const k = this.callKind(i);
+        switch (k.k) {
+          case 'rule':
+            return diff && i.args().some((a) => this.varied.has(a)) && this.mark(i);
+          case 'memcpy': case 'memmove':
+            return this.shadowed(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
+          case 'defined': {
+            if (!i.args().some((a) => this.carries(a))) return false;
+            let ch = false;
+            if (diff) ch = this.mark(i) || ch;
+            if (isPtr(i)) ch = this.markShadow(i) || ch;
+            for (const a of i.args()) if (isPtr(a)) ch = this.markShadow(a) || ch;
+            return ch;
+          }
+          case 'unknown': case 'indirect': case 'asm':
+            // No derivative known: marked varied so that the transform can
+            // report it if the result turns out to matter.
+            return diff && i.args().some((a) => this.carries(a)) && this.mark(i);
+          default: return false;
+        }
+      }
+      default: return false;
+    }
+  }
+
+  private backward(): void {
+    const { fn, retActive } = this.input;
+    const work: Value[] = [];
+    const use = (v: Value): void => {
+      if (!this.varied.has(v) || this.useful.has(v)) return;
+      this.useful.add(v);
+      work.push(v);
+    };
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        if (i.op === 'ret' && retActive && i.operands[0]) use(i.operands[0]);
+        if (i.op === 'store' && this.shadowed(i.ptr)) use(i.value);
+        if ((i.op === 'call' || i.op === 'invoke') && this.callKind(i).k === 'defined' && this.callTouchesActive(i)) {
+          for (const a of i.args()) use(a);
+          use(i);
+        }
+      }
+    }
+    while (work.length) {
+      const v = work.pop()!;
+      if (v.vk !== 'inst') continue;
+      const i = v as Instruction;
+      switch (i.op) {
+        case 'load': break;
+        case 'select': use(i.operands[1]!); use(i.operands[2]!); break;
+        case 'call': case 'invoke': for (const a of i.args()) use(a); break;
+        default: for (const o of i.operands) use(o);
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { writeModule, printFunction } from '../print/printer.js';
+import { verifyModule } from '../ir/verify.js';
+import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
+import type { Module } from '../ir/module.js';
+import type { ArgActivity, CheckpointPolicy, GradRequest, GradResult, RetActivity } from '../ad/api.js';
+import { gradModule } from '../ad/grad.js';
+import { loadModuleWithSource } from './load.js';
+import { writeOutputStream } from './io.js';
+
+const ARG_WORDS: Record<string, ArgActivity> = {
+  active: 'active', out: 'active',
+  dup: 'dup', duplicated: 'dup',
+  dupnoneed: 'dupnoneed', duplicatednoneed: 'dupnoneed', duplicatedonly: 'dupnoneed',
+  const: 'const', constant: 'const',
+};
+const RET_WORDS: Record<string, RetActivity> = {
+  active: 'active', activeonly: 'activeonly', noneed: 'activeonly', const: 'const', none: 'none',
+};
+
+/** `active,dup,const` (case-insensitive, with the contract's aliases). */
+export function parseArgList(list: string): ArgActivity[] {
+  if (list.trim() === '') return [];
+  return list.split(',').map((w, k) => {
+    const a = ARG_WORDS[w.trim().toLowerCase()];
+    if (!a) fail('E0903', `--args: '${w.trim()}' (item ${k + 1}) is not an activity; use active, dup, dupnoneed or const`, null);
+    return a;
+  });
+}
+
+export function parseRet(word: string): RetActivity {
+  const r = RET_WORDS[word.trim().toLowerCase()];
+  if (!r) fail('E0903', `--ret: '${word}' is not a return activity; use active, activeonly, const or none`, null);
+  return r;
+}
+
+export function parseCheckpoint(word: string): CheckpointPolicy {
+  const w = word.trim().toLowerCase();
+  if (w !== 'cache' && w !== 'recompute' && w !== 'auto') fail('E0903', `--checkpoint: '${word}' is not a policy; use cache, recompute or auto`, null);
+  return w;
+}
+
+export interface DebugSwitches {
+  printActivity?: boolean;
+  printTypes?: boolean;
+  printPerf?: boolean;
+  print?: boolean;
+}
+
+/** Flags or their Enzyme environment variables (contract section 9). */
+export function debugFromEnv(opts: DebugSwitches & { looseTypes?: boolean; checkpoint?: string }): DebugSwitches & { looseTypes: boolean; checkpoint: string | undefined } {
+  const env = process.env;
+  const on = (v: string | undefined): boolean => v !== undefined && v !== '' && v !== '0';
+  let checkpoint = opts.checkpoint;
+  if (!checkpoint && on(env.ENZYME_CACHE_ALWAYS)) checkpoint = 'cache';
+  if (!checkpoint && on(env.ENZYME_CACHE_NEVER)) checkpoint = 'recompute';
+  return {
+    printActivity: !!opts.printActivity || on(env.ENZYME_PRINT_AA),
+    printTypes: !!opts.printTypes || on(env.ENZYME_PRINT_TA),
+    printPerf: !!opts.printPerf || on(env.ENZYME_PRINT_PERF),
+    print: !!opts.print || on(env.ENZYME_PRINT),
+    looseTypes: !!opts.looseTypes || on(env.ENZYME_LOOSE_TYPES),
+    checkpoint,
+  };
+}
+
+export interface GradOptions extends DebugSwitches {
+  input: string;
+  output?: string | undefined;
+  fn: string;
+  args?: string | undefined;
+  ret?: string | undefined;
+  name?: string | undefined;
+  checkpoint?: string | undefined;
+  width?: string | undefined;
+  looseTypes?: boolean;
+}
+
+export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
+  const dbg = debugFromEnv(opts);
+  const req: GradRequest = { fn: opts.fn, looseTypes: dbg.looseTypes };
+  if (opts.args !== undefined) req.args = parseArgList(opts.args);
+  if (opts.ret !== undefined) req.ret = parseRet(opts.ret);
+  if (opts.name !== undefined) req.name = opts.name;
+  if (dbg.checkpoint !== undefined) req.checkpoint = parseCheckpoint(dbg.checkpoint);
+  if (opts.width !== undefined) {
+    const w = Number(opts.width);
+    if (!Number.isInteger(w) || w < 1) fail('E0903', `--width: '${opts.width}' is not a positive integer`, null);
+    req.width = w;
+  }
+  return req;
+}
+
+/** Differentiates and checks the result with the verifier (a failure there is a bug of the tool). */
+export function differentiate(m: Module, req: GradRequest, file: import('../diag/source.js').SourceFile | null, dbg: DebugSwitches = {}): GradResult {
+  const r = gradModule(m, req, file);
+  if (dbg.printPerf) process.stderr.write(r.perf.map((l) => `perf: ${l}\n`).join(''));
+  if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(augmented_|reverse_|__enzyme_ts_)/.test(f.name ?? ''))) process.stderr.write(printFunction(f, m) + '\n');
+  const problems = verifyModule(m, null);
+  if (problems.length) {
+    throw new DiagnosticError([diag('E0999', `internal error: the generated derivative of @${req.fn} is invalid IR: ${problems[0]!.message}`, null, -1, -1,
+      ['this is a bug in enzyme-ts; please report it with the input file and the command line'])]);
+  }
+  return r;
+}
+
+/** `enzyme-ts grad`. */
+export function runGrad(opts: GradOptions): void {
+  const { module: m, file } = loadModuleWithSource(opts.input);
+  const req = requestFrom(opts);
+  const dbg = debugFromEnv(opts);
+  if (dbg.printActivity) printActivityReport(m, req, file);
+  differentiate(m, req, file, dbg);
+  writeOutputStream(opts.output, (write) => writeModule(m, write));
+}
+
+import { activityReport } from './activity.js';
+function printActivityReport(m: Module, req: GradRequest, file: import('../diag/source.js').SourceFile): void {
+  process.stderr.write(activityReport(m, req, file).join('\n') + '\n');
+}

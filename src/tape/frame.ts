@@ -1,0 +1,134 @@
+// Where values that cross from the forward sweep to the reverse sweep live.
+//
+// A combined derivative (forward and reverse in one function) keeps them in
+// stack slots of its entry block, which -O2's mem2reg turns back into
+// registers. A split pair (augmented forward + reverse, used for calls inside
+// differentiated code) keeps them in a heap "tape" struct that the augmented
+// function allocates and returns, and the reverse function reads and frees.
+// Values produced inside loops go into growable buffers (see ad/transform.ts);
+// the frame holds the buffer pointers, their capacities and the loop counters.
+
+import { IRBuilder, constInt, nullValue } from '../ir/builder.js';
+import { BasicBlock, type Function } from '../ir/function.js';
+import type { Module } from '../ir/module.js';
+import type { StructType, Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+import { ConstantInt } from '../ir/constants.js';
+import type { CallInst } from '../ir/instructions.js';
+import { DataLayout } from '../ir/layout.js';
+
+/** Instructions to prepend to a function's entry block, in three groups. */
+export class Prologue {
+  /** Detached blocks used as buffers: allocas first, then setup (tape pointers), then initial stores. */
+  readonly allocas: BasicBlock;
+  readonly setup: BasicBlock;
+  readonly init: BasicBlock;
+  constructor(module: Module, readonly fn: Function) {
+    // Blocks that are not in fn.blocks: only containers until `flush`.
+    const mk = (): BasicBlock => new BasicBlock(module.types.label, fn);
+    this.allocas = mk();
+    this.setup = mk();
+    this.init = mk();
+  }
+  /** Moves the collected instructions to the top of the function's entry block. */
+  flush(): void {
+    const entry = this.fn.blocks[0]!;
+    const moved = [...this.allocas.instructions, ...this.setup.instructions, ...this.init.instructions];
+    for (const i of moved) i.parent = entry;
+    entry.instructions.unshift(...moved);
+    this.allocas.instructions = [];
+    this.setup.instructions = [];
+    this.init.instructions = [];
+  }
+}
+
+export interface Slot {
+  readonly index: number;
+  readonly type: Type;
+  readonly name: string;
+  /** Pointer to the slot, usable anywhere in the forward function. */
+  readonly fwd: Value;
+  rev: Value | null;
+}
+
+export class Frame {
+  readonly slots: Slot[] = [];
+  private tapeType: StructType | null = null;
+  private fwdTape: Value | null = null;
+  private revTape: Value | null = null;
+  private tapeMalloc: CallInst | null = null;
+  private readonly dl: DataLayout;
+
+  constructor(
+    readonly module: Module,
+    readonly split: boolean,
+    readonly fwdPro: Prologue,
+    readonly revPro: Prologue,
+    /** Split mode: the reverse function's tape parameter. */
+    private readonly revTapeParam: Value | null,
+    private readonly tapeName: string,
+    private readonly declare: (name: string, ret: Type, params: Type[]) => Function,
+  ) {
+    this.dl = DataLayout.of(module);
+  }
+
+  get bytePtr(): Type { return this.module.ptrTo(this.module.types.i8); }
+
+  /** A new slot, initialised to `init` at function entry when given. */
+  slot(type: Type, name: string, init: Value | null = null): Slot {
+    const b = new IRBuilder(this.module);
+    let fwd: Value;
+    const index = this.slots.length;
+    if (!this.split) {
+      fwd = b.atEnd(this.fwdPro.allocas).alloca(type, name);
+    } else {
+      const tape = this.forwardTape();
+      this.tapeType!.elems!.push(type);
+      fwd = b.atEnd(this.fwdPro.setup).structGep(this.tapeType!, tape, index, name);
+    }
+    if (init) b.atEnd(this.fwdPro.init).store(init, fwd);
+    const s: Slot = { index, type, name, fwd, rev: this.split ? null : fwd };
+    this.slots.push(s);
+    return s;
+  }
+
+  /** Pointer to the slot in the reverse function. */
+  rev(s: Slot): Value {
+    if (s.rev) return s.rev;
+    const b = new IRBuilder(this.module).atEnd(this.revPro.setup);
+    if (!this.revTape) {
+      this.revTape = b.bitcastIfNeeded(this.revTapeParam!, this.module.ptrTo(this.tapeType!), 'tape');
+    }
+    s.rev = b.structGep(this.tapeType!, this.revTape, s.index, s.name);
+    return s.rev;
+  }
+
+  /** The tape pointer the augmented function returns (null when nothing was recorded). */
+  tapeValue(): Value {
+    return this.tapeMalloc ?? nullValue(this.bytePtr);
+  }
+
+  private forwardTape(): Value {
+    if (this.fwdTape) return this.fwdTape;
+    this.tapeType = this.module.types.freshNamedStruct(this.tapeName, []);
+    const malloc = this.declare('malloc', this.bytePtr, [this.module.types.i64]);
+    const b = new IRBuilder(this.module).atEnd(this.fwdPro.setup);
+    this.tapeMalloc = b.call(malloc, [constInt(this.module.types.i64, 0)], 'tapemem');
+    this.fwdTape = b.bitcastIfNeeded(this.tapeMalloc, this.module.ptrTo(this.tapeType), 'tape');
+    return this.fwdTape;
+  }
+
+  /** Bytes of the tape struct (split mode), or of the stack slots (combined). */
+  bytes(): number {
+    let n = 0;
+    for (const s of this.slots) n += this.dl.allocSize(s.type);
+    return n;
+  }
+
+  /** Fixes the tape allocation size now that every slot is known. */
+  finish(): void {
+    if (this.tapeMalloc && this.tapeType) {
+      this.tapeMalloc.operands[0] = new ConstantInt(this.module.types.i64, BigInt(Math.max(1, this.dl.allocSize(this.tapeType))));
+    }
+  }
+}
