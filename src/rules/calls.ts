@@ -95,31 +95,30 @@ function mangledTypeEnd(s: string, i: number): number {
       const t = d < s.length ? mangledTypeEnd(s, d) : -1;
       return t < 0 ? d : t;
     }
-    case 's': {
+    case 's':
       // `s_struct.S` (named: the rest, since struct names may hold anything) or `sl_<elems>s` (literal).
       if (s.startsWith('s_', i)) return s.length > i + 2 ? s.length : -1;
-      if (!s.startsWith('sl_', i)) return -1;
-      let j = i + 3;
-      while (j < s.length && s[j] !== 's') {
-        j = mangledTypeEnd(s, j);
-        if (j < 0) return -1;
-      }
-      return j < s.length ? j + 1 : -1;
-    }
-    case 'f': {
+      return s.startsWith('sl_', i) ? sequenceEnd(s, i + 3, 's') : -1;
+    case 'f':
       // `f_<ret><params>[vararg]f`
-      if (!s.startsWith('f_', i)) return -1;
-      let j = i + 2;
-      while (j < s.length && s[j] !== 'f') {
-        if (s.startsWith('vararg', j)) { j += 6; continue; }
-        const e = mangledTypeEnd(s, j);
-        if (e < 0) return -1;
-        j = e;
-      }
-      return j < s.length ? j + 1 : -1;
-    }
+      return s.startsWith('f_', i) ? sequenceEnd(s, i + 2, 'f') : -1;
     default: return -1;
   }
+}
+
+/**
+ * End of a run of mangled types closed by `close`. A type is tried before the
+ * closing letter, since types may start with it (`f_f64f` is `double ()`).
+ */
+function sequenceEnd(s: string, from: number, close: string): number {
+  let j = from;
+  while (j < s.length) {
+    if (s.startsWith('vararg', j)) { j += 6; continue; }
+    const e = mangledTypeEnd(s, j);
+    if (e >= 0) { j = e; continue; }
+    return s[j] === close ? j + 1 : -1;
+  }
+  return -1;
 }
 
 /** The suffix LLVM gives an overloaded intrinsic for an operand of type `t` (`f64`, `v4f32`, `nxv2f64`, `p0`). */

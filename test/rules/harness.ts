@@ -94,6 +94,12 @@ function constant(t: Type, x: number): Value {
   return isFloat(t) ? constFP(t, x) : constInt(t, x);
 }
 
+/** A floating constant, splatted for vectors (a scalable vector constant can only be written as a splat). */
+export function fpConst(type: Type, value: number): Value {
+  if (type.kind === 'vector' && type.scalable) return new ConstantAggregate(type, [constFP(type.elem, value)], true);
+  return constFP(type, value);
+}
+
 /** A RuleCtx where primals are available as they are (the argument, or the call itself). */
 export class DirectCtx implements RuleCtx {
   readonly module: Module;
@@ -110,7 +116,7 @@ export class DirectCtx implements RuleCtx {
     const prev = this.adjoints.get(v);
     this.adjoints.set(v, prev ? this.b.fadd(prev, delta) : delta);
   }
-  fp(type: Type, value: number): Value { return constFP(type, value); }
+  fp(type: Type, value: number): Value { return fpConst(type, value); }
   callMath(name: string, args: readonly Value[], ret?: Type): Value {
     const full = name.startsWith('llvm.') ? `${name}.${intrinsicSuffix(args[0]!.type)}` : name;
     this.called.push(full);
