@@ -6,14 +6,16 @@
 // that a rule never forces the transform to keep a value it does not use
 // (exp needs its result, not its argument).
 //
-// Edge semantics follow Enzyme where it has a rule:
-// - sqrt, cbrt at 0: the adjoint divided by 0 (inf, or NaN when the adjoint is 0).
-// - fabs: sign(x) times the adjoint, 0 at x = 0 (a subgradient; Enzyme gives 1).
+// Edge semantics follow Enzyme's rules (its ReverseMode tests) unless noted:
+// - sqrt at 0 (or NaN): 0, as Enzyme does now (it used to give inf); cbrt at 0:
+//   inf (Enzyme: NaN, from 0/0).
+// - fabs: sign(x) times the adjoint, +1 at x = 0 as in Enzyme.
 // - minnum / maxnum / minimum / maximum / fmin / fmax and the max / min
 //   reductions: the whole adjoint goes to the chosen operand; on a tie to the
 //   first one; a NaN operand that was ignored gets nothing.
-// - pow(x, y): 0 for x when y == 0 (pow(x, 0) is constant, even at x = 0),
-//   and the y partial (which needs log x, NaN for x < 0) only when y is active.
+// - pow(x, y): 0 for x when y == 0 (pow(x, 0) is constant, even at x = 0,
+//   where Enzyme gives 0 * inf = NaN), and the y partial (which needs log x,
+//   NaN for x < 0) only when y is active.
 
 import type { CallRule, RuleCtx } from './api.js';
 import type { CallInst } from '../ir/instructions.js';
@@ -138,8 +140,12 @@ function minmax(names: readonly string[], doc: string, pred: 'ole' | 'oge'): Cal
 // ---------------------------------------------------------------------------
 // One-argument functions
 
-const SQRT = unary([...intrinsic('sqrt'), ...libm('sqrt')], "sqrt(x)' = 1 / (2 sqrt(x)) (inf at 0, like Enzyme)",
-  (c, _x, y) => c.b.fdiv(c.d, c.b.fmul(c.fp(c.d.type, 2), y())));
+const SQRT = unary([...intrinsic('sqrt'), ...libm('sqrt')], "sqrt(x)' = 1 / (2 sqrt(x)); 0 at x = 0 (as Enzyme)",
+  (c, x, y) => {
+    const zero = c.fp(c.d.type, 0);
+    const g = c.b.fdiv(c.d, c.b.fmul(c.fp(c.d.type, 2), y()));
+    return c.b.select(c.b.fcmp('ueq', x(), zero), zero, g);
+  });
 const CBRT = unary(libm('cbrt'), "cbrt(x)' = 1 / (3 cbrt(x)^2) (inf at 0)",
   (c, _x, y) => c.b.fdiv(c.d, c.b.fmul(c.fp(c.d.type, 3), c.b.fmul(y(), y()))));
 
@@ -199,13 +205,8 @@ const ERF = unary(libm('erf'), "erf(x)' = 2/sqrt(pi) exp(-x^2)",
 const ERFC = unary(libm('erfc'), "erfc(x)' = -2/sqrt(pi) exp(-x^2)",
   (c, x) => c.b.fneg(times(c, gauss(c, x()))));
 
-const FABS = unary([...intrinsic('fabs'), ...libm('fabs')], "|x|' = sign(x) (0 at 0)",
-  (c, x) => {
-    const b = c.b;
-    const zero = c.fp(c.d.type, 0);
-    const v = x();
-    return b.select(b.fcmp('olt', v, zero), b.fneg(c.d), b.select(b.fcmp('ogt', v, zero), c.d, zero));
-  });
+const FABS = unary([...intrinsic('fabs'), ...libm('fabs')], "|x|' = sign(x); 1 at x = 0 (as Enzyme)",
+  (c, x) => c.b.select(c.b.fcmp('olt', x(), c.fp(c.d.type, 0)), c.b.fneg(c.d), c.d));
 
 // ---------------------------------------------------------------------------
 // Several arguments

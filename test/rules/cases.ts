@@ -14,7 +14,7 @@ function unary(callee: string, points: number[], params = D): MathCase {
 /** libm functions of doubles. */
 export const LIBM_DOUBLE: readonly MathCase[] = [
   unary('sqrt', [0.25, 2, 9.5]),
-  { callee: 'sqrt', params: D, points: [[0]], exact: [[Infinity]] },
+  { callee: 'sqrt', params: D, points: [[0], [NaN]], exact: [[0], [0]] },
   unary('cbrt', [0.3, -2, 27]),
   unary('sin', [-1.3, 0.4, 2.5]),
   unary('cos', [-1.3, 0.4, 2.5]),
@@ -39,7 +39,8 @@ export const LIBM_DOUBLE: readonly MathCase[] = [
   unary('erf', [-1.2, 0.3, 1.5]),
   unary('erfc', [-1.2, 0.3, 1.5]),
   unary('fabs', [-2.5, 3]),
-  { callee: 'fabs', params: D, points: [[0]], exact: [[0]] },
+  { callee: 'fabs', params: D, points: [[0], [-0]], exact: [[1], [1]] },
+  { callee: 'cbrt', params: D, points: [[0]], exact: [[Infinity]] },
   { callee: 'pow', params: DD, points: [[2, 3.5], [0.5, -1.2], [3, 0], [1.7, 2]] },
   // A constant exponent: x < 0 is fine, log(x) must not be needed.
   { callee: 'pow', params: DD, inactive: [1], points: [[-2, 3], [-1.5, 2], [0.8, -0.5]] },
