@@ -214,6 +214,9 @@ export class ActivityAnalysis {
       case 'store': {
         const v = i.value;
         if (this.carries(v)) return this.markShadow(i.ptr);
+        // Pointers stored into shadowed memory are loaded back as pointers
+        // that need shadows: the stored pointer needs one to store alongside.
+        if (isPtr(v) && this.shadowed(i.ptr)) return this.markShadow(v);
         return false;
       }
       case 'call': case 'invoke': {
