@@ -37,6 +37,7 @@ import { CFG } from '../ir/cfg.js';
 import { DominatorTree } from '../ir/dominators.js';
 import { LoopInfo, type Loop } from '../ir/loops.js';
 import { DataLayout } from '../ir/layout.js';
+import { ConstantInt } from '../ir/constants.js';
 import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { Code } from '../diag/codes.js';
@@ -48,6 +49,7 @@ import { instRule } from '../rules/instructions.js';
 import { Frame, Prologue, type Slot } from '../tape/frame.js';
 import { uniquifyNames } from './names.js';
 import { sourceSpan } from '../ir/verify.js';
+import { OverwriteAnalysis } from '../analysis/memory.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -172,6 +174,8 @@ interface LoopState {
   marker: Instruction;
   cap: Slot | null;
   buffers: { slot: Slot; type: Type }[];
+  /** The counter when this execution of the loop started (a forward load in the entering block), created on demand. */
+  start: Value | null;
 }
 
 interface CacheEntry { loop: Loop | null; slot: Slot; type: Type }
@@ -230,6 +234,7 @@ export class Generator {
   private readonly retBlocks: BasicBlock[] = [];
   private readonly reaches = new Set<BasicBlock>();
   private readonly paramPos: number[];
+  private readonly overwrite: OverwriteAnalysis | null;
 
   constructor(
     private readonly ctx: GradContext,
@@ -252,6 +257,7 @@ export class Generator {
     this.aa = new ActivityAnalysis({
       fn: prim, args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules,
     });
+    this.overwrite = this.split ? null : new OverwriteAnalysis(this.m, prim, (c) => this.aa.callKind(c));
     this.fwdPro = new Prologue(this.m, fwdFn);
     this.revPro = this.split ? new Prologue(this.m, revFn) : this.fwdPro;
     this.fb = new IRBuilder(this.m);
@@ -421,7 +427,7 @@ export class Generator {
     const k = b.load(t.i64, counter.fwd, 'iv');
     const k1 = b.add(k, constInt(t.i64, 1), 'iv.next');
     const marker = b.store(k1, counter.fwd);
-    this.loops.set(loop, { counter, k, marker, cap: null, buffers: [] });
+    this.loops.set(loop, { counter, k, marker, cap: null, buffers: [], start: null });
   }
 
   /** The forward shadow of a primal pointer value. */
@@ -639,8 +645,11 @@ export class Generator {
     const memo = this.memoOf(rc.rb);
     const have = memo.get(fv);
     if (have) return have;
-    let r: Value;
-    if (this.recomputable(fi, depth)) {
+    let r: Value | null = null;
+    if (this.ctx.opts.checkpoint !== 'cache') r = this.inductionValue(fi, rc);
+    if (r) {
+      // recomputed from the loop counter
+    } else if (this.recomputable(fi, depth)) {
       const c = Object.assign(Object.create(Object.getPrototypeOf(fi) as object) as Instruction, fi);
       c.parent = null;
       c.operands = fi.operands.map((o) => this.getRev(o, rc, depth + 1));
@@ -655,8 +664,16 @@ export class Generator {
     return r;
   }
 
+  /** Pure operations, and loads of memory nothing overwrites (combined mode only: a caller may change memory between a split pair's two halves). */
+  private pureLike(fi: Instruction): boolean {
+    if (PURE_OPS.has(fi.op)) return true;
+    if (fi.op !== 'load' || this.split || !this.overwrite) return false;
+    const prim = fi.origin;
+    return !!prim && prim.op === 'load' && this.overwrite.reloadable(prim);
+  }
+
   private recomputable(fi: Instruction, depth: number): boolean {
-    if (!PURE_OPS.has(fi.op)) return false;
+    if (!this.pureLike(fi)) return false;
     switch (this.ctx.opts.checkpoint) {
       case 'cache': return false;
       case 'recompute': return depth < 64;
@@ -674,7 +691,7 @@ export class Generator {
       const info = this.info(i);
       if (!this.split && info.loop === null && info.domExit) return 0;
       if (this.caches.has(i)) return 0;
-      if (!PURE_OPS.has(i.op) || d >= budget) return 1;
+      if (!this.pureLike(i) || d >= budget) return 1;
       let n = 0;
       for (const o of i.operands) n += walk(o, d + 1);
       return n;
@@ -869,7 +886,7 @@ export class Generator {
       b.br(this.revBlocks.get(preds[0]!)!);
       return;
     }
-    const idx = this.getRev(this.predPhi(B, preds), rc);
+    const idx = this.headerDecision(B, preds, rc) ?? this.getRev(this.predPhi(B, preds), rc);
     const targets = preds.map((p) => {
       if (!this.edgeHasWork(p, B, phis)) return this.revBlocks.get(p)!;
       const eb = addBlock(this.m, this.revFn, `invert${B.name ?? ''}_from_${p.name ?? ''}`);
@@ -879,6 +896,69 @@ export class Generator {
       return eb;
     });
     this.branchTo(b, idx, targets);
+  }
+
+  /** A loop header with one entering and one latch edge: the first iteration of an execution came from outside. */
+  private simpleLoop(B: BasicBlock): { loop: Loop; outside: BasicBlock; latch: BasicBlock } | null {
+    const loop = this.li.loopFor(B);
+    if (!loop || loop.header !== B) return null;
+    const preds = this.cfg.preds(B).filter((p) => this.cfg.isReachable(p));
+    if (preds.length !== 2) return null;
+    const outside = preds.find((p) => !loop.contains(p));
+    const latch = preds.find((p) => loop.contains(p));
+    if (!outside || !latch) return null;
+    return { loop, outside, latch };
+  }
+
+  /** The counter value at which the current execution of the loop started (recorded once per execution, not per iteration). */
+  private loopStart(loop: Loop, outside: BasicBlock): Value {
+    const ls = this.loopState(loop);
+    if (ls.start) return ls.start;
+    const ob = this.fwdBlocks.get(outside)!;
+    const b = new IRBuilder(this.m).beforeTerminator(ob);
+    ls.start = b.load(this.m.types.i64, ls.counter.fwd, `${loop.header.name ?? 'loop'}.start`);
+    return ls.start;
+  }
+
+  private headerDecision(B: BasicBlock, preds: BasicBlock[], rc: RevCtx): Value | null {
+    const sl = this.simpleLoop(B);
+    if (!sl) return null;
+    const k = this.revIndex(sl.loop, rc);
+    const start = this.getRev(this.loopStart(sl.loop, sl.outside), rc);
+    const t = this.m.types.i8;
+    const first = rc.b.icmp('eq', k, start, 'first.iter');
+    return rc.b.select(first, constInt(t, preds.indexOf(sl.outside)), constInt(t, preds.indexOf(sl.latch)));
+  }
+
+  /**
+   * An induction variable `i = phi [start, outside], [i + step, latch]` is
+   * recomputed from the loop counter as `start + step * (k - loopStart)`
+   * instead of being recorded every iteration.
+   */
+  private inductionValue(fi: Instruction, rc: RevCtx): Value | null {
+    if (fi.op !== 'phi' || fi.type.kind !== 'int') return null;
+    const prim = fi.origin;
+    if (!prim || prim.op !== 'phi' || prim.parent === null) return null;
+    const sl = this.simpleLoop(prim.parent);
+    if (!sl) return null;
+    const init = prim.operands[prim.blocks.indexOf(sl.outside)];
+    const next = prim.operands[prim.blocks.indexOf(sl.latch)];
+    if (!init || !next || next.vk !== 'inst') return null;
+    const n = next as Instruction;
+    if (n.op !== 'add' && n.op !== 'sub') return null;
+    let step: bigint | null = null;
+    const c0 = n.operands[0]!; const c1 = n.operands[1]!;
+    if (c0 === prim && c1 instanceof ConstantInt) step = n.op === 'add' ? c1.value : -c1.value;
+    else if (n.op === 'add' && c1 === prim && c0 instanceof ConstantInt) step = c0.value;
+    if (step === null) return null;
+    const b = rc.b;
+    const k = this.revIndex(sl.loop, rc);
+    const start = this.getRev(this.loopStart(sl.loop, sl.outside), rc);
+    let iter: Value = b.sub(k, start, 'iter.local');
+    const it = fi.type;
+    if (it !== this.m.types.i64) iter = b.cast(it.bits < 64 ? 'trunc' : 'zext', iter, it);
+    const s0 = this.getRev(this.mapV(init), rc);
+    return b.add(s0, b.mul(iter, constInt(it, step)), `${fi.name ?? 'iv'}_unwrap`);
   }
 
   /** The index of the predecessor the forward sweep came from (a phi in the forward block). */

@@ -1,0 +1,135 @@
+// Which loads the reverse sweep may simply repeat instead of reading their
+// value from the tape: a load whose memory nothing in the function may
+// overwrite (Enzyme's "uncacheable" analysis, in a conservative form).
+// Memory is identified by its underlying objects (arguments, globals,
+// allocations); two different arguments may alias unless one is `noalias`
+// (C `restrict`), a fresh allocation aliases nothing the caller passed in.
+
+import type { Function } from '../ir/function.js';
+import type { Module } from '../ir/module.js';
+import type { CallInst, InvokeInst, Instruction, LoadInst } from '../ir/instructions.js';
+import type { Value } from '../ir/value.js';
+import type { AttrList } from '../ir/attributes.js';
+import { hasAttr } from '../ir/attributes.js';
+import { calledFunction, type CallKind } from '../ad/calls.js';
+
+/** The objects a pointer may point into, looking through address arithmetic and merges; null when unknown. */
+export function underlyingObjects(p: Value): Set<Value> | null {
+  const out = new Set<Value>();
+  const seen = new Set<Value>();
+  const work: Value[] = [p];
+  while (work.length) {
+    const v = work.pop()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (seen.size > 256) return null;
+    if (v.vk === 'inst') {
+      const i = v as Instruction;
+      switch (i.op) {
+        case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze':
+          work.push(i.operands[0]!); continue;
+        case 'phi': work.push(...i.operands); continue;
+        case 'select': work.push(i.operands[1]!, i.operands[2]!); continue;
+        case 'alloca': case 'load': case 'call': out.add(v); continue;
+        default: return null;
+      }
+    }
+    if (v.vk === 'const') {
+      const c = v as unknown as { ck: string; op?: string; operands?: Value[] };
+      if (c.ck === 'null' || c.ck === 'undef' || c.ck === 'poison') continue;
+      if (c.ck === 'expr' && (c.op === 'getelementptr' || c.op === 'bitcast' || c.op === 'addrspacecast')) { work.push(c.operands![0]!); continue; }
+      return null;
+    }
+    out.add(v);
+  }
+  return out;
+}
+
+function expand(m: Module, list: AttrList): AttrList {
+  const out: AttrList = [];
+  for (const a of list) {
+    if (a.k === 'group') out.push(...(m.attrGroups.get(a.id)?.attrs ?? []));
+    else out.push(a);
+  }
+  return out;
+}
+
+/** Whether a call may write memory, from its own and its callee's attributes. */
+function callMayWrite(m: Module, c: CallInst | InvokeInst): boolean {
+  const lists = [expand(m, c.fnAttrs)];
+  const f = calledFunction(c);
+  if (f) lists.push(expand(m, f.fnAttrs));
+  for (const l of lists) {
+    if (hasAttr(l, 'readnone') || hasAttr(l, 'readonly')) return false;
+    for (const a of l) {
+      if (a.k === 'word' && a.name === 'memory' && a.arg !== null && /^\(?\s*(none|read)\s*\)?$/.test(a.arg.replace(/^\(|\)$/g, '').trim())) return false;
+    }
+  }
+  return true;
+}
+
+export class OverwriteAnalysis {
+  /** Objects written somewhere in the function; null entry means "somewhere unknown". */
+  private readonly written: (Set<Value> | null)[] = [];
+
+  constructor(m: Module, fn: Function, kindOf: (c: CallInst | InvokeInst) => CallKind) {
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        switch (i.op) {
+          case 'store': this.written.push(underlyingObjects(i.ptr)); break;
+          case 'atomicrmw': case 'cmpxchg': this.written.push(underlyingObjects(i.operands[0]!)); break;
+          case 'call': case 'invoke': {
+            const k = kindOf(i);
+            if (k.k === 'rule' || k.k === 'zero' || k.k === 'inactive' || k.k === 'malloc' || k.k === 'calloc') break;
+            if (k.k === 'memcpy' || k.k === 'memmove' || k.k === 'memset' || k.k === 'free' || k.k === 'realloc') {
+              this.written.push(underlyingObjects(i.arg(0)));
+              break;
+            }
+            if (!callMayWrite(m, i)) break;
+            for (const a of i.args()) if (a.type.kind === 'pointer') this.written.push(underlyingObjects(a));
+            // Callees may also write globals they name themselves.
+            this.written.push(new Set(m.globals.filter((g) => !g.isConstant)));
+            break;
+          }
+          default: break;
+        }
+      }
+    }
+  }
+
+  private isNoAlias(v: Value): boolean {
+    return v.vk === 'argument' && hasAttr((v as unknown as { attrs: AttrList }).attrs, 'noalias');
+  }
+
+  private mayAlias(a: Value, b: Value): boolean {
+    if (a === b) return true;
+    const fresh = (v: Value): boolean => v.vk === 'inst' && ((v as Instruction).op === 'alloca' || (v as Instruction).op === 'call');
+    if (fresh(a) || fresh(b)) {
+      // A fresh allocation is only reached through itself (unless it escapes
+      // into a loaded pointer, which then is an unknown object: aliases all).
+      const other = fresh(a) ? b : a;
+      return other.vk === 'inst' && (other as Instruction).op === 'load';
+    }
+    if (a.vk === 'argument' && b.vk === 'argument') return !(this.isNoAlias(a) || this.isNoAlias(b));
+    if (a.vk === 'global' && b.vk === 'global') return false;
+    if ((a.vk === 'global' && this.isNoAlias(b)) || (b.vk === 'global' && this.isNoAlias(a))) return false;
+    return true;
+  }
+
+  /** Whether repeating `load` in the reverse sweep gives the value it had in the forward sweep. */
+  reloadable(load: LoadInst): boolean {
+    if (load.volatile || load.atomic) return false;
+    const objs = underlyingObjects(load.ptr);
+    if (!objs || objs.size === 0) return false;
+    for (const o of objs) {
+      // Only memory that outlives the forward sweep and that the caller owns.
+      const constGlobal = o.vk === 'global' && (o as unknown as { isConstant: boolean }).isConstant;
+      if (o.vk !== 'argument' && !constGlobal) return false;
+      for (const w of this.written) {
+        if (!w) return false;
+        for (const x of w) if (this.mayAlias(o, x)) return false;
+      }
+    }
+    return true;
+  }
+}
