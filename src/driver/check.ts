@@ -7,12 +7,11 @@
 // Analytic: active scalars from the returned struct, dup arrays from their
 // shadows (seeded with seed_a before the call; afterwards they hold dL/da).
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ArgActivity, GradRequest, GradResult, RetActivity } from '../ad/api.js';
 import { gradModule } from '../ad/grad.js';
 import type { Code } from '../diag/codes.js';
-import { fail } from '../diag/diagnostic.js';
+import { DiagnosticError, fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { Function } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
@@ -27,7 +26,6 @@ import {
   type AtItem, type CheckFloat, type ElemType, type ParamValue,
 } from './check-points.js';
 import { readSource } from './io.js';
-import { DiagnosticError } from '../diag/diagnostic.js';
 
 /**
  * Code for "the driver did not run or printed nonsense". E0999 (internal,
@@ -171,7 +169,8 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   const params: DriverParam[] = values.map((v, k) => {
     const act = result.args[k]!;
     const dup = act === 'dup' || act === 'dupnoneed';
-    const seeds = dup && v.kind === 'array' && v.elem.kind === 'float' ? v.values.map(() => seedRng.value((v.elem as { fk: CheckFloat }).fk)) : null;
+    const elem = v.kind === 'array' ? v.elem : null;
+    const seeds = dup && v.kind === 'array' && elem?.kind === 'float' ? v.values.map(() => seedRng.value(elem.fk)) : null;
     return { activity: act, value: v, seeds };
   });
 
@@ -336,19 +335,22 @@ function parseOutput(stdout: string): Parsed {
     if (line === 'END') { p.end = true; continue; }
     const m = /^([RLPGS]) (\S+)$/.exec(line);
     if (!m) continue;
-    p[m[1] as Tag].push(cNumber(m[2]!));
+    const v = cNumber(m[2]!);
+    // A tagged line that is not a number: the protocol is broken, so the counts must not match.
+    if (v === null) return { ...p, end: false };
+    p[m[1] as Tag].push(v);
   }
   return p;
 }
 
-/** printf's `%g` spellings, including `nan`, `-nan` and `inf`. */
-function cNumber(s: string): number {
+/** printf's `%g` spellings, including `nan`, `-nan` and `inf`; null for anything else. */
+function cNumber(s: string): number | null {
   const t = s.toLowerCase();
-  if (t.endsWith('nan')) return NaN;
+  if (t === 'nan' || t === '-nan' || t === '+nan') return NaN;
   if (t === 'inf' || t === '+inf') return Infinity;
   if (t === '-inf') return -Infinity;
   const v = Number(s);
-  return v;
+  return Number.isNaN(v) ? null : v;
 }
 
 /**

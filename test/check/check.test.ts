@@ -11,7 +11,7 @@ import { DiagnosticError } from '../../src/diag/diagnostic.js';
 import type { Module } from '../../src/ir/module.js';
 import { registerCheckCommand, runCheck, type CheckOptions, type DerivativeProvider } from '../../src/driver/check.js';
 import { hasTool } from '../util/llvm.js';
-import { DOT_OPAQUE, POLY, SQUARE_TYPED_FLOAT } from './fixtures.js';
+import { DOT_OPAQUE, GATHER_OPAQUE, POLY, SQUARE_TYPED_FLOAT } from './fixtures.js';
 
 const LLI14 = hasTool('lli-14') || hasTool('lli');
 const LLI19 = hasTool('lli-19');
@@ -145,6 +145,23 @@ describe.skipIf(!LLI19)('dup arrays, opaque pointers (LLVM 19)', () => {
     expect(r.code).toBe(1);
     expect(rowOf(r.out, '%a[0]')).toMatch(/MISMATCH$/);
     expect(rowOf(r.out, '%b[0]')).toMatch(/ ok$/);
+  });
+
+  test('an index table behind a const pointer gets 0, 1, ..., n-1 (or the --at integers)', async () => {
+    const input = file('gather.ll', GATHER_OPAQUE);
+    const d = handWritten('diffegather', ['dup', 'const', 'const'], 'active');
+    const r1 = await check({ input, fn: 'gather', len: 4, derivative: d });
+    expect(r1.code, r1.out).toBe(0);
+    expect(r1.out).toMatch(/,\[0 1 2 3\],4'/);
+    // repeated indices: x[1] is read twice, x[3] never; L also holds seed_x . x (x is read-only)
+    const r2 = await check({ input, fn: 'gather', at: '[1 2 3 4], i32[1 1 0 2], 4', derivative: d });
+    expect(r2.code, r2.out).toBe(0);
+    const seed = Number(/seeds: return ([^,\s]+)/.exec(r2.out)![1]);
+    const sx = /%x \[([^\]]*)\]/.exec(r2.out)![1]!.split(' ').map(Number);
+    expect(Number(rowOf(r2.out, '%x[1]').split(/\s+/)[1])).toBeCloseTo(sx[1]! + 2 * seed, 10);
+    expect(Number(rowOf(r2.out, '%x[3]').split(/\s+/)[1])).toBeCloseTo(sx[3]!, 10);
+    const e = await diagnostic({ input, fn: 'gather', at: '[1 2], [0.5 1], 2', derivative: d });
+    expect(e.diagnostics[0]!.message).toMatch(/parameter %idx points to i32: give integers/);
   });
 
   test('dupnoneed is checked like dup', async () => {

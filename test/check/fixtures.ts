@@ -204,3 +204,46 @@ exit:
   ret void
 }
 `;
+
+/** gather(x, idx, n) = sum x[idx[i]]: an index table behind a const pointer (i32 elements). */
+export const GATHER_OPAQUE = `
+define double @gather(ptr %x, ptr %idx, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi double [ 0.0, %entry ], [ %acc1, %loop ]
+  %pi = getelementptr inbounds i32, ptr %idx, i64 %i
+  %k = load i32, ptr %pi
+  %k64 = sext i32 %k to i64
+  %px = getelementptr inbounds double, ptr %x, i64 %k64
+  %v = load double, ptr %px
+  %acc1 = fadd double %acc, %v
+  %i1 = add i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret double %acc1
+}
+
+define { double } @diffegather(ptr %x, ptr %dx, ptr %idx, i64 %n, double %seed) {
+entry:
+  %r = call double @gather(ptr %x, ptr %idx, i64 %n)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %pi = getelementptr inbounds i32, ptr %idx, i64 %i
+  %k = load i32, ptr %pi
+  %k64 = sext i32 %k to i64
+  %pdx = getelementptr inbounds double, ptr %dx, i64 %k64
+  %o = load double, ptr %pdx
+  %nv = fadd double %o, %seed
+  store double %nv, ptr %pdx
+  %i1 = add i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  %s = insertvalue { double } undef, double %r, 0
+  ret { double } %s
+}
+`;
