@@ -297,6 +297,7 @@ function paramValue(fn: Function, k: number, t: Type, act: ArgActivity, label: s
   const fk = floatKindOf(t);
   if (t.kind === 'pointer') {
     if (act === 'active') fail(USAGE, `parameter ${label} is a pointer: it cannot be active (use dup or const)`, null);
+    if (t.addrspace !== 0) fail(USAGE, `parameter ${label} points to address space ${t.addrspace}: check passes arrays in address space 0 only`, null);
     if (item && item.kind !== 'array') fail(USAGE, `--at: parameter ${label} is a pointer: give an array such as [1 2 3], not '${item.text}'`, null);
     const elem: ElemType = item?.kind === 'array' && item.elem ? item.elem : inferElemType(fn, k);
     if (act !== 'const' && elem.kind !== 'float') {
