@@ -2,7 +2,7 @@
 // transform: the machinery (points, driver, lli, comparison) must accept a
 // right derivative, reject a wrong one, and explain what it cannot run.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -10,8 +10,8 @@ import type { ArgActivity, GradResult, RetActivity } from '../../src/ad/api.js';
 import { DiagnosticError } from '../../src/diag/diagnostic.js';
 import type { Module } from '../../src/ir/module.js';
 import { registerCheckCommand, runCheck, type CheckOptions, type DerivativeProvider } from '../../src/driver/check.js';
-import { hasTool } from '../util/llvm.js';
-import { DOT_OPAQUE, GATHER_OPAQUE, POLY, SQUARE_TYPED_FLOAT } from './fixtures.js';
+import { ROOT, hasTool } from '../util/llvm.js';
+import { DIFFE_EXAMPLE_DOT, DOT_OPAQUE, GATHER_OPAQUE, POLY, SQUARE_TYPED_FLOAT } from './fixtures.js';
 
 const LLI14 = hasTool('lli-14') || hasTool('lli');
 const LLI19 = hasTool('lli-19');
@@ -162,6 +162,13 @@ describe.skipIf(!LLI19)('dup arrays, opaque pointers (LLVM 19)', () => {
     expect(Number(rowOf(r2.out, '%x[3]').split(/\s+/)[1])).toBeCloseTo(sx[3]!, 10);
     const e = await diagnostic({ input, fn: 'gather', at: '[1 2], [0.5 1], 2', derivative: d });
     expect(e.diagnostics[0]!.message).toMatch(/parameter %idx points to i32: give integers/);
+  });
+
+  test('a real clang 19 -O2 module (unrolled loop, fmuladd, attributes, metadata), --len 11 to reach the unrolled remainder', async () => {
+    const input = file('example-dot.ll', readFileSync(join(ROOT, 'examples', 'dot.ll'), 'utf8') + DIFFE_EXAMPLE_DOT);
+    const r = await check({ input, fn: 'dot', len: 11, derivative: handWritten('diffedot', ['dup', 'dup', 'const'], 'active') });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/^%y\[10\] .* ok$/m);
   });
 
   test('dupnoneed is checked like dup', async () => {

@@ -247,3 +247,34 @@ exit:
   ret { double } %s
 }
 `;
+
+/** A derivative for examples/dot.ll (clang 19 -O2: `double dot(const double *x, const double *y, int n)`). */
+export const DIFFE_EXAMPLE_DOT = `
+define { double } @diffedot(ptr %x, ptr %dx, ptr %y, ptr %dy, i32 %n, double %seed) {
+entry:
+  %r = call double @dot(ptr %x, ptr %y, i32 %n)
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i1, %loop ]
+  %px = getelementptr inbounds double, ptr %x, i32 %i
+  %py = getelementptr inbounds double, ptr %y, i32 %i
+  %pdx = getelementptr inbounds double, ptr %dx, i32 %i
+  %pdy = getelementptr inbounds double, ptr %dy, i32 %i
+  %vx = load double, ptr %px
+  %vy = load double, ptr %py
+  %gx = fmul double %seed, %vy
+  %gy = fmul double %seed, %vx
+  %ox = load double, ptr %pdx
+  %oy = load double, ptr %pdy
+  %nx = fadd double %ox, %gx
+  %ny = fadd double %oy, %gy
+  store double %nx, ptr %pdx
+  store double %ny, ptr %pdy
+  %i1 = add i32 %i, 1
+  %c = icmp slt i32 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  %s = insertvalue { double } undef, double %r, 0
+  ret { double } %s
+}
+`;
