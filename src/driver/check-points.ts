@@ -1,0 +1,196 @@
+// `check`: the points a derivative is checked at. Everything here is plain
+// TypeScript (no IR building, no process): what each parameter holds, parsed
+// from `--at` or drawn from a seeded generator, and the element type of the
+// arrays behind pointer parameters.
+import { fail } from '../diag/diagnostic.js';
+import type { Function } from '../ir/function.js';
+import type { Instruction } from '../ir/instructions.js';
+import type { Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+
+/** The floating types `check` perturbs; others (half, x86_fp80, ...) are refused with a usage error. */
+export type CheckFloat = 'double' | 'float';
+
+/** Element of an array behind a pointer parameter. Integer arrays only serve const pointers (index tables). */
+export type ElemType = { kind: 'float'; fk: CheckFloat } | { kind: 'int'; bits: number };
+
+/** What one parameter receives. Integers are kept as JS numbers: `check` only needs small ones (sizes, indices). */
+export type ParamValue =
+  | { kind: 'float'; fk: CheckFloat; value: number }
+  | { kind: 'int'; bits: number; value: number }
+  | { kind: 'array'; elem: ElemType; values: number[] };
+
+/** One `--at` item before it is matched with its parameter. */
+export type AtItem =
+  | { kind: 'scalar'; value: number; text: string }
+  | { kind: 'array'; values: number[]; elem: ElemType | null; text: string };
+
+/**
+ * Mulberry32: a tiny, well-mixed 32-bit generator. Reproducibility across
+ * Node versions is the point (Math.random cannot be seeded).
+ */
+export class Rng {
+  private s: number;
+  constructor(seed: number) { this.s = seed >>> 0; }
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  /**
+   * Uniform magnitude in [0.1, 1.5] with a random sign: near-zero values are
+   * left out because they hide wrong derivatives (x*y at y=0 looks like x*x).
+   */
+  value(fk: CheckFloat): number {
+    const mag = 0.1 + 1.4 * this.next();
+    const v = this.next() < 0.5 ? -mag : mag;
+    return fk === 'float' ? Math.fround(v) : v;
+  }
+}
+
+/** `--at` number syntax: JavaScript's, plus the C spellings `inf`, `-inf`, `nan`. */
+function parseNumber(text: string, what: string): number {
+  const t = text.trim().toLowerCase();
+  const special: Record<string, number> = { inf: Infinity, '+inf': Infinity, '-inf': -Infinity, nan: NaN, infinity: Infinity, '-infinity': -Infinity };
+  if (t in special) return special[t]!;
+  const v = t === '' ? NaN : Number(t);
+  if (Number.isNaN(v)) fail('E0903', `--at: '${text.trim()}' is not a number (in ${what})`, null);
+  return v;
+}
+
+const ELEM_PREFIX: Record<string, ElemType> = {
+  double: { kind: 'float', fk: 'double' }, f64: { kind: 'float', fk: 'double' },
+  float: { kind: 'float', fk: 'float' }, f32: { kind: 'float', fk: 'float' },
+  i32: { kind: 'int', bits: 32 }, i64: { kind: 'int', bits: 64 },
+};
+
+/**
+ * Splits `--at` at top-level commas: `1.5, [1 2 -3], 4` or `float[1;2]`.
+ * Commas inside brackets are element separators too, so that `[1, 2]` (what
+ * people type by habit) means the same as `[1 2]`.
+ */
+export function parseAt(text: string): AtItem[] {
+  const items: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '[') { if (depth > 0) fail('E0903', '--at: nested brackets: arrays are one level deep', null); depth++; }
+    if (ch === ']') { if (depth === 0) fail('E0903', "--at: ']' without '['", null); depth--; }
+    if (ch === ',' && depth === 0) { items.push(cur); cur = ''; continue; }
+    cur += ch;
+  }
+  if (depth !== 0) fail('E0903', "--at: '[' without ']'", null);
+  items.push(cur);
+  return items.map((raw) => {
+    const s = raw.trim();
+    if (s === '') fail('E0903', '--at: empty value (two commas in a row, or a trailing comma?)', null);
+    const m = /^([a-z0-9]*)\s*\[(.*)\]$/is.exec(s);
+    if (!m) {
+      if (s.includes('[') || s.includes(']')) fail('E0903', `--at: cannot read '${s}' (an array is written [1.5 2 -3])`, null);
+      return { kind: 'scalar', value: parseNumber(s, s), text: s };
+    }
+    const prefix = m[1]!.toLowerCase();
+    let elem: ElemType | null = null;
+    if (prefix !== '') {
+      elem = ELEM_PREFIX[prefix] ?? null;
+      if (!elem) fail('E0903', `--at: unknown element type '${m[1]}' before '[' (use double, float, i32 or i64)`, null);
+    }
+    const parts = m[2]!.split(/[\s;,]+/).filter((p) => p !== '');
+    if (parts.length === 0) fail('E0903', `--at: empty array '${s}'`, null);
+    return { kind: 'array', values: parts.map((p) => parseNumber(p, s)), elem, text: s };
+  });
+}
+
+function floatKind(t: Type): CheckFloat | null {
+  return t.kind === 'float' && (t.fk === 'double' || t.fk === 'float') ? t.fk : null;
+}
+
+/** The element a memory type is made of, when it is one floating (or integer) type throughout. */
+function elemOfMemType(t: Type): ElemType | null {
+  const fk = floatKind(t);
+  if (fk) return { kind: 'float', fk };
+  if (t.kind === 'int' && (t.bits === 32 || t.bits === 64)) return { kind: 'int', bits: t.bits };
+  if (t.kind === 'array' || t.kind === 'vector') return elemOfMemType(t.elem);
+  if (t.kind === 'struct' && t.elems && t.elems.length > 0) {
+    const first = elemOfMemType(t.elems[0]!);
+    if (first && t.elems.every((e) => { const x = elemOfMemType(e); return x !== null && sameElem(x, first); })) return first;
+  }
+  return null;
+}
+
+function sameElem(a: ElemType, b: ElemType): boolean {
+  return a.kind === 'float' ? b.kind === 'float' && a.fk === b.fk : b.kind === 'int' && a.bits === b.bits;
+}
+
+/**
+ * The element type of the array behind pointer parameter `index` of `fn`.
+ * Typed pointers name it (`double*`); otherwise (opaque `ptr`, `i8*`) the
+ * function's own accesses tell: loads, stores and GEP source types of
+ * pointers derived from the parameter. A floating type wins over an integer
+ * one because -O2 code copies doubles through i64 loads; without any hint it
+ * is double, the common case.
+ */
+export function inferElemType(fn: Function, index: number): ElemType {
+  const arg = fn.args[index]!;
+  const pt = arg.type;
+  if (pt.kind === 'pointer' && pt.pointee) {
+    const e = elemOfMemType(pt.pointee);
+    if (e) return e;
+  }
+  const derived = new Set<Value>([arg]);
+  let floatHit: ElemType | null = null;
+  let intHit: ElemType | null = null;
+  const note = (t: Type): void => {
+    const e = elemOfMemType(t);
+    if (!e) return;
+    if (e.kind === 'float') floatHit ??= e; else intHit ??= e;
+  };
+  // Phis can bring a derived pointer back to an earlier instruction: iterate to a fixpoint.
+  for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+    changed = false;
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        if (visit(i, derived, note) && !derived.has(i)) { derived.add(i); changed = true; }
+      }
+    }
+  }
+  return floatHit ?? intHit ?? { kind: 'float', fk: 'double' };
+}
+
+/** Notes what `i` says about memory reached from `derived`; returns whether `i` is itself a derived pointer. */
+function visit(i: Instruction, derived: Set<Value>, note: (t: Type) => void): boolean {
+  switch (i.op) {
+    case 'load':
+      if (derived.has(i.ptr)) note(i.type);
+      return false;
+    case 'store':
+      if (derived.has(i.ptr)) note(i.value.type);
+      return false;
+    case 'getelementptr':
+      if (!derived.has(i.operands[0]!)) return false;
+      note(i.srcType);
+      return true;
+    case 'bitcast': case 'addrspacecast':
+      if (!derived.has(i.operands[0]!)) return false;
+      if (i.type.kind === 'pointer' && i.type.pointee) note(i.type.pointee);
+      return true;
+    case 'phi': case 'select':
+      return i.type.kind === 'pointer' && i.operands.some((o) => derived.has(o));
+    default:
+      return false;
+  }
+}
+
+/** `--at` text that reproduces a point (shortest round-trip spelling of each number). */
+export function atText(values: readonly ParamValue[]): string {
+  return values.map((v) => v.kind === 'array' ? `[${v.values.map(numText).join(' ')}]` : numText(v.value)).join(',');
+}
+
+export function numText(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  return String(x);
+}
