@@ -10,6 +10,7 @@ import { renderAll } from '../diag/render.js';
 import { runFmt } from '../driver/fmt.js';
 import { runGrad } from '../driver/grad.js';
 import { runActivity } from '../driver/activity.js';
+import { registerCheckCommand } from '../driver/check.js';
 
 function version(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -25,7 +26,7 @@ function useColor(): boolean {
   return !!process.stderr.isTTY && !process.env.NO_COLOR;
 }
 
-function buildProgram(): Command {
+function buildProgram(onExit: (code: number) => void): Command {
   const program = new Command('enzyme-ts');
   program
     .description('Reverse-mode automatic differentiation of textual LLVM IR (Enzyme semantics, no LLVM plugin).')
@@ -79,6 +80,7 @@ function buildProgram(): Command {
     .action((input: string, opts: GradCliOptions) => {
       runActivity({ input, ...opts });
     });
+  registerCheckCommand(program, onExit);
   return program;
 }
 
@@ -107,14 +109,15 @@ function activityOptions(cmd: Command): Command {
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let exitCode = 0;
+  const program = buildProgram((code) => { exitCode = code; });
   try {
     if (argv.length <= 2) {
       process.stdout.write(program.helpInformation());
       return 2;
     }
     await program.parseAsync(argv);
-    return 0;
+    return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;

@@ -26,13 +26,11 @@ import {
   type AtItem, type CheckFloat, type ElemType, type ParamValue,
 } from './check-points.js';
 import { readSource } from './io.js';
+import { parseArgList, parseRet } from './grad.js';
+import { findFunction } from '../ad/grad.js';
 
-/**
- * Code for "the driver did not run or printed nonsense". E0999 (internal,
- * exit 3) until a dedicated code exists; the user's function crashing is
- * bad input rather than a bug, so this should become a code with exit 1.
- */
-const RUN_FAILED: Code = 'E0999';
+/** The driver did not run or printed nonsense: the user's function crashing is bad input (exit 1), not a bug. */
+const RUN_FAILED: Code = 'E0407';
 const USAGE: Code = 'E0903';
 
 /** Computes the derivative the check verifies: `gradModule` normally, a hand-written one in tests. */
@@ -64,25 +62,6 @@ export const CHECK_OPTIONS: readonly { flags: string; description: string }[] = 
   { flags: '--tol <T>', description: 'relative tolerance (default 1e-5 for double, 1e-2 when float is involved)' },
   { flags: '--len <L>', description: 'length of random arrays behind pointer parameters (default 8)' },
 ];
-
-const ARG_WORDS: Record<string, ArgActivity> = {
-  active: 'active', out: 'active',
-  dup: 'dup', duplicated: 'dup',
-  dupnoneed: 'dupnoneed', duplicatednoneed: 'dupnoneed', duplicatedonly: 'dupnoneed',
-  const: 'const', constant: 'const',
-};
-const RET_WORDS: Record<string, RetActivity> = {
-  active: 'active', activeonly: 'activeonly', noneed: 'activeonly', const: 'const', none: 'none',
-};
-
-function parseActivities(list: string): ArgActivity[] {
-  if (list.trim() === '') return [];
-  return list.split(',').map((w, k) => {
-    const a = ARG_WORDS[w.trim().toLowerCase()];
-    if (!a) fail(USAGE, `--args: unknown activity '${w.trim()}' for parameter ${k + 1} (use active, dup, dupnoneed or const)`, null);
-    return a;
-  });
-}
 
 function parseNum(v: string | number | undefined, what: string, dflt: number, check: (x: number) => boolean, want: string): number {
   if (v === undefined) return dflt;
@@ -120,20 +99,15 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   const seed = parseNum(opts.seed, '--seed', 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
   const len = parseNum(opts.len, '--len', 8, (x) => Number.isInteger(x) && x >= 1 && x <= 1_000_000, 'an integer from 1 to 1000000');
   const tolGiven = opts.tol === undefined ? null : parseNum(opts.tol, '--tol', 0, (x) => x > 0 && x < 1, 'a tolerance between 0 and 1');
-  const argActs = opts.args === undefined ? undefined : parseActivities(opts.args);
-  let retAct: RetActivity | undefined;
-  if (opts.ret !== undefined) {
-    retAct = RET_WORDS[opts.ret.trim().toLowerCase()];
-    if (!retAct) fail(USAGE, `--ret: unknown return activity '${opts.ret}' (use active, activeonly, const or none)`, null);
-  }
+  const argActs = opts.args === undefined ? undefined : parseArgList(opts.args);
+  const retAct: RetActivity | undefined = opts.ret === undefined ? undefined : parseRet(opts.ret);
   const atItems = opts.at === undefined ? null : parseAt(opts.at);
 
   const file = readSource(opts.input);
   const m = parseModule(file);
   const problems = verifyModule(m, file);
   if (problems.length) throw new DiagnosticError(problems.slice(0, 20));
-  const fn = m.getFunction(opts.fn);
-  if (!fn || fn.isDeclaration) fail(USAGE, `no function @${opts.fn} defined in '${file.name}'`, null);
+  const fn = findFunction(m, opts.fn);
   const nParams = fn.fnType.params.length;
   if (fn.fnType.vararg) fail(USAGE, `@${opts.fn} is variadic: check cannot call it`, null);
   if (atItems && atItems.length !== nParams) {
