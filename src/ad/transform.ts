@@ -46,6 +46,7 @@ import type { ArgActivity, CheckpointPolicy } from './api.js';
 import type { CallRules } from './calls.js';
 import type { RuleCtx } from '../rules/api.js';
 import { instRule } from '../rules/instructions.js';
+import { intrinsicSuffix } from '../rules/calls.js';
 import { Frame, Prologue, type Slot } from '../tape/frame.js';
 import { uniquifyNames } from './names.js';
 import { sourceSpan } from '../ir/verify.js';
@@ -814,8 +815,8 @@ export class Generator {
         const rt = ret ?? args[0]!.type;
         let full = name;
         if (name.startsWith('llvm.')) {
-          full = `${name}.${mangle(args[0]!.type)}`;
-          if (name === 'llvm.powi') full += `.${mangle(args[1]!.type)}`;
+          full = `${name}.${intrinsicSuffix(args[0]!.type)}`;
+          if (name === 'llvm.powi') full += `.${intrinsicSuffix(args[1]!.type)}`;
         }
         const f = this.ctx.declare(full, rt, args.map((a) => a.type));
         return b.call(f, args, null, f.fnType);
@@ -1281,16 +1282,6 @@ export function addValues(b: IRBuilder, x: Value, y: Value): Value {
     return agg;
   }
   throw new Error(`addValues: not a differentiable type (${t.kind})`);
-}
-
-/** The LLVM intrinsic type suffix: f64, f32, v4f64... */
-export function mangle(t: Type): string {
-  switch (t.kind) {
-    case 'float': return { half: 'f16', bfloat: 'bf16', float: 'f32', double: 'f64', x86_fp80: 'f80', fp128: 'f128', ppc_fp128: 'ppcf128' }[t.fk];
-    case 'int': return `i${t.bits}`;
-    case 'vector': return `${t.scalable ? 'nx' : ''}v${t.count}${mangle(t.elem)}`;
-    default: return 'x';
-  }
 }
 
 function typeTextShort(t: Type): string {

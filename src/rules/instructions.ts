@@ -166,13 +166,14 @@ export const TRANSFORM_OWNED: ReadonlyArray<readonly [op: string, doc: string]> 
   ['alloca', 'a zeroed shadow allocation'],
   ['getelementptr', 'the same address computation on the shadow'],
   ['br / switch / ret', 'the reverse sweep retraces the recorded path backwards'],
+  ['unreachable', 'blocks that never return get no reverse code'],
 ];
 
 /** Zero-derivative instructions: kept in the forward sweep, never in the reverse. */
 export const ZERO_DERIVATIVE: readonly string[] = [
   'fcmp', 'icmp', 'fptosi', 'fptoui', 'sitofp', 'uitofp', 'add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem',
   'shl', 'lshr', 'ashr', 'and', 'or', 'xor', 'trunc', 'zext', 'sext', 'ptrtoint', 'inttoptr', 'addrspacecast',
-  'unreachable', 'fence',
+  'fence',
 ];
 
 export type { Type };

@@ -1,0 +1,57 @@
+// docs/instructions.md, generated from the rule registries (`npm run docs`);
+// a test fails when the committed file is out of date.
+import { ALL_INST_RULES, TRANSFORM_OWNED, ZERO_DERIVATIVE } from './instructions.js';
+import { callRulesTable } from './calls.js';
+
+export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]> = [
+  ['atomicrmw, cmpxchg on active data', 'E0401: the reverse of an atomic update is not generated'],
+  ['invoke / landingpad / callbr in the active path', 'E0401: compile with -fno-exceptions, or mark the callee inactive'],
+  ['va_arg', 'never active (varargs carry no derivatives)'],
+  ['inline asm touching active values', 'E0402: register a custom derivative or mark it inactive'],
+  ['calls to external functions with no rule', 'E0402: register a custom derivative or mark it inactive'],
+  ['inttoptr producing a pointer into active memory', 'E0401'],
+  ['realloc of active memory', 'E0401'],
+  ['variable-sized alloca of active memory', 'E0401'],
+];
+
+export function instructionsDoc(): string {
+  const out: string[] = [
+    '# Supported instructions and functions',
+    '',
+    'Generated from the rule registries in `src/rules` by `npm run docs`; do not edit by hand.',
+    '`d` is the adjoint of the result; `da += ...` accumulates into the adjoint of operand `a`.',
+    '',
+    '## Instructions with a derivative rule',
+    '',
+    '| instruction | reverse |',
+    '|---|---|',
+    ...ALL_INST_RULES.map((r) => `| \`${r.op}\` | ${r.doc} |`),
+    '',
+    '## Handled by the transform itself',
+    '',
+    '| instruction | what happens |',
+    '|---|---|',
+    ...TRANSFORM_OWNED.map(([op, doc]) => `| \`${op}\` | ${doc} |`),
+    '',
+    '## Zero derivative (kept in the forward sweep only)',
+    '',
+    ZERO_DERIVATIVE.map((o) => `\`${o}\``).join(', '),
+    '',
+    '## Not differentiable when active',
+    '',
+    '| construct | result |',
+    '|---|---|',
+    ...UNSUPPORTED_IN_ACTIVE_CODE.map(([c, r]) => `| ${c} | ${r} |`),
+    '',
+    '## Calls',
+    '',
+    'Looked up by callee name; intrinsic type suffixes (`.f64`, `.v4f64`, `.p0i8`) are ignored.',
+    '`rule`: differentiated; `zero`: result has no derivative; `inactive`: no effect on derivatives.',
+    'Functions defined in the module are differentiated recursively (augmented forward + reverse);',
+    '`malloc`, `calloc`, `free`, `memcpy`, `memmove` and `memset` get shadow-memory treatment.',
+    '',
+    callRulesTable().trimEnd(),
+    '',
+  ];
+  return out.join('\n');
+}
