@@ -21,20 +21,21 @@ const KERNELS: [string, string][] = [
 ];
 
 const CONFIGS = [
-  { v: 14, opt: 'O0' }, { v: 14, opt: 'O2' }, { v: 19, opt: 'O0' }, { v: 19, opt: 'O2' },
+  { v: 14, opt: 'O0', cp: 'auto' }, { v: 14, opt: 'O2', cp: 'auto' }, { v: 19, opt: 'O0', cp: 'auto' }, { v: 19, opt: 'O2', cp: 'auto' },
+  { v: 14, opt: 'O0', cp: 'cache' }, { v: 19, opt: 'O2', cp: 'cache' }, { v: 14, opt: 'O2', cp: 'recompute' }, { v: 19, opt: 'O0', cp: 'recompute' },
 ] as const;
 
-for (const { v, opt } of CONFIGS) {
+for (const { v, opt, cp } of CONFIGS) {
   const clang = `clang-${v}`;
   const suffix = v === 14 ? '' : `-${v}`;
-  describe.skipIf(!hasTool(clang) || !hasTool(`lli${suffix}`))(`C kernels, clang-${v} -${opt}`, () => {
+  describe.skipIf(!hasTool(clang) || !hasTool(`lli${suffix}`))(`C kernels, clang-${v} -${opt}, --checkpoint ${cp}`, () => {
     it('every gradient matches finite differences', () => {
       const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-e2e-'));
       try {
         const flags = opt === 'O0' ? ['-O0', '-Xclang', '-disable-O0-optnone'] : [`-${opt}`];
         const ll = execFileSync(clang, [...flags, '-S', '-emit-llvm', join(SRC, 'kernels.c'), '-o', '-'], { encoding: 'utf8' });
         const m = parseText(ll, 'kernels.ll');
-        for (const [fn, args] of KERNELS) gradModule(m, { fn, args: parseArgList(args) }, null);
+        for (const [fn, args] of KERNELS) gradModule(m, { fn, args: parseArgList(args), checkpoint: cp }, null);
         expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
         writeFileSync(join(dir, 'k.ll'), printModule(m));
         execFileSync(clang, ['-S', '-emit-llvm', join(SRC, 'kernels_main.c'), '-o', join(dir, 'main.ll')]);
