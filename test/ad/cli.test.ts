@@ -1,0 +1,104 @@
+// `grad` and `activity` as a user meets them: options, defaults, and the
+// diagnostics for what cannot be differentiated (contract sections 4, 5, 8).
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, hasTool, run } from '../util/llvm.js';
+
+const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
+const INPUT = 'test/ad/inputs/errors.ll';
+
+function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  expect(r.stderr, 'a stack trace reached the user').not.toMatch(/^\s+at /m);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('grad diagnostics', () => {
+  it('an external function without a derivative on the active path: E0402 at its line, nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-grad-'));
+    try {
+      const out = join(dir, 'out.ll');
+      const r = cli(['grad', INPUT, '-f', 'uses_mystery', '-o', out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${INPUT}:7:3: error[E0402]: cannot differentiate @uses_mystery: @mystery touches active data`);
+      expect(r.stderr).toContain('register a custom derivative');
+      expect(existsSync(out)).toBe(false);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+  it('an external call on inactive data is kept', () => {
+    const r = cli(['grad', INPUT, '-f', 'ignores_mystery']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('define { double, double } @diffeignores_mystery(double %x, double %differeturn)');
+  });
+  it('inline asm on active data: E0402', () => {
+    const r = cli(['grad', INPUT, '-f', 'asm_active']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/:18:3: error\[E0402\]: .*inline assembly touches active data/);
+  });
+  it('usage errors name the parameter and exit 2', () => {
+    let r = cli(['grad', INPUT, '-f', 'two', '--args', 'active,active']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("parameter 1 (%p) of @two is not a floating value: it cannot be 'active' (use 'dup' for a pointer)");
+    r = cli(['grad', INPUT, '-f', 'two', '--args', 'dup,dup']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("parameter 2 (%x) of @two is not a pointer: it cannot be 'dup' (use 'active' for a floating value)");
+    r = cli(['grad', INPUT, '-f', 'two', '--args', 'dup']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('@two has 2 parameters but --args lists 1 activity');
+    r = cli(['grad', INPUT, '-f', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[E0405]: no function @nope in the module');
+    r = cli(['grad', INPUT, '-f', 'sq', '--args', 'sideways']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--args: 'sideways' (item 1) is not an activity");
+    r = cli(['grad', INPUT, '-f', 'sq', '--ret', 'active', '--checkpoint', 'sometimes']);
+    expect(r.code).toBe(2);
+    r = cli(['grad', INPUT, '-f', 'mystery']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('@mystery is only declared');
+  });
+  it('defaults follow the contract: floating -> active, pointer -> dup; names, --ret and --name', () => {
+    let r = cli(['grad', INPUT, '-f', 'two']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("define { double } @diffetwo(double* %p, double* %\"p'\", double %x)");
+    r = cli(['grad', INPUT, '-f', 'sq', '--ret', 'activeonly', '--name', 'dsq']);
+    expect(r.stdout).toContain('define { double } @dsq(double %x, double %differeturn)');
+    r = cli(['grad', INPUT, '-f', 'sq', '--ret', 'const']);
+    expect(r.stdout).toContain('define { double, double } @diffesq(double %x)');
+    r = cli(['grad', INPUT, '-f', 'sq', '--ret', 'none', '--args', 'const']);
+    expect(r.stdout).toContain('define void @diffesq(double %x)');
+  });
+  it.skipIf(!hasTool('llvm-as'))('the output assembles', async () => {
+    const r = cli(['grad', INPUT, '-f', 'sq']);
+    const a = await run('llvm-as', ['-o', '/dev/null'], r.stdout);
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+  });
+  it('debug switches: --print-perf / ENZYME_PRINT_PERF, --print-activity / ENZYME_PRINT_AA, --print', () => {
+    let r = cli(['grad', INPUT, '-f', 'sq', '--print-perf', '--print-activity', '--print', '-o', '/dev/null']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('perf: @sq: frame');
+    expect(r.stderr).toMatch(/errors\.ll:28:3 {2}%y = call double @llvm\.sqrt\.f64\(double %x\) {2}; value active, inst active/);
+    expect(r.stderr).toContain('define { double, double } @diffesq');
+    r = cli(['grad', INPUT, '-f', 'sq', '-o', '/dev/null'], { ENZYME_PRINT_PERF: '1', ENZYME_PRINT_AA: '1' });
+    expect(r.stderr).toContain('perf: @sq');
+    expect(r.stderr).toContain('activity of @sq');
+  });
+});
+
+describe('activity', () => {
+  it('prints every argument and instruction with line:col', () => {
+    const r = cli(['activity', INPUT, '-f', 'ignores_mystery']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 5)).toEqual([
+      'activity of @ignores_mystery (args: active; ret: active)',
+      `  ${INPUT}:11:39  %x: active`,
+      `  ${INPUT}:12:3  %unused = call double @mystery(double 2.0)  ; value const, inst const`,
+      `  ${INPUT}:13:3  %y = fmul double %x, %unused  ; value active, inst active`,
+      `  ${INPUT}:14:3  ret double %y  ; inst const`,
+    ]);
+  });
+});
