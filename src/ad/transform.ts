@@ -446,9 +446,31 @@ export class Generator {
       ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
   }
 
+  /** Pointers to active memory carried inside aggregates (Rust slices `{ ptr, i64 }` at -O0) have no shadows yet: refuse rather than lose derivatives. */
+  private checkAggregatePointers(i: Instruction): void {
+    const aa = this.aa;
+    let bad = false;
+    switch (i.op) {
+      case 'insertvalue': case 'insertelement': bad = aa.shadowed(i.operands[1]!); break;
+      case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr); break;
+      case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr); break;
+      case 'call': case 'invoke': {
+        const k = aa.callKind(i);
+        bad = k.k === 'defined' && hasPointer(i.type) && i.type.kind !== 'pointer' && aa.callTouchesActive(i);
+        break;
+      }
+      default: break;
+    }
+    if (bad) {
+      this.error('E0401', `cannot differentiate ${this.fnName()}: a pointer to active memory inside an aggregate (${typeTextShort(i.op === 'store' ? i.value.type : i.type)}) is not supported yet`, i,
+        ['compile with optimisation (-O1 or more, which splits such aggregates), or pass the pointer itself']);
+    }
+  }
+
   private cloneInst(i: Instruction, nb: BasicBlock): void {
     const fb = this.fb;
     const aa = this.aa;
+    this.checkAggregatePointers(i);
     switch (i.op) {
       case 'ret': {
         const r = i.operands[0];
@@ -1284,12 +1306,24 @@ export function addValues(b: IRBuilder, x: Value, y: Value): Value {
   throw new Error(`addValues: not a differentiable type (${t.kind})`);
 }
 
+function hasPointer(t: Type, depth = 0): boolean {
+  if (depth > 8) return false;
+  switch (t.kind) {
+    case 'pointer': return true;
+    case 'vector': case 'array': return hasPointer(t.elem, depth + 1);
+    case 'struct': return !!t.elems && t.elems.some((e) => hasPointer(e, depth + 1));
+    default: return false;
+  }
+}
+
 function typeTextShort(t: Type): string {
   switch (t.kind) {
     case 'float': return t.fk;
     case 'int': return `i${t.bits}`;
     case 'pointer': return 'ptr';
     case 'vector': return `<${t.count} x ${typeTextShort(t.elem)}>`;
+    case 'struct': return t.name !== null ? `%${t.name}` : `{ ${(t.elems ?? []).map((e) => typeTextShort(e)).join(', ')} }`;
+    case 'array': return `[${t.count} x ${typeTextShort(t.elem)}]`;
     default: return t.kind;
   }
 }
