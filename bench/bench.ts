@@ -7,6 +7,7 @@ import { cpus, freemem, loadavg, availableParallelism, release, tmpdir, totalmem
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reply, Request } from './inproc.js';
+import { gradBenchOptions, runGradBench, type GradBenchResult } from './grad.js';
 import { HAVE_TIME, TIME_BIN, commandOutput, detectDialect, max, median, ratioText, runTimed, sig3, table, type Run } from './util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,12 +34,15 @@ Without FILEs: bench/data/sqlite3-*.ll (built by bench/make-input.sh when missin
   --budget SEC   cut repetitions (never below 1) so the measurements take about
                  SEC seconds (default 150; 0 = no limit)
   --json OUT     also write the raw measurements as JSON
+  --grad-only    only the gradient section: C kernels differentiated, then
+                 primal and derivative timed natively (bench/grad.ts)
+  --no-grad      skip the gradient section
   -h, --help     this text`;
 
-interface Options { files: string[]; quick: boolean; reps: number; budgetS: number; json: string | null }
+interface Options { files: string[]; quick: boolean; reps: number; budgetS: number; json: string | null; grad: 'also' | 'only' | 'skip' }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { files: [], quick: false, reps: 3, budgetS: 150, json: null };
+  const o: Options = { files: [], quick: false, reps: 3, budgetS: 150, json: null, grad: 'also' };
   let repsGiven = false, budgetGiven = false;
   const base = process.env.INIT_CWD ?? process.cwd(); // npm runs scripts from the package root
   const num = (flag: string, v: string | undefined, min: number): number => {
@@ -50,6 +54,8 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i]!;
     if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
     else if (a === '--quick') o.quick = true;
+    else if (a === '--grad-only') o.grad = 'only';
+    else if (a === '--no-grad') o.grad = 'skip';
     else if (a === '--reps') { o.reps = num(a, argv[++i], 1); repsGiven = true; }
     else if (a === '--budget') { o.budgetS = num(a, argv[++i], 0); budgetGiven = true; }
     else if (a === '--json') { const v = argv[++i]; if (!v) die('--json needs a file name'); o.json = resolve(base, v); }
@@ -406,6 +412,13 @@ async function main(): Promise<void> {
     say('!! so absolute times are inflated and noisy. Ratios between tools run side by side are the more useful numbers.');
   }
   say('');
+  if (o.grad === 'only') {
+    // The front-end inputs are not needed (nor built) for this section alone.
+    const grad = runGradBench(gradBenchOptions(o.quick));
+    say(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; total ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
+    writeJson(o, { env, loadAtEnd: loadavg(), options: o, grad });
+    return;
+  }
   const inputs = chooseInputs(o);
   const tmpDir = mkdtempSync(join(tmpdir(), 'enzyme-bench-'));
   const onSignal = () => { rmSync(tmpDir, { recursive: true, force: true }); process.exit(130); };
@@ -422,14 +435,20 @@ async function main(): Promise<void> {
       results.push(await benchInput(inputs[i]!, o, tmpDir, llvm14, llvm19, budget));
     }
     report(results, st);
+    // After the front-end tables so that the --budget estimate above is not
+    // disturbed; this section's own length does not depend on the inputs.
+    const grad: GradBenchResult | null = o.grad === 'skip' ? null : runGradBench(gradBenchOptions(o.quick));
     say(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; total ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
-    if (o.json) {
-      writeFileSync(o.json, `${JSON.stringify({ env, loadAtEnd: loadavg(), options: o, startup: st, results }, null, 1)}\n`);
-      say(`raw measurements: ${o.json}`);
-    }
+    writeJson(o, { env, loadAtEnd: loadavg(), options: o, startup: st, results, grad });
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+function writeJson(o: Options, data: object): void {
+  if (!o.json) return;
+  writeFileSync(o.json, `${JSON.stringify(data, null, 1)}\n`);
+  say(`raw measurements: ${o.json}`);
 }
 
 await main();
