@@ -28,4 +28,6 @@ export interface GradResult {
   ret: RetActivity;
   /** Lines for `--print-perf`: what was cached and why, tape sizes. */
   perf: string[];
+  /** Decisions the user should know about (`--loose-types`). */
+  warnings?: import('../diag/diagnostic.js').Diagnostic[];
 }

@@ -95,5 +95,5 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
   new Generator(ctx, sig, out, out).run();
-  return { fn: out, args, ret, perf: ctx.perf };
+  return { fn: out, args, ret, perf: ctx.perf, warnings: ctx.warnings };
 }

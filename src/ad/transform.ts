@@ -38,7 +38,7 @@ import { DominatorTree } from '../ir/dominators.js';
 import { LoopInfo, type Loop } from '../ir/loops.js';
 import { DataLayout } from '../ir/layout.js';
 import { ConstantInt } from '../ir/constants.js';
-import { fail } from '../diag/diagnostic.js';
+import { fail, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { Code } from '../diag/codes.js';
 import { ActivityAnalysis, isDiffType } from '../analysis/activity.js';
@@ -79,6 +79,8 @@ export interface TransformOptions {
 export class GradContext {
   readonly dl: DataLayout;
   readonly perf: string[] = [];
+  /** Warnings to show the user (`--loose-types` decisions). */
+  readonly warnings: Diagnostic[] = [];
   private readonly pairs = new Map<string, SplitPair>();
 
   constructor(
@@ -235,6 +237,7 @@ export class Generator {
   private readonly retBlocks: BasicBlock[] = [];
   private readonly reaches = new Set<BasicBlock>();
   private readonly paramPos: number[];
+  private readonly warned = new Set<string>();
   private readonly overwrite: OverwriteAnalysis | null;
 
   constructor(
@@ -292,7 +295,7 @@ export class Generator {
     const prim = this.sig.fn;
     if (prim.isDeclaration || !prim.blocks.length) {
       this.error('E0402', `cannot differentiate ${this.fnName()}: it is only declared, its body is not in the module`, null,
-        ['register a custom derivative, or mark it inactive']);
+        ['define it in the module (custom derivatives are not supported yet)']);
     }
     this.computeReaches();
     this.buildForward();
@@ -471,6 +474,10 @@ export class Generator {
     const fb = this.fb;
     const aa = this.aa;
     this.checkAggregatePointers(i);
+    if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
+      this.error('E0401', `cannot differentiate ${this.fnName()}: atomic ${i.op} on active data is not supported`, i,
+        ['use a plain load and store, or make the memory const']);
+    }
     switch (i.op) {
       case 'ret': {
         const r = i.operands[0];
@@ -490,7 +497,7 @@ export class Generator {
         if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || i.args().some((a) => aa.shadowed(a)))) {
           const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? 'an indirect call' : `@${k.name}`;
           this.error('E0402', `cannot differentiate ${this.fnName()}: ${what} touches active data and has no known derivative`, i,
-            ['register a custom derivative for it, mark it inactive, or make its arguments const']);
+            ['make its arguments const, or keep the call out of the differentiated function (custom derivatives are not supported yet)']);
         }
         if (k.k === 'realloc' && aa.shadowed(i)) {
           this.error('E0401', `cannot differentiate ${this.fnName()}: realloc of active memory is not supported yet`, i);
@@ -1085,7 +1092,7 @@ export class Generator {
       }
       case 'memcpy': case 'memmove': {
         const kind = this.memKind(i.arg(0), i.arg(1));
-        if (kind === 'pointer') return;
+        if (kind === 'pointer' || kind === 'none') return;
         const dd = this.getRev(this.shadowOf(i.arg(0), i), rc);
         const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
         const ds = aa.shadowed(i.arg(1)) ? this.getRev(this.shadowOf(i.arg(1), i), rc) : null;
@@ -1139,13 +1146,22 @@ export class Generator {
     return false;
   }
 
-  /** What memory a copy moves: a floating kind or pointers. */
-  memKind(dst: Value, src: Value): 'double' | 'float' | 'half' | 'pointer' {
+  /** What memory a copy moves: a floating kind, pointers, or (`--loose-types`) nothing differentiable. */
+  memKind(dst: Value, src: Value): 'double' | 'float' | 'half' | 'pointer' | 'none' {
     const k = elementKind(dst) ?? elementKind(src);
     if (k) return k;
-    if (this.ctx.opts.looseTypes) return 'double';
-    return this.error('E0403', `cannot differentiate ${this.fnName()}: cannot tell what the copied memory holds (floats or pointers)`, dst.vk === 'inst' ? dst : null,
-      ['pass --loose-types to treat it as double data']);
+    const at = dst.vk === 'inst' ? (dst as Instruction) : null;
+    if (this.ctx.opts.looseTypes) {
+      const key = `memkind:${this.fnName()}:${at ? sourceSpan(at).start : -1}`;
+      if (!this.warned.has(key)) {
+        this.warned.add(key);
+        const span = at ? sourceSpan(at) : { start: -1, end: -1 };
+        this.ctx.warnings.push({ code: 'E0403', severity: 'warning', message: `${this.fnName()}: cannot tell what the copied memory holds; treated as non-differentiable (--loose-types)`, file: this.ctx.file, start: span.start, end: span.end });
+      }
+      return 'none';
+    }
+    return this.error('E0403', `cannot differentiate ${this.fnName()}: cannot tell what the copied memory holds (floats or pointers)`, at,
+      ['pass --loose-types to treat it as non-differentiable (with a warning)']);
   }
 
   /** `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0. */

@@ -65,7 +65,7 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)'))
     .addOption(new Option('--print-perf', 'print what was cached and tape sizes to stderr (ENZYME_PRINT_PERF)'))
     .addOption(new Option('--print', 'print each generated function to stderr (ENZYME_PRINT)'))
-    .addOption(new Option('--loose-types', 'treat memory of unknown type as double with a warning instead of an error (ENZYME_LOOSE_TYPES)'))
+    .addOption(new Option('--loose-types', 'treat memory of unknown type as non-differentiable, with a warning, instead of an error (ENZYME_LOOSE_TYPES)'))
     .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog')
     .action((input: string, opts: GradCliOptions) => {
       runGrad({ input, ...opts });
@@ -109,6 +109,13 @@ function activityOptions(cmd: Command): Command {
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`enzyme-ts grad f.ll | head`) is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   let exitCode = 0;
   const program = buildProgram((code) => { exitCode = code; });
   try {

@@ -4,6 +4,7 @@ import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
 import type { ArgActivity, CheckpointPolicy, GradRequest, GradResult, RetActivity } from '../ad/api.js';
 import { gradModule } from '../ad/grad.js';
+import { renderAll } from '../diag/render.js';
 import { loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
 
@@ -93,6 +94,7 @@ export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRe
 /** Differentiates and checks the result with the verifier (a failure there is a bug of the tool). */
 export function differentiate(m: Module, req: GradRequest, file: import('../diag/source.js').SourceFile | null, dbg: DebugSwitches = {}): GradResult {
   const r = gradModule(m, req, file);
+  if (r.warnings?.length) process.stderr.write(renderAll(r.warnings, { color: !!process.stderr.isTTY && !process.env.NO_COLOR }));
   if (dbg.printPerf) process.stderr.write(r.perf.map((l) => `perf: ${l}\n`).join(''));
   if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(augmented_|reverse_|__enzyme_ts_)/.test(f.name ?? ''))) process.stderr.write(printFunction(f, m) + '\n');
   const problems = verifyModule(m, null);

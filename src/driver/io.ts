@@ -1,15 +1,40 @@
 // Input and output for every command: `-` is standard input; output files are
 // written whole or not at all (temporary file in the same folder, then rename).
-import { readFileSync, renameSync, unlinkSync, realpathSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, readSync, renameSync, unlinkSync, realpathSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { DiagnosticError, fail } from '../diag/diagnostic.js';
 import { SourceFile } from '../diag/source.js';
+
+/**
+ * All of standard input. A pipe can be in non-blocking mode (another process
+ * set it so, or Node did), where a read before the writer has written fails
+ * with EAGAIN: wait briefly and read again instead of giving up.
+ */
+function readStdin(): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(1 << 16);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') { Atomics.wait(pause, 0, 0, 5); continue; }
+      if (code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export function readSource(path: string): SourceFile {
   const name = path === '-' ? '<stdin>' : path;
   let text: string;
   try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+    text = path === '-' ? readStdin() : readFileSync(path, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
