@@ -3,7 +3,8 @@
 // (`double*`), LLVM >= 15 for opaque ones (`ptr`), or LLVM 14 with
 // `-opaque-pointers`. ENZYME_TS_LLI names the program to use instead.
 import { spawnSync } from 'node:child_process';
-import type { PointerDialect } from '../ir/module.js';
+import type { Module, PointerDialect } from '../ir/module.js';
+import { MDString, MDTuple, type Metadata } from '../ir/metadata.js';
 
 export interface Lli {
   cmd: string;
@@ -44,7 +45,7 @@ function reads(dialect: PointerDialect, version: number | null): boolean {
  * Typed modules prefer LLVM 14 (the typed-pointer compilers of the corpus);
  * opaque modules prefer LLVM 19, then any newer, then an older one with the flag.
  */
-export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = process.env): Lli | string {
+export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = process.env, producer: number | null = null): Lli | string {
   const override = env.ENZYME_TS_LLI;
   if (override) {
     const v = llvmVersion(override);
@@ -52,18 +53,39 @@ export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = proces
     if (!reads(dialect, v)) return `ENZYME_TS_LLI='${override}' is LLVM ${v}, which cannot read ${dialect}-pointer IR`;
     return { cmd: override, flags: flagsFor(dialect, v), version: v };
   }
+  // The LLVM of the compiler that produced the module reads its attributes
+  // and spellings; a module of a newer compiler may use syntax LLVM 14 rejects
+  // even when it has no pointers to tell its dialect by.
   const candidates = dialect === 'typed'
     ? ['lli-14', 'lli-15', 'lli-16', 'lli', 'lli-13']
     : ['lli-19', 'lli-20', 'lli-21', 'lli-22', 'lli-18', 'lli-17', 'lli', 'lli-16', 'lli-15', 'lli-14'];
+  const modern = producer !== null && producer >= 17;
+  if (modern) candidates.unshift(`lli-${producer}`, 'lli-19', 'lli-20', 'lli-21', 'lli-22');
   const seen: string[] = [];
   for (const cmd of candidates) {
     const v = llvmVersion(cmd);
     if (v === undefined) continue;
     seen.push(`${cmd} (LLVM ${v ?? '?'})`);
-    if (reads(dialect, v)) return { cmd, flags: flagsFor(dialect, v), version: v };
+    // LLVM 17 and newer read both dialects (typed pointers are upgraded).
+    const ok = modern ? v === null || v >= 17 : reads(dialect, v);
+    if (ok) return { cmd, flags: flagsFor(dialect, v), version: v };
   }
   const want = dialect === 'typed' ? 'LLVM 14, 15 or 16 (typed pointers)' : 'LLVM 14 or newer';
   return `no lli for ${want} on the PATH${seen.length ? `; found ${seen.join(', ')}` : ''}; set ENZYME_TS_LLI`;
+}
+
+/** The major version of the clang that produced the module (`!llvm.ident`), if it says. */
+export function producerVersion(m: Module): number | null {
+  for (const d of m.metadata) {
+    const walk = (md: Metadata): number | null => {
+      if (md instanceof MDString) { const r = /clang version (\d+)/.exec(md.text); return r ? Number(r[1]) : null; }
+      if (md instanceof MDTuple) for (const e of md.elems) { if (e) { const v = walk(e); if (v !== null) return v; } }
+      return null;
+    };
+    const v = walk(d.node);
+    if (v !== null) return v;
+  }
+  return null;
 }
 
 export interface LliRun {

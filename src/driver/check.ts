@@ -20,7 +20,7 @@ import { verifyModule } from '../ir/verify.js';
 import { printModule } from '../print/printer.js';
 import { parseModule } from '../syntax/parse.js';
 import { buildDriver, signatureProblem, type DriverParam, type Evaluation } from './check-driver.js';
-import { findLli, runLli } from './check-lli.js';
+import { findLli, producerVersion, runLli } from './check-lli.js';
 import {
   Rng, atText, inferElemType, numText, parseAt,
   type AtItem, type CheckFloat, type ElemType, type ParamValue,
@@ -181,7 +181,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   const text = printModule(m);
   const env = opts.env ?? process.env;
   if (env.ENZYME_TS_CHECK_KEEP) writeFileSync(env.ENZYME_TS_CHECK_KEEP, text);
-  const lli = findLli(m.dialect, env);
+  const lli = findLli(m.dialect, env, producerVersion(m));
   if (typeof lli === 'string') fail(RUN_FAILED, `cannot run the check: ${lli}`, null);
   const run = runLli(lli, text, entry, 300_000);
   const lliName = [lli.cmd, ...lli.flags].join(' ');
