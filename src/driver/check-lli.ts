@@ -2,7 +2,7 @@
 // an `lli` that reads its pointer dialect: LLVM <= 16 for typed pointers
 // (`double*`), LLVM >= 15 for opaque ones (`ptr`), or LLVM 14 with
 // `-opaque-pointers`. ENZYME_TS_LLI names the program to use instead.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { Module, PointerDialect } from '../ir/module.js';
 import { MDString, MDTuple, type Metadata } from '../ir/metadata.js';
 
@@ -97,17 +97,26 @@ export interface LliRun {
   error: string | null;
 }
 
-/** Runs `text` (a whole module) under `lli`, starting at `entry`. */
-export function runLli(lli: Lli, text: string, entry: string, timeoutMs: number): LliRun {
-  const r = spawnSync(lli.cmd, [...lli.flags, `--entry-function=${entry}`, '-'], {
-    input: text, encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs,
+/** Runs `text` (a whole module) under `lli`, starting at `entry`. Asynchronous, so that several checks can run at once in one process. */
+export function runLli(lli: Lli, text: string, entry: string, timeoutMs: number): Promise<LliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(lli.cmd, [...lli.flags, `--entry-function=${entry}`, '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let spawnError: string | null = null;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdin.on('error', () => { /* lli exited early: its stderr says why */ });
+    child.on('error', (e) => { spawnError = e.message; });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({
+        status, signal, stdout, stderr,
+        error: timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s` : spawnError,
+      });
+    });
+    child.stdin.end(text);
   });
-  const timedOut = r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
-  return {
-    status: r.status,
-    signal: r.signal,
-    stdout: r.stdout ?? '',
-    stderr: r.stderr ?? '',
-    error: timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s` : r.error ? r.error.message : null,
-  };
 }

@@ -183,7 +183,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   if (env.ENZYME_TS_CHECK_KEEP) writeFileSync(env.ENZYME_TS_CHECK_KEEP, text);
   const lli = findLli(m.dialect, env, producerVersion(m));
   if (typeof lli === 'string') fail(RUN_FAILED, `cannot run the check: ${lli}`, null);
-  const run = runLli(lli, text, entry, 300_000);
+  const run = await runLli(lli, text, entry, 300_000);
   const lliName = [lli.cmd, ...lli.flags].join(' ');
   const keepNote = 'set ENZYME_TS_CHECK_KEEP=FILE.ll to keep the module that was run';
   if (run.error) fail(RUN_FAILED, `cannot run the check with ${lliName}: ${run.error}`, null, -1, -1, [keepNote]);

@@ -2,20 +2,21 @@
 // fixtures/grad/src/*.c, checked with `enzyme-ts check` at each `// CHECK:` line of its source
 // (the derivative against central finite differences, run by lli). Needs dist/ (`npm test`
 // builds it first) and lli / lli-19; clang 19 modules are skipped without lli-19.
-// About 650 checks, two at a time by default: ENZYME_TS_GRAD_JOBS=N runs N at once (vitest's
+// About 650 checks, three at a time by default: ENZYME_TS_GRAD_JOBS=N runs N at once (vitest's
 // maxConcurrency caps it), ENZYME_TS_GRAD_FILTER=REGEX keeps only the checks whose name
 // (`clang19/dot.O2.ll: -f dot --args ...`) matches.
 import { describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runCheck, type CheckOptions } from '../../src/driver/check.js';
+import { DiagnosticError } from '../../src/diag/diagnostic.js';
+import { renderAll } from '../../src/diag/render.js';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, hasTool } from '../util/llvm.js';
 
-const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
 const GRAD = join(ROOT, 'fixtures', 'grad');
 const SRC = join(GRAD, 'src');
-/** Checks running at once: each one is a node process plus lli runs. */
-const POOL = Math.max(1, Number(process.env.ENZYME_TS_GRAD_JOBS ?? '2') || 2);
+/** Checks running at once (each runs one lli process). */
+const POOL = Math.max(1, Number(process.env.ENZYME_TS_GRAD_JOBS ?? '3') || 3);
 const FILTER = process.env.ENZYME_TS_GRAD_FILTER ? new RegExp(process.env.ENZYME_TS_GRAD_FILTER) : null;
 const TIMEOUT = 180_000;
 
@@ -123,19 +124,41 @@ async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
 
 interface Result { code: number | null; signal: string | null; stdout: string; stderr: string }
 
+/**
+ * `enzyme-ts check` in this process (runCheck is what the CLI calls): a node
+ * process per check would cost more than the check itself. lli runs are
+ * asynchronous, so POOL checks overlap.
+ */
 function cli(args: string[]): Promise<Result> {
-  return withSlot(() => new Promise<Result>((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env.FORCE_COLOR;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return withSlot(async () => {
+    const [cmd, input, ...rest] = args;
+    if (cmd !== 'check' || input === undefined) throw new Error(`not a check: ${args.join(' ')}`);
+    const opts: CheckOptions = { input: join(ROOT, input), fn: '' };
+    for (let k = 0; k < rest.length; k += 2) {
+      const flag = rest[k]!;
+      const v = rest[k + 1];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      switch (flag) {
+        case '-f': case '--fn': opts.fn = v; break;
+        case '--args': opts.args = v; break;
+        case '--ret': opts.ret = v; break;
+        case '--at': opts.at = v; break;
+        case '--seed': opts.seed = v; break;
+        case '--tol': opts.tol = v; break;
+        case '--len': opts.len = v; break;
+        default: throw new Error(`unknown check option ${flag}`);
+      }
+    }
     let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); }, TIMEOUT - 10_000);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
-  }));
+    opts.out = (t) => { stdout += t; };
+    try {
+      const code = await runCheck(opts);
+      return { code, signal: null, stdout, stderr: '' };
+    } catch (e) {
+      if (e instanceof DiagnosticError) return { code: e.exitCode, signal: null, stdout, stderr: renderAll(e.diagnostics, { color: false }) };
+      return { code: 3, signal: null, stdout, stderr: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    }
+  });
 }
 
 // -------------------------------------------------------------- tests ----
