@@ -62,6 +62,12 @@ export interface DiffSig {
   retPrimal: boolean;
   /** Split mode: the augmented function also returns the shadow of a returned pointer. */
   retShadow: boolean;
+  /**
+   * Split mode: pointer arguments whose memory nobody writes between the
+   * augmented call and the reverse call (the caller proved it), so the reverse
+   * may load from them again instead of taping their values.
+   */
+  unchanging?: readonly boolean[];
 }
 
 export interface SplitPair {
@@ -107,7 +113,7 @@ export class GradContext {
 
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const m = this.module;
@@ -261,7 +267,7 @@ export class Generator {
     this.aa = new ActivityAnalysis({
       fn: prim, args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules,
     });
-    this.overwrite = this.split ? null : new OverwriteAnalysis(this.m, prim, (c) => this.aa.callKind(c));
+    this.overwrite = this.split && !(sig.unchanging ?? []).some((u) => u) ? null : new OverwriteAnalysis(this.m, prim, (c) => this.aa.callKind(c));
     this.fwdPro = new Prologue(this.m, fwdFn);
     this.revPro = this.split ? new Prologue(this.m, revFn) : this.fwdPro;
     this.fb = new IRBuilder(this.m);
@@ -634,6 +640,7 @@ export class Generator {
     const sig: DiffSig = {
       fn: callee, args, retActive: isDiffType(rt) && aa.isActiveValue(i), retPrimal: true,
       retShadow: rt.kind === 'pointer' && aa.shadowed(i),
+      unchanging: i.args().map((a) => a.type.kind === 'pointer' && this.overwrite !== null && this.overwrite.unchanged(a, (x) => this.argUnchanging(x))),
     };
     const pair = this.ctx.split(sig);
     const callArgs: Value[] = [];
@@ -697,9 +704,16 @@ export class Generator {
   /** Pure operations, and loads of memory nothing overwrites (combined mode only: a caller may change memory between a split pair's two halves). */
   private pureLike(fi: Instruction): boolean {
     if (PURE_OPS.has(fi.op)) return true;
-    if (fi.op !== 'load' || this.split || !this.overwrite) return false;
+    if (fi.op !== 'load' || !this.overwrite) return false;
     const prim = fi.origin;
-    return !!prim && prim.op === 'load' && this.overwrite.reloadable(prim);
+    return !!prim && prim.op === 'load' && this.overwrite.reloadable(prim, (a) => this.argUnchanging(a));
+  }
+
+  /** Whether a primal argument's memory stays as it is until the reverse sweep: always in the combined shape, when the caller says so in a split pair. */
+  private argUnchanging(a: Value): boolean {
+    if (!this.split) return true;
+    const idx = this.sig.fn.args.indexOf(a as Argument);
+    return idx >= 0 && !!this.sig.unchanging?.[idx];
   }
 
   private recomputable(fi: Instruction, depth: number): boolean {

@@ -68,6 +68,24 @@ function callMayWrite(m: Module, c: CallInst | InvokeInst): boolean {
   return true;
 }
 
+const paramWrites = new WeakMap<Function, boolean[] | 'pending'>();
+
+/**
+ * For a function defined in the module: which pointer parameters it (or what
+ * it calls) may write through. A `sqrt` call makes clang drop `readonly` from
+ * a function (errno), but it still never writes the array it was given.
+ */
+function paramsWritten(m: Module, fn: Function, kindOf: (c: CallInst | InvokeInst) => CallKind): boolean[] | null {
+  const have = paramWrites.get(fn);
+  if (have === 'pending') return null; // recursion: assume the worst
+  if (have) return have;
+  paramWrites.set(fn, 'pending');
+  const inner = new OverwriteAnalysis(m, fn, kindOf);
+  const r = fn.args.map((a) => a.type.kind === 'pointer' && inner.writesObject(a));
+  paramWrites.set(fn, r);
+  return r;
+}
+
 export class OverwriteAnalysis {
   /** Objects written somewhere in the function; null entry means "somewhere unknown". */
   private readonly written: (Set<Value> | null)[] = [];
@@ -86,7 +104,11 @@ export class OverwriteAnalysis {
               break;
             }
             if (!callMayWrite(m, i)) break;
-            for (const a of i.args()) if (a.type.kind === 'pointer') this.written.push(underlyingObjects(a));
+            const callee = k.k === 'defined' ? k.fn : null;
+            const writes = callee ? paramsWritten(m, callee, kindOf) : null;
+            i.args().forEach((a, n) => {
+              if (a.type.kind === 'pointer' && (!writes || writes[n] !== false)) this.written.push(underlyingObjects(a));
+            });
             // Callees may also write globals they name themselves.
             this.written.push(new Set(m.globals.filter((g) => !g.isConstant)));
             break;
@@ -116,15 +138,29 @@ export class OverwriteAnalysis {
     return true;
   }
 
+  /** Whether something in the function may write the memory of object `o`. */
+  writesObject(o: Value): boolean {
+    for (const w of this.written) {
+      if (!w) return true;
+      for (const x of w) if (this.mayAlias(o, x)) return true;
+    }
+    return false;
+  }
+
   /** Whether repeating `load` in the reverse sweep gives the value it had in the forward sweep. */
-  reloadable(load: LoadInst): boolean {
+  reloadable(load: LoadInst, argOk: (a: Value) => boolean = () => true): boolean {
     if (load.volatile || load.atomic) return false;
-    const objs = underlyingObjects(load.ptr);
+    return this.unchanged(load.ptr, argOk);
+  }
+
+  /** Whether the memory `ptr` points into is an argument's (allowed by `argOk`) or a constant global's, and nothing here writes it. */
+  unchanged(ptr: Value, argOk: (a: Value) => boolean = () => true): boolean {
+    const objs = underlyingObjects(ptr);
     if (!objs || objs.size === 0) return false;
     for (const o of objs) {
       // Only memory that outlives the forward sweep and that the caller owns.
       const constGlobal = o.vk === 'global' && (o as unknown as { isConstant: boolean }).isConstant;
-      if (o.vk !== 'argument' && !constGlobal) return false;
+      if (!(o.vk === 'argument' && argOk(o)) && !constGlobal) return false;
       for (const w of this.written) {
         if (!w) return false;
         for (const x of w) if (this.mayAlias(o, x)) return false;
