@@ -141,6 +141,8 @@ export function inferElemType(fn: Function, index: number): ElemType {
     if (e) return e;
   }
   const derived = new Set<Value>([arg]);
+  /** Stack slots the pointer is stored into (-O0 spills every argument): loads from them are the pointer again. */
+  const holders = new Set<Value>();
   let floatHit: ElemType | null = null;
   let intHit: ElemType | null = null;
   const note = (t: Type): void => {
@@ -153,7 +155,9 @@ export function inferElemType(fn: Function, index: number): ElemType {
     changed = false;
     for (const b of fn.blocks) {
       for (const i of b.instructions) {
-        if (visit(i, derived, note) && !derived.has(i)) { derived.add(i); changed = true; }
+        if (i.op === 'store' && derived.has(i.value) && !holders.has(i.ptr)) { holders.add(i.ptr); changed = true; }
+        const spilled = i.op === 'load' && i.type.kind === 'pointer' && holders.has(i.ptr);
+        if ((spilled || visit(i, derived, note)) && !derived.has(i)) { derived.add(i); changed = true; }
       }
     }
   }
