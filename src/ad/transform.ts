@@ -50,7 +50,7 @@ import { intrinsicSuffix } from '../rules/calls.js';
 import { Frame, Prologue, type Slot } from '../tape/frame.js';
 import { uniquifyNames } from './names.js';
 import { sourceSpan } from '../ir/verify.js';
-import { OverwriteAnalysis } from '../analysis/memory.js';
+import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -1162,7 +1162,7 @@ export class Generator {
 
   /** What memory a copy moves: a floating kind, pointers, or (`--loose-types`) nothing differentiable. */
   memKind(dst: Value, src: Value): 'double' | 'float' | 'half' | 'pointer' | 'none' {
-    const k = elementKind(dst) ?? elementKind(src);
+    const k = elementKind(dst) ?? elementKind(src) ?? this.accessKind(dst) ?? this.accessKind(src);
     if (k) return k;
     const at = dst.vk === 'inst' ? (dst as Instruction) : null;
     if (this.ctx.opts.looseTypes) {
@@ -1176,6 +1176,58 @@ export class Generator {
     }
     return this.error('E0403', `cannot differentiate ${this.fnName()}: cannot tell what the copied memory holds (floats or pointers)`, at,
       ['pass --loose-types to treat it as non-differentiable (with a warning)']);
+  }
+
+  /**
+   * What the function itself loads from and stores to the memory of `p`'s
+   * underlying allocation (a malloc'd buffer in opaque-pointer IR says nothing
+   * else): the first floating or pointer access type found through any address
+   * derived from the same objects.
+   */
+  private accessKind(p: Value): 'double' | 'float' | 'half' | 'pointer' | null {
+    const roots = underlyingObjects(p);
+    if (!roots || roots.size === 0) return null;
+    const derived = new Set<Value>(roots);
+    const holders = new Set<Value>();
+    // -O0: a pointer reloaded from its stack slot is the pointer stored there.
+    for (const r of roots) {
+      if (r.vk === 'inst' && (r as Instruction).op === 'load') {
+        const slot = (r as Instruction).operands[0]!;
+        if (slot.vk === 'inst' && (slot as Instruction).op === 'alloca') holders.add(slot);
+      }
+    }
+    let found: 'double' | 'float' | 'half' | 'pointer' | null = null;
+    const note = (t: Type): void => {
+      if (found && found !== 'pointer') return;
+      const k = t.kind === 'float' ? (t.fk === 'double' ? 'double' : t.fk === 'float' ? 'float' : t.fk === 'half' ? 'half' : null)
+        : t.kind === 'vector' && t.elem.kind === 'float' ? (t.elem.fk === 'double' ? 'double' : t.elem.fk === 'float' ? 'float' : null)
+          : t.kind === 'pointer' ? 'pointer' : null;
+      if (k && (!found || k !== 'pointer')) found = k;
+    };
+    for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+      changed = false;
+      for (const b of this.sig.fn.blocks) {
+        for (const i of b.instructions) {
+          let d = false;
+          switch (i.op) {
+            case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': d = derived.has(i.operands[0]!); break;
+            case 'phi': case 'select': d = i.type.kind === 'pointer' && i.operands.some((o) => derived.has(o)); break;
+            case 'load':
+              if (derived.has(i.ptr)) note(i.type);
+              d = i.type.kind === 'pointer' && holders.has(i.ptr);
+              break;
+            case 'store':
+              if (derived.has(i.ptr)) note(i.value.type);
+              if (derived.has(i.value) && !holders.has(i.ptr)) { holders.add(i.ptr); changed = true; }
+              if (holders.has(i.ptr) && i.value.type.kind === 'pointer' && !derived.has(i.value)) { derived.add(i.value); changed = true; }
+              break;
+            default: break;
+          }
+          if (d && !derived.has(i)) { derived.add(i); changed = true; }
+        }
+      }
+    }
+    return found;
   }
 
   /** `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0. */
