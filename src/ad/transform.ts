@@ -295,6 +295,24 @@ export class Generator {
 
   private fnName(): string { return `@${this.sig.fn.name}`; }
 
+  /** A cached value for --print-perf: its name and opcode, and the line of the primal instruction. */
+  private describe(fi: Instruction): string {
+    const o = fi.origin ?? fi;
+    const file = this.ctx.file;
+    const line = o.pos >= 0 && file ? ` at line ${file.position(o.pos).line}` : '';
+    const what = o.op === 'phi' && fi.name?.endsWith('.from') ? 'branch taken' : o.op === 'load' && o.pos >= 0 && fi.op === 'load' ? 'loaded value' : o.op;
+    return `${fi.name !== null ? `%${fi.name} ` : ''}(${what})${line}`;
+  }
+
+  /** `%for.cond`, or `at line N` for numbered blocks (clang's default). */
+  private loopName(l: Loop): string {
+    if (l.header.name !== null) return `%${l.header.name}`;
+    const first = l.header.instructions[0];
+    const file = this.ctx.file;
+    if (first && first.pos >= 0 && file) return `at line ${file.position(first.pos).line}`;
+    return `of block ${this.sig.fn.blocks.indexOf(l.header)}`;
+  }
+
   // -- driver ----------------------------------------------------------------
 
   run(): void {
@@ -762,7 +780,7 @@ export class Generator {
       const slot = this.frame.slot(fi.type, `${base}_cache`);
       fb.store(fi, slot.fwd);
       entry = { loop: null, slot, type: fi.type };
-      this.ctx.perf.push(`${this.fnName()}: cache ${base} (${typeTextShort(fi.type)}, ${this.ctx.dl.allocSize(fi.type)} bytes per call)`);
+      this.ctx.perf.push(`${this.fnName()}: cache ${this.describe(fi)} (${typeTextShort(fi.type)}, ${this.ctx.dl.allocSize(fi.type)} bytes per call)`);
     } else {
       const ls = this.loopState(loop);
       const slot = this.frame.slot(this.frame.bytePtr, `${base}_buf`, nullValue(this.frame.bytePtr));
@@ -774,7 +792,7 @@ export class Generator {
       const p = fb.gep(fi.type, typed, [ls.k], null, true);
       fb.store(fi, p);
       entry = { loop, slot, type: fi.type };
-      this.ctx.perf.push(`${this.fnName()}: cache ${base} (${typeTextShort(fi.type)}, ${this.ctx.dl.allocSize(fi.type)} bytes per iteration of loop ${loop.header.name ?? ''})`);
+      this.ctx.perf.push(`${this.fnName()}: cache ${this.describe(fi)} (${typeTextShort(fi.type)}, ${this.ctx.dl.allocSize(fi.type)} bytes per iteration of the loop ${this.loopName(loop)})`);
     }
     this.caches.set(fi, entry);
     return entry;
@@ -1324,7 +1342,7 @@ export class Generator {
     if (this.split) uniquifyNames(this.revFn);
     this.ctx.perf.push(`${this.fnName()}: ${this.split ? 'tape' : 'frame'} ${this.frame.bytes()} bytes per call` +
       [...this.loops.entries()].filter(([, s]) => s.buffers.length)
-        .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of loop ${l.header.name ?? ''}`).join(''));
+        .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of the loop ${this.loopName(l)}`).join(''));
   }
 
   /** At every loop header with buffers: grow them (realloc) when the counter reaches the capacity. */
