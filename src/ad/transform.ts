@@ -51,6 +51,7 @@ import { Frame, Prologue, type Slot } from '../tape/frame.js';
 import { uniquifyNames } from './names.js';
 import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
+import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -494,10 +495,33 @@ export class Generator {
     }
   }
 
+  /**
+   * An integer-typed load or store of shadowed memory moves floats when the
+   * memory holds floats (clang's `load i64` copies of doubles). Not supported
+   * yet: refuse unless the IR says the data is integer.
+   */
+  private checkIntegerCarriers(i: Instruction): void {
+    if (i.op !== 'load' && i.op !== 'store') return;
+    const t = i.op === 'load' ? i.type : i.value.type;
+    const st = t.kind === 'vector' ? t.elem : t;
+    if (st.kind !== 'int' || st.bits < 16 || !this.aa.shadowed(i.ptr)) return;
+    const declared = declaredKind(i.ptr) ?? tbaaKind(this.m, i);
+    if (declared === 'int' || declared === 'pointer') return;
+    const known = declared === 'float' ? 'holds floating data' : 'may hold floating data (nothing in the IR says what it holds)';
+    if (declared === null && this.ctx.opts.looseTypes) {
+      const span = sourceSpan(i);
+      this.ctx.warnings.push({ code: 'E0403', severity: 'warning', message: `${this.fnName()}: an integer ${i.op} of active memory is treated as non-differentiable (--loose-types)`, file: this.ctx.file, start: span.start, end: span.end });
+      return;
+    }
+    this.error('E0403', `cannot differentiate ${this.fnName()}: an integer ${i.op} (${typeTextShort(t)}) of memory that ${known} is not supported yet`, i,
+      declared === null ? ['pass --loose-types to treat it as non-differentiable (with a warning)'] : ['copy floating data with floating types or memcpy']);
+  }
+
   private cloneInst(i: Instruction, nb: BasicBlock): void {
     const fb = this.fb;
     const aa = this.aa;
     this.checkAggregatePointers(i);
+    this.checkIntegerCarriers(i);
     if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
       this.error('E0401', `cannot differentiate ${this.fnName()}: atomic ${i.op} on active data is not supported`, i,
         ['use a plain load and store, or make the memory const']);

@@ -38,6 +38,13 @@ describe('grad diagnostics', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/:18:3: error\[E0402\]: .*inline assembly touches active data/);
   });
+  it('an integer copy of floating data is E0403, not a silently zero derivative', () => {
+    const r = cli(['grad', INPUT, '-f', 'intcopy', '--args', 'dup']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${INPUT}:35:3: error[E0403]: cannot differentiate @intcopy: an integer load (i64) of memory that holds floating data is not supported yet`);
+    // the memory is known to hold doubles: --loose-types does not make it go away
+    expect(cli(['grad', INPUT, '-f', 'intcopy', '--args', 'dup', '--loose-types']).code).toBe(1);
+  });
   it('usage errors name the parameter and exit 2', () => {
     let r = cli(['grad', INPUT, '-f', 'two', '--args', 'active,active']);
     expect(r.code).toBe(2);

@@ -29,3 +29,11 @@ define double @sq(double %x) {
   %z = fmul double %y, %x
   ret double %z
 }
+
+define void @intcopy(double* %p) {
+  %q = bitcast double* %p to i64*
+  %v = load i64, i64* %q
+  %r = getelementptr i64, i64* %q, i64 1
+  store i64 %v, i64* %r
+  ret void
+}
