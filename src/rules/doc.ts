@@ -12,6 +12,9 @@ export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]
   ['inttoptr producing a pointer into active memory', 'E0401'],
   ['realloc of active memory', 'E0401'],
   ['variable-sized alloca of active memory', 'E0401'],
+  ['pointers to active memory inside aggregates (`{ ptr, i64 }`, Rust slices at -O0)', 'E0401'],
+  ['integer-typed loads / stores of floating data (`load i64` of a double)', 'E0403 (with --loose-types: a warning when the IR does not say what the memory holds)'],
+  ['memcpy / memmove of memory whose element type cannot be deduced', 'E0403 (with --loose-types: a warning, the copy carries no derivative)'],
 ];
 
 export function instructionsDoc(): string {
