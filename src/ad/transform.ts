@@ -52,6 +52,7 @@ import { uniquifyNames } from './names.js';
 import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
+import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -245,6 +246,7 @@ export class Generator {
   private readonly reaches = new Set<BasicBlock>();
   private readonly paramPos: number[];
   private readonly warned = new Set<string>();
+  private ta: TypeAnalysis | null = null;
   private readonly overwrite: OverwriteAnalysis | null;
 
   constructor(
@@ -295,6 +297,12 @@ export class Generator {
   }
 
   private fnName(): string { return `@${this.sig.fn.name}`; }
+
+  /** Type analysis of the primal function, computed on first need. */
+  private types(): TypeAnalysis {
+    this.ta ??= new TypeAnalysis(this.m, this.sig.fn);
+    return this.ta;
+  }
 
   /** A cached value for --print-perf: its name and opcode, and the line of the primal instruction. */
   private describe(fi: Instruction): string {
@@ -505,7 +513,10 @@ export class Generator {
     const t = i.op === 'load' ? i.type : i.value.type;
     const st = t.kind === 'vector' ? t.elem : t;
     if (st.kind !== 'int' || st.bits < 16 || !this.aa.shadowed(i.ptr)) return;
-    const declared = declaredKind(i.ptr) ?? tbaaKind(this.m, i);
+    let declared = declaredKind(i.ptr) ?? tbaaKind(this.m, i);
+    // Type analysis may only confirm floats here: an 'integer' it reports could
+    // come from this very access, which is what is in doubt.
+    if (declared === null && isFloatScalar(this.types().memoryAt(i.ptr))) declared = 'float';
     if (declared === 'int' || declared === 'pointer') return;
     const known = declared === 'float' ? 'holds floating data' : 'may hold floating data (nothing in the IR says what it holds)';
     if (declared === null && this.ctx.opts.looseTypes) {
@@ -1206,6 +1217,10 @@ export class Generator {
   memKind(dst: Value, src: Value): 'double' | 'float' | 'half' | 'pointer' | 'none' {
     const k = elementKind(dst) ?? elementKind(src) ?? this.accessKind(dst) ?? this.accessKind(src);
     if (k) return k;
+    const ta = this.types();
+    const u = ta.uniform(dst) ?? ta.uniform(src);
+    if (u === 'double' || u === 'float' || u === 'half' || u === 'pointer') return u;
+    if (u === 'integer') return 'none';
     const at = dst.vk === 'inst' ? (dst as Instruction) : null;
     if (this.ctx.opts.looseTypes) {
       const key = `memkind:${this.fnName()}:${at ? sourceSpan(at).start : -1}`;

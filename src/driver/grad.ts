@@ -3,7 +3,8 @@ import { verifyModule } from '../ir/verify.js';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
 import type { ArgActivity, CheckpointPolicy, GradRequest, GradResult, RetActivity } from '../ad/api.js';
-import { gradModule } from '../ad/grad.js';
+import { findFunction, gradModule } from '../ad/grad.js';
+import { TypeAnalysis } from '../analysis/types.js';
 import { renderAll } from '../diag/render.js';
 import { loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
@@ -111,6 +112,10 @@ export function runGrad(opts: GradOptions): void {
   const req = requestFrom(opts);
   const dbg = debugFromEnv(opts);
   if (dbg.printActivity) printActivityReport(m, req, file);
+  if (dbg.printTypes) {
+    const ta = new TypeAnalysis(m, findFunction(m, req.fn));
+    process.stderr.write([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
+  }
   differentiate(m, req, file, dbg);
   writeOutputStream(opts.output, (write) => writeModule(m, write));
 }

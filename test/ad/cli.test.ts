@@ -90,7 +90,11 @@ describe('grad diagnostics', () => {
     expect(r.stderr).toContain('perf: @sq: frame');
     expect(r.stderr).toMatch(/errors\.ll:28:3 {2}%y = call double @llvm\.sqrt\.f64\(double %x\) {2}; value active, inst active/);
     expect(r.stderr).toContain('define { double, double } @diffesq');
-    r = cli(['grad', INPUT, '-f', 'sq', '-o', '/dev/null'], { ENZYME_PRINT_PERF: '1', ENZYME_PRINT_AA: '1' });
+    r = cli(['grad', INPUT, '-f', 'two', '--print-types', '-o', '/dev/null']);
+    expect(r.stderr).toContain('types of @two:');
+    expect(r.stderr).toMatch(/argument double\* %p {2}: \{0:double\}/);
+    r = cli(['grad', INPUT, '-f', 'sq', '-o', '/dev/null'], { ENZYME_PRINT_PERF: '1', ENZYME_PRINT_AA: '1', ENZYME_PRINT_TA: '1' });
+    expect(r.stderr).toContain('types of @sq:');
     expect(r.stderr).toContain('perf: @sq');
     expect(r.stderr).toContain('activity of @sq');
   });
