@@ -7,7 +7,7 @@ import type { Module } from '../ir/module.js';
 import type { Instruction } from '../ir/instructions.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
-import { MDRef, MDString, MDTuple, type Metadata } from '../ir/metadata.js';
+import { TBAA } from './tbaa.js';
 import { ConstantInt } from '../ir/constants.js';
 
 export type ScalarKind = 'float' | 'int' | 'pointer' | null;
@@ -59,23 +59,13 @@ export function declaredKind(p: Value): ScalarKind {
   }
 }
 
+const tbaaOf = new WeakMap<Module, TBAA>();
+
 /** The scalar kind of an access's TBAA tag (`!tbaa`), or null without one (or for `omnipotent char`). */
 export function tbaaKind(m: Module, i: Instruction): ScalarKind {
-  const a = i.attachments?.find((x) => x.kind === 'tbaa');
-  if (!a) return null;
-  const deref = (md: Metadata | null | undefined): Metadata | null => {
-    if (md instanceof MDRef) return m.metadata.find((d) => d.id === md.id)?.node ?? null;
-    return md ?? null;
-  };
-  const tag = deref(a.md);
-  if (!(tag instanceof MDTuple)) return null;
-  const access = deref(tag.elems[1] ?? null);
-  if (!(access instanceof MDTuple)) return null;
-  const name = access.elems[0];
-  if (!(name instanceof MDString)) return null;
-  const n = name.text;
-  if (n === 'double' || n === 'float' || n === 'long double' || n === '_Float16' || n === '__fp16') return 'float';
-  if (n === 'any pointer' || /^p\d+ /.test(n)) return 'pointer';
-  if (n === 'omnipotent char' || n === 'vtable pointer') return null;
-  return 'int';
+  let t = tbaaOf.get(m);
+  if (!t) { t = new TBAA(m); tbaaOf.set(m, t); }
+  const s = t.instFact(i)?.scalar ?? null;
+  if (s === null || s === 'anything') return null;
+  return s === 'integer' ? 'int' : s === 'pointer' ? 'pointer' : 'float';
 }
