@@ -570,7 +570,7 @@ export class Generator {
         this.vmap.set(i, c);
         if (k.k === 'free') this.freedClasses.push(i.arg(0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
-        if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i.arg(0), i.arg(1)) === 'pointer') {
+        if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
           const s = this.copyInst(i);
           s.operands[0] = this.shadowOf(i.arg(0), i);
           s.operands[1] = this.shadowOf(i.arg(1), i);
@@ -1158,7 +1158,7 @@ export class Generator {
         return;
       }
       case 'memcpy': case 'memmove': {
-        const kind = this.memKind(i.arg(0), i.arg(1));
+        const kind = this.memKind(i);
         if (kind === 'pointer' || kind === 'none') return;
         const dd = this.getRev(this.shadowOf(i.arg(0), i), rc);
         const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
@@ -1214,19 +1214,21 @@ export class Generator {
   }
 
   /** What memory a copy moves: a floating kind, pointers, or (`--loose-types`) nothing differentiable. */
-  memKind(dst: Value, src: Value): 'double' | 'float' | 'half' | 'pointer' | 'none' {
+  memKind(copy: CallBase): 'double' | 'float' | 'half' | 'pointer' | 'none' {
+    const dst = copy.arg(0);
+    const src = copy.arg(1);
     const k = elementKind(dst) ?? elementKind(src) ?? this.accessKind(dst) ?? this.accessKind(src);
     if (k) return k;
     const ta = this.types();
     const u = ta.uniform(dst) ?? ta.uniform(src);
     if (u === 'double' || u === 'float' || u === 'half' || u === 'pointer') return u;
     if (u === 'integer') return 'none';
-    const at = dst.vk === 'inst' ? (dst as Instruction) : null;
+    const at: Instruction = copy;
     if (this.ctx.opts.looseTypes) {
-      const key = `memkind:${this.fnName()}:${at ? sourceSpan(at).start : -1}`;
+      const key = `memkind:${this.fnName()}:${sourceSpan(at).start}`;
       if (!this.warned.has(key)) {
         this.warned.add(key);
-        const span = at ? sourceSpan(at) : { start: -1, end: -1 };
+        const span = sourceSpan(at);
         this.ctx.warnings.push({ code: 'E0403', severity: 'warning', message: `${this.fnName()}: cannot tell what the copied memory holds; treated as non-differentiable (--loose-types)`, file: this.ctx.file, start: span.start, end: span.end });
       }
       return 'none';
