@@ -1136,7 +1136,7 @@ export interface TypeAnalysisOptions {
   callBudget?: number;
   /** Instruction visits per function before giving up on a fixpoint. */
   maxSteps?: number;
-  /** Fact insertions (this function and its callees together) before giving up; about a second per million. */
+  /** Fact insertions (this function and its callees together) before giving up; a few microseconds each. */
   maxWork?: number;
 }
 
@@ -1145,7 +1145,7 @@ export class TypeAnalysis {
   private readonly dl: DataLayout;
 
   constructor(readonly module: Module, readonly fn: Function, opts: TypeAnalysisOptions = {}) {
-    const sh = new Shared(module, opts.callBudget ?? 64, opts.maxWork ?? 1_000_000);
+    const sh = new Shared(module, opts.callBudget ?? 64, opts.maxWork ?? 300_000);
     this.dl = sh.dl;
     sh.stack.push(fn);
     this.a = new FnAnalysis(sh, fn, opts.args ?? null, null);
