@@ -106,6 +106,8 @@ export class TypeTree {
   private anyCount = 0;
 
   get empty(): boolean { return this.entries.size === 0; }
+  /** Entries plus strides: what a full copy walks. */
+  get size(): number { return this.entries.size + this.strides.size; }
 
   /** The stride of the memory of the pointer at `prefix`, if periodic. */
   stride(prefix: Path): number | undefined { return this.strides.get(keyOf(prefix))?.stride; }
@@ -342,7 +344,10 @@ class Shared {
   readonly summaries = new Map<string, Summary>();
   readonly stack: Function[] = [];
   budget: number;
-  constructor(readonly module: Module, budget: number) {
+  /** Fact insertions left for this analysis and all its callees: bounds the time on huge functions. */
+  work: number;
+  constructor(readonly module: Module, budget: number, work: number) {
+    this.work = work;
     this.dl = DataLayout.of(module);
     this.tbaa = new TBAA(module);
     this.budget = budget;
@@ -413,8 +418,11 @@ class FnAnalysis {
     if (!this.queued.has(n)) { this.queued.add(n); this.queue.push(n); }
   }
 
+  /** Whether the fixpoint was reached (not cut by the step or work limits). */
+  get complete(): boolean { return this.queue.length === 0; }
+
   run(maxSteps: number): void {
-    while (this.queue.length && this.steps < maxSteps) {
+    while (this.queue.length && this.steps < maxSteps && this.sh.work > 0) {
       const n = this.queue.shift()!;
       this.queued.delete(n);
       this.steps++;
@@ -519,6 +527,7 @@ class FnAnalysis {
 
   /** Adds one fact; wakes up everything that reads the value on change. */
   merge(v: Value, path: Path, s: Scalar): boolean {
+    this.sh.work--;
     const t = this.tree(v);
     const r = t.insert(path, s);
     if (typeof r === 'object') { this.conflict(v, path, r.conflict, s); return false; }
@@ -528,6 +537,7 @@ class FnAnalysis {
 
   private setStride(v: Value, prefix: Path, s: number): void {
     const r = this.tree(v).setStride(prefix, s);
+    if (r.changed) this.sh.work -= this.tree(v).size;
     for (const p of r.conflicts) this.conflict(v, p, this.tree(v).get(p) ?? 'anything', 'a different type in the same array element');
     if (r.changed) this.touched(v);
   }
@@ -541,6 +551,7 @@ class FnAnalysis {
   copy(from: Value, fromPrefix: Path, to: Value, toPrefix: Path, map: (off: number) => number | null = (o) => o): void {
     if (from === to && pathText(fromPrefix) === pathText(toPrefix)) return;
     const src = this.tree(from);
+    this.sh.work -= src.size;
     for (const st of src.stridesUnder(fromPrefix)) {
       const m = map(st.rest[0]!);
       if (m !== null) this.setStride(to, [...toPrefix, m, ...st.rest.slice(1)], st.stride);
@@ -1102,7 +1113,7 @@ function summarize(sh: Shared, fn: Function, seeds: readonly (TypeTree | null)[]
   const key = `${fn.name}(${seeds.map((s) => s?.key() ?? '').join(')(')})->${retSeed?.key() ?? ''}`;
   const hit = sh.summaries.get(key);
   if (hit) return hit;
-  if (sh.stack.includes(fn) || sh.stack.length >= 8 || sh.budget <= 0) return null;
+  if (sh.stack.includes(fn) || sh.stack.length >= 8 || sh.budget <= 0 || sh.work <= 0) return null;
   sh.budget--;
   sh.stack.push(fn);
   try {
@@ -1125,6 +1136,8 @@ export interface TypeAnalysisOptions {
   callBudget?: number;
   /** Instruction visits per function before giving up on a fixpoint. */
   maxSteps?: number;
+  /** Fact insertions (this function and its callees together) before giving up; a few microseconds each. */
+  maxWork?: number;
 }
 
 export class TypeAnalysis {
@@ -1132,12 +1145,18 @@ export class TypeAnalysis {
   private readonly dl: DataLayout;
 
   constructor(readonly module: Module, readonly fn: Function, opts: TypeAnalysisOptions = {}) {
-    const sh = new Shared(module, opts.callBudget ?? 64);
+    const sh = new Shared(module, opts.callBudget ?? 64, opts.maxWork ?? 300_000);
     this.dl = sh.dl;
     sh.stack.push(fn);
     this.a = new FnAnalysis(sh, fn, opts.args ?? null, null);
     this.a.run(opts.maxSteps ?? STEP_LIMIT);
   }
+
+  /**
+   * False when a limit cut the fixpoint short (huge functions): the facts found are
+   * sound but some may be missing, so unknowns deserve a warning rather than an error.
+   */
+  get complete(): boolean { return this.a.complete; }
 
   /** The whole type tree of a value (paths: offset in the value, then offsets in pointed-to memory). */
   tree(v: Value): TypeTree { return this.a.tree(v); }

@@ -507,6 +507,18 @@ y:
   });
 });
 
+test('limits: a tiny work budget stops early and says so', () => {
+  const text = `
+define double @f(ptr %a, i64 %i) {
+  %p = getelementptr inbounds double, ptr %a, i64 %i
+  %x = load double, ptr %p
+  ret double %x
+}`;
+  const m = parseText(text);
+  expect(new TypeAnalysis(m, fnOf(m, 'f')).complete).toBe(true);
+  expect(new TypeAnalysis(m, fnOf(m, 'f'), { maxWork: 1 }).complete).toBe(false);
+});
+
 describe('calls', () => {
   test('arguments deduced through a callee defined in the module', () => {
     const { ta, v } = analyze(`
