@@ -657,20 +657,13 @@ export class Generator {
     let s: Value;
     if (k === 'calloc') {
       s = this.fb.call(this.ctx.declare('calloc', this.frame.bytePtr, [t.i64, t.i64]),
-        [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => this.toI64(v)), name);
+        [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => this.toI64At(v, this.fb)), name);
     } else {
-      const n = this.toI64(this.mapV(i.arg(0)));
+      const n = this.toI64At(this.mapV(i.arg(0)), this.fb);
       const raw = this.fb.call(this.ctx.declare('calloc', this.frame.bytePtr, [t.i64, t.i64]), [constInt(t.i64, 1), n], name);
       s = raw;
     }
     this.shadows.set(i, this.fb.bitcastIfNeeded(s, c.type));
-  }
-
-  private toI64(v: Value): Value {
-    const i64 = this.m.types.i64;
-    if (v.type === i64) return v;
-    if (v.type.kind === 'int' && v.type.bits < 64) return this.fb.cast('zext', v, i64);
-    return v;
   }
 
   /** Replaces a call to a module function that touches active data with its augmented forward. */
@@ -1191,6 +1184,7 @@ export class Generator {
     }
   }
 
+  /** A size operand as i64 (allocation and copy sizes may be i32). */
   private toI64At(v: Value, b: IRBuilder): Value {
     const i64 = this.m.types.i64;
     if (v.type === i64) return v;
@@ -1340,12 +1334,9 @@ export class Generator {
       if (this.sig.args[k] !== 'active') return;
       parts.push(this.diffeSlots.has(a) ? b.load(a.type, this.diffeSlots.get(a)!, `${a.name ?? 'arg'}_grad`) : nullValue(a.type));
     });
-    for (const raw of this.toFreeAtEnd) {
-      const free = this.ctx.declare('free', t.void, [this.frame.bytePtr]);
-      b.call(free, [this.getRev(raw, rc)]);
-    }
-    // Buffers: freed after the last read; their slots are final now that the reverse is built.
     const free = (): Function => this.ctx.declare('free', t.void, [this.frame.bytePtr]);
+    for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
+    // Buffers: freed after the last read; their slots are final now that the reverse is built.
     for (const ls of this.loops.values()) {
       for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
     }

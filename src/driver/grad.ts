@@ -8,6 +8,7 @@ import { TypeAnalysis } from '../analysis/types.js';
 import { renderAll } from '../diag/render.js';
 import { loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
+import { activityReport } from './activity.js';
 
 const ARG_WORDS: Record<string, ArgActivity> = {
   active: 'active', out: 'active',
@@ -111,16 +112,11 @@ export function runGrad(opts: GradOptions): void {
   const { module: m, file } = loadModuleWithSource(opts.input);
   const req = requestFrom(opts);
   const dbg = debugFromEnv(opts);
-  if (dbg.printActivity) printActivityReport(m, req, file);
+  if (dbg.printActivity) process.stderr.write(activityReport(m, req, file).join('\n') + '\n');
   if (dbg.printTypes) {
     const ta = new TypeAnalysis(m, findFunction(m, req.fn));
     process.stderr.write([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
   }
   differentiate(m, req, file, dbg);
   writeOutputStream(opts.output, (write) => writeModule(m, write));
-}
-
-import { activityReport } from './activity.js';
-function printActivityReport(m: Module, req: GradRequest, file: import('../diag/source.js').SourceFile): void {
-  process.stderr.write(activityReport(m, req, file).join('\n') + '\n');
 }
