@@ -71,11 +71,14 @@ export function resolveActivities(f: Function, args: readonly ArgActivity[] | un
 }
 
 /** Differentiates `req.fn` in `m`, adding the derivative (and the helpers it needs) to `m`. */
-export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules()): GradResult {
+export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules(), shared?: GradContext): GradResult {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
   if ((req.width ?? 1) !== 1) fail('E0903', '--width other than 1 is not supported yet', null);
-  const ctx = new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  // `lower` shares one context between its calls, so callees are differentiated once.
+  const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  const perfStart = ctx.perf.length;
+  const warnStart = ctx.warnings.length;
   const sig: DiffSig = {
     fn: f, args,
     retActive: ret === 'active' || ret === 'activeonly',
@@ -95,5 +98,5 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
   new Generator(ctx, sig, out, out).run();
-  return { fn: out, args, ret, perf: ctx.perf, warnings: ctx.warnings };
+  return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }
