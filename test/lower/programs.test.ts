@@ -60,11 +60,12 @@ export function lowerFile(path: string): string {
 }
 
 describe('the corpus is well formed', () => {
-  test('every C program has its four modules, and there are at least 20 programs', () => {
-    const srcs = readdirSync(join(DIR, 'src')).filter((f) => f.endsWith('.c'));
-    expect(srcs.length).toBeGreaterThanOrEqual(20);
+  test('every C / C++ program has its four modules, and there are at least 30 programs', () => {
+    const srcs = readdirSync(join(DIR, 'src')).filter((f) => /\.(c|cpp)$/.test(f));
+    expect(srcs.length).toBeGreaterThanOrEqual(30);
     for (const s of srcs) {
-      for (const c of ['clang14', 'clang19']) for (const o of ['O0', 'O2']) expect(existsSync(join(DIR, c, `${s.slice(0, -2)}.${o}.ll`)), `${c}/${s}.${o}`).toBe(true);
+      const name = s.replace(/\.(c|cpp)$/, '');
+      for (const c of ['clang14', 'clang19']) for (const o of ['O0', 'O2']) expect(existsSync(join(DIR, c, `${name}.${o}.ll`)), `${c}/${name}.${o}`).toBe(true);
     }
   });
 });
