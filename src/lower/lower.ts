@@ -114,8 +114,8 @@ interface Parsed {
   nofree: boolean;
   allocated: Value | null;
   tape: Value | null;
-  /** reverse: the seed of an active return. */
-  seed: Value | null;
+  /** reverse: the seeds of an active return, one per lane. */
+  seeds: Value[];
   /** reverse: the tape argument after the seed (no enzyme_tape marker). */
   tapeArg: Value | null;
   /** augmentsize: markers only. */
@@ -188,7 +188,7 @@ class Lowering {
       ['compile the file that defines it into the same module (e.g. llvm-link) before lowering']);
     const p: Parsed = {
       call, mode, fn, sret, acts: [], values: [], width: 1, primalReturn: false, nofree: false,
-      allocated: null, tape: null, seed: null, tapeArg: null, markerOnly: mode === 'augmentsize',
+      allocated: null, tape: null, seeds: [], tapeArg: null, markerOnly: mode === 'augmentsize',
     };
     const nparams = fn.args.length;
     let pending: { act: ArgActivity; marker: string } | null = null;
@@ -266,9 +266,12 @@ class Lowering {
     if (mode === 'reverse') {
       const rt = fn.fnType.ret;
       if (isDiffType(rt)) {
-        const s = ops[k++];
-        if (s === undefined) this.error('E0421', `${cname}: the seed of @${fn.name}'s ${showType(rt)} return is missing after the arguments`, call);
-        p.seed = s;
+        // One seed per lane: N values with enzyme_width, N.
+        for (let w = 0; w < p.width; w++) {
+          const s = ops[k++];
+          if (s === undefined || markerName(s) !== null) this.error('E0421', `${cname}: the seed${p.width > 1 ? ` of lane ${w + 1}` : ''} of @${fn.name}'s ${showType(rt)} return is missing after the arguments`, call);
+          p.seeds.push(s);
+        }
       }
       if (!p.tape) {
         const t = ops[k++];
@@ -361,14 +364,14 @@ class Lowering {
   }
 
   private pair(p: Parsed): SplitPair {
-    if (p.width !== 1) this.error('E0421', `${calledName(p.call)}: split mode with enzyme_width is not supported yet`, p.call);
     const rt = p.fn.fnType.ret;
     const sig: DiffSig = {
       fn: p.fn, args: p.acts,
       retActive: isDiffType(rt),
       retPrimal: true,
       retShadow: false,
-      nofree: p.nofree,
+      ...(p.nofree ? { nofree: true } : {}),
+      ...(p.width !== 1 ? { width: p.width } : {}),
     };
     const pair = this.ctx.split(sig);
     return pair;
@@ -412,10 +415,18 @@ class Lowering {
     const b = new IRBuilder(this.m).before(p.call);
     const args = p.values.flat();
     const rt = p.fn.fnType.ret;
-    if (p.seed) {
-      const s = castArg(b, p.seed, rt);
-      if (!s) this.error('E0421', `${calledName(p.call)}: the seed is ${showType(p.seed.type)} but @${p.fn.name} returns ${showType(rt)}`, p.call);
-      args.push(s);
+    if (p.seeds.length) {
+      const seeds = p.seeds.map((seed) => {
+        const s = castArg(b, seed, rt);
+        if (!s) this.error('E0421', `${calledName(p.call)}: the seed is ${showType(seed.type)} but @${p.fn.name} returns ${showType(rt)}`, p.call);
+        return s;
+      });
+      if (p.width === 1) args.push(seeds[0]!);
+      else {
+        let agg: Value = nullValue(this.m.types.array(p.width, rt));
+        seeds.forEach((s, w) => { agg = b.insertValue(agg, s, [w]); });
+        args.push(agg);
+      }
     }
     const bp = this.m.ptrTo(this.m.types.i8);
     let tape: Value;
