@@ -592,9 +592,6 @@ export class Generator {
           this.error('E0402', `cannot differentiate ${this.fnName()}: ${what} touches active data and has no known derivative`, i,
             ['make its arguments const, or keep the call out of the differentiated function (custom derivatives are not supported yet)']);
         }
-        if (k.k === 'realloc' && aa.shadowed(i)) {
-          this.error('E0401', `cannot differentiate ${this.fnName()}: realloc of active memory is not supported yet`, i);
-        }
         if (i.op === 'invoke' && (k.k === 'rule' && aa.isActiveValue(i))) {
           this.error('E0401', `cannot differentiate ${this.fnName()}: invoke (exception handling) in the active path`, i,
             ['compile with -fno-exceptions, or mark the call inactive']);
@@ -602,8 +599,9 @@ export class Generator {
         const c = this.copyInst(i);
         fb.insert(c);
         this.vmap.set(i, c);
-        if (k.k === 'free') this.freedClasses.push(i.arg(0));
+        if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
+        if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
           for (let lane = 0; lane < this.width; lane++) {
             const s = this.copyInst(i);
@@ -713,6 +711,33 @@ export class Generator {
     }
     this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(s, c.type));
   }
+
+  /**
+   * `q = realloc(p, n)` on active memory: the shadow of `q` is a new zeroed
+   * block holding the shadow of `p`'s first min(old size, n) bytes (the old size
+   * is `malloc_usable_size` of the old shadow, whose slack calloc zeroed). The
+   * old shadow stays alive: the reverse moves the adjoints back into it
+   * before the code that used `p` is reversed.
+   */
+  private shadowRealloc(i: CallBase, c: Instruction): void {
+    const t = this.m.types;
+    const bp = this.frame.bytePtr;
+    const moved: Value[] = [];
+    const n = this.toI64At(this.mapV(i.arg(1)), this.fb);
+    for (let lane = 0; lane < this.width; lane++) {
+      const old = this.fb.bitcastIfNeeded(this.shadowOf(i.arg(0), i, lane), bp);
+      const size = this.fb.call(this.ctx.declare('malloc_usable_size', t.i64, [bp]), [old], 'oldsize');
+      const m = this.fb.select(this.fb.icmp('ult', size, n), size, n, laneName(i.name !== null ? `${i.name}'moved` : 'moved', this.width, lane));
+      const nu = this.fb.call(this.ctx.declare('calloc', bp, [t.i64, t.i64]), [constInt(t.i64, 1), n],
+        laneName(i.name !== null ? `${i.name}'mi` : null, this.width, lane));
+      const mc = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memcpy.p0.p0.i64' : 'llvm.memcpy.p0i8.p0i8.i64', t.void, [bp, bp, t.i64, t.i1]);
+      this.fb.call(mc, [nu, old, m, constInt(t.i1, 0)]);
+      this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(nu, c.type));
+      moved.push(m);
+    }
+    this.reallocMoved.set(i, moved);
+  }
+  private readonly reallocMoved = new Map<CallBase, Value[]>();
 
   /** Replaces a call to a module function that touches active data with its augmented forward. */
   private augmentedCall(i: CallBase, nb: BasicBlock): void {
@@ -1256,6 +1281,22 @@ export class Generator {
         }
         return;
       }
+      case 'realloc': {
+        const moved = this.reallocMoved.get(i);
+        if (!moved) return;
+        const kind = this.kindOfMemory([i], i, 'the reallocated memory');
+        const freed = this.freedClasses.some((f) => this.sameObject(f, i));
+        const bp = this.frame.bytePtr;
+        for (let lane = 0; lane < this.width; lane++) {
+          const nu = b.bitcastIfNeeded(this.getRev(this.shadowOf(i, i, lane), rc), bp);
+          if (kind !== 'pointer' && kind !== 'none') {
+            const old = b.bitcastIfNeeded(this.getRev(this.shadowOf(i.arg(0), i, lane), rc), bp);
+            b.call(this.memcpyAdjoint(kind, true), [nu, old, this.getRev(moved[lane]!, rc)]);
+          }
+          if (freed) b.call(this.ctx.declare('free', t.void, [bp]), [nu]);
+        }
+        return;
+      }
       case 'malloc': case 'calloc': {
         if (!this.freedClasses.some((f) => this.sameObject(f, i))) return;
         for (let lane = 0; lane < this.width; lane++) {
@@ -1294,25 +1335,30 @@ export class Generator {
 
   /** What memory a copy moves: a floating kind, pointers, or (`--loose-types`) nothing differentiable. */
   memKind(copy: CallBase): 'double' | 'float' | 'half' | 'pointer' | 'none' {
-    const dst = copy.arg(0);
-    const src = copy.arg(1);
-    const k = elementKind(dst) ?? elementKind(src) ?? this.accessKind(dst) ?? this.accessKind(src);
+    return this.kindOfMemory([copy.arg(0), copy.arg(1)], copy, 'the copied memory');
+  }
+
+  /** What the memory at `ptrs` holds (the first that tells), or an E0403 at `at` (a warning and 'none' with --loose-types). */
+  private kindOfMemory(ptrs: Value[], at: Instruction, what: string): 'double' | 'float' | 'half' | 'pointer' | 'none' {
+    let k: 'double' | 'float' | 'half' | 'pointer' | null = null;
+    for (const p of ptrs) k ??= elementKind(p);
+    for (const p of ptrs) k ??= this.accessKind(p);
     if (k) return k;
     const ta = this.types();
-    const u = ta.uniform(dst) ?? ta.uniform(src);
+    let u: ReturnType<TypeAnalysis['uniform']> = null;
+    for (const p of ptrs) u ??= ta.uniform(p);
     if (u === 'double' || u === 'float' || u === 'half' || u === 'pointer') return u;
     if (u === 'integer') return 'none';
-    const at: Instruction = copy;
     if (this.ctx.opts.looseTypes) {
       const key = `memkind:${this.fnName()}:${sourceSpan(at).start}`;
       if (!this.warned.has(key)) {
         this.warned.add(key);
         const span = sourceSpan(at);
-        this.ctx.warnings.push({ code: 'E0403', severity: 'warning', message: `${this.fnName()}: cannot tell what the copied memory holds; treated as non-differentiable (--loose-types)`, file: this.ctx.file, start: span.start, end: span.end });
+        this.ctx.warnings.push({ code: 'E0403', severity: 'warning', message: `${this.fnName()}: cannot tell what ${what} holds; treated as non-differentiable (--loose-types)`, file: this.ctx.file, start: span.start, end: span.end });
       }
       return 'none';
     }
-    return this.error('E0403', `cannot differentiate ${this.fnName()}: cannot tell what the copied memory holds (floats or pointers)`, at,
+    return this.error('E0403', `cannot differentiate ${this.fnName()}: cannot tell what ${what} holds (floats or pointers)`, at,
       ['pass --loose-types to treat it as non-differentiable (with a warning)']);
   }
 

@@ -162,7 +162,7 @@ export const TRANSFORM_OWNED: ReadonlyArray<readonly [op: string, doc: string]> 
   ['phi', 'the adjoint goes to the incoming value of the edge the forward sweep took'],
   ['load', 'shadow[p] += d'],
   ['store', 'dv += shadow[p]; shadow[p] = 0'],
-  ['call', 'math functions: rule registry; defined functions: augmented forward + reverse; memcpy/memmove/memset/malloc/calloc/free: shadow memory'],
+  ['call', 'math functions: rule registry; defined functions: augmented forward + reverse; memcpy/memmove/memset/malloc/calloc/realloc/free: shadow memory'],
   ['alloca', 'a zeroed shadow allocation'],
   ['getelementptr', 'the same address computation on the shadow'],
   ['br / switch / ret', 'the reverse sweep retraces the recorded path backwards'],
