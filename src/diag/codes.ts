@@ -45,6 +45,7 @@ export const CODES = {
   E0405: { title: 'no such function', exit: 2 },
   E0406: { title: 'derivative check failed', exit: 1 },
   E0407: { title: 'cannot run the derivative', exit: 1 },
+  E0408: { title: 'custom derivative does not fit', exit: 1 },
   // 09xx: files and usage
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },

@@ -28,6 +28,7 @@ import {
 import { readSource } from './io.js';
 import { parseArgList, parseRet } from './grad.js';
 import { findFunction } from '../ad/grad.js';
+import { parseCustomSpec } from '../ad/custom.js';
 
 /** The driver did not run or printed nonsense: the user's function crashing is bad input (exit 1), not a bug. */
 const RUN_FAILED: Code = 'E0407';
@@ -46,6 +47,10 @@ export interface CheckOptions {
   seed?: string | number | undefined;
   tol?: string | number | undefined;
   len?: string | number | undefined;
+  /** `--custom FN=AUG,REV` (repeatable): registered derivatives, docs/custom.md. */
+  custom?: string[] | undefined;
+  /** `--inactive FN` (repeatable). */
+  inactive?: string[] | undefined;
   derivative?: DerivativeProvider;
   /** Where the report goes (standard output by default). */
   out?: (text: string) => void;
@@ -61,6 +66,8 @@ export const CHECK_OPTIONS: readonly { flags: string; description: string }[] = 
   { flags: '--seed <N>', description: 'seed of the random point and loss seeds (default 1)' },
   { flags: '--tol <T>', description: 'relative tolerance (default 1e-5 for double, 1e-2 when float is involved)' },
   { flags: '--len <L>', description: 'length of random arrays behind pointer parameters (default 8)' },
+  { flags: '--custom <FN=AUG,REV>', description: "use AUG and REV (Enzyme's convention) as the derivative of FN; repeatable" },
+  { flags: '--inactive <FN>', description: 'treat calls to FN as inactive (kept, no derivative); repeatable' },
 ];
 
 function parseNum(v: string | number | undefined, what: string, dflt: number, check: (x: number) => boolean, want: string): number {
@@ -115,6 +122,8 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   }
 
   const req: GradRequest = { fn: opts.fn, ...(argActs ? { args: argActs } : {}), ...(retAct ? { ret: retAct } : {}) };
+  if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);
+  if (opts.inactive?.length) req.inactive = opts.inactive.map((n) => n.trim().replace(/^@/, ''));
   const provider = opts.derivative ?? gradModule;
   const result = provider(m, req, file);
   if (result.args.length !== nParams) {
@@ -340,12 +349,13 @@ export function registerCheckCommand(program: Command, onExit: (code: number) =>
   for (const o of CHECK_OPTIONS) {
     const opt = new Option(o.flags, o.description);
     if (o.flags.startsWith('-f')) opt.makeOptionMandatory();
+    if (o.flags.startsWith('--custom') || o.flags.startsWith('--inactive')) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     cmd.addOption(opt);
   }
   cmd
     .addHelpText('after', "\nExample:\n  enzyme-ts check f.ll -f dot --args dup,dup,const --at '[1 2 3],[4 5 6],3'")
-    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string }) => {
-      onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len }));
+    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string; custom?: string[]; inactive?: string[] }) => {
+      onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len, custom: o.custom, inactive: o.inactive }));
     });
   return cmd;
 }
