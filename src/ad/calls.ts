@@ -58,7 +58,7 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (!fn || fn.name === null) return { k: 'indirect' };
   const name = fn.name;
   const h = rules.hints;
-  if (callSiteInactive(null, call) || (h && h.inactive.has(fn))) return { k: 'inactive', name, fn };
+  if (h ? h.inactive.has(fn) || h.inactiveCalls.has(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
   if (h) {
     const like = h.like.get(fn);
     if (like !== undefined) {

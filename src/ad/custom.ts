@@ -62,10 +62,12 @@ export interface CustomHints {
   readonly inactive: Set<Function>;
   /** Calls are treated as calls to the named math function (`__enzyme_function_like`, "enzyme_math"). */
   readonly like: Map<Function, string>;
+  /** Call sites carrying "enzyme_inactive" (directly or in an attribute group). */
+  readonly inactiveCalls: Set<CallBase>;
 }
 
 export function emptyHints(): CustomHints {
-  return { gradients: new Map(), inactive: new Set(), like: new Map() };
+  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCalls: new Set() };
 }
 
 /** The call rules with the hints attached (what classifyCall and GradContext.split consult). */
@@ -214,6 +216,11 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
           ['e.g. define double @f(double %x) !enzyme_augment !1 !enzyme_gradient !2 ... !1 = !{ptr @aug_f} !2 = !{ptr @rev_f}']);
       }
       if (!h.gradients.has(f)) h.gradients.set(f, { fn: f, aug, rev, via: '!enzyme_augment / !enzyme_gradient', at: f });
+    }
+    for (const b of f.blocks) {
+      for (const i of b.instructions) {
+        if ((i.op === 'call' || i.op === 'invoke') && callSiteInactive(m, i)) h.inactiveCalls.add(i);
+      }
     }
     if (!f.fnAttrs.length) continue;
     const attrs = stringAttrs(m, f.fnAttrs);
