@@ -374,6 +374,9 @@ export function customSplit(ctx: GradContext, sig: DiffSig, cg: CustomGradient):
       bad(file, cg.at ?? fn, `${fnName(fn)} has a custom derivative (${cg.via}): its parameter ${i + 1} (${typeText(pt)}) is active, but Enzyme's convention passes only floating scalars and vectors as active values`);
     }
   });
+  if (sig.retActive && !isFP(fn.fnType.ret)) {
+    bad(file, cg.at ?? fn, `${fnName(fn)} has a custom derivative (${cg.via}) and an active ${typeText(fn.fnType.ret)} result: Enzyme's convention passes the adjoint of floating scalar and vector results only`);
+  }
   const shape = shapeOf(ctx, cg, sig.retShadow);
   const { params } = signatureParams(m, fn, sig.args);
   const pos = signatureParams(m, fn, sig.args).pos;
