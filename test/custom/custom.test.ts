@@ -17,7 +17,10 @@ import { DiagnosticError } from '../../src/diag/diagnostic.js';
 import { renderAll } from '../../src/diag/render.js';
 import { parseText } from '../../src/syntax/parse.js';
 import { printModule } from '../../src/print/printer.js';
-import { gradModule } from '../../src/ad/grad.js';
+import { gradModule, requestHints } from '../../src/ad/grad.js';
+import { GradContext, type DiffSig } from '../../src/ad/transform.js';
+import { withHints } from '../../src/ad/custom.js';
+import { defaultCallRules } from '../../src/ad/registry.js';
 import { activityReport } from '../../src/driver/activity.js';
 import { verifyModule } from '../../src/ir/verify.js';
 import type { GradRequest } from '../../src/ad/api.js';
@@ -291,6 +294,33 @@ ${body}
     const r = cli(['grad', '-', '-f', 'g'], bad('@.str = private constant [9 x i8] c"mystery1\\00"\n@__enzyme_function_like = global [2 x ptr] [ptr @f, ptr @.str]'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[E0402]: cannot differentiate @g: @f (registered as like mystery1, which has no derivative rule) touches active data');
+  });
+  it('a returned pointer whose shadow the caller needs, from an augmented pass that does not return it: E0408', () => {
+    const r = cli(['grad', '-', '-f', 'u'], `
+define ptr @pk(ptr %a) {
+  ret ptr %a
+}
+define ptr @aug_pk(ptr %a, ptr %da) {
+  ret ptr %a
+}
+define void @rev_pk(ptr %a, ptr %da) {
+  ret void
+}
+@__enzyme_register_gradient_pk = global [3 x ptr] [ptr @pk, ptr @aug_pk, ptr @rev_pk]
+define double @u(ptr %a) {
+  %p = call ptr @pk(ptr %a)
+  %v = load double, ptr %p
+  ret double %v
+}
+`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('<stdin>:11:1: error[E0408]: @aug_pk, the augmented forward pass registered for @pk by @__enzyme_register_gradient_pk, does not fit Enzyme\'s convention: the call needs the shadow of the returned pointer, but it returns ptr');
+  });
+  it('a batch width other than 1 with a custom derivative: E0408', () => {
+    const m = parseText(bad('@__enzyme_register_gradient_f = global [3 x ptr] [ptr @f, ptr @aug_f, ptr @rev_f]'), 'in.ll');
+    const ctx = new GradContext(m, withHints(defaultCallRules(), requestHints(m, {}, null)), { checkpoint: 'auto', looseTypes: false }, null);
+    const sig = { fn: m.getFunction('f')!, args: ['active'], retActive: true, retPrimal: true, retShadow: false, width: 2 } as DiffSig;
+    expect(() => ctx.split(sig)).toThrow(/a batch width other than 1 is not supported with custom derivatives yet/);
   });
   it('a custom derivative at top level is used by diffe<f> (augmented pass, then reverse pass)', () => {
     const r = cli(['grad', '-', '-f', 'f'], bad('@__enzyme_register_gradient_f = global [3 x ptr] [ptr @f, ptr @aug_f, ptr @rev_f]'));
