@@ -469,7 +469,8 @@ export function customSplit(ctx: GradContext, sig: DiffSig, cg: CustomGradient):
     } else if (boxed) boxToFree = tapeArg;
     const G = cg.rev.fnType.ret;
     const r = b.call(cg.rev, args, G.kind === 'void' ? null : 'custom_grads');
-    if (boxToFree) b.call(free(), [boxToFree]);
+    // With `nofree` (lower's enzyme_nofree) the reverse pass may run again on the same tape.
+    if (boxToFree && !sig.nofree) b.call(free(), [boxToFree]);
     const gradOf = (k: number): Value => G.kind === 'struct' ? b.extractValue(r, [k]) : r;
     const out: Value[] = [];
     shape.fpParams.forEach((i, k) => { if (sig.args[i] === 'active') out.push(gradOf(k)); });

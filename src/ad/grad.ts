@@ -82,12 +82,15 @@ export function requestHints(m: Module, req: Pick<GradRequest, 'custom' | 'inact
 }
 
 /** Differentiates `req.fn` in `m`, adding the derivative (and the helpers it needs) to `m`. */
-export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules()): GradResult {
+export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules(), shared?: GradContext): GradResult {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
   rules = withHints(rules, requestHints(m, req, file));
   if ((req.width ?? 1) !== 1) fail('E0903', '--width other than 1 is not supported yet', null);
-  const ctx = new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  // `lower` shares one context between its calls, so callees are differentiated once.
+  const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  const perfStart = ctx.perf.length;
+  const warnStart = ctx.warnings.length;
   const sig: DiffSig = {
     fn: f, args,
     retActive: ret === 'active' || ret === 'activeonly',
@@ -107,7 +110,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
   // A function with a registered derivative is not looked inside, at top level either.
-  if (rules.hints?.gradients.has(f)) customCombined(ctx, sig, out);
+  if (ctx.rules.hints?.gradients.has(f)) customCombined(ctx, sig, out);
   else new Generator(ctx, sig, out, out).run();
-  return { fn: out, args, ret, perf: ctx.perf, warnings: ctx.warnings };
+  return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

@@ -71,6 +71,12 @@ export interface DiffSig {
    * may load from them again instead of taping their values.
    */
   unchanging?: readonly boolean[];
+  /**
+   * Split mode (`enzyme_nofree`): the reverse frees nothing (tape, loop
+   * buffers, deferred frees), so it can run several times on one tape; callees
+   * inherit it.
+   */
+  nofree?: boolean;
 }
 
 export interface SplitPair {
@@ -116,7 +122,7 @@ export class GradContext {
 
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const custom = this.rules.hints?.gradients.get(sig.fn);
@@ -690,6 +696,7 @@ export class Generator {
       fn: callee, args, retActive: isDiffType(rt) && aa.isActiveValue(i), retPrimal: true,
       retShadow: rt.kind === 'pointer' && aa.shadowed(i),
       unchanging: i.args().map((a) => a.type.kind === 'pointer' && this.overwrite !== null && this.overwrite.unchanged(a, (x) => this.argUnchanging(x))),
+      ...(this.sig.nofree ? { nofree: true } : {}),
     };
     const pair = this.ctx.split(sig);
     const callArgs: Value[] = [];
@@ -860,7 +867,7 @@ export class Generator {
     const have = memo.get(key);
     if (have) return have;
     const ls = this.loopState(l);
-    const cur = rc.b.load(this.m.types.i64, this.frame.rev(ls.counter), 'iter');
+    const cur = rc.b.load(this.m.types.i64, this.frame.revLocal(ls.counter), 'iter');
     const r = inside ? cur : rc.b.sub(cur, constInt(this.m.types.i64, 1), 'iter.last');
     memo.set(key, r);
     return r;
@@ -1083,7 +1090,7 @@ export class Generator {
     }
     for (let l = this.li.loopFor(P); l; l = l.parent) {
       if (l.contains(B) && l.header !== B) continue;
-      const slot = this.frame.rev(this.loopState(l).counter);
+      const slot = this.frame.revLocal(this.loopState(l).counter);
       const c = b.load(this.m.types.i64, slot);
       b.store(b.sub(c, constInt(this.m.types.i64, 1)), slot);
     }
@@ -1338,12 +1345,14 @@ export class Generator {
       parts.push(this.diffeSlots.has(a) ? b.load(a.type, this.diffeSlots.get(a)!, `${a.name ?? 'arg'}_grad`) : nullValue(a.type));
     });
     const free = (): Function => this.ctx.declare('free', t.void, [this.frame.bytePtr]);
-    for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
-    // Buffers: freed after the last read; their slots are final now that the reverse is built.
-    for (const ls of this.loops.values()) {
-      for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
+    if (!this.sig.nofree) {
+      for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
+      // Buffers: freed after the last read; their slots are final now that the reverse is built.
+      for (const ls of this.loops.values()) {
+        for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
+      }
+      if (this.split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
     }
-    if (this.split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
     const rt = this.revFn.fnType.ret;
     if (rt.kind === 'void') b.ret();
     else {
