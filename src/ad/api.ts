@@ -18,6 +18,13 @@ export interface GradRequest {
   checkpoint?: CheckpointPolicy;
   width?: number;
   looseTypes?: boolean;
+  /**
+   * Custom derivatives given on the command line (`--custom FN=AUG,REV`), in addition to
+   * those the module registers itself (docs/custom.md). Names without `@`.
+   */
+  custom?: { fn: string; aug: string; rev: string }[];
+  /** Functions to treat as inactive (`--inactive FN`): calls kept, no derivative. */
+  inactive?: string[];
 }
 
 export interface GradResult {

@@ -8,14 +8,17 @@ import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
 import type { Function } from '../ir/function.js';
 import type { Value } from '../ir/value.js';
+import { callSiteInactive, type CustomGradient, type CustomHints } from './custom.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
   | { k: 'zero'; rule: CallRule; name: string }
-  | { k: 'inactive'; name: string }
+  /** `fn`: a function the user declared inactive (it may still write memory). */
+  | { k: 'inactive'; name: string; fn?: Function }
   | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string }
   | { k: 'memcpy' | 'memmove' | 'memset'; name: string }
-  | { k: 'defined'; fn: Function; name: string }
+  /** A module function, differentiated through a split pair; `custom`: with a registered derivative (fn may be only declared). */
+  | { k: 'defined'; fn: Function; name: string; custom?: CustomGradient }
   | { k: 'unknown'; name: string }
   | { k: 'indirect' }
   | { k: 'asm' };
@@ -23,6 +26,8 @@ export type CallKind =
 /** The rule registry as the transform sees it (src/rules/calls.ts provides it). */
 export interface CallRules {
   lookup(name: string): CallRule | undefined;
+  /** Registered custom derivatives and inactivity / function-like hints (src/ad/custom.ts). */
+  hints?: CustomHints;
 }
 
 const ALLOC: Record<string, 'malloc' | 'calloc' | 'realloc' | 'free'> = {
@@ -52,6 +57,18 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   const fn = calledFunction(call);
   if (!fn || fn.name === null) return { k: 'indirect' };
   const name = fn.name;
+  const h = rules.hints;
+  if (h ? h.inactive.has(fn) || h.inactiveCalls.has(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
+  if (h) {
+    const like = h.like.get(fn);
+    if (like !== undefined) {
+      const r = rules.lookup(like);
+      if (r) return r.kind === 'rule' ? { k: 'rule', rule: r, name: like } : r.kind === 'zero' ? { k: 'zero', rule: r, name: like } : { k: 'inactive', name: like };
+      return { k: 'unknown', name: `${name} (registered as like ${like}, which has no derivative rule)` };
+    }
+    const custom = h.gradients.get(fn);
+    if (custom) return { k: 'defined', fn, name, custom };
+  }
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };

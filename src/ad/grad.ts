@@ -9,6 +9,7 @@ import { isDiffType } from '../analysis/activity.js';
 import { GradContext, Generator, activeGradTypes, lanesType, signatureParams, type DiffSig } from './transform.js';
 import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
+import { addCommandLineHints, customCombined, moduleHints, withHints, type CustomHints } from './custom.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
 function holdsFloat(t: Type, depth = 0): boolean {
@@ -73,6 +74,16 @@ export function resolveActivities(f: Function, args: readonly ArgActivity[] | un
   return { args: acts, ret: r };
 }
 
+/**
+ * The custom derivatives and hints that apply to a request: those the module registers
+ * (globals, metadata, attributes) and those of the command line (unknown names: E0405).
+ */
+export function requestHints(m: Module, req: Pick<GradRequest, 'custom' | 'inactive'>, file: SourceFile | null): CustomHints {
+  const h = moduleHints(m, file);
+  addCommandLineHints(m, h, req.custom ?? [], req.inactive ?? []);
+  return h;
+}
+
 /** Differentiates `req.fn` in `m`, adding the derivative (and the helpers it needs) to `m`. */
 export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules(), shared?: GradContext): GradResult {
   const f = findFunction(m, req.fn);
@@ -81,6 +92,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH) {
     fail('E0903', `--width: ${width} is not an integer from 1 to ${MAX_WIDTH}`, null);
   }
+  rules = withHints(rules, requestHints(m, req, file));
   // `lower` shares one context between its calls, so callees are differentiated once.
   const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
   const perfStart = ctx.perf.length;
@@ -104,6 +116,8 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   const name = req.name ?? ctx.freshName(`diffe${f.name}`);
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
-  new Generator(ctx, sig, out, out).run();
+  // A function with a registered derivative is not looked inside, at top level either.
+  if (ctx.rules.hints?.gradients.has(f)) customCombined(ctx, sig, out);
+  else new Generator(ctx, sig, out, out).run();
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

@@ -49,6 +49,7 @@ import { instRule } from '../rules/instructions.js';
 import { intrinsicSuffix } from '../rules/calls.js';
 import { Frame, Prologue, type Slot } from '../tape/frame.js';
 import { uniquifyNames } from './names.js';
+import { customSplit } from './custom.js';
 import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
@@ -127,6 +128,8 @@ export class GradContext {
     const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
+    const custom = this.rules.hints?.gradients.get(sig.fn);
+    if (custom) { const p = customSplit(this, sig, custom); this.pairs.set(key, p); return p; }
     const m = this.module;
     const t = m.types;
     const { params } = signatureParams(m, sig.fn, sig.args, width);
@@ -360,7 +363,7 @@ export class Generator {
     const prim = this.sig.fn;
     if (prim.isDeclaration || !prim.blocks.length) {
       this.error('E0402', `cannot differentiate ${this.fnName()}: it is only declared, its body is not in the module`, null,
-        ['define it in the module (custom derivatives are not supported yet)']);
+        ['define it in the module, or register a custom derivative (docs/custom.md)']);
     }
     this.computeReaches();
     this.buildForward();
@@ -590,7 +593,7 @@ export class Generator {
         if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || i.args().some((a) => aa.shadowed(a)))) {
           const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? 'an indirect call' : `@${k.name}`;
           this.error('E0402', `cannot differentiate ${this.fnName()}: ${what} touches active data and has no known derivative`, i,
-            ['make its arguments const, or keep the call out of the differentiated function (custom derivatives are not supported yet)']);
+            ['make its arguments const, register a custom derivative or declare it inactive (--custom, --inactive, docs/custom.md)']);
         }
         if (i.op === 'invoke' && (k.k === 'rule' && aa.isActiveValue(i))) {
           this.error('E0401', `cannot differentiate ${this.fnName()}: invoke (exception handling) in the active path`, i,

@@ -98,13 +98,13 @@ export class OverwriteAnalysis {
           case 'atomicrmw': case 'cmpxchg': this.written.push(underlyingObjects(i.operands[0]!)); break;
           case 'call': case 'invoke': {
             const k = kindOf(i);
-            if (k.k === 'rule' || k.k === 'zero' || k.k === 'inactive' || k.k === 'malloc' || k.k === 'calloc') break;
+            if (k.k === 'rule' || k.k === 'zero' || (k.k === 'inactive' && !k.fn) || k.k === 'malloc' || k.k === 'calloc') break;
             if (k.k === 'memcpy' || k.k === 'memmove' || k.k === 'memset' || k.k === 'free' || k.k === 'realloc') {
               this.written.push(underlyingObjects(i.arg(0)));
               break;
             }
             if (!callMayWrite(m, i)) break;
-            const callee = k.k === 'defined' ? k.fn : null;
+            const callee = k.k === 'defined' && !k.fn.isDeclaration ? k.fn : null;
             const writes = callee ? paramsWritten(m, callee, kindOf) : null;
             i.args().forEach((a, n) => {
               if (a.type.kind === 'pointer' && (!writes || writes[n] !== false)) this.written.push(underlyingObjects(a));

@@ -112,6 +112,8 @@ interface GradCliOptions {
   printPerf?: boolean;
   print?: boolean;
   looseTypes?: boolean;
+  custom?: string[];
+  inactive?: string[];
 }
 
 /** The options every command that differentiates shares. */
@@ -119,7 +121,14 @@ function activityOptions(cmd: Command): Command {
   return cmd
     .requiredOption('-f, --fn <FN>', 'the function to differentiate (without @)')
     .addOption(new Option('--args <LIST>', 'activity per parameter: active, dup, dupnoneed, const (comma-separated)'))
-    .addOption(new Option('--ret <R>', 'return activity: active, activeonly, const, none'));
+    .addOption(new Option('--ret <R>', 'return activity: active, activeonly, const, none'))
+    .addOption(new Option('--custom <FN=AUG,REV>', 'use AUG and REV (Enzyme\'s convention, docs/custom.md) as the derivative of FN; repeatable').argParser(collect))
+    .addOption(new Option('--inactive <FN>', 'treat calls to FN as inactive: kept, no derivative; repeatable').argParser(collect));
+}
+
+/** Repeatable options: every occurrence, in order. */
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }
 
 /** Runs the CLI; resolves to the exit code. */

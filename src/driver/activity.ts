@@ -2,7 +2,8 @@ import type { Module } from '../ir/module.js';
 import type { SourceFile } from '../diag/source.js';
 import type { GradRequest } from '../ad/api.js';
 import { ActivityAnalysis } from '../analysis/activity.js';
-import { findFunction, resolveActivities } from '../ad/grad.js';
+import { findFunction, requestHints, resolveActivities } from '../ad/grad.js';
+import { withHints } from '../ad/custom.js';
 import { defaultCallRules } from '../ad/registry.js';
 import { ValueNamer, sourceSpan } from '../ir/verify.js';
 import { printInstruction } from '../print/printer.js';
@@ -19,7 +20,7 @@ import { requestFrom, type GradOptions } from './grad.js';
 export function activityReport(m: Module, req: GradRequest, file: SourceFile | null): string[] {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
-  const aa = new ActivityAnalysis({ fn: f, args, retActive: ret === 'active' || ret === 'activeonly', rules: defaultCallRules() });
+  const aa = new ActivityAnalysis({ fn: f, args, retActive: ret === 'active' || ret === 'activeonly', rules: withHints(defaultCallRules(), requestHints(m, req, file)) });
   const namer = new ValueNamer(f);
   const where = (v: Value): string => {
     const s = sourceSpan(v);

@@ -28,6 +28,7 @@ import {
 import { readSource } from './io.js';
 import { parseArgList, parseRet, parseWidth } from './grad.js';
 import { findFunction } from '../ad/grad.js';
+import { parseCustomSpec } from '../ad/custom.js';
 
 /** The driver did not run or printed nonsense: the user's function crashing is bad input (exit 1), not a bug. */
 const RUN_FAILED: Code = 'E0407';
@@ -48,6 +49,10 @@ export interface CheckOptions {
   len?: string | number | undefined;
   /** `--width N`: check a batched derivative, each lane against its own loss (its own seeds). */
   width?: string | number | undefined;
+  /** `--custom FN=AUG,REV` (repeatable): registered derivatives, docs/custom.md. */
+  custom?: string[] | undefined;
+  /** `--inactive FN` (repeatable). */
+  inactive?: string[] | undefined;
   derivative?: DerivativeProvider;
   /** Where the report goes (standard output by default). */
   out?: (text: string) => void;
@@ -64,6 +69,8 @@ export const CHECK_OPTIONS: readonly { flags: string; description: string }[] = 
   { flags: '--tol <T>', description: 'relative tolerance (default 1e-5 for double, 1e-2 when float is involved)' },
   { flags: '--len <L>', description: 'length of random arrays behind pointer parameters (default 8)' },
   { flags: '--width <N>', description: 'check the batched derivative of width N: every lane against finite differences, each lane with its own seeds' },
+  { flags: '--custom <FN=AUG,REV>', description: "use AUG and REV (Enzyme's convention) as the derivative of FN; repeatable" },
+  { flags: '--inactive <FN>', description: 'treat calls to FN as inactive (kept, no derivative); repeatable' },
 ];
 
 function parseNum(v: string | number | undefined, what: string, dflt: number, check: (x: number) => boolean, want: string): number {
@@ -119,6 +126,8 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   }
 
   const req: GradRequest = { fn: opts.fn, ...(argActs ? { args: argActs } : {}), ...(retAct ? { ret: retAct } : {}), ...(width !== 1 ? { width } : {}) };
+  if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);
+  if (opts.inactive?.length) req.inactive = opts.inactive.map((n) => n.trim().replace(/^@/, ''));
   const provider = opts.derivative ?? gradModule;
   const result = provider(m, req, file);
   if (result.args.length !== nParams) {
@@ -361,12 +370,13 @@ export function registerCheckCommand(program: Command, onExit: (code: number) =>
   for (const o of CHECK_OPTIONS) {
     const opt = new Option(o.flags, o.description);
     if (o.flags.startsWith('-f')) opt.makeOptionMandatory();
+    if (o.flags.startsWith('--custom') || o.flags.startsWith('--inactive')) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     cmd.addOption(opt);
   }
   cmd
     .addHelpText('after', "\nExample:\n  enzyme-ts check f.ll -f dot --args dup,dup,const --at '[1 2 3],[4 5 6],3'")
-    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string; width?: string }) => {
-      onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len, width: o.width }));
+    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string; width?: string; custom?: string[]; inactive?: string[] }) => {
+      onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len, width: o.width, custom: o.custom, inactive: o.inactive }));
     });
   return cmd;
 }

@@ -9,6 +9,7 @@ import { renderAll } from '../diag/render.js';
 import { loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
 import { activityReport } from './activity.js';
+import { parseCustomSpec } from '../ad/custom.js';
 
 const ARG_WORDS: Record<string, ArgActivity> = {
   active: 'active', out: 'active',
@@ -84,6 +85,10 @@ export interface GradOptions extends DebugSwitches {
   checkpoint?: string | undefined;
   width?: string | undefined;
   looseTypes?: boolean;
+  /** `--custom FN=AUG,REV`, repeatable. */
+  custom?: string[] | undefined;
+  /** `--inactive FN`, repeatable. */
+  inactive?: string[] | undefined;
 }
 
 export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
@@ -93,6 +98,8 @@ export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRe
   if (opts.ret !== undefined) req.ret = parseRet(opts.ret);
   if (opts.name !== undefined) req.name = opts.name;
   if (dbg.checkpoint !== undefined) req.checkpoint = parseCheckpoint(dbg.checkpoint);
+  if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);
+  if (opts.inactive?.length) req.inactive = opts.inactive.map((n) => n.trim().replace(/^@/, ''));
   if (opts.width !== undefined) req.width = parseWidth(opts.width);
   return req;
 }

@@ -42,6 +42,7 @@ import { defaultActivity, gradModule } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/transform.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
+import { moduleHints, withHints } from '../ad/custom.js';
 import type { ArgActivity, CheckpointPolicy, RetActivity } from '../ad/api.js';
 import { uniquifyNames } from '../ad/names.js';
 import { castArg, fitResult, ones, showType } from './fit.js';
@@ -130,7 +131,8 @@ class Lowering {
   get warnings(): Diagnostic[] { return this.ctx.warnings; }
 
   constructor(readonly m: Module, readonly file: SourceFile | null, readonly opts: LowerOptions) {
-    this.ctx = new GradContext(m, defaultCallRules(), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
+    // Custom derivatives and hints the module registers (docs/custom.md) apply to every call site.
+    this.ctx = new GradContext(m, withHints(defaultCallRules(), moduleHints(m, file)), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
   }
 
   private error(code: Code, message: string, at: Value | null, notes?: string[]): never {

@@ -1,0 +1,520 @@
+// Custom derivatives and activity hints, as Enzyme reads them (contract section 7;
+// docs/custom.md). Functions the transform must never look inside are registered
+//
+//   - by magic globals (their names contain the marker, their initializers list functions):
+//       @__enzyme_register_gradient_X = { fn, augmented_forward, reverse }
+//       @__enzyme_function_like_X     = { fn, "log1p" }     calls to fn are calls to log1p
+//       @__enzyme_inactivefn_X        = { fn }              calls to fn carry no derivative
+//   - by what Enzyme's preprocessing turns those globals into, which other front ends emit
+//     directly: `!enzyme_augment !{fn aug}` and `!enzyme_gradient !{fn rev}` attachments on
+//     fn, the function attributes "enzyme_inactive" and "enzyme_math"="log1p", and the call
+//     site attribute "enzyme_inactive";
+//   - on the command line: `--custom FN=AUG,REV`, `--inactive FN` (GradRequest.custom/inactive).
+//
+// A registered pair is used through thin generated adapters with the transform's own
+// split convention (GradContext.split), so the rest of the transform cannot tell a
+// custom derivative from a generated one. Enzyme's convention for the user's functions:
+//
+//   augmented forward: the primal parameters, each non-floating one (pointer, integer)
+//     followed by a second copy (its shadow); floating ones once. Returns one of: the
+//     primal result (same type as fn's), { tape, result, shadow result }, { result,
+//     shadow result } (both of fn's type), { tape, result }, anything else non-void (the
+//     tape alone), or void.
+//   reverse: the same parameters, then the adjoint of the result when fn returns a
+//     floating value, then the tape when it takes one more parameter. Returns the
+//     gradients of the floating parameters, in order: a struct, the value itself when
+//     there is one, void when there is none.
+
+import type { Module } from '../ir/module.js';
+import type { Function, GlobalVariable } from '../ir/function.js';
+import type { Value } from '../ir/value.js';
+import type { Type } from '../ir/types.js';
+import { isFloatOrFloatVector } from '../ir/types.js';
+import type { Attr, AttrList } from '../ir/attributes.js';
+import type { Metadata } from '../ir/metadata.js';
+import type { CallBase } from '../ir/instructions.js';
+import type { ConstantAggregate, ConstantExpr, ConstantString } from '../ir/constants.js';
+import { IRBuilder, addFunction, constInt, nullValue, undefValue } from '../ir/builder.js';
+import { sourceSpan, typeText } from '../ir/verify.js';
+import { fail, type Diagnostic } from '../diag/diagnostic.js';
+import type { SourceFile } from '../diag/source.js';
+import type { CallRules } from './calls.js';
+import type { GradContext, DiffSig, SplitPair } from './transform.js';
+import { activeGradTypes, signatureParams } from './transform.js';
+
+/** `--custom FN=AUG,REV`: names without `@`. */
+export interface CustomSpec { fn: string; aug: string; rev: string }
+
+export interface CustomGradient {
+  fn: Function;
+  aug: Function;
+  rev: Function;
+  /** How it was registered, for messages: `@__enzyme_register_gradient_sq`, `!enzyme_augment`, `--custom`. */
+  via: string;
+  /** Where problems with it are reported (the global, the function carrying the attachment); null: --custom. */
+  at: Value | null;
+}
+
+/** Everything the transform must know about functions it must not look inside. */
+export interface CustomHints {
+  readonly gradients: Map<Function, CustomGradient>;
+  /** Calls are kept and carry no derivative (Enzyme's `__enzyme_inactivefn`, "enzyme_inactive"). */
+  readonly inactive: Set<Function>;
+  /** Calls are treated as calls to the named math function (`__enzyme_function_like`, "enzyme_math"). */
+  readonly like: Map<Function, string>;
+  /** Call sites carrying "enzyme_inactive" (directly or in an attribute group). */
+  readonly inactiveCalls: Set<CallBase>;
+}
+
+export function emptyHints(): CustomHints {
+  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCalls: new Set() };
+}
+
+/** The call rules with the hints attached (what classifyCall and GradContext.split consult). */
+export function withHints(rules: CallRules, hints: CustomHints): CallRules {
+  return { lookup: (n) => rules.lookup(n), hints };
+}
+
+// -- discovery ----------------------------------------------------------------
+
+const CODE = 'E0408' as const;
+
+function where(v: Value | null): [number, number] {
+  if (!v) return [-1, -1];
+  const s = sourceSpan(v);
+  return [s.start, s.end];
+}
+
+function bad(file: SourceFile | null, at: Value | null, message: string, notes?: string[]): never {
+  const [s, e] = where(at);
+  fail(CODE, message, file, s, e, notes);
+}
+
+/** The value under pointer casts, GEPs to the start, aliases and (Enzyme's leniency) first elements of aggregates. */
+function strip(v: Value | null | undefined, intoAggregates: boolean): Value | null {
+  let cur: Value | null = v ?? null;
+  for (let guard = 0; cur && guard < 32; guard++) {
+    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
+    if (cur.vk !== 'const') return cur;
+    const ck = (cur as unknown as { ck: string }).ck;
+    if (ck === 'expr') { cur = (cur as ConstantExpr).operands[0] ?? null; continue; }
+    if (ck === 'aggregate' && intoAggregates) { cur = (cur as ConstantAggregate).elems[0] ?? null; continue; }
+    return cur;
+  }
+  return cur;
+}
+
+/** The elements of a registration global's initializer: an array or struct constant, or a single value. */
+function initElems(g: GlobalVariable): Value[] | null {
+  const init = strip(g.init, false);
+  if (!init) return null;
+  if (init.vk === 'const' && (init as unknown as { ck: string }).ck === 'aggregate') return (init as ConstantAggregate).elems;
+  return [init];
+}
+
+/** The C string a constant global holds (`c"log1p\00"`), or null. */
+function cString(v: Value | null): string | null {
+  if (!v || v.vk !== 'global') return null;
+  const init = (v as GlobalVariable).init;
+  if (!init || init.vk !== 'const' || (init as unknown as { ck: string }).ck !== 'string') return null;
+  const raw = (init as ConstantString).text;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\' && /^[0-9A-Fa-f]{2}$/.test(raw.slice(i + 1, i + 3))) {
+      const c = parseInt(raw.slice(i + 1, i + 3), 16);
+      if (c === 0) break;
+      out += String.fromCharCode(c);
+      i += 2;
+    } else if (raw[i] === '\\' && raw[i + 1] === '\\') { out += '\\'; i++; } else out += raw[i];
+  }
+  return out;
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
+}
+
+/** String attributes of a list, attribute groups expanded: key -> value (null for `"key"` alone). */
+function stringAttrs(m: Module, list: AttrList): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const visit = (l: readonly Attr[]): void => {
+    for (const a of l) {
+      if (a.k === 'str') out.set(unquote(a.key), a.value === null ? null : unquote(a.value));
+      else if (a.k === 'group') { const g = m.attrGroups.get(a.id); if (g) visit(g.attrs); }
+    }
+  };
+  visit(list);
+  return out;
+}
+
+/** Whether a call site carries Enzyme's "enzyme_inactive" attribute. */
+export function callSiteInactive(m: Module | null, call: CallBase): boolean {
+  if (!call.fnAttrs.length) return false;
+  if (m) return stringAttrs(m, call.fnAttrs).has('enzyme_inactive');
+  return call.fnAttrs.some((a) => a.k === 'str' && unquote(a.key) === 'enzyme_inactive');
+}
+
+/** `!{ptr @aug}` of a function attachment, resolved to the function. */
+function attachedFunction(m: Module, f: Function, kind: string): Function | null | undefined {
+  const att = f.attachments.find((a) => a.kind === kind || a.kind === `!${kind}`);
+  if (!att) return undefined;
+  let md: Metadata | null = att.md;
+  for (let guard = 0; md && md.mk === 'ref' && guard < 8; guard++) {
+    const id: number = md.id;
+    md = m.metadata.find((d) => d.id === id)?.node ?? null;
+  }
+  if (!md || md.mk !== 'tuple') return null;
+  const e = md.elems[0];
+  if (!e || e.mk !== 'value') return null;
+  const v = strip(e.value, true);
+  return v && v.vk === 'function' ? (v as Function) : null;
+}
+
+function fnName(f: Function): string { return `@${f.name ?? '?'}`; }
+
+/** The registrations and hints written in the module (globals, metadata, attributes). */
+export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
+  const h = emptyHints();
+  for (const g of m.globals) {
+    const name = g.name ?? '';
+    const isGrad = name.includes('__enzyme_register_gradient');
+    const isLike = name.includes('__enzyme_function_like');
+    const isInactive = name.includes('__enzyme_inactivefn');
+    if (!isGrad && !isLike && !isInactive) continue;
+    if (!g.init) continue; // a declaration: nothing registered here
+    const elems = initElems(g) ?? [];
+    const fnAt = (k: number, what: string): Function => {
+      const v = strip(elems[k], true);
+      if (!v || v.vk !== 'function') {
+        bad(file, g, `@${name}: element ${k + 1} (${what}) must be a function`,
+          [isGrad ? 'the registration lists { function, augmented forward pass, reverse pass }' : isLike ? 'the registration lists { function, "math function name" }' : 'the registration lists the function']);
+      }
+      return v as Function;
+    };
+    if (isGrad) {
+      if (elems.length < 3) bad(file, g, `@${name} must list 3 functions { function, augmented forward pass, reverse pass }, it has ${elems.length}`);
+      const fn = fnAt(0, 'the function'); const aug = fnAt(1, 'the augmented forward pass'); const rev = fnAt(2, 'the reverse pass');
+      if (elems.length > 3) bad(file, g, `@${name}: extra elements after the reverse pass (Enzyme's "byref_N" markers) are not supported`);
+      h.gradients.set(fn, { fn, aug, rev, via: `@${name}`, at: g });
+    } else if (isLike) {
+      if (elems.length < 2) bad(file, g, `@${name} must list { function, "math function name" }, it has ${elems.length} element${elems.length === 1 ? '' : 's'}`);
+      const fn = fnAt(0, 'the function');
+      const like = cString(strip(elems[1], false));
+      if (!like) bad(file, g, `@${name}: element 2 must be a constant C string naming a math function (e.g. "log1p")`);
+      h.like.set(fn, like);
+    } else {
+      if (elems.length < 1) bad(file, g, `@${name} must name the inactive function`);
+      h.inactive.add(fnAt(0, 'the function'));
+    }
+  }
+  for (const f of m.functions) {
+    const aug = attachedFunction(m, f, 'enzyme_augment');
+    const rev = attachedFunction(m, f, 'enzyme_gradient');
+    if (aug !== undefined || rev !== undefined) {
+      if (!aug || !rev) {
+        bad(file, f, `${fnName(f)}: a custom derivative needs both !enzyme_augment and !enzyme_gradient, each a tuple holding a function`,
+          ['e.g. define double @f(double %x) !enzyme_augment !1 !enzyme_gradient !2 ... !1 = !{ptr @aug_f} !2 = !{ptr @rev_f}']);
+      }
+      if (!h.gradients.has(f)) h.gradients.set(f, { fn: f, aug, rev, via: '!enzyme_augment / !enzyme_gradient', at: f });
+    }
+    for (const b of f.blocks) {
+      for (const i of b.instructions) {
+        if ((i.op === 'call' || i.op === 'invoke') && callSiteInactive(m, i)) h.inactiveCalls.add(i);
+      }
+    }
+    if (!f.fnAttrs.length) continue;
+    const attrs = stringAttrs(m, f.fnAttrs);
+    if (attrs.has('enzyme_inactive')) h.inactive.add(f);
+    const math = attrs.get('enzyme_math');
+    if (math && !h.like.has(f)) h.like.set(f, math);
+  }
+  return h;
+}
+
+/** Adds the command-line registrations; unknown names are usage errors (E0405) naming every one. */
+export function addCommandLineHints(m: Module, h: CustomHints, custom: readonly CustomSpec[] = [], inactive: readonly string[] = []): void {
+  const missing: string[] = [];
+  const get = (n: string): Function | null => {
+    const name = n.replace(/^@/, '');
+    const f = m.getFunction(name);
+    if (!f) { if (!missing.includes(`@${name}`)) missing.push(`@${name}`); return null; }
+    return f;
+  };
+  const pending: (() => void)[] = [];
+  for (const c of custom) {
+    const fn = get(c.fn); const aug = get(c.aug); const rev = get(c.rev);
+    if (fn && aug && rev) pending.push(() => h.gradients.set(fn, { fn, aug, rev, via: '--custom', at: null }));
+  }
+  for (const n of inactive) {
+    const f = get(n);
+    if (f) pending.push(() => h.inactive.add(f));
+  }
+  if (missing.length) {
+    const opt = custom.length && inactive.length ? '--custom / --inactive' : custom.length ? '--custom' : '--inactive';
+    fail('E0405', `${opt}: no function ${missing.join(', ')} in the module`, null);
+  }
+  for (const p of pending) p();
+}
+
+/** Parses `FN=AUG,REV` (a usage error otherwise). */
+export function parseCustomSpec(text: string): CustomSpec {
+  const m = /^\s*@?([^=,\s]+)\s*=\s*@?([^=,\s]+)\s*,\s*@?([^=,\s]+)\s*$/.exec(text);
+  if (!m) fail('E0903', `--custom: '${text}' is not FN=AUG,REV (the function, its augmented forward pass and its reverse pass)`, null);
+  return { fn: m[1]!, aug: m[2]!, rev: m[3]! };
+}
+
+// -- adapters -----------------------------------------------------------------
+
+/** Floating scalars and vectors: passed once, with a gradient (Enzyme's isFPOrFPVectorTy). */
+function isFP(t: Type): boolean { return isFloatOrFloatVector(t); }
+
+function sameType(a: Type, b: Type): boolean {
+  return a === b || (a.kind === 'pointer' && b.kind === 'pointer');
+}
+
+function listText(ts: readonly Type[]): string { return `(${ts.map((t) => typeText(t)).join(', ')})`; }
+
+interface UserShape {
+  /** Parameter types the user's functions take before the return adjoint. */
+  params: Type[];
+  tapeType: Type | null;
+  /** Where the aug's result holds each part (-1: the whole result; null: absent). */
+  tapeAt: number | null;
+  primalAt: number | null;
+  shadowAt: number | null;
+  revTakesTape: boolean;
+  /** Positions of the floating parameters (the reverse returns their gradients, in this order). */
+  fpParams: number[];
+}
+
+/** Checks the user's pair against Enzyme's convention for fn; says what was expected when it does not fit. */
+function shapeOf(ctx: GradContext, cg: CustomGradient, needShadow: boolean): UserShape {
+  const file = ctx.file;
+  const { fn, aug, rev } = cg;
+  const fty = fn.fnType;
+  const R = fty.ret;
+  const params: Type[] = [];
+  const fpParams: number[] = [];
+  fty.params.forEach((t, i) => {
+    params.push(t);
+    if (isFP(t)) fpParams.push(i); else params.push(t);
+  });
+  const reg = `registered for ${fnName(fn)} by ${cg.via}`;
+  const fail1 = (which: Function, msg: string, notes: string[]): never =>
+    bad(file, cg.at ?? which, `${fnName(which)}, the ${which === aug ? 'augmented forward pass' : 'reverse pass'} ${reg}, does not fit Enzyme's convention: ${msg}`, notes);
+  const paramNote = 'parameters: those of the function, each non-floating one (pointer, integer) followed by its shadow';
+  const aty = aug.fnType;
+  if (aty.vararg || aty.params.length !== params.length || !aty.params.every((t, k) => sameType(t, params[k]!))) {
+    fail1(aug, `it takes ${listText(aty.params)}, expected ${listText(params)}`, [paramNote,
+      `returns: void, the tape, ${R.kind === 'void' ? '' : `the result (${typeText(R)}), { tape, ${typeText(R)} }, `}or { tape, result, shadow result }`]);
+  }
+  // What the augmented forward pass returns.
+  const A = aty.ret;
+  let tapeAt: number | null = null; let primalAt: number | null = null; let shadowAt: number | null = null;
+  let tapeType: Type | null = null;
+  if (A.kind === 'void') { /* nothing */ } else if (R.kind !== 'void' && A === R) primalAt = -1;
+  else if (R.kind !== 'void' && A.kind === 'struct' && A.elems && A.elems.length === 3) {
+    tapeAt = 0; primalAt = 1; shadowAt = 2; tapeType = A.elems[0]!;
+    if (!sameType(A.elems[1]!, R) || !sameType(A.elems[2]!, R)) {
+      fail1(aug, `it returns ${typeText(A)}; a 3-element result is { tape, ${typeText(R)}, ${typeText(R)} }`, []);
+    }
+  } else if (R.kind !== 'void' && A.kind === 'struct' && A.elems && A.elems.length === 2 && A.elems[0] === A.elems[1] && sameType(A.elems[0]!, R)) {
+    primalAt = 0; shadowAt = 1;
+  } else if (R.kind !== 'void' && A.kind === 'struct' && A.elems && A.elems.length === 2 && sameType(A.elems[1]!, R)) {
+    tapeAt = 0; primalAt = 1; tapeType = A.elems[0]!;
+  } else { tapeAt = -1; tapeType = A; }
+  if (needShadow && shadowAt === null) {
+    fail1(aug, `the call needs the shadow of the returned pointer, but it returns ${typeText(A)}`,
+      [`return { tape, ${typeText(R)}, ${typeText(R)} } or { ${typeText(R)}, ${typeText(R)} } (the result, then its shadow)`]);
+  }
+  // The reverse pass.
+  const rty = rev.fnType;
+  const revParams = [...params];
+  if (isFP(R)) revParams.push(R);
+  let revTakesTape = false;
+  const revNote = [`${paramNote}${isFP(R) ? `, then the adjoint of the result (${typeText(R)})` : ''}, then the tape if the augmented forward pass returns one`];
+  if (rty.vararg || (rty.params.length !== revParams.length && rty.params.length !== revParams.length + 1)
+    || !revParams.every((t, k) => sameType(rty.params[k]!, t))) {
+    fail1(rev, `it takes ${listText(rty.params)}, expected ${listText(revParams)}${tapeType ? ` followed by the tape (${typeText(tapeType)})` : ''}`, revNote);
+  }
+  if (rty.params.length === revParams.length + 1) {
+    revTakesTape = true;
+    const tt = rty.params[revParams.length]!;
+    if (!tapeType) return fail1(rev, `it takes a tape (${typeText(tt)}) but ${fnName(aug)} returns none (${typeText(A)})`, revNote);
+    if (!sameType(tt, tapeType)) fail1(rev, `its tape parameter is ${typeText(tt)} but ${fnName(aug)} returns a tape of type ${typeText(tapeType)}`, revNote);
+  }
+  const G = rty.ret;
+  const grads = fpParams.map((i) => fty.params[i]!);
+  const retOk = grads.length === 0 ? G.kind === 'void' || (G.kind === 'struct' && (G.elems?.length ?? 0) === 0)
+    : (G.kind === 'struct' && G.elems !== null && G.elems.length === grads.length && G.elems.every((e, k) => e === grads[k]))
+      || (grads.length === 1 && G === grads[0]);
+  if (!retOk) {
+    fail1(rev, `it returns ${typeText(G)}, expected ${grads.length === 0 ? 'void' : grads.length === 1 ? `${typeText(grads[0]!)} or { ${typeText(grads[0]!)} }` : `{ ${grads.map((g) => typeText(g)).join(', ')} }`}`,
+      ['returns: the gradients of the floating parameters, in order (a struct, the value itself when there is one, void when there is none)']);
+  }
+  return { params, tapeType, tapeAt, primalAt, shadowAt, revTakesTape, fpParams };
+}
+
+/**
+ * The split pair (the transform's convention, see GradContext.split) of a function with a
+ * registered derivative: adapters around the user's augmented forward and reverse passes.
+ */
+export function customSplit(ctx: GradContext, sig: DiffSig, cg: CustomGradient): SplitPair {
+  const m = ctx.module;
+  const t = m.types;
+  const fn = sig.fn;
+  const file = ctx.file;
+  const width = sig.width ?? 1;
+  if (width !== 1) {
+    bad(file, cg.at ?? fn, `${fnName(fn)} has a custom derivative (${cg.via}): a batch width other than 1 is not supported with custom derivatives yet`);
+  }
+  sig.args.forEach((a, i) => {
+    const pt = fn.args[i]!.type;
+    if (a === 'active' && !isFP(pt)) {
+      bad(file, cg.at ?? fn, `${fnName(fn)} has a custom derivative (${cg.via}): its parameter ${i + 1} (${typeText(pt)}) is active, but Enzyme's convention passes only floating scalars and vectors as active values`);
+    }
+  });
+  if (sig.retActive && !isFP(fn.fnType.ret)) {
+    bad(file, cg.at ?? fn, `${fnName(fn)} has a custom derivative (${cg.via}) and an active ${typeText(fn.fnType.ret)} result: Enzyme's convention passes the adjoint of floating scalar and vector results only`);
+  }
+  const shape = shapeOf(ctx, cg, sig.retShadow);
+  const { params } = signatureParams(m, fn, sig.args);
+  const pos = signatureParams(m, fn, sig.args).pos;
+  const bytePtr = m.ptrTo(t.i8);
+  const R = fn.fnType.ret;
+  const augElems: Type[] = [bytePtr];
+  if (R.kind !== 'void') augElems.push(R);
+  if (sig.retShadow) augElems.push(R);
+  const augTy = t.fn(t.struct(augElems), params.map((p) => p.type));
+  const revParams = params.map((p) => p.type);
+  if (sig.retActive) revParams.push(R);
+  revParams.push(bytePtr);
+  const grads = activeGradTypes(m, fn, sig.args);
+  const revTy = t.fn(grads.length ? t.struct(grads) : t.void, revParams);
+  const base = fn.name ?? 'f';
+  const aug = addFunction(m, ctx.freshName(`augmented_${base}`), augTy, params.map((p) => p.name));
+  aug.linkage = 'internal';
+  const revNames = params.map((p) => p.name);
+  if (sig.retActive) revNames.push('differeturn');
+  revNames.push('tapeArg');
+  const rev = addFunction(m, ctx.freshName(`reverse_${base}`), revTy, revNames);
+  rev.linkage = 'internal';
+
+  // Const pointer arguments: Enzyme passes the primal pointer as its own shadow.
+  sig.args.forEach((a, i) => {
+    if (a === 'const' && fn.args[i]!.type.kind === 'pointer') {
+      const [s, e] = where(cg.at ?? fn);
+      const w: Diagnostic = {
+        code: CODE, severity: 'warning', file, start: s, end: e,
+        message: `${fnName(fn)} (custom derivative, ${cg.via}) is called with a constant pointer as parameter ${i + 1}: as in Enzyme, the primal pointer is passed as its shadow, so the reverse pass must not accumulate into it`,
+      };
+      if (!ctx.warnings.some((x) => x.message === w.message)) ctx.warnings.push(w);
+    }
+  });
+
+  /** The arguments of the user's functions, from the adapter's parameters. */
+  const userArgs = (b: IRBuilder, f: Function, target: Function): Value[] => {
+    const out: Value[] = [];
+    fn.args.forEach((a, i) => {
+      const p = f.args[pos[i]!]!;
+      const dup = sig.args[i] === 'dup' || sig.args[i] === 'dupnoneed';
+      out.push(p);
+      if (!isFP(a.type)) out.push(dup ? f.args[pos[i]! + 1]! : p);
+    });
+    return out.map((v, k) => b.bitcastIfNeeded(v, target.fnType.params[k]!));
+  };
+  const boxed = shape.tapeType !== null && shape.tapeType.kind !== 'pointer';
+  const malloc = (): Function => ctx.declare('malloc', bytePtr, [t.i64]);
+  const free = (): Function => ctx.declare('free', t.void, [bytePtr]);
+
+  // augmented_<fn>: the user's augmented pass, its result sorted into { tape, result, [shadow] }.
+  {
+    const b = new IRBuilder(m).atEnd(b0(m, aug));
+    const r = b.call(cg.aug, userArgs(b, aug, cg.aug), cg.aug.fnType.ret.kind === 'void' ? null : 'custom_aug');
+    const part = (at: number | null): Value | null => at === null ? null : at === -1 ? r : b.extractValue(r, [at]);
+    let tape: Value = nullValue(bytePtr);
+    const tv = part(shape.tapeAt);
+    if (tv) {
+      if (boxed) {
+        const box = b.call(malloc(), [constInt(t.i64, Math.max(1, ctx.dl.allocSize(tv.type)))], 'tape_box');
+        b.store(tv, b.bitcastIfNeeded(box, m.ptrTo(tv.type)));
+        tape = box;
+      } else tape = b.bitcastIfNeeded(tv, bytePtr);
+    }
+    let res: Value = undefValue(augTy.ret);
+    res = b.insertValue(res, tape, [0]);
+    if (R.kind !== 'void') {
+      let pv = part(shape.primalAt);
+      // Enzyme needs the augmented pass to return the result; without it, the function itself computes it.
+      pv ??= b.call(fn, aug.args.filter((_, k) => !params[k]!.shadow), 'primal');
+      res = b.insertValue(res, b.bitcastIfNeeded(pv, R), [1]);
+    }
+    if (sig.retShadow) res = b.insertValue(res, b.bitcastIfNeeded(part(shape.shadowAt)!, R), [2]);
+    b.ret(res);
+  }
+
+  // reverse_<fn>: the user's reverse pass, the active arguments' gradients picked from its result.
+  {
+    const b = new IRBuilder(m).atEnd(b0(m, rev));
+    const args = userArgs(b, rev, cg.rev);
+    if (isFP(R)) args.push(sig.retActive ? rev.args[params.length]! : nullValue(R));
+    const tapeArg = rev.args[rev.args.length - 1]!;
+    let boxToFree: Value | null = null;
+    if (shape.revTakesTape) {
+      const tt = cg.rev.fnType.params[args.length]!;
+      if (boxed) {
+        args.push(b.load(tt, b.bitcastIfNeeded(tapeArg, m.ptrTo(tt)), 'tape'));
+        boxToFree = tapeArg;
+      } else args.push(b.bitcastIfNeeded(tapeArg, tt));
+    } else if (boxed) boxToFree = tapeArg;
+    const G = cg.rev.fnType.ret;
+    const r = b.call(cg.rev, args, G.kind === 'void' ? null : 'custom_grads');
+    // With `nofree` (lower's enzyme_nofree) the reverse pass may run again on the same tape.
+    if (boxToFree && !sig.nofree) b.call(free(), [boxToFree]);
+    const gradOf = (k: number): Value => G.kind === 'struct' ? b.extractValue(r, [k]) : r;
+    const out: Value[] = [];
+    shape.fpParams.forEach((i, k) => { if (sig.args[i] === 'active') out.push(gradOf(k)); });
+    if (!grads.length) b.ret();
+    else {
+      let res: Value = undefValue(revTy.ret);
+      out.forEach((v, k) => { res = b.insertValue(res, v, [k]); });
+      b.ret(res);
+    }
+  }
+  return { sig, aug, rev };
+}
+
+function b0(m: Module, f: Function): import('../ir/function.js').BasicBlock {
+  return new IRBuilder(m).block(f, 'entry');
+}
+
+/**
+ * The body of the combined derivative (`diffe<fn>`, already created with the
+ * contract's signature) of a function that itself has a custom derivative:
+ * the augmented pass, then the reverse pass with the seed, as Enzyme does.
+ */
+export function customCombined(ctx: GradContext, sig: DiffSig, out: Function): void {
+  const m = ctx.module;
+  const fn = sig.fn;
+  const pair = ctx.split({ ...sig, retShadow: false });
+  const b = new IRBuilder(m).atEnd(b0(m, out));
+  const nParams = pair.aug.fnType.params.length;
+  const params = out.args.slice(0, nParams);
+  const r = b.call(pair.aug, params, 'augmented');
+  const tape = b.extractValue(r, [0], 'tape');
+  const R = fn.fnType.ret;
+  const primal = R.kind !== 'void' ? b.extractValue(r, [1], 'primal') : null;
+  const revArgs: Value[] = [...params];
+  if (sig.retActive) revArgs.push(out.args[nParams]!);
+  revArgs.push(tape);
+  const g = b.call(pair.rev, revArgs, pair.rev.fnType.ret.kind === 'void' ? null : 'grads');
+  const parts: Value[] = [];
+  if (sig.retPrimal && primal) parts.push(primal);
+  const nGrads = activeGradTypes(m, fn, sig.args).length;
+  for (let k = 0; k < nGrads; k++) parts.push(b.extractValue(g, [k]));
+  const RT = out.fnType.ret;
+  if (RT.kind === 'void') { b.ret(); return; }
+  let res: Value = undefValue(RT);
+  parts.forEach((v, k) => { res = b.insertValue(res, v, [k]); });
+  b.ret(res);
+}
