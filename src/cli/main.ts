@@ -81,8 +81,8 @@ function buildProgram(onExit: (code: number) => void): Command {
     .action((input: string, opts: GradCliOptions) => {
       runActivity({ input, ...opts });
     });
-  program
-    .command('lower')
+  hintOptions(program
+    .command('lower'))
     .description("replace Enzyme's C ABI calls (__enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse, __enzyme_augmentsize) by generated derivatives")
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(new Option('-o, --output <OUT>', 'write here instead of standard output (whole or not at all)'))
@@ -118,10 +118,15 @@ interface GradCliOptions {
 
 /** The options every command that differentiates shares. */
 function activityOptions(cmd: Command): Command {
-  return cmd
+  return hintOptions(cmd
     .requiredOption('-f, --fn <FN>', 'the function to differentiate (without @)')
     .addOption(new Option('--args <LIST>', 'activity per parameter: active, dup, dupnoneed, const (comma-separated)'))
-    .addOption(new Option('--ret <R>', 'return activity: active, activeonly, const, none'))
+    .addOption(new Option('--ret <R>', 'return activity: active, activeonly, const, none')));
+}
+
+/** `--custom` and `--inactive` (docs/custom.md). */
+function hintOptions(cmd: Command): Command {
+  return cmd
     .addOption(new Option('--custom <FN=AUG,REV>', 'use AUG and REV (Enzyme\'s convention, docs/custom.md) as the derivative of FN; repeatable').argParser(collect))
     .addOption(new Option('--inactive <FN>', 'treat calls to FN as inactive: kept, no derivative; repeatable').argParser(collect));
 }

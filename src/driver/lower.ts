@@ -10,19 +10,25 @@ import { lowerModule, type LowerResult } from '../lower/lower.js';
 import { loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
 import { debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
+import { parseCustomSpec } from '../ad/custom.js';
 
 export interface LowerCliOptions extends DebugSwitches {
   input: string;
   output?: string | undefined;
   checkpoint?: string | undefined;
   verbose?: boolean;
+  custom?: string[] | undefined;
+  inactive?: string[] | undefined;
 }
 
 /** Lowers every `__enzyme_*` call of `m` and checks the result with the verifier. */
-export function lowerAndVerify(m: Module, file: SourceFile | null, dbg: DebugSwitches & { checkpoint?: string | undefined; looseTypes?: boolean } = {}): LowerResult {
+export function lowerAndVerify(m: Module, file: SourceFile | null,
+  dbg: DebugSwitches & { checkpoint?: string | undefined; looseTypes?: boolean; custom?: string[] | undefined; inactive?: string[] | undefined } = {}): LowerResult {
   const r = lowerModule(m, file, {
     ...(dbg.checkpoint !== undefined ? { checkpoint: parseCheckpoint(dbg.checkpoint) } : {}),
     looseTypes: !!dbg.looseTypes,
+    ...(dbg.custom?.length ? { custom: dbg.custom.map(parseCustomSpec) } : {}),
+    ...(dbg.inactive?.length ? { inactive: dbg.inactive.map((n) => n.trim().replace(/^@/, '')) } : {}),
   });
   if (r.warnings.length) process.stderr.write(renderAll(r.warnings, { color: !!process.stderr.isTTY && !process.env.NO_COLOR }));
   if (dbg.printPerf) process.stderr.write(r.perf.map((l) => `perf: ${l}\n`).join(''));
@@ -42,7 +48,7 @@ export function lowerAndVerify(m: Module, file: SourceFile | null, dbg: DebugSwi
 export function runLower(opts: LowerCliOptions): void {
   const { module: m, file } = loadModuleWithSource(opts.input);
   const dbg = debugFromEnv(opts);
-  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint });
+  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive });
   if (opts.verbose) process.stderr.write(r.calls.map((c) => `lowered: ${c}\n`).join(''));
   writeOutputStream(opts.output, (write) => writeModule(m, write));
 }

@@ -38,12 +38,12 @@ import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
 import { replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction } from '../ad/calls.js';
-import { defaultActivity, gradModule } from '../ad/grad.js';
+import { defaultActivity, gradModule, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/transform.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
-import { moduleHints, withHints } from '../ad/custom.js';
-import type { ArgActivity, CheckpointPolicy, RetActivity } from '../ad/api.js';
+import { withHints } from '../ad/custom.js';
+import type { ArgActivity, CheckpointPolicy, GradRequest, RetActivity } from '../ad/api.js';
 import { uniquifyNames } from '../ad/names.js';
 import { castArg, fitResult, ones, showType } from './fit.js';
 
@@ -91,6 +91,9 @@ export function markerName(v: Value): string | null {
 export interface LowerOptions {
   checkpoint?: CheckpointPolicy;
   looseTypes?: boolean;
+  /** `--custom FN=AUG,REV` and `--inactive FN`, added to what the module registers (docs/custom.md). */
+  custom?: GradRequest['custom'];
+  inactive?: string[];
 }
 
 export interface LowerResult {
@@ -132,7 +135,8 @@ class Lowering {
 
   constructor(readonly m: Module, readonly file: SourceFile | null, readonly opts: LowerOptions) {
     // Custom derivatives and hints the module registers (docs/custom.md) apply to every call site.
-    this.ctx = new GradContext(m, withHints(defaultCallRules(), moduleHints(m, file)), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
+    const hints = requestHints(m, { ...(opts.custom ? { custom: opts.custom } : {}), ...(opts.inactive ? { inactive: opts.inactive } : {}) }, file);
+    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
   }
 
   private error(code: Code, message: string, at: Value | null, notes?: string[]): never {
@@ -316,7 +320,8 @@ class Lowering {
     const key = `${p.fn.name}|${p.acts.join(',')}|${ret}|${p.width}`;
     const have = this.derivs.get(key);
     if (have) return have;
-    const r = gradModule(this.m, { fn: p.fn.name!, args: p.acts, ret, width: p.width, checkpoint: this.opts.checkpoint ?? 'auto', looseTypes: !!this.opts.looseTypes }, this.file, this.ctx.rules, this.ctx);
+    const r = gradModule(this.m, { fn: p.fn.name!, args: p.acts, ret, width: p.width, checkpoint: this.opts.checkpoint ?? 'auto', looseTypes: !!this.opts.looseTypes,
+      ...(this.opts.custom ? { custom: this.opts.custom } : {}), ...(this.opts.inactive ? { inactive: this.opts.inactive } : {}) }, this.file, this.ctx.rules, this.ctx);
     this.derivs.set(key, r.fn);
     return r.fn;
   }

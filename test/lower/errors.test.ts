@@ -148,6 +148,45 @@ describe('enzyme-ts lower on the command line', () => {
   });
 });
 
+describe('lower --inactive', () => {
+  const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
+  const MOD = [
+    'declare double @__enzyme_autodiff(ptr, ...)',
+    'declare double @noisy(double)',
+    'declare i32 @printf(ptr, ...)',
+    '@fmt = private constant [7 x i8] c"%.17g\\0A\\00"',
+    'define double @f(double %x) {',
+    '  %n = call double @noisy(double %x)',
+    '  %y = fmul double %x, %n',
+    '  ret double %y',
+    '}',
+    'define i32 @main() {',
+    '  %d = call double (ptr, ...) @__enzyme_autodiff(ptr @f, double 3.0)',
+    '  call i32 (ptr, ...) @printf(ptr @fmt, double %d)',
+    '  ret i32 0',
+    '}',
+    '',
+  ].join('\n');
+  test('an external function on active data: E0402 without the option; with it, its derivative is dropped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-lower-'));
+    const input = join(dir, 'noisy.ll');
+    writeFileSync(input, MOD);
+    const bad = execFileSyncSafe(process.execPath, [BIN, 'lower', input]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error[E0402]');
+    const ok = execFileSyncSafe(process.execPath, [BIN, 'lower', input, '--inactive', 'noisy']);
+    expect(ok.code).toBe(0);
+    const unknown = execFileSyncSafe(process.execPath, [BIN, 'lower', input, '--inactive', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('E0405');
+    if (!hasTool('lli-19')) return;
+    // noisy(x) = 1 + x/10: d/dx (x * noisy(x)) with noisy inactive is noisy(3) = 1.3
+    const run = join(dir, 'run.ll');
+    writeFileSync(run, ok.stdout.replace('declare double @noisy(double)', 'define double @noisy(double %v) {\n  %a = fmul double %v, 0.1\n  %b = fadd double %a, 1.0\n  ret double %b\n}'));
+    expect(Number(execFileSync('lli-19', [run], { encoding: 'utf8' }).trim())).toBeCloseTo(1.3, 14);
+  });
+});
+
 function execFileSyncSafe(cmd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
