@@ -9,6 +9,7 @@ import { isDiffType } from '../analysis/activity.js';
 import { GradContext, Generator, activeGradTypes, signatureParams, type DiffSig } from './transform.js';
 import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
+import { canonicalizeCarriers } from './canonical.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
 function holdsFloat(t: Type, depth = 0): boolean {
@@ -94,6 +95,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   const name = req.name ?? ctx.freshName(`diffe${f.name}`);
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
-  new Generator(ctx, sig, out, out).run();
+  // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
+  new Generator(ctx, { ...sig, fn: canonicalizeCarriers(m, f).fn }, out, out).run();
   return { fn: out, args, ret, perf: ctx.perf, warnings: ctx.warnings };
 }

@@ -53,6 +53,7 @@ import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
+import { canonicalizeCarriers } from './canonical.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -142,7 +143,7 @@ export class GradContext {
     rev.linkage = 'internal';
     const pair: SplitPair = { sig, aug, rev };
     this.pairs.set(key, pair);
-    new Generator(this, sig, aug, rev).run();
+    new Generator(this, { ...sig, fn: canonicalizeCarriers(m, sig.fn).fn }, aug, rev).run();
     return pair;
   }
 }
