@@ -31,7 +31,8 @@
 
 import type { Module } from '../ir/module.js';
 import { Argument, BasicBlock, Function } from '../ir/function.js';
-import { CastInst, type Instruction, type PhiInst } from '../ir/instructions.js';
+import { CallInst, CastInst, UnaryInst, type Instruction, type PhiInst } from '../ir/instructions.js';
+import { declareFunction } from '../ir/builder.js';
 import { ConstantAggregate, ConstantFP, ConstantInt, ConstantPoison, ConstantUndef, ConstantZero, type Constant } from '../ir/constants.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -62,6 +63,8 @@ function floatTypeFor(m: Module, t: Type, s: Scalar | null): Type | null {
   return null;
 }
 
+const elemOf = (t: Type): Type => (t.kind === 'vector' ? t.elem : t);
+
 function floatScalarOf(t: Type): Scalar | null {
   const e = t.kind === 'vector' ? t.elem : t;
   if (e.kind !== 'float') return null;
@@ -75,8 +78,26 @@ function dataOperands(i: Instruction): number[] {
     case 'select': return [1, 2];
     case 'freeze': case 'extractelement': return [0];
     case 'shufflevector': case 'insertelement': return [0, 1];
+    case 'xor': case 'and': return [i.operands[0] instanceof ConstantInt ? 1 : 0];
+    case 'fneg': return [0];
+    case 'call': return [0]; // only the llvm.fabs calls this pass creates are carriers
     default: return [];
   }
+}
+
+/** `xor x, signbit` (fneg) or `and x, ~signbit` (fabs) on an i64 / i32 / i16: which of the two, else null. */
+function signBitOp(i: Instruction): 'fneg' | 'fabs' | null {
+  if ((i.op !== 'xor' && i.op !== 'and') || i.type.kind !== 'int') return null;
+  const bits = i.type.bits;
+  if (bits !== 64 && bits !== 32 && bits !== 16) return null;
+  const [a, b] = i.operands as [Value, Value];
+  const k = b instanceof ConstantInt ? b : a instanceof ConstantInt ? a : null;
+  if (!k) return null;
+  const v = BigInt.asUintN(bits, k.value);
+  const sign = 1n << BigInt(bits - 1);
+  if (i.op === 'xor' && v === sign) return 'fneg';
+  if (i.op === 'and' && v === sign - 1n) return 'fabs';
+  return null;
 }
 
 /** A quick look for anything the pass could rewrite, before paying for a type analysis. */
@@ -207,6 +228,9 @@ export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
         if (i.op === 'load' && (i.atomic || i.volatile)) continue;
         const ft = floatTypeFor(m, i.type, ta.valueScalar(i));
         if (ft) floatOf.set(i, ft);
+      } else if (signBitOp(i)) {
+        const ft = floatTypeFor(m, i.type, ta.valueScalar(i));
+        if (ft) floatOf.set(i, ft);
       } else if (i.op === 'bitcast') {
         const from = i.operands[0]!.type;
         if (floatTypeFor(m, i.type, floatScalarOf(from)) === from) { floatOf.set(i, from); sources.add(i); }
@@ -241,12 +265,9 @@ export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
       for (const k of dataOperands(c)) {
         const o = c.operands[k]!;
         if (o.vk === 'inst' && floatOf.has(o as Instruction)) {
-          // extractelement's operand is the vector: its element type must match the result.
-          const ot = floatOf.get(o as Instruction)!;
-          const want = c.op === 'extractelement' || (c.op === 'insertelement' && k === 1)
-            ? (c.op === 'extractelement' ? ft : (ft.kind === 'vector' ? ft.elem : null))
-            : ft;
-          const have = c.op === 'extractelement' ? (ot.kind === 'vector' ? ot.elem : null) : ot;
+          // Operands may have another lane count (shuffles, element moves): the element types must agree.
+          const want = elemOf(ft);
+          const have = elemOf(floatOf.get(o as Instruction)!);
           if (want === have) uf.union(c, o as Instruction); else bad.add(c);
         } else if (!isConvertibleConstant(o)) {
           bad.add(c);
@@ -275,6 +296,32 @@ export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
 
   // 3. Rewrite a copy.
   const { fn: g, map } = cloneFunction(f);
+  // Sign-bit integer ops become the floating operations they are.
+  for (const c of chosen) {
+    const op = signBitOp(c);
+    if (!op) continue;
+    const gc = map.get(c) as Instruction;
+    const x = gc.operands[dataOperands(gc)[0]!]!;
+    let nu: Instruction;
+    if (op === 'fneg') {
+      nu = new UnaryInst(gc.type, [x]);
+    } else {
+      const ft = floatOf.get(c)!;
+      const name = `llvm.fabs.${ft.kind === 'float' && ft.fk === 'double' ? 'f64' : ft.kind === 'float' && ft.fk === 'float' ? 'f32' : 'f16'}`;
+      const fty = m.types.fn(ft, [ft]);
+      const callee = m.getFunction(name) ?? declareFunction(m, name, fty);
+      const call = new CallInst(gc.type, [x, callee]);
+      call.fnType = fty;
+      nu = call;
+    }
+    nu.name = gc.name; nu.pos = gc.pos; nu.end = gc.end; nu.attachments = gc.attachments;
+    const b = gc.parent!;
+    b.instructions[b.instructions.indexOf(gc)] = nu;
+    nu.parent = b;
+    gc.parent = null;
+    for (const bb of g.blocks) for (const i of bb.instructions) i.operands = i.operands.map((o) => (o === gc ? nu : o));
+    map.set(c, nu);
+  }
   const guses: UseMap = computeUses(g);
   const gFloat = new Map<Instruction, Type>();
   const gSources = new Set<Instruction>();
@@ -322,8 +369,7 @@ export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
     if (c.op === 'load') c.operands[0] = typedPtr(c.operands[0]!, ft, c);
     for (const k of dataOperands(c)) {
       const ot = c.operands[k]!.type;
-      const want = c.op === 'extractelement' ? m.types.vector(ot.kind === 'vector' ? ot.count : 1, ft)
-        : c.op === 'insertelement' && k === 1 ? (ft.kind === 'vector' ? ft.elem : ft) : ft;
+      const want = ot.kind === 'vector' ? m.types.vector(ot.count, elemOf(ft)) : elemOf(ft);
       const at = c.op === 'phi' ? (c as PhiInst).blocks[k]!.terminator! : c;
       c.operands[k] = floatValue(c.operands[k]!, want, at, c);
     }
