@@ -290,6 +290,28 @@ export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
   for (const c of bad) badRoots.add(uf.find(c));
   const chosen = [...floatOf.keys()].filter((c) => !badRoots.has(uf.find(c)));
   // Worth a copy only when something other than a bitcast of a float is retyped, or such a bitcast is stored.
+  // Integer results stored where the memory holds floats (`u.u &= mask` through a union): the bits
+  // come out of integer arithmetic, which carries no derivative, so the store is a floating store
+  // of a constant as far as derivatives go (the shadow is cleared). Only values the analysis calls
+  // integer: a value it calls floating is a carrier left alone above, which E0403 still reports.
+  const chosenSet = new Set(chosen);
+  for (const b of f.blocks) {
+    for (const i of b.instructions) {
+      if (i.op !== 'store' || i.atomic || constStores.has(i) || isConvertibleConstant(i.value)) continue;
+      const v = i.value;
+      if (v.vk === 'inst' && chosenSet.has(v as Instruction)) continue;
+      const vs = ta.valueScalar(v);
+      if (vs !== 'integer') continue;
+      const t = v.type;
+      const e = elemOf(t);
+      if (e.kind !== 'int' || (t.kind === 'vector' && t.scalable)) continue;
+      const lanes = t.kind === 'vector' ? t.count : 1;
+      const kinds = new Set<Scalar | null>();
+      for (let l = 0; l < lanes; l++) kinds.add(ta.memoryAt(i.ptr, l * (e.bits / 8)));
+      const ft = floatTypeFor(m, t, kinds.size === 1 ? [...kinds][0]! : null);
+      if (ft) constStores.set(i, ft);
+    }
+  }
   const useful = chosen.some((c) => !sources.has(c)
     || uses.get(c).some((u) => u.user.op === 'store' || (u.user.op === 'bitcast' && u.user.type === floatOf.get(c))));
   if (!useful && constStores.size === 0) return { fn: f, retyped: 0 };
@@ -407,7 +429,7 @@ export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
       setUse(u, back);
     }
   }
-  // Integer constants stored into floating memory.
+  // Integer constants and integer results stored into floating memory.
   for (const [st, ft] of constStores) {
     const gs = map.get(st) as Instruction;
     const k = convertConstant(gs.operands[0]!, ft);
