@@ -37,6 +37,7 @@ const CHECKS: string[][] = [
   ['-f', 'const_abs', '--args', 'dup', '--at', '[0.5 -1.5]'],
   ['-f', 'const_abs', '--args', 'dup', '--at', '[0.5 1.25]'],
   ['-f', 'mask_exponent', '--args', 'active', '--at', '1.3'],
+  ['-f', 'calls_swap', '--args', 'dup', '--at', '[0.5 -1.5]'],
 ];
 
 const DIALECTS = [

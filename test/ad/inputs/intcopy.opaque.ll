@@ -148,3 +148,26 @@ define double @mask_exponent(double %x) {
   %r = fmul double %d, %x
   ret double %r
 }
+
+; A callee that swaps two doubles as i64 (differentiated through its
+; augmented forward and reverse, also canonicalized), and its caller.
+define internal double @swap_bits(ptr %a, ptr %b) {
+  %x = load i64, ptr %a, align 8
+  %y = load i64, ptr %b, align 8
+  store i64 %y, ptr %a, align 8
+  store i64 %x, ptr %b, align 8
+  %d = load double, ptr %a, align 8
+  ret double %d
+}
+
+define double @calls_swap(ptr %p) {
+  %p1 = getelementptr inbounds double, ptr %p, i64 1
+  %d = call double @swap_bits(ptr %p, ptr %p1)
+  %a = load double, ptr %p, align 8
+  %b = load double, ptr %p1, align 8
+  %a3 = fmul double %a, 3.000000e+00
+  %t = fmul double %a3, %a
+  %u = fmul double %t, %d
+  %r = fadd double %u, %b
+  ret double %r
+}

@@ -143,3 +143,26 @@ define double @mask_exponent(double %x) {
   %r = fmul double %d, %x
   ret double %r
 }
+
+define internal double @swap_bits(double* %a, double* %b) {
+  %ai = bitcast double* %a to i64*
+  %bi = bitcast double* %b to i64*
+  %x = load i64, i64* %ai, align 8
+  %y = load i64, i64* %bi, align 8
+  store i64 %y, i64* %ai, align 8
+  store i64 %x, i64* %bi, align 8
+  %d = load double, double* %a, align 8
+  ret double %d
+}
+
+define double @calls_swap(double* %p) {
+  %p1 = getelementptr inbounds double, double* %p, i64 1
+  %d = call double @swap_bits(double* %p, double* %p1)
+  %a = load double, double* %p, align 8
+  %b = load double, double* %p1, align 8
+  %a3 = fmul double %a, 3.000000e+00
+  %t = fmul double %a3, %a
+  %u = fmul double %t, %d
+  %r = fadd double %u, %b
+  ret double %r
+}
