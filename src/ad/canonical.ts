@@ -39,6 +39,19 @@ import type { Value } from '../ir/value.js';
 import { computeUses, setUse, type UseMap } from '../ir/uses.js';
 import { fpConstantText } from '../ir/fp.js';
 import { TypeAnalysis, type Scalar } from '../analysis/types.js';
+import { ActivityAnalysis, type ActivityInput } from '../analysis/activity.js';
+import { fail } from '../diag/diagnostic.js';
+import type { SourceFile } from '../diag/source.js';
+import { sourceSpan, typeText } from '../ir/verify.js';
+
+/**
+ * What the function is differentiated for: with it, floats carried by integer call results and
+ * arguments on the active path are refused (E0403) instead of silently losing their derivative.
+ */
+export interface CarrierGuard {
+  activity: Omit<ActivityInput, 'fn'>;
+  file: SourceFile | null;
+}
 
 /** What the pass did: the function to differentiate (the original when nothing changed) and how many carriers were retyped. */
 export interface CanonicalResult {
@@ -101,7 +114,7 @@ function signBitOp(i: Instruction): 'fneg' | 'fabs' | null {
 }
 
 /** A quick look for anything the pass could rewrite, before paying for a type analysis. */
-function mayHaveCarriers(f: Function): boolean {
+function mayHaveCarriers(f: Function, calls: boolean): boolean {
   const carrierInt = (t: Type): boolean => {
     const e = t.kind === 'vector' ? t.elem : t;
     return e.kind === 'int' && (e.bits === 64 || e.bits === 32 || e.bits === 16);
@@ -110,6 +123,7 @@ function mayHaveCarriers(f: Function): boolean {
     for (const i of b.instructions) {
       if (i.op === 'load' && carrierInt(i.type)) return true;
       if (i.op === 'store' && carrierInt(i.value.type) && isConvertibleConstant(i.value)) return true;
+      if (calls && (i.op === 'call' || i.op === 'invoke') && (carrierInt(i.type) || i.args().some((a) => carrierInt(a.type)))) return true;
       if (i.op === 'bitcast' && carrierInt(i.type) && floatScalarOf(i.operands[0]!.type)) return true;
     }
   }
@@ -213,10 +227,11 @@ class UnionFind<T> {
  * when it has no integer carrier of floating data the analysis can prove, else
  * a rewritten private copy.
  */
-export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
-  if (f.isDeclaration || !mayHaveCarriers(f)) return { fn: f, retyped: 0 };
+export function canonicalizeCarriers(m: Module, f: Function, guard?: CarrierGuard): CanonicalResult {
+  if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f);
   const conflicted = new Set(ta.conflicts().map((c) => c.value));
+  if (guard) guardCallCarriers(m, f, ta, guard);
 
   // 1. Candidates: moves of an integer type whose value the analysis proves floating; bitcasts of floats to such integers.
   const floatOf = new Map<Instruction, Type>();
@@ -438,4 +453,48 @@ export function canonicalizeCarriers(m: Module, f: Function): CanonicalResult {
     retyped++;
   }
   return { fn: g, retyped };
+}
+
+/**
+ * Floats that cross a call as integers (`i64 @bits(double)`, `double @unbits(i64)`, helpers clang
+ * does not inline at -O0): the transform differentiates floating arguments and results only, so
+ * the derivative would be lost without a word. Refused (E0403) when the call is on the active
+ * path: its integer result carries floats (per the type analysis) and it takes varied data, or an
+ * integer argument carries floats that come from a varied value through a bitcast.
+ */
+function guardCallCarriers(m: Module, f: Function, ta: TypeAnalysis, guard: CarrierGuard): void {
+  const carries = (v: Value): boolean => floatTypeFor(m, v.type, ta.valueScalar(v)) !== null;
+  let aa: ActivityAnalysis | null = null;
+  const activity = (): ActivityAnalysis => (aa ??= new ActivityAnalysis({ ...guard.activity, fn: f }));
+  /** A varied float reaches `v` through bitcasts, phis, selects and freezes. */
+  const fromVaried = (v: Value, seen = new Set<Value>()): boolean => {
+    if (seen.has(v) || seen.size > 64 || v.vk !== 'inst') return false;
+    seen.add(v);
+    const i = v as Instruction;
+    switch (i.op) {
+      case 'bitcast': return activity().varied.has(i.operands[0]!) || fromVaried(i.operands[0]!, seen);
+      case 'phi': case 'freeze': return i.operands.some((o) => fromVaried(o, seen));
+      case 'select': return fromVaried(i.operands[1]!, seen) || fromVaried(i.operands[2]!, seen);
+      default: return false;
+    }
+  };
+  for (const b of f.blocks) {
+    for (const i of b.instructions) {
+      if (i.op !== 'call' && i.op !== 'invoke') continue;
+      const callee = i.callee;
+      const name = callee.vk === 'function' && callee.name !== null ? `@${callee.name}` : 'an indirect call';
+      if (callee.vk === 'function' && callee.name?.startsWith('llvm.')) continue;
+      let what: string | null = null;
+      if (carries(i) && i.args().some((a) => activity().varied.has(a) || activity().shadowed(a))) {
+        what = `the integer result (${typeText(i.type)}) of ${name} carries floating data`;
+      } else {
+        const k = i.args().findIndex((a) => a.type.kind !== 'float' && carries(a) && fromVaried(a));
+        if (k >= 0) what = `argument ${k + 1} (${typeText(i.arg(k).type)}) of ${name} carries floating data`;
+      }
+      if (what === null) continue;
+      const span = sourceSpan(i);
+      fail('E0403', `cannot differentiate @${f.name}: ${what}; floats passed to or returned from a function as integers are not supported yet`,
+        guard.file, span.start, span.end, ['keep the value floating across the call, or let the call be inlined (compile with -O1 or more)']);
+    }
+  }
 }

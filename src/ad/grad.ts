@@ -96,6 +96,6 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
   // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
-  new Generator(ctx, { ...sig, fn: canonicalizeCarriers(m, f).fn }, out, out).run();
+  new Generator(ctx, { ...sig, fn: canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules }, file }).fn }, out, out).run();
   return { fn: out, args, ret, perf: ctx.perf, warnings: ctx.warnings };
 }

@@ -143,7 +143,8 @@ export class GradContext {
     rev.linkage = 'internal';
     const pair: SplitPair = { sig, aug, rev };
     this.pairs.set(key, pair);
-    new Generator(this, { ...sig, fn: canonicalizeCarriers(m, sig.fn).fn }, aug, rev).run();
+    const guard = { activity: { args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: this.rules }, file: this.file };
+    new Generator(this, { ...sig, fn: canonicalizeCarriers(m, sig.fn, guard).fn }, aug, rev).run();
     return pair;
   }
 }

@@ -38,6 +38,8 @@ const CHECKS: string[][] = [
   ['-f', 'const_abs', '--args', 'dup', '--at', '[0.5 1.25]'],
   ['-f', 'mask_exponent', '--args', 'active', '--at', '1.3'],
   ['-f', 'calls_swap', '--args', 'dup', '--at', '[0.5 -1.5]'],
+  // the integer round trip through calls is fine when nothing active crosses it
+  ['-f', 'bits_roundtrip', '--args', 'const,active', '--at', '1.5,-0.5'],
 ];
 
 const DIALECTS = [
@@ -60,6 +62,18 @@ for (const d of DIALECTS) {
       expect(r.code).toBe(1);
       const line = lineOf(d.file, 'int_arith', '  %v = load i64');
       expect(r.stderr).toContain(`${d.file}:${line}:3: error[E0403]: cannot differentiate @int_arith: an integer load (i64) of memory that holds floating data is not supported yet`);
+    });
+
+    it('floats crossing a call as integers on the active path: E0403 at the call, not a lost derivative', () => {
+      let r = cli(['grad', d.file, '-f', 'bits_roundtrip', '--args', 'active,active']);
+      expect(r.code).toBe(1);
+      let line = lineOf(d.file, 'bits_roundtrip', '  %b = call i64 @to_bits');
+      expect(r.stderr).toContain(`${d.file}:${line}:3: error[E0403]: cannot differentiate @bits_roundtrip: the integer result (i64) of @to_bits carries floating data; floats passed to or returned from a function as integers are not supported yet`);
+      expect(r.stderr).toContain('note: keep the value floating across the call');
+      r = cli(['grad', d.file, '-f', 'bits_arg', '--args', 'active']);
+      expect(r.code).toBe(1);
+      line = lineOf(d.file, 'bits_arg', '  %y = call double @from_bits');
+      expect(r.stderr).toContain(`${d.file}:${line}:3: error[E0403]: cannot differentiate @bits_arg: argument 1 (i64) of @from_bits carries floating data`);
     });
 
     it('the primal function in the output is the input one, untouched', () => {

@@ -171,3 +171,28 @@ define double @calls_swap(ptr %p) {
   %r = fadd double %u, %b
   ret double %r
 }
+
+; Floats crossing calls as integers: refused (E0403) on the active path.
+define internal i64 @to_bits(double %x) {
+  %b = bitcast double %x to i64
+  ret i64 %b
+}
+
+define internal double @from_bits(i64 %b) {
+  %x = bitcast i64 %b to double
+  ret double %x
+}
+
+define double @bits_roundtrip(double %x, double %c) {
+  %b = call i64 @to_bits(double %x)
+  %y = call double @from_bits(i64 %b)
+  %r = fmul double %y, %c
+  ret double %r
+}
+
+define double @bits_arg(double %x) {
+  %b = bitcast double %x to i64
+  %y = call double @from_bits(i64 %b)
+  %r = fmul double %y, %x
+  ret double %r
+}
