@@ -6,7 +6,7 @@ import { fail } from '../diag/diagnostic.js';
 import { addFunction } from '../ir/builder.js';
 import type { ArgActivity, GradRequest, GradResult, RetActivity } from './api.js';
 import { isDiffType } from '../analysis/activity.js';
-import { GradContext, Generator, activeGradTypes, signatureParams, type DiffSig } from './transform.js';
+import { GradContext, Generator, activeGradTypes, lanesType, signatureParams, type DiffSig } from './transform.js';
 import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
 import { canonicalizeCarriers } from './canonical.js';
@@ -28,6 +28,9 @@ export function defaultActivity(t: Type): ArgActivity {
   if (t.kind === 'pointer') return t.pointee === null || holdsFloat(t.pointee) ? 'dup' : 'const';
   return 'const';
 }
+
+/** The largest batch width accepted (each lane repeats the reverse sweep's code). */
+export const MAX_WIDTH = 64;
 
 /** Finds the function to differentiate, or a usage error naming what exists. */
 export function findFunction(m: Module, name: string): Function {
@@ -72,30 +75,37 @@ export function resolveActivities(f: Function, args: readonly ArgActivity[] | un
 }
 
 /** Differentiates `req.fn` in `m`, adding the derivative (and the helpers it needs) to `m`. */
-export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules()): GradResult {
+export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules(), shared?: GradContext): GradResult {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
-  if ((req.width ?? 1) !== 1) fail('E0903', '--width other than 1 is not supported yet', null);
-  const ctx = new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  const width = req.width ?? 1;
+  if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH) {
+    fail('E0903', `--width: ${width} is not an integer from 1 to ${MAX_WIDTH}`, null);
+  }
+  // `lower` shares one context between its calls, so callees are differentiated once.
+  const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  const perfStart = ctx.perf.length;
+  const warnStart = ctx.warnings.length;
   const sig: DiffSig = {
     fn: f, args,
     retActive: ret === 'active' || ret === 'activeonly',
     retPrimal: ret === 'active' || ret === 'const',
     retShadow: false,
   };
+  if (width !== 1) sig.width = width;
   const t = m.types;
-  const { params } = signatureParams(m, f, args);
+  const { params } = signatureParams(m, f, args, width);
   const ptypes = params.map((p) => p.type);
   const names = params.map((p) => p.name);
   const rt = f.fnType.ret;
-  if (sig.retActive) { ptypes.push(rt); names.push('differeturn'); }
+  if (sig.retActive) { ptypes.push(lanesType(m, rt, width)); names.push('differeturn'); }
   const parts: Type[] = [];
   if (sig.retPrimal && rt.kind !== 'void') parts.push(rt);
-  parts.push(...activeGradTypes(f, args));
+  parts.push(...activeGradTypes(m, f, args, width));
   const name = req.name ?? ctx.freshName(`diffe${f.name}`);
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
   // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
-  new Generator(ctx, { ...sig, fn: canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules }, file }).fn }, out, out).run();
-  return { fn: out, args, ret, perf: ctx.perf, warnings: ctx.warnings };
+  new Generator(ctx, { ...sig, fn: canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules }, file: ctx.file }).fn }, out, out).run();
+  return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

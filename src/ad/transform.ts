@@ -71,6 +71,14 @@ export interface DiffSig {
    * may load from them again instead of taping their values.
    */
   unchanging?: readonly boolean[];
+  /**
+   * Split mode (`enzyme_nofree`): the reverse frees nothing (tape, loop
+   * buffers, deferred frees), so it can run several times on one tape; callees
+   * inherit it.
+   */
+  nofree?: boolean;
+  /** Batch width (contract section 6): N shadows per duplicated argument, `[N x T]` seeds and gradients. Default 1. */
+  width?: number;
 }
 
 export interface SplitPair {
@@ -116,22 +124,24 @@ export class GradContext {
 
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}`;
+    const width = sig.width ?? 1;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const m = this.module;
     const t = m.types;
-    const { params } = signatureParams(m, sig.fn, sig.args);
+    const { params } = signatureParams(m, sig.fn, sig.args, width);
     const bytePtr = m.ptrTo(t.i8);
     const primRet = sig.fn.fnType.ret;
     const augElems: Type[] = [bytePtr];
     if (primRet.kind !== 'void') augElems.push(primRet);
-    if (sig.retShadow) augElems.push(primRet);
+    // One returned shadow per lane.
+    if (sig.retShadow) for (let k = 0; k < width; k++) augElems.push(primRet);
     const augTy = t.fn(t.struct(augElems), params.map((p) => p.type));
     const revParams = params.map((p) => p.type);
-    if (sig.retActive) revParams.push(primRet);
+    if (sig.retActive) revParams.push(lanesType(m, primRet, width));
     revParams.push(bytePtr);
-    const grads = activeGradTypes(sig.fn, sig.args);
+    const grads = activeGradTypes(m, sig.fn, sig.args, width);
     const revTy = t.fn(grads.length ? t.struct(grads) : t.void, revParams);
     const base = sig.fn.name ?? 'f';
     const aug = addFunction(m, this.freshName(`augmented_${base}`), augTy, params.map((p) => p.name));
@@ -149,25 +159,39 @@ export class GradContext {
   }
 }
 
-export interface ParamInfo { type: Type; name: string | null; primal: number; shadow: boolean }
+export interface ParamInfo { type: Type; name: string | null; primal: number; shadow: boolean; lane: number }
 
-/** The parameters of a derivative: each primal one, followed by its shadow when duplicated. */
-export function signatureParams(m: Module, fn: Function, acts: readonly ArgActivity[]): { params: ParamInfo[]; pos: number[] } {
+/** `T` for width 1, `[N x T]` otherwise: seeds and gradients of a batched derivative. */
+export function lanesType(m: Module, t: Type, width: number): Type {
+  return width === 1 ? t : m.types.array(width, t);
+}
+
+/** The name of lane `lane`'s copy of a shadow value: `x'` at width 1, `x'0`, `x'1`... otherwise. */
+export function laneName(name: string | null, width: number, lane: number): string | null {
+  if (name === null) return null;
+  return width === 1 ? name : `${name}${lane}`;
+}
+
+/** The parameters of a derivative: each primal one, followed by its shadow (`width` shadows) when duplicated. */
+export function signatureParams(m: Module, fn: Function, acts: readonly ArgActivity[], width = 1): { params: ParamInfo[]; pos: number[] } {
   const params: ParamInfo[] = [];
   const pos: number[] = [];
   fn.args.forEach((a, i) => {
     pos.push(params.length);
-    params.push({ type: a.type, name: a.name, primal: i, shadow: false });
+    params.push({ type: a.type, name: a.name, primal: i, shadow: false, lane: 0 });
     if (acts[i] === 'dup' || acts[i] === 'dupnoneed') {
-      params.push({ type: a.type, name: a.name !== null ? `${a.name}'` : null, primal: i, shadow: true });
+      for (let k = 0; k < width; k++) {
+        params.push({ type: a.type, name: laneName(a.name !== null ? `${a.name}'` : null, width, k), primal: i, shadow: true, lane: k });
+      }
     }
   });
   void m;
   return { params, pos };
 }
 
-export function activeGradTypes(fn: Function, acts: readonly ArgActivity[]): Type[] {
-  return fn.args.filter((_, i) => acts[i] === 'active').map((a) => a.type);
+/** The gradient types of the active parameters, `[N x T]` each with a width N > 1. */
+export function activeGradTypes(m: Module, fn: Function, acts: readonly ArgActivity[], width = 1): Type[] {
+  return fn.args.filter((_, i) => acts[i] === 'active').map((a) => lanesType(m, a.type, width));
 }
 
 // ---------------------------------------------------------------------------
@@ -220,20 +244,25 @@ export class Generator {
   private readonly dt: DominatorTree;
   private readonly li: LoopInfo;
   private readonly vmap = new Map<Value, Value>();
-  private readonly shadows = new Map<Value, Value>();
+  /** Batch width: lane k uses shadow k and seed lane k. */
+  private readonly width: number;
+  /** Per lane: the forward shadow of each pointer with shadow memory. */
+  private readonly shadows: Map<Value, Value>[];
   private readonly fwdBlocks = new Map<BasicBlock, BasicBlock>();
   private readonly blockInfo = new Map<BasicBlock, BlockInfo>();
   private readonly firstBody = new Map<BasicBlock, Instruction>();
   private readonly loops = new Map<Loop, LoopState>();
   private readonly caches = new Map<Value, CacheEntry>();
-  private readonly diffeSlots = new Map<Value, Value>();
+  /** Per lane: the adjoint slot of each active value. */
+  private readonly diffeSlots: Map<Value, Value>[];
   private readonly revBlocks = new Map<BasicBlock, BasicBlock>();
   private readonly memo = new Map<BasicBlock, Map<unknown, Value>>();
   private readonly predPhis = new Map<BasicBlock, PhiInst>();
   private readonly augCalls = new Map<CallBase, { pair: SplitPair; tape: Value }>();
   private readonly freedClasses: Value[] = [];
   private readonly toFreeAtEnd: Value[] = [];
-  private readonly phiPatches: { prim: PhiInst; fwd: PhiInst; shadow: boolean }[] = [];
+  /** Phis whose incoming values are filled once every block is cloned; `lane` null for the primal phi. */
+  private readonly phiPatches: { prim: PhiInst; fwd: PhiInst; lane: number | null }[] = [];
   private readonly fwdPro: Prologue;
   private readonly revPro: Prologue;
   private readonly frame: Frame;
@@ -241,7 +270,7 @@ export class Generator {
   private fwdReturn!: BasicBlock;
   private retIdx: PhiInst | null = null;
   private retVal: PhiInst | null = null;
-  private retShadowPhi: PhiInst | null = null;
+  private retShadowPhis: PhiInst[] = [];
   private revExit!: BasicBlock;
   private seed: Value | null = null;
   private readonly retBlocks: BasicBlock[] = [];
@@ -261,6 +290,9 @@ export class Generator {
   ) {
     this.m = ctx.module;
     this.split = fwdFn !== revFn;
+    this.width = sig.width ?? 1;
+    this.shadows = Array.from({ length: this.width }, () => new Map<Value, Value>());
+    this.diffeSlots = Array.from({ length: this.width }, () => new Map<Value, Value>());
     const prim = sig.fn;
     this.cfg = new CFG(prim);
     this.dt = new DominatorTree(this.cfg);
@@ -276,7 +308,7 @@ export class Generator {
     this.fwdPro = new Prologue(this.m, fwdFn);
     this.revPro = this.split ? new Prologue(this.m, revFn) : this.fwdPro;
     this.fb = new IRBuilder(this.m);
-    this.paramPos = signatureParams(this.m, prim, sig.args).pos;
+    this.paramPos = signatureParams(this.m, prim, sig.args, this.width).pos;
     const tapeParam = this.split ? revFn.args[revFn.args.length - 1]! : null;
     this.frame = new Frame(this.m, this.split, this.fwdPro, this.revPro, tapeParam, `tape.${prim.name ?? 'f'}`,
       (n, r, p) => ctx.declare(n, r, p));
@@ -371,7 +403,7 @@ export class Generator {
       const p = this.paramPos[i]!;
       this.vmap.set(a, fwd.args[p]!);
       const act = this.sig.args[i];
-      if (act === 'dup' || act === 'dupnoneed') this.shadows.set(a, fwd.args[p + 1]!);
+      if (act === 'dup' || act === 'dupnoneed') for (let k = 0; k < this.width; k++) this.shadows[k]!.set(a, fwd.args[p + 1 + k]!);
     });
     if (!this.split && this.sig.retActive) this.seed = fwd.args[fwd.args.length - 1]!;
     if (this.split && this.sig.retActive) this.seed = this.revFn.args[this.revFn.args.length - 2]!;
@@ -383,7 +415,7 @@ export class Generator {
     this.retIdx = rb.phi(t.i32, [], 'retidx');
     const rt = prim.fnType.ret;
     if (rt.kind !== 'void') this.retVal = rb.phi(rt, [], 'retval');
-    if (this.sig.retShadow) this.retShadowPhi = rb.phi(rt, [], "retval'");
+    if (this.sig.retShadow) for (let k = 0; k < this.width; k++) this.retShadowPhis.push(rb.phi(rt, [], laneName("retval'", this.width, k)));
 
     for (const b of cfg.rpo) this.cloneBlock(b);
     this.patchPhis();
@@ -436,24 +468,26 @@ export class Generator {
     c.flags = p.flags;
     this.fb.atEnd(nb).insert(c);
     this.vmap.set(p, c);
-    this.phiPatches.push({ prim: p, fwd: c, shadow: false });
+    this.phiPatches.push({ prim: p, fwd: c, lane: null });
     if (this.aa.shadowed(p)) {
-      const s = new PhiClass(p.type, [], []);
-      s.name = p.name !== null ? `${p.name}'` : null;
-      s.origin = p;
-      this.fb.atEnd(nb).insert(s);
-      this.shadows.set(p, s);
-      this.phiPatches.push({ prim: p, fwd: s, shadow: true });
+      for (let lane = 0; lane < this.width; lane++) {
+        const s = new PhiClass(p.type, [], []);
+        s.name = laneName(p.name !== null ? `${p.name}'` : null, this.width, lane);
+        s.origin = p;
+        this.fb.atEnd(nb).insert(s);
+        this.shadows[lane]!.set(p, s);
+        this.phiPatches.push({ prim: p, fwd: s, lane });
+      }
     }
   }
 
   private patchPhis(): void {
-    for (const { prim, fwd, shadow } of this.phiPatches) {
+    for (const { prim, fwd, lane } of this.phiPatches) {
       prim.operands.forEach((v, k) => {
         const from = prim.blocks[k]!;
         const nb = this.fwdBlocks.get(from);
         if (!nb) return; // unreachable predecessor
-        addIncoming(fwd, shadow ? this.shadowOf(v, prim) : this.mapV(v), nb);
+        addIncoming(fwd, lane !== null ? this.shadowOf(v, prim, lane) : this.mapV(v), nb);
       });
     }
   }
@@ -469,9 +503,9 @@ export class Generator {
     this.loops.set(loop, { counter, k, marker, cap: null, buffers: [], start: null });
   }
 
-  /** The forward shadow of a primal pointer value. */
-  private shadowOf(v: Value, at: Instruction | null): Value {
-    const s = this.shadows.get(v);
+  /** The forward shadow of a primal pointer value, in lane `lane`. */
+  private shadowOf(v: Value, at: Instruction | null, lane: number): Value {
+    const s = this.shadows[lane]!.get(v);
     if (s) return s;
     if (v.vk === 'const') {
       const ck = (v as unknown as { ck: string }).ck;
@@ -545,7 +579,7 @@ export class Generator {
         this.retIdx!.operands.push(constInt(this.m.types.i32, this.retIdx!.operands.length));
         this.retIdx!.blocks.push(nb);
         if (this.retVal && r) addIncoming(this.retVal, this.mapV(r), nb);
-        if (this.retShadowPhi && r) addIncoming(this.retShadowPhi, this.shadowOf(r, i), nb);
+        if (r) this.retShadowPhis.forEach((phi, lane) => addIncoming(phi, this.shadowOf(r, i, lane), nb));
         const br = new BrInst(this.m.types.void, []);
         br.successors = [this.fwdReturn];
         fb.insert(br);
@@ -573,10 +607,12 @@ export class Generator {
         if (k.k === 'free') this.freedClasses.push(i.arg(0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
-          const s = this.copyInst(i);
-          s.operands[0] = this.shadowOf(i.arg(0), i);
-          s.operands[1] = this.shadowOf(i.arg(1), i);
-          fb.insert(s);
+          for (let lane = 0; lane < this.width; lane++) {
+            const s = this.copyInst(i);
+            s.operands[0] = this.shadowOf(i.arg(0), i, lane);
+            s.operands[1] = this.shadowOf(i.arg(1), i, lane);
+            fb.insert(s);
+          }
         }
         return;
       }
@@ -589,7 +625,7 @@ export class Generator {
     switch (i.op) {
       case 'store':
         if (i.value.type.kind === 'pointer' && aa.shadowed(i.ptr)) {
-          fb.store(this.shadowOf(i.value, i), this.shadowOf(i.ptr, i), i.align);
+          for (let lane = 0; lane < this.width; lane++) fb.store(this.shadowOf(i.value, i, lane), this.shadowOf(i.ptr, i, lane), i.align);
         }
         return;
       case 'alloca':
@@ -601,26 +637,30 @@ export class Generator {
     const name = i.name !== null ? `${i.name}'` : null;
     switch (i.op) {
       case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': case 'select': {
-        const s = this.copyInst(i);
-        s.name = name;
-        if (i.op === 'select') {
-          s.operands[1] = this.shadowOf(i.operands[1]!, i);
-          s.operands[2] = this.shadowOf(i.operands[2]!, i);
-        } else {
-          s.operands[0] = this.shadowOf(i.operands[0]!, i);
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.copyInst(i);
+          s.name = laneName(name, this.width, lane);
+          if (i.op === 'select') {
+            s.operands[1] = this.shadowOf(i.operands[1]!, i, lane);
+            s.operands[2] = this.shadowOf(i.operands[2]!, i, lane);
+          } else {
+            s.operands[0] = this.shadowOf(i.operands[0]!, i, lane);
+          }
+          s.attachments = null;
+          fb.insert(s);
+          this.shadows[lane]!.set(i, s);
         }
-        s.attachments = null;
-        fb.insert(s);
-        this.shadows.set(i, s);
         return;
       }
       case 'load': {
-        const s = this.copyInst(i);
-        s.name = name;
-        s.operands[0] = this.shadowOf(i.ptr, i);
-        s.attachments = null;
-        fb.insert(s);
-        this.shadows.set(i, s);
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.copyInst(i);
+          s.name = laneName(name, this.width, lane);
+          s.operands[0] = this.shadowOf(i.ptr, i, lane);
+          s.attachments = null;
+          fb.insert(s);
+          this.shadows[lane]!.set(i, s);
+        }
         return;
       }
       default:
@@ -630,16 +670,20 @@ export class Generator {
   }
 
   private shadowAlloca(i: AllocaInst, c: AllocaInst): void {
-    const t = i.allocated;
-    const name = i.name !== null ? `${i.name}'ipa` : null;
     if (i.operands.length) {
       this.error('E0401', `cannot differentiate ${this.fnName()}: variable-sized alloca of active memory`, i);
     }
+    for (let lane = 0; lane < this.width; lane++) this.shadowAllocaLane(i, c, lane);
+  }
+
+  private shadowAllocaLane(i: AllocaInst, c: AllocaInst, lane: number): void {
+    const t = i.allocated;
+    const name = laneName(i.name !== null ? `${i.name}'ipa` : null, this.width, lane);
     if (!this.split) {
       const b = new IRBuilder(this.m).atEnd(this.fwdPro.allocas);
       const s = b.alloca(t, name, null, c.align);
       b.atEnd(this.fwdPro.init).store(nullValue(t), s);
-      this.shadows.set(i, s);
+      this.shadows[lane]!.set(i, s);
       return;
     }
     // Split mode: the shadow must outlive the augmented function (the reverse
@@ -648,13 +692,17 @@ export class Generator {
     const calloc = this.ctx.declare('calloc', this.frame.bytePtr, [this.m.types.i64, this.m.types.i64]);
     const raw = this.fb.call(calloc, [constInt(this.m.types.i64, 1), bytes], name);
     const s = this.fb.bitcastIfNeeded(raw, i.type);
-    this.shadows.set(i, s);
+    this.shadows[lane]!.set(i, s);
     this.toFreeAtEnd.push(raw);
   }
 
   private shadowAlloc(i: CallBase, c: Instruction): void {
+    for (let lane = 0; lane < this.width; lane++) this.shadowAllocLane(i, c, lane);
+  }
+
+  private shadowAllocLane(i: CallBase, c: Instruction, lane: number): void {
     const t = this.m.types;
-    const name = i.name !== null ? `${i.name}'mi` : null;
+    const name = laneName(i.name !== null ? `${i.name}'mi` : null, this.width, lane);
     const k = this.aa.callKind(i).k;
     let s: Value;
     if (k === 'calloc') {
@@ -665,7 +713,7 @@ export class Generator {
       const raw = this.fb.call(this.ctx.declare('calloc', this.frame.bytePtr, [t.i64, t.i64]), [constInt(t.i64, 1), n], name);
       s = raw;
     }
-    this.shadows.set(i, this.fb.bitcastIfNeeded(s, c.type));
+    this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(s, c.type));
   }
 
   /** Replaces a call to a module function that touches active data with its augmented forward. */
@@ -689,19 +737,25 @@ export class Generator {
       fn: callee, args, retActive: isDiffType(rt) && aa.isActiveValue(i), retPrimal: true,
       retShadow: rt.kind === 'pointer' && aa.shadowed(i),
       unchanging: i.args().map((a) => a.type.kind === 'pointer' && this.overwrite !== null && this.overwrite.unchanged(a, (x) => this.argUnchanging(x))),
+      ...(this.sig.nofree ? { nofree: true } : {}),
     };
+    if (this.width !== 1) sig.width = this.width;
     const pair = this.ctx.split(sig);
     const callArgs: Value[] = [];
     i.args().forEach((a, k) => {
       callArgs.push(this.mapV(a));
-      if (args[k] === 'dup') callArgs.push(this.shadowOf(a, i));
+      if (args[k] === 'dup') for (let lane = 0; lane < this.width; lane++) callArgs.push(this.shadowOf(a, i, lane));
     });
     const fb = this.fb.atEnd(nb);
     const r = fb.call(pair.aug, callArgs, i.name !== null ? `${i.name}_augmented` : null);
     const tape = fb.extractValue(r, [0], 'subtape');
     let idx = 1;
     if (rt.kind !== 'void') { this.vmap.set(i, fb.extractValue(r, [idx++], i.name)); }
-    if (sig.retShadow) this.shadows.set(i, fb.extractValue(r, [idx++], i.name !== null ? `${i.name}'` : null));
+    if (sig.retShadow) {
+      for (let lane = 0; lane < this.width; lane++) {
+        this.shadows[lane]!.set(i, fb.extractValue(r, [idx++], laneName(i.name !== null ? `${i.name}'` : null, this.width, lane)));
+      }
+    }
     this.augCalls.set(i, { pair, tape });
   }
 
@@ -859,7 +913,7 @@ export class Generator {
     const have = memo.get(key);
     if (have) return have;
     const ls = this.loopState(l);
-    const cur = rc.b.load(this.m.types.i64, this.frame.rev(ls.counter), 'iter');
+    const cur = rc.b.load(this.m.types.i64, this.frame.revLocal(ls.counter), 'iter');
     const r = inside ? cur : rc.b.sub(cur, constInt(this.m.types.i64, 1), 'iter.last');
     memo.set(key, r);
     return r;
@@ -867,40 +921,55 @@ export class Generator {
 
   // -- adjoints ----------------------------------------------------------------------
 
-  private diffeSlot(v: Value): Value {
-    let s = this.diffeSlots.get(v);
+  private diffeSlot(v: Value, lane: number): Value {
+    const slots = this.diffeSlots[lane]!;
+    let s = slots.get(v);
     if (!s) {
       const b = new IRBuilder(this.m).atEnd(this.revPro.allocas);
-      const nm = v.name !== null ? `${v.name}'de` : null;
+      const nm = laneName(v.name !== null ? `${v.name}'de` : null, this.width, lane);
       s = b.alloca(v.type, nm);
       b.atEnd(this.revPro.init).store(nullValue(v.type), s);
-      this.diffeSlots.set(v, s);
+      slots.set(v, s);
     }
     return s;
   }
 
-  /** Loads the adjoint of `v` and resets it to zero (it is consumed). */
-  private takeDiffe(v: Value, b: IRBuilder): Value {
-    const s = this.diffeSlot(v);
-    const d = b.load(v.type, s, v.name !== null ? `d${v.name}` : null);
+  /** Loads lane `lane`'s adjoint of `v` and resets it to zero (it is consumed). */
+  private takeDiffe(v: Value, b: IRBuilder, lane: number): Value {
+    const s = this.diffeSlot(v, lane);
+    const d = b.load(v.type, s, laneName(v.name !== null ? `d${v.name}` : null, this.width, lane));
     b.store(nullValue(v.type), s);
     return d;
   }
 
-  private addDiffe(v: Value, delta: Value, b: IRBuilder): void {
+  private addDiffe(v: Value, delta: Value, b: IRBuilder, lane: number): void {
     if (!this.aa.varied.has(v)) return;
-    const s = this.diffeSlot(v);
+    const s = this.diffeSlot(v, lane);
     const old = b.load(v.type, s);
     b.store(addValues(b, old, delta), s);
   }
 
-  private ruleCtx(rc: RevCtx, d: Value): RuleCtx {
+  /** Lane `lane` of a batched value (`[N x T]`), or the value itself at width 1. */
+  private laneOf(v: Value, b: IRBuilder, lane: number): Value {
+    return this.width === 1 ? v : b.extractValue(v, [lane]);
+  }
+
+  /** `[N x T]` from one value per lane, or the only value at width 1. */
+  private packLanes(vals: readonly Value[], b: IRBuilder): Value {
+    if (this.width === 1) return vals[0]!;
+    let agg: Value = b.undef(lanesType(this.m, vals[0]!.type, this.width));
+    vals.forEach((v, k) => { agg = b.insertValue(agg, v, [k]); });
+    return agg;
+  }
+
+  /** The rules' view of lane `lane`: `d` is that lane's adjoint, `add` accumulates into that lane; primal values are shared. */
+  private ruleCtx(rc: RevCtx, d: Value, lane: number): RuleCtx {
     const b = rc.b;
     return {
       b, module: this.m, d,
       primal: (v) => this.getRev(this.mapV(v), rc),
       active: (v) => this.aa.varied.has(v),
-      add: (v, delta) => this.addDiffe(v, delta, b),
+      add: (v, delta) => this.addDiffe(v, delta, b, lane),
       fp: (t, x) => constFP(t, x),
       callMath: (name, args, ret) => {
         const rt = ret ?? args[0]!.type;
@@ -953,7 +1022,7 @@ export class Generator {
     const aa = this.aa;
     const term = B.terminator;
     if (term && term.op === 'ret' && this.sig.retActive && term.operands[0]) {
-      this.addDiffe(term.operands[0], this.seed!, b);
+      for (let lane = 0; lane < this.width; lane++) this.addDiffe(term.operands[0], this.laneOf(this.seed!, b, lane), b, lane);
     }
     const insts = B.instructions;
     for (let k = insts.length - 1; k >= 0; k--) {
@@ -966,10 +1035,10 @@ export class Generator {
     }
     b.origin = null;
     // Phi adjoints are consumed here and handed to the incoming value of the edge taken.
-    const phis: [PhiInst, Value][] = [];
+    const phis: [PhiInst, Value[]][] = [];
     for (const i of insts) {
       if (i.op !== 'phi') break;
-      if (aa.isActiveValue(i)) phis.push([i, this.takeDiffe(i, b)]);
+      if (aa.isActiveValue(i)) phis.push([i, Array.from({ length: this.width }, (_, lane) => this.takeDiffe(i, b, lane))]);
     }
     if (B === this.cfg.entry) { b.br(this.revExit); return; }
     const preds = this.cfg.preds(B).filter((p) => this.cfg.isReachable(p));
@@ -1068,21 +1137,21 @@ export class Generator {
     return p;
   }
 
-  private edgeHasWork(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value][]): boolean {
+  private edgeHasWork(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][]): boolean {
     if (phis.some(([phi]) => this.aa.varied.has(phi.operands[phi.blocks.indexOf(P)]!))) return true;
     for (let l = this.li.loopFor(P); l; l = l.parent) if (!l.contains(B) || l.header === B) return true;
     return false;
   }
 
   /** Reverse of the primal edge P -> B: phi adjoints to P's incoming values, loop counters stepped back. */
-  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value][], b: IRBuilder): void {
-    for (const [phi, d] of phis) {
+  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][], b: IRBuilder): void {
+    for (const [phi, ds] of phis) {
       const v = phi.operands[phi.blocks.indexOf(P)]!;
-      this.addDiffe(v, d, b);
+      ds.forEach((d, lane) => this.addDiffe(v, d, b, lane));
     }
     for (let l = this.li.loopFor(P); l; l = l.parent) {
       if (l.contains(B) && l.header !== B) continue;
-      const slot = this.frame.rev(this.loopState(l).counter);
+      const slot = this.frame.revLocal(this.loopState(l).counter);
       const c = b.load(this.m.types.i64, slot);
       b.store(b.sub(c, constInt(this.m.types.i64, 1)), slot);
     }
@@ -1093,18 +1162,22 @@ export class Generator {
     const aa = this.aa;
     switch (i.op) {
       case 'store': {
-        const sp = this.getRev(this.shadowOf(i.ptr, i), rc);
-        const t = i.value.type;
-        const ds = b.load(t, sp, null, i.align);
-        b.store(nullValue(t), sp, i.align);
-        if (aa.isActiveValue(i.value)) this.addDiffe(i.value, ds, b);
+        for (let lane = 0; lane < this.width; lane++) {
+          const sp = this.getRev(this.shadowOf(i.ptr, i, lane), rc);
+          const t = i.value.type;
+          const ds = b.load(t, sp, null, i.align);
+          b.store(nullValue(t), sp, i.align);
+          if (aa.isActiveValue(i.value)) this.addDiffe(i.value, ds, b, lane);
+        }
         return;
       }
       case 'load': {
-        const d = this.takeDiffe(i, b);
-        const sp = this.getRev(this.shadowOf(i.ptr, i), rc);
-        const old = b.load(i.type, sp, null, i.align);
-        b.store(addValues(b, old, d), sp, i.align);
+        for (let lane = 0; lane < this.width; lane++) {
+          const d = this.takeDiffe(i, b, lane);
+          const sp = this.getRev(this.shadowOf(i.ptr, i, lane), rc);
+          const old = b.load(i.type, sp, null, i.align);
+          b.store(addValues(b, old, d), sp, i.align);
+        }
         return;
       }
       case 'call': case 'invoke': {
@@ -1116,8 +1189,10 @@ export class Generator {
         if (!rule) {
           this.error('E0401', `cannot differentiate ${this.fnName()}: no derivative rule for '${i.op}'`, i);
         }
-        const d = this.takeDiffe(i, b);
-        rule.reverse(this.ruleCtx(rc, d), i);
+        for (let lane = 0; lane < this.width; lane++) {
+          const d = this.takeDiffe(i, b, lane);
+          rule.reverse(this.ruleCtx(rc, d, lane), i);
+        }
       }
     }
   }
@@ -1129,8 +1204,10 @@ export class Generator {
     const t = this.m.types;
     switch (k.k) {
       case 'rule': {
-        const d = this.takeDiffe(i, b);
-        k.rule.reverse!(this.ruleCtx(rc, d), i as CallInst, i.args());
+        for (let lane = 0; lane < this.width; lane++) {
+          const d = this.takeDiffe(i, b, lane);
+          k.rule.reverse!(this.ruleCtx(rc, d, lane), i as CallInst, i.args());
+        }
         return;
       }
       case 'defined': {
@@ -1140,46 +1217,54 @@ export class Generator {
         const args: Value[] = [];
         i.args().forEach((a, n) => {
           args.push(this.getRev(this.mapV(a), rc));
-          if (pair.sig.args[n] === 'dup') args.push(this.getRev(this.shadowOf(a, i), rc));
+          if (pair.sig.args[n] === 'dup') for (let lane = 0; lane < this.width; lane++) args.push(this.getRev(this.shadowOf(a, i, lane), rc));
         });
-        if (pair.sig.retActive) args.push(this.takeDiffe(i, b));
+        if (pair.sig.retActive) args.push(this.packLanes(Array.from({ length: this.width }, (_, lane) => this.takeDiffe(i, b, lane)), b));
         args.push(this.getRev(ac.tape, rc));
         const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : `${i.name ?? 'call'}_grads`);
         let g = 0;
         i.args().forEach((a, n) => {
           if (pair.sig.args[n] !== 'active') return;
-          this.addDiffe(a, b.extractValue(r, [g++]), b);
+          if (this.width === 1) this.addDiffe(a, b.extractValue(r, [g]), b, 0);
+          else for (let lane = 0; lane < this.width; lane++) this.addDiffe(a, b.extractValue(r, [g, lane]), b, lane);
+          g++;
         });
         return;
       }
       case 'memcpy': case 'memmove': {
         const kind = this.memKind(i);
         if (kind === 'pointer' || kind === 'none') return;
-        const dd = this.getRev(this.shadowOf(i.arg(0), i), rc);
-        const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
-        const ds = aa.shadowed(i.arg(1)) ? this.getRev(this.shadowOf(i.arg(1), i), rc) : null;
-        const helper = this.memcpyAdjoint(kind, ds !== null);
-        const bp = this.frame.bytePtr;
-        const a: Value[] = [b.bitcastIfNeeded(dd, bp)];
-        if (ds) a.push(b.bitcastIfNeeded(ds, bp));
-        a.push(n);
-        b.call(helper, a);
+        for (let lane = 0; lane < this.width; lane++) {
+          const dd = this.getRev(this.shadowOf(i.arg(0), i, lane), rc);
+          const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
+          const ds = aa.shadowed(i.arg(1)) ? this.getRev(this.shadowOf(i.arg(1), i, lane), rc) : null;
+          const helper = this.memcpyAdjoint(kind, ds !== null);
+          const bp = this.frame.bytePtr;
+          const a: Value[] = [b.bitcastIfNeeded(dd, bp)];
+          if (ds) a.push(b.bitcastIfNeeded(ds, bp));
+          a.push(n);
+          b.call(helper, a);
+        }
         return;
       }
       case 'memset': {
-        const dd = this.getRev(this.shadowOf(i.arg(0), i), rc);
-        const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
-        const bp = this.frame.bytePtr;
-        const ms = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memset.p0.i64' : 'llvm.memset.p0i8.i64',
-          t.void, [bp, t.i8, t.i64, t.i1]);
-        b.call(ms, [b.bitcastIfNeeded(dd, bp), constInt(t.i8, 0), n, constInt(t.i1, 0)]);
+        for (let lane = 0; lane < this.width; lane++) {
+          const dd = this.getRev(this.shadowOf(i.arg(0), i, lane), rc);
+          const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
+          const bp = this.frame.bytePtr;
+          const ms = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memset.p0.i64' : 'llvm.memset.p0i8.i64',
+            t.void, [bp, t.i8, t.i64, t.i1]);
+          b.call(ms, [b.bitcastIfNeeded(dd, bp), constInt(t.i8, 0), n, constInt(t.i1, 0)]);
+        }
         return;
       }
       case 'malloc': case 'calloc': {
         if (!this.freedClasses.some((f) => this.sameObject(f, i))) return;
-        const s = this.getRev(this.shadowOf(i, i), rc);
-        const free = this.ctx.declare('free', t.void, [this.frame.bytePtr]);
-        b.call(free, [b.bitcastIfNeeded(s, this.frame.bytePtr)]);
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.getRev(this.shadowOf(i, i, lane), rc);
+          const free = this.ctx.declare('free', t.void, [this.frame.bytePtr]);
+          b.call(free, [b.bitcastIfNeeded(s, this.frame.bytePtr)]);
+        }
         return;
       }
       default: return;
@@ -1334,15 +1419,19 @@ export class Generator {
     if (!this.split && this.sig.retPrimal && this.retVal) parts.push(this.retVal);
     this.sig.fn.args.forEach((a, k) => {
       if (this.sig.args[k] !== 'active') return;
-      parts.push(this.diffeSlots.has(a) ? b.load(a.type, this.diffeSlots.get(a)!, `${a.name ?? 'arg'}_grad`) : nullValue(a.type));
+      const lanes = this.diffeSlots.map((slots, lane) =>
+        slots.has(a) ? b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, this.width, lane)) : nullValue(a.type));
+      parts.push(this.width === 1 || lanes.some((x) => x.vk !== 'const') ? this.packLanes(lanes, b) : nullValue(lanesType(this.m, a.type, this.width)));
     });
     const free = (): Function => this.ctx.declare('free', t.void, [this.frame.bytePtr]);
-    for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
-    // Buffers: freed after the last read; their slots are final now that the reverse is built.
-    for (const ls of this.loops.values()) {
-      for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
+    if (!this.sig.nofree) {
+      for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
+      // Buffers: freed after the last read; their slots are final now that the reverse is built.
+      for (const ls of this.loops.values()) {
+        for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
+      }
+      if (this.split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
     }
-    if (this.split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
     const rt = this.revFn.fnType.ret;
     if (rt.kind === 'void') b.ret();
     else {
@@ -1358,7 +1447,7 @@ export class Generator {
       agg = fb.insertValue(agg, this.frame.tapeValue(), [0]);
       let k = 1;
       if (this.retVal) agg = fb.insertValue(agg, this.retVal, [k++]);
-      if (this.retShadowPhi) agg = fb.insertValue(agg, this.retShadowPhi, [k++]);
+      for (const phi of this.retShadowPhis) agg = fb.insertValue(agg, phi, [k++]);
       fb.ret(agg);
     }
     this.growBuffers();
@@ -1366,7 +1455,7 @@ export class Generator {
     this.fwdPro.flush();
     if (this.split) this.revPro.flush();
     // Phis with no incoming edge (a function that never returns) are invalid: drop them.
-    for (const p of [this.retIdx, this.retVal, this.retShadowPhi]) {
+    for (const p of [this.retIdx, this.retVal, ...this.retShadowPhis]) {
       if (p && p.operands.length === 0) {
         const blk = p.parent!;
         blk.instructions.splice(blk.instructions.indexOf(p), 1);

@@ -11,6 +11,7 @@ import { runFmt } from '../driver/fmt.js';
 import { runGrad } from '../driver/grad.js';
 import { runActivity } from '../driver/activity.js';
 import { registerCheckCommand } from '../driver/check.js';
+import { runLower, type LowerCliOptions } from '../driver/lower.js';
 
 function version(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -79,6 +80,20 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addHelpText('after', '\nExample:\n  enzyme-ts activity f.ll -f f --args active,const')
     .action((input: string, opts: GradCliOptions) => {
       runActivity({ input, ...opts });
+    });
+  program
+    .command('lower')
+    .description("replace Enzyme's C ABI calls (__enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse, __enzyme_augmentsize) by generated derivatives")
+    .argument('<IN>', "input .ll file, or '-' for standard input")
+    .addOption(new Option('-o, --output <OUT>', 'write here instead of standard output (whole or not at all)'))
+    .addOption(new Option('--checkpoint <S>', 'cache | recompute | auto: what the reverse sweep recomputes instead of reading from the tape'))
+    .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr'))
+    .addOption(new Option('--print-perf', 'print what was cached and tape sizes to stderr (ENZYME_PRINT_PERF)'))
+    .addOption(new Option('--print', 'print each generated function to stderr (ENZYME_PRINT)'))
+    .addOption(new Option('--loose-types', 'treat memory of unknown type as non-differentiable, with a warning, instead of an error (ENZYME_LOOSE_TYPES)'))
+    .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm prog.c -o prog.ll && enzyme-ts lower prog.ll -o prog.ad.ll && clang prog.ad.ll -lm -o prog')
+    .action((input: string, opts: Omit<LowerCliOptions, 'input'>) => {
+      runLower({ input, ...opts });
     });
   registerCheckCommand(program, onExit);
   return program;

@@ -45,6 +45,10 @@ export const CODES = {
   E0405: { title: 'no such function', exit: 2 },
   E0406: { title: 'derivative check failed', exit: 1 },
   E0407: { title: 'cannot run the derivative', exit: 1 },
+  // 042x: Enzyme's C ABI (`lower`)
+  E0421: { title: 'invalid __enzyme call', exit: 1 },
+  E0422: { title: 'unsupported Enzyme entry point', exit: 1 },
+  E0423: { title: 'tape memory too small', exit: 1 },
   // 09xx: files and usage
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },

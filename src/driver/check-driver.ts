@@ -11,6 +11,8 @@
 //   G <grad>  one per active scalar parameter, from the returned struct
 //   S <grad>  every element of every dup shadow array, after the call
 //   END
+// With a batch width N (`check --width N`) each evaluation prints N losses
+// (one per lane, lane-minor), and G and S come lane by lane (lane-major).
 import type { ArgActivity } from '../ad/api.js';
 import { IRBuilder, addFunction, constFP, constInt, declareFunction } from '../ir/builder.js';
 import { ConstantAggregate, ConstantString, ConstantZero } from '../ir/constants.js';
@@ -23,8 +25,8 @@ import type { ElemType, ParamValue } from './check-points.js';
 export interface DriverParam {
   activity: ArgActivity;
   value: ParamValue;
-  /** Shadow seeds of a dup / dupnoneed array (same length as the array). */
-  seeds: number[] | null;
+  /** Shadow seeds of a dup / dupnoneed array, one array per lane (each as long as the array). */
+  seeds: number[][] | null;
 }
 
 /** One evaluation of the loss: the base point, or the base point with one entry replaced. */
@@ -40,8 +42,10 @@ export interface DriverSpec {
   fn: Function;
   grad: Function;
   params: DriverParam[];
-  /** Seed of the return when it is active (null: the return is not part of the loss). */
-  retSeed: number | null;
+  /** Seed of the return when it is active, one per lane (null: the return is not part of the loss). */
+  retSeed: number[] | null;
+  /** Batch width of the derivative (1 unless `check --width N`). */
+  width: number;
   /** Whether the derivative's struct starts with the primal return. */
   gradReturnsPrimal: boolean;
   evals: Evaluation[];
@@ -63,13 +67,15 @@ function expectedSignature(m: Module, spec: Omit<DriverSpec, 'grad' | 'evals'>):
   const fnType = spec.fn.fnType;
   const params: Type[] = [];
   const grads: Type[] = [];
+  const w = spec.width;
+  const lanes = (t: Type): Type => (w === 1 ? t : m.types.array(w, t));
   spec.params.forEach((p, k) => {
     const t = fnType.params[k]!;
     params.push(t);
-    if (p.activity === 'dup' || p.activity === 'dupnoneed') params.push(t);
-    if (p.activity === 'active') grads.push(t);
+    if (p.activity === 'dup' || p.activity === 'dupnoneed') for (let j = 0; j < w; j++) params.push(t);
+    if (p.activity === 'active') grads.push(lanes(t));
   });
-  if (spec.retSeed !== null) params.push(fnType.ret);
+  if (spec.retSeed !== null) params.push(lanes(fnType.ret));
   const elems = spec.gradReturnsPrimal ? [fnType.ret, ...grads] : grads;
   return { params, ret: elems.length ? m.types.struct(elems) : m.types.void };
 }
@@ -279,16 +285,19 @@ class DriverBuilder {
     const fnType = spec.fn.fnType;
 
     // Globals: pristine contents, working buffers, seeds and shadows of every array parameter.
+    const W = spec.width;
+    const laneName = (base: string, j: number): string => (j === 0 ? base : `${base}.${j}`);
     const arrays = spec.params.map((p, k) => {
       if (p.value.kind !== 'array') return null;
       const e = p.value.elem;
       const dup = p.activity === 'dup' || p.activity === 'dupnoneed';
+      const len = p.value.values.length;
       return {
-        e, len: p.value.values.length,
+        e, len,
         init: this.arrayGlobal(`init.${k}`, e, p.value.values),
-        buf: this.zeroArray(`buf.${k}`, e, p.value.values.length),
-        seed: dup && p.seeds ? this.arrayGlobal(`seed.${k}`, e, p.seeds) : null,
-        shadow: dup ? this.zeroArray(`shadow.${k}`, e, p.value.values.length) : null,
+        buf: this.zeroArray(`buf.${k}`, e, len),
+        seed: dup && p.seeds ? p.seeds.map((sd, j) => this.arrayGlobal(laneName(`seed.${k}`, j), e, sd)) : null,
+        shadow: dup ? Array.from({ length: W }, (_, j) => this.zeroArray(laneName(`shadow.${k}`, j), e, len)) : null,
       };
     });
 
@@ -305,8 +314,8 @@ class DriverBuilder {
       ...a,
       bufP: this.first(a.buf),
       initP: this.first(a.init),
-      seedP: a.seed ? this.first(a.seed) : null,
-      shadowP: a.shadow ? this.first(a.shadow) : null,
+      seedP: a.seed ? a.seed.map((g) => this.first(g)) : null,
+      shadowP: a.shadow ? a.shadow.map((g) => this.first(g)) : null,
     });
     const reset = (): void => {
       for (const a of ptrs) if (a) b.call(this.copyFn(a.e), [a.bufP, a.initP, b.i64(a.len)]);
@@ -331,16 +340,18 @@ class DriverBuilder {
       const args = fnType.params.map((pt, k) => primalArg(k, e, pt));
       const r = b.call(spec.fn, args);
       if (e.param < 0 && retFloat) this.print('R', r);
-      let loss: Value = constFP(t.double, 0);
-      if (spec.retSeed !== null) {
-        const wide = r.type === t.double ? r : b.cast('fpext', r, t.double);
-        loss = b.fmul(constFP(t.double, spec.retSeed), wide);
+      for (let j = 0; j < W; j++) {
+        let loss: Value = constFP(t.double, 0);
+        if (spec.retSeed !== null) {
+          const wide = r.type === t.double ? r : b.cast('fpext', r, t.double);
+          loss = b.fmul(constFP(t.double, spec.retSeed[j]!), wide);
+        }
+        for (const p of ptrs) {
+          if (!p || !p.seedP) continue;
+          loss = b.fadd(loss, b.call(this.dotFn(p.e), [p.bufP, p.seedP[j]!, b.i64(p.len)]));
+        }
+        this.print('L', loss);
       }
-      for (const p of ptrs) {
-        if (!p || !p.seedP) continue;
-        loss = b.fadd(loss, b.call(this.dotFn(p.e), [p.bufP, p.seedP, b.i64(p.len)]));
-      }
-      this.print('L', loss);
     }
 
     // The derivative at the base point, shadows seeded.
@@ -351,21 +362,31 @@ class DriverBuilder {
       gargs.push(primalArg(k, null, gradParams[gargs.length]!));
       const a = ptrs[k];
       if (a && a.shadowP && a.seedP) {
-        b.call(this.copyFn(a.e), [a.shadowP, a.seedP, b.i64(a.len)]);
-        gargs.push(b.bitcastIfNeeded(a.shadowP, gradParams[gargs.length]!));
+        for (let j = 0; j < W; j++) {
+          b.call(this.copyFn(a.e), [a.shadowP[j]!, a.seedP[j]!, b.i64(a.len)]);
+          gargs.push(b.bitcastIfNeeded(a.shadowP[j]!, gradParams[gargs.length]!));
+        }
       }
     });
-    if (spec.retSeed !== null) gargs.push(constFP(fnType.ret, spec.retSeed));
+    if (spec.retSeed !== null) {
+      const seeds = spec.retSeed.map((x) => constFP(fnType.ret, x));
+      gargs.push(W === 1 ? seeds[0]! : new ConstantAggregate(t.array(W, fnType.ret), seeds));
+    }
     const g = b.call(spec.grad, gargs, spec.grad.fnType.ret.kind === 'void' ? null : 'grad');
     let slot = 0;
     if (spec.gradReturnsPrimal) {
       if (retFloat) this.print('P', b.extractValue(g, [0]));
       slot = 1;
     }
-    spec.params.forEach((p) => {
-      if (p.activity === 'active') this.print('G', b.extractValue(g, [slot++]));
-    });
-    for (const a of ptrs) if (a && a.shadowP) b.call(this.printFn(a.e), [a.shadowP, b.i64(a.len)]);
+    for (let j = 0; j < W; j++) {
+      let s = slot;
+      spec.params.forEach((p) => {
+        if (p.activity === 'active') this.print('G', b.extractValue(g, W === 1 ? [s++] : [s++, j]));
+      });
+    }
+    for (let j = 0; j < W; j++) {
+      for (const a of ptrs) if (a && a.shadowP) b.call(this.printFn(a.e), [a.shadowP[j]!, b.i64(a.len)]);
+    }
     const endText = 'END\\0A\\00';
     const endT = t.array(5, t.i8);
     const end = this.global('fmt.END', endT, new ConstantString(endT, endText), true);

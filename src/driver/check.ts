@@ -26,7 +26,7 @@ import {
   type AtItem, type CheckFloat, type ElemType, type ParamValue,
 } from './check-points.js';
 import { readSource } from './io.js';
-import { parseArgList, parseRet } from './grad.js';
+import { parseArgList, parseRet, parseWidth } from './grad.js';
 import { findFunction } from '../ad/grad.js';
 
 /** The driver did not run or printed nonsense: the user's function crashing is bad input (exit 1), not a bug. */
@@ -46,6 +46,8 @@ export interface CheckOptions {
   seed?: string | number | undefined;
   tol?: string | number | undefined;
   len?: string | number | undefined;
+  /** `--width N`: check a batched derivative, each lane against its own loss (its own seeds). */
+  width?: string | number | undefined;
   derivative?: DerivativeProvider;
   /** Where the report goes (standard output by default). */
   out?: (text: string) => void;
@@ -61,6 +63,7 @@ export const CHECK_OPTIONS: readonly { flags: string; description: string }[] = 
   { flags: '--seed <N>', description: 'seed of the random point and loss seeds (default 1)' },
   { flags: '--tol <T>', description: 'relative tolerance (default 1e-5 for double, 1e-2 when float is involved)' },
   { flags: '--len <L>', description: 'length of random arrays behind pointer parameters (default 8)' },
+  { flags: '--width <N>', description: 'check the batched derivative of width N: every lane against finite differences, each lane with its own seeds' },
 ];
 
 function parseNum(v: string | number | undefined, what: string, dflt: number, check: (x: number) => boolean, want: string): number {
@@ -102,6 +105,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   const argActs = opts.args === undefined ? undefined : parseArgList(opts.args);
   const retAct: RetActivity | undefined = opts.ret === undefined ? undefined : parseRet(opts.ret);
   const atItems = opts.at === undefined ? null : parseAt(opts.at);
+  const width = opts.width === undefined ? 1 : parseWidth(String(opts.width));
 
   const file = readSource(opts.input);
   const m = parseModule(file);
@@ -114,7 +118,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     fail(USAGE, `--at gives ${atItems.length} value${atItems.length === 1 ? '' : 's'}, @${opts.fn} has ${nParams} parameter${nParams === 1 ? '' : 's'}`, null);
   }
 
-  const req: GradRequest = { fn: opts.fn, ...(argActs ? { args: argActs } : {}), ...(retAct ? { ret: retAct } : {}) };
+  const req: GradRequest = { fn: opts.fn, ...(argActs ? { args: argActs } : {}), ...(retAct ? { ret: retAct } : {}), ...(width !== 1 ? { width } : {}) };
   const provider = opts.derivative ?? gradModule;
   const result = provider(m, req, file);
   if (result.args.length !== nParams) {
@@ -138,14 +142,23 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   const gradReturnsPrimal = (result.ret === 'active' || result.ret === 'const') && retType.kind !== 'void';
 
   // Seeds come from their own stream, so that giving --at does not change them.
+  // Lane 0 draws first, so a width-1 check sees the seeds it always saw; later lanes draw after.
   const seedRng = new Rng(seed ^ 0x9e3779b9);
-  const retSeed = retSeeded ? seedRng.value(retFk!) : null;
+  const laneRet: number[] = [];
+  const laneArr: (number[] | null)[][] = [];
+  for (let j = 0; j < width; j++) {
+    if (retSeeded) laneRet.push(seedRng.value(retFk!));
+    laneArr.push(values.map((v, k) => {
+      const act = result.args[k]!;
+      const dup = act === 'dup' || act === 'dupnoneed';
+      const elem = v.kind === 'array' ? v.elem : null;
+      return dup && v.kind === 'array' && elem?.kind === 'float' ? v.values.map(() => seedRng.value(elem.fk)) : null;
+    }));
+  }
+  const retSeed = retSeeded ? laneRet : null;
   const params: DriverParam[] = values.map((v, k) => {
-    const act = result.args[k]!;
-    const dup = act === 'dup' || act === 'dupnoneed';
-    const elem = v.kind === 'array' ? v.elem : null;
-    const seeds = dup && v.kind === 'array' && elem?.kind === 'float' ? v.values.map(() => seedRng.value(elem.fk)) : null;
-    return { activity: act, value: v, seeds };
+    const first = laneArr[0]![k]!;
+    return { activity: result.args[k]!, value: v, seeds: first ? laneArr.map((l) => l[k]!) : null };
   });
 
   // Precision: one float anywhere in the loss makes the whole comparison a float one.
@@ -173,7 +186,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     }
   });
 
-  const spec = { fn, params, retSeed, gradReturnsPrimal };
+  const spec = { fn, params, retSeed, gradReturnsPrimal, width };
   const bad = signatureProblem(m, spec, result.fn);
   if (bad) fail('E0999', `internal error: the derivative @${result.fn.name ?? '?'} has ${bad}`, null);
 
@@ -197,42 +210,50 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
 
   const got = parseOutput(run.stdout);
   const nGrads = params.filter((p) => p.activity === 'active').length;
-  const nShadow = params.reduce((s, p) => s + (p.seeds ? p.seeds.length : 0), 0);
-  const want = { R: retFk ? 1 : 0, L: evals.length, P: gradReturnsPrimal && retFk ? 1 : 0, G: nGrads, S: nShadow };
+  const nShadow = params.reduce((s, p) => s + (p.seeds ? p.seeds[0]!.length : 0), 0);
+  const want = { R: retFk ? 1 : 0, L: evals.length * width, P: gradReturnsPrimal && retFk ? 1 : 0, G: nGrads * width, S: nShadow * width };
   if (!got.end || (Object.keys(want) as (keyof typeof want)[]).some((k) => got[k].length !== want[k])) {
     fail(RUN_FAILED, `${lliName} printed output the check cannot read (expected ${want.L} loss values, ${want.G + want.S} gradient values and END)`,
       null, -1, -1, [`first lines: ${run.stdout.split('\n').slice(0, 4).join(' | ')}`, keepNote]);
   }
 
-  // The table.
-  const L = got.L;
-  const rows: Row[] = [];
+  // The table: lane by lane, each lane's derivative against the differences of its own loss.
+  const rows: (Row & { atol: number })[] = [];
   let g = 0, s = 0;
-  let e = 0;
-  params.forEach((p) => {
-    if (p.activity === 'active' && p.value.kind === 'float') {
-      const en = entries[e++]!;
-      rows.push({ label: en.label, analytic: got.G[g++]!, numeric: (L[en.plus]! - L[en.minus]!) / en.step });
-    }
-    if (p.seeds) {
-      for (let i = 0; i < p.seeds.length; i++) {
+  const bases: number[] = [];
+  for (let j = 0; j < width; j++) {
+    const L = (n: number): number => got.L[n * width + j]!;
+    const base = L(0);
+    bases.push(base);
+    const atol = tol * 1e-2 * Math.max(1, Math.abs(base));
+    const suffix = width === 1 ? '' : ` lane ${j}`;
+    let e = 0;
+    params.forEach((p) => {
+      if (p.activity === 'active' && p.value.kind === 'float') {
         const en = entries[e++]!;
-        rows.push({ label: en.label, analytic: got.S[s++]!, numeric: (L[en.plus]! - L[en.minus]!) / en.step });
+        rows.push({ label: en.label + suffix, analytic: got.G[g++]!, numeric: (L(en.plus) - L(en.minus)) / en.step, atol });
       }
-    }
-  });
-  if (want.P) rows.push({ label: 'return (primal)', analytic: got.P[0]!, numeric: got.R[0]! });
-
-  const base = L[0]!;
+      if (p.seeds) {
+        for (let i = 0; i < p.seeds[0]!.length; i++) {
+          const en = entries[e++]!;
+          rows.push({ label: en.label + suffix, analytic: got.S[s++]!, numeric: (L(en.plus) - L(en.minus)) / en.step, atol });
+        }
+      }
+    });
+  }
+  const base = bases[0]!;
   const atol = tol * 1e-2 * Math.max(1, Math.abs(base));
+  if (want.P) rows.push({ label: 'return (primal)', analytic: got.P[0]!, numeric: got.R[0]!, atol });
   const lines: string[] = [];
   const acts = result.args.map((a, k) => `${argLabel(fn, k)}: ${a}`).join(', ');
   lines.push(`check @${opts.fn} (${acts || 'no parameters'}; return ${result.ret}) with ${lliName}`);
   lines.push(`point: --at '${atText(values)}'${opts.at === undefined ? ` (random, --seed ${seed})` : ''}`);
-  const seedText = [retSeed !== null ? `return ${numText(retSeed)}` : null,
-    ...params.map((p, k) => p.seeds ? `${argLabel(fn, k)} [${p.seeds.map(numText).join(' ')}]` : null)].filter((x) => x !== null);
-  if (seedText.length) lines.push(`seeds: ${seedText.join(', ')}`);
-  lines.push(`loss at the point: ${numText(base)}`);
+  for (let j = 0; j < width; j++) {
+    const seedText = [retSeed !== null ? `return ${numText(retSeed[j]!)}` : null,
+      ...params.map((p, k) => p.seeds ? `${argLabel(fn, k)} [${p.seeds[j]!.map(numText).join(' ')}]` : null)].filter((x) => x !== null);
+    if (seedText.length) lines.push(`${width === 1 ? 'seeds' : `seeds of lane ${j}`}: ${seedText.join(', ')}`);
+  }
+  lines.push(`loss at the point: ${width === 1 ? numText(base) : bases.map((x, j) => `${numText(x)} (lane ${j})`).join(', ')}`);
   lines.push('');
 
   const table: string[][] = [['parameter', 'analytic', 'numeric', 'rel. error', '']];
@@ -240,7 +261,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   for (const r of rows) {
     const diff = Math.abs(r.analytic - r.numeric);
     const scale = Math.max(Math.abs(r.analytic), Math.abs(r.numeric));
-    const ok = Number.isFinite(r.analytic) && Number.isFinite(r.numeric) && diff <= tol * scale + atol;
+    const ok = Number.isFinite(r.analytic) && Number.isFinite(r.numeric) && diff <= tol * scale + r.atol;
     if (!ok) mismatches++;
     const rel = scale === 0 ? 0 : diff / scale;
     table.push([r.label, fmt(r.analytic), fmt(r.numeric), Number.isFinite(rel) ? rel.toExponential(1) : 'nan', ok ? 'ok' : 'MISMATCH']);
@@ -251,8 +272,8 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     for (const row of table) lines.push(row.map((cell, c) => c === 0 ? cell.padEnd(widths[c]!) : c === row.length - 1 ? cell : cell.padStart(widths[c]!)).join('  ').trimEnd());
   }
   lines.push('');
-  const finite = Number.isFinite(base);
-  if (!finite) lines.push(`the loss is ${numText(base)} at this point: the function does not compute a finite value there`);
+  const finite = bases.every((x) => Number.isFinite(x));
+  if (!finite) lines.push(`the loss is ${numText(bases.find((x) => !Number.isFinite(x))!)} at this point: the function does not compute a finite value there`);
   if (mismatches || !finite) {
     lines.push(`FAILED: ${mismatches} of ${rows.length} value${rows.length === 1 ? '' : 's'} differ (relative tolerance ${tol}, absolute floor ${atol.toExponential(1)})`);
   } else {
@@ -344,8 +365,8 @@ export function registerCheckCommand(program: Command, onExit: (code: number) =>
   }
   cmd
     .addHelpText('after', "\nExample:\n  enzyme-ts check f.ll -f dot --args dup,dup,const --at '[1 2 3],[4 5 6],3'")
-    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string }) => {
-      onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len }));
+    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string; width?: string }) => {
+      onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len, width: o.width }));
     });
   return cmd;
 }

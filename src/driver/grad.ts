@@ -3,7 +3,7 @@ import { verifyModule } from '../ir/verify.js';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
 import type { ArgActivity, CheckpointPolicy, GradRequest, GradResult, RetActivity } from '../ad/api.js';
-import { findFunction, gradModule } from '../ad/grad.js';
+import { MAX_WIDTH, findFunction, gradModule } from '../ad/grad.js';
 import { TypeAnalysis } from '../analysis/types.js';
 import { renderAll } from '../diag/render.js';
 import { loadModuleWithSource } from './load.js';
@@ -40,6 +40,14 @@ export function parseCheckpoint(word: string): CheckpointPolicy {
   const w = word.trim().toLowerCase();
   if (w !== 'cache' && w !== 'recompute' && w !== 'auto') fail('E0903', `--checkpoint: '${word}' is not a policy; use cache, recompute or auto`, null);
   return w;
+}
+
+/** `--width N`: an integer from 1 to MAX_WIDTH (contract section 6). */
+export function parseWidth(word: string): number {
+  const w = word.trim();
+  const n = /^\d+$/.test(w) ? Number(w) : NaN;
+  if (!(n >= 1 && n <= MAX_WIDTH)) fail('E0903', `--width: '${word}' is not a batch width; use an integer from 1 to ${MAX_WIDTH}`, null);
+  return n;
 }
 
 export interface DebugSwitches {
@@ -85,11 +93,7 @@ export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRe
   if (opts.ret !== undefined) req.ret = parseRet(opts.ret);
   if (opts.name !== undefined) req.name = opts.name;
   if (dbg.checkpoint !== undefined) req.checkpoint = parseCheckpoint(dbg.checkpoint);
-  if (opts.width !== undefined) {
-    const w = Number(opts.width);
-    if (!Number.isInteger(w) || w < 1) fail('E0903', `--width: '${opts.width}' is not a positive integer`, null);
-    req.width = w;
-  }
+  if (opts.width !== undefined) req.width = parseWidth(opts.width);
   return req;
 }
 

@@ -103,6 +103,24 @@ export class Frame {
     return s.rev;
   }
 
+  /**
+   * Pointer to a private copy of the slot in the reverse function: split mode
+   * copies the tape's value into a stack slot on entry, so the reverse can
+   * step it (loop counters) and leave the tape as it was; a tape may then be
+   * reversed more than once (`enzyme_nofree`). Combined mode: the slot itself.
+   */
+  revLocal(s: Slot): Value {
+    if (!this.split) return this.rev(s);
+    const have = this.locals.get(s);
+    if (have) return have;
+    const b = new IRBuilder(this.module);
+    const p = b.atEnd(this.revPro.allocas).alloca(s.type, `${s.name}.rev`);
+    b.atEnd(this.revPro.init).store(b.load(s.type, this.rev(s)), p);
+    this.locals.set(s, p);
+    return p;
+  }
+  private readonly locals = new Map<Slot, Value>();
+
   /** The tape pointer the augmented function returns (null when nothing was recorded). */
   tapeValue(): Value {
     return this.tapeMalloc ?? nullValue(this.bytePtr);

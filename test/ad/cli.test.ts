@@ -81,6 +81,23 @@ describe('grad diagnostics', () => {
     r = cli(['grad', INPUT, '-f', 'sq', '--ret', 'none', '--args', 'const']);
     expect(r.stdout).toContain('define void @diffesq(double %x)');
   });
+  it('--width N: N shadows per dup parameter, [N x T] seed and gradients; bad widths are usage errors', () => {
+    let r = cli(['grad', INPUT, '-f', 'two', '--width', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("define { [2 x double] } @diffetwo(double* %p, double* %\"p'0\", double* %\"p'1\", double %x)");
+    r = cli(['grad', INPUT, '-f', 'sq', '--width', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('define { double, [3 x double] } @diffesq(double %x, [3 x double] %differeturn)');
+    // width 1 is the plain signature, no [1 x T]
+    r = cli(['grad', INPUT, '-f', 'sq', '--width', '1']);
+    expect(r.stdout).toContain('define { double, double } @diffesq(double %x, double %differeturn)');
+    for (const bad of ['0', 'x', '-1', '1.5', '', '65']) {
+      r = cli(['grad', INPUT, '-f', 'sq', '--width', bad]);
+      expect(r.code, `--width '${bad}'`).toBe(2);
+      expect(r.stderr).toContain(`error[E0903]: --width: '${bad}' is not a batch width; use an integer from 1 to 64`);
+      expect(r.stdout).toBe('');
+    }
+  });
   it.skipIf(!hasTool('llvm-as'))('the output assembles', async () => {
     const r = cli(['grad', INPUT, '-f', 'sq']);
     const a = await run('llvm-as', ['-o', '/dev/null'], r.stdout);

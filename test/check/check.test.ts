@@ -116,6 +116,57 @@ describe('scalars', () => {
   });
 });
 
+/** A width-2 derivative of POLY's @f: right, or (lane1Seed0) lane 1 computed with lane 0's seed. */
+const POLY_W2 = (lane1Seed0: boolean): string => `
+define { double, [2 x double], [2 x double] } @diffef2(double %x, double %y, [2 x double] %seed) {
+entry:
+  %r = call double @f(double %x, double %y)
+  %s0 = extractvalue [2 x double] %seed, 0
+  %s1 = extractvalue [2 x double] %seed, ${lane1Seed0 ? 0 : 1}
+  %x2 = fmul double %x, 2.0
+  %dx0 = fmul double %x2, %s0
+  %dx1 = fmul double %x2, %s1
+  %dy0 = fmul double %s0, 3.0
+  %dy1 = fmul double %s1, 3.0
+  %gx0 = insertvalue [2 x double] undef, double %dx0, 0
+  %gx = insertvalue [2 x double] %gx0, double %dx1, 1
+  %gy0 = insertvalue [2 x double] undef, double %dy0, 0
+  %gy = insertvalue [2 x double] %gy0, double %dy1, 1
+  %a0 = insertvalue { double, [2 x double], [2 x double] } undef, double %r, 0
+  %a1 = insertvalue { double, [2 x double], [2 x double] } %a0, [2 x double] %gx, 1
+  %a2 = insertvalue { double, [2 x double], [2 x double] } %a1, [2 x double] %gy, 2
+  ret { double, [2 x double], [2 x double] } %a2
+}
+`;
+
+describe('--width N', () => {
+  test('each lane is checked against its own loss; a lane computed with another lane\'s seed is a MISMATCH', async () => {
+    const d = handWritten('diffef2', ['active', 'active'], 'active');
+    const good = await check({ input: file('poly-w2.ll', POLY + POLY_W2(false)), fn: 'f', width: 2, derivative: d });
+    expect(good.code, good.out).toBe(0);
+    expect(good.out).toMatch(/^seeds of lane 0: return \S+$/m);
+    expect(good.out).toMatch(/^seeds of lane 1: return \S+$/m);
+    for (const l of ['%x lane 0', '%y lane 0', '%x lane 1', '%y lane 1']) expect(rowOf(good.out, l)).toMatch(/ ok$/);
+    // lane 0 sees the seeds a width-1 check sees
+    const one = await check({ input: file('poly.ll', POLY), fn: 'f', derivative: handWritten('diffef', ['active', 'active'], 'active') });
+    expect(/seeds of lane 0: return (\S+)/.exec(good.out)![1]).toBe(/seeds: return (\S+)/.exec(one.out)![1]);
+    expect(rowOf(good.out, '%x lane 0').split(/\s+/)[3]).toBe(rowOf(one.out, '%x').split(/\s+/)[1]);
+
+    const bad = await check({ input: file('poly-w2-bad.ll', POLY + POLY_W2(true)), fn: 'f', width: 2, derivative: d });
+    expect(bad.code).toBe(1);
+    expect(rowOf(bad.out, '%x lane 0')).toMatch(/ ok$/);
+    expect(rowOf(bad.out, '%x lane 1')).toMatch(/MISMATCH$/);
+    expect(rowOf(bad.out, '%y lane 1')).toMatch(/MISMATCH$/);
+  });
+  test('a bad width is a usage error', async () => {
+    for (const w of ['0', 'two']) {
+      const e = await diagnostic({ input: file('poly.ll', POLY), fn: 'f', width: w });
+      expect(e.exitCode).toBe(2);
+      expect(e.diagnostics[0]!.message).toContain(`--width: '${w}' is not a batch width`);
+    }
+  });
+});
+
 describe.skipIf(!LLI19)('dup arrays, opaque pointers (LLVM 19)', () => {
   test('dot product: every element of both shadows agrees', async () => {
     const r = await check({ input: file('dot.ll', DOT_OPAQUE), fn: 'dot', derivative: handWritten('diffedot', ['dup', 'dup', 'const'], 'active') });

@@ -1,0 +1,515 @@
+// `enzyme-ts lower`: Enzyme's C ABI (contract section 7). Every call whose
+// callee name contains `__enzyme_autodiff` (or `__enzyme_augmentfwd`,
+// `__enzyme_reverse`, `__enzyme_augmentsize`) is replaced by a call to a
+// generated derivative, as Enzyme's plugin does:
+//
+//   __enzyme_autodiff(f, [markers...] args...)
+//
+// The first argument (after a hidden sret pointer) is the function; the
+// others are its arguments, each optionally preceded by a marker that sets its
+// activity (`enzyme_dup`, `enzyme_dupnoneed`, `enzyme_out`, `enzyme_const`),
+// or by a marker with a value of its own (`enzyme_width, N`,
+// `enzyme_allocated, SIZE`, `enzyme_tape, PTR`), or a flag
+// (`enzyme_primal_return`, `enzyme_nofree`). A marker is a
+// `metadata !"enzyme_x"` operand or a load of a global named `enzyme_x` (C's
+// `extern int enzyme_dup;`). Without a marker an argument gets Enzyme's
+// default (contract section 5).
+//
+// Split mode keeps the tape between two calls: `__enzyme_augmentfwd` runs the
+// augmented forward sweep and returns (or stores, with `enzyme_allocated` +
+// `enzyme_tape`) the tape; `__enzyme_reverse` takes the same arguments, then
+// the seed of an active return, then the tape, and returns the gradients.
+// The tape enzyme-ts keeps in the user's memory is one pointer to its heap
+// tape: `__enzyme_augmentsize` is the size of a pointer.
+
+import type { Module } from '../ir/module.js';
+import type { Function } from '../ir/function.js';
+import type { CallInst, InvokeInst, Instruction, LoadInst } from '../ir/instructions.js';
+
+type CallBase = CallInst | InvokeInst;
+import type { Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+import type { SourceFile } from '../diag/source.js';
+import { DiagnosticError, diag, type Diagnostic } from '../diag/diagnostic.js';
+import type { Code } from '../diag/codes.js';
+import { IRBuilder, constInt, eraseFromParent, nullValue } from '../ir/builder.js';
+import { ConstantInt, MetadataAsValue } from '../ir/constants.js';
+import { findAttr } from '../ir/attributes.js';
+import { sourceSpan } from '../ir/verify.js';
+import { replaceAllUsesWith } from '../ir/uses.js';
+import { calledFunction } from '../ad/calls.js';
+import { defaultActivity, gradModule } from '../ad/grad.js';
+import { GradContext, type DiffSig, type SplitPair } from '../ad/transform.js';
+import { isDiffType } from '../analysis/activity.js';
+import { defaultCallRules } from '../ad/registry.js';
+import type { ArgActivity, CheckpointPolicy, RetActivity } from '../ad/api.js';
+import { uniquifyNames } from '../ad/names.js';
+import { castArg, fitResult, ones, showType } from './fit.js';
+
+export type Mode = 'autodiff' | 'augmentfwd' | 'reverse' | 'augmentsize' | 'fwddiff';
+
+/** Which Enzyme entry point a callee name is (C++-mangled and suffixed names included). */
+export function modeOf(name: string): Mode | 'unsupported' | null {
+  if (!name.includes('__enzyme_')) return null;
+  if (name.includes('__enzyme_autodiff')) return 'autodiff';
+  if (name.includes('__enzyme_augmentfwd')) return 'augmentfwd';
+  if (name.includes('__enzyme_augmentsize')) return 'augmentsize';
+  if (name.includes('__enzyme_reverse')) return 'reverse';
+  if (name.includes('__enzyme_fwddiff') || name.includes('__enzyme_fwdsplit')) return 'fwddiff';
+  if (/__enzyme_(batch|todense|truncate|error_estimate|iter|hessian)/.test(name)) return 'unsupported';
+  return null;
+}
+
+const ACTIVITY_MARKERS: Record<string, ArgActivity> = {
+  enzyme_dup: 'dup', enzyme_dupnoneed: 'dupnoneed', enzyme_out: 'active', enzyme_const: 'const',
+};
+const VALUE_MARKERS = new Set(['enzyme_width', 'enzyme_allocated', 'enzyme_tape']);
+const FLAG_MARKERS = new Set(['enzyme_primal_return', 'enzyme_nofree']);
+
+/** The marker name an operand stands for, if it is one. */
+export function markerName(v: Value): string | null {
+  if (v instanceof MetadataAsValue) {
+    const md = v.md;
+    if (md.mk === 'string' && md.text.startsWith('enzyme_')) return md.text;
+    return null;
+  }
+  if (v.vk === 'inst' && (v as Instruction).op === 'load') {
+    let p: Value = (v as LoadInst).ptr;
+    for (let k = 0; k < 3 && p.vk === 'const'; k++) {
+      const e = p as unknown as { ck: string; op?: string; operands: Value[] };
+      if (e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast')) p = e.operands[0]!; else break;
+    }
+    if (p.vk === 'global') {
+      const name = (p as unknown as { name: string | null }).name;
+      if (name !== null && name.startsWith('enzyme_')) return name;
+    }
+  }
+  return null;
+}
+
+export interface LowerOptions {
+  checkpoint?: CheckpointPolicy;
+  looseTypes?: boolean;
+}
+
+export interface LowerResult {
+  /** One line per rewritten call: where, what, which derivative. */
+  calls: string[];
+  perf: string[];
+  warnings: Diagnostic[];
+}
+
+/** One parsed `__enzyme_*` call. */
+interface Parsed {
+  call: CallBase;
+  mode: Mode;
+  fn: Function;
+  /** The hidden struct-return pointer, when the call returns through one. */
+  sret: { ptr: Value; type: Type } | null;
+  acts: ArgActivity[];
+  /** Per parameter: the primal value, then its shadows. */
+  values: Value[][];
+  width: number;
+  primalReturn: boolean;
+  nofree: boolean;
+  allocated: Value | null;
+  tape: Value | null;
+  /** reverse: the seeds of an active return, one per lane. */
+  seeds: Value[];
+  /** reverse: the tape argument after the seed (no enzyme_tape marker). */
+  tapeArg: Value | null;
+  /** augmentsize: markers only. */
+  markerOnly: boolean;
+}
+
+class Lowering {
+  private readonly ctx: GradContext;
+  private readonly derivs = new Map<string, Function>();
+  readonly calls: string[] = [];
+  get perf(): string[] { return this.ctx.perf; }
+  get warnings(): Diagnostic[] { return this.ctx.warnings; }
+
+  constructor(readonly m: Module, readonly file: SourceFile | null, readonly opts: LowerOptions) {
+    this.ctx = new GradContext(m, defaultCallRules(), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
+  }
+
+  private error(code: Code, message: string, at: Value | null, notes?: string[]): never {
+    const span = at ? sourceSpan(at) : { start: -1, end: -1 };
+    throw new DiagnosticError([diag(code, message, this.file, span.start, span.end, notes)]);
+  }
+
+  private where(v: Value): string {
+    const span = sourceSpan(v);
+    if (!this.file || span.start < 0) return '';
+    const lc = this.file.position(span.start);
+    return `${this.file.name}:${lc.line}:${lc.col}`;
+  }
+
+  run(): void {
+    const found: { call: CallBase; mode: Mode; callee: Function }[] = [];
+    for (const f of [...this.m.functions]) {
+      for (const b of f.blocks) {
+        for (const i of b.instructions) {
+          if (i.op !== 'call' && i.op !== 'invoke') continue;
+          const callee = calledFunction(i);
+          if (!callee || callee.name === null) continue;
+          const mode = modeOf(callee.name);
+          if (mode === null) continue;
+          if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse and __enzyme_augmentsize']);
+          if (mode === 'fwddiff') this.error('E0422', `forward mode (@${callee.name}) is not supported yet`, i, ['use reverse mode: __enzyme_autodiff']);
+          if (i.op === 'invoke') this.error('E0421', `@${callee.name} is called with invoke: only plain calls can be lowered`, i, ['compile with -fno-exceptions, or call it from a function that cannot throw']);
+          found.push({ call: i, mode, callee });
+        }
+      }
+    }
+    const touched = new Set<Function>();
+    for (const c of found) {
+      touched.add(c.call.parent!.parent!);
+      this.lowerCall(this.parse(c.call, c.mode));
+    }
+    this.cleanup(found.map((c) => c.callee));
+    for (const f of touched) uniquifyNames(f);
+  }
+
+  /** Reads a call's operands: function, markers, values. */
+  private parse(call: CallBase, mode: Mode): Parsed {
+    const ops = call.args();
+    const cname = `@${calledFunction(call)!.name}`;
+    let k = 0;
+    let sret: Parsed['sret'] = null;
+    const sa = findAttr(call.argAttrs[0], 'sret') ?? findAttr(calledFunction(call)!.args[0]?.attrs ?? null, 'sret');
+    if (sa && sa.k === 'type') { sret = { ptr: ops[0]!, type: sa.type }; k = 1; }
+    const fv = ops[k++];
+    if (!fv) this.error('E0421', `${cname} needs the function to differentiate as its first argument`, call);
+    const fn = functionOf(fv);
+    if (!fn) this.error('E0421', `the first argument of ${cname} must be a function of this module, known at compile time`, call,
+      ['pass the function itself, e.g. __enzyme_autodiff((void*)f, ...), not a pointer loaded at run time']);
+    if (fn.isDeclaration) this.error('E0421', `@${fn.name} is only declared in this module: its body is needed to differentiate it`, call,
+      ['compile the file that defines it into the same module (e.g. llvm-link) before lowering']);
+    const p: Parsed = {
+      call, mode, fn, sret, acts: [], values: [], width: 1, primalReturn: false, nofree: false,
+      allocated: null, tape: null, seeds: [], tapeArg: null, markerOnly: mode === 'augmentsize',
+    };
+    const nparams = fn.args.length;
+    let pending: { act: ArgActivity; marker: string } | null = null;
+    const take = (what: string): Value => {
+      const v = ops[k++];
+      if (v === undefined) this.error('E0421', `${cname}: ${what} is missing (the call ends early)`, call);
+      return v;
+    };
+    const readMarkers = (): void => {
+      for (;;) {
+        const v = ops[k];
+        if (v === undefined) return;
+        const name = markerName(v);
+        if (name === null) return;
+        k++;
+        if (name in ACTIVITY_MARKERS) {
+          if (pending) this.error('E0421', `${cname}: ${pending.marker} is followed by another activity marker (${name}) instead of an argument`, call);
+          pending = { act: ACTIVITY_MARKERS[name]!, marker: name };
+          // __enzyme_augmentsize takes markers only: one activity marker per parameter.
+          if (p.markerOnly) return;
+        } else if (name === 'enzyme_width') {
+          const n = take('the number after enzyme_width');
+          if (!(n instanceof ConstantInt) || n.value < 1n || n.value > 64n) this.error('E0421', `${cname}: enzyme_width must be followed by a constant integer between 1 and 64`, call);
+          if (p.values.length > 0) this.error('E0421', `${cname}: enzyme_width must come before the arguments`, call);
+          p.width = Number(n.value);
+        } else if (name === 'enzyme_allocated') {
+          const n = take('the size after enzyme_allocated');
+          if (n.type.kind !== 'int') this.error('E0421', `${cname}: enzyme_allocated must be followed by an integer size`, call);
+          p.allocated = n;
+        } else if (name === 'enzyme_tape') {
+          const t = take('the tape after enzyme_tape');
+          if (t.type.kind !== 'pointer') this.error('E0421', `${cname}: enzyme_tape must be followed by a pointer to the tape memory, found ${showType(t.type)}`, call);
+          p.tape = t;
+        } else if (name === 'enzyme_primal_return') {
+          p.primalReturn = true;
+        } else if (name === 'enzyme_nofree') {
+          p.nofree = true;
+        } else {
+          this.error('E0421', `${cname}: unknown marker ${name}`, call, [
+            `known markers: ${[...Object.keys(ACTIVITY_MARKERS), ...VALUE_MARKERS, ...FLAG_MARKERS].join(', ')}`]);
+        }
+      }
+    };
+    for (let i = 0; i < nparams; i++) {
+      const param = fn.args[i]!;
+      const what = `parameter ${i + 1}${param.name !== null ? ` (%${param.name})` : ''} of @${fn.name}`;
+      readMarkers();
+      if (p.markerOnly) {
+        const pd = pending as { act: ArgActivity; marker: string } | null;
+        p.acts.push(pd ? pd.act : defaultActivity(param.type));
+        p.values.push([]);
+        pending = null;
+        continue;
+      }
+      const pd = pending as { act: ArgActivity; marker: string } | null;
+      const act = pd ? pd.act : defaultActivity(param.type);
+      pending = null;
+      if (k >= ops.length) {
+        this.error('E0421', `${cname}: too few arguments: @${fn.name} has ${nparams} parameter${nparams === 1 ? '' : 's'}, the call gives values for ${i}`, call);
+      }
+      if (act === 'active' && !isDiffType(param.type)) this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a floating value: it cannot be enzyme_out${param.type.kind === 'pointer' ? ' (use enzyme_dup)' : ''}`, call);
+      if ((act === 'dup' || act === 'dupnoneed') && param.type.kind !== 'pointer') this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a pointer: it cannot be ${pd?.marker ?? 'duplicated'}${isDiffType(param.type) ? ' (use enzyme_out)' : ''}`, call);
+      const vals = [this.arg(take(what), param.type, `${what}`, call)];
+      if (act === 'dup' || act === 'dupnoneed') {
+        for (let w = 0; w < p.width; w++) {
+          readMarkersGuard(ops[k], cname, what, this, call);
+          vals.push(this.arg(take(`the shadow of ${what}`), param.type, `the shadow${p.width > 1 ? ` ${w + 1}` : ''} of ${what}`, call));
+        }
+      }
+      p.acts.push(act);
+      p.values.push(vals);
+    }
+    readMarkers();
+    if (pending) this.error('E0421', `${cname}: ${(pending as { marker: string }).marker} is not followed by an argument (@${fn.name} has ${nparams} parameter${nparams === 1 ? '' : 's'})`, call);
+    if (mode === 'reverse') {
+      const rt = fn.fnType.ret;
+      if (isDiffType(rt)) {
+        // One seed per lane: N values with enzyme_width, N.
+        for (let w = 0; w < p.width; w++) {
+          const s = ops[k++];
+          if (s === undefined || markerName(s) !== null) this.error('E0421', `${cname}: the seed${p.width > 1 ? ` of lane ${w + 1}` : ''} of @${fn.name}'s ${showType(rt)} return is missing after the arguments`, call);
+          p.seeds.push(s);
+        }
+      }
+      if (!p.tape) {
+        const t = ops[k++];
+        if (t === undefined) this.error('E0421', `${cname}: the tape is missing (pass the value __enzyme_augmentfwd returned, or enzyme_tape)`, call);
+        p.tapeArg = t;
+      }
+      readMarkers();
+    }
+    if (k < ops.length) {
+      this.error('E0421', `${cname}: too many arguments: @${fn.name} has ${nparams} parameter${nparams === 1 ? '' : 's'} and the call has ${ops.length - k} more value${ops.length - k === 1 ? '' : 's'} than they take`, call);
+    }
+    return p;
+  }
+
+  private arg(v: Value, to: Type, what: string, call: CallBase): Value {
+    const b = new IRBuilder(this.m).before(call);
+    const r = castArg(b, v, to);
+    if (!r) this.error('E0421', `${what} is ${showType(to)} but the call passes ${showType(v.type)}: converting would lose data`, call);
+    return r;
+  }
+
+  private retActivity(p: Parsed): RetActivity {
+    const rt = p.fn.fnType.ret;
+    if (isDiffType(rt)) return p.primalReturn ? 'active' : 'activeonly';
+    if (rt.kind === 'void') return 'none';
+    return p.primalReturn ? 'const' : 'none';
+  }
+
+  private lowerCall(p: Parsed): void {
+    switch (p.mode) {
+      case 'autodiff': return this.lowerAutodiff(p);
+      case 'augmentsize': return this.lowerSize(p);
+      case 'augmentfwd': return this.lowerAugment(p);
+      case 'reverse': return this.lowerReverse(p);
+      default: this.error('E0422', `mode ${p.mode} is not supported`, p.call);
+    }
+  }
+
+  private derivative(p: Parsed, ret: RetActivity): Function {
+    const key = `${p.fn.name}|${p.acts.join(',')}|${ret}|${p.width}`;
+    const have = this.derivs.get(key);
+    if (have) return have;
+    const r = gradModule(this.m, { fn: p.fn.name!, args: p.acts, ret, width: p.width, checkpoint: this.opts.checkpoint ?? 'auto', looseTypes: !!this.opts.looseTypes }, this.file, this.ctx.rules, this.ctx);
+    this.derivs.set(key, r.fn);
+    return r.fn;
+  }
+
+  private lowerAutodiff(p: Parsed): void {
+    const ret = this.retActivity(p);
+    const d = this.derivative(p, ret);
+    const b = new IRBuilder(this.m).before(p.call);
+    const args = p.values.flat();
+    if (ret === 'active' || ret === 'activeonly') {
+      const seedTy = d.fnType.params[d.fnType.params.length - 1]!;
+      args.push(ones(seedTy));
+    }
+    const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'grad');
+    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
+  }
+
+  /** Fits a result to the call's declared return (or sret pointer) and removes the call. */
+  private finishCall(p: Parsed, b: IRBuilder, result: Value | null): void {
+    const call = p.call;
+    const declared = p.sret ? p.sret.type : call.type;
+    if (declared.kind !== 'void') {
+      if (!result) {
+        if (p.sret || callHasUses(call)) this.error('E0421', `${calledName(call)} is declared to return ${showType(declared)} but the derivative of @${p.fn.name} returns nothing (no active argument${p.mode === 'autodiff' ? ', no primal return asked' : ''})`, call,
+          ['declare it returning void']);
+      } else {
+        const v = fitResult(b, result, declared);
+        if (!v) this.error('E0421', `cannot fit the result ${showType(result.type)} into the declared return type ${showType(declared)}`, call,
+          ['declare the call returning the same layout (a struct with the primal return first when asked, then one field per enzyme_out argument), or the type of its first element']);
+        if (p.sret) b.store(v, p.sret.ptr);
+        else replaceAllUsesWith(call.parent!.parent!, call, v);
+      }
+    }
+    eraseFromParent(call);
+  }
+
+  private lowerSize(p: Parsed): void {
+    const b = new IRBuilder(this.m).before(p.call);
+    const bytes = this.ctx.dl.allocSize(this.m.ptrTo(this.m.types.i8));
+    const t = p.call.type;
+    if (t.kind !== 'int') this.error('E0421', `${calledName(p.call)} must be declared to return an integer (the tape size in bytes)`, p.call);
+    replaceAllUsesWith(p.call.parent!.parent!, p.call, constInt(t, bytes));
+    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> tape size ${bytes} bytes`);
+    void b;
+    eraseFromParent(p.call);
+  }
+
+  private pair(p: Parsed): SplitPair {
+    const rt = p.fn.fnType.ret;
+    const sig: DiffSig = {
+      fn: p.fn, args: p.acts,
+      retActive: isDiffType(rt),
+      retPrimal: true,
+      retShadow: false,
+      ...(p.nofree ? { nofree: true } : {}),
+      ...(p.width !== 1 ? { width: p.width } : {}),
+    };
+    const pair = this.ctx.split(sig);
+    return pair;
+  }
+
+  /** The user's tape memory must hold the pointer to enzyme-ts's tape. */
+  private checkAllocated(p: Parsed): void {
+    const bytes = this.ctx.dl.allocSize(this.m.ptrTo(this.m.types.i8));
+    if (p.allocated instanceof ConstantInt && p.allocated.value < BigInt(bytes)) {
+      this.error('E0423', `enzyme_allocated gives ${p.allocated.value} byte${p.allocated.value === 1n ? '' : 's'} of tape memory but the tape of @${p.fn.name} needs ${bytes}`, p.call,
+        ['allocate __enzyme_augmentsize(f, <same markers>) bytes']);
+    }
+  }
+
+  private lowerAugment(p: Parsed): void {
+    const pair = this.pair(p);
+    const b = new IRBuilder(this.m).before(p.call);
+    const r = b.call(pair.aug, p.values.flat(), 'augmented');
+    const tape = b.extractValue(r, [0], 'tape');
+    let rest: Value | null = r;
+    if (p.allocated || p.tape) {
+      if (!p.tape) this.error('E0421', `${calledName(p.call)}: enzyme_allocated needs enzyme_tape, the memory the tape is stored into`, p.call);
+      this.checkAllocated(p);
+      const bp = this.m.ptrTo(this.m.types.i8);
+      b.store(tape, b.bitcastIfNeeded(p.tape, this.m.ptrTo(bp)));
+      // The result without the tape: the primal return, when there is one.
+      const elems = (r.type as { elems: Type[] }).elems.slice(1);
+      if (elems.length === 0) rest = null;
+      else {
+        let agg: Value = nullValue(this.m.types.struct(elems));
+        elems.forEach((_, i) => { agg = b.insertValue(agg, b.extractValue(r, [i + 1]), [i]); });
+        rest = agg;
+      }
+    }
+    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${pair.aug.name}`);
+    this.finishCall(p, b, rest);
+  }
+
+  private lowerReverse(p: Parsed): void {
+    const pair = this.pair(p);
+    const b = new IRBuilder(this.m).before(p.call);
+    const args = p.values.flat();
+    const rt = p.fn.fnType.ret;
+    if (p.seeds.length) {
+      const seeds = p.seeds.map((seed) => {
+        const s = castArg(b, seed, rt);
+        if (!s) this.error('E0421', `${calledName(p.call)}: the seed is ${showType(seed.type)} but @${p.fn.name} returns ${showType(rt)}`, p.call);
+        return s;
+      });
+      if (p.width === 1) args.push(seeds[0]!);
+      else {
+        let agg: Value = nullValue(this.m.types.array(p.width, rt));
+        seeds.forEach((s, w) => { agg = b.insertValue(agg, s, [w]); });
+        args.push(agg);
+      }
+    }
+    const bp = this.m.ptrTo(this.m.types.i8);
+    let tape: Value;
+    if (p.tape) {
+      this.checkAllocated(p);
+      tape = b.load(bp, b.bitcastIfNeeded(p.tape, this.m.ptrTo(bp)), 'tape');
+    } else {
+      const t = p.tapeArg!;
+      if (t.type.kind !== 'pointer') this.error('E0421', `${calledName(p.call)}: the tape argument is ${showType(t.type)}, not the pointer __enzyme_augmentfwd returned`, p.call);
+      tape = b.bitcastIfNeeded(t, bp);
+    }
+    args.push(tape);
+    const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : 'grad');
+    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${pair.rev.name}`);
+    this.finishCall(p, b, pair.rev.fnType.ret.kind === 'void' ? null : r);
+  }
+
+  /** Removes marker loads, `__enzyme_*` declarations and `enzyme_*` global declarations that nothing uses any more. */
+  private cleanup(callees: Function[]): void {
+    const used = new Set<Value>();
+    const note = (v: Value): void => { used.add(v); };
+    for (const f of this.m.functions) {
+      for (const b of f.blocks) {
+        for (const i of [...b.instructions]) {
+          if (i.op === 'load' && markerName(i) !== null && !instHasUses(f, i)) { eraseFromParent(i); continue; }
+        }
+      }
+    }
+    for (const f of this.m.functions) for (const b of f.blocks) for (const i of b.instructions) for (const o of i.operands) collect(o, note);
+    for (const g of this.m.globals) if (g.init) collect(g.init, note);
+    const drop = new Set<Value>();
+    for (const c of new Set(callees)) if (c.isDeclaration && !used.has(c)) drop.add(c);
+    for (const g of this.m.globals) if (g.name?.startsWith('enzyme_') && g.init === null && !used.has(g)) drop.add(g);
+    if (drop.size) {
+      this.m.functions = this.m.functions.filter((f) => !drop.has(f));
+      this.m.globals = this.m.globals.filter((g) => !drop.has(g));
+      this.m.invalidateSymbols();
+    }
+  }
+}
+
+function readMarkersGuard(v: Value | undefined, cname: string, what: string, self: { error: (c: Code, m: string, at: Value | null) => never } | Lowering, call: CallBase): void {
+  if (v !== undefined && markerName(v) !== null) {
+    (self as unknown as { error: (c: Code, m: string, at: Value | null) => never }).error('E0421', `${cname}: the shadow of ${what} is missing (found the marker ${markerName(v)})`, call);
+  }
+}
+
+function collect(v: Value, note: (v: Value) => void, depth = 0): void {
+  note(v);
+  if (depth > 16) return;
+  if (v.vk === 'const') {
+    const c = v as unknown as { ck: string; operands?: Value[]; elems?: Value[] };
+    for (const o of c.operands ?? []) collect(o, note, depth + 1);
+    for (const o of c.elems ?? []) collect(o, note, depth + 1);
+  }
+  if (v instanceof MetadataAsValue && v.md.mk === 'value') collect(v.md.value, note, depth + 1);
+}
+
+function functionOf(v: Value): Function | null {
+  let cur = v;
+  for (let k = 0; k < 4; k++) {
+    if (cur.vk === 'function') return cur as Function;
+    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
+    const e = cur as unknown as { vk: string; ck?: string; op?: string; operands?: Value[] };
+    if (e.vk === 'const' && e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint') && e.operands) { cur = e.operands[0]!; continue; }
+    if (e.vk === 'inst' && (e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint') && e.operands) { cur = e.operands[0]!; continue; }
+    return null;
+  }
+  return null;
+}
+
+function calledName(call: CallBase): string { return `@${calledFunction(call)?.name ?? '?'}`; }
+
+function callHasUses(call: CallBase): boolean { return instHasUses(call.parent!.parent!, call); }
+
+function instHasUses(f: Function, v: Value): boolean {
+  for (const b of f.blocks) for (const i of b.instructions) if (i.operands.includes(v)) return true;
+  return false;
+}
+
+/** Rewrites every `__enzyme_*` call of `m` in place. */
+export function lowerModule(m: Module, file: SourceFile | null, opts: LowerOptions = {}): LowerResult {
+  const l = new Lowering(m, file, opts);
+  l.run();
+  return { calls: l.calls, perf: l.perf, warnings: l.warnings };
+}
