@@ -38,6 +38,9 @@ const CHECKS: string[][] = [
   ['-f', 'const_abs', '--args', 'dup', '--at', '[0.5 1.25]'],
   ['-f', 'mask_exponent', '--args', 'active', '--at', '1.3'],
   ['-f', 'calls_swap', '--args', 'dup', '--at', '[0.5 -1.5]'],
+  // batched (--width): every lane against finite differences
+  ['-f', 'calls_swap', '--args', 'dup', '--at', '[0.5 -1.5]', '--width', '3'],
+  ['-f', 'vec_swap', '--args', 'dup', '--at', '[0.5 1.5 -2 3]', '--width', '2'],
   // the integer round trip through calls is fine when nothing active crosses it
   ['-f', 'bits_roundtrip', '--args', 'const,active', '--at', '1.5,-0.5'],
 ];
