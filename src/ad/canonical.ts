@@ -21,7 +21,12 @@
 // `icmp` (which reads the bits without carrying a derivative). Anything else
 // (an `xor` that computes on the bits, a call taking the integer, an integer
 // argument) leaves the group as it is, so the transform's E0403 check still
-// refuses the integer access (or, with --loose-types, warns).
+// refuses the integer access (or, with --loose-types, warns). Two more rewrites
+// need no group: integer constants stored where the memory holds floats become
+// floating constants, and integer results (the analysis says integer, e.g. an
+// exponent mask) stored there become floating stores of a value without
+// derivative, so the memory's old derivative is cleared. With a CarrierGuard,
+// floats that cross a call as integers on the active path are refused (E0403).
 //
 // The pass never edits the function of the module: when it has something to
 // rewrite it works on a private copy (same names, same source positions, so
@@ -304,7 +309,6 @@ export function canonicalizeCarriers(m: Module, f: Function, guard?: CarrierGuar
   const badRoots = new Set<Instruction>();
   for (const c of bad) badRoots.add(uf.find(c));
   const chosen = [...floatOf.keys()].filter((c) => !badRoots.has(uf.find(c)));
-  // Worth a copy only when something other than a bitcast of a float is retyped, or such a bitcast is stored.
   // Integer results stored where the memory holds floats (`u.u &= mask` through a union): the bits
   // come out of integer arithmetic, which carries no derivative, so the store is a floating store
   // of a constant as far as derivatives go (the shadow is cleared). Only values the analysis calls
@@ -327,6 +331,7 @@ export function canonicalizeCarriers(m: Module, f: Function, guard?: CarrierGuar
       if (ft) constStores.set(i, ft);
     }
   }
+  // Worth a copy only when something other than a bitcast of a float is retyped, or such a bitcast is stored.
   const useful = chosen.some((c) => !sources.has(c)
     || uses.get(c).some((u) => u.user.op === 'store' || (u.user.op === 'bitcast' && u.user.type === floatOf.get(c))));
   if (!useful && constStores.size === 0) return { fn: f, retyped: 0 };
