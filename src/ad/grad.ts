@@ -10,6 +10,7 @@ import { GradContext, Generator, activeGradTypes, lanesType, signatureParams, ty
 import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
 import { addCommandLineHints, customCombined, moduleHints, withHints, type CustomHints } from './custom.js';
+import { canonicalizeCarriers } from './canonical.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
 function holdsFloat(t: Type, depth = 0): boolean {
@@ -118,6 +119,10 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
   // A function with a registered derivative is not looked inside, at top level either.
   if (ctx.rules.hints?.gradients.has(f)) customCombined(ctx, sig, out);
-  else new Generator(ctx, sig, out, out).run();
+  else {
+    // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
+    const fn = canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules }, file: ctx.file }).fn;
+    new Generator(ctx, { ...sig, fn }, out, out).run();
+  }
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

@@ -54,6 +54,7 @@ import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
+import { canonicalizeCarriers } from './canonical.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -155,7 +156,8 @@ export class GradContext {
     rev.linkage = 'internal';
     const pair: SplitPair = { sig, aug, rev };
     this.pairs.set(key, pair);
-    new Generator(this, sig, aug, rev).run();
+    const guard = { activity: { args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: this.rules }, file: this.file };
+    new Generator(this, { ...sig, fn: canonicalizeCarriers(m, sig.fn, guard).fn }, aug, rev).run();
     return pair;
   }
 }

@@ -12,7 +12,7 @@ export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]
   ['inttoptr producing a pointer into active memory', 'E0401'],
   ['variable-sized alloca of active memory', 'E0401'],
   ['pointers to active memory inside aggregates (`{ ptr, i64 }`, Rust slices at -O0)', 'E0401'],
-  ['integer-typed loads / stores of floating data (`load i64` of a double)', 'E0403 (with --loose-types: a warning when the IR does not say what the memory holds)'],
+  ['integer-typed loads / stores of floating data (`load i64` of a double, `<2 x i64>`, `i32` of a float), their phis, selects, shuffles, sign-bit `xor` / `and`', 'retyped to the floating type when the type analysis proves it, then differentiated ([ad.md](ad.md#integer-copies-of-floating-data)); otherwise E0403 (with --loose-types: a warning when the IR does not say what the memory holds)'],
   ['memcpy / memmove of memory whose element type cannot be deduced', 'E0403 (with --loose-types: a warning, the copy carries no derivative)'],
 ];
 
