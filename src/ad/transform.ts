@@ -41,7 +41,7 @@ import { ConstantInt } from '../ir/constants.js';
 import { fail, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { Code } from '../diag/codes.js';
-import { ActivityAnalysis, isDiffType } from '../analysis/activity.js';
+import { ActivityAnalysis, intBase, isDiffType } from '../analysis/activity.js';
 import type { ArgActivity, CheckpointPolicy } from './api.js';
 import type { CallRules } from './calls.js';
 import type { RuleCtx } from '../rules/api.js';
@@ -567,11 +567,61 @@ export class Generator {
       declared === null ? ['pass --loose-types to treat it as non-differentiable (with a warning)'] : ['copy floating data with floating types or memcpy']);
   }
 
+  /**
+   * Integers computed from the bits of varied floating values (a bitcast to an
+   * integer, then integer operations): after canonicalization (canonical.ts)
+   * folded plain copies, a bitcast of such an integer back to a floating type is
+   * arithmetic on the bits (the fast inverse square root), whose derivative the
+   * tool cannot know.
+   */
+  private taintedBits(): Set<Value> {
+    if (this.bitsTaint) return this.bitsTaint;
+    const aa = this.aa;
+    const taint = new Set<Value>();
+    const isIntish = (t: Type): boolean => t.kind === 'int' || (t.kind === 'vector' && t.elem.kind === 'int');
+    for (let changed = true, rounds = 0; changed && rounds < 16; rounds++) {
+      changed = false;
+      for (const b of this.sig.fn.blocks) {
+        for (const i of b.instructions) {
+          if (taint.has(i) || !isIntish(i.type)) continue;
+          const seed = i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type);
+          const flows = i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && i.operands.some((o) => taint.has(o));
+          if (seed || flows) { taint.add(i); changed = true; }
+        }
+      }
+    }
+    this.bitsTaint = taint;
+    return taint;
+  }
+  private bitsTaint: Set<Value> | null = null;
+
+  private checkBitArithmetic(i: Instruction): void {
+    if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
+    if (!this.taintedBits().has(i.operands[0]!)) return;
+    this.error('E0403', `cannot differentiate ${this.fnName()}: integer arithmetic on the bits of an active floating value`, i,
+      ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+  }
+
+  /** Floating data that matters moving through memory reached by an `inttoptr` the analysis cannot follow: refuse rather than lose its derivative. */
+  private checkUnknownMemory(i: Instruction): void {
+    const aa = this.aa;
+    // A load matters when it meets active values (it could be active memory the analysis cannot see).
+    const meetsActive = (v: Value): boolean => this.sig.fn.blocks.some((b) => b.instructions.some((u) => u.operands.includes(v) && aa.varied.has(u)));
+    const bad = (i.op === 'load' && isDiffType(i.type) && aa.fromUnknownInt(i.ptr) && meetsActive(i))
+      || (i.op === 'store' && isDiffType(i.value.type) && aa.varied.has(i.value) && aa.fromUnknownInt(i.ptr));
+    if (bad) {
+      this.error('E0401', `cannot differentiate ${this.fnName()}: floating data ${i.op === 'load' ? 'loaded from' : 'stored to'} memory reached through an inttoptr the tool cannot follow`, i,
+        ['keep pointers to active data as pointers, or compute the integer from a single pointer (ptrtoint, arithmetic, inttoptr)']);
+    }
+  }
+
   private cloneInst(i: Instruction, nb: BasicBlock): void {
     const fb = this.fb;
     const aa = this.aa;
     this.checkAggregatePointers(i);
     this.checkIntegerCarriers(i);
+    this.checkUnknownMemory(i);
+    this.checkBitArithmetic(i);
     if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
       this.error('E0401', `cannot differentiate ${this.fnName()}: atomic ${i.op} on active data is not supported`, i,
         ['use a plain load and store, or make the memory const']);
@@ -650,6 +700,24 @@ export class Generator {
           s.attachments = null;
           fb.insert(s);
           this.shadows[lane]!.set(i, s);
+        }
+        return;
+      }
+      case 'inttoptr': {
+        // The shadow sits at the same offset from the shadow of the pointer the integer came from.
+        const base = intBase(i.operands[0]!);
+        if (!base || (base.vk === 'inst' && !this.dt.dominatesInst(base as Instruction, i))) {
+          this.error('E0401', `cannot differentiate ${this.fnName()}: inttoptr of an integer that does not come from one pointer into active memory`, i,
+            ['keep pointers to active data as pointers (no integer round trips)']);
+        }
+        const t = this.m.types;
+        const bp = this.frame.bytePtr;
+        const toI64 = (v: Value): Value => v.type === t.i64 ? v : this.fb.cast((v.type as { bits: number }).bits < 64 ? 'zext' : 'trunc', v, t.i64);
+        const off = this.fb.sub(toI64(this.mapV(i.operands[0]!)), this.fb.cast('ptrtoint', this.mapV(base), t.i64), name !== null ? `${name}off` : null);
+        for (let lane = 0; lane < this.width; lane++) {
+          const sb = this.fb.bitcastIfNeeded(this.shadowOf(base, i, lane), bp);
+          const sp = this.fb.gep(t.i8, sb, [off], laneName(name, this.width, lane));
+          this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(sp, i.type));
         }
         return;
       }

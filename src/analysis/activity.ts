@@ -27,6 +27,50 @@ export function isDiffType(t: Type): boolean {
 
 function isPtr(v: Value): boolean { return v.type.kind === 'pointer'; }
 
+/**
+ * The pointer an integer was computed from (`inttoptr` of it points into the
+ * same object): the one `ptrtoint` operand reached through integer arithmetic
+ * (add, sub, and, or, xor, shifts, mul, casts) and through stack slots of
+ * -O0 code (a load of an alloca whose stores all derive from the same
+ * pointer). Null when there is none or more than one.
+ */
+export function intBase(v: Value): Value | null {
+  const found = new Set<Value>();
+  let ok = true;
+  const visiting = new Set<Value>();
+  const walk = (x: Value, depth: number): void => {
+    if (!ok) return;
+    if (depth > 32) { ok = false; return; }
+    if (x.vk !== 'inst') return;
+    const i = x as Instruction;
+    if (visiting.has(i)) return;
+    visiting.add(i);
+    switch (i.op) {
+      case 'ptrtoint': found.add(i.operands[0]!); return;
+      case 'add': case 'sub': case 'and': case 'or': case 'xor': case 'shl': case 'lshr': case 'ashr': case 'mul':
+      case 'zext': case 'sext': case 'trunc': case 'freeze':
+        for (const o of i.operands) walk(o, depth + 1);
+        return;
+      case 'load': {
+        const slot = i.operands[0]!;
+        if (slot.vk !== 'inst' || (slot as Instruction).op !== 'alloca') return;
+        const fn = (slot as Instruction).parent?.parent;
+        if (!fn) return;
+        for (const b of fn.blocks) {
+          for (const j of b.instructions) {
+            if (j.op === 'store' && j.operands[1] === slot) walk(j.operands[0]!, depth + 1);
+            else if (j.operands.includes(slot) && j.op !== 'load' && j.op !== 'store') { ok = false; return; }
+          }
+        }
+        return;
+      }
+      default: return;
+    }
+  };
+  walk(v, 0);
+  return ok && found.size === 1 ? [...found][0]! : null;
+}
+
 /** Union-find over pointer values. */
 class Classes {
   private readonly parent = new Map<Value, Value>();
@@ -59,6 +103,8 @@ export class ActivityAnalysis {
   private readonly classes = new Classes();
   private readonly shadowedRoots = new Set<Value>();
   private readonly blockedRoots = new Set<Value>();
+  /** `inttoptr` results whose integer does not come from one pointer: memory the analysis cannot see. */
+  private readonly opaqueIntPtrs: Value[] = [];
   readonly varied = new Set<Value>();
   readonly useful = new Set<Value>();
   private readonly callKinds = new Map<CallBase, CallKind>();
@@ -84,6 +130,13 @@ export class ActivityAnalysis {
   }
   /** A pointer into memory that must not get a shadow (const argument, global). */
   blocked(v: Value): boolean { return this.blockedRoots.has(this.classes.find(v)); }
+
+  /** Whether `p` may point where an `inttoptr` of an integer of unknown origin points (memory the analysis cannot see). */
+  fromUnknownInt(p: Value): boolean {
+    if (!this.opaqueIntPtrs.length) return false;
+    const r = this.classes.find(p);
+    return this.opaqueIntPtrs.some((x) => this.classes.find(x) === r);
+  }
 
   /** Whether `v` carries a derivative that someone consumes. */
   isActiveValue(v: Value): boolean { return this.varied.has(v) && this.useful.has(v); }
@@ -124,6 +177,13 @@ export class ActivityAnalysis {
           case 'phi': for (const o of i.operands) this.classes.union(i, o); break;
           case 'select': this.classes.union(i, i.operands[1]!); this.classes.union(i, i.operands[2]!); break;
           case 'freeze': this.classes.union(i, i.operands[0]!); break;
+          case 'inttoptr': {
+            // Integer round trips of a pointer (alignment, tagging): same object.
+            const base = intBase(i.operands[0]!);
+            if (base) this.classes.union(i, base);
+            else this.opaqueIntPtrs.push(i);
+            break;
+          }
           case 'call': {
             const k = this.callKind(i);
             if (k.k === 'realloc') this.classes.union(i, i.arg(0));

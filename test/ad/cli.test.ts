@@ -17,6 +17,13 @@ function cli(args: string[], env: Record<string, string> = {}): { code: number |
 }
 
 describe('grad diagnostics', () => {
+  it('floating data read through an inttoptr of an integer from no pointer: E0401 at the load', () => {
+    for (const cfg of ['clang14', 'clang19']) {
+      const r = cli(['grad', `fixtures/grad/${cfg}/inttoptr.O2.ll`, '-f', 'from_nowhere', '--args', 'dup,const']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/error\[E0401\]: cannot differentiate @from_nowhere: floating data loaded from memory reached through an inttoptr the tool cannot follow/);
+    }
+  });
   it('an external function without a derivative on the active path: E0402 at its line, nothing written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-grad-'));
     try {
