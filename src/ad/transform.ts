@@ -31,7 +31,7 @@ import type { AllocaInst, CallInst, InvokeInst, Instruction, PhiInst } from '../
 type CallBase = CallInst | InvokeInst;
 import { PhiInst as PhiClass, BrInst } from '../ir/instructions.js';
 import type { Module } from '../ir/module.js';
-import type { FunctionType, Type } from '../ir/types.js';
+import type { FunctionType, IntType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { CFG } from '../ir/cfg.js';
 import { DominatorTree } from '../ir/dominators.js';
@@ -51,6 +51,7 @@ import { Frame, Prologue, type Slot } from '../tape/frame.js';
 import { uniquifyNames } from './names.js';
 import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
+import { definedOutside, tripPattern, type TripPattern } from '../tape/trip.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
 
@@ -224,6 +225,7 @@ export class Generator {
   private readonly firstBody = new Map<BasicBlock, Instruction>();
   private readonly loops = new Map<Loop, LoopState>();
   private readonly caches = new Map<Value, CacheEntry>();
+  private readonly trips = new Map<Loop, TripPattern | null>();
   private readonly diffeSlots = new Map<Value, Value>();
   private readonly revBlocks = new Map<BasicBlock, BasicBlock>();
   private readonly memo = new Map<BasicBlock, Map<unknown, Value>>();
@@ -781,6 +783,8 @@ export class Generator {
       const info = this.info(i);
       if (!this.split && info.loop === null && info.domExit) return 0;
       if (this.caches.has(i)) return 0;
+      // An induction variable is recomputed from the loop counter (inductionValue).
+      if (this.inductionShape(i)) return 0;
       if (!this.pureLike(i) || d >= budget) return 1;
       let n = 0;
       for (const o of i.operands) n += walk(o, d + 1);
@@ -1020,12 +1024,8 @@ export class Generator {
     return rc.b.select(first, constInt(t, preds.indexOf(sl.outside)), constInt(t, preds.indexOf(sl.latch)));
   }
 
-  /**
-   * An induction variable `i = phi [start, outside], [i + step, latch]` is
-   * recomputed from the loop counter as `start + step * (k - loopStart)`
-   * instead of being recorded every iteration.
-   */
-  private inductionValue(fi: Instruction, rc: RevCtx): Value | null {
+  /** The loop, start value and step of an integer induction phi (`fi` in the forward sweep), or null. */
+  private inductionShape(fi: Instruction): { sl: { loop: Loop; outside: BasicBlock; latch: BasicBlock }; init: Value; step: bigint } | null {
     if (fi.op !== 'phi' || fi.type.kind !== 'int') return null;
     const prim = fi.origin;
     if (!prim || prim.op !== 'phi' || prim.parent === null) return null;
@@ -1041,11 +1041,23 @@ export class Generator {
     if (c0 === prim && c1 instanceof ConstantInt) step = n.op === 'add' ? c1.value : -c1.value;
     else if (n.op === 'add' && c1 === prim && c0 instanceof ConstantInt) step = c0.value;
     if (step === null) return null;
+    return { sl, init, step };
+  }
+
+  /**
+   * An induction variable `i = phi [start, outside], [i + step, latch]` is
+   * recomputed from the loop counter as `start + step * (k - loopStart)`
+   * instead of being recorded every iteration.
+   */
+  private inductionValue(fi: Instruction, rc: RevCtx): Value | null {
+    const shape = this.inductionShape(fi);
+    if (!shape) return null;
+    const { sl, init, step } = shape;
     const b = rc.b;
     const k = this.revIndex(sl.loop, rc);
     const start = this.getRev(this.loopStart(sl.loop, sl.outside), rc);
     let iter: Value = b.sub(k, start, 'iter.local');
-    const it = fi.type;
+    const it = fi.type as IntType;
     if (it !== this.m.types.i64) iter = b.cast(it.bits < 64 ? 'trunc' : 'zext', iter, it);
     const s0 = this.getRev(this.mapV(init), rc);
     return b.add(s0, b.mul(iter, constInt(it, step)), `${fi.name ?? 'iv'}_unwrap`);
@@ -1338,7 +1350,9 @@ export class Generator {
     for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
     // Buffers: freed after the last read; their slots are final now that the reverse is built.
     for (const ls of this.loops.values()) {
-      for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
+      // One heap block per loop: its first buffer in layout order starts it.
+      const first = ls.buffers.length ? this.bufferLayout(ls).bufs[0]! : null;
+      if (first) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(first.slot))]);
     }
     if (this.split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
     const rt = this.revFn.fnType.ret;
@@ -1377,29 +1391,137 @@ export class Generator {
         .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of the loop ${this.loopName(l)}`).join(''));
   }
 
-  /** At every loop header with buffers: grow them (realloc) when the counter reaches the capacity. */
+  /**
+   * The buffers of a loop share one heap block: for capacity `cap`, buffer `j`
+   * starts at byte `cap * offset_j` (buffers sorted by alignment, largest
+   * first, so every start is aligned). One malloc and one free per growth
+   * instead of one realloc per buffer, and a single block that glibc keeps in
+   * its heap between calls instead of several that it unmaps and page-faults
+   * back in on every call (docs/benchmarks.md, "Gradient cost").
+   */
+  private bufferLayout(ls: LoopState): { bufs: { slot: Slot; size: number; offset: number }[]; stride: number } {
+    const dl = this.ctx.dl;
+    const sized = ls.buffers.map((b) => ({ slot: b.slot, size: Math.max(1, dl.allocSize(b.type)), align: Math.max(1, dl.align(b.type)) }));
+    sized.sort((x, y) => y.align - x.align);
+    let offset = 0;
+    const bufs = sized.map((b) => { const r = { slot: b.slot, size: b.size, offset }; offset += b.size; return r; });
+    return { bufs, stride: offset };
+  }
+
+  /**
+   * Buffer growth. Every loop with buffers checks its capacity at each header
+   * execution and grows geometrically (at least 16 entries). A counted loop
+   * (src/tape/trip.ts) also reserves the whole execution's entries at its
+   * preheader, hoisted to the preheader of enclosing counted loops whose
+   * trip counts do not depend on them (counts multiplied), so the
+   * per-iteration check normally never fires.
+   */
   private growBuffers(): void {
     const t = this.m.types;
-    const bp = this.frame.bytePtr;
-    for (const [loop, ls] of this.loops) {
-      if (!ls.buffers.length || !ls.cap) continue;
-      const header = ls.marker.parent!;
-      const cont = splitAfter(this.m, header, ls.marker, `${loop.header.name ?? 'loop'}.body`);
-      const grow = addBlock(this.m, this.fwdFn, `${loop.header.name ?? 'loop'}.grow`, cont);
-      const b = new IRBuilder(this.m).atEnd(header);
-      const cap = b.load(t.i64, ls.cap.fwd, 'cap');
-      b.condBr(b.icmp('uge', ls.k, cap, 'full'), grow, cont);
-      b.atEnd(grow);
-      const ncap = b.add(b.binop('shl', cap, constInt(t.i64, 1)), constInt(t.i64, 8), 'newcap');
-      const realloc = this.ctx.declare('realloc', bp, [bp, t.i64]);
-      for (const buf of ls.buffers) {
-        const old = b.load(bp, buf.slot.fwd);
-        const bytes = b.mul(ncap, constInt(t.i64, Math.max(1, this.ctx.dl.allocSize(buf.type))));
-        b.store(b.call(realloc, [old, bytes]), buf.slot.fwd);
+    const withBufs = [...this.loops].filter(([, ls]) => ls.buffers.length && ls.cap);
+    // Sites are found on the primal CFG before any forward block is split.
+    const reserves: { loop: Loop; ls: LoopState; site: BasicBlock; factors: Loop[] }[] = [];
+    for (const [loop, ls] of withBufs) {
+      if (!this.tripOf(loop)) continue;
+      let site = loop;
+      const factors = [loop];
+      for (let o = site.parent; o && this.tripOf(o); o = o.parent) {
+        if (!factors.every((f) => { const tp = this.tripOf(f)!; return definedOutside(tp.init, o!) && definedOutside(tp.bound, o!); })) break;
+        site = o;
+        factors.push(o);
       }
-      b.store(ncap, ls.cap.fwd);
-      b.br(cont);
+      const pre = this.simpleLoop(site.header)!.outside;
+      reserves.push({ loop, ls, site: pre, factors });
+      const where = site === loop ? 'its preheader' : `the preheader of the loop ${this.loopName(site)}`;
+      this.ctx.perf.push(`${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved at ${where} from trip counts (${factors.length === 1 ? 'one count' : `${factors.length} counts multiplied`}); grown when a count was too small`);
     }
+    const terms = reserves.map((r) => this.fwdBlocks.get(r.site)!.terminator!);
+    reserves.forEach((r, ri) => {
+      const term = terms[ri]!;
+      const b = new IRBuilder(this.m).before(term);
+      const layout = this.bufferLayout(r.ls);
+      const limit = constInt(t.i64, Math.max(1, Math.floor(2 ** 30 / layout.stride)));
+      const clamp = (v: Value): Value => b.select(b.icmp('ugt', v, limit), limit, v);
+      let total: Value | null = null;
+      for (const f of r.factors) {
+        const n = clamp(this.tripValue(f, b));
+        total = total ? clamp(b.mul(total, n)) : n;
+      }
+      const k = b.load(t.i64, r.ls.counter.fwd, 'iter.reserve');
+      const need = b.add(k, total!, 'need');
+      this.emitGrow(r.loop, r.ls, need as Instruction, k);
+    });
+    for (const [loop, ls] of withBufs) {
+      const need = new IRBuilder(this.m).after(ls.marker).add(ls.k, constInt(t.i64, 1), 'need');
+      this.emitGrow(loop, ls, need, ls.k);
+    }
+  }
+
+  /** The counted-loop shape of `loop`, memoized (null: none, or not a simple loop). */
+  private tripOf(loop: Loop): TripPattern | null {
+    if (this.trips.has(loop)) return this.trips.get(loop)!;
+    const sl = this.simpleLoop(loop.header);
+    const tp = sl ? tripPattern(loop, this.dt, sl.outside, sl.latch) : null;
+    this.trips.set(loop, tp);
+    return tp;
+  }
+
+  /** At `b` in the forward sweep: |bound - init| / |step| + 2 for `loop`, as an i64 (a hint). */
+  private tripValue(loop: Loop, b: IRBuilder): Value {
+    const t = this.m.types;
+    const tp = this.tripOf(loop)!;
+    const ext = (v: Value): Value => {
+      const m = this.mapV(v);
+      const it = m.type as { kind: string; bits?: number };
+      if (it.kind !== 'int' || it.bits === 64) return m;
+      return b.cast(tp.signed ? 'sext' : 'zext', m, t.i64);
+    };
+    const init = ext(tp.init);
+    const bound = ext(tp.bound);
+    const diff = tp.step > 0n ? b.sub(bound, init) : b.sub(init, bound);
+    const pos = b.select(b.icmp(tp.signed ? 'sgt' : 'ugt', diff, constInt(t.i64, 0)), diff, constInt(t.i64, 0));
+    const step = tp.step > 0n ? tp.step : -tp.step;
+    const q = step === 1n ? pos : b.binop('udiv', pos, constInt(t.i64, step));
+    return b.add(q, constInt(t.i64, 2), 'trip');
+  }
+
+  /**
+   * Right after `at` (in the forward sweep): when `need` entries exceed the
+   * capacity of `loop`'s buffers, move the first `filled` entries of each into
+   * one new block of max(need, 2 * capacity, 16) entries.
+   */
+  private emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): void {
+    const t = this.m.types;
+    const bp = this.frame.bytePtr;
+    const name = loop.header.name ?? 'loop';
+    const block = at.parent!;
+    const cont = splitAfter(this.m, block, at, `${name}.body`);
+    const grow = addBlock(this.m, this.fwdFn, `${name}.grow`, cont);
+    const b = new IRBuilder(this.m).atEnd(block);
+    const cap = b.load(t.i64, ls.cap!.fwd, 'cap');
+    b.condBr(b.icmp('ugt', at, cap, 'full'), grow, cont);
+    b.atEnd(grow);
+    const dbl = b.binop('shl', cap, constInt(t.i64, 1));
+    const big = b.select(b.icmp('ugt', at, dbl), at, dbl);
+    const min = constInt(t.i64, 16);
+    const ncap = b.select(b.icmp('ult', big, min), min, big, 'newcap');
+    const { bufs, stride } = this.bufferLayout(ls);
+    const malloc = this.ctx.declare('malloc', bp, [t.i64]);
+    const free = this.ctx.declare('free', t.void, [bp]);
+    const memcpy = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memcpy.p0.p0.i64' : 'llvm.memcpy.p0i8.p0i8.i64',
+      t.void, [bp, bp, t.i64, t.i1]);
+    const nb = b.call(malloc, [b.mul(ncap, constInt(t.i64, stride))], `${name}.tape`);
+    let base: Value | null = null;
+    for (const buf of bufs) {
+      const old = b.load(bp, buf.slot.fwd);
+      base ??= old;
+      const dst = buf.offset === 0 ? nb : b.gep(t.i8, nb, [b.mul(ncap, constInt(t.i64, buf.offset))], null, true);
+      b.call(memcpy, [dst, old, b.mul(filled, constInt(t.i64, buf.size)), constInt(t.i1, 0)]);
+      b.store(dst, buf.slot.fwd);
+    }
+    b.call(free, [base!]);
+    b.store(ncap, ls.cap!.fwd);
+    b.br(cont);
   }
 }
 
