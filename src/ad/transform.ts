@@ -769,7 +769,8 @@ export class Generator {
     switch (this.ctx.opts.checkpoint) {
       case 'cache': return false;
       case 'recompute': return depth < 64;
-      default: return depth < 3 && this.leafCost(fi, 3) <= 1;
+      // At most one tape read, up to eight operations deep (the index arithmetic of unrolled loops).
+      default: return depth < 8 && this.leafCost(fi, 8) <= 1;
     }
   }
 
