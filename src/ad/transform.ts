@@ -1410,77 +1410,158 @@ export class Generator {
   }
 
   /**
-   * Buffer growth. Every loop with buffers checks its capacity at each header
-   * execution and grows geometrically (at least 16 entries). A counted loop
-   * (src/tape/trip.ts) also reserves the whole execution's entries at its
-   * preheader, hoisted to the preheader of enclosing counted loops whose
-   * trip counts do not depend on them (counts multiplied), so the
-   * per-iteration check normally never fires.
+   * Buffer growth (src/tape/trip.ts finds the counted loops):
+   * - a counted loop whose count is exact and that has no other exit reserves
+   *   its count at its preheader, once per execution, and has no check in its body;
+   * - a counted loop nested in counted loops whose counts do not depend on it is
+   *   also reserved, as a hint, at the outermost such preheader (counts multiplied),
+   *   so that the per-execution reservations do not grow the buffers step by step;
+   * - every other loop checks its capacity at each header execution and grows
+   *   geometrically (a hint reserved at a preheader makes that check never fire
+   *   unless the hint was too small).
    */
   private growBuffers(): void {
     const t = this.m.types;
     const withBufs = [...this.loops].filter(([, ls]) => ls.buffers.length && ls.cap);
-    // Sites are found on the primal CFG before any forward block is split.
-    const reserves: { loop: Loop; ls: LoopState; site: BasicBlock; factors: Loop[] }[] = [];
+    // Sites are found on the primal CFG, and their forward terminators taken, before any block is split.
+    const reserves: { loop: Loop; ls: LoopState; site: Loop; factors: Loop[]; exact: boolean }[] = [];
+    const checked: [Loop, LoopState][] = [];
     for (const [loop, ls] of withBufs) {
-      if (!this.tripOf(loop)) continue;
+      const tp = this.tripOf(loop);
+      const exact = !!tp && tp.exact && tp.single;
+      if (exact) reserves.push({ loop, ls, site: loop, factors: [loop], exact: true });
+      else checked.push([loop, ls]);
+      if (!tp) {
+        this.ctx.perf.push(`${this.fnName()}: buffers of the loop ${this.loopName(loop)} grow while it runs (no trip count known at its entry)`);
+        continue;
+      }
       let site = loop;
       const factors = [loop];
       for (let o = site.parent; o && this.tripOf(o); o = o.parent) {
-        if (!factors.every((f) => { const tp = this.tripOf(f)!; return definedOutside(tp.init, o!) && definedOutside(tp.bound, o!); })) break;
+        if (!factors.every((f) => { const p = this.tripOf(f)!; return definedOutside(p.init, o!) && definedOutside(p.bound, o!); })) break;
         site = o;
         factors.push(o);
       }
-      const pre = this.simpleLoop(site.header)!.outside;
-      reserves.push({ loop, ls, site: pre, factors });
-      const where = site === loop ? 'its preheader' : `the preheader of the loop ${this.loopName(site)}`;
-      this.ctx.perf.push(`${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved at ${where} from trip counts (${factors.length === 1 ? 'one count' : `${factors.length} counts multiplied`}); grown when a count was too small`);
+      if (site !== loop || !exact) reserves.push({ loop, ls, site, factors, exact: false });
+      const hoisted = site === loop ? '' : `, and ${factors.length} counts multiplied at the preheader of the loop ${this.loopName(site)}`;
+      this.ctx.perf.push(exact
+        ? `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from its trip count at its preheader${hoisted}; no check in the loop`
+        : `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from an estimated trip count at ${site === loop ? 'its preheader' : `the preheader of the loop ${this.loopName(site)} (${factors.length} counts multiplied)`}; checked at each iteration`);
     }
-    const terms = reserves.map((r) => this.fwdBlocks.get(r.site)!.terminator!);
+    const entries = new Map<Loop, Instruction>();
+    const terms = reserves.map((r) => {
+      let at = entries.get(r.site);
+      if (!at) { at = this.loopEntry(r.site); entries.set(r.site, at); }
+      return at;
+    });
     reserves.forEach((r, ri) => {
-      const term = terms[ri]!;
-      const b = new IRBuilder(this.m).before(term);
-      const layout = this.bufferLayout(r.ls);
-      const limit = constInt(t.i64, Math.max(1, Math.floor(2 ** 30 / layout.stride)));
-      const clamp = (v: Value): Value => b.select(b.icmp('ugt', v, limit), limit, v);
-      let total: Value | null = null;
-      for (const f of r.factors) {
-        const n = clamp(this.tripValue(f, b));
-        total = total ? clamp(b.mul(total, n)) : n;
+      const b = new IRBuilder(this.m).before(terms[ri]!);
+      const stride = this.bufferLayout(r.ls).stride;
+      let total: Value;
+      if (r.exact) {
+        // At most the hard limit + 1, so that `need` cannot wrap: too many entries trap in emitGrow.
+        const lim = constInt(t.i64, this.hardLimit(stride) + 1);
+        const q = this.tripExact(r.loop, b);
+        total = b.add(b.select(b.icmp('ugt', q, lim), lim, q), constInt(t.i64, 1), 'trip');
+      } else {
+        const limit = constInt(t.i64, Math.max(16, Math.floor(2 ** 26 / stride)));
+        const clamp = (v: Value): Value => b.select(b.icmp('ugt', v, limit), limit, v);
+        let acc: Value | null = null;
+        for (const f of r.factors) {
+          const n = clamp(this.tripValue(f, b));
+          acc = acc ? clamp(b.mul(acc, n)) : n;
+        }
+        total = acc!;
       }
       const k = b.load(t.i64, r.ls.counter.fwd, 'iter.reserve');
-      const need = b.add(k, total!, 'need');
+      const need = b.add(k, total, 'need');
       this.emitGrow(r.loop, r.ls, need as Instruction, k);
     });
-    for (const [loop, ls] of withBufs) {
+    for (const [loop, ls] of checked) {
       const need = new IRBuilder(this.m).after(ls.marker).add(ls.k, constInt(t.i64, 1), 'need');
       this.emitGrow(loop, ls, need, ls.k);
     }
   }
 
+  /**
+   * Where code that must run once each time `loop` is entered goes in the
+   * forward sweep: before the branch of its preheader when the preheader
+   * only leads to the header, else in a new block on the entering edge (a
+   * guard `if (n > 0)` branching around the loop must not run it).
+   */
+  private loopEntry(loop: Loop): Instruction {
+    const outside = this.simpleLoop(loop.header)!.outside;
+    const from = this.fwdBlocks.get(outside)!;
+    const term = from.terminator!;
+    if (loop.preheader === outside) return term;
+    const to = this.fwdBlocks.get(loop.header)!;
+    const edge = addBlock(this.m, this.fwdFn, `${loop.header.name ?? 'loop'}.enter`, to);
+    const succ = (term as unknown as { successors: BasicBlock[] }).successors;
+    succ[succ.indexOf(to)] = edge;
+    for (const i of to.instructions) {
+      if (i.op !== 'phi') break;
+      (i as PhiInst).blocks = (i as PhiInst).blocks.map((x) => (x === from ? edge : x));
+    }
+    return new IRBuilder(this.m).atEnd(edge).br(to);
+  }
+
+  /** Entries of a loop's buffers beyond which the tape would exceed 2^40 bytes: the generated code traps. */
+  private hardLimit(stride: number): number { return Math.floor(2 ** 40 / stride); }
+
   /** The counted-loop shape of `loop`, memoized (null: none, or not a simple loop). */
   private tripOf(loop: Loop): TripPattern | null {
     if (this.trips.has(loop)) return this.trips.get(loop)!;
     const sl = this.simpleLoop(loop.header);
-    const tp = sl ? tripPattern(loop, this.dt, sl.outside, sl.latch) : null;
+    // Reservations go on the entering edge (loopEntry): one edge, from a `br` or `switch`.
+    const term = sl?.outside.terminator;
+    const enters = !!term && (term.op === 'br' || term.op === 'switch') &&
+      (term as unknown as { successors: BasicBlock[] }).successors.filter((x) => x === loop.header).length === 1;
+    const tp = sl && enters ? tripPattern(loop, this.dt, sl.outside, sl.latch) : null;
     this.trips.set(loop, tp);
     return tp;
   }
 
-  /** At `b` in the forward sweep: |bound - init| / |step| + 2 for `loop`, as an i64 (a hint). */
+  /**
+   * At `b` in the forward sweep, for a loop whose pattern is exact: the number
+   * of iterations that go on past the compare (i64), computed in the compare's
+   * own width so that wrapping is counted as the loop would see it. The header
+   * runs at most once more.
+   */
+  private tripExact(loop: Loop, b: IRBuilder): Value {
+    const t = this.m.types;
+    const tp = this.tripOf(loop)!;
+    const init = this.mapV(tp.init);
+    const bound = this.mapV(tp.bound);
+    const w = init.type as IntType;
+    const x0 = tp.onNext ? b.add(init, constInt(w, tp.step)) : init;
+    const up = tp.step > 0n;
+    let diff: Value = up ? b.sub(bound, x0) : b.sub(x0, bound);
+    if (tp.stay !== 'ne') {
+      // i < n (or i > n): no iteration when the start is already past the bound.
+      const goes = b.icmp(tp.stay, x0, bound);
+      diff = b.select(goes, diff, constInt(w, 0));
+    }
+    if (w.bits < 64) diff = b.cast('zext', diff, t.i64);
+    else if (w.bits > 64) diff = b.cast('trunc', diff, t.i64); // more than 2^64 iterations cannot happen
+    const mag = up ? tp.step : -tp.step;
+    return mag === 1n ? diff : b.binop('lshr', diff, constInt(t.i64, mag.toString(2).length - 1));
+  }
+
+  /** At `b` in the forward sweep: |bound - init| / |step| + 2 for `loop`, as an i64 (an estimate). */
   private tripValue(loop: Loop, b: IRBuilder): Value {
     const t = this.m.types;
     const tp = this.tripOf(loop)!;
+    const signed = !tp.stay.startsWith('u');
     const ext = (v: Value): Value => {
       const m = this.mapV(v);
       const it = m.type as { kind: string; bits?: number };
       if (it.kind !== 'int' || it.bits === 64) return m;
-      return b.cast(tp.signed ? 'sext' : 'zext', m, t.i64);
+      return b.cast(it.bits! > 64 ? 'trunc' : signed ? 'sext' : 'zext', m, t.i64);
     };
     const init = ext(tp.init);
     const bound = ext(tp.bound);
     const diff = tp.step > 0n ? b.sub(bound, init) : b.sub(init, bound);
-    const pos = b.select(b.icmp(tp.signed ? 'sgt' : 'ugt', diff, constInt(t.i64, 0)), diff, constInt(t.i64, 0));
+    const pos = b.select(b.icmp(signed ? 'sgt' : 'ugt', diff, constInt(t.i64, 0)), diff, constInt(t.i64, 0));
     const step = tp.step > 0n ? tp.step : -tp.step;
     const q = step === 1n ? pos : b.binop('udiv', pos, constInt(t.i64, step));
     return b.add(q, constInt(t.i64, 2), 'trip');
@@ -1511,7 +1592,18 @@ export class Generator {
     const free = this.ctx.declare('free', t.void, [bp]);
     const memcpy = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memcpy.p0.p0.i64' : 'llvm.memcpy.p0i8.p0i8.i64',
       t.void, [bp, bp, t.i64, t.i1]);
+    // More than 2^40 bytes of tape, or no memory: trap rather than write past a buffer.
+    const trap = addBlock(this.m, this.fwdFn, `${name}.notape`, cont);
+    const alloc = addBlock(this.m, this.fwdFn, `${name}.alloc`, cont);
+    b.condBr(b.icmp('ugt', ncap, constInt(t.i64, this.hardLimit(stride))), trap, alloc);
+    b.atEnd(trap);
+    b.call(this.ctx.declare('llvm.trap', t.void, []), []);
+    b.unreachable();
+    b.atEnd(alloc);
     const nb = b.call(malloc, [b.mul(ncap, constInt(t.i64, stride))], `${name}.tape`);
+    const copy = addBlock(this.m, this.fwdFn, `${name}.copy`, cont);
+    b.condBr(b.icmp('eq', nb, nullValue(bp)), trap, copy);
+    b.atEnd(copy);
     let base: Value | null = null;
     for (const buf of bufs) {
       const old = b.load(bp, buf.slot.fwd);
