@@ -1443,10 +1443,10 @@ export class Generator {
         factors.push(o);
       }
       if (site !== loop || !exact) reserves.push({ loop, ls, site, factors, exact: false });
-      const hoisted = site === loop ? '' : `, and ${factors.length} counts multiplied at the preheader of the loop ${this.loopName(site)}`;
+      const hoisted = site === loop ? '' : `, and ${factors.length} counts multiplied at the entry of the loop ${this.loopName(site)}`;
       this.ctx.perf.push(exact
-        ? `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from its trip count at its preheader${hoisted}; no check in the loop`
-        : `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from an estimated trip count at ${site === loop ? 'its preheader' : `the preheader of the loop ${this.loopName(site)} (${factors.length} counts multiplied)`}; checked at each iteration`);
+        ? `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from its trip count at its entry${hoisted}; no check in the loop`
+        : `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from an estimated trip count at ${site === loop ? 'its entry' : `the entry of the loop ${this.loopName(site)} (${factors.length} counts multiplied)`}; checked at each iteration`);
     }
     const entries = new Map<Loop, Instruction>();
     const terms = reserves.map((r) => {
