@@ -31,7 +31,7 @@ import type { AllocaInst, CallInst, InvokeInst, Instruction, PhiInst } from '../
 type CallBase = CallInst | InvokeInst;
 import { PhiInst as PhiClass, BrInst } from '../ir/instructions.js';
 import type { Module } from '../ir/module.js';
-import type { FunctionType, Type } from '../ir/types.js';
+import type { FunctionType, IntType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { CFG } from '../ir/cfg.js';
 import { DominatorTree } from '../ir/dominators.js';
@@ -52,6 +52,7 @@ import { uniquifyNames } from './names.js';
 import { customSplit } from './custom.js';
 import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
+import { definedOutside, tripPattern, type TripPattern } from '../tape/trip.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
 import { canonicalizeCarriers } from './canonical.js';
@@ -256,6 +257,7 @@ export class Generator {
   private readonly firstBody = new Map<BasicBlock, Instruction>();
   private readonly loops = new Map<Loop, LoopState>();
   private readonly caches = new Map<Value, CacheEntry>();
+  private readonly trips = new Map<Loop, TripPattern | null>();
   /** Per lane: the adjoint slot of each active value. */
   private readonly diffeSlots: Map<Value, Value>[];
   private readonly revBlocks = new Map<BasicBlock, BasicBlock>();
@@ -919,7 +921,8 @@ export class Generator {
     switch (this.ctx.opts.checkpoint) {
       case 'cache': return false;
       case 'recompute': return depth < 64;
-      default: return depth < 3 && this.leafCost(fi, 3) <= 1;
+      // At most one tape read, up to eight operations deep (the index arithmetic of unrolled loops).
+      default: return depth < 8 && this.leafCost(fi, 8) <= 1;
     }
   }
 
@@ -933,6 +936,8 @@ export class Generator {
       const info = this.info(i);
       if (!this.split && info.loop === null && info.domExit) return 0;
       if (this.caches.has(i)) return 0;
+      // An induction variable is recomputed from the loop counter (inductionValue).
+      if (this.inductionShape(i)) return 0;
       if (!this.pureLike(i) || d >= budget) return 1;
       let n = 0;
       for (const o of i.operands) n += walk(o, d + 1);
@@ -1187,12 +1192,8 @@ export class Generator {
     return rc.b.select(first, constInt(t, preds.indexOf(sl.outside)), constInt(t, preds.indexOf(sl.latch)));
   }
 
-  /**
-   * An induction variable `i = phi [start, outside], [i + step, latch]` is
-   * recomputed from the loop counter as `start + step * (k - loopStart)`
-   * instead of being recorded every iteration.
-   */
-  private inductionValue(fi: Instruction, rc: RevCtx): Value | null {
+  /** The loop, start value and step of an integer induction phi (`fi` in the forward sweep), or null. */
+  private inductionShape(fi: Instruction): { sl: { loop: Loop; outside: BasicBlock; latch: BasicBlock }; init: Value; step: bigint } | null {
     if (fi.op !== 'phi' || fi.type.kind !== 'int') return null;
     const prim = fi.origin;
     if (!prim || prim.op !== 'phi' || prim.parent === null) return null;
@@ -1208,11 +1209,23 @@ export class Generator {
     if (c0 === prim && c1 instanceof ConstantInt) step = n.op === 'add' ? c1.value : -c1.value;
     else if (n.op === 'add' && c1 === prim && c0 instanceof ConstantInt) step = c0.value;
     if (step === null) return null;
+    return { sl, init, step };
+  }
+
+  /**
+   * An induction variable `i = phi [start, outside], [i + step, latch]` is
+   * recomputed from the loop counter as `start + step * (k - loopStart)`
+   * instead of being recorded every iteration.
+   */
+  private inductionValue(fi: Instruction, rc: RevCtx): Value | null {
+    const shape = this.inductionShape(fi);
+    if (!shape) return null;
+    const { sl, init, step } = shape;
     const b = rc.b;
     const k = this.revIndex(sl.loop, rc);
     const start = this.getRev(this.loopStart(sl.loop, sl.outside), rc);
     let iter: Value = b.sub(k, start, 'iter.local');
-    const it = fi.type;
+    const it = fi.type as IntType;
     if (it !== this.m.types.i64) iter = b.cast(it.bits < 64 ? 'trunc' : 'zext', iter, it);
     const s0 = this.getRev(this.mapV(init), rc);
     return b.add(s0, b.mul(iter, constInt(it, step)), `${fi.name ?? 'iv'}_unwrap`);
@@ -1545,7 +1558,9 @@ export class Generator {
       for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
       // Buffers: freed after the last read; their slots are final now that the reverse is built.
       for (const ls of this.loops.values()) {
-        for (const buf of ls.buffers) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(buf.slot))]);
+        // One heap block per loop: its first buffer in layout order starts it.
+        const first = ls.buffers.length ? this.bufferLayout(ls).bufs[0]! : null;
+        if (first) b.call(free(), [b.load(this.frame.bytePtr, this.frame.rev(first.slot))]);
       }
       if (this.split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
     }
@@ -1585,29 +1600,229 @@ export class Generator {
         .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of the loop ${this.loopName(l)}`).join(''));
   }
 
-  /** At every loop header with buffers: grow them (realloc) when the counter reaches the capacity. */
+  /**
+   * The buffers of a loop share one heap block: for capacity `cap`, buffer `j`
+   * starts at byte `cap * offset_j` (buffers sorted by alignment, largest
+   * first, so every start is aligned). One malloc and one free per growth
+   * instead of one realloc per buffer, and a single block that glibc keeps in
+   * its heap between calls instead of several that it unmaps and page-faults
+   * back in on every call (docs/benchmarks.md, "Gradient cost").
+   */
+  private bufferLayout(ls: LoopState): { bufs: { slot: Slot; size: number; offset: number }[]; stride: number } {
+    const dl = this.ctx.dl;
+    const sized = ls.buffers.map((b) => ({ slot: b.slot, size: Math.max(1, dl.allocSize(b.type)), align: Math.max(1, dl.align(b.type)) }));
+    sized.sort((x, y) => y.align - x.align);
+    let offset = 0;
+    const bufs = sized.map((b) => { const r = { slot: b.slot, size: b.size, offset }; offset += b.size; return r; });
+    return { bufs, stride: offset };
+  }
+
+  /**
+   * Buffer growth (src/tape/trip.ts finds the counted loops):
+   * - a counted loop whose count is exact and that has no other exit reserves
+   *   its count at its preheader, once per execution, and has no check in its body;
+   * - a counted loop nested in counted loops whose counts do not depend on it is
+   *   also reserved, as a hint, at the outermost such preheader (counts multiplied),
+   *   so that the per-execution reservations do not grow the buffers step by step;
+   * - every other loop checks its capacity at each header execution and grows
+   *   geometrically (a hint reserved at a preheader makes that check never fire
+   *   unless the hint was too small).
+   */
   private growBuffers(): void {
     const t = this.m.types;
-    const bp = this.frame.bytePtr;
-    for (const [loop, ls] of this.loops) {
-      if (!ls.buffers.length || !ls.cap) continue;
-      const header = ls.marker.parent!;
-      const cont = splitAfter(this.m, header, ls.marker, `${loop.header.name ?? 'loop'}.body`);
-      const grow = addBlock(this.m, this.fwdFn, `${loop.header.name ?? 'loop'}.grow`, cont);
-      const b = new IRBuilder(this.m).atEnd(header);
-      const cap = b.load(t.i64, ls.cap.fwd, 'cap');
-      b.condBr(b.icmp('uge', ls.k, cap, 'full'), grow, cont);
-      b.atEnd(grow);
-      const ncap = b.add(b.binop('shl', cap, constInt(t.i64, 1)), constInt(t.i64, 8), 'newcap');
-      const realloc = this.ctx.declare('realloc', bp, [bp, t.i64]);
-      for (const buf of ls.buffers) {
-        const old = b.load(bp, buf.slot.fwd);
-        const bytes = b.mul(ncap, constInt(t.i64, Math.max(1, this.ctx.dl.allocSize(buf.type))));
-        b.store(b.call(realloc, [old, bytes]), buf.slot.fwd);
+    const withBufs = [...this.loops].filter(([, ls]) => ls.buffers.length && ls.cap);
+    // Sites are found on the primal CFG, and their forward terminators taken, before any block is split.
+    const reserves: { loop: Loop; ls: LoopState; site: Loop; factors: Loop[]; exact: boolean }[] = [];
+    const checked: [Loop, LoopState][] = [];
+    for (const [loop, ls] of withBufs) {
+      const tp = this.tripOf(loop);
+      const exact = !!tp && tp.exact && tp.single;
+      if (exact) reserves.push({ loop, ls, site: loop, factors: [loop], exact: true });
+      else checked.push([loop, ls]);
+      if (!tp) {
+        this.ctx.perf.push(`${this.fnName()}: buffers of the loop ${this.loopName(loop)} grow while it runs (no trip count known at its entry)`);
+        continue;
       }
-      b.store(ncap, ls.cap.fwd);
-      b.br(cont);
+      let site = loop;
+      const factors = [loop];
+      for (let o = site.parent; o && this.tripOf(o); o = o.parent) {
+        if (!factors.every((f) => { const p = this.tripOf(f)!; return definedOutside(p.init, o!) && definedOutside(p.bound, o!); })) break;
+        site = o;
+        factors.push(o);
+      }
+      if (site !== loop || !exact) reserves.push({ loop, ls, site, factors, exact: false });
+      const hoisted = site === loop ? '' : `, and ${factors.length} counts multiplied at the entry of the loop ${this.loopName(site)}`;
+      this.ctx.perf.push(exact
+        ? `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from its trip count at its entry${hoisted}; no check in the loop`
+        : `${this.fnName()}: buffers of the loop ${this.loopName(loop)} reserved from an estimated trip count at ${site === loop ? 'its entry' : `the entry of the loop ${this.loopName(site)} (${factors.length} counts multiplied)`}; checked at each iteration`);
     }
+    const entries = new Map<Loop, Instruction>();
+    const terms = reserves.map((r) => {
+      let at = entries.get(r.site);
+      if (!at) { at = this.loopEntry(r.site); entries.set(r.site, at); }
+      return at;
+    });
+    reserves.forEach((r, ri) => {
+      const b = new IRBuilder(this.m).before(terms[ri]!);
+      const stride = this.bufferLayout(r.ls).stride;
+      let total: Value;
+      if (r.exact) {
+        // At most the hard limit + 1, so that `need` cannot wrap: too many entries trap in emitGrow.
+        const lim = constInt(t.i64, this.hardLimit(stride) + 1);
+        const q = this.tripExact(r.loop, b);
+        total = b.add(b.select(b.icmp('ugt', q, lim), lim, q), constInt(t.i64, 1), 'trip');
+      } else {
+        const limit = constInt(t.i64, Math.max(16, Math.floor(2 ** 26 / stride)));
+        const clamp = (v: Value): Value => b.select(b.icmp('ugt', v, limit), limit, v);
+        let acc: Value | null = null;
+        for (const f of r.factors) {
+          const n = clamp(this.tripValue(f, b));
+          acc = acc ? clamp(b.mul(acc, n)) : n;
+        }
+        total = acc!;
+      }
+      const k = b.load(t.i64, r.ls.counter.fwd, 'iter.reserve');
+      const need = b.add(k, total, 'need');
+      this.emitGrow(r.loop, r.ls, need as Instruction, k);
+    });
+    for (const [loop, ls] of checked) {
+      const need = new IRBuilder(this.m).after(ls.marker).add(ls.k, constInt(t.i64, 1), 'need');
+      this.emitGrow(loop, ls, need, ls.k);
+    }
+  }
+
+  /**
+   * Where code that must run once each time `loop` is entered goes in the
+   * forward sweep: before the branch of its preheader when the preheader
+   * only leads to the header, else in a new block on the entering edge (a
+   * guard `if (n > 0)` branching around the loop must not run it).
+   */
+  private loopEntry(loop: Loop): Instruction {
+    const outside = this.simpleLoop(loop.header)!.outside;
+    const from = this.fwdBlocks.get(outside)!;
+    const term = from.terminator!;
+    if (loop.preheader === outside) return term;
+    const to = this.fwdBlocks.get(loop.header)!;
+    const edge = addBlock(this.m, this.fwdFn, `${loop.header.name ?? 'loop'}.enter`, to);
+    const succ = (term as unknown as { successors: BasicBlock[] }).successors;
+    succ[succ.indexOf(to)] = edge;
+    for (const i of to.instructions) {
+      if (i.op !== 'phi') break;
+      (i as PhiInst).blocks = (i as PhiInst).blocks.map((x) => (x === from ? edge : x));
+    }
+    return new IRBuilder(this.m).atEnd(edge).br(to);
+  }
+
+  /** Entries of a loop's buffers beyond which the tape would exceed 2^40 bytes: the generated code traps. */
+  private hardLimit(stride: number): number { return Math.floor(2 ** 40 / stride); }
+
+  /** The counted-loop shape of `loop`, memoized (null: none, or not a simple loop). */
+  private tripOf(loop: Loop): TripPattern | null {
+    if (this.trips.has(loop)) return this.trips.get(loop)!;
+    const sl = this.simpleLoop(loop.header);
+    // Reservations go on the entering edge (loopEntry): one edge, from a `br` or `switch`.
+    const term = sl?.outside.terminator;
+    const enters = !!term && (term.op === 'br' || term.op === 'switch') &&
+      (term as unknown as { successors: BasicBlock[] }).successors.filter((x) => x === loop.header).length === 1;
+    const tp = sl && enters ? tripPattern(loop, this.dt, sl.outside, sl.latch) : null;
+    this.trips.set(loop, tp);
+    return tp;
+  }
+
+  /**
+   * At `b` in the forward sweep, for a loop whose pattern is exact: the number
+   * of iterations that go on past the compare (i64), computed in the compare's
+   * own width so that wrapping is counted as the loop would see it. The header
+   * runs at most once more.
+   */
+  private tripExact(loop: Loop, b: IRBuilder): Value {
+    const t = this.m.types;
+    const tp = this.tripOf(loop)!;
+    const init = this.mapV(tp.init);
+    const bound = this.mapV(tp.bound);
+    const w = init.type as IntType;
+    const x0 = tp.onNext ? b.add(init, constInt(w, tp.step)) : init;
+    const up = tp.step > 0n;
+    let diff: Value = up ? b.sub(bound, x0) : b.sub(x0, bound);
+    if (tp.stay !== 'ne') {
+      // i < n (or i > n): no iteration when the start is already past the bound.
+      const goes = b.icmp(tp.stay, x0, bound);
+      diff = b.select(goes, diff, constInt(w, 0));
+    }
+    if (w.bits < 64) diff = b.cast('zext', diff, t.i64);
+    else if (w.bits > 64) diff = b.cast('trunc', diff, t.i64); // more than 2^64 iterations cannot happen
+    const mag = up ? tp.step : -tp.step;
+    return mag === 1n ? diff : b.binop('lshr', diff, constInt(t.i64, mag.toString(2).length - 1));
+  }
+
+  /** At `b` in the forward sweep: |bound - init| / |step| + 2 for `loop`, as an i64 (an estimate). */
+  private tripValue(loop: Loop, b: IRBuilder): Value {
+    const t = this.m.types;
+    const tp = this.tripOf(loop)!;
+    const signed = !tp.stay.startsWith('u');
+    const ext = (v: Value): Value => {
+      const m = this.mapV(v);
+      const it = m.type as { kind: string; bits?: number };
+      if (it.kind !== 'int' || it.bits === 64) return m;
+      return b.cast(it.bits! > 64 ? 'trunc' : signed ? 'sext' : 'zext', m, t.i64);
+    };
+    const init = ext(tp.init);
+    const bound = ext(tp.bound);
+    const diff = tp.step > 0n ? b.sub(bound, init) : b.sub(init, bound);
+    const pos = b.select(b.icmp(signed ? 'sgt' : 'ugt', diff, constInt(t.i64, 0)), diff, constInt(t.i64, 0));
+    const step = tp.step > 0n ? tp.step : -tp.step;
+    const q = step === 1n ? pos : b.binop('udiv', pos, constInt(t.i64, step));
+    return b.add(q, constInt(t.i64, 2), 'trip');
+  }
+
+  /**
+   * Right after `at` (in the forward sweep): when `need` entries exceed the
+   * capacity of `loop`'s buffers, move the first `filled` entries of each into
+   * one new block of max(need, 2 * capacity, 16) entries.
+   */
+  private emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): void {
+    const t = this.m.types;
+    const bp = this.frame.bytePtr;
+    const name = loop.header.name ?? 'loop';
+    const block = at.parent!;
+    const cont = splitAfter(this.m, block, at, `${name}.body`);
+    const grow = addBlock(this.m, this.fwdFn, `${name}.grow`, cont);
+    const b = new IRBuilder(this.m).atEnd(block);
+    const cap = b.load(t.i64, ls.cap!.fwd, 'cap');
+    b.condBr(b.icmp('ugt', at, cap, 'full'), grow, cont);
+    b.atEnd(grow);
+    const dbl = b.binop('shl', cap, constInt(t.i64, 1));
+    const big = b.select(b.icmp('ugt', at, dbl), at, dbl);
+    const min = constInt(t.i64, 16);
+    const ncap = b.select(b.icmp('ult', big, min), min, big, 'newcap');
+    const { bufs, stride } = this.bufferLayout(ls);
+    const malloc = this.ctx.declare('malloc', bp, [t.i64]);
+    const free = this.ctx.declare('free', t.void, [bp]);
+    const memcpy = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memcpy.p0.p0.i64' : 'llvm.memcpy.p0i8.p0i8.i64',
+      t.void, [bp, bp, t.i64, t.i1]);
+    // More than 2^40 bytes of tape, or no memory: trap rather than write past a buffer.
+    const trap = addBlock(this.m, this.fwdFn, `${name}.notape`, cont);
+    const alloc = addBlock(this.m, this.fwdFn, `${name}.alloc`, cont);
+    b.condBr(b.icmp('ugt', ncap, constInt(t.i64, this.hardLimit(stride))), trap, alloc);
+    b.atEnd(trap);
+    b.call(this.ctx.declare('llvm.trap', t.void, []), []);
+    b.unreachable();
+    b.atEnd(alloc);
+    const nb = b.call(malloc, [b.mul(ncap, constInt(t.i64, stride))], `${name}.tape`);
+    const copy = addBlock(this.m, this.fwdFn, `${name}.copy`, cont);
+    b.condBr(b.icmp('eq', nb, nullValue(bp)), trap, copy);
+    b.atEnd(copy);
+    let base: Value | null = null;
+    for (const buf of bufs) {
+      const old = b.load(bp, buf.slot.fwd);
+      base ??= old;
+      const dst = buf.offset === 0 ? nb : b.gep(t.i8, nb, [b.mul(ncap, constInt(t.i64, buf.offset))], null, true);
+      b.call(memcpy, [dst, old, b.mul(filled, constInt(t.i64, buf.size)), constInt(t.i1, 0)]);
+      b.store(dst, buf.slot.fwd);
+    }
+    b.call(free, [base!]);
+    b.store(ncap, ls.cap!.fwd);
+    b.br(cont);
   }
 }
 
