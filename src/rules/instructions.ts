@@ -165,6 +165,7 @@ export const TRANSFORM_OWNED: ReadonlyArray<readonly [op: string, doc: string]> 
   ['call', 'math functions: rule registry; defined functions: augmented forward + reverse; memcpy/memmove/memset/malloc/calloc/realloc/free: shadow memory'],
   ['alloca', 'a zeroed shadow allocation'],
   ['getelementptr', 'the same address computation on the shadow'],
+  ['inttoptr', 'of an integer computed from one pointer (ptrtoint, arithmetic, -O0 stack slots): the shadow at the same offset from that pointer\'s shadow'],
   ['br / switch / ret', 'the reverse sweep retraces the recorded path backwards'],
   ['unreachable', 'blocks that never return get no reverse code'],
 ];
@@ -172,7 +173,7 @@ export const TRANSFORM_OWNED: ReadonlyArray<readonly [op: string, doc: string]> 
 /** Zero-derivative instructions: kept in the forward sweep, never in the reverse. */
 export const ZERO_DERIVATIVE: readonly string[] = [
   'fcmp', 'icmp', 'fptosi', 'fptoui', 'sitofp', 'uitofp', 'add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem',
-  'shl', 'lshr', 'ashr', 'and', 'or', 'xor', 'trunc', 'zext', 'sext', 'ptrtoint', 'inttoptr', 'addrspacecast',
+  'shl', 'lshr', 'ashr', 'and', 'or', 'xor', 'trunc', 'zext', 'sext', 'ptrtoint', 'addrspacecast',
   'fence',
 ];
 
