@@ -34,7 +34,7 @@ import type { Attr, AttrList } from '../ir/attributes.js';
 import type { Metadata } from '../ir/metadata.js';
 import type { CallBase } from '../ir/instructions.js';
 import type { ConstantAggregate, ConstantExpr, ConstantString } from '../ir/constants.js';
-import { IRBuilder, addFunction, constInt, nullValue, undefValue } from '../ir/builder.js';
+import { IRBuilder, constInt, nullValue, undefValue } from '../ir/builder.js';
 import { sourceSpan, typeText } from '../ir/verify.js';
 import { fail, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
@@ -382,23 +382,9 @@ export function customSplit(ctx: GradContext, sig: DiffSig, cg: CustomGradient):
   const pos = signatureParams(m, fn, sig.args).pos;
   const bytePtr = m.ptrTo(t.i8);
   const R = fn.fnType.ret;
-  const augElems: Type[] = [bytePtr];
-  if (R.kind !== 'void') augElems.push(R);
-  if (sig.retShadow) augElems.push(R);
-  const augTy = t.fn(t.struct(augElems), params.map((p) => p.type));
-  const revParams = params.map((p) => p.type);
-  if (sig.retActive) revParams.push(R);
-  revParams.push(bytePtr);
-  const grads = activeGradTypes(m, fn, sig.args);
-  const revTy = t.fn(grads.length ? t.struct(grads) : t.void, revParams);
-  const base = fn.name ?? 'f';
-  const aug = addFunction(m, ctx.freshName(`augmented_${base}`), augTy, params.map((p) => p.name));
-  aug.linkage = 'internal';
-  const revNames = params.map((p) => p.name);
-  if (sig.retActive) revNames.push('differeturn');
-  revNames.push('tapeArg');
-  const rev = addFunction(m, ctx.freshName(`reverse_${base}`), revTy, revNames);
-  rev.linkage = 'internal';
+  const { aug, rev } = ctx.declarePair(sig);
+  const augTy = aug.fnType;
+  const revTy = rev.fnType;
 
   // Const pointer arguments: Enzyme passes the primal pointer as its own shadow.
   sig.args.forEach((a, i) => {
@@ -474,7 +460,7 @@ export function customSplit(ctx: GradContext, sig: DiffSig, cg: CustomGradient):
     const gradOf = (k: number): Value => G.kind === 'struct' ? b.extractValue(r, [k]) : r;
     const out: Value[] = [];
     shape.fpParams.forEach((i, k) => { if (sig.args[i] === 'active') out.push(gradOf(k)); });
-    if (!grads.length) b.ret();
+    if (revTy.ret.kind === 'void') b.ret();
     else {
       let res: Value = undefValue(revTy.ret);
       out.forEach((v, k) => { res = b.insertValue(res, v, [k]); });

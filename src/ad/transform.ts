@@ -124,14 +124,14 @@ export class GradContext {
     return name;
   }
 
-  /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
-  split(sig: DiffSig): SplitPair {
+  /**
+   * The empty `augmented_<f>` / `reverse_<f>` functions of a split pair: aug takes
+   * the parameters (shadows after duplicated ones) and returns `{ tape, result,
+   * returned shadows }`; rev takes the same, then the return's adjoint, then the
+   * tape, and returns the active parameters' gradients.
+   */
+  declarePair(sig: DiffSig): { aug: Function; rev: Function } {
     const width = sig.width ?? 1;
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}`;
-    const have = this.pairs.get(key);
-    if (have) return have;
-    const custom = this.rules.hints?.gradients.get(sig.fn);
-    if (custom) { const p = customSplit(this, sig, custom); this.pairs.set(key, p); return p; }
     const m = this.module;
     const t = m.types;
     const { params } = signatureParams(m, sig.fn, sig.args, width);
@@ -155,6 +155,19 @@ export class GradContext {
     revNames.push('tapeArg');
     const rev = addFunction(m, this.freshName(`reverse_${base}`), revTy, revNames);
     rev.linkage = 'internal';
+    return { aug, rev };
+  }
+
+  /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
+  split(sig: DiffSig): SplitPair {
+    const width = sig.width ?? 1;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}`;
+    const have = this.pairs.get(key);
+    if (have) return have;
+    const custom = this.rules.hints?.gradients.get(sig.fn);
+    if (custom) { const p = customSplit(this, sig, custom); this.pairs.set(key, p); return p; }
+    const m = this.module;
+    const { aug, rev } = this.declarePair(sig);
     const pair: SplitPair = { sig, aug, rev };
     this.pairs.set(key, pair);
     const guard = { activity: { args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: this.rules }, file: this.file };
