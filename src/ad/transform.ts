@@ -620,6 +620,12 @@ export class Generator {
   /** Floating data that matters moving through memory reached by an `inttoptr` the analysis cannot follow: refuse rather than lose its derivative. */
   private checkUnknownMemory(i: Instruction): void {
     const aa = this.aa;
+    const mixedAccess = (i.op === 'load' && isDiffType(i.type) && aa.mixed(i.ptr))
+      || (i.op === 'store' && isDiffType(i.value.type) && aa.mixed(i.ptr));
+    if (mixedAccess) {
+      this.error('E0401', `cannot differentiate ${this.fnName()}: this ${i.op} may reach duplicated memory or constant memory (a select or phi joins a dup pointer and a const pointer or global)`, i,
+        ['make the const argument dup (with a zeroed shadow), so every pointer here has a shadow']);
+    }
     // A load matters when it meets active values (it could be active memory the analysis cannot see).
     const meetsActive = (v: Value): boolean => this.sig.fn.blocks.some((b) => b.instructions.some((u) => u.operands.includes(v) && aa.varied.has(u)));
     const bad = (i.op === 'load' && isDiffType(i.type) && aa.fromUnknownInt(i.ptr) && meetsActive(i))

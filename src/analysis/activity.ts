@@ -128,6 +128,16 @@ export class ActivityAnalysis {
     const r = this.classes.find(v);
     return this.shadowedRoots.has(r) && !this.blockedRoots.has(r);
   }
+  /**
+   * A pointer whose class joins duplicated memory and memory that must not
+   * get a shadow (a select or phi of a `dup` and a `const` argument): loads and
+   * stores through it can be neither differentiated nor ignored.
+   */
+  mixed(v: Value): boolean {
+    if (!isPtr(v)) return false;
+    const r = this.classes.find(v);
+    return this.shadowedRoots.has(r) && this.blockedRoots.has(r);
+  }
   /** A pointer into memory that must not get a shadow (const argument, global). */
   blocked(v: Value): boolean { return this.blockedRoots.has(this.classes.find(v)); }
 

@@ -10,6 +10,7 @@ export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]
   ['inline asm touching active values', 'E0402: make its arguments const or keep it out of the differentiated function'],
   ['calls to external functions with no rule', 'E0402: make its arguments const or keep it out of the differentiated function'],
   ['floating data reached through an inttoptr of an integer from no single pointer', 'E0401'],
+  ['loads / stores through a pointer that joins a dup and a const pointer (select, phi)', 'E0401: make the const argument dup'],
   ['integer arithmetic on the bits of an active float (bitcast back to floating)', 'E0403: register a custom derivative (docs/custom.md)'],
   ['variable-sized alloca of active memory', 'E0401'],
   ['pointers to active memory inside aggregates (`{ ptr, i64 }`, Rust slices at -O0)', 'E0401'],

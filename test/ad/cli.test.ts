@@ -17,6 +17,14 @@ function cli(args: string[], env: Record<string, string> = {}): { code: number |
 }
 
 describe('grad diagnostics', () => {
+  it('a select of a dup and a const array pointer, then a load: E0401 at the load; both dup works', () => {
+    for (const cfg of ['clang14', 'clang19']) {
+      const r = cli(['grad', `fixtures/grad/${cfg}/select_ptr.O2.ll`, '-f', 'blend', '--args', 'dup,const,const,const']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/error\[E0401\]: cannot differentiate @blend: this load may reach duplicated memory or constant memory/);
+      expect(r.stderr).toContain('make the const argument dup');
+    }
+  });
   it('floating data read through an inttoptr of an integer from no pointer: E0401 at the load', () => {
     for (const cfg of ['clang14', 'clang19']) {
       const r = cli(['grad', `fixtures/grad/${cfg}/inttoptr.O2.ll`, '-f', 'from_nowhere', '--args', 'dup,const']);
