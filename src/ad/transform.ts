@@ -29,7 +29,7 @@ import type { Argument, BasicBlock, Function } from '../ir/function.js';
 import type { AllocaInst, CallInst, InvokeInst, Instruction, PhiInst } from '../ir/instructions.js';
 
 type CallBase = CallInst | InvokeInst;
-import { PhiInst as PhiClass, BrInst } from '../ir/instructions.js';
+import { PhiInst as PhiClass, BrInst, successors } from '../ir/instructions.js';
 import type { Module } from '../ir/module.js';
 import type { FunctionType, IntType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -1258,7 +1258,11 @@ export class Generator {
     const nb = this.fwdBlocks.get(B)!;
     p = new PhiClass(t, [], []);
     p.name = `${B.name ?? 'bb'}.from`;
-    preds.forEach((pr, k) => addIncoming(p!, constInt(t, k), this.fwdBlocks.get(pr)!));
+    // One entry per edge: a switch with several cases to B (or `br %c, %B, %B`) branches to it more than once.
+    preds.forEach((pr, k) => {
+      const edges = pr.terminator ? successors(pr.terminator).filter((s) => s === B).length : 1;
+      for (let e = 0; e < Math.max(1, edges); e++) addIncoming(p!, constInt(t, k), this.fwdBlocks.get(pr)!);
+    });
     nb.instructions.unshift(p);
     p.parent = nb;
     this.predPhis.set(B, p);
