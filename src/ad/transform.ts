@@ -617,6 +617,31 @@ export class Generator {
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
   }
 
+  /**
+   * Whether the integer memory at `p` is computed on: some integer load of its
+   * object feeds anything but a store (a pure carrier, memcpy'd in and out or
+   * stored back, is not).
+   */
+  private computedOn(p: Value): boolean {
+    const roots = underlyingObjects(p);
+    if (!roots || roots.size === 0) return true;
+    for (const b of this.sig.fn.blocks) {
+      for (const l of b.instructions) {
+        if (l.op !== 'load' || l.type.kind !== 'int') continue;
+        const lr = underlyingObjects(l.ptr);
+        if (!lr || ![...lr].some((r) => roots.has(r))) continue;
+        for (const b2 of this.sig.fn.blocks) {
+          for (const u of b2.instructions) {
+            if (!u.operands.includes(l)) continue;
+            if (u.op === 'store' && u.operands[0] === l) continue;
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   /** Floating data that matters moving through memory reached by an `inttoptr` the analysis cannot follow: refuse rather than lose its derivative. */
   private checkUnknownMemory(i: Instruction): void {
     const aa = this.aa;
@@ -678,6 +703,12 @@ export class Generator {
         if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
+        if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(1)) && declaredKind(i.arg(1)) === 'float' && declaredKind(i.arg(0)) === 'int'
+          && this.computedOn(i.arg(0))) {
+          // memcpy(&bits, &x, ...): the bits of active floats become integers the program computes on.
+          this.error('E0403', `cannot differentiate ${this.fnName()}: the bytes of active floating data are copied into integer memory that the function computes on`, i,
+            ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+        }
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
           for (let lane = 0; lane < this.width; lane++) {
             const s = this.copyInst(i);

@@ -17,6 +17,21 @@ function cli(args: string[], env: Record<string, string> = {}): { code: number |
 }
 
 describe('grad diagnostics', () => {
+  it('the fast inverse square root without a registered derivative: E0403, at -O0 (memcpy into an int) and -O2 (bitcasts)', () => {
+    const want: Record<string, RegExp> = {
+      'clang14-O0': /the bytes of active floating data are copied into integer memory that the function computes on/,
+      'clang19-O0': /the bytes of active floating data are copied into integer memory that the function computes on/,
+      'clang14-O2': /integer arithmetic on the bits of an active floating value/,
+      'clang19-O2': /integer arithmetic on the bits of an active floating value/,
+    };
+    for (const [cfg, re] of Object.entries(want)) {
+      const r = cli(['grad', `fixtures/corpus/${cfg}/c-bittricks.ll`, '-f', 'q_rsqrt_memcpy']);
+      expect(r.code, cfg).toBe(1);
+      expect(r.stderr, cfg).toMatch(/error\[E0403\]/);
+      expect(r.stderr, cfg).toMatch(re);
+      expect(r.stderr, cfg).toContain('register a custom derivative');
+    }
+  });
   it('a select of a dup and a const array pointer, then a load: E0401 at the load; both dup works', () => {
     for (const cfg of ['clang14', 'clang19']) {
       const r = cli(['grad', `fixtures/grad/${cfg}/select_ptr.O2.ll`, '-f', 'blend', '--args', 'dup,const,const,const']);
