@@ -163,7 +163,6 @@ class Lowering {
           if (mode === null) continue;
           if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse and __enzyme_augmentsize']);
           if (mode === 'fwddiff') this.error('E0422', `forward mode (@${callee.name}) is not supported yet`, i, ['use reverse mode: __enzyme_autodiff']);
-          if (i.op === 'invoke') this.error('E0421', `@${callee.name} is called with invoke: only plain calls can be lowered`, i, ['compile with -fno-exceptions, or call it from a function that cannot throw']);
           found.push({ call: i, mode, callee });
         }
       }
@@ -356,6 +355,31 @@ class Lowering {
         else replaceAllUsesWith(call.parent!.parent!, call, v);
       }
     }
+    this.remove(call);
+  }
+
+  /**
+   * Removes a lowered call. An `invoke` (C++ with exceptions: clang uses one for
+   * `__enzyme_autodiff` whenever the caller has cleanups, e.g. a std::vector)
+   * becomes a branch to its normal destination; its unwind destination loses
+   * this predecessor (the derivative is a plain call, as Enzyme makes it).
+   */
+  private remove(call: CallBase): void {
+    if (call.op === 'invoke') {
+      const blk = call.parent!;
+      const [normal, unwind] = call.successors;
+      if (unwind && unwind !== normal) {
+        for (const phi of unwind.instructions) {
+          if (phi.op !== 'phi') break;
+          for (let k = phi.blocks.length - 1; k >= 0; k--) {
+            if (phi.blocks[k] === blk) { phi.blocks.splice(k, 1); phi.operands.splice(k, 1); }
+          }
+        }
+      }
+      eraseFromParent(call);
+      new IRBuilder(this.m).atEnd(blk).br(normal!);
+      return;
+    }
     eraseFromParent(call);
   }
 
@@ -367,7 +391,7 @@ class Lowering {
     replaceAllUsesWith(p.call.parent!.parent!, p.call, constInt(t, bytes));
     this.calls.push(`${this.where(p.call)} @${p.fn.name} -> tape size ${bytes} bytes`);
     void b;
-    eraseFromParent(p.call);
+    this.remove(p.call);
   }
 
   private pair(p: Parsed): SplitPair {
