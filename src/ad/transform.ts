@@ -118,6 +118,16 @@ export class GradContext {
     return declareFunction(this.module, name, this.module.types.fn(ret, params));
   }
 
+  /** `llvm.memcpy` / `llvm.memset` on byte pointers, spelled for the module's pointer dialect. */
+  memIntrinsic(which: 'memcpy' | 'memset'): Function {
+    const t = this.module.types;
+    const bp = this.module.ptrTo(t.i8);
+    const opaque = this.module.dialect === 'opaque';
+    return which === 'memcpy'
+      ? this.declare(opaque ? 'llvm.memcpy.p0.p0.i64' : 'llvm.memcpy.p0i8.p0i8.i64', t.void, [bp, bp, t.i64, t.i1])
+      : this.declare(opaque ? 'llvm.memset.p0.i64' : 'llvm.memset.p0i8.i64', t.void, [bp, t.i8, t.i64, t.i1]);
+  }
+
   freshName(base: string): string {
     let name = base;
     for (let k = 1; this.module.getGlobal(name); k++) name = `${base}.${k}`;
@@ -855,8 +865,7 @@ export class Generator {
       const m = this.fb.select(this.fb.icmp('ult', size, n), size, n, laneName(i.name !== null ? `${i.name}'moved` : 'moved', this.width, lane));
       const nu = this.fb.call(this.ctx.declare('calloc', bp, [t.i64, t.i64]), [constInt(t.i64, 1), n],
         laneName(i.name !== null ? `${i.name}'mi` : null, this.width, lane));
-      const mc = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memcpy.p0.p0.i64' : 'llvm.memcpy.p0i8.p0i8.i64', t.void, [bp, bp, t.i64, t.i1]);
-      this.fb.call(mc, [nu, old, m, constInt(t.i1, 0)]);
+      this.fb.call(this.ctx.memIntrinsic('memcpy'), [nu, old, m, constInt(t.i1, 0)]);
       this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(nu, c.type));
       moved.push(m);
     }
@@ -1415,9 +1424,7 @@ export class Generator {
           const dd = this.getRev(this.shadowOf(i.arg(0), i, lane), rc);
           const n = this.toI64At(this.getRev(this.mapV(i.arg(2)), rc), b);
           const bp = this.frame.bytePtr;
-          const ms = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memset.p0.i64' : 'llvm.memset.p0i8.i64',
-            t.void, [bp, t.i8, t.i64, t.i1]);
-          b.call(ms, [b.bitcastIfNeeded(dd, bp), constInt(t.i8, 0), n, constInt(t.i1, 0)]);
+          b.call(this.ctx.memIntrinsic('memset'), [b.bitcastIfNeeded(dd, bp), constInt(t.i8, 0), n, constInt(t.i1, 0)]);
         }
         return;
       }
@@ -1852,8 +1859,7 @@ export class Generator {
     const { bufs, stride } = this.bufferLayout(ls);
     const malloc = this.ctx.declare('malloc', bp, [t.i64]);
     const free = this.ctx.declare('free', t.void, [bp]);
-    const memcpy = this.ctx.declare(this.m.dialect === 'opaque' ? 'llvm.memcpy.p0.p0.i64' : 'llvm.memcpy.p0i8.p0i8.i64',
-      t.void, [bp, bp, t.i64, t.i1]);
+    const memcpy = this.ctx.memIntrinsic('memcpy');
     // More than 2^40 bytes of tape, or no memory: trap rather than write past a buffer.
     const trap = addBlock(this.m, this.fwdFn, `${name}.notape`, cont);
     const alloc = addBlock(this.m, this.fwdFn, `${name}.alloc`, cont);
