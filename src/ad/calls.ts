@@ -37,19 +37,23 @@ const ALLOC: Record<string, 'malloc' | 'calloc' | 'realloc' | 'free'> = {
   __rust_alloc: 'malloc', __rust_alloc_zeroed: 'calloc', __rust_dealloc: 'free',
 };
 
-/** The function a call reaches, looking through pointer casts of the callee. */
-export function calledFunction(call: CallBase): Function | null {
-  let v: Value = call.callee;
+/** The function a value stands for, looking through aliases and pointer casts (constant or not). */
+export function functionBehind(v: Value): Function | null {
+  let cur = v;
   for (let i = 0; i < 4; i++) {
-    if (v.vk === 'function') return v as Function;
-    if (v.vk === 'alias') { v = (v as unknown as { aliasee: Value }).aliasee; continue; }
-    if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') {
-      const e = v as unknown as { op: string; operands: Value[] };
-      if (e.op === 'bitcast' || e.op === 'addrspacecast') { v = e.operands[0]!; continue; }
-    }
+    if (cur.vk === 'function') return cur as Function;
+    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
+    const e = cur as unknown as { ck?: string; op?: string; operands?: Value[] };
+    const isCast = e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint';
+    if (isCast && e.operands && ((cur.vk === 'const' && e.ck === 'expr') || cur.vk === 'inst')) { cur = e.operands[0]!; continue; }
     return null;
   }
   return null;
+}
+
+/** The function a call reaches, looking through pointer casts of the callee. */
+export function calledFunction(call: CallBase): Function | null {
+  return functionBehind(call.callee);
 }
 
 export function classifyCall(call: CallBase, rules: CallRules): CallKind {

@@ -138,13 +138,8 @@ export function fitResult(b: IRBuilder, v: Value, to: Type): Value | null {
   if (sameLeaves(fl, tl)) return build(b, to, fl.map((l) => readLeaf(b, v, from, l.path)));
   if (from.kind === 'struct' && from.elems && from.elems.length > 0) {
     const e0 = from.elems[0]!;
-    const first = b.extractValue(v, [0]);
-    if (e0 === to) return first;
-    if (sameLeaves(leaves(e0), tl)) return fitResult(b, first, to);
-    if (e0.kind === 'float' && to.kind === 'float' && floatBits(to) > floatBits(e0)) return b.cast('fpext', first, to);
-    // The unused instruction is harmless, but keep the output tidy.
-    const blk = b.insertBlock;
-    if (blk && first.vk === 'inst') blk.instructions.splice(blk.instructions.indexOf(first as Instruction), 1);
+    if (e0 === to || sameLeaves(leaves(e0), tl)) return fitResult(b, b.extractValue(v, [0]), to);
+    if (e0.kind === 'float' && to.kind === 'float' && floatBits(to) > floatBits(e0)) return b.cast('fpext', b.extractValue(v, [0]), to);
   }
   return null;
 }

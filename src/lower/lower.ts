@@ -36,8 +36,8 @@ import { IRBuilder, constInt, eraseFromParent, nullValue } from '../ir/builder.j
 import { ConstantInt, MetadataAsValue } from '../ir/constants.js';
 import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
-import { replaceAllUsesWith } from '../ir/uses.js';
-import { calledFunction } from '../ad/calls.js';
+import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
+import { calledFunction, functionBehind } from '../ad/calls.js';
 import { defaultActivity, gradModule, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/transform.js';
 import { isDiffType } from '../analysis/activity.js';
@@ -186,7 +186,7 @@ class Lowering {
     if (sa && sa.k === 'type') { sret = { ptr: ops[0]!, type: sa.type }; k = 1; }
     const fv = ops[k++];
     if (!fv) this.error('E0421', `${cname} needs the function to differentiate as its first argument`, call);
-    const fn = functionOf(fv);
+    const fn = functionBehind(fv);
     if (!fn) this.error('E0421', `the first argument of ${cname} must be a function of this module, known at compile time`, call,
       ['pass the function itself, e.g. __enzyme_autodiff((void*)f, ...), not a pointer loaded at run time']);
     if (fn.isDeclaration) this.error('E0421', `@${fn.name} is only declared in this module: its body is needed to differentiate it`, call,
@@ -259,7 +259,8 @@ class Lowering {
       const vals = [this.arg(take(what), param.type, `${what}`, call)];
       if (act === 'dup' || act === 'dupnoneed') {
         for (let w = 0; w < p.width; w++) {
-          readMarkersGuard(ops[k], cname, what, this, call);
+          const next = ops[k];
+          if (next !== undefined && markerName(next) !== null) this.error('E0421', `${cname}: the shadow of ${what} is missing (found the marker ${markerName(next)})`, call);
           vals.push(this.arg(take(`the shadow of ${what}`), param.type, `the shadow${p.width > 1 ? ` ${w + 1}` : ''} of ${what}`, call));
         }
       }
@@ -480,10 +481,9 @@ class Lowering {
     const used = new Set<Value>();
     const note = (v: Value): void => { used.add(v); };
     for (const f of this.m.functions) {
+      const uses = computeUses(f);
       for (const b of f.blocks) {
-        for (const i of [...b.instructions]) {
-          if (i.op === 'load' && markerName(i) !== null && !instHasUses(f, i)) { eraseFromParent(i); continue; }
-        }
+        for (const i of [...b.instructions]) if (i.op === 'load' && markerName(i) !== null && !uses.hasUses(i)) eraseFromParent(i);
       }
     }
     for (const f of this.m.functions) for (const b of f.blocks) for (const i of b.instructions) for (const o of i.operands) collect(o, note);
@@ -499,12 +499,6 @@ class Lowering {
   }
 }
 
-function readMarkersGuard(v: Value | undefined, cname: string, what: string, self: { error: (c: Code, m: string, at: Value | null) => never } | Lowering, call: CallBase): void {
-  if (v !== undefined && markerName(v) !== null) {
-    (self as unknown as { error: (c: Code, m: string, at: Value | null) => never }).error('E0421', `${cname}: the shadow of ${what} is missing (found the marker ${markerName(v)})`, call);
-  }
-}
-
 function collect(v: Value, note: (v: Value) => void, depth = 0): void {
   note(v);
   if (depth > 16) return;
@@ -516,27 +510,9 @@ function collect(v: Value, note: (v: Value) => void, depth = 0): void {
   if (v instanceof MetadataAsValue && v.md.mk === 'value') collect(v.md.value, note, depth + 1);
 }
 
-function functionOf(v: Value): Function | null {
-  let cur = v;
-  for (let k = 0; k < 4; k++) {
-    if (cur.vk === 'function') return cur as Function;
-    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
-    const e = cur as unknown as { vk: string; ck?: string; op?: string; operands?: Value[] };
-    if (e.vk === 'const' && e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint') && e.operands) { cur = e.operands[0]!; continue; }
-    if (e.vk === 'inst' && (e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint') && e.operands) { cur = e.operands[0]!; continue; }
-    return null;
-  }
-  return null;
-}
-
 function calledName(call: CallBase): string { return `@${calledFunction(call)?.name ?? '?'}`; }
 
-function callHasUses(call: CallBase): boolean { return instHasUses(call.parent!.parent!, call); }
-
-function instHasUses(f: Function, v: Value): boolean {
-  for (const b of f.blocks) for (const i of b.instructions) if (i.operands.includes(v)) return true;
-  return false;
-}
+function callHasUses(call: CallBase): boolean { return computeUses(call.parent!.parent!).hasUses(call); }
 
 /** Rewrites every `__enzyme_*` call of `m` in place. */
 export function lowerModule(m: Module, file: SourceFile | null, opts: LowerOptions = {}): LowerResult {
