@@ -11,11 +11,21 @@ export class Tok implements IToken {
   constructor(
     public tokenType: TokenType,
     public tokenTypeIdx: number,
-    private readonly src: string,
+    public src: string,
     public startOffset: number,
     public endOffset: number,
   ) {}
   get image(): string { return this.src.slice(this.startOffset, this.endOffset + 1); }
+}
+
+/**
+ * Token objects recycled from one chunk to the next (parse.ts lexes and parses a module in
+ * chunks and drops each chunk's tokens before lexing the next): a multi-megabyte module then
+ * allocates a few thousand tokens instead of millions. Whoever passes a pool must not keep a
+ * token of one chunk once the next chunk is lexed.
+ */
+export class TokenPool {
+  readonly toks: Tok[] = [];
 }
 
 export interface LexResult {
@@ -48,16 +58,43 @@ const PUNCT: Record<number, TokenType> = {
   0x7d: T.RBrace, 0x28: T.LParen, 0x29: T.RParen, 0x3c: T.Less, 0x3e: T.Greater, 0x7c: T.Pipe, 0x3a: T.Colon,
 };
 
-/** Lexes `file.text[start, end)`; token offsets are absolute. */
-export function lex(file: SourceFile, start = 0, end = file.text.length): LexResult {
+/** Keywords by a hash of their characters, so that a word is looked up without slicing it out. */
+const KW_BY_HASH = new Map<number, Array<{ w: string; tt: TokenType }>>();
+const hashStep = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0;
+for (const [w, tt] of T.KW) {
+  let h = 0;
+  for (let k = 0; k < w.length; k++) h = hashStep(h, w.charCodeAt(k));
+  const list = KW_BY_HASH.get(h);
+  if (list) list.push({ w, tt }); else KW_BY_HASH.set(h, [{ w, tt }]);
+}
+const PTR = T.K('ptr');
+
+/**
+ * Lexes `file.text[start, end)`; token offsets are absolute. With a `pool`, token objects
+ * of the previous call are reused (see TokenPool).
+ */
+export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: TokenPool): LexResult {
   const s = file.text;
   const n = end;
   const out: Tok[] = [];
   let sawPtr = false;
   let i = start;
-  const ptrType = T.K('ptr');
+  const recycled = pool ? pool.toks : null;
   const push = (tt: TokenType, from: number, to: number): void => {
-    out.push(new Tok(tt, tt.tokenTypeIdx!, s, from, to - 1));
+    const k = out.length;
+    if (recycled && k < recycled.length) {
+      const t = recycled[k]!;
+      t.tokenType = tt;
+      t.tokenTypeIdx = tt.tokenTypeIdx!;
+      t.src = s;
+      t.startOffset = from;
+      t.endOffset = to - 1;
+      out.push(t);
+      return;
+    }
+    const t = new Tok(tt, tt.tokenTypeIdx!, s, from, to - 1);
+    out.push(t);
+    recycled?.push(t);
   };
   /** Index just past the closing quote of a string starting at `q` (the opening quote). */
   const endOfString = (q: number): number => {
@@ -70,21 +107,21 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
     while (p < n && cls(s.charCodeAt(p)) & C_LABEL) p++;
     return p;
   };
-  /** After a sigil: a quoted name, a number, or a plain name. Returns [end, numbered] or null. */
-  const name = (p: number): [number, boolean] | null => {
+  /** Whether the last name() was a number. */
+  let numbered = false;
+  /** After a sigil: the end of a quoted name, a number, or a plain name (sets `numbered`), or -1. */
+  const name = (p: number): number => {
     const c = s.charCodeAt(p);
-    if (c === 0x22) return [endOfString(p), false];
+    numbered = false;
+    if (c === 0x22) return endOfString(p);
     if (cls(c) & C_DIGIT) {
       let e = p;
       while (e < n && cls(s.charCodeAt(e)) & C_DIGIT) e++;
-      return [e, true];
+      numbered = true;
+      return e;
     }
-    if (cls(c) & C_LABEL) {
-      let e = p;
-      while (e < n && cls(s.charCodeAt(e)) & C_LABEL) e++;
-      return [e, false];
-    }
-    return null;
+    if (cls(c) & C_LABEL) return labelRun(p);
+    return -1;
   };
 
   while (i < n) {
@@ -98,9 +135,8 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
         continue;
       }
       case 0x25: case 0x40: { // % @
-        const r = name(i + 1);
-        if (!r) fail('E0002', `expected a name after '${s[i]}'`, file, i, i + 1);
-        const [e, numbered] = r;
+        const e = name(i + 1);
+        if (e < 0) fail('E0002', `expected a name after '${s[i]}'`, file, i, i + 1);
         const tt = c === 0x25 ? (numbered ? T.LocalId : T.LocalVar) : numbered ? T.GlobalId : T.GlobalVar;
         push(tt, start, e);
         i = e;
@@ -140,11 +176,11 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
         continue;
       }
       case 0x24: { // $ comdat (or a label starting with $)
-        const r = name(i + 1);
-        if (!r) fail('E0002', "expected a comdat name after '$'", file, i, i + 1);
-        if (s.charCodeAt(r[0]) === 0x3a) { push(T.LabelStr, start, r[0] + 1); i = r[0] + 1; continue; }
-        push(T.ComdatVar, start, r[0]);
-        i = r[0];
+        const e = name(i + 1);
+        if (e < 0) fail('E0002', "expected a comdat name after '$'", file, i, i + 1);
+        if (s.charCodeAt(e) === 0x3a) { push(T.LabelStr, start, e + 1); i = e + 1; continue; }
+        push(T.ComdatVar, start, e);
+        i = e;
         continue;
       }
       case 0x5e: { // ^ summary id
@@ -170,7 +206,7 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
       }
     }
     const p = PUNCT[c];
-    if (p) { out.push(new Tok(p, p.tokenTypeIdx!, s, start, start)); i++; continue; }
+    if (p) { push(p, start, start + 1); i++; continue; }
 
     if (cls(c) & C_DIGIT || ((c === 0x2d || c === 0x2b) && cls(s.charCodeAt(i + 1)) & C_DIGIT)) {
       // 0x hex floating constants, including 0xK (x86_fp80), 0xL (fp128), 0xM (ppc_fp128), 0xH (half), 0xR (bfloat)
@@ -225,32 +261,43 @@ export function lex(file: SourceFile, start = 0, end = file.text.length): LexRes
         i = e;
         continue;
       }
-      const e = labelRun(i);
+      // one pass: the end of the label run, whether it is all word characters, whether the
+      // characters after the first are all digits (iN), and the keyword hash
+      let e = i;
+      let h = 0;
+      let allWord = true;
+      let digitsAfterFirst = true;
+      for (; e < n; e++) {
+        const d = s.charCodeAt(e);
+        const k = cls(d);
+        if (!(k & C_LABEL)) break;
+        if (!(k & C_WORD)) allWord = false;
+        if (e > i && !(k & C_DIGIT)) digitsAfterFirst = false;
+        h = hashStep(h, d);
+      }
       if (s.charCodeAt(e) === 0x3a) { push(T.LabelStr, start, e + 1); i = e + 1; continue; }
-      let w = i;
-      while (w < e && cls(s.charCodeAt(w)) & C_WORD) w++;
-      if (w !== e || !(cls(c) & C_WORD) || (cls(c) & C_DIGIT)) {
+      if (!allWord || !(cls(c) & C_WORD) || (cls(c) & C_DIGIT)) {
         fail('E0002', `unexpected '${s.slice(i, e)}'`, file, i, e);
       }
-      const word = s.slice(i, e);
-      if (c === 0x69 && e > i + 1) { // iN
-        let all = true;
-        for (let k = i + 1; k < e; k++) if (!(cls(s.charCodeAt(k)) & C_DIGIT)) { all = false; break; }
-        if (all) { out.push(new Tok(T.IntType, T.IntType.tokenTypeIdx!, s, start, e - 1)); i = e; continue; }
-      }
+      if (c === 0x69 && e > i + 1 && digitsAfterFirst) { push(T.IntType, start, e); i = e; continue; } // iN
       if ((c === 0x75 || c === 0x73) && s.charCodeAt(i + 1) === 0x30 && s.charCodeAt(i + 2) === 0x78) {
         for (let k = i + 3; k < e; k++) {
           if (!(cls(s.charCodeAt(k)) & C_HEX)) fail('E0004', `invalid hexadecimal integer '${s.slice(i, e)}'`, file, i, e);
         }
         if (e === i + 3) fail('E0004', `invalid hexadecimal integer '${s.slice(i, e)}'`, file, i, e);
-        out.push(new Tok(T.HexInt, T.HexInt.tokenTypeIdx!, s, start, e - 1));
+        push(T.HexInt, start, e);
         i = e;
         continue;
       }
-      const kw = T.KW.get(word);
-      if (kw === ptrType) sawPtr = true;
-      const tt = kw ?? T.Word;
-      out.push(new Tok(tt, tt.tokenTypeIdx!, s, start, e - 1));
+      let tt: TokenType = T.Word;
+      const cands = KW_BY_HASH.get(h);
+      if (cands) {
+        for (const kw of cands) {
+          if (kw.w.length === e - i && s.startsWith(kw.w, i)) { tt = kw.tt; break; }
+        }
+      }
+      if (tt === PTR) sawPtr = true;
+      push(tt, start, e);
       i = e;
       continue;
     }

@@ -3,7 +3,7 @@
 // costs far more than parsing a typical module.
 import type { IRecognitionException } from 'chevrotain';
 import { IRParser } from './parser.js';
-import { lex, topLevelCuts, usesOpaquePointers } from './lexer.js';
+import { TokenPool, lex, topLevelCuts, usesOpaquePointers } from './lexer.js';
 import { ParseState } from './state.js';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import { SourceFile } from '../diag/source.js';
@@ -32,9 +32,12 @@ export function parseModule(file: SourceFile, opts: ParseOptions = {}): Module {
   p.st = st;
   const cuts = topLevelCuts(file.text, CHUNK);
   cuts.push(file.text.length);
+  // Each chunk's tokens are dead once it is parsed (the parse state keeps offsets, never
+  // tokens), so their objects are recycled for the next chunk.
+  const pool = new TokenPool();
   try {
     for (let k = 0; k + 1 < cuts.length; k++) {
-      const { tokens } = lex(file, cuts[k]!, cuts[k + 1]!);
+      const { tokens } = lex(file, cuts[k]!, cuts[k + 1]!, pool);
       if (tokens.length === 0) continue;
       p.input = tokens;
       p.module();
