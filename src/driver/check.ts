@@ -7,7 +7,6 @@
 // Analytic: active scalars from the returned struct, dup arrays from their
 // shadows (seeded with seed_a before the call; afterwards they hold dL/da).
 import { writeFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
 import type { ArgActivity, GradRequest, GradResult, RetActivity } from '../ad/api.js';
 import { gradModule } from '../ad/grad.js';
 import type { Code } from '../diag/codes.js';
@@ -59,19 +58,6 @@ export interface CheckOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The command's options, for `registerCheckCommand` and the docs. */
-export const CHECK_OPTIONS: readonly { flags: string; description: string }[] = [
-  { flags: '-f, --fn <FN>', description: 'function to check (name without @)' },
-  { flags: '--args <LIST>', description: 'activity of each parameter: active, dup, dupnoneed, const (default: by type)' },
-  { flags: '--ret <R>', description: 'return activity: active, activeonly, const, none' },
-  { flags: '--at <VALUES>', description: "one value per parameter, e.g. '1.5,[1 2 -3],8' (default: seeded random)" },
-  { flags: '--seed <N>', description: 'seed of the random point and loss seeds (default 1)' },
-  { flags: '--tol <T>', description: 'relative tolerance (default 1e-5 for double, 1e-2 when float is involved)' },
-  { flags: '--len <L>', description: 'length of random arrays behind pointer parameters (default 8)' },
-  { flags: '--width <N>', description: 'check the batched derivative of width N: every lane against finite differences, each lane with its own seeds' },
-  { flags: '--custom <FN=AUG,REV>', description: "use AUG and REV (Enzyme's convention) as the derivative of FN; repeatable" },
-  { flags: '--inactive <FN>', description: 'treat calls to FN as inactive (kept, no derivative); repeatable' },
-];
 
 function parseNum(v: string | number | undefined, what: string, dflt: number, check: (x: number) => boolean, want: string): number {
   if (v === undefined) return dflt;
@@ -358,25 +344,4 @@ function cNumber(s: string): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
-/**
- * Adds `check` to the program. `onExit` receives the command's exit code
- * (1 on a mismatch), which the caller returns from `main`.
- */
-export function registerCheckCommand(program: Command, onExit: (code: number) => void): Command {
-  const cmd = program
-    .command('check')
-    .description('differentiate FN, run it with lli and compare with central finite differences')
-    .argument('<IN>', "input .ll file, or '-' for standard input");
-  for (const o of CHECK_OPTIONS) {
-    const opt = new Option(o.flags, o.description);
-    if (o.flags.startsWith('-f')) opt.makeOptionMandatory();
-    if (o.flags.startsWith('--custom') || o.flags.startsWith('--inactive')) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
-    cmd.addOption(opt);
-  }
-  cmd
-    .addHelpText('after', "\nExample:\n  enzyme-ts check f.ll -f dot --args dup,dup,const --at '[1 2 3],[4 5 6],3'")
-    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string; width?: string; custom?: string[]; inactive?: string[] }) => {
-      onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len, width: o.width, custom: o.custom, inactive: o.inactive }));
-    });
-  return cmd;
-}
+export { CHECK_OPTIONS, registerCheckCommand } from './check-cli.js';

@@ -5,6 +5,8 @@
 // is created lazily and reused for every input (grammar analysis is costly).
 import type { IOrAlt, IToken, TokenType, IParserErrorMessageProvider } from 'chevrotain';
 import { EmbeddedActionsParser } from './chevrotain.js';
+import { TableLookahead, type LookaheadTable } from './lookahead.js';
+import { LOOKAHEAD } from './lookahead-table.js';
 import { TYPE_ATTRS } from './classify.js';
 import * as T from './tokens.js';
 import { K } from './tokens.js';
@@ -97,14 +99,21 @@ export class IRParser extends EmbeddedActionsParser {
   private alts_labelRef?: Alts<IToken>;
   private alts_phiIncoming?: Alts<IToken>;
 
+  /** Builds the lookahead functions; `lookahead.derived` lists the productions it had to derive. */
+  readonly lookahead: TableLookahead;
+
   /**
    * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion): a
-   * test does, so the CLI can skip them and start faster.
+   * test does, so the CLI can skip them and start faster. `lookahead` replaces the
+   * precomputed lookahead table (lookahead.ts); `{}` derives every path.
    */
-  constructor(opts: { validate?: boolean } = {}) {
+  constructor(opts: { validate?: boolean; lookahead?: LookaheadTable } = {}) {
+    const lookahead = new TableLookahead(opts.lookahead ?? LOOKAHEAD, T.allTokens, 2);
     super(T.allTokens, {
       maxLookahead: 2, recoveryEnabled: false, errorMessageProvider: errorMessages, skipValidations: !opts.validate,
+      lookaheadStrategy: lookahead,
     });
+    this.lookahead = lookahead;
     this.performSelfAnalysis();
   }
 
