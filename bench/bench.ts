@@ -181,7 +181,7 @@ interface InputResult {
   tokens?: number;
   outChars?: number;
   warm?: { grammarMs: number; warmMs: number; warmFile: string | null };
-  inproc: { lex: number[]; parseNoResolve: number[]; parse: number[]; verify: number[]; print: number[]; fmt: number[]; fmtFaults: number[] };
+  inproc: { lex: number[]; floor: number[]; parseNoResolve: number[]; parse: number[]; verify: number[]; print: number[]; fmt: number[]; fmtFaults: number[] };
   verifier?: boolean;
   verifyProblems?: number;
   inprocCpu: { lex: number[]; parseNoResolve: number[]; parse: number[]; fmt: number[] };
@@ -208,7 +208,7 @@ async function benchInput(file: string, o: Options, tmpDir: string, llvm14: Llvm
   const warm = warmRel && existsSync(join(CORPUS, warmRel)) ? join(CORPUS, warmRel) : null;
   const res: InputResult = {
     file, bytes, dialect, llvm: llvm.version ? `${llvm.as} ${llvm.version}` : `${llvm.as} (missing)`, reps: o.reps,
-    inproc: { lex: [], parseNoResolve: [], parse: [], verify: [], print: [], fmt: [], fmtFaults: [] },
+    inproc: { lex: [], floor: [], parseNoResolve: [], parse: [], verify: [], print: [], fmt: [], fmtFaults: [] },
     inprocCpu: { lex: [], parseNoResolve: [], parse: [], fmt: [] },
     cli: { cmd: `node bin/enzyme-ts.js fmt FILE -o - >/dev/null`, runs: [] },
     llvmAs: { cmd: `${llvm.as} FILE -o /dev/null`, runs: [] },
@@ -234,6 +234,7 @@ async function benchInput(file: string, o: Options, tmpDir: string, llvm14: Llvm
         const m = await child.ask({ type: 'rep' });
         if (m.type === 'rep') {
           res.inproc.lex.push(m.lexMs);
+          res.inproc.floor.push(m.floorMs);
           res.inproc.parseNoResolve.push(m.parseNoResolveMs);
           res.inproc.parse.push(m.parseMs);
           res.inproc.verify.push(m.verifyMs);
@@ -350,6 +351,14 @@ function report(results: InputResult[], st: Startup): void {
   const judged = results.filter((r) => verdict(r) !== 'n/a');
   const met = judged.filter((r) => verdict(r) === 'met').length;
   say(`\nTarget (\`fmt\` no slower than \`opt -S\` on the same file, CLI wall time): ${judged.length === 0 ? 'not measurable' : met === judged.length ? `MET on all ${judged.length} inputs` : `NOT met (${met}/${judged.length} inputs)`}.`);
+
+  say('\n### What the parser library costs at least (wall seconds, median of N)\n');
+  say(table(['input', 'lex + Chevrotain floor', 'opt -S', 'floor / opt -S', 'fmt in-proc / floor'],
+    results.map((r) => [name(r), secs(median(r.inproc.floor)), secs(ms(r.optS)), ratioText(median(r.inproc.floor), ms(r.optS)),
+      ratioText(median(r.inproc.fmt), median(r.inproc.floor))]), al));
+  say('\nfloor: the same tokens, lexed in the same chunks, through a one-rule Chevrotain grammar MANY(SUBRULE(OR(CONSUME)))');
+  say('that builds nothing (bench/floor.ts), in the warm child. Any parser built on Chevrotain, the mandated parser library,');
+  say('pays at least this, before building, verifying or printing anything, and before start-up (see below).');
 
   say('\n### Peak memory (RSS high-water mark)\n');
   const per = (mb: number, r: InputResult) => (Number.isFinite(mb) ? sig3(mb / (r.bytes / MB)) : 'n/a');
