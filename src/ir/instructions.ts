@@ -243,13 +243,21 @@ export type Instruction =
 
 export type Opcode = Instruction['op'];
 
-const TERMINATOR_OPS: ReadonlySet<string> = new Set([
-  'ret', 'br', 'switch', 'indirectbr', 'invoke', 'callbr', 'resume', 'unreachable',
-  'catchswitch', 'catchret', 'cleanupret',
-]);
-
-export function isTerminator(i: Instruction): i is Terminator { return TERMINATOR_OPS.has(i.op); }
-export function isTerminatorOp(op: string): boolean { return TERMINATOR_OPS.has(op); }
+/**
+ * Whether `op` ends a block. A `switch` over the opcode strings (interned, so each case is a
+ * pointer comparison) rather than a Set lookup: the parser, the verifier and the CFG code ask
+ * this of every instruction.
+ */
+export function isTerminatorOp(op: string): boolean {
+  switch (op) {
+    case 'ret': case 'br': case 'switch': case 'indirectbr': case 'invoke': case 'callbr': case 'resume':
+    case 'unreachable': case 'catchswitch': case 'catchret': case 'cleanupret':
+      return true;
+    default:
+      return false;
+  }
+}
+export function isTerminator(i: Instruction): i is Terminator { return isTerminatorOp(i.op); }
 
 /** Successor blocks of a terminator (empty for other instructions). */
 export function successors(i: Instruction): readonly BasicBlock[] {

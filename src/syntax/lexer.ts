@@ -19,6 +19,23 @@ export class Tok implements IToken {
 }
 
 /**
+ * The decimal number after a token's one-character sigil (`%12`, `@3`, `!7`), read from the
+ * source without slicing a string out of it.
+ */
+export function sigilNumber(t: IToken): number {
+  const s = (t as Tok).src;
+  let n = 0;
+  for (let k = t.startOffset + 1; k <= t.endOffset!; k++) n = n * 10 + (s.charCodeAt(k) - 48);
+  return n;
+}
+
+/** The name after a token's sigil, unquoted (`%x` -> x, `@"a b"` -> a b): `tokenName(t.image)` with one slice. */
+export function sigilName(t: IToken): string {
+  const s = (t as Tok).src;
+  return s.charCodeAt(t.startOffset + 1) === 0x22 ? s.slice(t.startOffset + 2, t.endOffset!) : s.slice(t.startOffset + 1, t.endOffset! + 1);
+}
+
+/**
  * Token objects recycled from one chunk to the next (parse.ts lexes and parses a module in
  * chunks and drops each chunk's tokens before lexing the next): a multi-megabyte module then
  * allocates a few thousand tokens instead of millions. Whoever passes a pool must not keep a

@@ -27,6 +27,8 @@ import { FLAG_BY_WORD } from '../ir/flags.js';
 import { aggregateElementType, castError, gepResultType, isSized } from '../ir/builder.js';
 import { LocalScope, Resolver } from '../resolve/resolve.js';
 import { typeText } from '../ir/verify.js';
+import { sigilName, sigilNumber } from './lexer.js';
+import * as T from './tokens.js';
 import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
 
 export type HeaderItem =
@@ -435,27 +437,29 @@ export class ParseState {
    */
   localRef(ty: Type, tok: IToken): Value {
     if (!this.fn) this.err('E0101', `local value ${tok.image} used outside a function body`, tok);
-    const name = tokenName(tok.image);
-    const numbered = tok.tokenType.name === 'LocalId';
+    const numbered = tok.tokenType === T.LocalId;
     if (ty !== CALLEE_TYPE) {
-      const v = numbered ? this.scope!.numbered[Number(name)] : this.scope!.named.get(name);
-      if (v) return this.checkRef(v, ty, tok, '%', name);
+      // a backward reference (the common case) is bound without cutting the name out of the source
+      const v = numbered ? this.scope!.numbered[sigilNumber(tok)] : this.scope!.named.get(sigilName(tok));
+      if (v) return this.checkRef(v, ty, tok, '%');
     }
-    return new RefValue(ty, 'local', name, numbered, tok.startOffset, tok.startOffset + tok.image.length);
+    const name = sigilName(tok);
+    return new RefValue(ty, 'local', name, numbered, tok.startOffset, tok.endOffset! + 1);
   }
   /** A global reference: bound on the spot when the global is already defined. */
   globalRef(ty: Type, tok: IToken): Value {
-    const name = tokenName(tok.image);
+    const name = sigilName(tok);
     if (ty !== CALLEE_TYPE && ty !== this.m.types.label) {
       const g = this.resolver.lookupGlobal(name);
-      if (g) return this.checkRef(g, ty, tok, '@', name);
+      if (g) return this.checkRef(g, ty, tok, '@');
     }
-    return new RefValue(ty, 'global', name, tok.tokenType.name === 'GlobalId', tok.startOffset, tok.startOffset + tok.image.length);
+    return new RefValue(ty, 'global', name, tok.tokenType === T.GlobalId, tok.startOffset, tok.endOffset! + 1);
   }
-  private checkRef(v: Value, ty: Type, tok: IToken, sigil: string, name: string): Value {
+  private checkRef(v: Value, ty: Type, tok: IToken, sigil: string): Value {
     this.useValues[this.uses] = v;
     this.useTokens[this.uses++] = tok;
     if (v.type !== ty) {
+      const name = tokenName(tok.image);
       if (ty === this.m.types.label && v.vk !== 'block') this.err('E0105', `${sigil}${name} is not a block`, tok);
       this.err('E0201', `${sigil}${name} has type ${typeText(v.type)} but is used as ${typeText(ty)}`, tok);
     }
@@ -495,7 +499,7 @@ export class ParseState {
   }
   /** `!N`, one object per number (its position is the first use, for the diagnostic if !N is never defined). */
   mdRef(tok: IToken): MDRef {
-    const id = Number(tok.image.slice(1));
+    const id = sigilNumber(tok);
     let r = this.mdRefs.get(id);
     if (!r) { r = new MDRef(id, tok.startOffset); this.mdRefs.set(id, r); }
     return r;
