@@ -36,6 +36,13 @@ export type TypeErrorSink = (message: string, index: number) => void;
 // Typing rules
 
 /** Whether a value of this type has a size (can be loaded, stored, allocated, indexed over). */
+/**
+ * Structs known to be sized. A struct's body is set once, so a yes stays a yes (a no may turn
+ * into a yes when an opaque element type is defined later): without this, every getelementptr
+ * over a large struct walked it again.
+ */
+const SIZED_STRUCTS = new WeakSet<Type>();
+
 export function isSized(t: Type, seen?: Set<Type>): boolean {
   switch (t.kind) {
     case 'int': case 'float': case 'pointer': case 'x86_mmx': case 'x86_amx': case 'target':
@@ -43,12 +50,14 @@ export function isSized(t: Type, seen?: Set<Type>): boolean {
     case 'vector': case 'array':
       return isSized(t.elem, seen);
     case 'struct': {
+      if (SIZED_STRUCTS.has(t)) return true;
       if (t.elems === null) return false;
       const s = seen ?? new Set<Type>();
       if (s.has(t)) return false; // a struct containing itself by value
       s.add(t);
       const ok = t.elems.every((e) => isSized(e, s));
       s.delete(t);
+      if (ok) SIZED_STRUCTS.add(t);
       return ok;
     }
     case 'void': case 'label': case 'metadata': case 'token': case 'function':

@@ -192,7 +192,7 @@ export class ParseState {
     return this.m.types.vector(count, elem, scalable);
   }
   intType(tok: IToken): Type {
-    const bits = Number(tok.image.slice(1));
+    const bits = tok.endOffset! - tok.startOffset > 8 ? Infinity : sigilNumber(tok);
     if (!(bits >= 1 && bits <= 8388608)) this.err('E0202', `invalid integer width ${tok.image}`, tok);
     return this.m.types.int(bits);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { IRParser } from '../../src/syntax/parser.js';
-import { lex } from '../../src/syntax/lexer.js';
+import fc from 'fast-check';
+import { TokenPool, lex, usesOpaquePointers } from '../../src/syntax/lexer.js';
 import { SourceFile } from '../../src/diag/source.js';
 
 describe('grammar', () => {
@@ -37,5 +38,44 @@ describe('lexer', () => {
   test('offsets are absolute when lexing a slice', () => {
     const toks = lex(new SourceFile('t', 'abc %x'), 4, 6).tokens;
     expect(toks.map((t) => [t.image, t.startOffset])).toEqual([['%x', 4]]);
+  });
+  test('a token pool gives the same tokens as fresh objects, chunk after chunk', () => {
+    const text = 'define i32 @f(i32 %x) {\n  %y = add nsw i32 %x, 1\n  ret i32 %y\n}\n';
+    const f = new SourceFile('t', text + text);
+    const pool = new TokenPool();
+    const show = (ts: { tokenType: { name: string }; image: string; startOffset: number }[]) => ts.map((t) => `${t.tokenType.name}:${t.image}@${t.startOffset}`);
+    const first = show(lex(f, 0, text.length, pool).tokens);
+    const second = show(lex(f, text.length, 2 * text.length, pool).tokens);
+    expect(first).toEqual(show(lex(f, 0, text.length).tokens));
+    expect(second).toEqual(show(lex(f, text.length, 2 * text.length).tokens));
+    expect(pool.toks.length).toBe(first.length);
+  });
+});
+
+describe('pointer dialect detection', () => {
+  // The specification: the regular expression the scanner replaced.
+  const reference = (text: string): boolean => {
+    const re = /(^|[\s(<[{,])ptr(?=[\s,)>\]}*]|$)/gm;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const at = m.index + m[1]!.length;
+      const before = text.slice(text.lastIndexOf('\n', at) + 1, at);
+      if (before.includes(';')) continue;
+      let quotes = 0;
+      for (let k = 0; k < before.length; k++) if (before.charCodeAt(k) === 0x22) quotes++;
+      if (quotes % 2 === 0) return true;
+    }
+    return false;
+  };
+  test('agrees with the reference on random text', () => {
+    const piece = fc.constantFrom('ptr', 'ptr', ' ', '\n', '\t', '(', ')', '<', '>', '[', ']', '{', '}', ',', '*', ';', '"', 'x', '%', '@p', 'i8', '\u00a0');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (ps) => {
+      const t = ps.join('');
+      expect(usesOpaquePointers(t)).toBe(reference(t));
+    }), { numRuns: 3000, seed: 11 });
+  });
+  test('typed and opaque modules', () => {
+    expect(usesOpaquePointers('define void @f(i8* %p) {\n  ret void\n}\n; ptr in a comment\n@s = constant [4 x i8] c"ptr "')).toBe(false);
+    expect(usesOpaquePointers('define void @f(ptr %p) {\n  ret void\n}\n')).toBe(true);
   });
 });
