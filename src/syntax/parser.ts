@@ -98,6 +98,23 @@ export class IRParser extends EmbeddedActionsParser {
   private alts_attr?: Alts<Attr>;
   private alts_labelRef?: Alts<IToken>;
   private alts_phiIncoming?: Alts<IToken>;
+  private alts_localName?: Alts<IToken>;
+  private alts_resultName?: Alts<IToken>;
+  private alts_typeName?: Alts<IToken>;
+  private alts_typeSuffix?: Alts<Type>;
+  private alts_cmpKw?: Alts<IToken>;
+  private alts_attrWord?: Alts<Attr>;
+  private alts_ret?: Alts<Value | null>;
+  private alts_br?: Alts<Instruction>;
+  private alts_tail?: Alts<IToken>;
+  // Per-call state the cached alternatives above read (each is copied into a local
+  // before any SUBRULE that could overwrite it).
+  /** The type a suffix (`*`, `addrspace(N)*`, `(params)`) applies to. */
+  private suffixBase!: Type;
+  /** The word of a `Word` attribute. */
+  private attrWord!: IToken;
+  /** The `br` keyword. */
+  private termKw!: IToken;
 
   /** Builds the lookahead functions; `lookahead.derived` lists the productions it had to derive. */
   readonly lookahead: TableLookahead;
@@ -369,7 +386,7 @@ export class IRParser extends EmbeddedActionsParser {
   param = this.RULE('param', (params: { type: Type; attrs: AttrList; name: IToken | undefined }[]) => {
     const type = this.SUBRULE(this.type);
     const attrs = this.SUBRULE(this.paramAttrs);
-    const name = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]));
+    const name = this.OPTION(() => this.OR(this.alts_localName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]));
     (this.RECORDING_PHASE ? NIL : (params.push({ type, attrs, name })));
   });
 
@@ -386,7 +403,7 @@ export class IRParser extends EmbeddedActionsParser {
       } },
       { ALT: () => {
         const res = this.OPTION(() => {
-          const n = this.OR1([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+          const n = this.OR1(this.alts_resultName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
           this.CONSUME(T.Equals);
           return n;
         });
@@ -420,22 +437,25 @@ export class IRParser extends EmbeddedActionsParser {
   attr = this.RULE('attr', (): Attr => {
     return this.OR(this.alts_attr ??= [
       { ALT: () => {
-        const w = this.CONSUME(T.Word);
-        return this.OR1([
-          { GATE: () => TYPE_ATTRS.has(w.image), ALT: () => {
+        this.attrWord = this.CONSUME(T.Word);
+        return this.OR1(this.alts_attrWord ??= [
+          { GATE: () => TYPE_ATTRS.has(this.attrWord.image), ALT: () => {
+            const w = this.attrWord;
             this.CONSUME(T.LParen); const t = this.SUBRULE(this.type); this.CONSUME(T.RParen);
             return { k: 'type' as const, name: w.image, type: t };
           } },
           { ALT: () => {
+            const w = this.attrWord;
             const open = this.LA(1);
             const close = this.SUBRULE(this.rawParens);
             return (this.RECORDING_PHASE ? NIL : (({ k: 'word' as const, name: w.image, arg: this.st.text(open.startOffset + 1, close, true), paren: true })));
           } },
           { ALT: () => {
+            const w = this.attrWord;
             this.CONSUME(T.Equals); const n = this.CONSUME(T.IntLit);
             return { k: 'word' as const, name: w.image, arg: `=${n.image}`, paren: false };
           } },
-          { ALT: () => ({ k: 'word' as const, name: w.image, arg: null, paren: false }) },
+          { ALT: () => (this.RECORDING_PHASE ? NIL : this.st.wordAttr(this.attrWord)) },
         ]);
       } },
       { ALT: () => {
@@ -470,14 +490,15 @@ export class IRParser extends EmbeddedActionsParser {
   // ----------------------------------------------------------------- types
   type = this.RULE('type', (): Type => {
     let t = this.SUBRULE(this.typeBase);
-    this.MANY(() => this.OR([
-      { ALT: () => { const s = this.CONSUME(T.Star); if (!this.RECORDING_PHASE) { t = this.st.pointerTo(t, 0, s); } } },
+    this.MANY(() => { this.suffixBase = t; t = this.OR(this.alts_typeSuffix ??= [
+      { ALT: () => { const s = this.CONSUME(T.Star); return (this.RECORDING_PHASE ? NIL : this.st.pointerTo(this.suffixBase, 0, s)); } },
       { ALT: () => {
         this.CONSUME(K('addrspace')); this.CONSUME(T.LParen); const n = this.CONSUME(T.IntLit); this.CONSUME(T.RParen);
         const s = this.CONSUME1(T.Star);
-        if (!this.RECORDING_PHASE) { t = this.st.pointerTo(t, int(n), s); }
+        return (this.RECORDING_PHASE ? NIL : this.st.pointerTo(this.suffixBase, int(n), s));
       } },
       { ALT: () => {
+        const ret = this.suffixBase;
         this.CONSUME1(T.LParen);
         const params: Type[] = [];
         let vararg = false;
@@ -495,9 +516,9 @@ export class IRParser extends EmbeddedActionsParser {
           } },
         ]));
         this.CONSUME1(T.RParen);
-        if (!this.RECORDING_PHASE) { t = this.st.m.types.fn(t, params, vararg); }
+        return (this.RECORDING_PHASE ? NIL : this.st.m.types.fn(ret, params, vararg));
       } },
-    ]));
+    ]); });
     return t;
   });
 
@@ -545,7 +566,7 @@ export class IRParser extends EmbeddedActionsParser {
       return (this.RECORDING_PHASE ? NIL : (this.st.m.types.struct(elems, false)));
     } },
     { ALT: () => {
-      const n = this.OR2([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+      const n = this.OR2(this.alts_typeName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
       return (this.RECORDING_PHASE ? NIL : (this.st.namedType(n)));
     } },
     { ALT: () => {
@@ -833,7 +854,7 @@ export class IRParser extends EmbeddedActionsParser {
       return (this.RECORDING_PHASE ? NIL : (this.st.fneg(fl, a)));
     } },
     { ALT: () => {
-      const op = this.OR1([{ ALT: () => this.CONSUME(K('icmp')) }, { ALT: () => this.CONSUME(K('fcmp')) }]);
+      const op = this.OR1(this.alts_cmpKw ??= [{ ALT: () => this.CONSUME(K('icmp')) }, { ALT: () => this.CONSUME(K('fcmp')) }]);
       const fl = this.SUBRULE2(this.flags); const pred = this.CONSUME(T.PredKw);
       const a = this.SUBRULE2(this.typedValue); this.CONSUME1(T.Comma); const b = (this.vty = a.type, this.SUBRULE1(this.value));
       return (this.RECORDING_PHASE ? NIL : (this.st.cmp(op, fl, pred, a, b)));
@@ -986,7 +1007,7 @@ export class IRParser extends EmbeddedActionsParser {
   });
 
   callInst = this.RULE('callInst', (): Instruction => {
-    const tail = this.OPTION(() => this.OR([
+    const tail = this.OPTION(() => this.OR(this.alts_tail ??= [
       { ALT: () => this.CONSUME(K('tail')) }, { ALT: () => this.CONSUME(K('musttail')) }, { ALT: () => this.CONSUME(K('notail')) },
     ]));
     const kw = this.CONSUME(K('call'));
@@ -1082,7 +1103,7 @@ export class IRParser extends EmbeddedActionsParser {
   terminatorInst = this.RULE('terminatorInst', (): Instruction => this.OR(this.alts_terminatorInst ??= [
     { ALT: () => {
       const kw = this.CONSUME(K('ret'));
-      const v = this.OR1([
+      const v = this.OR1(this.alts_ret ??= [
         {
           GATE: () => this.LA(1).tokenType !== VOID || [T.LParen, T.Star, ADDRSPACE].includes(this.LA(2).tokenType),
           ALT: () => this.SUBRULE(this.typedValue),
@@ -1093,14 +1114,15 @@ export class IRParser extends EmbeddedActionsParser {
       return (this.RECORDING_PHASE ? NIL : (this.st.ret(kw, v)));
     } },
     { ALT: () => {
-      const kw = this.CONSUME(K('br'));
-      return this.OR2([
+      this.termKw = this.CONSUME(K('br'));
+      return this.OR2(this.alts_br ??= [
         {
           GATE: () => this.LA(1).tokenType === LABEL,
-          ALT: () => { const d = this.SUBRULE(this.labelRef); return (this.RECORDING_PHASE ? NIL : (this.st.br(kw, null, [d]))); },
+          ALT: () => { const kw = this.termKw; const d = this.SUBRULE(this.labelRef); return (this.RECORDING_PHASE ? NIL : (this.st.br(kw, null, [d]))); },
           IGNORE_AMBIGUITIES: true,
         },
         { ALT: () => {
+          const kw = this.termKw;
           const c = this.SUBRULE1(this.typedValue); this.CONSUME(T.Comma); const a = this.SUBRULE1(this.labelRef);
           this.CONSUME1(T.Comma); const b = this.SUBRULE2(this.labelRef);
           return (this.RECORDING_PHASE ? NIL : (this.st.br(kw, c, [a, b])));

@@ -486,6 +486,14 @@ export class ParseState {
     c.end = tok.startOffset + tok.image.length;
     return c;
   }
+  private wordAttrs = new Map<string, Attr>();
+  /** A bare word attribute (`noundef`, `nonnull`...): immutable, so one object per word. */
+  wordAttr(tok: IToken): Attr {
+    const name = tok.image;
+    let a = this.wordAttrs.get(name);
+    if (!a) { a = { k: 'word', name, arg: null, paren: false }; this.wordAttrs.set(name, a); }
+    return a;
+  }
   private attachmentCache = new Map<string, Map<MDRef, Attachment>>();
   /** `!kind !N`: immutable, so one object per kind and node (most loads and stores carry `!tbaa`). */
   attachment(k: IToken, md: Metadata): Attachment {
