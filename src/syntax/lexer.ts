@@ -75,14 +75,34 @@ const PUNCT: Record<number, TokenType> = {
   0x7d: T.RBrace, 0x28: T.LParen, 0x29: T.RParen, 0x3c: T.Less, 0x3e: T.Greater, 0x7c: T.Pipe, 0x3a: T.Colon,
 };
 
-/** Keywords by a hash of their characters, so that a word is looked up without slicing it out. */
-const KW_BY_HASH = new Map<number, Array<{ w: string; tt: TokenType }>>();
+/**
+ * Keywords by a hash of their characters, so that a word is looked up without slicing it out:
+ * an open-addressing table of (hash, word, type) with linear probing, a few times the size
+ * of the keyword list.
+ */
 const hashStep = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0;
+const KW_SLOTS = 1024;
+const kwHash = new Int32Array(KW_SLOTS);
+const kwWord: (string | undefined)[] = new Array<string | undefined>(KW_SLOTS).fill(undefined);
+const kwType: (TokenType | undefined)[] = new Array<TokenType | undefined>(KW_SLOTS).fill(undefined);
 for (const [w, tt] of T.KW) {
   let h = 0;
   for (let k = 0; k < w.length; k++) h = hashStep(h, w.charCodeAt(k));
-  const list = KW_BY_HASH.get(h);
-  if (list) list.push({ w, tt }); else KW_BY_HASH.set(h, [{ w, tt }]);
+  let slot = h & (KW_SLOTS - 1);
+  while (kwWord[slot] !== undefined) slot = (slot + 1) & (KW_SLOTS - 1);
+  kwHash[slot] = h;
+  kwWord[slot] = w;
+  kwType[slot] = tt;
+}
+if (T.KW.size * 3 > KW_SLOTS) throw new Error('keyword table too small');
+
+/** The keyword type of `s[i, e)` whose hash is `h`, or Word. */
+function keyword(s: string, i: number, e: number, h: number): TokenType {
+  for (let slot = h & (KW_SLOTS - 1); ; slot = (slot + 1) & (KW_SLOTS - 1)) {
+    const w = kwWord[slot];
+    if (w === undefined) return T.Word;
+    if (kwHash[slot] === h && w.length === e - i && s.startsWith(w, i)) return kwType[slot]!;
+  }
 }
 const PTR = T.K('ptr');
 
@@ -93,25 +113,23 @@ const PTR = T.K('ptr');
 export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: TokenPool): LexResult {
   const s = file.text;
   const n = end;
-  const out: Tok[] = [];
   let sawPtr = false;
   let i = start;
-  const recycled = pool ? pool.toks : null;
+  // tokens are written by index into the pool's array, reusing the objects already there
+  const toks = pool ? pool.toks : [];
+  let count = 0;
   const push = (tt: TokenType, from: number, to: number): void => {
-    const k = out.length;
-    if (recycled && k < recycled.length) {
-      const t = recycled[k]!;
+    const t = toks[count];
+    if (t === undefined) {
+      toks.push(new Tok(tt, tt.tokenTypeIdx!, s, from, to - 1));
+    } else {
       t.tokenType = tt;
       t.tokenTypeIdx = tt.tokenTypeIdx!;
       t.src = s;
       t.startOffset = from;
       t.endOffset = to - 1;
-      out.push(t);
-      return;
     }
-    const t = new Tok(tt, tt.tokenTypeIdx!, s, from, to - 1);
-    out.push(t);
-    recycled?.push(t);
+    count++;
   };
   /** Index just past the closing quote of a string starting at `q` (the opening quote). */
   const endOfString = (q: number): number => {
@@ -142,7 +160,10 @@ export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: 
   };
 
   while (i < n) {
-    const c = s.charCodeAt(i);
+    let c = s.charCodeAt(i);
+    // spaces come in runs (indentation, one between tokens)
+    while (c === 0x20 && ++i < n) c = s.charCodeAt(i);
+    if (i >= n) break;
     if (c < 128 && CLASS[c]! & C_SPACE) { i++; continue; }
     const start = i;
     switch (c) {
@@ -306,13 +327,7 @@ export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: 
         i = e;
         continue;
       }
-      let tt: TokenType = T.Word;
-      const cands = KW_BY_HASH.get(h);
-      if (cands) {
-        for (const kw of cands) {
-          if (kw.w.length === e - i && s.startsWith(kw.w, i)) { tt = kw.tt; break; }
-        }
-      }
+      const tt = keyword(s, i, e, h);
       if (tt === PTR) sawPtr = true;
       push(tt, start, e);
       i = e;
@@ -321,7 +336,7 @@ export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: 
     const shown = c < 32 || c > 126 ? `\\u${c.toString(16).padStart(4, '0')}` : s[i];
     fail('E0002', `unexpected character '${shown}'`, file, i, i + 1);
   }
-  return { tokens: out, sawPtrKeyword: sawPtr };
+  return { tokens: pool ? toks.slice(0, count) : toks, sawPtrKeyword: sawPtr };
 }
 
 /**
