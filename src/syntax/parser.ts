@@ -115,6 +115,17 @@ export class IRParser extends EmbeddedActionsParser {
   private attrWord!: IToken;
   /** The `br` keyword. */
   private termKw!: IToken;
+  /** The type being built by `type`, the flags by `flags`, the list by `paramAttrs`, the instruction by `bodyItem`. */
+  private curType!: Type;
+  private curFlags = 0;
+  private curAttrs: AttrList = NO_ATTRS;
+  private curInst!: Instruction;
+  // Repetition and option bodies of the hottest rules, built once like the alternatives.
+  private many_typeSuffix?: () => void;
+  private many_flags?: () => void;
+  private many_paramAttrs?: () => void;
+  private opt_resultName?: () => IToken;
+  private many_instAttachments?: () => void;
 
   /** Builds the lookahead functions; `lookahead.derived` lists the productions it had to derive. */
   readonly lookahead: TableLookahead;
@@ -402,18 +413,18 @@ export class IRParser extends EmbeddedActionsParser {
         (this.RECORDING_PHASE ? NIL : (this.st.dbgRecord(kw, args)));
       } },
       { ALT: () => {
-        const res = this.OPTION(() => {
+        const res = this.OPTION(this.opt_resultName ??= () => {
           const n = this.OR1(this.alts_resultName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
           this.CONSUME(T.Equals);
           return n;
         });
         const first = this.LA(1);
         if (!this.RECORDING_PHASE) this.st.beginInstruction(first);
-        const inst = this.SUBRULE(this.instruction);
-        this.MANY(() => {
+        const inst = this.curInst = this.SUBRULE(this.instruction);
+        this.MANY(this.many_instAttachments ??= () => {
           this.CONSUME(T.Comma);
-          const a = this.SUBRULE(this.attachment);
-          (this.RECORDING_PHASE ? NIL : ((inst.attachments ? inst.attachments.push(a) : (inst.attachments = [a]))));
+          const a = this.SUBRULE(this.attachment); // metadata: never an instruction, so curInst stays
+          if (!this.RECORDING_PHASE) { const i = this.curInst; if (i.attachments) i.attachments.push(a); else i.attachments = [a]; }
         });
         (this.RECORDING_PHASE ? NIL : (this.st.addInstruction(inst, res, first, this.LA(0))));
       } },
@@ -429,9 +440,13 @@ export class IRParser extends EmbeddedActionsParser {
 
   /** Parameter / return attributes: like `attrs` but never an attribute group. */
   paramAttrs = this.RULE('paramAttrs', (): AttrList => {
-    let list: AttrList = NO_ATTRS;
-    this.MANY(() => { const a = this.SUBRULE(this.attr); if (!this.RECORDING_PHASE) (list === NO_ATTRS ? (list = []) : list).push(a); });
-    return list;
+    // an attribute may hold a type (byval(%T)) but never a list of attributes: no nesting
+    this.curAttrs = NO_ATTRS;
+    this.MANY(this.many_paramAttrs ??= () => {
+      const a = this.SUBRULE(this.attr);
+      if (!this.RECORDING_PHASE) (this.curAttrs === NO_ATTRS ? (this.curAttrs = []) : this.curAttrs).push(a);
+    });
+    return this.curAttrs;
   });
 
   attr = this.RULE('attr', (): Attr => {
@@ -489,8 +504,10 @@ export class IRParser extends EmbeddedActionsParser {
 
   // ----------------------------------------------------------------- types
   type = this.RULE('type', (): Type => {
-    let t = this.SUBRULE(this.typeBase);
-    this.MANY(() => { this.suffixBase = t; t = this.OR(this.alts_typeSuffix ??= [
+    // `curType` is read and written only between nested `type` calls (a function type's
+    // parameters are parsed inside the OR, before its result is stored)
+    this.curType = this.SUBRULE(this.typeBase);
+    this.MANY(this.many_typeSuffix ??= () => { this.suffixBase = this.curType; this.curType = this.OR(this.alts_typeSuffix ??= [
       { ALT: () => { const s = this.CONSUME(T.Star); return (this.RECORDING_PHASE ? NIL : this.st.pointerTo(this.suffixBase, 0, s)); } },
       { ALT: () => {
         this.CONSUME(K('addrspace')); this.CONSUME(T.LParen); const n = this.CONSUME(T.IntLit); this.CONSUME(T.RParen);
@@ -519,7 +536,7 @@ export class IRParser extends EmbeddedActionsParser {
         return (this.RECORDING_PHASE ? NIL : this.st.m.types.fn(ret, params, vararg));
       } },
     ]); });
-    return t;
+    return this.curType;
   });
 
   typeBase = this.RULE('typeBase', (): Type => this.OR(this.alts_typeBase ??= [
@@ -690,9 +707,9 @@ export class IRParser extends EmbeddedActionsParser {
   });
 
   flags = this.RULE('flags', (): number => {
-    let f = 0;
-    this.MANY(() => { const t = this.CONSUME(T.FlagKw); if (!this.RECORDING_PHASE) { f |= this.st.flag(t); } });
-    return f;
+    this.curFlags = 0;
+    this.MANY(this.many_flags ??= () => { const t = this.CONSUME(T.FlagKw); if (!this.RECORDING_PHASE) { this.curFlags |= this.st.flag(t); } });
+    return this.curFlags;
   });
 
   constExpr = this.RULE('constExpr', (): Value => this.OR(this.constExprAlts ??= [

@@ -473,11 +473,14 @@ export class ParseState {
   private expectKind(ty: Type, ok: boolean, what: string, tok: IToken): void {
     if (!ok && ty !== CALLEE_TYPE) this.err('E0204', `${what} is not a valid constant of type ${typeText(ty)}`, tok);
   }
-  private interned(ty: Type, key: string, make: () => Value): Value {
+  /** The interned constant of type `ty` spelled `key`, if made before. */
+  private internedGet(ty: Type, key: string): Value | undefined {
+    return this.constCache.get(ty)?.get(key);
+  }
+  private intern(ty: Type, key: string, c: Value): Value {
     let m = this.constCache.get(ty);
     if (!m) { m = new Map(); this.constCache.set(ty, m); }
-    let c = m.get(key);
-    if (!c) { c = make(); m.set(key, c); }
+    m.set(key, c);
     return c;
   }
   /** An interned constant at this use: its span is that of the latest use, i.e. inside the instruction being parsed. */
@@ -513,7 +516,10 @@ export class ParseState {
     return r;
   }
   intConst(ty: Type, tok: IToken): Value {
-    if (ty !== CALLEE_TYPE && ty.kind === 'int') return this.use(this.interned(ty, tok.image, () => this.makeInt(ty, tok)), tok);
+    if (ty !== CALLEE_TYPE && ty.kind === 'int') {
+      const key = tok.image;
+      return this.use(this.internedGet(ty, key) ?? this.intern(ty, key, this.makeInt(ty, tok)), tok);
+    }
     return this.makeInt(ty, tok);
   }
   private makeInt(ty: Type, tok: IToken): Value {
@@ -531,15 +537,17 @@ export class ParseState {
   }
   fpConst(ty: Type, tok: IToken): Value {
     this.expectKind(ty, isFloat(ty), `floating-point number ${tok.image}`, tok);
-    return this.use(this.interned(ty, tok.image, () => this.at(new ConstantFP(ty, tok.image), tok)), tok);
+    const key = tok.image;
+    return this.use(this.internedGet(ty, key) ?? this.intern(ty, key, this.at(new ConstantFP(ty, key), tok)), tok);
   }
   boolConst(ty: Type, tok: IToken, b: boolean): Value {
     this.expectKind(ty, ty.kind === 'int' && ty.bits === 1, `'${tok.image}'`, tok);
-    return this.use(this.interned(ty, b ? '1' : '0', () => this.at(new ConstantInt(ty, b ? 1n : 0n), tok)), tok);
+    const key = b ? '1' : '0';
+    return this.use(this.internedGet(ty, key) ?? this.intern(ty, key, this.at(new ConstantInt(ty, b ? 1n : 0n), tok)), tok);
   }
   simpleConst(ty: Type, tok: IToken, kind: 'null' | 'none' | 'undef' | 'poison' | 'zero'): Value {
     if (ty === CALLEE_TYPE) return this.makeSimple(ty, tok, kind);
-    return this.use(this.interned(ty, kind, () => this.makeSimple(ty, tok, kind)), tok);
+    return this.use(this.internedGet(ty, kind) ?? this.intern(ty, kind, this.makeSimple(ty, tok, kind)), tok);
   }
   private makeSimple(ty: Type, tok: IToken, kind: 'null' | 'none' | 'undef' | 'poison' | 'zero'): Value {
     switch (kind) {
