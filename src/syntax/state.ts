@@ -64,7 +64,10 @@ const FCMP: ReadonlySet<string> = new Set(FCMP_PREDS);
  * module of a million operands that is most of the IR's memory. Instructions keep exact copies.
  */
 function trimArrays(i: Instruction): void {
-  i.operands = i.operands.slice();
+  // operands of these come from array literals ([p], [v, p], [lhs, rhs]...), already exact
+  const literal = i.op === 'load' || i.op === 'store' || i.op === 'br' || i.op === 'ret' || i.op === 'alloca' ||
+    i instanceof BinaryInst || i instanceof CmpInst || i instanceof CastInst;
+  if (!literal) i.operands = i.operands.slice();
   switch (i.op) {
     case 'phi': i.blocks = i.blocks.slice(); break;
     case 'extractvalue': case 'insertvalue': i.indices = i.indices.slice(); break;
