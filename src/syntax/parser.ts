@@ -107,6 +107,7 @@ export class IRParser extends EmbeddedActionsParser {
   private alts_ret?: Alts<Value | null>;
   private alts_br?: Alts<Instruction>;
   private alts_tail?: Alts<IToken>;
+  private alts_angleType?: Alts<Type>;
   // Per-call state the cached alternatives above read (each is copied into a local
   // before any SUBRULE that could overwrite it).
   /** The type a suffix (`*`, `addrspace(N)*`, `(params)`) applies to. */
@@ -560,7 +561,7 @@ export class IRParser extends EmbeddedActionsParser {
     } },
     { ALT: () => {
       this.CONSUME(T.Less);
-      const t = this.OR1([
+      const t = this.OR1(this.alts_angleType ??= [
         { ALT: () => {
           const n = this.CONSUME2(T.IntLit); this.CONSUME1(K('x')); const e = this.SUBRULE1(this.type);
           return (this.RECORDING_PHASE ? NIL : (this.st.vectorType(n, e, false)));
