@@ -18,7 +18,7 @@ import {
 } from './constants.js';
 import {
   assertNever, isTerminator, FCMP_PREDS, ICMP_PREDS,
-  type CallBase, type Instruction, type OperandBundle,
+  type BinaryOp, type CallBase, type CastOp, type Instruction, type OperandBundle,
 } from './instructions.js';
 import { isInt, scalarOf, type Type } from './types.js';
 import { CFG } from './cfg.js';
@@ -139,6 +139,9 @@ const FCMP_PRED_SET: ReadonlySet<string> = new Set(FCMP_PREDS);
 const operandsOf = (op: string): string => `operands of '${op}'`;
 const resultAndOperandTypesOf = (op: string): string => `result and operand types of '${op}'`;
 const resultAndReturnTypesOf = (op: string): string => `'${op}' result and return types`;
+
+/** The instruction class of an opcode. */
+type Op<K extends Instruction['op']> = Extract<Instruction, { op: K }>;
 
 /**
  * Value identity, with constants compared by content: LLVM uniques
@@ -406,146 +409,47 @@ class FunctionVerifier {
     switch (op) {
       // The most frequent instructions first: a switch on strings is a chain of comparisons.
       case 'br':
-        if (i.successors.length === 1) {
-          this.arity(i, 0);
-        } else if (i.successors.length === 2) {
-          if (this.arity(i, 1) && !isInt(ops[0]!.type, 1)) this.report('E0304', i, `branch condition must be i1, not ${this.t(ops[0]!.type)}`);
-        } else {
-          this.report('E0304', i, `'br' needs one or two destinations, it has ${i.successors.length}`);
-        }
+        this.checkBr(i, ops);
         return;
-      case 'getelementptr': {
-        if (!this.arity(i, 1, Infinity)) return;
-        let why = '';
-        const s = gepShape(i.srcType, ops[0]!.type, ops.slice(1), (m) => { why = m; });
-        if (!s) { this.report('E0304', i, `invalid getelementptr: ${why}`); return; }
-        let rt = i.type;
-        let okShape = true;
-        if (s.vecCount >= 0) {
-          if (rt.kind !== 'vector' || rt.count !== s.vecCount || rt.scalable !== s.scalable) okShape = false;
-          else rt = rt.elem;
-        }
-        if (!okShape || rt.kind !== 'pointer' || rt.addrspace !== s.ptr.addrspace
-          || (s.ptr.pointee === null ? rt.pointee !== null : rt.pointee !== s.elem)) {
-          this.report('E0304', i, `getelementptr result type ${this.t(i.type)} does not match its indices (they reach ${this.t(s.elem)})`);
-        }
+      case 'getelementptr':
+        this.checkGep(i, ops);
         return;
-      }
-      case 'load': {
-        if (!this.arity(i, 1)) return;
-        const pt = this.needPointer(i, ops[0]!, 'the address');
-        if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, i.type, pt.pointee, 'load type and pointee type');
-        if (!isSized(i.type)) this.report('E0304', i, `load of unsized type ${this.t(i.type)}`);
+      case 'load':
+        this.checkLoad(i, ops);
         return;
-      }
-      case 'icmp': case 'fcmp': {
-        if (!this.arity(i, 2)) return;
-        const a = ops[0]!, b = ops[1]!;
-        const preds = op === 'icmp' ? ICMP_PRED_SET : FCMP_PRED_SET;
-        if (!preds.has(i.pred)) this.report('E0304', i, `unknown ${op} predicate '${i.pred}'`);
-        if (!this.sameType(i, a.type, b.type, operandsOf)) return;
-        const k = scalarOf(a.type).kind;
-        if (op === 'icmp' ? k !== 'int' && k !== 'pointer' : k !== 'float') {
-          this.report('E0304', i, `'${op}' cannot compare ${this.t(a.type)}`);
-          return;
-        }
-        const rt = i.type;
-        const wantVec = a.type.kind === 'vector' ? a.type : null;
-        const good = wantVec
-          ? rt.kind === 'vector' && isInt(rt.elem, 1) && rt.count === wantVec.count && rt.scalable === wantVec.scalable
-          : isInt(rt, 1);
-        if (!good) this.report('E0304', i, `'${op}' of ${this.t(a.type)} cannot have type ${this.t(rt)}`);
+      case 'icmp': case 'fcmp':
+        this.checkCmp(i, ops);
         return;
-      }
-      case 'store': {
-        if (!this.arity(i, 2)) return;
-        const pt = this.needPointer(i, ops[1]!, 'the address');
-        if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, ops[0]!.type, pt.pointee, 'stored value type and pointee type');
-        if (!isSized(ops[0]!.type)) this.report('E0304', i, `store of unsized type ${this.t(ops[0]!.type)}`);
+      case 'store':
+        this.checkStore(i, ops);
         return;
-      }
       case 'call': case 'invoke': case 'callbr':
-        this.checkCall(i);
-        if (op === 'invoke' && i.successors.length !== 2) this.report('E0304', i, `invoke needs a normal and an unwind destination`);
-        if (op === 'callbr' && i.successors.length < 1) this.report('E0304', i, `callbr needs a fallthrough destination`);
+        this.checkCallSite(i);
         return;
       case 'phi':
-        for (let k = 0; k < ops.length; k++) {
-          if (ops[k]!.type !== i.type) {
-            this.report('E0304', i, `phi incoming value ${k} has type ${this.t(ops[k]!.type)}, the phi ${this.t(i.type)}`);
-          }
-        }
+        this.checkPhiTypes(i, ops);
         return;
       case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
       case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
-      case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem': {
-        if (!this.arity(i, 2)) return;
-        const a = ops[0]!, b = ops[1]!;
-        if (!this.sameType(i, a.type, b.type, operandsOf)) return;
-        const fpOp = op.startsWith('f');
-        if (scalarOf(a.type).kind !== (fpOp ? 'float' : 'int')) {
-          this.report('E0304', i, `'${op}' needs ${fpOp ? 'floating' : 'integer'} operands, not ${this.t(a.type)}`);
-        }
-        this.sameType(i, i.type, a.type, resultAndOperandTypesOf);
+      case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem':
+        this.checkBinary(i, ops);
         return;
-      }
       case 'trunc': case 'zext': case 'sext': case 'fptrunc': case 'fpext': case 'fptoui': case 'fptosi':
-      case 'uitofp': case 'sitofp': case 'ptrtoint': case 'inttoptr': case 'bitcast': case 'addrspacecast': {
-        if (!this.arity(i, 1)) return;
-        const e = castError(op, ops[0]!.type, i.type);
-        if (e) this.report('E0304', i, `invalid cast from ${this.t(ops[0]!.type)} to ${this.t(i.type)}: ${e}`);
+      case 'uitofp': case 'sitofp': case 'ptrtoint': case 'inttoptr': case 'bitcast': case 'addrspacecast':
+        this.checkCast(i, ops);
         return;
-      }
-      case 'ret': {
-        const rt = this.fn.fnType.ret;
-        if (rt.kind === 'void') {
-          if (ops.length !== 0) this.report('E0304', i, `${this.n(this.fn)} returns void: 'ret' cannot have a value`);
-        } else if (ops.length !== 1) {
-          this.report('E0304', i, `${this.n(this.fn)} returns ${this.t(rt)}: 'ret' needs a value`);
-        } else if (ops[0]!.type !== rt) {
-          this.report('E0304', i, `'ret' of ${this.t(ops[0]!.type)} in ${this.n(this.fn)}, which returns ${this.t(rt)}`);
-        }
+      case 'ret':
+        this.checkRet(i, ops);
         return;
-      }
-      case 'select': {
-        if (!this.arity(i, 3)) return;
-        const c = ops[0]!, a = ops[1]!, b = ops[2]!;
-        const ct = c.type;
-        const shapeOk = ct.kind !== 'vector' || (a.type.kind === 'vector' && a.type.count === ct.count && a.type.scalable === ct.scalable);
-        if (!isInt(scalarOf(ct), 1) || !shapeOk) this.report('E0304', i, `select condition must be i1 (or a matching vector of i1), not ${this.t(ct)}`);
-        if (this.sameType(i, a.type, b.type, 'select arms')) this.sameType(i, i.type, a.type, 'select result and arm types');
+      case 'select':
+        this.checkSelect(i, ops);
         return;
-      }
-      case 'switch': {
-        if (!this.arity(i, 1, Infinity)) return;
-        if (i.successors.length !== ops.length) {
-          this.report('E0304', i, `switch has ${ops.length - 1} case values for ${i.successors.length - 1} case destinations`);
-          return;
-        }
-        const ct = ops[0]!.type;
-        if (!isInt(ct)) { this.report('E0304', i, `switch condition must be an integer, not ${this.t(ct)}`); return; }
-        const seen = new Set<bigint>();
-        for (let k = 1; k < ops.length; k++) {
-          const c = ops[k]!;
-          if (!(c instanceof ConstantInt) || c.type !== ct) {
-            this.report('E0304', i, `switch case ${k - 1} must be a ${this.t(ct)} integer constant`);
-            continue;
-          }
-          const v = BigInt.asUintN(ct.bits, c.value);
-          if (seen.has(v)) this.report('E0304', i, `duplicate switch case value ${c.value}`);
-          seen.add(v);
-        }
+      case 'switch':
+        this.checkSwitch(i, ops);
         return;
-      }
-      case 'alloca': {
-        if (!this.arity(i, 0, 1)) return;
-        if (ops.length === 1 && !isInt(ops[0]!.type)) this.report('E0304', i, `alloca size must be an integer, not ${this.t(ops[0]!.type)}`);
-        if (!isSized(i.allocated)) this.report('E0304', i, `alloca of unsized type ${this.t(i.allocated)}`);
-        const rt = i.type;
-        if (rt.kind !== 'pointer') this.report('E0304', i, `alloca must have a pointer type, not ${this.t(rt)}`);
-        else if (rt.pointee !== null && rt.pointee !== i.allocated) this.report('E0304', i, `alloca of ${this.t(i.allocated)} cannot have type ${this.t(rt)}`);
+      case 'alloca':
+        this.checkAlloca(i, ops);
         return;
-      }
       case 'fneg':
         if (!this.arity(i, 1)) return;
         if (scalarOf(ops[0]!.type).kind !== 'float') this.report('E0304', i, `fneg needs a floating operand, not ${this.t(ops[0]!.type)}`);
@@ -557,67 +461,27 @@ class FunctionVerifier {
       case 'fence':
         this.arity(i, 0);
         return;
-      case 'cmpxchg': {
-        if (!this.arity(i, 3)) return;
-        this.needPointer(i, ops[0]!, 'the address');
-        if (!this.sameType(i, ops[1]!.type, ops[2]!.type, 'cmpxchg compare and new values')) return;
-        const rt = i.type;
-        if (rt.kind !== 'struct' || rt.elems === null || rt.elems.length !== 2 || rt.elems[0] !== ops[1]!.type || !isInt(rt.elems[1]!, 1)) {
-          this.report('E0304', i, `cmpxchg of ${this.t(ops[1]!.type)} must have type { ${typeText(ops[1]!.type)}, i1 }, not ${this.t(rt)}`);
-        }
+      case 'cmpxchg':
+        this.checkCmpXchg(i, ops);
         return;
-      }
       case 'atomicrmw':
-        if (!this.arity(i, 2)) return;
-        this.needPointer(i, ops[0]!, 'the address');
-        this.sameType(i, i.type, ops[1]!.type, 'atomicrmw result and value types');
+        this.checkAtomicRMW(i, ops);
         return;
-      case 'extractvalue': {
-        if (!this.arity(i, 1)) return;
-        let why = '';
-        const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
-        if (!t) this.report('E0304', i, `invalid extractvalue of ${this.t(ops[0]!.type)}: ${why}`);
-        else this.sameType(i, i.type, t, 'extractvalue result and element types');
+      case 'extractvalue':
+        this.checkExtractValue(i, ops);
         return;
-      }
-      case 'insertvalue': {
-        if (!this.arity(i, 2)) return;
-        let why = '';
-        const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
-        if (!t) this.report('E0304', i, `invalid insertvalue into ${this.t(ops[0]!.type)}: ${why}`);
-        else this.sameType(i, ops[1]!.type, t, 'inserted value and element types');
-        this.sameType(i, i.type, ops[0]!.type, 'insertvalue result and aggregate types');
+      case 'insertvalue':
+        this.checkInsertValue(i, ops);
         return;
-      }
-      case 'extractelement': {
-        if (!this.arity(i, 2)) return;
-        const vt = ops[0]!.type;
-        if (vt.kind !== 'vector') { this.report('E0304', i, `extractelement needs a vector, not ${this.t(vt)}`); return; }
-        if (!isInt(ops[1]!.type)) this.report('E0304', i, `extractelement index must be an integer`);
-        this.sameType(i, i.type, vt.elem, 'extractelement result and element types');
+      case 'extractelement':
+        this.checkExtractElement(i, ops);
         return;
-      }
-      case 'insertelement': {
-        if (!this.arity(i, 3)) return;
-        const vt = ops[0]!.type;
-        if (vt.kind !== 'vector') { this.report('E0304', i, `insertelement needs a vector, not ${this.t(vt)}`); return; }
-        this.sameType(i, ops[1]!.type, vt.elem, 'inserted element and vector element types');
-        if (!isInt(ops[2]!.type)) this.report('E0304', i, `insertelement index must be an integer`);
-        this.sameType(i, i.type, vt, 'insertelement result and vector types');
+      case 'insertelement':
+        this.checkInsertElement(i, ops);
         return;
-      }
-      case 'shufflevector': {
-        if (!this.arity(i, 3)) return;
-        const a = ops[0]!, b = ops[1]!, mask = ops[2]!;
-        if (a.type.kind !== 'vector') { this.report('E0304', i, `shufflevector needs vectors, not ${this.t(a.type)}`); return; }
-        if (!this.sameType(i, a.type, b.type, 'shufflevector operands')) return;
-        const rt = i.type;
-        const mt = mask.type;
-        if (rt.kind !== 'vector' || rt.elem !== a.type.elem || (mt.kind === 'vector' && (rt.count !== mt.count || rt.scalable !== mt.scalable))) {
-          this.report('E0304', i, `shufflevector result type ${this.t(rt)} does not match its operands and mask`);
-        }
+      case 'shufflevector':
+        this.checkShuffleVector(i, ops);
         return;
-      }
       case 'va_arg':
         if (this.arity(i, 1)) this.needPointer(i, ops[0]!, 'the va_list');
         return;
@@ -634,6 +498,209 @@ class FunctionVerifier {
         return;
       default:
         assertNever(i, 'instruction');
+    }
+  }
+
+  private checkBr(i: Op<'br'>, ops: readonly Value[]): void {
+    if (i.successors.length === 1) {
+      this.arity(i, 0);
+    } else if (i.successors.length === 2) {
+      if (this.arity(i, 1) && !isInt(ops[0]!.type, 1)) this.report('E0304', i, `branch condition must be i1, not ${this.t(ops[0]!.type)}`);
+    } else {
+      this.report('E0304', i, `'br' needs one or two destinations, it has ${i.successors.length}`);
+    }
+  }
+
+  private checkGep(i: Op<'getelementptr'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1, Infinity)) return;
+    let why = '';
+    const s = gepShape(i.srcType, ops[0]!.type, ops.slice(1), (m) => { why = m; });
+    if (!s) { this.report('E0304', i, `invalid getelementptr: ${why}`); return; }
+    let rt = i.type;
+    let okShape = true;
+    if (s.vecCount >= 0) {
+      if (rt.kind !== 'vector' || rt.count !== s.vecCount || rt.scalable !== s.scalable) okShape = false;
+      else rt = rt.elem;
+    }
+    if (!okShape || rt.kind !== 'pointer' || rt.addrspace !== s.ptr.addrspace
+      || (s.ptr.pointee === null ? rt.pointee !== null : rt.pointee !== s.elem)) {
+      this.report('E0304', i, `getelementptr result type ${this.t(i.type)} does not match its indices (they reach ${this.t(s.elem)})`);
+    }
+  }
+
+  private checkLoad(i: Op<'load'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1)) return;
+    const pt = this.needPointer(i, ops[0]!, 'the address');
+    if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, i.type, pt.pointee, 'load type and pointee type');
+    if (!isSized(i.type)) this.report('E0304', i, `load of unsized type ${this.t(i.type)}`);
+  }
+
+  private checkCmp(i: Op<'icmp' | 'fcmp'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const a = ops[0]!, b = ops[1]!;
+    const preds = i.op === 'icmp' ? ICMP_PRED_SET : FCMP_PRED_SET;
+    if (!preds.has(i.pred)) this.report('E0304', i, `unknown ${i.op} predicate '${i.pred}'`);
+    if (!this.sameType(i, a.type, b.type, operandsOf)) return;
+    const k = scalarOf(a.type).kind;
+    if (i.op === 'icmp' ? k !== 'int' && k !== 'pointer' : k !== 'float') {
+      this.report('E0304', i, `'${i.op}' cannot compare ${this.t(a.type)}`);
+      return;
+    }
+    const rt = i.type;
+    const wantVec = a.type.kind === 'vector' ? a.type : null;
+    const good = wantVec
+      ? rt.kind === 'vector' && isInt(rt.elem, 1) && rt.count === wantVec.count && rt.scalable === wantVec.scalable
+      : isInt(rt, 1);
+    if (!good) this.report('E0304', i, `'${i.op}' of ${this.t(a.type)} cannot have type ${this.t(rt)}`);
+  }
+
+  private checkStore(i: Op<'store'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const pt = this.needPointer(i, ops[1]!, 'the address');
+    if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, ops[0]!.type, pt.pointee, 'stored value type and pointee type');
+    if (!isSized(ops[0]!.type)) this.report('E0304', i, `store of unsized type ${this.t(ops[0]!.type)}`);
+  }
+
+  private checkCallSite(i: Op<'call' | 'invoke' | 'callbr'>): void {
+    this.checkCall(i);
+    if (i.op === 'invoke' && i.successors.length !== 2) this.report('E0304', i, `invoke needs a normal and an unwind destination`);
+    if (i.op === 'callbr' && i.successors.length < 1) this.report('E0304', i, `callbr needs a fallthrough destination`);
+  }
+
+  private checkPhiTypes(i: Op<'phi'>, ops: readonly Value[]): void {
+    for (let k = 0; k < ops.length; k++) {
+      if (ops[k]!.type !== i.type) {
+        this.report('E0304', i, `phi incoming value ${k} has type ${this.t(ops[k]!.type)}, the phi ${this.t(i.type)}`);
+      }
+    }
+  }
+
+  private checkBinary(i: Op<BinaryOp>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const a = ops[0]!, b = ops[1]!;
+    if (!this.sameType(i, a.type, b.type, operandsOf)) return;
+    const fpOp = i.op.startsWith('f');
+    if (scalarOf(a.type).kind !== (fpOp ? 'float' : 'int')) {
+      this.report('E0304', i, `'${i.op}' needs ${fpOp ? 'floating' : 'integer'} operands, not ${this.t(a.type)}`);
+    }
+    this.sameType(i, i.type, a.type, resultAndOperandTypesOf);
+  }
+
+  private checkCast(i: Op<CastOp>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1)) return;
+    const e = castError(i.op, ops[0]!.type, i.type);
+    if (e) this.report('E0304', i, `invalid cast from ${this.t(ops[0]!.type)} to ${this.t(i.type)}: ${e}`);
+  }
+
+  private checkRet(i: Op<'ret'>, ops: readonly Value[]): void {
+    const rt = this.fn.fnType.ret;
+    if (rt.kind === 'void') {
+      if (ops.length !== 0) this.report('E0304', i, `${this.n(this.fn)} returns void: 'ret' cannot have a value`);
+    } else if (ops.length !== 1) {
+      this.report('E0304', i, `${this.n(this.fn)} returns ${this.t(rt)}: 'ret' needs a value`);
+    } else if (ops[0]!.type !== rt) {
+      this.report('E0304', i, `'ret' of ${this.t(ops[0]!.type)} in ${this.n(this.fn)}, which returns ${this.t(rt)}`);
+    }
+  }
+
+  private checkSelect(i: Op<'select'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    const c = ops[0]!, a = ops[1]!, b = ops[2]!;
+    const ct = c.type;
+    const shapeOk = ct.kind !== 'vector' || (a.type.kind === 'vector' && a.type.count === ct.count && a.type.scalable === ct.scalable);
+    if (!isInt(scalarOf(ct), 1) || !shapeOk) this.report('E0304', i, `select condition must be i1 (or a matching vector of i1), not ${this.t(ct)}`);
+    if (this.sameType(i, a.type, b.type, 'select arms')) this.sameType(i, i.type, a.type, 'select result and arm types');
+  }
+
+  private checkSwitch(i: Op<'switch'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1, Infinity)) return;
+    if (i.successors.length !== ops.length) {
+      this.report('E0304', i, `switch has ${ops.length - 1} case values for ${i.successors.length - 1} case destinations`);
+      return;
+    }
+    const ct = ops[0]!.type;
+    if (!isInt(ct)) { this.report('E0304', i, `switch condition must be an integer, not ${this.t(ct)}`); return; }
+    const seen = new Set<bigint>();
+    for (let k = 1; k < ops.length; k++) {
+      const c = ops[k]!;
+      if (!(c instanceof ConstantInt) || c.type !== ct) {
+        this.report('E0304', i, `switch case ${k - 1} must be a ${this.t(ct)} integer constant`);
+        continue;
+      }
+      const v = BigInt.asUintN(ct.bits, c.value);
+      if (seen.has(v)) this.report('E0304', i, `duplicate switch case value ${c.value}`);
+      seen.add(v);
+    }
+  }
+
+  private checkAlloca(i: Op<'alloca'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 0, 1)) return;
+    if (ops.length === 1 && !isInt(ops[0]!.type)) this.report('E0304', i, `alloca size must be an integer, not ${this.t(ops[0]!.type)}`);
+    if (!isSized(i.allocated)) this.report('E0304', i, `alloca of unsized type ${this.t(i.allocated)}`);
+    const rt = i.type;
+    if (rt.kind !== 'pointer') this.report('E0304', i, `alloca must have a pointer type, not ${this.t(rt)}`);
+    else if (rt.pointee !== null && rt.pointee !== i.allocated) this.report('E0304', i, `alloca of ${this.t(i.allocated)} cannot have type ${this.t(rt)}`);
+  }
+
+  private checkCmpXchg(i: Op<'cmpxchg'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    this.needPointer(i, ops[0]!, 'the address');
+    if (!this.sameType(i, ops[1]!.type, ops[2]!.type, 'cmpxchg compare and new values')) return;
+    const rt = i.type;
+    if (rt.kind !== 'struct' || rt.elems === null || rt.elems.length !== 2 || rt.elems[0] !== ops[1]!.type || !isInt(rt.elems[1]!, 1)) {
+      this.report('E0304', i, `cmpxchg of ${this.t(ops[1]!.type)} must have type { ${typeText(ops[1]!.type)}, i1 }, not ${this.t(rt)}`);
+    }
+  }
+
+  private checkAtomicRMW(i: Op<'atomicrmw'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    this.needPointer(i, ops[0]!, 'the address');
+    this.sameType(i, i.type, ops[1]!.type, 'atomicrmw result and value types');
+  }
+
+  private checkExtractValue(i: Op<'extractvalue'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1)) return;
+    let why = '';
+    const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
+    if (!t) this.report('E0304', i, `invalid extractvalue of ${this.t(ops[0]!.type)}: ${why}`);
+    else this.sameType(i, i.type, t, 'extractvalue result and element types');
+  }
+
+  private checkInsertValue(i: Op<'insertvalue'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    let why = '';
+    const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
+    if (!t) this.report('E0304', i, `invalid insertvalue into ${this.t(ops[0]!.type)}: ${why}`);
+    else this.sameType(i, ops[1]!.type, t, 'inserted value and element types');
+    this.sameType(i, i.type, ops[0]!.type, 'insertvalue result and aggregate types');
+  }
+
+  private checkExtractElement(i: Op<'extractelement'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const vt = ops[0]!.type;
+    if (vt.kind !== 'vector') { this.report('E0304', i, `extractelement needs a vector, not ${this.t(vt)}`); return; }
+    if (!isInt(ops[1]!.type)) this.report('E0304', i, `extractelement index must be an integer`);
+    this.sameType(i, i.type, vt.elem, 'extractelement result and element types');
+  }
+
+  private checkInsertElement(i: Op<'insertelement'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    const vt = ops[0]!.type;
+    if (vt.kind !== 'vector') { this.report('E0304', i, `insertelement needs a vector, not ${this.t(vt)}`); return; }
+    this.sameType(i, ops[1]!.type, vt.elem, 'inserted element and vector element types');
+    if (!isInt(ops[2]!.type)) this.report('E0304', i, `insertelement index must be an integer`);
+    this.sameType(i, i.type, vt, 'insertelement result and vector types');
+  }
+
+  private checkShuffleVector(i: Op<'shufflevector'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    const a = ops[0]!, b = ops[1]!, mask = ops[2]!;
+    if (a.type.kind !== 'vector') { this.report('E0304', i, `shufflevector needs vectors, not ${this.t(a.type)}`); return; }
+    if (!this.sameType(i, a.type, b.type, 'shufflevector operands')) return;
+    const rt = i.type;
+    const mt = mask.type;
+    if (rt.kind !== 'vector' || rt.elem !== a.type.elem || (mt.kind === 'vector' && (rt.count !== mt.count || rt.scalable !== mt.scalable))) {
+      this.report('E0304', i, `shufflevector result type ${this.t(rt)} does not match its operands and mask`);
     }
   }
 
