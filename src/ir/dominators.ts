@@ -8,7 +8,7 @@
 
 import type { BasicBlock } from './function.js';
 import type { Function } from './function.js';
-import type { Instruction } from './instructions.js';
+import type { Instruction, PhiInst } from './instructions.js';
 import type { Value } from './value.js';
 import { CFG, type Rows } from './cfg.js';
 
@@ -144,11 +144,17 @@ function buildFrontier(t: TreeCore): number[][] {
   return df;
 }
 
+/**
+ * Blocks up to this length answer `comesBefore` by scanning: cheaper than
+ * keeping every instruction's position in a map (most blocks are short).
+ */
+const SCAN_LIMIT = 32;
+
 export class DominatorTree {
   readonly cfg: CFG;
   private readonly core: TreeCore;
   private df: number[][] | null = null;
-  /** Cached position of instructions in their block, validated on use (blocks may be edited). */
+  /** Cached position of instructions in long blocks, validated on use (blocks may be edited). */
   private readonly order = new Map<Instruction, number>();
 
   constructor(cfgOrFn: CFG | Function) {
@@ -263,26 +269,36 @@ export class DominatorTree {
     const defBB = d.parent;
     const userBB = user.parent;
     if (!defBB || !userBB) return false;
+    // Instruction fields are read once each: instructions come in many classes,
+    // which makes every field read a slow (megamorphic) access.
+    const phiUser = user.op === 'phi';
     let useBB: BasicBlock;
-    if (user.op === 'phi') {
-      const inc = user.blocks[operandIndex];
+    if (phiUser) {
+      const inc = (user as PhiInst).blocks[operandIndex];
       if (!inc) return false;
       useBB = inc;
     } else {
       useBB = userBB;
     }
-    if (!this.cfg.has(defBB) || !this.cfg.has(useBB)) return false;
-    if (!this.isReachable(useBB)) return true;
-    if (!this.isReachable(defBB)) return false;
+    // Each block is looked up once (a map probe): the verifier asks this for every operand.
+    const cfg = this.cfg;
+    const ui = cfg.indexOf(useBB);
+    const di = defBB === useBB ? ui : cfg.indexOf(defBB);
+    if (di < 0 || ui < 0) return false;
+    const nu = cfg.rpoNumber[ui]!;
+    if (nu < 0) return true;
+    const nd = cfg.rpoNumber[di]!;
+    if (nd < 0) return false;
 
-    if (d.op === 'invoke' || d.op === 'callbr') {
+    const defOp = d.op;
+    if (defOp === 'invoke' || defOp === 'callbr') {
       const normal = d.successors[0];
       if (!normal) return false;
-      if (user.op === 'phi' && userBB === normal && useBB === defBB) return true;
+      if (phiUser && userBB === normal && useBB === defBB) return true;
       return this.dominatesEdge(defBB, normal, useBB);
     }
-    if (defBB !== useBB) return this.dominates(defBB, useBB);
-    if (user.op === 'phi') return true; // used at the end of the incoming block, which defines it
+    if (defBB !== useBB) return treeDominates(this.core, nd, nu);
+    if (phiUser) return true; // used at the end of the incoming block, which defines it
     return this.comesBefore(d, user);
   }
 
@@ -313,6 +329,10 @@ export class DominatorTree {
     const bb = a.parent;
     if (!bb || bb !== b.parent) return false;
     const list = bb.instructions;
+    if (list.length <= SCAN_LIMIT) {
+      const ia = list.lastIndexOf(a);
+      return ia >= 0 && ia < list.lastIndexOf(b);
+    }
     let ia = this.order.get(a);
     let ib = this.order.get(b);
     if (ia === undefined || list[ia] !== a || ib === undefined || list[ib] !== b) {

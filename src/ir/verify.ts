@@ -18,7 +18,7 @@ import {
 } from './constants.js';
 import {
   assertNever, isTerminator, FCMP_PREDS, ICMP_PREDS,
-  type CallBase, type Instruction,
+  type BinaryOp, type CallBase, type CastOp, type Instruction, type OperandBundle,
 } from './instructions.js';
 import { isInt, scalarOf, type Type } from './types.js';
 import { CFG } from './cfg.js';
@@ -129,6 +129,20 @@ export class ValueNamer {
 
 function isInstValue(v: Value): v is Instruction { return v.vk === 'inst'; }
 
+function operandText(k: number, bundle: OperandBundle | null): string {
+  return bundle ? `bundle ${bundle.tag} input` : `operand ${k}`;
+}
+
+const ICMP_PRED_SET: ReadonlySet<string> = new Set(ICMP_PREDS);
+const FCMP_PRED_SET: ReadonlySet<string> = new Set(FCMP_PREDS);
+
+const operandsOf = (op: string): string => `operands of '${op}'`;
+const resultAndOperandTypesOf = (op: string): string => `result and operand types of '${op}'`;
+const resultAndReturnTypesOf = (op: string): string => `'${op}' result and return types`;
+
+/** The instruction class of an opcode. */
+type Op<K extends Instruction['op']> = Extract<Instruction, { op: K }>;
+
 /**
  * Value identity, with constants compared by content: LLVM uniques
  * constants, this IR does not, so two `i32 0` objects are the same value.
@@ -164,12 +178,12 @@ class FunctionVerifier {
     this.namer = new ValueNamer(fn);
   }
 
-  private report(code: Code, at: Value, message: string): void {
+  private report(code: Code, at: Value, message: string, into: Diagnostic[] = this.out): void {
     let span = sourceSpan(at);
     const notes = at.pos < 0 && span.start >= 0 ? ['in code generated for the instruction shown'] : undefined;
     if (span.start < 0 && at.vk === 'inst' && (at as Instruction).parent) span = sourceSpan((at as Instruction).parent!);
     if (span.start < 0) span = sourceSpan(this.fn);
-    this.out.push(diag(code, message, this.file, span.start, span.end, notes));
+    into.push(diag(code, message, this.file, span.start, span.end, notes));
   }
   private n(v: Value): string { return this.namer.name(v); }
   private t(t: Type): string { return `'${typeText(t)}'`; }
@@ -203,9 +217,24 @@ class FunctionVerifier {
       this.structural = true;
     }
     this.checkPhiEntries(cfg);
-    for (const b of fn.blocks) for (const i of b.instructions) this.checkInstruction(i);
-    if (!this.structural) this.checkDominance(new DominatorTree(cfg));
+    this.checkInstructions(this.structural ? null : new DominatorTree(cfg));
     return this.out;
+  }
+
+  /**
+   * Operands, types and (given a dominator tree) dominance, in one walk over
+   * the instructions: it is the verifier's largest cost. Dominance problems
+   * are reported after all others, as if by a second walk.
+   */
+  private checkInstructions(dt: DominatorTree | null): void {
+    const dominance: Diagnostic[] = [];
+    for (const b of this.fn.blocks) {
+      for (const i of b.instructions) {
+        this.checkInstruction(i);
+        if (dt) this.checkUses(dt, i, dominance);
+      }
+    }
+    for (const d of dominance) this.out.push(d);
   }
 
   private checkStructure(): void {
@@ -288,12 +317,17 @@ class FunctionVerifier {
   /** Finds a RefValue inside a (constant) operand. */
   private findRef(v: Value, depth = 0): Value | null {
     if (v.vk === 'ref') return v;
-    if (v.vk !== 'const' || depth > 64 || this.cleanConstants.has(v)) return null;
-    let inner: readonly Value[] = [];
-    if (v instanceof ConstantExpr) inner = v.operands;
-    else if (v instanceof ConstantAggregate) inner = v.elems;
-    else if (v instanceof BlockAddress) inner = [v.fn, v.block];
-    else if (v instanceof DSOLocalEquivalent || v instanceof NoCFI) inner = [v.target];
+    if (v.vk !== 'const' || depth > 64) return null;
+    let inner: readonly Value[];
+    switch ((v as Constant).ck) {
+      case 'expr': inner = (v as ConstantExpr).operands; break;
+      case 'aggregate': inner = (v as ConstantAggregate).elems; break;
+      case 'blockaddress': inner = [(v as BlockAddress).fn, (v as BlockAddress).block]; break;
+      case 'dso_local_equivalent': case 'no_cfi': inner = [(v as DSOLocalEquivalent | NoCFI).target]; break;
+      // Leaves (the bulk of constant operands) hold no reference: nothing to search or remember.
+      default: return null;
+    }
+    if (this.cleanConstants.has(v)) return null;
     for (const x of inner) {
       const r = this.findRef(x, depth + 1);
       if (r) return r;
@@ -302,33 +336,39 @@ class FunctionVerifier {
     return null;
   }
 
-  private checkOperandValue(i: Instruction, v: Value | undefined, what: string): boolean {
+  /**
+   * Checks operand `k` of `i` (or, with `bundle`, an input of that operand
+   * bundle). The operand's description is built only for a diagnostic: this
+   * runs for every operand of the module.
+   */
+  private checkOperandValue(i: Instruction, v: Value | undefined, k: number, bundle: OperandBundle | null): boolean {
     if (v === undefined || v === null) {
-      this.report('E0304', i, `${what} of '${i.op}' is missing`);
+      this.report('E0304', i, `${operandText(k, bundle)} of '${i.op}' is missing`);
       return false;
     }
-    const ref = this.findRef(v);
+    const vk = v.vk;
+    const ref = vk === 'ref' || vk === 'const' ? this.findRef(v) : null;
     if (ref) {
-      this.report('E0304', i, `unresolved reference ${this.n(ref)} in ${what} of '${i.op}'`);
+      this.report('E0304', i, `unresolved reference ${this.n(ref)} in ${operandText(k, bundle)} of '${i.op}'`);
       return false;
     }
     if (v.type.kind === 'void') {
-      this.report('E0304', i, `${what} of '${i.op}' is ${this.n(v)}, which has no value (void)`);
+      this.report('E0304', i, `${operandText(k, bundle)} of '${i.op}' is ${this.n(v)}, which has no value (void)`);
       return false;
     }
-    if (v.vk === 'inst') {
+    if (vk === 'inst') {
       const d = v as Instruction;
       if (!d.parent || d.parent.parent !== this.fn) {
-        this.report('E0304', i, `${what} of '${i.op}' is ${this.n(d)}, an instruction ${d.parent ? 'of another function' : 'that is in no block'}`);
+        this.report('E0304', i, `${operandText(k, bundle)} of '${i.op}' is ${this.n(d)}, an instruction ${d.parent ? 'of another function' : 'that is in no block'}`);
         return false;
       }
-    } else if (v instanceof Argument) {
-      if (v.parent !== this.fn) {
-        this.report('E0304', i, `${what} of '${i.op}' is an argument of another function`);
+    } else if (vk === 'argument') {
+      if ((v as Argument).parent !== this.fn) {
+        this.report('E0304', i, `${operandText(k, bundle)} of '${i.op}' is an argument of another function`);
         return false;
       }
-    } else if (v.vk === 'block') {
-      this.report('E0304', i, `${what} of '${i.op}' is a block, which is not a value`);
+    } else if (vk === 'block') {
+      this.report('E0304', i, `${operandText(k, bundle)} of '${i.op}' is a block, which is not a value`);
       return false;
     }
     return true;
@@ -342,9 +382,10 @@ class FunctionVerifier {
     return false;
   }
 
-  private sameType(i: Instruction, a: Type, b: Type, what: string): boolean {
+  /** `what` names the pair; a function of the opcode when it mentions it (so that no string is built unless reporting). */
+  private sameType(i: Instruction, a: Type, b: Type, what: string | ((op: string) => string)): boolean {
     if (a === b) return true;
-    this.report('E0304', i, `${what}: ${this.t(a)} and ${this.t(b)} differ`);
+    this.report('E0304', i, `${typeof what === 'string' ? what : what(i.op)}: ${this.t(a)} and ${this.t(b)} differ`);
     return false;
   }
 
@@ -355,232 +396,97 @@ class FunctionVerifier {
   }
 
   private checkInstruction(i: Instruction): void {
+    // Instructions come in many classes: reading their fields is a slow
+    // (megamorphic) property access, so each is read once.
+    const op = i.op;
+    const ops = i.operands;
     let ok = true;
-    for (let k = 0; k < i.operands.length; k++) ok = this.checkOperandValue(i, i.operands[k], `operand ${k}`) && ok;
-    if (i.op === 'call' || i.op === 'invoke' || i.op === 'callbr') {
-      for (const b of i.bundles ?? []) for (const v of b.inputs) ok = this.checkOperandValue(i, v, `bundle ${b.tag} input`) && ok;
+    for (let k = 0; k < ops.length; k++) ok = this.checkOperandValue(i, ops[k], k, null) && ok;
+    if (op === 'call' || op === 'invoke' || op === 'callbr') {
+      for (const b of i.bundles ?? []) for (const v of b.inputs) ok = this.checkOperandValue(i, v, -1, b) && ok;
     }
     if (!ok) return;
-    const ops = i.operands;
-    switch (i.op) {
+    switch (op) {
+      // The most frequent instructions first: a switch on strings is a chain of comparisons.
+      case 'br':
+        this.checkBr(i, ops);
+        return;
+      case 'getelementptr':
+        this.checkGep(i, ops);
+        return;
+      case 'load':
+        this.checkLoad(i, ops);
+        return;
+      case 'icmp': case 'fcmp':
+        this.checkCmp(i, ops);
+        return;
+      case 'store':
+        this.checkStore(i, ops);
+        return;
+      case 'call': case 'invoke': case 'callbr':
+        this.checkCallSite(i);
+        return;
+      case 'phi':
+        this.checkPhiTypes(i, ops);
+        return;
+      case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
+      case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
+      case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem':
+        this.checkBinary(i, ops);
+        return;
+      case 'trunc': case 'zext': case 'sext': case 'fptrunc': case 'fpext': case 'fptoui': case 'fptosi':
+      case 'uitofp': case 'sitofp': case 'ptrtoint': case 'inttoptr': case 'bitcast': case 'addrspacecast':
+        this.checkCast(i, ops);
+        return;
+      case 'ret':
+        this.checkRet(i, ops);
+        return;
+      case 'select':
+        this.checkSelect(i, ops);
+        return;
+      case 'switch':
+        this.checkSwitch(i, ops);
+        return;
+      case 'alloca':
+        this.checkAlloca(i, ops);
+        return;
       case 'fneg':
         if (!this.arity(i, 1)) return;
         if (scalarOf(ops[0]!.type).kind !== 'float') this.report('E0304', i, `fneg needs a floating operand, not ${this.t(ops[0]!.type)}`);
         this.sameType(i, ops[0]!.type, i.type, 'fneg result and operand types');
         return;
-      case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
-      case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
-      case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem': {
-        if (!this.arity(i, 2)) return;
-        const [a, b] = [ops[0]!, ops[1]!];
-        if (!this.sameType(i, a.type, b.type, `operands of '${i.op}'`)) return;
-        const fpOp = i.op.startsWith('f');
-        if (scalarOf(a.type).kind !== (fpOp ? 'float' : 'int')) {
-          this.report('E0304', i, `'${i.op}' needs ${fpOp ? 'floating' : 'integer'} operands, not ${this.t(a.type)}`);
-        }
-        this.sameType(i, i.type, a.type, `result and operand types of '${i.op}'`);
-        return;
-      }
-      case 'trunc': case 'zext': case 'sext': case 'fptrunc': case 'fpext': case 'fptoui': case 'fptosi':
-      case 'uitofp': case 'sitofp': case 'ptrtoint': case 'inttoptr': case 'bitcast': case 'addrspacecast': {
-        if (!this.arity(i, 1)) return;
-        const e = castError(i.op, ops[0]!.type, i.type);
-        if (e) this.report('E0304', i, `invalid cast from ${this.t(ops[0]!.type)} to ${this.t(i.type)}: ${e}`);
-        return;
-      }
-      case 'icmp': case 'fcmp': {
-        if (!this.arity(i, 2)) return;
-        const [a, b] = [ops[0]!, ops[1]!];
-        const preds: readonly string[] = i.op === 'icmp' ? ICMP_PREDS : FCMP_PREDS;
-        if (!preds.includes(i.pred)) this.report('E0304', i, `unknown ${i.op} predicate '${i.pred}'`);
-        if (!this.sameType(i, a.type, b.type, `operands of '${i.op}'`)) return;
-        const k = scalarOf(a.type).kind;
-        if (i.op === 'icmp' ? k !== 'int' && k !== 'pointer' : k !== 'float') {
-          this.report('E0304', i, `'${i.op}' cannot compare ${this.t(a.type)}`);
-          return;
-        }
-        const rt = i.type;
-        const wantVec = a.type.kind === 'vector' ? a.type : null;
-        const good = wantVec
-          ? rt.kind === 'vector' && isInt(rt.elem, 1) && rt.count === wantVec.count && rt.scalable === wantVec.scalable
-          : isInt(rt, 1);
-        if (!good) this.report('E0304', i, `'${i.op}' of ${this.t(a.type)} cannot have type ${this.t(rt)}`);
-        return;
-      }
-      case 'phi':
-        for (let k = 0; k < ops.length; k++) {
-          if (ops[k]!.type !== i.type) {
-            this.report('E0304', i, `phi incoming value ${k} has type ${this.t(ops[k]!.type)}, the phi ${this.t(i.type)}`);
-          }
-        }
-        return;
-      case 'select': {
-        if (!this.arity(i, 3)) return;
-        const [c, a, b] = [ops[0]!, ops[1]!, ops[2]!];
-        const ct = c.type;
-        const shapeOk = ct.kind !== 'vector' || (a.type.kind === 'vector' && a.type.count === ct.count && a.type.scalable === ct.scalable);
-        if (!isInt(scalarOf(ct), 1) || !shapeOk) this.report('E0304', i, `select condition must be i1 (or a matching vector of i1), not ${this.t(ct)}`);
-        if (this.sameType(i, a.type, b.type, 'select arms')) this.sameType(i, i.type, a.type, 'select result and arm types');
-        return;
-      }
       case 'freeze':
         if (this.arity(i, 1)) this.sameType(i, i.type, ops[0]!.type, 'freeze result and operand types');
         return;
-      case 'call': case 'invoke': case 'callbr':
-        this.checkCall(i);
-        if (i.op === 'invoke' && i.successors.length !== 2) this.report('E0304', i, `invoke needs a normal and an unwind destination`);
-        if (i.op === 'callbr' && i.successors.length < 1) this.report('E0304', i, `callbr needs a fallthrough destination`);
-        return;
-      case 'load': {
-        if (!this.arity(i, 1)) return;
-        const pt = this.needPointer(i, ops[0]!, 'the address');
-        if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, i.type, pt.pointee, 'load type and pointee type');
-        if (!isSized(i.type)) this.report('E0304', i, `load of unsized type ${this.t(i.type)}`);
-        return;
-      }
-      case 'store': {
-        if (!this.arity(i, 2)) return;
-        const pt = this.needPointer(i, ops[1]!, 'the address');
-        if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, ops[0]!.type, pt.pointee, 'stored value type and pointee type');
-        if (!isSized(ops[0]!.type)) this.report('E0304', i, `store of unsized type ${this.t(ops[0]!.type)}`);
-        return;
-      }
-      case 'alloca': {
-        if (!this.arity(i, 0, 1)) return;
-        if (ops.length === 1 && !isInt(ops[0]!.type)) this.report('E0304', i, `alloca size must be an integer, not ${this.t(ops[0]!.type)}`);
-        if (!isSized(i.allocated)) this.report('E0304', i, `alloca of unsized type ${this.t(i.allocated)}`);
-        const rt = i.type;
-        if (rt.kind !== 'pointer') this.report('E0304', i, `alloca must have a pointer type, not ${this.t(rt)}`);
-        else if (rt.pointee !== null && rt.pointee !== i.allocated) this.report('E0304', i, `alloca of ${this.t(i.allocated)} cannot have type ${this.t(rt)}`);
-        return;
-      }
-      case 'getelementptr': {
-        if (!this.arity(i, 1, Infinity)) return;
-        let why = '';
-        const s = gepShape(i.srcType, ops[0]!.type, ops.slice(1), (m) => { why = m; });
-        if (!s) { this.report('E0304', i, `invalid getelementptr: ${why}`); return; }
-        let rt = i.type;
-        let okShape = true;
-        if (s.vecCount >= 0) {
-          if (rt.kind !== 'vector' || rt.count !== s.vecCount || rt.scalable !== s.scalable) okShape = false;
-          else rt = rt.elem;
-        }
-        if (!okShape || rt.kind !== 'pointer' || rt.addrspace !== s.ptr.addrspace
-          || (s.ptr.pointee === null ? rt.pointee !== null : rt.pointee !== s.elem)) {
-          this.report('E0304', i, `getelementptr result type ${this.t(i.type)} does not match its indices (they reach ${this.t(s.elem)})`);
-        }
-        return;
-      }
       case 'fence':
         this.arity(i, 0);
         return;
-      case 'cmpxchg': {
-        if (!this.arity(i, 3)) return;
-        this.needPointer(i, ops[0]!, 'the address');
-        if (!this.sameType(i, ops[1]!.type, ops[2]!.type, 'cmpxchg compare and new values')) return;
-        const rt = i.type;
-        if (rt.kind !== 'struct' || rt.elems === null || rt.elems.length !== 2 || rt.elems[0] !== ops[1]!.type || !isInt(rt.elems[1]!, 1)) {
-          this.report('E0304', i, `cmpxchg of ${this.t(ops[1]!.type)} must have type { ${typeText(ops[1]!.type)}, i1 }, not ${this.t(rt)}`);
-        }
+      case 'cmpxchg':
+        this.checkCmpXchg(i, ops);
         return;
-      }
       case 'atomicrmw':
-        if (!this.arity(i, 2)) return;
-        this.needPointer(i, ops[0]!, 'the address');
-        this.sameType(i, i.type, ops[1]!.type, 'atomicrmw result and value types');
+        this.checkAtomicRMW(i, ops);
         return;
-      case 'extractvalue': {
-        if (!this.arity(i, 1)) return;
-        let why = '';
-        const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
-        if (!t) this.report('E0304', i, `invalid extractvalue of ${this.t(ops[0]!.type)}: ${why}`);
-        else this.sameType(i, i.type, t, 'extractvalue result and element types');
+      case 'extractvalue':
+        this.checkExtractValue(i, ops);
         return;
-      }
-      case 'insertvalue': {
-        if (!this.arity(i, 2)) return;
-        let why = '';
-        const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
-        if (!t) this.report('E0304', i, `invalid insertvalue into ${this.t(ops[0]!.type)}: ${why}`);
-        else this.sameType(i, ops[1]!.type, t, 'inserted value and element types');
-        this.sameType(i, i.type, ops[0]!.type, 'insertvalue result and aggregate types');
+      case 'insertvalue':
+        this.checkInsertValue(i, ops);
         return;
-      }
-      case 'extractelement': {
-        if (!this.arity(i, 2)) return;
-        const vt = ops[0]!.type;
-        if (vt.kind !== 'vector') { this.report('E0304', i, `extractelement needs a vector, not ${this.t(vt)}`); return; }
-        if (!isInt(ops[1]!.type)) this.report('E0304', i, `extractelement index must be an integer`);
-        this.sameType(i, i.type, vt.elem, 'extractelement result and element types');
+      case 'extractelement':
+        this.checkExtractElement(i, ops);
         return;
-      }
-      case 'insertelement': {
-        if (!this.arity(i, 3)) return;
-        const vt = ops[0]!.type;
-        if (vt.kind !== 'vector') { this.report('E0304', i, `insertelement needs a vector, not ${this.t(vt)}`); return; }
-        this.sameType(i, ops[1]!.type, vt.elem, 'inserted element and vector element types');
-        if (!isInt(ops[2]!.type)) this.report('E0304', i, `insertelement index must be an integer`);
-        this.sameType(i, i.type, vt, 'insertelement result and vector types');
+      case 'insertelement':
+        this.checkInsertElement(i, ops);
         return;
-      }
-      case 'shufflevector': {
-        if (!this.arity(i, 3)) return;
-        const [a, b, mask] = [ops[0]!, ops[1]!, ops[2]!];
-        if (a.type.kind !== 'vector') { this.report('E0304', i, `shufflevector needs vectors, not ${this.t(a.type)}`); return; }
-        if (!this.sameType(i, a.type, b.type, 'shufflevector operands')) return;
-        const rt = i.type;
-        const mt = mask.type;
-        if (rt.kind !== 'vector' || rt.elem !== a.type.elem || (mt.kind === 'vector' && (rt.count !== mt.count || rt.scalable !== mt.scalable))) {
-          this.report('E0304', i, `shufflevector result type ${this.t(rt)} does not match its operands and mask`);
-        }
+      case 'shufflevector':
+        this.checkShuffleVector(i, ops);
         return;
-      }
       case 'va_arg':
         if (this.arity(i, 1)) this.needPointer(i, ops[0]!, 'the va_list');
         return;
       case 'landingpad': case 'catchpad': case 'cleanuppad': case 'catchswitch': case 'catchret': case 'cleanupret':
         return;
-      case 'ret': {
-        const rt = this.fn.fnType.ret;
-        if (rt.kind === 'void') {
-          if (ops.length !== 0) this.report('E0304', i, `${this.n(this.fn)} returns void: 'ret' cannot have a value`);
-        } else if (ops.length !== 1) {
-          this.report('E0304', i, `${this.n(this.fn)} returns ${this.t(rt)}: 'ret' needs a value`);
-        } else if (ops[0]!.type !== rt) {
-          this.report('E0304', i, `'ret' of ${this.t(ops[0]!.type)} in ${this.n(this.fn)}, which returns ${this.t(rt)}`);
-        }
-        return;
-      }
-      case 'br':
-        if (i.successors.length === 1) {
-          this.arity(i, 0);
-        } else if (i.successors.length === 2) {
-          if (this.arity(i, 1) && !isInt(ops[0]!.type, 1)) this.report('E0304', i, `branch condition must be i1, not ${this.t(ops[0]!.type)}`);
-        } else {
-          this.report('E0304', i, `'br' needs one or two destinations, it has ${i.successors.length}`);
-        }
-        return;
-      case 'switch': {
-        if (!this.arity(i, 1, Infinity)) return;
-        if (i.successors.length !== ops.length) {
-          this.report('E0304', i, `switch has ${ops.length - 1} case values for ${i.successors.length - 1} case destinations`);
-          return;
-        }
-        const ct = ops[0]!.type;
-        if (!isInt(ct)) { this.report('E0304', i, `switch condition must be an integer, not ${this.t(ct)}`); return; }
-        const seen = new Set<bigint>();
-        for (let k = 1; k < ops.length; k++) {
-          const c = ops[k]!;
-          if (!(c instanceof ConstantInt) || c.type !== ct) {
-            this.report('E0304', i, `switch case ${k - 1} must be a ${this.t(ct)} integer constant`);
-            continue;
-          }
-          const v = BigInt.asUintN(ct.bits, c.value);
-          if (seen.has(v)) this.report('E0304', i, `duplicate switch case value ${c.value}`);
-          seen.add(v);
-        }
-        return;
-      }
       case 'indirectbr':
         if (this.arity(i, 1)) this.needPointer(i, ops[0]!, 'the address');
         return;
@@ -592,6 +498,209 @@ class FunctionVerifier {
         return;
       default:
         assertNever(i, 'instruction');
+    }
+  }
+
+  private checkBr(i: Op<'br'>, ops: readonly Value[]): void {
+    if (i.successors.length === 1) {
+      this.arity(i, 0);
+    } else if (i.successors.length === 2) {
+      if (this.arity(i, 1) && !isInt(ops[0]!.type, 1)) this.report('E0304', i, `branch condition must be i1, not ${this.t(ops[0]!.type)}`);
+    } else {
+      this.report('E0304', i, `'br' needs one or two destinations, it has ${i.successors.length}`);
+    }
+  }
+
+  private checkGep(i: Op<'getelementptr'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1, Infinity)) return;
+    let why = '';
+    const s = gepShape(i.srcType, ops[0]!.type, ops.slice(1), (m) => { why = m; });
+    if (!s) { this.report('E0304', i, `invalid getelementptr: ${why}`); return; }
+    let rt = i.type;
+    let okShape = true;
+    if (s.vecCount >= 0) {
+      if (rt.kind !== 'vector' || rt.count !== s.vecCount || rt.scalable !== s.scalable) okShape = false;
+      else rt = rt.elem;
+    }
+    if (!okShape || rt.kind !== 'pointer' || rt.addrspace !== s.ptr.addrspace
+      || (s.ptr.pointee === null ? rt.pointee !== null : rt.pointee !== s.elem)) {
+      this.report('E0304', i, `getelementptr result type ${this.t(i.type)} does not match its indices (they reach ${this.t(s.elem)})`);
+    }
+  }
+
+  private checkLoad(i: Op<'load'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1)) return;
+    const pt = this.needPointer(i, ops[0]!, 'the address');
+    if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, i.type, pt.pointee, 'load type and pointee type');
+    if (!isSized(i.type)) this.report('E0304', i, `load of unsized type ${this.t(i.type)}`);
+  }
+
+  private checkCmp(i: Op<'icmp' | 'fcmp'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const a = ops[0]!, b = ops[1]!;
+    const preds = i.op === 'icmp' ? ICMP_PRED_SET : FCMP_PRED_SET;
+    if (!preds.has(i.pred)) this.report('E0304', i, `unknown ${i.op} predicate '${i.pred}'`);
+    if (!this.sameType(i, a.type, b.type, operandsOf)) return;
+    const k = scalarOf(a.type).kind;
+    if (i.op === 'icmp' ? k !== 'int' && k !== 'pointer' : k !== 'float') {
+      this.report('E0304', i, `'${i.op}' cannot compare ${this.t(a.type)}`);
+      return;
+    }
+    const rt = i.type;
+    const wantVec = a.type.kind === 'vector' ? a.type : null;
+    const good = wantVec
+      ? rt.kind === 'vector' && isInt(rt.elem, 1) && rt.count === wantVec.count && rt.scalable === wantVec.scalable
+      : isInt(rt, 1);
+    if (!good) this.report('E0304', i, `'${i.op}' of ${this.t(a.type)} cannot have type ${this.t(rt)}`);
+  }
+
+  private checkStore(i: Op<'store'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const pt = this.needPointer(i, ops[1]!, 'the address');
+    if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, ops[0]!.type, pt.pointee, 'stored value type and pointee type');
+    if (!isSized(ops[0]!.type)) this.report('E0304', i, `store of unsized type ${this.t(ops[0]!.type)}`);
+  }
+
+  private checkCallSite(i: Op<'call' | 'invoke' | 'callbr'>): void {
+    this.checkCall(i);
+    if (i.op === 'invoke' && i.successors.length !== 2) this.report('E0304', i, `invoke needs a normal and an unwind destination`);
+    if (i.op === 'callbr' && i.successors.length < 1) this.report('E0304', i, `callbr needs a fallthrough destination`);
+  }
+
+  private checkPhiTypes(i: Op<'phi'>, ops: readonly Value[]): void {
+    for (let k = 0; k < ops.length; k++) {
+      if (ops[k]!.type !== i.type) {
+        this.report('E0304', i, `phi incoming value ${k} has type ${this.t(ops[k]!.type)}, the phi ${this.t(i.type)}`);
+      }
+    }
+  }
+
+  private checkBinary(i: Op<BinaryOp>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const a = ops[0]!, b = ops[1]!;
+    if (!this.sameType(i, a.type, b.type, operandsOf)) return;
+    const fpOp = i.op.startsWith('f');
+    if (scalarOf(a.type).kind !== (fpOp ? 'float' : 'int')) {
+      this.report('E0304', i, `'${i.op}' needs ${fpOp ? 'floating' : 'integer'} operands, not ${this.t(a.type)}`);
+    }
+    this.sameType(i, i.type, a.type, resultAndOperandTypesOf);
+  }
+
+  private checkCast(i: Op<CastOp>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1)) return;
+    const e = castError(i.op, ops[0]!.type, i.type);
+    if (e) this.report('E0304', i, `invalid cast from ${this.t(ops[0]!.type)} to ${this.t(i.type)}: ${e}`);
+  }
+
+  private checkRet(i: Op<'ret'>, ops: readonly Value[]): void {
+    const rt = this.fn.fnType.ret;
+    if (rt.kind === 'void') {
+      if (ops.length !== 0) this.report('E0304', i, `${this.n(this.fn)} returns void: 'ret' cannot have a value`);
+    } else if (ops.length !== 1) {
+      this.report('E0304', i, `${this.n(this.fn)} returns ${this.t(rt)}: 'ret' needs a value`);
+    } else if (ops[0]!.type !== rt) {
+      this.report('E0304', i, `'ret' of ${this.t(ops[0]!.type)} in ${this.n(this.fn)}, which returns ${this.t(rt)}`);
+    }
+  }
+
+  private checkSelect(i: Op<'select'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    const c = ops[0]!, a = ops[1]!, b = ops[2]!;
+    const ct = c.type;
+    const shapeOk = ct.kind !== 'vector' || (a.type.kind === 'vector' && a.type.count === ct.count && a.type.scalable === ct.scalable);
+    if (!isInt(scalarOf(ct), 1) || !shapeOk) this.report('E0304', i, `select condition must be i1 (or a matching vector of i1), not ${this.t(ct)}`);
+    if (this.sameType(i, a.type, b.type, 'select arms')) this.sameType(i, i.type, a.type, 'select result and arm types');
+  }
+
+  private checkSwitch(i: Op<'switch'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1, Infinity)) return;
+    if (i.successors.length !== ops.length) {
+      this.report('E0304', i, `switch has ${ops.length - 1} case values for ${i.successors.length - 1} case destinations`);
+      return;
+    }
+    const ct = ops[0]!.type;
+    if (!isInt(ct)) { this.report('E0304', i, `switch condition must be an integer, not ${this.t(ct)}`); return; }
+    const seen = new Set<bigint>();
+    for (let k = 1; k < ops.length; k++) {
+      const c = ops[k]!;
+      if (!(c instanceof ConstantInt) || c.type !== ct) {
+        this.report('E0304', i, `switch case ${k - 1} must be a ${this.t(ct)} integer constant`);
+        continue;
+      }
+      const v = BigInt.asUintN(ct.bits, c.value);
+      if (seen.has(v)) this.report('E0304', i, `duplicate switch case value ${c.value}`);
+      seen.add(v);
+    }
+  }
+
+  private checkAlloca(i: Op<'alloca'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 0, 1)) return;
+    if (ops.length === 1 && !isInt(ops[0]!.type)) this.report('E0304', i, `alloca size must be an integer, not ${this.t(ops[0]!.type)}`);
+    if (!isSized(i.allocated)) this.report('E0304', i, `alloca of unsized type ${this.t(i.allocated)}`);
+    const rt = i.type;
+    if (rt.kind !== 'pointer') this.report('E0304', i, `alloca must have a pointer type, not ${this.t(rt)}`);
+    else if (rt.pointee !== null && rt.pointee !== i.allocated) this.report('E0304', i, `alloca of ${this.t(i.allocated)} cannot have type ${this.t(rt)}`);
+  }
+
+  private checkCmpXchg(i: Op<'cmpxchg'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    this.needPointer(i, ops[0]!, 'the address');
+    if (!this.sameType(i, ops[1]!.type, ops[2]!.type, 'cmpxchg compare and new values')) return;
+    const rt = i.type;
+    if (rt.kind !== 'struct' || rt.elems === null || rt.elems.length !== 2 || rt.elems[0] !== ops[1]!.type || !isInt(rt.elems[1]!, 1)) {
+      this.report('E0304', i, `cmpxchg of ${this.t(ops[1]!.type)} must have type { ${typeText(ops[1]!.type)}, i1 }, not ${this.t(rt)}`);
+    }
+  }
+
+  private checkAtomicRMW(i: Op<'atomicrmw'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    this.needPointer(i, ops[0]!, 'the address');
+    this.sameType(i, i.type, ops[1]!.type, 'atomicrmw result and value types');
+  }
+
+  private checkExtractValue(i: Op<'extractvalue'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 1)) return;
+    let why = '';
+    const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
+    if (!t) this.report('E0304', i, `invalid extractvalue of ${this.t(ops[0]!.type)}: ${why}`);
+    else this.sameType(i, i.type, t, 'extractvalue result and element types');
+  }
+
+  private checkInsertValue(i: Op<'insertvalue'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    let why = '';
+    const t = aggregateElementType(ops[0]!.type, i.indices, (m) => { why = m; });
+    if (!t) this.report('E0304', i, `invalid insertvalue into ${this.t(ops[0]!.type)}: ${why}`);
+    else this.sameType(i, ops[1]!.type, t, 'inserted value and element types');
+    this.sameType(i, i.type, ops[0]!.type, 'insertvalue result and aggregate types');
+  }
+
+  private checkExtractElement(i: Op<'extractelement'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 2)) return;
+    const vt = ops[0]!.type;
+    if (vt.kind !== 'vector') { this.report('E0304', i, `extractelement needs a vector, not ${this.t(vt)}`); return; }
+    if (!isInt(ops[1]!.type)) this.report('E0304', i, `extractelement index must be an integer`);
+    this.sameType(i, i.type, vt.elem, 'extractelement result and element types');
+  }
+
+  private checkInsertElement(i: Op<'insertelement'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    const vt = ops[0]!.type;
+    if (vt.kind !== 'vector') { this.report('E0304', i, `insertelement needs a vector, not ${this.t(vt)}`); return; }
+    this.sameType(i, ops[1]!.type, vt.elem, 'inserted element and vector element types');
+    if (!isInt(ops[2]!.type)) this.report('E0304', i, `insertelement index must be an integer`);
+    this.sameType(i, i.type, vt, 'insertelement result and vector types');
+  }
+
+  private checkShuffleVector(i: Op<'shufflevector'>, ops: readonly Value[]): void {
+    if (!this.arity(i, 3)) return;
+    const a = ops[0]!, b = ops[1]!, mask = ops[2]!;
+    if (a.type.kind !== 'vector') { this.report('E0304', i, `shufflevector needs vectors, not ${this.t(a.type)}`); return; }
+    if (!this.sameType(i, a.type, b.type, 'shufflevector operands')) return;
+    const rt = i.type;
+    const mt = mask.type;
+    if (rt.kind !== 'vector' || rt.elem !== a.type.elem || (mt.kind === 'vector' && (rt.count !== mt.count || rt.scalable !== mt.scalable))) {
+      this.report('E0304', i, `shufflevector result type ${this.t(rt)} does not match its operands and mask`);
     }
   }
 
@@ -612,34 +721,33 @@ class FunctionVerifier {
       const a = i.arg(k);
       if (a.type !== ft.params[k]) this.report('E0304', inst, `argument ${k} of '${inst.op}' has type ${this.t(a.type)}, the parameter ${this.t(ft.params[k]!)}`);
     }
-    this.sameType(inst, inst.type, ft.ret, `'${inst.op}' result and return types`);
+    this.sameType(inst, inst.type, ft.ret, resultAndReturnTypesOf);
   }
 
   // -- dominance ------------------------------------------------------------
 
-  private checkDominance(dt: DominatorTree): void {
-    for (const b of this.fn.blocks) {
-      for (const i of b.instructions) {
-        const ops = i.operands;
-        for (let k = 0; k < ops.length; k++) this.checkUse(dt, i, ops[k]!, k);
-        if (i.op === 'call' || i.op === 'invoke' || i.op === 'callbr') {
-          for (const bd of i.bundles ?? []) for (const v of bd.inputs) this.checkUse(dt, i, v, -1);
-        }
-      }
+  /** Whether each operand (and bundle input) of `i` is available where `i` uses it. */
+  private checkUses(dt: DominatorTree, i: Instruction, into: Diagnostic[]): void {
+    const ops = i.operands;
+    for (let k = 0; k < ops.length; k++) this.checkUse(dt, i, ops[k]!, k, into);
+    const op = i.op;
+    if (op === 'call' || op === 'invoke' || op === 'callbr') {
+      for (const bd of i.bundles ?? []) for (const v of bd.inputs) this.checkUse(dt, i, v, -1, into);
     }
   }
 
-  private checkUse(dt: DominatorTree, user: Instruction, v: Value, index: number): void {
+  private checkUse(dt: DominatorTree, user: Instruction, v: Value, index: number, into: Diagnostic[]): void {
     if (!isInstValue(v)) return;
-    if (!v.parent || v.parent.parent !== this.fn) return; // reported as an invalid operand
+    const defBB = v.parent;
+    if (!defBB || defBB.parent !== this.fn) return; // reported as an invalid operand
     if (v === user && user.op !== 'phi') {
-      this.report('E0302', user, `instruction ${this.n(user)} uses its own value (only a phi may)`);
+      this.report('E0302', user, `instruction ${this.n(user)} uses its own value (only a phi may)`, into);
       return;
     }
     if (dt.dominatesUse(v, user, index)) return;
     const where = user.op === 'phi' && index >= 0 && user.blocks[index]
       ? ` (incoming from ${this.n(user.blocks[index]!)})` : '';
-    this.report('E0302', user, `${this.n(v)} does not dominate this use${where}`);
+    this.report('E0302', user, `${this.n(v)} does not dominate this use${where}`, into);
   }
 }
 

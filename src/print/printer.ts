@@ -58,8 +58,11 @@ function flat(s: string): string {
  */
 export class Printer {
   private readonly typeCache = new Map<Type, string>();
+  /** `T ` (the type and a space: how operands start; one concatenation fewer per operand). */
+  private readonly typeSpaceCache = new Map<Type, string>();
   private readonly constCache = new Map<Value, string>();
   private readonly flagCache = new Map<number, string>();
+  private readonly attachmentCache = new Map<Attachment, string>();
   /** `@name` / `@N` of every global, computed in print order. */
   private readonly globalRefs = new Map<Value, string>();
   /** Local spellings of the function being printed. */
@@ -378,7 +381,17 @@ export class Printer {
     if (i.type.kind !== 'void') s = (this.locals.get(i) ?? this.localFallback(i)) + ' = ';
     s += this.instructionBody(i);
     const att = i.attachments;
-    if (att !== null) for (let k = 0; k < att.length; k++) s += ', ' + this.attachment(att[k]!);
+    if (att !== null) for (let k = 0; k < att.length; k++) s += this.instructionAttachment(att[k]!);
+    return s;
+  }
+
+  /**
+   * `, !tbaa !5`. Cached per object: the parser shares one attachment object
+   * per kind and node, and most loads and stores carry one.
+   */
+  private instructionAttachment(a: Attachment): string {
+    let s = this.attachmentCache.get(a);
+    if (s === undefined) { s = ', ' + this.attachment(a); this.attachmentCache.set(a, s); }
     return s;
   }
 
@@ -404,6 +417,8 @@ export class Printer {
         if (i.align !== null) s += ', align ' + i.align;
         return s;
       }
+      case 'icmp': case 'fcmp':
+        return i.op + this.flags(i.flags) + ' ' + i.pred + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
       case 'store': {
         let s = 'store';
         if (i.atomic) s += ' atomic';
@@ -413,19 +428,10 @@ export class Printer {
         if (i.align !== null) s += ', align ' + i.align;
         return s;
       }
-      case 'ret':
-        return ops.length ? 'ret ' + this.typed(ops[0]!) : 'ret void';
-      case 'fneg':
-        return 'fneg' + this.flags(i.flags) + ' ' + this.typed(ops[0]!);
-      case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
-      case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
-      case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem':
-        return i.op + this.flags(i.flags) + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
-      case 'trunc': case 'zext': case 'sext': case 'fptrunc': case 'fpext': case 'fptoui': case 'fptosi':
-      case 'uitofp': case 'sitofp': case 'ptrtoint': case 'inttoptr': case 'bitcast': case 'addrspacecast':
-        return i.op + this.flags(i.flags) + ' ' + this.typed(ops[0]!) + ' to ' + this.type(i.type);
-      case 'icmp': case 'fcmp':
-        return i.op + this.flags(i.flags) + ' ' + i.pred + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
+      case 'call': {
+        const head = i.tail === '' ? 'call' : i.tail + ' call';
+        return this.callCommon(i, head, i.tail === 'musttail' && this.fn !== null && this.fn.fnType.vararg);
+      }
       case 'phi': {
         let s = 'phi' + this.flags(i.flags) + ' ' + this.type(i.type) + ' ';
         for (let k = 0; k < ops.length; k++) {
@@ -433,22 +439,22 @@ export class Printer {
         }
         return s;
       }
+      case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
+      case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
+      case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem':
+        return i.op + this.flags(i.flags) + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
+      case 'trunc': case 'zext': case 'sext': case 'fptrunc': case 'fpext': case 'fptoui': case 'fptosi':
+      case 'uitofp': case 'sitofp': case 'ptrtoint': case 'inttoptr': case 'bitcast': case 'addrspacecast':
+        return i.op + this.flags(i.flags) + ' ' + this.typed(ops[0]!) + ' to ' + this.type(i.type);
+      case 'ret':
+        return ops.length ? 'ret ' + this.typed(ops[0]!) : 'ret void';
       case 'select':
         return 'select' + this.flags(i.flags) + ' ' + this.typed(ops[0]!) + ', ' + this.typed(ops[1]!) + ', ' +
           this.typed(ops[2]!);
-      case 'freeze':
-        return 'freeze ' + this.typed(ops[0]!);
-      case 'call': {
-        const head = i.tail === '' ? 'call' : i.tail + ' call';
-        return this.callCommon(i, head, i.tail === 'musttail' && this.fn !== null && this.fn.fnType.vararg);
-      }
-      case 'invoke':
-        return this.callCommon(i, 'invoke', false) + CONT + 'to label ' + this.ref(i.successors[0]!) +
-          ' unwind label ' + this.ref(i.successors[1]!);
-      case 'callbr': {
-        let s = this.callCommon(i, 'callbr', false) + CONT + 'to label ' + this.ref(i.successors[0]!) + ' [';
-        for (let k = 1; k < i.successors.length; k++) s += (k > 1 ? ', label ' : 'label ') + this.ref(i.successors[k]!);
-        return s + ']';
+      case 'switch': {
+        let s = 'switch ' + this.typed(ops[0]!) + ', label ' + this.ref(i.successors[0]!) + ' [';
+        for (let k = 1; k < ops.length; k++) s += '\n    ' + this.typed(ops[k]!) + ', label ' + this.ref(i.successors[k]!);
+        return s + '\n  ]';
       }
       case 'alloca': {
         let s = 'alloca';
@@ -460,6 +466,18 @@ export class Printer {
         const as = this.addrspaceOf(i);
         if (as !== null) s += ', addrspace(' + as + ')';
         return s;
+      }
+      case 'fneg':
+        return 'fneg' + this.flags(i.flags) + ' ' + this.typed(ops[0]!);
+      case 'freeze':
+        return 'freeze ' + this.typed(ops[0]!);
+      case 'invoke':
+        return this.callCommon(i, 'invoke', false) + CONT + 'to label ' + this.ref(i.successors[0]!) +
+          ' unwind label ' + this.ref(i.successors[1]!);
+      case 'callbr': {
+        let s = this.callCommon(i, 'callbr', false) + CONT + 'to label ' + this.ref(i.successors[0]!) + ' [';
+        for (let k = 1; k < i.successors.length; k++) s += (k > 1 ? ', label ' : 'label ') + this.ref(i.successors[k]!);
+        return s + ']';
       }
       case 'fence':
         return 'fence' + this.syncscope(i.syncscope) + ' ' + i.ordering;
@@ -520,11 +538,6 @@ export class Printer {
       case 'cleanupret':
         return 'cleanupret from ' + this.ref(ops[0]!) + ' unwind ' +
           (i.successors.length ? 'label ' + this.ref(i.successors[0]!) : 'to caller');
-      case 'switch': {
-        let s = 'switch ' + this.typed(ops[0]!) + ', label ' + this.ref(i.successors[0]!) + ' [';
-        for (let k = 1; k < ops.length; k++) s += '\n    ' + this.typed(ops[k]!) + ', label ' + this.ref(i.successors[k]!);
-        return s + '\n  ]';
-      }
       case 'indirectbr': {
         let s = 'indirectbr ' + this.typed(ops[0]!) + ', [';
         for (let k = 0; k < i.successors.length; k++) s += (k ? ', label ' : 'label ') + this.ref(i.successors[k]!);
@@ -589,7 +602,7 @@ export class Printer {
 
   /** `T v` */
   typed(v: Value): string {
-    return this.type(v.type) + ' ' + this.ref(v);
+    return this.typeAndSpace(v.type) + this.ref(v);
   }
 
   /** A value as an operand, without its type: `%x`, `@g`, `42`, `getelementptr (...)`, `!3`. */
@@ -715,6 +728,12 @@ export class Printer {
   type(t: Type): string {
     let s = this.typeCache.get(t);
     if (s === undefined) { s = this.computeType(t); this.typeCache.set(t, s); }
+    return s;
+  }
+
+  private typeAndSpace(t: Type): string {
+    let s = this.typeSpaceCache.get(t);
+    if (s === undefined) { s = this.type(t) + ' '; this.typeSpaceCache.set(t, s); }
     return s;
   }
 
