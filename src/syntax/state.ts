@@ -56,6 +56,11 @@ export interface CallParts {
 
 
 const FP_OPS = new Set(['fadd', 'fsub', 'fmul', 'fdiv', 'frem']);
+
+/** A keyword token's text as an internalized constant (tokens.ts KW_TEXT); other tokens' image. */
+function word(t: IToken): string {
+  return T.KW_TEXT.get(t.tokenType) ?? t.image;
+}
 const ICMP: ReadonlySet<string> = new Set(ICMP_PREDS);
 const FCMP: ReadonlySet<string> = new Set(FCMP_PREDS);
 
@@ -623,12 +628,12 @@ export class ParseState {
     return this.at(new InlineAsm(ty, a.image.slice(1, -1), c.image.slice(1, -1), words.includes('sideeffect'),
       words.includes('alignstack'), words.includes('inteldialect'), words.includes('unwind')), kw, c);
   }
-  flag(tok: IToken): number { return FLAG_BY_WORD.get(tok.image) ?? 0; }
+  flag(tok: IToken): number { return FLAG_BY_WORD.get(word(tok)) ?? 0; }
   mdValue(md: Metadata): Value { return new MetadataAsValue(this.m.types.metadata, md); }
 
   constExpr(ty: Type, opTok: IToken, ops: Value[], flags: number, close: IToken,
     extra: { to?: Type; src?: Type; pred?: string; indices?: number[]; inrange?: string | null; inrangeIndex?: number }): Value {
-    const op = opTok.image as ConstExprOp;
+    const op = word(opTok) as ConstExprOp;
     let type = ty;
     if (ty === INFER_TYPE && extra.src) {
       let why = '';
@@ -651,7 +656,7 @@ export class ParseState {
 
   // ------------------------------------------------------------ instructions
   binary(opTok: IToken, flags: number, a: Value, b: Value): Instruction {
-    const op = opTok.image as BinaryOp;
+    const op = word(opTok) as BinaryOp;
     const s = scalarOf(a.type);
     if (FP_OPS.has(op) ? s.kind !== 'float' : s.kind !== 'int') {
       this.err('E0201', `'${op}' needs ${FP_OPS.has(op) ? 'floating-point' : 'integer'} operands, not ${typeText(a.type)}`, opTok);
@@ -667,9 +672,10 @@ export class ParseState {
     return i;
   }
   cmp(opTok: IToken, flags: number, pred: IToken, a: Value, b: Value): Instruction {
-    const op = opTok.image as 'icmp' | 'fcmp';
+    const op = word(opTok) as 'icmp' | 'fcmp';
+    const predText = word(pred);
     const isF = op === 'fcmp';
-    if (!(isF ? FCMP : ICMP).has(pred.image)) {
+    if (!(isF ? FCMP : ICMP).has(predText)) {
       this.err('E0001', `'${pred.image}' is not a valid ${op} predicate`, pred);
     }
     const s = scalarOf(a.type);
@@ -678,14 +684,15 @@ export class ParseState {
     }
     const i1 = this.m.types.i1;
     const t = a.type.kind === 'vector' ? this.m.types.vector(a.type.count, i1, a.type.scalable) : i1;
-    const i = new CmpInst(op, pred.image, t, a, b);
+    const i = new CmpInst(op, predText, t, a, b);
     i.flags = flags;
     return i;
   }
   cast(opTok: IToken, flags: number, v: Value, to: Type): Instruction {
-    const why = castError(opTok.image as CastOp, v.type, to);
+    const castOp = word(opTok) as CastOp;
+    const why = castError(castOp, v.type, to);
     if (why) this.err('E0201', `invalid ${opTok.image} from ${typeText(v.type)} to ${typeText(to)}: ${why}`, opTok);
-    const i = new CastInst(opTok.image as CastOp, to, v);
+    const i = new CastInst(castOp, to, v);
     i.flags = flags;
     return i;
   }
@@ -695,7 +702,7 @@ export class ParseState {
       this.errAt('E0201', `${what} of ${typeText(pointee)} through a pointer of type ${typeText(p.type)}`, p);
     }
   }
-  private ordering(tok: IToken | undefined): Ordering | null { return tok ? (tok.image as Ordering) : null; }
+  private ordering(tok: IToken | undefined): Ordering | null { return tok ? (word(tok) as Ordering) : null; }
   load(kw: IToken, ty: Type, p: Value, atomic: boolean, vol: boolean, ss: string | undefined, ord: IToken | undefined, align: number | undefined): Instruction {
     this.checkPointer(p, 'load', ty);
     const i = new LoadInst(ty, [p]);
@@ -733,13 +740,13 @@ export class ParseState {
   }
   fence(_kw: IToken, ss: string | undefined, ord: IToken): Instruction {
     const i = new FenceInst(this.m.types.void, []);
-    i.syncscope = ss ?? null; i.ordering = ord.image as Ordering;
+    i.syncscope = ss ?? null; i.ordering = word(ord) as Ordering;
     return i;
   }
   cmpxchg(_kw: IToken, weak: boolean, vol: boolean, p: Value, c: Value, n: Value, ss: string | undefined, s: IToken, f: IToken, align: number | undefined): Instruction {
     this.checkPointer(p, 'cmpxchg', c.type);
     const i = new CmpXchgInst(this.m.types.struct([c.type, this.m.types.i1]), [p, c, n]);
-    i.weak = weak; i.volatile = vol; i.syncscope = ss ?? null; i.success = s.image as Ordering; i.failure = f.image as Ordering; i.align = align ?? null;
+    i.weak = weak; i.volatile = vol; i.syncscope = ss ?? null; i.success = word(s) as Ordering; i.failure = word(f) as Ordering; i.align = align ?? null;
     return i;
   }
   atomicrmw(_kw: IToken, vol: boolean, op: IToken, p: Value, v: Value, ss: string | undefined, ord: IToken, align: number | undefined): Instruction {
@@ -749,8 +756,8 @@ export class ParseState {
     if (fpOp ? scalarOf(v.type).kind !== 'float' : op.image === 'xchg' ? !(k === 'int' || k === 'float' || k === 'pointer') : k !== 'int') {
       this.errAt('E0201', `atomicrmw ${op.image} cannot operate on ${typeText(v.type)}`, v);
     }
-    const i = new AtomicRMWInst(v.type, op.image, [p, v]);
-    i.volatile = vol; i.syncscope = ss ?? null; i.ordering = ord.image as Ordering; i.align = align ?? null;
+    const i = new AtomicRMWInst(v.type, word(op), [p, v]);
+    i.volatile = vol; i.syncscope = ss ?? null; i.ordering = word(ord) as Ordering; i.align = align ?? null;
     return i;
   }
 
@@ -869,7 +876,7 @@ export class ParseState {
     return i;
   }
   funcletPad(kw: IToken, parent: Value, args: Value[]): Instruction {
-    return new FuncletPadInst(kw.image as 'catchpad' | 'cleanuppad', this.m.types.token, [parent, ...args]);
+    return new FuncletPadInst(word(kw) as 'catchpad' | 'cleanuppad', this.m.types.token, [parent, ...args]);
   }
   ret(kw: IToken, v: Value | null): Instruction {
     const want = this.fn!.fnType.ret;

@@ -97,6 +97,15 @@ for (const w of ['half', 'bfloat', 'float', 'double', 'x86_fp80', 'fp128', 'ppc_
 }
 export const K = (w: string): TokenType => kw(w);
 
+/**
+ * The text of each keyword token type, as the string constant of keywords.ts: an opcode,
+ * predicate or ordering read through this is an internalized string, so the `switch (i.op)`
+ * statements all over the tool compare pointers rather than characters (a token's `image` is a
+ * fresh slice of the source).
+ */
+export const KW_TEXT = new Map<TokenType, string>();
+for (const [w, t] of KW) KW_TEXT.set(t, w);
+
 export const allTokens: TokenType[] = [
   NonParen, AnyWord, BinaryOpKw, CastOpKw, PredKw, OrderingKw, FlagKw, RmwOpKw, FloatTypeKw,
   LocalVar, LocalId, GlobalVar, GlobalId, MetadataVar, MetadataId, AttrGrpId, ComdatVar, SummaryId,
