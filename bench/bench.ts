@@ -334,7 +334,7 @@ function report(results: InputResult[], st: Startup): void {
     secs(cpu(r.cli)), secs(cpu(r.llvmAs)), secs(cpu(r.optS))]), al));
   say(`\nCPU seconds barely depend on how busy the machine is, wall seconds do; Node's CPU time includes V8's GC helper threads.`);
   say(`External tools: ${HAVE_TIME ? 'GNU time %U+%S (10 ms resolution)' : 'not measured (GNU time missing)'}; in-process: process.cpuUsage().`);
-  say('\nlex: lex() alone. lex+parse: parseModule(noResolve). parse: parseModule (lex+parse+resolve).');
+  say('\nlex: lex() alone, in the chunks parseModule uses, token objects recycled. lex+parse: parseModule(noResolve). parse: parseModule (lex+parse+resolve).');
   say(`fmt in-proc: parseModule${results.some((r) => r.verifier) ? ' + verifyModule' : ''} + printModule, the fmt pipeline in a warm process without file I/O.`);
   say('fmt CLI: `node bin/enzyme-ts.js fmt FILE -o -` to /dev/null, a fresh process (start-up, grammar, read, parse, verify, print, write).');
   say('llvm-as: parse + verify + write bitcode. opt -S: parse + verify + print. LLVM 14 tools for typed-pointer files, -19 for opaque.');

@@ -28,18 +28,28 @@ class Flat extends EmbeddedActionsParser {
 
 let parser: Flat | null = null;
 
-/** Lexes and recognizes `src` as parseModule does, building nothing; returns the token count. */
-export function recognizeOnly(src: SourceFile): number {
-  parser ??= new Flat();
+/**
+ * Lexes `src` as parseModule does (in top-level chunks, token objects recycled), handing each
+ * chunk's tokens to `use`; returns the token count.
+ */
+export function lexChunks(src: SourceFile, use: (tokens: IToken[]) => void = () => {}): number {
   const cuts = topLevelCuts(src.text, 1 << 16);
   cuts.push(src.text.length);
   const pool = new TokenPool();
   let n = 0;
   for (let k = 0; k + 1 < cuts.length; k++) {
     const { tokens } = lex(src, cuts[k]!, cuts[k + 1]!, pool);
-    parser.input = tokens;
-    n += parser.all();
+    n += tokens.length;
+    use(tokens);
   }
-  parser.input = [];
+  return n;
+}
+
+/** Lexes and recognizes `src` as parseModule does, building nothing; returns the token count. */
+export function recognizeOnly(src: SourceFile): number {
+  const p = parser ??= new Flat();
+  let n = 0;
+  lexChunks(src, (tokens) => { p.input = tokens; n += p.all(); });
+  p.input = [];
   return n;
 }
