@@ -71,6 +71,8 @@ const VOID = K('void');
 const LABEL = K('label');
 const ADDRSPACE = K('addrspace');
 const UNTYPED_ALIASEE = new Set([K('bitcast'), K('getelementptr'), K('addrspacecast'), K('inttoptr')]);
+/** After `ret void`: what makes `void` the start of a function type (`ret void (i32)* @f`). */
+const VOID_TYPE_SUFFIX = new Set([T.LParen, T.Star, ADDRSPACE]);
 
 export class IRParser extends EmbeddedActionsParser {
   st!: ParseState;
@@ -1123,7 +1125,7 @@ export class IRParser extends EmbeddedActionsParser {
       const kw = this.CONSUME(K('ret'));
       const v = this.OR1(this.alts_ret ??= [
         {
-          GATE: () => this.LA(1).tokenType !== VOID || [T.LParen, T.Star, ADDRSPACE].includes(this.LA(2).tokenType),
+          GATE: () => this.LA(1).tokenType !== VOID || VOID_TYPE_SUFFIX.has(this.LA(2).tokenType),
           ALT: () => this.SUBRULE(this.typedValue),
           IGNORE_AMBIGUITIES: true,
         },
