@@ -279,6 +279,8 @@ export class IRParser extends EmbeddedActionsParser {
 
   globalDef = this.RULE('globalDef', () => {
     const name = this.OR([{ ALT: () => this.CONSUME(T.GlobalVar) }, { ALT: () => this.CONSUME(T.GlobalId) }]);
+    // operand errors in the initializer or aliasee point into this entity, not at an earlier one's tokens
+    if (!this.RECORDING_PHASE) this.st.beginInstruction(name);
     this.CONSUME(T.Equals);
     const items = this.SUBRULE(this.headerItems);
     this.OR1([
@@ -350,6 +352,7 @@ export class IRParser extends EmbeddedActionsParser {
     const items = this.SUBRULE(this.headerItems);
     const ret = this.SUBRULE(this.type);
     const name = this.OR1([{ ALT: () => this.CONSUME(T.GlobalVar) }, { ALT: () => this.CONSUME(T.GlobalId) }]);
+    if (!this.RECORDING_PHASE) this.st.beginInstruction(name); // for prefix, prologue and personality constants
     this.CONSUME(T.LParen);
     const params: { type: Type; attrs: AttrList; name: IToken | undefined }[] = [];
     let vararg = false;
