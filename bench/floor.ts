@@ -7,7 +7,7 @@
 import type { IOrAlt, IToken } from 'chevrotain';
 import { EmbeddedActionsParser } from '../src/syntax/chevrotain.js';
 import * as T from '../src/syntax/tokens.js';
-import { TokenPool, lex, topLevelCuts } from '../src/syntax/lexer.js';
+import { lexInChunks } from '../src/syntax/lexer.js';
 import type { SourceFile } from '../src/diag/source.js';
 
 class Flat extends EmbeddedActionsParser {
@@ -28,20 +28,10 @@ class Flat extends EmbeddedActionsParser {
 
 let parser: Flat | null = null;
 
-/**
- * Lexes `src` as parseModule does (in top-level chunks, token objects recycled), handing each
- * chunk's tokens to `use`; returns the token count.
- */
+/** Lexes `src` as parseModule does (lexInChunks), handing each chunk's tokens to `use`; returns the token count. */
 export function lexChunks(src: SourceFile, use: (tokens: IToken[]) => void = () => {}): number {
-  const cuts = topLevelCuts(src.text, 1 << 16);
-  cuts.push(src.text.length);
-  const pool = new TokenPool();
   let n = 0;
-  for (let k = 0; k + 1 < cuts.length; k++) {
-    const { tokens } = lex(src, cuts[k]!, cuts[k + 1]!, pool);
-    n += tokens.length;
-    use(tokens);
-  }
+  lexInChunks(src, (tokens) => { n += tokens.length; use(tokens); });
   return n;
 }
 

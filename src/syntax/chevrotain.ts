@@ -18,4 +18,4 @@ async function load(): Promise<typeof Chevrotain> {
 }
 
 const chevrotain = await load();
-export const { createToken, Lexer, EmbeddedActionsParser, EOF, LLkLookaheadStrategy, getLookaheadPaths } = chevrotain;
+export const { createToken, Lexer, EmbeddedActionsParser, EOF, LLkLookaheadStrategy, getLookaheadPaths, tokenMatcher } = chevrotain;

@@ -29,7 +29,7 @@ export function sigilNumber(t: IToken): number {
   return n;
 }
 
-/** The name after a token's sigil, unquoted (`%x` -> x, `@"a b"` -> a b): `tokenName(t.image)` with one slice. */
+/** The raw name after a token's sigil, sliced once from the source: `%x` -> `x`, `%"a b"` -> `a b` (raw), `%12` -> `12`. */
 export function sigilName(t: IToken): string {
   const s = (t as Tok).src;
   return s.charCodeAt(t.startOffset + 1) === 0x22 ? s.slice(t.startOffset + 2, t.endOffset!) : s.slice(t.startOffset + 1, t.endOffset! + 1);
@@ -337,6 +337,25 @@ export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: 
     fail('E0002', `unexpected character '${shown}'`, file, i, i + 1);
   }
   return { tokens: pool ? toks.slice(0, count) : toks, sawPtrKeyword: sawPtr };
+}
+
+/** Chunks of at least this many characters are lexed (and parsed) at a time. */
+export const CHUNK = 1 << 16;
+
+/**
+ * Lexes `file` a chunk at a time (chunks start where top-level entities do, see topLevelCuts),
+ * recycling token objects: `use` gets each non-empty chunk's tokens and the offset where the
+ * chunk ends, and must be done with the tokens when it returns. Tokens of one chunk die young,
+ * which keeps the garbage collector cheap on multi-megabyte modules.
+ */
+export function lexInChunks(file: SourceFile, use: (tokens: Tok[], end: number) => void): void {
+  const cuts = topLevelCuts(file.text, CHUNK);
+  cuts.push(file.text.length);
+  const pool = new TokenPool();
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const { tokens } = lex(file, cuts[k]!, cuts[k + 1]!, pool);
+    if (tokens.length > 0) use(tokens, cuts[k + 1]!);
+  }
 }
 
 /**

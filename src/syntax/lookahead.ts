@@ -15,7 +15,7 @@
 // element of its own type or of one of its categories. They index candidates by
 // the next token's type, so a decision costs one array read in the common case.
 import type { ILookaheadStrategy, ILookaheadValidationError, IOrAlt, IToken, OptionalProductionType, Rule, TokenType } from 'chevrotain';
-import { EOF, LLkLookaheadStrategy, getLookaheadPaths } from './chevrotain.js';
+import { EOF, LLkLookaheadStrategy, getLookaheadPaths, tokenMatcher } from './chevrotain.js';
 
 /** Paths per production: for an OR, per alternative; for the others, the paths that enter it. */
 export type LookaheadTable = Record<string, string[][][] | string[][]>;
@@ -25,12 +25,6 @@ interface Recognizer { LA(k: number): IToken }
 /** Token type indices a path element matches: its own and those of the types in its category. */
 function matching(tt: TokenType): number[] {
   return [tt.tokenTypeIdx!, ...((tt as { categoryMatches?: number[] }).categoryMatches ?? [])];
-}
-
-function matches(tok: IToken, tt: TokenType): boolean {
-  return tok.tokenTypeIdx === tt.tokenTypeIdx ||
-    ((tt as { isParent?: boolean }).isParent === true &&
-      (tt as { categoryMatchesMap?: Record<number, boolean> }).categoryMatchesMap![tok.tokenTypeIdx] === true);
 }
 
 interface Candidate { alt: number; path: TokenType[] }
@@ -52,7 +46,7 @@ function candidatesByFirstToken(alts: TokenType[][][]): { byIdx: Candidate[][]; 
 
 /** Whether the tokens after the next one match the rest of `path`. */
 function restMatches(r: Recognizer, path: TokenType[]): boolean {
-  for (let k = 1; k < path.length; k++) if (!matches(r.LA(k + 1), path[k]!)) return false;
+  for (let k = 1; k < path.length; k++) if (!tokenMatcher(r.LA(k + 1), path[k]!)) return false;
   return true;
 }
 

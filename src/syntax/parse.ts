@@ -3,7 +3,7 @@
 // costs far more than parsing a typical module.
 import type { IRecognitionException } from 'chevrotain';
 import { IRParser } from './parser.js';
-import { TokenPool, lex, topLevelCuts, usesOpaquePointers } from './lexer.js';
+import { lexInChunks, usesOpaquePointers } from './lexer.js';
 import { ParseState } from './state.js';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import { SourceFile } from '../diag/source.js';
@@ -21,33 +21,24 @@ export interface ParseOptions {
   noResolve?: boolean;
 }
 
-/** Chunks of at least this many characters are lexed and parsed at a time. */
-const CHUNK = 1 << 16;
-
 export function parseModule(file: SourceFile, opts: ParseOptions = {}): Module {
   if (file.text.indexOf('\0') >= 0) fail('E0005', 'input contains NUL bytes: is this bitcode? Use llvm-dis first', file, file.text.indexOf('\0'));
   const p = getParser();
   const st = new ParseState(file, usesOpaquePointers(file.text));
   st.resolveBodies = !opts.noResolve;
   p.st = st;
-  const cuts = topLevelCuts(file.text, CHUNK);
-  cuts.push(file.text.length);
-  // Each chunk's tokens are dead once it is parsed (the parse state keeps offsets, never
-  // tokens), so their objects are recycled for the next chunk.
-  const pool = new TokenPool();
+  // each chunk is parsed as soon as it is lexed; the parse state keeps offsets, never tokens
   try {
-    for (let k = 0; k + 1 < cuts.length; k++) {
-      const { tokens } = lex(file, cuts[k]!, cuts[k + 1]!, pool);
-      if (tokens.length === 0) continue;
+    lexInChunks(file, (tokens, end) => {
       p.input = tokens;
       p.module();
       const errors: IRecognitionException[] = p.errors;
       if (errors.length) throw new DiagnosticError(errors.slice(0, 1).map((e) => {
         const t = e.token;
-        const start = Number.isFinite(t.startOffset) ? t.startOffset : cuts[k + 1]!;
+        const start = Number.isFinite(t.startOffset) ? t.startOffset : end;
         return diag('E0001', e.message, file, start, start + (t.image?.length ?? 0));
       }));
-    }
+    });
   } catch (e) {
     // a type or constant nested thousands deep (no compiler emits one) exhausts the stack
     if (e instanceof RangeError && /call stack/.test(e.message)) {

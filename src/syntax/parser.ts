@@ -764,7 +764,7 @@ export class IRParser extends EmbeddedActionsParser {
       const pred = this.CONSUME(T.PredKw); this.CONSUME4(T.LParen);
       const a = this.SUBRULE5(this.typedValue); this.CONSUME2(T.Comma); const b = this.SUBRULE6(this.typedValue);
       const close = this.CONSUME4(T.RParen);
-      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, [a, b], fl, close, { pred: T.KW_TEXT.get(pred.tokenType) ?? pred.image })));
+      return (this.RECORDING_PHASE ? NIL : (this.st.constExpr(ty, op, [a, b], fl, close, { pred: T.keywordText(pred) })));
     } },
     { ALT: () => {
       const ty = this.vty;
@@ -1035,7 +1035,7 @@ export class IRParser extends EmbeddedActionsParser {
     ]));
     const kw = this.CONSUME(K('call'));
     const c = this.SUBRULE(this.callCommon);
-    return (this.RECORDING_PHASE ? NIL : (this.st.call(kw, tail ? T.KW_TEXT.get(tail.tokenType)! : '', c)));
+    return (this.RECORDING_PHASE ? NIL : (this.st.call(kw, tail ? T.keywordText(tail) : '', c)));
   });
 
   labelRef = this.RULE('labelRef', (): Value => {

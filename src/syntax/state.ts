@@ -57,10 +57,6 @@ export interface CallParts {
 
 const FP_OPS = new Set(['fadd', 'fsub', 'fmul', 'fdiv', 'frem']);
 
-/** A keyword token's text as an internalized constant (tokens.ts KW_TEXT); other tokens' image. */
-function word(t: IToken): string {
-  return T.KW_TEXT.get(t.tokenType) ?? t.image;
-}
 const ICMP: ReadonlySet<string> = new Set(ICMP_PREDS);
 const FCMP: ReadonlySet<string> = new Set(FCMP_PREDS);
 
@@ -87,11 +83,6 @@ function isDigits(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
   return true;
-}
-
-/** The raw name from a sigil token: `%x` -> `x`, `%"a b"` -> `a b` (raw), `%12` -> `12`. */
-export function tokenName(image: string): string {
-  return image.charCodeAt(1) === 0x22 ? image.slice(2, -1) : image.slice(1);
 }
 
 export class ParseState {
@@ -149,7 +140,7 @@ export class ParseState {
 
   // ------------------------------------------------------------- module level
   addComdat(tok: IToken, kind: string): void {
-    this.m.comdats.push({ name: tokenName(tok.image), kind });
+    this.m.comdats.push({ name: sigilName(tok), kind });
   }
   addAttrGroup(tok: IToken, attrs: AttrList): void {
     const id = Number(tok.image.slice(1));
@@ -165,7 +156,7 @@ export class ParseState {
     this.m.metadata.push({ id, node, pos: tok.startOffset });
   }
   defineType(tok: IToken, body: Type | null): void {
-    const name = tokenName(tok.image);
+    const name = sigilName(tok);
     const t = this.m.types.namedStruct(name);
     if (t.defined) this.err('E0102', `type %${name} is defined twice`, tok);
     t.defined = true;
@@ -183,7 +174,7 @@ export class ParseState {
     this.m.types.namedOrder.push(t);
   }
   namedType(tok: IToken): StructType {
-    const t = this.m.types.namedStruct(tokenName(tok.image));
+    const t = this.m.types.namedStruct(sigilName(tok));
     if (t.pos < 0) t.pos = tok.startOffset;
     return t;
   }
@@ -213,7 +204,7 @@ export class ParseState {
   }
 
   private defineGlobalName(tok: IToken, g: GlobalValue): void {
-    const name = tokenName(tok.image);
+    const name = sigilName(tok);
     if (this.globalNames.has(name)) this.err('E0102', `@${name} is defined twice`, tok);
     if (tok.tokenType.name === 'GlobalId') {
       if (Number(name) !== this.nextGlobalNum) {
@@ -295,7 +286,7 @@ export class ParseState {
     return g;
   }
 
-  nameOf(tok: IToken): string { return tokenName(tok.image); }
+  nameOf(tok: IToken): string { return sigilName(tok); }
 
   beginFunction(
     kw: IToken, tok: IToken, items: HeaderItem[], ret: Type,
@@ -339,7 +330,7 @@ export class ParseState {
 
   // ------------------------------------------------------------ function body
   private defineLocal(scope: LocalScope, v: Value, tok: IToken): void {
-    this.defineLocalName(scope, v, tokenName(tok.image), tok.tokenType.name === 'LocalId', tok);
+    this.defineLocalName(scope, v, sigilName(tok), tok.tokenType.name === 'LocalId', tok);
   }
 
   /** Defines `%name` (or the next number when `numbered`) in the function's scope. */
@@ -467,7 +458,7 @@ export class ParseState {
     this.useValues[this.uses] = v;
     this.useTokens[this.uses++] = tok;
     if (v.type !== ty) {
-      const name = tokenName(tok.image);
+      const name = sigilName(tok);
       if (ty === this.m.types.label && v.vk !== 'block') this.err('E0105', `${sigil}${name} is not a block`, tok);
       this.err('E0201', `${sigil}${name} has type ${typeText(v.type)} but is used as ${typeText(ty)}`, tok);
     }
@@ -611,7 +602,7 @@ export class ParseState {
     return this.at(new ConstantAggregate(ty, [v], true), kw, close);
   }
   blockAddress(ty: Type, fn: Value, bb: IToken, kw: IToken): Value {
-    const ref = new RefValue(this.m.types.label, 'local', tokenName(bb.image), bb.tokenType.name === 'LocalId', bb.startOffset, bb.startOffset + bb.image.length);
+    const ref = new RefValue(this.m.types.label, 'local', sigilName(bb), bb.tokenType.name === 'LocalId', bb.startOffset, bb.startOffset + bb.image.length);
     const c = this.at(new BlockAddress(ty, fn, ref), kw, bb);
     this.blockAddresses.push(c);
     return c;
@@ -628,12 +619,12 @@ export class ParseState {
     return this.at(new InlineAsm(ty, a.image.slice(1, -1), c.image.slice(1, -1), words.includes('sideeffect'),
       words.includes('alignstack'), words.includes('inteldialect'), words.includes('unwind')), kw, c);
   }
-  flag(tok: IToken): number { return FLAG_BY_WORD.get(word(tok)) ?? 0; }
+  flag(tok: IToken): number { return FLAG_BY_WORD.get(T.keywordText(tok)) ?? 0; }
   mdValue(md: Metadata): Value { return new MetadataAsValue(this.m.types.metadata, md); }
 
   constExpr(ty: Type, opTok: IToken, ops: Value[], flags: number, close: IToken,
     extra: { to?: Type; src?: Type; pred?: string; indices?: number[]; inrange?: string | null; inrangeIndex?: number }): Value {
-    const op = word(opTok) as ConstExprOp;
+    const op = T.keywordText(opTok) as ConstExprOp;
     let type = ty;
     if (ty === INFER_TYPE && extra.src) {
       let why = '';
@@ -656,7 +647,7 @@ export class ParseState {
 
   // ------------------------------------------------------------ instructions
   binary(opTok: IToken, flags: number, a: Value, b: Value): Instruction {
-    const op = word(opTok) as BinaryOp;
+    const op = T.keywordText(opTok) as BinaryOp;
     const s = scalarOf(a.type);
     if (FP_OPS.has(op) ? s.kind !== 'float' : s.kind !== 'int') {
       this.err('E0201', `'${op}' needs ${FP_OPS.has(op) ? 'floating-point' : 'integer'} operands, not ${typeText(a.type)}`, opTok);
@@ -672,8 +663,8 @@ export class ParseState {
     return i;
   }
   cmp(opTok: IToken, flags: number, pred: IToken, a: Value, b: Value): Instruction {
-    const op = word(opTok) as 'icmp' | 'fcmp';
-    const predText = word(pred);
+    const op = T.keywordText(opTok) as 'icmp' | 'fcmp';
+    const predText = T.keywordText(pred);
     const isF = op === 'fcmp';
     if (!(isF ? FCMP : ICMP).has(predText)) {
       this.err('E0001', `'${pred.image}' is not a valid ${op} predicate`, pred);
@@ -689,7 +680,7 @@ export class ParseState {
     return i;
   }
   cast(opTok: IToken, flags: number, v: Value, to: Type): Instruction {
-    const castOp = word(opTok) as CastOp;
+    const castOp = T.keywordText(opTok) as CastOp;
     const why = castError(castOp, v.type, to);
     if (why) this.err('E0201', `invalid ${opTok.image} from ${typeText(v.type)} to ${typeText(to)}: ${why}`, opTok);
     const i = new CastInst(castOp, to, v);
@@ -702,7 +693,7 @@ export class ParseState {
       this.errAt('E0201', `${what} of ${typeText(pointee)} through a pointer of type ${typeText(p.type)}`, p);
     }
   }
-  private ordering(tok: IToken | undefined): Ordering | null { return tok ? (word(tok) as Ordering) : null; }
+  private ordering(tok: IToken | undefined): Ordering | null { return tok ? (T.keywordText(tok) as Ordering) : null; }
   load(kw: IToken, ty: Type, p: Value, atomic: boolean, vol: boolean, ss: string | undefined, ord: IToken | undefined, align: number | undefined): Instruction {
     this.checkPointer(p, 'load', ty);
     const i = new LoadInst(ty, [p]);
@@ -740,13 +731,13 @@ export class ParseState {
   }
   fence(_kw: IToken, ss: string | undefined, ord: IToken): Instruction {
     const i = new FenceInst(this.m.types.void, []);
-    i.syncscope = ss ?? null; i.ordering = word(ord) as Ordering;
+    i.syncscope = ss ?? null; i.ordering = T.keywordText(ord) as Ordering;
     return i;
   }
   cmpxchg(_kw: IToken, weak: boolean, vol: boolean, p: Value, c: Value, n: Value, ss: string | undefined, s: IToken, f: IToken, align: number | undefined): Instruction {
     this.checkPointer(p, 'cmpxchg', c.type);
     const i = new CmpXchgInst(this.m.types.struct([c.type, this.m.types.i1]), [p, c, n]);
-    i.weak = weak; i.volatile = vol; i.syncscope = ss ?? null; i.success = word(s) as Ordering; i.failure = word(f) as Ordering; i.align = align ?? null;
+    i.weak = weak; i.volatile = vol; i.syncscope = ss ?? null; i.success = T.keywordText(s) as Ordering; i.failure = T.keywordText(f) as Ordering; i.align = align ?? null;
     return i;
   }
   atomicrmw(_kw: IToken, vol: boolean, op: IToken, p: Value, v: Value, ss: string | undefined, ord: IToken, align: number | undefined): Instruction {
@@ -756,8 +747,8 @@ export class ParseState {
     if (fpOp ? scalarOf(v.type).kind !== 'float' : op.image === 'xchg' ? !(k === 'int' || k === 'float' || k === 'pointer') : k !== 'int') {
       this.errAt('E0201', `atomicrmw ${op.image} cannot operate on ${typeText(v.type)}`, v);
     }
-    const i = new AtomicRMWInst(v.type, word(op), [p, v]);
-    i.volatile = vol; i.syncscope = ss ?? null; i.ordering = word(ord) as Ordering; i.align = align ?? null;
+    const i = new AtomicRMWInst(v.type, T.keywordText(op), [p, v]);
+    i.volatile = vol; i.syncscope = ss ?? null; i.ordering = T.keywordText(ord) as Ordering; i.align = align ?? null;
     return i;
   }
 
@@ -876,7 +867,7 @@ export class ParseState {
     return i;
   }
   funcletPad(kw: IToken, parent: Value, args: Value[]): Instruction {
-    return new FuncletPadInst(word(kw) as 'catchpad' | 'cleanuppad', this.m.types.token, [parent, ...args]);
+    return new FuncletPadInst(T.keywordText(kw) as 'catchpad' | 'cleanuppad', this.m.types.token, [parent, ...args]);
   }
   ret(kw: IToken, v: Value | null): Instruction {
     const want = this.fn!.fnType.ret;

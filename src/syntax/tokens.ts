@@ -1,7 +1,7 @@
 // Token types. The lexer (lexer.ts) is hand-written for speed and produces
 // Chevrotain token instances of these types; Chevrotain's own lexer is not used
 // (patterns are Lexer.NA). Categories group keywords the grammar treats alike.
-import type { TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 import { KEYWORDS } from './keywords.js';
 
@@ -98,13 +98,16 @@ for (const w of ['half', 'bfloat', 'float', 'double', 'x86_fp80', 'fp128', 'ppc_
 export const K = (w: string): TokenType => kw(w);
 
 /**
- * The text of each keyword token type, as the string constant of keywords.ts: an opcode,
- * predicate or ordering read through this is an internalized string, so the `switch (i.op)`
- * statements all over the tool compare pointers rather than characters (a token's `image` is a
- * fresh slice of the source).
+ * The text of a keyword token as the string constant of keywords.ts, or any other token's image.
+ * An opcode, predicate or ordering read through this is an internalized string, so the
+ * `switch (i.op)` statements all over the tool compare pointers rather than characters (a
+ * token's `image` is a fresh slice of the source).
  */
-export const KW_TEXT = new Map<TokenType, string>();
+const KW_TEXT = new Map<TokenType, string>();
 for (const [w, t] of KW) KW_TEXT.set(t, w);
+export function keywordText(t: IToken): string {
+  return KW_TEXT.get(t.tokenType) ?? t.image;
+}
 
 export const allTokens: TokenType[] = [
   NonParen, AnyWord, BinaryOpKw, CastOpKw, PredKw, OrderingKw, FlagKw, RmwOpKw, FloatTypeKw,
