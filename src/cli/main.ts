@@ -9,6 +9,7 @@ import { DiagnosticError, diag } from '../diag/diagnostic.js';
 import { renderAll } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
+import { checkpointOption, collect, outputOption, reportOptions } from './options.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
 
@@ -46,7 +47,7 @@ function buildProgram(onExit: (code: number) => void): Command {
     .command('fmt')
     .description('parse, check and print a module (the front end alone: validates IR)')
     .argument('<IN>', "input .ll file, or '-' for standard input")
-    .addOption(new Option('-o, --output <OUT>', 'write here instead of standard output (whole or not at all)'))
+    .addOption(outputOption())
     .addHelpText('after', '\nExample:\n  enzyme-ts fmt f.ll -o f.checked.ll\n  clang -S -emit-llvm -O2 f.c -o - | enzyme-ts fmt -')
     .action(async (input: string, opts: { output?: string }) => {
       const { runFmt } = await import('../driver/fmt.js');
@@ -57,16 +58,13 @@ function buildProgram(onExit: (code: number) => void): Command {
     .command('grad')
     .description('reverse-mode derivative of a function, added to the module as @diffe<FN>')
     .argument('<IN>', "input .ll file, or '-' for standard input");
-  activityOptions(gradCmd)
+  reportOptions(activityOptions(gradCmd)
     .addOption(new Option('--name <NAME>', 'name of the generated function (default: diffe<FN>)'))
     .addOption(new Option('--width <N>', 'batch width: N vector-Jacobian products in one call'))
-    .addOption(new Option('--checkpoint <S>', 'cache | recompute | auto: what the reverse sweep recomputes instead of reading from the tape'))
-    .addOption(new Option('-o, --output <OUT>', 'write here instead of standard output (whole or not at all)'))
+    .addOption(checkpointOption())
+    .addOption(outputOption())
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
-    .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)'))
-    .addOption(new Option('--print-perf', 'print what was cached and tape sizes to stderr (ENZYME_PRINT_PERF)'))
-    .addOption(new Option('--print', 'print each generated function to stderr (ENZYME_PRINT)'))
-    .addOption(new Option('--loose-types', 'treat memory of unknown type as non-differentiable, with a warning, instead of an error (ENZYME_LOOSE_TYPES)'))
+    .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)')))
     .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog')
     .action(async (input: string, opts: GradCliOptions) => {
       const { runGrad } = await import('../driver/grad.js');
@@ -83,16 +81,13 @@ function buildProgram(onExit: (code: number) => void): Command {
       const { runActivity } = await import('../driver/activity.js');
       runActivity({ input, ...opts });
     });
-  hintOptions(program
+  reportOptions(hintOptions(program
     .command('lower'))
     .description("replace Enzyme's C ABI calls (__enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse, __enzyme_augmentsize) by generated derivatives")
     .argument('<IN>', "input .ll file, or '-' for standard input")
-    .addOption(new Option('-o, --output <OUT>', 'write here instead of standard output (whole or not at all)'))
-    .addOption(new Option('--checkpoint <S>', 'cache | recompute | auto: what the reverse sweep recomputes instead of reading from the tape'))
-    .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr'))
-    .addOption(new Option('--print-perf', 'print what was cached and tape sizes to stderr (ENZYME_PRINT_PERF)'))
-    .addOption(new Option('--print', 'print each generated function to stderr (ENZYME_PRINT)'))
-    .addOption(new Option('--loose-types', 'treat memory of unknown type as non-differentiable, with a warning, instead of an error (ENZYME_LOOSE_TYPES)'))
+    .addOption(outputOption())
+    .addOption(checkpointOption())
+    .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm prog.c -o prog.ll && enzyme-ts lower prog.ll -o prog.ad.ll && clang prog.ad.ll -lm -o prog')
     .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>) => {
       const { runLower } = await import('../driver/lower.js');
@@ -132,11 +127,6 @@ function hintOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--custom <FN=AUG,REV>', 'use AUG and REV (Enzyme\'s convention, docs/custom.md) as the derivative of FN; repeatable').argParser(collect))
     .addOption(new Option('--inactive <FN>', 'treat calls to FN as inactive: kept, no derivative; repeatable').argParser(collect));
-}
-
-/** Repeatable options: every occurrence, in order. */
-function collect(v: string, prev: string[] | undefined): string[] {
-  return [...(prev ?? []), v];
 }
 
 /** Runs the CLI; resolves to the exit code. */

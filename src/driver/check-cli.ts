@@ -1,6 +1,7 @@
 // The `check` command's options and registration, apart from check.ts so that
 // the CLI loads the differentiation and lli machinery only when `check` runs.
 import { Option, type Command } from 'commander';
+import { collect } from '../cli/options.js';
 
 /** The command's options, for `registerCheckCommand` and the docs. */
 export const CHECK_OPTIONS: readonly { flags: string; description: string }[] = [
@@ -28,7 +29,7 @@ export function registerCheckCommand(program: Command, onExit: (code: number) =>
   for (const o of CHECK_OPTIONS) {
     const opt = new Option(o.flags, o.description);
     if (o.flags.startsWith('-f')) opt.makeOptionMandatory();
-    if (o.flags.startsWith('--custom') || o.flags.startsWith('--inactive')) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+    if (o.flags.startsWith('--custom') || o.flags.startsWith('--inactive')) opt.argParser(collect);
     cmd.addOption(opt);
   }
   cmd
