@@ -1,20 +1,15 @@
 // `grad` and `activity` as a user meets them: options, defaults, and the
 // diagnostics for what cannot be differentiated (contract sections 4, 5, 8).
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, hasTool, run } from '../util/llvm.js';
+import { hasTool, run } from '../util/llvm.js';
+import { runCli, type CliResult } from '../util/cli.js';
 
-const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
 const INPUT = 'test/ad/inputs/errors.ll';
 
-function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
-  expect(r.stderr, 'a stack trace reached the user').not.toMatch(/^\s+at /m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}): CliResult => runCli(args, { env });
 
 describe('grad diagnostics', () => {
   it('the fast inverse square root without a registered derivative: E0403, at -O0 (memcpy into an int) and -O2 (bitcasts)', () => {

@@ -4,12 +4,11 @@
 // dialects. Each derivative is run with lli and compared with central finite differences by
 // `enzyme-ts check`; what the type analysis cannot prove stays E0403.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ROOT, hasTool } from '../util/llvm.js';
+import { runCli, type CliResult } from '../util/cli.js';
 
-const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
 
 /** The 1-based line of the first line starting with `text` after the definition of @fn. */
 function lineOf(file: string, fn: string, text: string): number {
@@ -20,11 +19,7 @@ function lineOf(file: string, fn: string, text: string): number {
   return at + 1;
 }
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  expect(r.stderr, 'a stack trace reached the user').not.toMatch(/^\s+at /m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]): CliResult => runCli(args);
 
 const CHECKS: string[][] = [
   ['-f', 'phi_pick', '--args', 'dup,dup,dup,const', '--at', '[0.5],[1.5],[-2],1'],

@@ -8,7 +8,7 @@
 //   approximation) are run under lli by a small C driver and compared with their closed form.
 // - The CLI's errors for registrations that do not fit.
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +25,9 @@ import { activityReport } from '../../src/driver/activity.js';
 import { verifyModule } from '../../src/ir/verify.js';
 import type { GradRequest } from '../../src/ad/api.js';
 import { ROOT, hasTool } from '../util/llvm.js';
+import { runCli, type CliResult } from '../util/cli.js';
 
 const DIR = join(ROOT, 'fixtures', 'custom');
-const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
 const V = [14, 19] as const;
 const sfx = (v: 14 | 19): string => (v === 14 ? '' : '-19');
 const HAS: Record<14 | 19, boolean> = {
@@ -217,11 +217,7 @@ describe('activity sees inactive functions as inactive', () => {
 
 // ------------------------------------------------------------------------ errors ----
 
-function cli(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
-  expect(r.stderr, 'a stack trace reached the user').not.toMatch(/^\s+at /m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], input?: string): CliResult => runCli(args, { input });
 
 describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))('CLI errors', () => {
   const CLI_LL = 'fixtures/custom/clang19/cli.O2.ll';

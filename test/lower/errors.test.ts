@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { parseModule } from '../../src/syntax/parse.js';
 import { SourceFile } from '../../src/diag/source.js';
 import { lowerModule } from '../../src/lower/lower.js';
@@ -12,6 +12,7 @@ import { DiagnosticError } from '../../src/diag/diagnostic.js';
 import { printModule } from '../../src/print/printer.js';
 import { verifyModule } from '../../src/ir/verify.js';
 import { ROOT, hasTool } from '../util/llvm.js';
+import { runCli, type CliResult } from '../util/cli.js';
 
 const PRELUDE = `
 declare double @__enzyme_autodiff(ptr, ...)
@@ -124,12 +125,7 @@ describe.each([['opaque', 'lli-19'], ['typed', 'lli']] as const)('metadata marke
 });
 
 describe('enzyme-ts lower on the command line', () => {
-  const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
-  const cli = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
-    const r = execFileSyncSafe(process.execPath, [BIN, ...args]);
-    expect(r.stderr, 'a stack trace reached the user').not.toMatch(/^\s+at /m);
-    return r;
-  };
+  const cli = (args: string[]): CliResult => runCli(args);
   test('lowers, lists the calls with -v, writes valid IR', () => {
     const r = cli(['lower', 'test/lower/inputs/metadata_typed.ll', '-v']);
     expect(r.code).toBe(0);
@@ -149,7 +145,6 @@ describe('enzyme-ts lower on the command line', () => {
 });
 
 describe('lower --inactive', () => {
-  const BIN = join(ROOT, 'bin', 'enzyme-ts.js');
   const MOD = [
     'declare double @__enzyme_autodiff(ptr, ...)',
     'declare double @noisy(double)',
@@ -171,12 +166,12 @@ describe('lower --inactive', () => {
     const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-lower-'));
     const input = join(dir, 'noisy.ll');
     writeFileSync(input, MOD);
-    const bad = execFileSyncSafe(process.execPath, [BIN, 'lower', input]);
+    const bad = runCli(['lower', input]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('error[E0402]');
-    const ok = execFileSyncSafe(process.execPath, [BIN, 'lower', input, '--inactive', 'noisy']);
+    const ok = runCli(['lower', input, '--inactive', 'noisy']);
     expect(ok.code).toBe(0);
-    const unknown = execFileSyncSafe(process.execPath, [BIN, 'lower', input, '--inactive', 'nope']);
+    const unknown = runCli(['lower', input, '--inactive', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('E0405');
     if (!hasTool('lli-19')) return;
@@ -187,7 +182,3 @@ describe('lower --inactive', () => {
   });
 });
 
-function execFileSyncSafe(cmd: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
