@@ -98,11 +98,15 @@ export class IRParser extends EmbeddedActionsParser {
   private alts_bodyItem?: Alts<void>;
   private alts_topLevel?: Alts<void>;
   private alts_attr?: Alts<Attr>;
-  private alts_labelRef?: Alts<IToken>;
   private alts_phiIncoming?: Alts<IToken>;
+  /**
+   * `%name` or `%12`. One array serves every rule that takes a local name (param, bodyItem,
+   * typeBase, labelRef): each of them takes one, so the occurrence indices inside never clash.
+   */
+  private localNameAlts(): Alts<IToken> {
+    return this.alts_localName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }];
+  }
   private alts_localName?: Alts<IToken>;
-  private alts_resultName?: Alts<IToken>;
-  private alts_typeName?: Alts<IToken>;
   private alts_typeSuffix?: Alts<Type>;
   private alts_cmpKw?: Alts<IToken>;
   private alts_attrWord?: Alts<Attr>;
@@ -403,7 +407,7 @@ export class IRParser extends EmbeddedActionsParser {
   param = this.RULE('param', (params: { type: Type; attrs: AttrList; name: IToken | undefined }[]) => {
     const type = this.SUBRULE(this.type);
     const attrs = this.SUBRULE(this.paramAttrs);
-    const name = this.OPTION(() => this.OR(this.alts_localName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]));
+    const name = this.OPTION(() => this.OR(this.localNameAlts()));
     (this.RECORDING_PHASE ? NIL : (params.push({ type, attrs, name })));
   });
 
@@ -420,7 +424,7 @@ export class IRParser extends EmbeddedActionsParser {
       } },
       { ALT: () => {
         const res = this.OPTION(this.opt_resultName ??= () => {
-          const n = this.OR1(this.alts_resultName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+          const n = this.OR1(this.localNameAlts());
           this.CONSUME(T.Equals);
           return n;
         });
@@ -589,7 +593,7 @@ export class IRParser extends EmbeddedActionsParser {
       return (this.RECORDING_PHASE ? NIL : (this.st.m.types.struct(elems, false)));
     } },
     { ALT: () => {
-      const n = this.OR2(this.alts_typeName ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+      const n = this.OR2(this.localNameAlts());
       return (this.RECORDING_PHASE ? NIL : (this.st.namedType(n)));
     } },
     { ALT: () => {
@@ -1040,7 +1044,7 @@ export class IRParser extends EmbeddedActionsParser {
 
   labelRef = this.RULE('labelRef', (): Value => {
     this.CONSUME(K('label'));
-    const t = this.OR(this.alts_labelRef ??= [{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+    const t = this.OR(this.localNameAlts());
     return (this.RECORDING_PHASE ? NIL : (this.st.localRef(this.st.m.types.label, t)));
   });
 
