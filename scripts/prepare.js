@@ -12,8 +12,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+// The outer npm passes its settings down as npm_config_* variables: an inner install must not
+// inherit `global`, `prefix` or `omit` (it would install elsewhere, or skip the compiler).
+const env = { ...process.env };
+for (const k of Object.keys(env)) {
+  if (/^npm_config_(global|prefix|location|omit|include|production|only|also|dev|install_links|save.*)$/i.test(k)) delete env[k];
+}
+
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     process.stderr.write(`enzyme-ts: build failed: ${cmd} ${args.join(' ')}\n`);
     process.exit(r.status ?? 1);
