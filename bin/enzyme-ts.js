@@ -15,5 +15,6 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write(`enzyme-ts: error: not built: run 'npm ci && npm run build' in ${root}\n`);
   process.exit(2);
 }
-const { main } = await import(entry.href);
+const { main, exitQuietlyOnClosedPipe } = await import(entry.href);
+exitQuietlyOnClosedPipe();
 process.exitCode = await main(process.argv);

@@ -5,11 +5,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiagnosticError, diag } from '../diag/diagnostic.js';
-import { renderAll } from '../diag/render.js';
+import { DiagnosticError, diag, type Diagnostic } from '../diag/diagnostic.js';
+import { renderAll, type DiagnosticsFormat } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
-import { checkpointOption, collect, outputOption, reportOptions } from './options.js';
+import { Session, colorEnabled, type ColorWhen, type OutputSettings } from '../driver/session.js';
+import { checkpointOption, collect, outputOption, reportOptions, reportingOptions } from './options.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
 
@@ -23,25 +24,62 @@ function version(): string {
   return 'unknown';
 }
 
-function useColor(): boolean {
-  return !!process.stderr.isTTY && !process.env.NO_COLOR;
+/**
+ * `--color` and `--diagnostics-format`, read from the command line before commander parses
+ * it: they also decide how commander's own usage errors are shown. `problem` is a bad value.
+ */
+export function scanReporting(args: readonly string[]): { color: ColorWhen; format: DiagnosticsFormat; problem: string | null } {
+  let color: ColorWhen = 'auto';
+  let format: DiagnosticsFormat = 'text';
+  let problem: string | null = null;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (a === '--') break;
+    const m = /^--(color|diagnostics-format)(?:=(.*))?$/.exec(a);
+    if (!m) continue;
+    const value = m[2] ?? args[++k];
+    if (m[1] === 'color') {
+      if (value === 'auto' || value === 'always' || value === 'never') color = value;
+      else problem ??= `--color: '${value ?? ''}' is not auto, always or never`;
+    } else if (value === 'text' || value === 'json') format = value;
+    else problem ??= `--diagnostics-format: '${value ?? ''}' is not text or json`;
+  }
+  return { color, format, problem };
 }
 
-function buildProgram(onExit: (code: number) => void): Command {
+/** The options of `--quiet` and `--time` given before or after the command name. */
+function sessionFor(cmd: Command, out: OutputSettings): Session {
+  const o = cmd.optsWithGlobals<{ quiet?: boolean; time?: boolean }>();
+  return new Session({ ...out, quiet: !!o.quiet, time: !!o.time, tty: !!process.stderr.isTTY });
+}
+
+/** Runs a command's driver with its session; the progress line and the time report end with it, error or not. */
+async function withSession(cmd: Command, out: OutputSettings, run: (s: Session) => unknown): Promise<void> {
+  const session = sessionFor(cmd, out);
+  try {
+    await run(session);
+  } finally {
+    session.finish();
+  }
+}
+
+function buildProgram(onExit: (code: number) => void, out: OutputSettings): Command {
+  const render = (ds: Diagnostic[]): string => renderAll(ds, out);
   const program = new Command('enzyme-ts');
   program
     .description('Reverse-mode automatic differentiation of textual LLVM IR (Enzyme semantics, no LLVM plugin).')
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm f.c -o f.ll && enzyme-ts fmt f.ll -o f.checked.ll\n\nDocumentation: docs/cli.md')
+    .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm f.c -o f.ll && enzyme-ts fmt f.ll -o f.checked.ll\n\nDocumentation: docs/cli.md, and enzyme-ts explain CODE for a diagnostic code')
     .exitOverride()
     .configureOutput({
       outputError: (str, write) => {
         const msg = str.replace(/^error: /, '').trim();
-        write(renderAll([diag('E0903', msg, null)], { color: useColor() }));
+        write(render([diag('E0903', msg, null)]));
       },
     });
+  reportingOptions(program);
 
   program
     .command('fmt')
@@ -49,9 +87,9 @@ function buildProgram(onExit: (code: number) => void): Command {
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
     .addHelpText('after', '\nExample:\n  enzyme-ts fmt f.ll -o f.checked.ll\n  clang -S -emit-llvm -O2 f.c -o - | enzyme-ts fmt -')
-    .action(async (input: string, opts: { output?: string }) => {
+    .action(async (input: string, opts: { output?: string }, cmd: Command) => {
       const { runFmt } = await import('../driver/fmt.js');
-      runFmt({ input, output: opts.output });
+      await withSession(cmd, out, (session) => runFmt({ input, output: opts.output, session }));
     });
 
   const gradCmd = program
@@ -66,9 +104,9 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
     .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)')))
     .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog')
-    .action(async (input: string, opts: GradCliOptions) => {
+    .action(async (input: string, opts: GradCliOptions, cmd: Command) => {
       const { runGrad } = await import('../driver/grad.js');
-      runGrad({ input, ...opts });
+      await withSession(cmd, out, (session) => runGrad({ input, ...opts, session }));
     });
 
   const actCmd = program
@@ -77,9 +115,9 @@ function buildProgram(onExit: (code: number) => void): Command {
     .argument('<IN>', "input .ll file, or '-' for standard input");
   activityOptions(actCmd)
     .addHelpText('after', '\nExample:\n  enzyme-ts activity f.ll -f f --args active,const')
-    .action(async (input: string, opts: GradCliOptions) => {
+    .action(async (input: string, opts: GradCliOptions, cmd: Command) => {
       const { runActivity } = await import('../driver/activity.js');
-      runActivity({ input, ...opts });
+      await withSession(cmd, out, (session) => runActivity({ input, ...opts, session }));
     });
   reportOptions(hintOptions(program
     .command('lower'))
@@ -89,11 +127,21 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(checkpointOption())
     .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm prog.c -o prog.ll && enzyme-ts lower prog.ll -o prog.ad.ll && clang prog.ad.ll -lm -o prog')
-    .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>) => {
+    .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>, cmd: Command) => {
       const { runLower } = await import('../driver/lower.js');
-      runLower({ input, ...opts });
+      await withSession(cmd, out, (session) => runLower({ input, ...opts, session }));
     });
   registerCheckCommand(program, onExit);
+  program
+    .command('explain')
+    .description('print the long explanation of a diagnostic code (without CODE: the list of codes)')
+    .argument('[CODE]', 'a diagnostic code such as E0402')
+    .addHelpText('after', '\nExample:\n  enzyme-ts explain E0402')
+    .action(async (code: string | undefined) => {
+      const { explainText } = await import('./explain.js');
+      process.stdout.write(explainText(code));
+    });
+  for (const c of program.commands) if (c.name() !== 'explain') reportingOptions(c);
   return program;
 }
 
@@ -129,17 +177,27 @@ function hintOptions(cmd: Command): Command {
     .addOption(new Option('--inactive <FN>', 'treat calls to FN as inactive: kept, no derivative; repeatable').argParser(collect));
 }
 
-/** Runs the CLI; resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  // A reader that stops early (`enzyme-ts grad f.ll | head`) is not an error of ours.
+/** A reader that stops early (`enzyme-ts grad f.ll | head`) is not an error of ours. Called once, by bin/enzyme-ts.js. */
+export function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw e;
     });
   }
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const scan = scanReporting(argv.slice(2));
+  const out: OutputSettings = { color: colorEnabled(scan.color, process.env, !!process.stderr.isTTY), format: scan.format };
+  const render = (ds: Diagnostic[]): string => renderAll(ds, out);
+  if (scan.problem) {
+    process.stderr.write(render([diag('E0903', scan.problem, null)]));
+    return 2;
+  }
   let exitCode = 0;
-  const program = buildProgram((code) => { exitCode = code; });
+  const program = buildProgram((code) => { exitCode = code; }, out);
   try {
     if (argv.length <= 2) {
       process.stdout.write(program.helpInformation());
@@ -153,12 +211,12 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof DiagnosticError) {
-      process.stderr.write(renderAll(e.diagnostics, { color: useColor() }));
+      process.stderr.write(render(e.diagnostics));
       return e.exitCode;
     }
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    process.stderr.write(renderAll([diag('E0999', `internal error: ${what}`, null, -1, -1,
-      ['this is a bug in enzyme-ts; please report it with the input file and the command line'])], { color: useColor() }));
+    process.stderr.write(render([diag('E0999', `internal error: ${what}`, null, -1, -1,
+      ['this is a bug in enzyme-ts; please report it with the input file and the command line'])]));
     if (process.env.ENZYME_TS_TRACE) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return 3;
   }

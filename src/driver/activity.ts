@@ -10,6 +10,7 @@ import { printInstruction } from '../print/printer.js';
 import type { Value } from '../ir/value.js';
 import { loadModuleWithSource } from './load.js';
 import { requestFrom, type GradOptions } from './grad.js';
+import { quietSession } from './session.js';
 
 /**
  * The activity of every argument and instruction of the function, one per
@@ -51,6 +52,10 @@ export type ActivityOptions = Omit<GradOptions, 'output' | 'name' | 'checkpoint'
 
 /** `enzyme-ts activity`. */
 export function runActivity(opts: ActivityOptions): void {
-  const { module: m, file } = loadModuleWithSource(opts.input);
-  process.stdout.write(activityReport(m, requestFrom(opts), file).join('\n') + '\n');
+  const session = opts.session ?? quietSession();
+  const req = requestFrom(opts);
+  const { module: m, file } = loadModuleWithSource(opts.input, session);
+  const lines = session.stage('activity', `activity of @${req.fn}`, () => activityReport(m, req, file));
+  session.progress.clear();
+  process.stdout.write(lines.join('\n') + '\n');
 }

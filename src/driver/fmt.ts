@@ -1,14 +1,16 @@
-import { writeModule } from '../print/printer.js';
 import { loadModule } from './load.js';
-import { writeOutputStream } from './io.js';
+import { writeModuleOutput } from './output.js';
+import { quietSession, type Session } from './session.js';
 
 export interface FmtOptions {
   input: string;
   output?: string | undefined;
+  session?: Session | undefined;
 }
 
 /** `enzyme-ts fmt`: the front end alone (parse, resolve, verify, print). */
 export function runFmt(opts: FmtOptions): void {
-  const m = loadModule(opts.input);
-  writeOutputStream(opts.output, (write) => writeModule(m, write));
+  const session = opts.session ?? quietSession();
+  const m = loadModule(opts.input, session);
+  writeModuleOutput(m, opts.output, session);
 }

@@ -19,6 +19,8 @@ function getParser(): IRParser {
 export interface ParseOptions {
   /** Skip binding references (for measuring the parser alone). */
   noResolve?: boolean;
+  /** Called after each chunk with the characters parsed so far and the total (progress on a terminal). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export function parseModule(file: SourceFile, opts: ParseOptions = {}): Module {
@@ -32,6 +34,7 @@ export function parseModule(file: SourceFile, opts: ParseOptions = {}): Module {
     lexInChunks(file, (tokens, end) => {
       p.input = tokens;
       p.module();
+      opts.onProgress?.(end, file.text.length);
       const errors: IRecognitionException[] = p.errors;
       if (errors.length) throw new DiagnosticError(errors.slice(0, 1).map((e) => {
         const t = e.token;
