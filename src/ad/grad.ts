@@ -11,6 +11,7 @@ import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
 import { addCommandLineHints, customCombined, moduleHints, withHints, type CustomHints } from './custom.js';
 import { canonicalizeCarriers } from './canonical.js';
+import { closestNames } from '../demangle/suggest.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
 function holdsFloat(t: Type, depth = 0): boolean {
@@ -37,9 +38,12 @@ export const MAX_WIDTH = 64;
 export function findFunction(m: Module, name: string): Function {
   const f = m.getFunction(name.replace(/^@/, ''));
   if (!f) {
-    const defs = m.functions.filter((g) => !g.isDeclaration).map((g) => `@${g.name}`);
-    fail('E0405', `no function @${name.replace(/^@/, '')} in the module`, null, -1, -1,
-      defs.length ? [`defined functions: ${defs.slice(0, 12).join(', ')}${defs.length > 12 ? ', ...' : ''}`] : undefined);
+    const defined = m.functions.filter((g) => !g.isDeclaration && g.name !== null).map((g) => g.name!);
+    const near = closestNames(name, defined);
+    const notes: string[] = near.length
+      ? [`did you mean ${near.map((s) => `@${s.name}`).join(', ')}?`]
+      : defined.length ? [`defined functions: ${defined.slice(0, 12).map((n) => `@${n}`).join(', ')}${defined.length > 12 ? ', ...' : ''}`] : [];
+    fail('E0405', `no function @${name.replace(/^@/, '')} in the module`, null, -1, -1, notes.length ? notes : undefined);
   }
   if (f.isDeclaration) fail('E0405', `@${f.name} is only declared in this module: its body is needed to differentiate it`, null);
   return f;

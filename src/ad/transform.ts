@@ -56,6 +56,7 @@ import { definedOutside, tripPattern, type TripPattern } from '../tape/trip.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
 import { canonicalizeCarriers } from './canonical.js';
+import { wayOutNotes } from './wayout.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -355,7 +356,7 @@ export class Generator {
       const s = sourceSpan(origin);
       start = s.start; end = s.end;
     }
-    fail(code, message, file, start, end, notes);
+    fail(code, message, file, start, end, wayOutNotes(code, at, notes, file?.name));
   }
 
   private fnName(): string { return `@${this.sig.fn.name}`; }
