@@ -63,7 +63,7 @@ async function withSession(cmd: Command, out: OutputSettings, run: (s: Session) 
   }
 }
 
-function buildProgram(onExit: (code: number) => void, out: OutputSettings): Command {
+function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv: readonly string[]): Command {
   const render = (ds: Diagnostic[]): string => renderAll(ds, out);
   const program = new Command('enzyme-ts');
   program
@@ -101,12 +101,14 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings): Comm
     .addOption(new Option('--width <N>', 'batch width: N vector-Jacobian products in one call'))
     .addOption(checkpointOption())
     .addOption(outputOption())
+    .addOption(new Option('--abi <ABI>', "c: add the derivative with the C calling convention of the module's target (results as C returns a struct); ir (default): its IR signature"))
+    .addOption(new Option('--header <FILE>', 'also write a C header (usable from C++) declaring the derivative for the module\'s target'))
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
     .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)')))
-    .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog')
+    .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup --abi c --header f.grad.h -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog      # main.c includes f.grad.h')
     .action(async (input: string, opts: GradCliOptions, cmd: Command) => {
       const { runGrad } = await import('../driver/grad.js');
-      await withSession(cmd, out, (session) => runGrad({ input, ...opts, session }));
+      await withSession(cmd, out, (session) => runGrad({ input, ...opts, session, commandLine: commandLine(argv) }));
     });
 
   const actCmd = program
@@ -145,7 +147,15 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings): Comm
   return program;
 }
 
+/** The command line as a shell would take it back (for the header's comment). */
+function commandLine(argv: readonly string[]): string {
+  const q = (a: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ['enzyme-ts', ...argv.slice(2).map(q)].join(' ');
+}
+
 interface GradCliOptions {
+  abi?: string;
+  header?: string;
   fn: string;
   args?: string;
   ret?: string;
@@ -197,7 +207,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let exitCode = 0;
-  const program = buildProgram((code) => { exitCode = code; }, out);
+  const program = buildProgram((code) => { exitCode = code; }, out, argv);
   try {
     if (argv.length <= 2) {
       process.stdout.write(program.helpInformation());

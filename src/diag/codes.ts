@@ -54,6 +54,9 @@ export const CODES = {
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },
   E0903: { title: 'invalid usage', exit: 2 },
+  E0904: { title: 'no C type for this value', exit: 1 },
+  E0905: { title: 'derivative cannot be called from C as it is', exit: 2 },
+  E0906: { title: 'C calling convention of the target not supported', exit: 1 },
   // 099x: internal
   E0999: { title: 'internal error', exit: 3 },
 } as const satisfies Record<string, CodeInfo>;

@@ -8,6 +8,8 @@ import { TypeAnalysis } from '../analysis/types.js';
 import { loadModuleWithSource } from './load.js';
 import { quietSession, type Session } from './session.js';
 import { writeModuleOutput } from './output.js';
+import { cInterface, parseAbi, writeHeader } from './cinterface.js';
+import { describeReverse } from '../abi/describe.js';
 import { activityReport } from './activity.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -91,6 +93,12 @@ export interface GradOptions extends DebugSwitches {
   inactive?: string[] | undefined;
   /** Rendering of diagnostics, progress and `--time` (default: plain, quiet). */
   session?: Session | undefined;
+  /** `--abi c|ir`. */
+  abi?: string | undefined;
+  /** `--header FILE`. */
+  header?: string | undefined;
+  /** The command line (for the header's comment). */
+  commandLine?: string | undefined;
 }
 
 export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
@@ -132,6 +140,10 @@ export function runGrad(opts: GradOptions): void {
     const ta = new TypeAnalysis(m, findFunction(m, req.fn));
     session.stderr([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
   }
-  differentiate(m, req, file, dbg, session);
+  const abi = parseAbi(opts.abi);
+  const r = differentiate(m, req, file, dbg, session);
+  const desc = describeReverse(findFunction(m, req.fn), r.fn, r.args, r.ret, req.width ?? 1);
+  const header = cInterface(m, [desc], { abi, header: opts.header, madeBy: opts.commandLine ?? 'enzyme-ts grad' }, session);
   writeModuleOutput(m, opts.output, session);
+  writeHeader(opts.header, header);
 }
