@@ -133,6 +133,19 @@ export function cTypeOf(t: Type, target: AbiTarget, what: string, tag: string): 
   }
 }
 
+/** A pointer parameter spelled with what it points to (`double *`) and `const` when the function only reads through it. */
+function pointerSpelling(c: CType & { k: 'scalar' }, p: GeneratedParam, target: AbiTarget, what: string): CType {
+  let spelling = c.spelling;
+  if (spelling === 'void *' && p.pointee && (p.pointee.kind === 'float' || p.pointee.kind === 'int')) {
+    try {
+      const inner = cTypeOf(p.pointee, target, what, '');
+      if (inner.k === 'scalar') spelling = `${inner.spelling} *`;
+    } catch { /* no C name for the pointee: void * */ }
+  }
+  if (p.readonly && p.role === 'primal') spelling = `const ${spelling}`;
+  return { k: 'scalar', spelling, ir: c.ir };
+}
+
 /** The IR type with the C type's memory layout: vectors are arrays, bool is a byte. */
 export function layoutType(m: Module, c: CType): Type {
   const t = m.types;
@@ -247,7 +260,8 @@ export function planC(m: Module, desc: GeneratedFunction, target: AbiTarget, sym
   const fnName = `@${desc.fn.name}`;
   const params: CParam[] = desc.params.map((p, k) => {
     const what = `parameter ${n.params[k]} of ${fnName}`;
-    const ctype = cTypeOf(p.type, target, what, `${cName}_${n.params[k]}`);
+    let ctype = cTypeOf(p.type, target, what, `${cName}_${n.params[k]}`);
+    if (ctype.k === 'scalar' && p.type.kind === 'pointer') ctype = pointerSpelling(ctype, p, target, what);
     const byPointer = ctype.k !== 'scalar';
     return { name: n.params[k]!, ctype, byPointer, irType: byPointer ? m.ptrTo(layoutType(m, ctype)) : p.type, raw: p };
   });

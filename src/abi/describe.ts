@@ -17,6 +17,10 @@ export interface GeneratedParam {
   of: number | null;
   /** Lane of a shadow or tangent with a batch width, else null. */
   lane: number | null;
+  /** For a pointer: what it points to, when known (the C declaration then says `double *`). */
+  pointee?: Type | null;
+  /** For a pointer the function only reads through (the C declaration says `const`). */
+  readonly?: boolean;
 }
 
 export type MemberRole = 'primal' | 'gradient' | 'tangent';

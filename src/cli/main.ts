@@ -75,8 +75,10 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .exitOverride()
     .configureOutput({
       outputError: (str, write) => {
-        const msg = str.replace(/^error: /, '').trim();
-        write(render([diag('E0903', msg, null)]));
+        // commander's message, then its suggestion on a line of its own: `(Did you mean --output?)`
+        const [first = '', ...rest] = str.replace(/^error: /, '').trim().split('\n');
+        const notes = rest.map((l) => l.trim().replace(/^\((.*)\)$/, '$1').replace(/^Did you/, 'did you')).filter((l) => l !== '');
+        write(render([diag('E0903', first, null, -1, -1, notes.length ? notes : undefined)]));
       },
     });
   reportingOptions(program);

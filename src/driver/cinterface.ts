@@ -10,6 +10,9 @@ import { cIdentifier, mismatch, planC } from '../abi/c.js';
 import { emitCWrapper } from '../abi/wrapper.js';
 import { cHeader } from '../abi/header.js';
 import { writeOutput } from './io.js';
+import { TypeAnalysis } from '../analysis/types.js';
+import { hasAttr } from '../ir/attributes.js';
+import type { Type } from '../ir/types.js';
 import type { Session } from './session.js';
 
 export type AbiChoice = 'ir' | 'c';
@@ -29,6 +32,31 @@ export interface CInterfaceOptions {
   madeBy: string;
 }
 
+/** What the primal's pointer parameters point to (type analysis) and whether it only reads through them (`readonly`), for the header's spelling. */
+function pointerHints(m: Module, desc: GeneratedFunction): void {
+  let ta: TypeAnalysis | null = null;
+  const scalarType = (s: string | null): Type | null => {
+    const t = m.types;
+    switch (s) {
+      case 'double': case 'float': case 'half': case 'x86_fp80': case 'fp128': return t.float(s);
+      default: return null;
+    }
+  };
+  for (const p of desc.params) {
+    if (p.type.kind !== 'pointer' || p.of === null) continue;
+    const arg = desc.primal.args[p.of]!;
+    if (p.type.pointee) { p.pointee = p.type.pointee; } else {
+      try {
+        ta ??= new TypeAnalysis(m, desc.primal);
+        p.pointee = scalarType(ta.uniform(arg));
+      } catch {
+        p.pointee = null;
+      }
+    }
+    p.readonly = hasAttr(arg.attrs, 'readonly') || hasAttr(arg.attrs, 'readnone');
+  }
+}
+
 /**
  * Applies `--abi c` to the generated functions (adds the wrappers) and checks, without it,
  * that `--header` can declare them as they are; returns the header text to write, if any.
@@ -39,6 +67,7 @@ export function cInterface(m: Module, fns: GeneratedFunction[], o: CInterfaceOpt
     const what = o.abi === 'c' ? '--abi c' : '--header';
     const target = abiTarget(m, what);
     const plans = fns.map((desc) => {
+      pointerHints(m, desc);
       const name = desc.fn.name!;
       return { desc, plan: planC(m, desc, target, name, cIdentifier(name)) };
     });

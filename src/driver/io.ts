@@ -68,13 +68,28 @@ export function readSource(path: string): SourceFile {
 /** Where `-o` output goes: standard output, a regular file (replaced atomically), or anything else written in place. */
 type Sink = { kind: 'stdout' } | { kind: 'file'; target: string } | { kind: 'inplace'; target: string };
 
+/** What went wrong writing `path`, in words (the temporary file's name, which holds the process id, is not shown). */
+function writeProblem(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT': return 'no such directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    default: return err.message ?? String(e);
+  }
+}
+
 function sinkFor(path: string | null | undefined): Sink {
   if (!path || path === '-') return { kind: 'stdout' };
   try {
     const target = realpathSync(path);
     return statSync(target).isFile() ? { kind: 'file', target } : { kind: 'inplace', target };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail('E0902', `cannot write '${path}': ${(e as Error).message}`, null);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail('E0902', `cannot write '${path}': ${writeProblem(e)}`, null);
     return { kind: 'file', target: path };
   }
 }
@@ -103,7 +118,7 @@ export function writeOutputStream(path: string | null | undefined, produce: (wri
     if (fd >= 0) try { closeSync(fd); } catch { /* already failing */ }
     if (sink.kind === 'file') try { unlinkSync(dest); } catch { /* nothing to clean */ }
     if (e instanceof DiagnosticError) throw e;
-    fail('E0902', `cannot write '${path}': ${(e as Error).message}`, null);
+    fail('E0902', `cannot write '${path}': ${writeProblem(e)}`, null);
   }
 }
 
