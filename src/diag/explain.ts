@@ -123,7 +123,7 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
   E0202: {
     reportedBy: 'parser actions',
     meaning: 'a type LLVM does not allow',
-    explanation: 'A type LLVM does not allow.',
+    explanation: 'A type LLVM does not allow: a pointer to `void` or to `label`, an integer of width 0, a vector of non-scalars, `void` as a parameter, an array or struct of a type without a size.',
     examples: [{ files: { 'bad-type.ll': 'define void @f(void* %p) {\n  ret void\n}\n' }, commands: ['enzyme-ts fmt bad-type.ll'] }],
     after: 'Other messages: `ptr* is invalid: use ptr`, `invalid integer width i0`, `invalid parameter type void`, `named type %T must be a struct or opaque`, `a vector needs at least one element`, `cannot allocate void: it has no size`.',
   },

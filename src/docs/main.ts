@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { instructionsDoc } from '../rules/doc.js';
 import { diagnosticsDoc } from './diagnostics.js';
-import { makeRunner, refresh } from './examples.js';
+import { findBlocks, makeRunner, refresh } from './examples.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -27,8 +27,10 @@ export async function expectedDocs(root: string, only?: (f: string) => boolean):
       if (f === join('docs', 'instructions.md')) base = instructionsDoc();
       if (f === join('docs', 'diagnostics.md')) base = diagnosticsDoc();
       const res = await refresh(r, base);
-      const changed = res.changed.map((c) => `${c.where}: ${c.commands.join(' && ')}`);
-      if (base !== now && res.text !== now) changed.unshift('(generated text)');
+      // what differs from the committed file: its blocks one by one, or the text around them
+      const was = findBlocks(now);
+      const changed = findBlocks(res.text).filter((b, k) => was[k]?.text !== b.text).map((b) => `${b.where}: ${b.commands.join(' && ')}`);
+      if (res.text !== now && !changed.length) changed.push('(the text around the examples)');
       out.set(f, { now, text: res.text, changed });
     }
   } finally {

@@ -49,8 +49,8 @@ export class StageTimer {
       const pct = total > 0 ? (100 * s.ms) / total : 0;
       return `  ${(s.ms / 1000).toFixed(4).padStart(9)} s  ${pct.toFixed(1).padStart(5)}%  ${s.name}`;
     });
-    const other = total - this.stages.reduce((a, s) => a + s.ms, 0);
-    if (other > 0.05) rows.push(`  ${(other / 1000).toFixed(4).padStart(9)} s  ${(total > 0 ? (100 * other) / total : 0).toFixed(1).padStart(5)}%  (start-up, option parsing, other)`);
+    const other = Math.max(0, total - this.stages.reduce((a, s) => a + s.ms, 0));
+    rows.push(`  ${(other / 1000).toFixed(4).padStart(9)} s  ${(total > 0 ? (100 * other) / total : 0).toFixed(1).padStart(5)}%  (start-up, option parsing, other)`);
     return ['===--- enzyme-ts time report (wall clock) ---===', ...rows, `  ${(total / 1000).toFixed(4).padStart(9)} s  100.0%  total`, ''].join('\n');
   }
 }
