@@ -31,6 +31,7 @@ export function lowerAndVerify(m: Module, file: SourceFile | null,
     looseTypes: !!dbg.looseTypes,
     ...(dbg.custom?.length ? { custom: dbg.custom.map(parseCustomSpec) } : {}),
     ...(dbg.inactive?.length ? { inactive: dbg.inactive.map((n) => n.trim().replace(/^@/, '')) } : {}),
+    onCall: (k, n, callee) => session.progress.update(`lowering call ${k} of ${n} (${callee})`),
   }));
   if (r.warnings.length) session.report(r.warnings);
   if (dbg.printPerf) session.stderr(r.perf.map((l) => `perf: ${l}\n`).join(''));

@@ -64,12 +64,12 @@ export class Progress {
   private shown = false;
   private lastDraw = 0;
   private readonly t0 = performance.now();
-  constructor(private readonly enabled: boolean, private readonly write: (s: string) => void, private readonly delayMs = 1000) {}
+  constructor(private readonly enabled: boolean, private readonly write: (s: string) => void, private readonly delayMs = 1000, private readonly intervalMs = 100) {}
 
   update(text: string): void {
     if (!this.enabled) return;
     const now = performance.now();
-    if (now - this.t0 < this.delayMs || now - this.lastDraw < 100) return;
+    if (now - this.t0 < this.delayMs || (this.shown && now - this.lastDraw < this.intervalMs)) return;
     this.lastDraw = now;
     const cols = process.stderr.columns ?? 80;
     const line = `enzyme-ts: ${safeText(text)}`;
@@ -95,6 +95,9 @@ export interface SessionOptions extends OutputSettings {
   tty?: boolean;
   /** Where status, warnings and reports go (standard error). */
   write?: (s: string) => void;
+  /** How long a run goes before the progress line appears (default one second), and at most how often it is redrawn (default 100 ms). */
+  progressDelayMs?: number;
+  progressIntervalMs?: number;
 }
 
 export class Session {
@@ -109,7 +112,7 @@ export class Session {
     this.format = o.format;
     this.write = o.write ?? ((s) => { process.stderr.write(s); });
     this.timer = o.time ? new StageTimer() : null;
-    this.progress = new Progress(!!o.tty && !o.quiet && o.format === 'text', this.write);
+    this.progress = new Progress(!!o.tty && !o.quiet && o.format === 'text', this.write, o.progressDelayMs ?? 1000, o.progressIntervalMs ?? 100);
   }
 
   /** Runs one stage of the command: shows its label on the progress line, times it for `--time`. */

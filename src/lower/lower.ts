@@ -94,6 +94,8 @@ export interface LowerOptions {
   /** `--custom FN=AUG,REV` and `--inactive FN`, added to what the module registers (docs/custom.md). */
   custom?: GradRequest['custom'];
   inactive?: string[];
+  /** Called before each call is lowered (a progress line on a terminal). */
+  onCall?: (k: number, n: number, fn: string) => void;
 }
 
 export interface LowerResult {
@@ -168,7 +170,8 @@ class Lowering {
       }
     }
     const touched = new Set<Function>();
-    for (const c of found) {
+    for (const [k, c] of found.entries()) {
+      this.opts.onCall?.(k + 1, found.length, calledName(c.call));
       touched.add(c.call.parent!.parent!);
       this.lowerCall(this.parse(c.call, c.mode));
     }
