@@ -85,3 +85,45 @@ export function describeReverse(primal: Function, fn: Function, args: readonly A
     activities: { args: [...args], ret },
   };
 }
+
+/** Forward-mode activities (docs/cli.md, forward mode): a tangent follows a `dup`/`dupnoneed` parameter. */
+export type ForwardActivity = 'dup' | 'dupnoneed' | 'const';
+
+/**
+ * `@fwddiffe<FN>` (forward mode), described from its activities: each `dup` / `dupnoneed`
+ * parameter is followed by its tangent (one per lane, or one `[N x T]`), and the result is the
+ * primal and the tangent of the return (`dup`, a struct of both), the tangent alone
+ * (`dupnoneed`) or the primal alone (`const`). Checked against the function's own signature.
+ */
+export function describeForward(primal: Function, fn: Function, args: readonly ForwardActivity[], ret: ForwardActivity, width: number): GeneratedFunction {
+  const params: GeneratedParam[] = [];
+  let at = 0;
+  primal.args.forEach((a, k) => {
+    params.push({ type: a.type, role: 'primal', of: k, lane: null });
+    at++;
+    if (args[k] === 'dup' || args[k] === 'dupnoneed') {
+      const next = fn.args[at]?.type;
+      if (width > 1 && next && next !== a.type) {
+        params.push({ type: next, role: 'tangent', of: k, lane: null });
+        at++;
+      } else {
+        for (let lane = 0; lane < width; lane++, at++) params.push({ type: fn.args[at]?.type ?? a.type, role: 'tangent', of: k, lane: width > 1 ? lane : null });
+      }
+    }
+  });
+  const rt = fn.fnType.ret;
+  let result: GeneratedFunction['result'] = null;
+  if (primal.fnType.ret.kind !== 'void') {
+    if (ret === 'dup') {
+      const elems = rt.kind === 'struct' && rt.elems && rt.elems.length === 2 ? rt.elems : null;
+      if (!elems) internal(`the result of @${fn.name} does not follow its activities`);
+      result = { members: [{ type: elems[0]!, role: 'primal', of: null }, { type: elems[1]!, role: 'tangent', of: null }], wrapped: true };
+    } else if (rt.kind !== 'void') {
+      result = { members: [{ type: rt, role: ret === 'dupnoneed' ? 'tangent' : 'primal', of: null }], wrapped: false };
+    }
+  }
+  if (params.length !== fn.args.length || params.some((p, k) => p.type !== fn.args[k]!.type)) {
+    internal(`the signature of @${fn.name} does not follow its activities`);
+  }
+  return { fn, primal, mode: 'forward', width, params, result, activities: { args: [...args], ret } };
+}

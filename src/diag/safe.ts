@@ -62,3 +62,8 @@ export function safeLine(line: string): { text: string; column: (originalIndex: 
   const end = text.length;
   return { text, column: (k) => (k < 0 ? 0 : k < shift.length ? shift[k]! : end + (k - shift.length)) };
 }
+
+/** Multi-line text made safe line by line (reports, printed functions): newlines are kept. */
+export function safeLines(s: string): string {
+  return s.split('\n').map(safeText).join('\n');
+}

@@ -11,6 +11,7 @@ import type { Value } from '../ir/value.js';
 import { loadModuleWithSource } from './load.js';
 import { requestFrom, type GradOptions } from './grad.js';
 import { quietSession } from './session.js';
+import { safeLines } from '../diag/safe.js';
 
 /**
  * The activity of every argument and instruction of the function, one per
@@ -57,5 +58,5 @@ export function runActivity(opts: ActivityOptions): void {
   const { module: m, file } = loadModuleWithSource(opts.input, session);
   const lines = session.stage('activity', `activity of @${req.fn}`, () => activityReport(m, req, file));
   session.progress.clear();
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(safeLines(lines.join('\n')) + '\n');
 }

@@ -4,7 +4,7 @@
 // environment; drivers called without one (tests, the docs tool) get a quiet default.
 import type { Diagnostic } from '../diag/diagnostic.js';
 import { renderAll, type DiagnosticsFormat } from '../diag/render.js';
-import { safeText } from '../diag/safe.js';
+import { safeLines, safeText } from '../diag/safe.js';
 
 export type ColorWhen = 'auto' | 'always' | 'never';
 
@@ -131,10 +131,10 @@ export class Session {
     return (done, total) => this.progress.update(`parsing ${name}: ${megabytes(done)} of ${megabytes(total)} MB`);
   }
 
-  /** Writes text to standard error (perf and debug reports), below any progress line. */
+  /** Writes text to standard error (perf and debug reports), below any progress line; what comes from the input is shown escaped. */
   stderr(text: string): void {
     this.progress.clear();
-    this.write(text);
+    this.write(safeLines(text));
   }
 
   /** Renders diagnostics (warnings, or the errors that end the run). */

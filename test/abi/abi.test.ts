@@ -16,7 +16,7 @@ import { runCli } from '../util/cli.js';
 import { loadModuleWithSource } from '../../src/driver/load.js';
 import { differentiate, requestFrom } from '../../src/driver/grad.js';
 import { findFunction } from '../../src/ad/grad.js';
-import { describeReverse } from '../../src/abi/describe.js';
+import { describeForward, describeReverse } from '../../src/abi/describe.js';
 import { cInterface } from '../../src/driver/cinterface.js';
 import { quietSession } from '../../src/driver/session.js';
 import { writeModule } from '../../src/print/printer.js';
@@ -211,5 +211,82 @@ describe('the command line', () => {
     const r = runCli(['grad', join(tmp, 'i24.ll'), '-f', 'f', '--abi', 'c', '-o', join(tmp, 'i24.out.ll')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[E0904\]: parameter n of @diffef has type i24, which has no C equivalent here/);
+  });
+});
+
+describe.runIf(hasTool('clang-19'))('forward mode: the same header and wrapper serve @fwddiffe<FN>', () => {
+  // Hand-written forward derivatives of f(x, y) = x*x*y in the shape docs/cli.md gives forward mode,
+  // described by describeForward, wrapped and called from C.
+  test('dup return (primal and tangent), dupnoneed return (tangent alone), width 2 (an [2 x double] tangent)', () => {
+    const ll = join(tmp, 'fwd.ll');
+    writeFileSync(ll, `target triple = "x86_64-pc-linux-gnu"
+define double @f(double %x, double %y) {
+  %a = fmul double %x, %x
+  %b = fmul double %a, %y
+  ret double %b
+}
+define { double, double } @fwddiffef(double %x, double %"x'", double %y, double %"y'") {
+  %a = fmul double %x, %x
+  %b = fmul double %a, %y
+  %t1 = fmul double %x, %y
+  %t2 = fmul double %t1, 2.0
+  %t3 = fmul double %t2, %"x'"
+  %t4 = fmul double %a, %"y'"
+  %t = fadd double %t3, %t4
+  %r0 = insertvalue { double, double } undef, double %b, 0
+  %r1 = insertvalue { double, double } %r0, double %t, 1
+  ret { double, double } %r1
+}
+define double @fwddiffef.only(double %x, double %"x'", double %y) {
+  %t1 = fmul double %x, %y
+  %t2 = fmul double %t1, 2.0
+  %t3 = fmul double %t2, %"x'"
+  ret double %t3
+}
+define { double, [2 x double] } @fwddiffef.w2(double %x, double %"x'0", double %"x'1", double %y) {
+  %a = fmul double %x, %x
+  %b = fmul double %a, %y
+  %t1 = fmul double %x, %y
+  %t2 = fmul double %t1, 2.0
+  %l0 = fmul double %t2, %"x'0"
+  %l1 = fmul double %t2, %"x'1"
+  %v0 = insertvalue [2 x double] undef, double %l0, 0
+  %v1 = insertvalue [2 x double] %v0, double %l1, 1
+  %r0 = insertvalue { double, [2 x double] } undef, double %b, 0
+  %r1 = insertvalue { double, [2 x double] } %r0, [2 x double] %v1, 1
+  ret { double, [2 x double] } %r1
+}
+`);
+    const session = quietSession();
+    const { module: m } = loadModuleWithSource(ll, session);
+    const f = m.getFunction('f')!;
+    const descs = [
+      describeForward(f, m.getFunction('fwddiffef')!, ['dup', 'dup'], 'dup', 1),
+      describeForward(f, m.getFunction('fwddiffef.only')!, ['dup', 'const'], 'dupnoneed', 1),
+      describeForward(f, m.getFunction('fwddiffef.w2')!, ['dup', 'const'], 'dup', 2),
+    ];
+    const header = join(tmp, 'fwd.h');
+    writeFileSync(header, cInterface(m, descs, { abi: 'c', header, madeBy: 'the ABI test' }, session)!);
+    let text = '';
+    writeModule(m, (c) => { text += c; });
+    writeFileSync(join(tmp, 'fwd.out.ll'), text);
+    const h = readFileSync(header, 'utf8');
+    expect(h).toMatch(/^struct fwddiffef_result fwddiffef\(double x, double t_x, double y, double t_y\);$/m);
+    expect(h).toMatch(/^struct fwddiffef_only_result fwddiffef_only\(double x, double t_x, double y\) __asm__\("fwddiffef\.only"\);$/m);
+    expect(h).toMatch(/^  double tangent\[2\];$/m);
+    writeFileSync(join(tmp, 'fwd.main.c'), `#include <stdio.h>
+#include "fwd.h"
+int main(void) {
+  struct fwddiffef_result a = fwddiffef(3.0, 1.0, 2.0, 0.5);
+  struct fwddiffef_only_result b = fwddiffef_only(3.0, 1.0, 2.0);
+  struct fwddiffef_w2_result c = fwddiffef_w2(3.0, 1.0, -1.0, 2.0);
+  printf("%g %g %g %g %g %g\\n", a.primal, a.tangent, b.tangent, c.primal, c.tangent[0], c.tangent[1]);
+  return 0;
+}
+`);
+    const l = sh('clang-19', ['-O1', join(tmp, 'fwd.out.ll'), join(tmp, 'fwd.main.c'), '-o', join(tmp, 'fwd.exe')]);
+    expect(l.code, l.stderr).toBe(0);
+    // f = x^2 y at (3, 2): 18; tangent along (1, 0.5): 2xy*1 + x^2*0.5 = 12 + 4.5
+    expect(sh(join(tmp, 'fwd.exe'), []).stdout.trim()).toBe('18 16.5 12 18 12 -12');
   });
 });
