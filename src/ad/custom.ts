@@ -39,8 +39,8 @@ import { sourceSpan, typeText } from '../ir/verify.js';
 import { fail, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { CallRules } from './calls.js';
-import type { GradContext, DiffSig, SplitPair } from './transform.js';
-import { activeGradTypes, signatureParams } from './transform.js';
+import type { DiffContext as GradContext, DiffSig, SplitPair } from './signature.js';
+import { activeGradTypes, signatureParams } from './signature.js';
 
 /** `--custom FN=AUG,REV`: names without `@`. */
 export interface CustomSpec { fn: string; aug: string; rev: string }

@@ -6,7 +6,9 @@ import { fail } from '../diag/diagnostic.js';
 import { addFunction } from '../ir/builder.js';
 import type { ArgActivity, GradRequest, GradResult, RetActivity } from './api.js';
 import { isDiffType } from '../analysis/activity.js';
-import { GradContext, Generator, activeGradTypes, lanesType, signatureParams, type DiffSig } from './transform.js';
+import { GradContext } from './context.js';
+import { ReverseGenerator } from './generator.js';
+import { activeGradTypes, lanesType, signatureParams, type DiffSig } from './signature.js';
 import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
 import { addCommandLineHints, customCombined, moduleHints, withHints, type CustomHints } from './custom.js';
@@ -126,7 +128,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   else {
     // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
     const fn = canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules }, file: ctx.file }).fn;
-    new Generator(ctx, { ...sig, fn }, out, out).run();
+    new ReverseGenerator(ctx, { ...sig, fn }, out, out).run();
   }
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

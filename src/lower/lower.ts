@@ -39,7 +39,7 @@ import { sourceSpan } from '../ir/verify.js';
 import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction, functionBehind } from '../ad/calls.js';
 import { defaultActivity, gradModule, requestHints } from '../ad/grad.js';
-import { GradContext, type DiffSig, type SplitPair } from '../ad/transform.js';
+import { GradContext, type DiffSig, type SplitPair } from '../ad/context.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
 import { withHints } from '../ad/custom.js';
