@@ -37,6 +37,9 @@ export function wayOutNotes(code: Code, at: Value | null, notes: readonly string
   if (inst && (code === 'E0401' || code === 'E0402' || code === 'E0403') && vectorized(inst)) {
     extra.push('this is vectorized code: compiling with -fno-vectorize -fno-slp-vectorize keeps it scalar');
   }
-  if (!extra.length) return notes ? [...notes] : undefined;
-  return [...extra, ...(notes ?? [])];
+  // --loose-types is an option of grad and lower (check does not take it): say where it applies
+  const own = (notes ?? []).map((n) => n.replace(/^pass --loose-types to treat it as non-differentiable \(with a warning\)$/,
+    'pass --loose-types to grad or lower (or set ENZYME_LOOSE_TYPES=1) to treat it as non-differentiable, with a warning'));
+  if (!extra.length) return notes ? own : undefined;
+  return [...extra, ...own];
 }
