@@ -65,15 +65,15 @@ const STD_SUBS: Record<string, [string, string | null, string | null]> = {
 
 const str = (s: string): Node => ({ k: 'str', s });
 
-export class Parser {
+class Parser {
   pos = 0;
   readonly subs: Node[] = [];
   /** The template arguments that `T_` refers to. */
   params: Node[] = [];
-  /** Set while parsing a conversion operator's type, whose template parameters may be forward references. */
-  private depth = 0;
+  /** Parse steps left: a budget proportional to the name, so a hostile name cannot make the parser run away. */
+  private budget: number;
 
-  constructor(readonly s: string) {}
+  constructor(readonly s: string) { this.budget = 64 + 32 * s.length; }
 
   peek(k = 0): string { return this.s[this.pos + k] ?? ''; }
   eat(c: string): boolean {
@@ -81,7 +81,7 @@ export class Parser {
     return false;
   }
   need(c: string): void { if (!this.eat(c)) throw new Fail(); }
-  guard(): void { if (++this.depth > 400) throw new Fail(); }
+  guard(): void { if (--this.budget < 0) throw new Fail(); }
 
   number(): number {
     let neg = false;
@@ -1277,7 +1277,9 @@ export function demangleItanium(mangled: string): string | null {
       clones += ` [clone ${m[0]}]`;
       p.pos += m[0].length;
     }
-    return printNode(node) + clones;
+    const out = printNode(node) + clones;
+    // substitutions can repeat a large component many times: refuse absurd expansions
+    return out.length > 65536 ? null : out;
   } catch (e) {
     if (e instanceof Fail || e instanceof RangeError) return null;
     throw e;

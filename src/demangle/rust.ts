@@ -115,17 +115,18 @@ function punycode(input: string): string {
   return String.fromCodePoint(...out);
 }
 
-export class V0 {
+class V0 {
   pos = 0;
   /** Lifetimes bound by `for<...>` binders currently open. */
   private boundLifetimes = 0;
-  private depth = 0;
-  constructor(readonly s: string, readonly verbose: boolean) {}
+  /** Parse steps left (back references can revisit parts of the name): proportional to its length. */
+  private budget: number;
+  constructor(readonly s: string, readonly verbose: boolean) { this.budget = 64 + 32 * s.length; }
 
   peek(): string { return this.s[this.pos] ?? ''; }
   eat(c: string): boolean { if (this.s[this.pos] === c) { this.pos++; return true; } return false; }
   next(): string { const c = this.s[this.pos]; if (c === undefined) throw new Fail(); this.pos++; return c; }
-  guard(): void { if (++this.depth > 500) throw new Fail(); }
+  guard(): void { if (--this.budget < 0) throw new Fail(); }
 
   /** `<base-62-number>`: `_` is 0, `<digits>_` is the value + 1 (crate hashes need 64 bits). */
   base62Big(): bigint {
@@ -402,7 +403,7 @@ function demangleV0(name: string, verbose: boolean): string | null {
     if (p.pos < body.length) p.path(false);
     if (p.pos !== body.length) return null;
     void suffix; // c++filt shows neither `.llvm.N` nor `.N` suffixes
-    return out;
+    return out.length > 65536 ? null : out;
   } catch (e) {
     if (e instanceof Fail || e instanceof RangeError || e instanceof SyntaxError) return null;
     throw e;

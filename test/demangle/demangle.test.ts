@@ -11,6 +11,7 @@ import { demangleRust } from '../../src/demangle/rust.js';
 import { demangle } from '../../src/demangle/index.js';
 import { withDemangledNames } from '../../src/diag/render.js';
 import { ROOT, hasTool } from '../util/llvm.js';
+import fc from 'fast-check';
 
 /** What c++filt prints, our way: Rust with hashes (as c++filt keeps them), else C++. */
 function asCxxfilt(name: string): string {
@@ -72,6 +73,22 @@ describe('C++ details c++filt users know', () => {
     }
     expect(demangle('main')).toBeNull();
     expect(demangle('_Z3fo')).toBeNull();
+  });
+});
+
+describe('hostile names', () => {
+  test('random strings of mangling characters: a string or null, never an exception, never an absurd expansion', () => {
+    const alphabet = '_ZRNSsIJEKPVOTDdpntilvcfUuXYMBCGHbhjmxyFAkrz0123456789'.split('');
+    fc.assert(fc.property(fc.constantFrom('_Z', '_ZN', '_R', '_RN', '_ZZ'), fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }), (head, tail) => {
+      const r = demangle(head + tail.join(''), { rustHash: true });
+      return r === null || (typeof r === 'string' && r.length <= 65536);
+    }), { numRuns: 3000, seed: 14 });
+  });
+  test('substitutions that double at each step are refused rather than expanded', () => {
+    // each template argument list repeats the previous type twice
+    let m = '_Z1fI1A';
+    for (let k = 0; k < 40; k++) m += 'IS0_S0_E';
+    expect(() => demangle(m + 'Ev')).not.toThrow();
   });
 });
 
