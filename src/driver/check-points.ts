@@ -18,7 +18,9 @@ export type ElemType = { kind: 'float'; fk: CheckFloat } | { kind: 'int'; bits: 
 export type ParamValue =
   | { kind: 'float'; fk: CheckFloat; value: number }
   | { kind: 'int'; bits: number; value: number }
-  | { kind: 'array'; elem: ElemType; values: number[] };
+  | { kind: 'array'; elem: ElemType; values: number[] }
+  /** A by-value struct, array or vector of floats: its leaves in order (`floatLeaves`). */
+  | { kind: 'agg'; fks: CheckFloat[]; leaves: number[] };
 
 /** One `--at` item before it is matched with its parameter. */
 export type AtItem =
@@ -133,19 +135,22 @@ function sameElem(a: ElemType, b: ElemType): boolean {
  * one because -O2 code copies doubles through i64 loads; without any hint it
  * is double, the common case.
  */
-export function inferElemType(fn: Function, index: number): ElemType {
+export function inspectElemType(fn: Function, index: number): ElemType | MemoryProblem {
   const arg = fn.args[index]!;
   const pt = arg.type;
   if (pt.kind === 'pointer' && pt.pointee) {
     const e = elemOfMemType(pt.pointee);
     if (e) return e;
+    if (holdsPointers(pt.pointee)) return { kind: 'pointers', type: pt.pointee, at: null };
   }
   const derived = new Set<Value>([arg]);
   /** Stack slots the pointer is stored into (-O0 spills every argument): loads from them are the pointer again. */
   const holders = new Set<Value>();
   let floatHit: ElemType | null = null;
   let intHit: ElemType | null = null;
-  const note = (t: Type): void => {
+  let pointerHit: MemoryProblem | null = null;
+  const note = (t: Type, at: Instruction): void => {
+    if (holdsPointers(t)) { pointerHit ??= { kind: 'pointers', type: t, at }; return; }
     const e = elemOfMemType(t);
     if (!e) return;
     if (e.kind === 'float') floatHit ??= e; else intHit ??= e;
@@ -157,11 +162,34 @@ export function inferElemType(fn: Function, index: number): ElemType {
       for (const i of b.instructions) {
         if (i.op === 'store' && derived.has(i.value) && !holders.has(i.ptr)) { holders.add(i.ptr); changed = true; }
         const spilled = i.op === 'load' && i.type.kind === 'pointer' && holders.has(i.ptr);
-        if ((spilled || visit(i, derived, note)) && !derived.has(i)) { derived.add(i); changed = true; }
+        if ((spilled || visit(i, derived, (t) => { note(t, i); })) && !derived.has(i)) { derived.add(i); changed = true; }
       }
     }
   }
+  // Memory that holds pointers (std::vector, a struct with a data pointer) cannot be made from numbers.
+  if (pointerHit) return pointerHit;
   return floatHit ?? intHit ?? { kind: 'float', fk: 'double' };
+}
+
+/** `inspectElemType` for callers that only want an element type (memory of pointers reads as double). */
+export function inferElemType(fn: Function, index: number): ElemType {
+  const e = inspectElemType(fn, index);
+  return e.kind === 'pointers' ? { kind: 'float', fk: 'double' } : e;
+}
+
+/** Why the memory behind a pointer parameter cannot be filled with numbers: it holds pointers (read at `at`). */
+export interface MemoryProblem { kind: 'pointers'; type: Type; at: Instruction | null }
+
+function holdsPointers(t: Type, seen = new Set<Type>()): boolean {
+  switch (t.kind) {
+    case 'pointer': return true;
+    case 'array': case 'vector': return holdsPointers(t.elem, seen);
+    case 'struct':
+      if (!t.elems || seen.has(t)) return false;
+      seen.add(t);
+      return t.elems.some((e) => holdsPointers(e, seen));
+    default: return false;
+  }
 }
 
 /** Notes what `i` says about memory reached from `derived`; returns whether `i` is itself a derived pointer. */
@@ -190,7 +218,7 @@ function visit(i: Instruction, derived: Set<Value>, note: (t: Type) => void): bo
 
 /** `--at` text that reproduces a point (shortest round-trip spelling of each number). */
 export function atText(values: readonly ParamValue[]): string {
-  return values.map((v) => v.kind === 'array' ? `[${v.values.map(numText).join(' ')}]` : numText(v.value)).join(',');
+  return values.map((v) => v.kind === 'array' ? `[${v.values.map(numText).join(' ')}]` : v.kind === 'agg' ? `[${v.leaves.map(numText).join(' ')}]` : numText(v.value)).join(',');
 }
 
 export function numText(x: number): string {

@@ -1,0 +1,108 @@
+// `check`: finite differences and the agreement test. Plain TypeScript, no IR.
+//
+// One derivative value is estimated from central differences of the loss at a
+// sequence of shrinking steps, extrapolated to step 0 by Ridders' method (the
+// Richardson tableau of Numerical Recipes' `dfridr`), which also yields an
+// estimate of its own error. A fixed step cannot serve every program: a step
+// small enough for the truncation error of a curved double function drowns a
+// float computation in rounding noise (noise / h), and a step large enough for
+// float noise is too coarse for a curved function. The tableau starts large
+// and shrinks; the extrapolated entry with the smallest error estimate wins,
+// so smooth functions get near machine accuracy and noisy ones an honest
+// error bar instead of a false MISMATCH.
+
+/** Steps per coordinate: h0, h0/2, ..., h0/2^(STEPS-1); each costs two evaluations. */
+export const FD_STEPS = 7;
+/** Ratio between consecutive steps. */
+const SHRINK = 2;
+/** Ridders stops once the diagonal grows by more than this factor over the best error. */
+const SAFE = 2;
+
+/**
+ * The largest step for a coordinate at `x`: 1/16 of its magnitude (at least 1/16),
+ * rounded to a power of two so that x +- h are exact where the type allows.
+ */
+export function firstStep(x: number): number {
+  const scale = Math.max(1, Math.abs(x));
+  return 2 ** (Math.ceil(Math.log2(scale)) - 4);
+}
+
+/** The steps of one coordinate, largest first. */
+export function steps(x: number): number[] {
+  const h0 = firstStep(x);
+  return Array.from({ length: FD_STEPS }, (_, k) => h0 / SHRINK ** k);
+}
+
+/** One central difference: the loss at x+h and x-h and the distance between the two points as the type holds them. */
+export interface Difference { plus: number; minus: number; width: number }
+
+export interface Estimate {
+  /** The derivative, extrapolated to step 0. */
+  value: number;
+  /** Estimated absolute error of `value` (0 when exact agreement, Infinity when nothing was finite). */
+  error: number;
+}
+
+/**
+ * Ridders' extrapolation over differences at steps shrinking by SHRINK (largest first).
+ * Differences whose losses are not finite (a large step left the domain: sqrt, log near 0)
+ * are skipped from the large end: the tableau starts at the first finite one.
+ */
+export function ridders(diffs: readonly Difference[]): Estimate {
+  const d = diffs.map((x) => (x.plus - x.minus) / x.width);
+  let start = 0;
+  while (start < d.length && !Number.isFinite(d[start]!)) start++;
+  let end = start;
+  while (end < d.length && Number.isFinite(d[end]!)) end++;
+  if (start === end) return { value: NaN, error: Infinity };
+  if (end - start === 1) return { value: d[start]!, error: Math.abs(d[start]!) };
+  const c2 = SHRINK * SHRINK;
+  let prev: number[] = [d[start]!];
+  let best = { value: d[start]!, error: Infinity };
+  for (let i = start + 1; i < end; i++) {
+    const cur: number[] = [d[i]!];
+    let fac = c2;
+    for (let j = 1; j <= i - start; j++) {
+      const v = (cur[j - 1]! * fac - prev[j - 1]!) / (fac - 1);
+      cur.push(v);
+      fac *= c2;
+      const err = Math.max(Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!));
+      if (err <= best.error) best = { value: v, error: err };
+    }
+    const n = i - start;
+    if (Math.abs(cur[n]! - prev[n - 1]!) >= SAFE * best.error) break;
+    prev = cur;
+  }
+  return best;
+}
+
+/** How strict a comparison is. */
+export interface Tolerance {
+  /** Relative tolerance (of the larger magnitude of the two values). */
+  rel: number;
+  /** Absolute floor, so that a value that is 0 analytically is not failed by rounding noise. */
+  abs: number;
+}
+
+export type Verdict = 'ok' | 'MISMATCH' | 'NOISY';
+
+/** Multiple of the extrapolation's own error estimate that is accepted on top of the tolerance. */
+const ERROR_MARGIN = 4;
+
+/**
+ * Whether `analytic` agrees with the estimate. NOISY: the finite differences are
+ * too uncertain to tell a right derivative from a wrong one (their error bar is
+ * a tenth of the value or more) and the two do not agree within the tolerance
+ * alone; such a row proves nothing and is not reported as agreeing.
+ */
+export function verdict(analytic: number, fd: Estimate, tol: Tolerance): Verdict {
+  if (!Number.isFinite(analytic) || !Number.isFinite(fd.value)) return 'MISMATCH';
+  const diff = Math.abs(analytic - fd.value);
+  const scale = Math.max(Math.abs(analytic), Math.abs(fd.value));
+  const allowed = tol.rel * scale + tol.abs;
+  if (diff <= allowed) return 'ok';
+  if (diff <= allowed + ERROR_MARGIN * fd.error) {
+    return fd.error * 10 >= scale + tol.abs ? 'NOISY' : 'ok';
+  }
+  return 'MISMATCH';
+}
