@@ -20,8 +20,8 @@
 //   END
 import type { ArgActivity } from '../ad/api.js';
 import { IRBuilder, addFunction, constFP, constInt, declareFunction } from '../ir/builder.js';
-import { ConstantAggregate, ConstantString, ConstantZero } from '../ir/constants.js';
-import { Function, GlobalVariable } from '../ir/function.js';
+import { ConstantAggregate, ConstantString, ConstantUndef, ConstantZero } from '../ir/constants.js';
+import { Function, GlobalVariable, type BasicBlock } from '../ir/function.js';
 import { DataLayout } from '../ir/layout.js';
 import type { Module } from '../ir/module.js';
 import { elementAt, type Type, type TypeContext } from '../ir/types.js';
@@ -406,33 +406,15 @@ class DriverBuilder implements DriverApi {
     for (const [g, save, n] of saves) this.copyBytes(save, g, n);
     this.saved = saves;
 
-    const evalTypes = spec.evalFn.fnType.params;
     const fnTypes = spec.fn.fnType.params;
-    const call = (f: Function, types: readonly Type[], e: Evaluation | null): Value => {
-      const args = types.map((pt, k) => {
-        const a = this.arrays[k];
-        if (a) return b.bitcastIfNeeded(this.first(a.buf), pt);
-        return this.scalarArg(spec.params[k]!.value, pt, e?.changes ?? null, k);
-      });
-      return b.call(f, args);
-    };
     const retLeaves = floatLeaves(spec.fn.fnType.ret) !== null;
 
     // The function as written at the base point: its return is what the derivative's primal must equal.
     this.restore();
-    const r0 = call(spec.fn, fnTypes, null);
+    const r0 = b.call(spec.fn, fnTypes.map((pt, k) => this.primalArg(k, pt)));
     if (retLeaves) this.printLeaves('R', r0);
 
-    for (const e of spec.evals) {
-      this.restore();
-      for (const c of e.changes) {
-        const a = this.arrays[c.param];
-        if (a) b.store(this.elemConst(a.e, c.value), b.gep(this.elemType(a.e), this.first(a.buf), [b.i64(c.elem)]));
-      }
-      const r = call(spec.evalFn, evalTypes, e);
-      this.observe(r, W);
-    }
-
+    this.evaluations(main);
     this.restore();
     spec.derivative(this);
     const endT = t.array(5, t.i8);
@@ -440,6 +422,114 @@ class DriverBuilder implements DriverApi {
     b.call(this.printf, [b.bitcastIfNeeded(this.first(end), this.printf.fnType.params[0]!)]);
     b.ret(b.i32(0));
     return main;
+  }
+
+  /**
+   * The evaluations, as one loop over a table of changes (so that the driver's size and lli's
+   * compile time do not grow with their number): for each, restore the state, copy the base
+   * point, apply its changes, call the evaluated function, print the observation.
+   */
+  private evaluations(main: Function): void {
+    const { spec, b, t } = this;
+    const evals = spec.evals;
+    const starts: number[] = [0];
+    const changes: Change[] = [];
+    for (const e of evals) { changes.push(...e.changes); starts.push(changes.length); }
+    const table = (base: string, ty: Type, vals: readonly number[]): GlobalVariable => {
+      const at = t.array(Math.max(1, vals.length), ty);
+      const elems = (vals.length ? vals : [0]).map((v) => (ty.kind === 'float' ? constFP(ty, v) : constInt(ty, v)));
+      return this.global(base, at, new ConstantAggregate(at, elems), true);
+    };
+    const startT = table('eval.start', t.i32, starts);
+    const paramT = table('change.param', t.i32, changes.map((c) => c.param));
+    const elemT = table('change.elem', t.i64, changes.map((c) => Math.max(0, c.elem)));
+    const valueT = table('change.value', t.double, changes.map((c) => c.value));
+    // By-value floating parameters live in a slot of double leaves during the loop.
+    const slots = spec.params.map((p, k) => {
+      if (p.value.kind !== 'float' && p.value.kind !== 'agg') return null;
+      const leaves = p.value.kind === 'float' ? [p.value.value] : p.value.leaves;
+      return { base: table(`base.${k}`, t.double, leaves), cur: this.zeroArray(`cur.${k}`, { kind: 'float', fk: 'double' }, leaves.length), n: leaves.length };
+    });
+    const at = (g: GlobalVariable, i: Value, ty: Type): Value => b.gep(g.valueType, g, [b.i64(0), i]);
+    const load = (g: GlobalVariable, i: Value, ty: Type): Value => b.load(ty, at(g, i, ty));
+
+    const entry = b.insertBlock!;
+    const head = b.block(main, 'eval');
+    const applyHead = b.block(main, 'change');
+    const call = b.block(main, 'call');
+    const after = b.block(main, 'evals.done');
+    b.br(head);
+    b.atEnd(head);
+    const e = b.phi(t.i64, [[b.i64(0), entry]], 'e');
+    this.restore();
+    for (const s of slots) if (s) b.call(this.copyFn({ kind: 'float', fk: 'double' }), [this.first(s.cur), this.first(s.base), b.i64(s.n)]);
+    const cs = b.cast('sext', load(startT, e, t.i32), t.i64);
+    const e1 = b.add(e, b.i64(1));
+    const ce = b.cast('sext', load(startT, e1, t.i32), t.i64);
+    const headEnd = b.insertBlock!;
+    b.condBr(b.icmp('ult', cs, ce), applyHead, call);
+
+    b.atEnd(applyHead);
+    const c = b.phi(t.i64, [[cs, headEnd]], 'c');
+    const param = load(paramT, c, t.i32);
+    const elem = load(elemT, c, t.i64);
+    const value = load(valueT, c, t.double);
+    const next = b.block(main, 'change.next');
+    const cases: [Value, BasicBlock][] = [];
+    spec.params.forEach((p, k) => {
+      const a = this.arrays[k];
+      const s = slots[k];
+      if (!a && !s) return;
+      const blk = b.block(main, `set.${k}`);
+      cases.push([b.i32(k), blk]);
+      const saved = b.insertPoint;
+      b.atEnd(blk);
+      if (a) {
+        const et = this.elemType(a.e);
+        const v = et === t.double ? value : et.kind === 'float' ? b.cast('fptrunc', value, et) : b.cast('fptosi', value, et);
+        b.store(v, b.gep(et, this.first(a.buf), [elem]));
+      } else if (s) {
+        b.store(value, b.gep(s.cur.valueType, s.cur, [b.i64(0), elem]));
+      }
+      b.br(next);
+      b.setInsertPoint(saved);
+    });
+    b.switch(param, next, cases);
+    b.atEnd(next);
+    const c1 = b.add(c, b.i64(1));
+    c.operands.push(c1);
+    c.blocks.push(next);
+    b.condBr(b.icmp('ult', c1, ce), applyHead, call);
+
+    b.atEnd(call);
+    const types = spec.evalFn.fnType.params;
+    const args = types.map((pt, k) => {
+      const a = this.arrays[k];
+      if (a) return b.bitcastIfNeeded(this.first(a.buf), pt);
+      const s = slots[k];
+      if (!s) return this.scalarArg(spec.params[k]!.value, pt, null, k);
+      let leaf = 0;
+      const build = (ty: Type): Value => {
+        if (ty.kind === 'float') {
+          const v = load(s.cur, b.i64(leaf++), t.double);
+          return ty === t.double ? v : b.cast('fptrunc', v, ty);
+        }
+        const n = ty.kind === 'struct' ? ty.elems!.length : ty.kind === 'array' || ty.kind === 'vector' ? ty.count : 0;
+        let acc: Value = new ConstantUndef(ty);
+        for (let i = 0; i < n; i++) {
+          const x = build(elementAt(ty, i)!);
+          acc = ty.kind === 'vector' ? b.insertElement(acc, x, b.i32(i)) : b.insertValue(acc, x, [i]);
+        }
+        return acc;
+      };
+      return build(pt);
+    });
+    const r = b.call(spec.evalFn, args);
+    this.observe(r, spec.width);
+    b.condBr(b.icmp('ult', e1, b.i64(evals.length)), head, after);
+    e.operands.push(e1);
+    e.blocks.push(b.insertBlock!);
+    b.atEnd(after);
   }
 
   /** Prints the observation of one evaluation whose return is `r`. */

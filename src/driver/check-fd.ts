@@ -12,18 +12,17 @@
 // error bar instead of a false MISMATCH.
 
 /** Steps per coordinate: h0, h0/2, ..., h0/2^(STEPS-1); each costs two evaluations. */
-export const FD_STEPS = 7;
+export const FD_STEPS = 10;
 /** Ratio between consecutive steps. */
 const SHRINK = 2;
-/** Ridders stops once the diagonal grows by more than this factor over the best error. */
-const SAFE = 2;
-
 /**
- * The largest step for a coordinate at `x`: 1/16 of its magnitude (at least 1/16),
- * rounded to a power of two so that x +- h are exact where the type allows.
+ * The largest step for a coordinate at `x`: 1/16 of its magnitude (of 1/16 at least, so
+ * that 0 gets a step), rounded to a power of two so that x +- h are exact where the type
+ * allows. A small parameter (a time step of 0.01) gets a small step: a polynomial of
+ * degree 200 in it is not smooth on the scale of 1.
  */
 export function firstStep(x: number): number {
-  const scale = Math.max(1, Math.abs(x));
+  const scale = Math.max(1 / 16, Math.abs(x));
   return 2 ** (Math.ceil(Math.log2(scale)) - 4);
 }
 
@@ -46,7 +45,10 @@ export interface Estimate {
 /**
  * Ridders' extrapolation over differences at steps shrinking by SHRINK (largest first).
  * Differences whose losses are not finite (a large step left the domain: sqrt, log near 0)
- * are skipped from the large end: the tableau starts at the first finite one.
+ * are skipped from the large end: the tableau starts at the first finite one. Every point is
+ * already evaluated, so the whole tableau is built and its entry of smallest error estimate
+ * taken (Numerical Recipes stops at the first growth, which would end the search among the
+ * large steps when the function is not smooth on their scale).
  */
 export function ridders(diffs: readonly Difference[]): Estimate {
   const d = diffs.map((x) => (x.plus - x.minus) / x.width);
@@ -69,8 +71,6 @@ export function ridders(diffs: readonly Difference[]): Estimate {
       const err = Math.max(Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!));
       if (err <= best.error) best = { value: v, error: err };
     }
-    const n = i - start;
-    if (Math.abs(cur[n]! - prev[n - 1]!) >= SAFE * best.error) break;
     prev = cur;
   }
   return best;
