@@ -60,7 +60,7 @@ export function ridders(diffs: readonly Difference[]): Estimate {
   if (end - start === 1) return { value: d[start]!, error: Math.abs(d[start]!) };
   const c2 = SHRINK * SHRINK;
   let prev: number[] = [d[start]!];
-  let best = { value: d[start]!, error: Infinity };
+  const entries: Estimate[] = [];
   for (let i = start + 1; i < end; i++) {
     const cur: number[] = [d[i]!];
     let fac = c2;
@@ -68,12 +68,17 @@ export function ridders(diffs: readonly Difference[]): Estimate {
       const v = (cur[j - 1]! * fac - prev[j - 1]!) / (fac - 1);
       cur.push(v);
       fac *= c2;
-      const err = Math.max(Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!));
-      if (err <= best.error) best = { value: v, error: err };
+      entries.push({ value: v, error: Math.max(Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!)) });
     }
     prev = cur;
   }
-  return best;
+  // The entry of least error; its error bar also spans the next best few, so that two values
+  // agreeing by chance in float noise do not claim more accuracy than the tableau has.
+  entries.sort((a, b) => a.error - b.error);
+  const best = entries[0]!;
+  let spread = 0;
+  for (const e of entries.slice(1, 5)) spread = Math.max(spread, Math.abs(e.value - best.value));
+  return { value: best.value, error: Math.max(best.error, spread) };
 }
 
 /** How strict a comparison is. */

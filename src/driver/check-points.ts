@@ -136,25 +136,55 @@ function sameElem(a: ElemType, b: ElemType): boolean {
  * is double, the common case.
  */
 export function inspectElemType(fn: Function, index: number): ElemType | MemoryProblem {
+  const acc: Accesses = { floatHit: null, intHit: null, intWidths: new Set(), pointerHit: null, mixedHit: null };
+  collectAccesses(fn, index, acc, new Set(), 0);
+  // Memory that holds pointers (std::vector, a struct with a data pointer) cannot be made from numbers.
+  if (acc.pointerHit) return acc.pointerHit;
+  // Nor can a struct that keeps integers (a count, a flag) beside its floats: random floats
+  // would give the count a random bit pattern. Integer accesses narrower than the floats
+  // cannot be copies of them (-O2 copies a double as an i64, two floats as one i64).
+  if (acc.mixedHit) return acc.mixedHit;
+  const f = acc.floatHit;
+  if (f && f.kind === 'float' && [...acc.intWidths].some((b) => b < (f.fk === 'double' ? 64 : 32))) {
+    return { kind: 'mixed', type: null, at: null };
+  }
+  return acc.floatHit ?? acc.intHit ?? { kind: 'float', fk: 'double' };
+}
+
+interface Accesses {
+  floatHit: ElemType | null;
+  intHit: ElemType | null;
+  intWidths: Set<number>;
+  pointerHit: MemoryProblem | null;
+  mixedHit: MemoryProblem | null;
+}
+
+/** Notes the accesses of `fn` to the memory behind its parameter `index`, following the pointer into defined callees. */
+function collectAccesses(fn: Function, index: number, acc: Accesses, seen: Set<string>, depth: number): void {
+  const key = `${fn.name ?? '?'}#${index}`;
+  if (seen.has(key) || depth > 4 || fn.isDeclaration) return;
+  seen.add(key);
   const arg = fn.args[index]!;
   const pt = arg.type;
   if (pt.kind === 'pointer' && pt.pointee) {
     const e = elemOfMemType(pt.pointee);
-    if (e) return e;
-    if (holdsPointers(pt.pointee)) return { kind: 'pointers', type: pt.pointee, at: null };
+    if (e) { if (e.kind === 'float') acc.floatHit ??= e; else acc.intHit ??= e; return; }
+    if (holdsPointers(pt.pointee)) { acc.pointerHit ??= { kind: 'pointers', type: pt.pointee, at: null }; return; }
+    if (mixesKinds(pt.pointee)) { acc.mixedHit ??= { kind: 'mixed', type: pt.pointee, at: null }; return; }
   }
   const derived = new Set<Value>([arg]);
   /** Stack slots the pointer is stored into (-O0 spills every argument): loads from them are the pointer again. */
   const holders = new Set<Value>();
-  let floatHit: ElemType | null = null;
-  let intHit: ElemType | null = null;
-  let pointerHit: MemoryProblem | null = null;
   const note = (t: Type, at: Instruction): void => {
-    if (holdsPointers(t)) { pointerHit ??= { kind: 'pointers', type: t, at }; return; }
+    if (holdsPointers(t)) { acc.pointerHit ??= { kind: 'pointers', type: t, at }; return; }
+    if (mixesKinds(t)) { acc.mixedHit ??= { kind: 'mixed', type: t, at }; return; }
+    const scalar = t.kind === 'vector' || t.kind === 'array' ? t.elem : t;
+    if (scalar.kind === 'int') acc.intWidths.add(scalar.bits);
     const e = elemOfMemType(t);
     if (!e) return;
-    if (e.kind === 'float') floatHit ??= e; else intHit ??= e;
+    if (e.kind === 'float') acc.floatHit ??= e; else acc.intHit ??= e;
   };
+  const calls: [Function, number][] = [];
   // Phis can bring a derived pointer back to an earlier instruction: iterate to a fixpoint.
   for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
     changed = false;
@@ -166,19 +196,45 @@ export function inspectElemType(fn: Function, index: number): ElemType | MemoryP
       }
     }
   }
-  // Memory that holds pointers (std::vector, a struct with a data pointer) cannot be made from numbers.
-  if (pointerHit) return pointerHit;
-  return floatHit ?? intHit ?? { kind: 'float', fk: 'double' };
+  // The pointer handed to a function of the module (-O0 C++: std::vector's begin() and size()).
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.op !== 'call' && i.op !== 'invoke') continue;
+      const callee = i.callee;
+      if (callee.vk !== 'function' || (callee as Function).isDeclaration) continue;
+      i.args().forEach((a, k) => { if (derived.has(a) && k < (callee as Function).args.length) calls.push([callee as Function, k]); });
+    }
+  }
+  for (const [callee, k] of calls) collectAccesses(callee, k, acc, seen, depth + 1);
+}
+
+/** A struct (or array of them) with both integer and floating fields. */
+function mixesKinds(t: Type): boolean {
+  let ints = false, floats = false;
+  const walk = (x: Type, depth: number): void => {
+    if (depth > 8) return;
+    if (x.kind === 'int') ints = true;
+    else if (x.kind === 'float') floats = true;
+    else if (x.kind === 'array' || x.kind === 'vector') walk(x.elem, depth + 1);
+    else if (x.kind === 'struct' && x.elems) for (const e of x.elems) walk(e, depth + 1);
+  };
+  if (t.kind !== 'struct' && !(t.kind === 'array' && t.elem.kind === 'struct')) return false;
+  walk(t, 0);
+  return ints && floats;
 }
 
 /** `inspectElemType` for callers that only want an element type (memory of pointers reads as double). */
 export function inferElemType(fn: Function, index: number): ElemType {
   const e = inspectElemType(fn, index);
-  return e.kind === 'pointers' ? { kind: 'float', fk: 'double' } : e;
+  return isMemoryProblem(e) ? { kind: 'float', fk: 'double' } : e;
 }
 
-/** Why the memory behind a pointer parameter cannot be filled with numbers: it holds pointers (read at `at`). */
-export interface MemoryProblem { kind: 'pointers'; type: Type; at: Instruction | null }
+/** Why the memory behind a pointer parameter cannot be filled with numbers: it holds pointers, or integers beside floats (accessed at `at`). */
+export interface MemoryProblem { kind: 'pointers' | 'mixed'; type: Type | null; at: Instruction | null }
+
+export function isMemoryProblem(e: ElemType | MemoryProblem): e is MemoryProblem {
+  return e.kind === 'pointers' || e.kind === 'mixed';
+}
 
 function holdsPointers(t: Type, seen = new Set<Type>()): boolean {
   switch (t.kind) {

@@ -26,7 +26,7 @@ import { mutableGlobals, pruneModule, reachable } from './check-prune.js';
 import { ReverseCheck } from './check-reverse.js';
 import { widenFloat } from './check-widen.js';
 import {
-  Rng, atText, inferElemType, inspectElemType, numText, parseAt,
+  Rng, atText, inferElemType, inspectElemType, isMemoryProblem, numText, parseAt,
   type AtItem, type CheckFloat, type ElemType, type ParamValue,
 } from './check-points.js';
 import { readSource } from './io.js';
@@ -312,9 +312,13 @@ function precheckParam(w: Where, k: number, t: Type, item: AtItem | null): void 
   if (t.kind === 'pointer') {
     if (item?.kind === 'array' && item.elem) return;
     const e = inspectElemType(w.fn, k);
-    if (e.kind === 'pointers') {
-      const what = e.type.kind === 'struct' && e.type.name !== null ? `%${e.type.name}` : typeWord(e.type);
-      refuse(w, label, `it points to memory that holds pointers (${what}${e.at ? `, read at line ${lineOf(w.file, e.at.pos)}` : ''}), such as a std::vector or a struct with a data pointer, which check cannot make from numbers`, [WRAP_NOTE]);
+    if (isMemoryProblem(e)) {
+      const what = e.type === null ? '' : e.type.kind === 'struct' && e.type.name !== null ? `%${e.type.name}` : typeWord(e.type);
+      const where = [what, e.at && e.at.pos >= 0 ? `accessed at line ${lineOf(w.file, e.at.pos)}` : ''].filter((x) => x).join(', ');
+      refuse(w, label, e.kind === 'pointers'
+        ? `it points to memory that holds pointers${where ? ` (${where})` : ''}, such as a std::vector or a struct with a data pointer, which check cannot make from numbers`
+        : `it points to a struct that keeps integers beside its floating values${where ? ` (${where})` : ''}: random numbers would make a nonsense count or index of the integers`,
+        [WRAP_NOTE, ...(e.kind === 'mixed' ? ['or give the memory as typed numbers with --at (double[...], i32[...]) if its layout is one type'] : [])]);
     }
     return;
   }
