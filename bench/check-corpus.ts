@@ -43,13 +43,26 @@ export function shellWords(line: string): string[] {
   return words;
 }
 
-/** `// CHECK: args` (expected to pass) or `// CHECK(E0440): args` (expected to stop with that code). */
+/**
+ * `// CHECK: args` (expected to pass), `// CHECK(E0440): args` (expected to stop with that
+ * code), or per optimization level `// CHECK(O0:FAILED O2:E0403): args` (levels not named: ok).
+ */
 export function checkLines(source: string): { line: string; args: string[]; expect: string }[] {
   const out: { line: string; args: string[]; expect: string }[] = [];
-  for (const m of source.matchAll(/^\/\/ CHECK(?:\((E\d{4})\))?: (.*)$/gm)) {
+  for (const m of source.matchAll(/^\/\/ CHECK(?:\(([^)]*)\))?: (.*)$/gm)) {
     out.push({ line: m[2]!.trim(), args: shellWords(m[2]!.trim()), expect: m[1] ?? 'ok' });
   }
   return out;
+}
+
+/** The outcome a CHECK line expects on a module of optimization level `level` (O0, O2, O2fm). */
+export function expectedOn(expect: string, level: string): string {
+  if (!expect.includes(':')) return expect;
+  for (const part of expect.split(/\s+/)) {
+    const [lvl, outcome] = part.split(':');
+    if (lvl === level) return outcome!;
+  }
+  return 'ok';
 }
 
 export function corpus(root = ROOT): Check[] {
@@ -62,7 +75,8 @@ export function corpus(root = ROOT): Check[] {
       const name = file.replace(/\.O\w+\.ll$/, '');
       const src = ['c', 'cpp'].map((e) => join(base, 'src', `${name}.${e}`)).find(existsSync);
       if (!src) continue;
-      for (const c of checkLines(readFileSync(src, 'utf8'))) out.push({ module: `${config}/${file}`, path: join(dir, file), ...c });
+      const level = /\.(O\w+)\.ll$/.exec(file)?.[1] ?? '';
+      for (const c of checkLines(readFileSync(src, 'utf8'))) out.push({ module: `${config}/${file}`, path: join(dir, file), ...c, expect: expectedOn(c.expect, level) });
     }
   }
   // rustc 1.95's LLVM 22 output as it is: runs where an lli of LLVM 22 is installed, refused clearly elsewhere.

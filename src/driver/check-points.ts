@@ -175,11 +175,12 @@ function collectAccesses(fn: Function, index: number, acc: Accesses, seen: Set<s
   const derived = new Set<Value>([arg]);
   /** Stack slots the pointer is stored into (-O0 spills every argument): loads from them are the pointer again. */
   const holders = new Set<Value>();
-  const note = (t: Type, at: Instruction): void => {
+  const note = (t: Type, at: Instruction, access: boolean): void => {
     if (holdsPointers(t)) { acc.pointerHit ??= { kind: 'pointers', type: t, at }; return; }
     if (mixesKinds(t)) { acc.mixedHit ??= { kind: 'mixed', type: t, at }; return; }
+    // Byte GEPs (`getelementptr i8, ptr %p, i64 8`) are offsets, not integer data: only loads and stores count here.
     const scalar = t.kind === 'vector' || t.kind === 'array' ? t.elem : t;
-    if (scalar.kind === 'int') acc.intWidths.add(scalar.bits);
+    if (access && scalar.kind === 'int') acc.intWidths.add(scalar.bits);
     const e = elemOfMemType(t);
     if (!e) return;
     if (e.kind === 'float') acc.floatHit ??= e; else acc.intHit ??= e;
@@ -192,7 +193,7 @@ function collectAccesses(fn: Function, index: number, acc: Accesses, seen: Set<s
       for (const i of b.instructions) {
         if (i.op === 'store' && derived.has(i.value) && !holders.has(i.ptr)) { holders.add(i.ptr); changed = true; }
         const spilled = i.op === 'load' && i.type.kind === 'pointer' && holders.has(i.ptr);
-        if ((spilled || visit(i, derived, (t) => { note(t, i); })) && !derived.has(i)) { derived.add(i); changed = true; }
+        if ((spilled || visit(i, derived, (t, access) => { note(t, i, access); })) && !derived.has(i)) { derived.add(i); changed = true; }
       }
     }
   }
@@ -249,21 +250,21 @@ function holdsPointers(t: Type, seen = new Set<Type>()): boolean {
 }
 
 /** Notes what `i` says about memory reached from `derived`; returns whether `i` is itself a derived pointer. */
-function visit(i: Instruction, derived: Set<Value>, note: (t: Type) => void): boolean {
+function visit(i: Instruction, derived: Set<Value>, note: (t: Type, access: boolean) => void): boolean {
   switch (i.op) {
     case 'load':
-      if (derived.has(i.ptr)) note(i.type);
+      if (derived.has(i.ptr)) note(i.type, true);
       return false;
     case 'store':
-      if (derived.has(i.ptr)) note(i.value.type);
+      if (derived.has(i.ptr)) note(i.value.type, true);
       return false;
     case 'getelementptr':
       if (!derived.has(i.operands[0]!)) return false;
-      note(i.srcType);
+      note(i.srcType, false);
       return true;
     case 'bitcast': case 'addrspacecast':
       if (!derived.has(i.operands[0]!)) return false;
-      if (i.type.kind === 'pointer' && i.type.pointee) note(i.type.pointee);
+      if (i.type.kind === 'pointer' && i.type.pointee) note(i.type.pointee, false);
       return true;
     case 'phi': case 'select':
       return i.type.kind === 'pointer' && i.operands.some((o) => derived.has(o));
