@@ -58,17 +58,24 @@ export function ridders(diffs: readonly Difference[]): Estimate {
   while (end < d.length && Number.isFinite(d[end]!)) end++;
   if (start === end) return { value: NaN, error: Infinity };
   if (end - start === 1) return { value: d[start]!, error: Math.abs(d[start]!) };
+  // Noise of the loss (float outputs quantize it): the jitter of the differences at the smallest
+  // steps, where truncation no longer moves them, times the step. Every entry that uses step h
+  // carries at least (noise / h) of error, so that two differences which agree by chance at a
+  // tiny step (quantized values often agree exactly) do not win over an honest larger step.
+  let noise = 0;
+  for (let i = Math.max(start + 1, end - 4); i < end; i++) noise = Math.max(noise, Math.abs(d[i]! - d[i - 1]!) * diffs[i]!.width / 2);
   const c2 = SHRINK * SHRINK;
   let prev: number[] = [d[start]!];
   const entries: Estimate[] = [];
   for (let i = start + 1; i < end; i++) {
     const cur: number[] = [d[i]!];
+    const floor = 2 * noise / (diffs[i]!.width / 2);
     let fac = c2;
     for (let j = 1; j <= i - start; j++) {
       const v = (cur[j - 1]! * fac - prev[j - 1]!) / (fac - 1);
       cur.push(v);
       fac *= c2;
-      entries.push({ value: v, error: Math.max(Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!)) });
+      entries.push({ value: v, error: Math.max(floor, Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!)) });
     }
     prev = cur;
   }

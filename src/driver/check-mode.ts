@@ -12,7 +12,7 @@ import type { DriverApi, Evaluation, Observe } from './check-driver.js';
 import type { Estimate } from './check-fd.js';
 
 /** The driver's output, by tag (check-driver.ts describes the protocol). */
-export type Tag = 'R' | 'L' | 'P' | 'G' | 'S';
+export type Tag = 'R' | 'L' | 'P' | 'G' | 'S' | 'W';
 export type Output = Record<Tag, number[]> & { end: boolean };
 
 /** One compared value: the derivative's number against an estimate (finite differences, or the primal as run). */
@@ -20,6 +20,8 @@ export interface CheckRow {
   label: string;
   analytic: number;
   estimate: Estimate;
+  /** The same value from the derivative's double twin (null: none was run), which bounds the derivative's own rounding. */
+  twin: number | null;
 }
 
 export interface CheckMode {

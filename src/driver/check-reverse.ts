@@ -29,6 +29,8 @@ export interface ReverseSpec {
   gradReturnsPrimal: boolean;
   /** Whether finite differences evaluate a double twin (by-value floats are then passed as double). */
   wide: boolean;
+  /** The double twin of the derivative, called after it with the same arguments (W lines), or null. */
+  gradTwin: Function | null;
 }
 
 interface Coordinate { label: string; diffs: { plus: number; minus: number; width: number }[] }
@@ -107,14 +109,24 @@ export class ReverseCheck implements CheckMode {
       P: s.gradReturnsPrimal ? this.retLeaves : 0,
       G: g * W,
       S: sh * W,
+      W: s.gradTwin ? (g + sh) * W : 0,
     };
   }
 
   emitDerivative(d: DriverApi): void {
+    this.callDerivative(d, this.s.result.fn, 'P', 'G', 'S');
+    // The derivative's double twin, from the same state: how far the float derivative is from
+    // what its own operations give in double tells its rounding (check.ts sets the tolerance by it).
+    if (this.s.gradTwin) {
+      d.restore();
+      this.callDerivative(d, this.s.gradTwin, null, 'W', 'W');
+    }
+  }
+
+  private callDerivative(d: DriverApi, grad: Function, pTag: string | null, gTag: string, sTag: string): void {
     const { s } = this;
     const { b } = d;
     const W = s.width;
-    const grad = s.result.fn;
     const gradParams = grad.fnType.params;
     const args: Value[] = [];
     s.params.forEach((p, k) => {
@@ -127,25 +139,24 @@ export class ReverseCheck implements CheckMode {
       }
     });
     if (s.retSeeds !== null) {
-      const rt = s.fn.fnType.ret;
-      const seeds = s.retSeeds.map((l) => d.leafConst(rt, l));
-      args.push(W === 1 ? seeds[0]! : d.leafConst(this.lanes(rt), s.retSeeds.flat()));
+      const rt = gradParams[gradParams.length - 1]!;
+      args.push(W === 1 ? d.leafConst(rt, s.retSeeds[0]!) : d.leafConst(rt, s.retSeeds.flat()));
     }
-    const g = b.call(grad, args, grad.fnType.ret.kind === 'void' ? null : 'grad');
+    const g = b.call(grad, args, grad.fnType.ret.kind === 'void' ? null : gTag === 'G' ? 'grad' : 'grad.twin');
     let slot = 0;
     if (s.gradReturnsPrimal) {
-      if (this.retLeaves) d.printLeaves('P', b.extractValue(g, [0]));
+      if (this.retLeaves && pTag) d.printLeaves(pTag, b.extractValue(g, [0]));
       slot = 1;
     }
     for (let j = 0; j < W; j++) {
       let at = slot;
       s.params.forEach((p) => {
-        if (p.activity === 'active') d.printLeaves('G', b.extractValue(g, W === 1 ? [at++] : [at++, j]));
+        if (p.activity === 'active') d.printLeaves(gTag, b.extractValue(g, W === 1 ? [at++] : [at++, j]));
       });
     }
     for (let j = 0; j < W; j++) {
       s.params.forEach((p, k) => {
-        if (p.seeds) d.printArray('S', k, d.shadow(k, j));
+        if (p.seeds) d.printArray(sTag, k, d.shadow(k, j));
       });
     }
   }
@@ -156,25 +167,28 @@ export class ReverseCheck implements CheckMode {
     const rows: CheckRow[] = [];
     let g = 0;
     let sh = 0;
+    // The twin printed G values (lane by lane) then S values, all under W.
+    const nG = out.G.length;
+    const twinOf = (stream: 'G' | 'S', n: number): number | null => (s.gradTwin ? out.W[stream === 'G' ? n : nG + n] ?? null : null);
     for (let j = 0; j < W; j++) {
       const L = (n: number): number => out.L[n * W + j]!;
       const suffix = W === 1 ? '' : ` lane ${j}`;
       let c = 0;
-      const next = (analytic: number): void => {
+      const next = (analytic: number, twin: number | null): void => {
         const co = this.coords[c++]!;
         const diffs: Difference[] = co.diffs.map((x) => ({ plus: L(x.plus), minus: L(x.minus), width: x.width }));
-        rows.push({ label: co.label + suffix, analytic, estimate: ridders(diffs) });
+        rows.push({ label: co.label + suffix, analytic, estimate: ridders(diffs), twin });
       };
       // In parameter order, as the coordinates were made; G and S are separate streams.
       s.params.forEach((p) => {
-        if (p.activity === 'active' && p.value.kind === 'float') next(out.G[g++]!);
-        if (p.activity === 'active' && p.value.kind === 'agg') for (let i = 0; i < p.value.leaves.length; i++) next(out.G[g++]!);
-        if (p.seeds) for (let i = 0; i < p.seeds[0]!.length; i++) next(out.S[sh++]!);
+        if (p.activity === 'active' && p.value.kind === 'float') { next(out.G[g]!, twinOf('G', g)); g++; }
+        if (p.activity === 'active' && p.value.kind === 'agg') for (let i = 0; i < p.value.leaves.length; i++) { next(out.G[g]!, twinOf('G', g)); g++; }
+        if (p.seeds) for (let i = 0; i < p.seeds[0]!.length; i++) { next(out.S[sh]!, twinOf('S', sh)); sh++; }
       });
     }
     if (s.gradReturnsPrimal) {
       for (let l = 0; l < this.retLeaves; l++) {
-        rows.push({ label: this.retLeaves === 1 ? 'return (primal)' : `return.${l} (primal)`, analytic: out.P[l]!, estimate: { value: out.R[l]!, error: 0 } });
+        rows.push({ label: this.retLeaves === 1 ? 'return (primal)' : `return.${l} (primal)`, analytic: out.P[l]!, estimate: { value: out.R[l]!, error: 0 }, twin: null });
       }
     }
     return rows;

@@ -49,6 +49,8 @@ export interface WideTwin {
   fn: Function;
   /** Why some values are still rounded to float in the twin (empty when none are). */
   roundings: string[];
+  /** Stores of float values to memory the twin keeps float (each a rounding to float). */
+  floatStores: number;
 }
 
 function mentionsFloat(t: Type, seen = new Set<Type>()): boolean {
@@ -111,7 +113,7 @@ export function widenFloat(m: Module, root: Function, fresh: (base: string) => s
   const w = new Widener(m, fresh);
   for (const f of twin) w.declareTwin(f);
   for (const f of twin) w.fill(f);
-  return { fn: w.twinOf(root)!, roundings: [...w.roundings] };
+  return { fn: w.twinOf(root)!, roundings: [...w.roundings], floatStores: w.floatStores };
 }
 
 class Widener {
@@ -120,6 +122,7 @@ class Widener {
   private readonly twins = new Map<Function, Function>();
   private readonly wideTypes = new Map<Type, Type>();
   readonly roundings = new Set<string>();
+  floatStores = 0;
 
   constructor(private readonly m: Module, private readonly fresh: (base: string) => string) {
     this.b = new IRBuilder(m);
@@ -404,6 +407,7 @@ class Widener {
       }
       case 'store': {
         if (promoted.has(i.ptr)) { b.store(val(i.value), val(i.ptr), i.align); return null; }
+        if (mentionsFloat(i.value.type)) this.floatStores++;
         return copy(i.type, [orig(i.value), val(i.ptr)]);
       }
       case 'call': case 'invoke': return this.cloneCall(i, val, orig, promoted, copy);
