@@ -137,14 +137,14 @@ export async function runOne(run: RunCheck, opts: CheckOptions): Promise<Run> {
 /** The analytic column of a report, by row label. */
 export function analyticColumn(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  let inTable = false;
+  let trailing = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('parameter ')) { inTable = true; continue; }
-    if (!inTable) continue;
+    // label... analytic numeric rel fd [tolerance] verdict
+    if (line.startsWith('parameter ')) { trailing = line.includes('tolerance') ? 6 : 5; continue; }
+    if (!trailing) continue;
     if (line.trim() === '') break;
     const w = line.trim().split(/\s+/);
-    // label... analytic numeric rel fd verdict
-    out.set(w.slice(0, w.length - 5).join(' '), Number(w[w.length - 5]));
+    out.set(w.slice(0, w.length - trailing).join(' '), Number(w[w.length - trailing]));
   }
   return out;
 }

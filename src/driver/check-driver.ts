@@ -281,21 +281,31 @@ class DriverBuilder implements DriverApi {
     });
   }
 
-  /** `dot(a, b, n)`: sum of a[i]*b[i] in double (floats are widened first, so the sum loses nothing to float). */
-  private dotFn(e: ElemType): Function {
-    return this.helper(`dot.${this.tag(e)}`, () => {
+  /**
+   * `dot(a, b, n)`: sum of a[i]*b[i] in double (floats are widened first, so the sum loses nothing
+   * to float); with `abs`, the sum of |a[i]*b[i]| (the scale of the rounding of a's elements).
+   */
+  private dotFn(e: ElemType, abs = false): Function {
+    const name = `${abs ? 'absdot' : 'dot'}.${this.tag(e)}`;
+    return this.helper(name, () => {
       const et = this.elemType(e);
       const p = this.m.ptrTo(et);
-      const f = addFunction(this.m, this.fresh(`dot.${this.tag(e)}`), this.t.fn(this.t.double, [p, p, this.t.i64]), ['a', 'b', 'n']);
+      const f = addFunction(this.m, this.fresh(name), this.t.fn(this.t.double, [p, p, this.t.i64]), ['a', 'b', 'n']);
       const [a, bb, n] = [f.args[0]!, f.args[1]!, f.args[2]!];
       const wide = (v: Value): Value => v.type === this.t.double ? v : this.b.cast('fpext', v, this.t.double);
       this.loop(f, [constFP(this.t.double, 0)], (i, [acc]) => {
         const x = wide(this.b.load(et, this.b.gep(et, a, [i])));
         const y = wide(this.b.load(et, this.b.gep(et, bb, [i])));
-        return [this.b.fadd(acc!, this.b.fmul(x, y))];
+        const xy = this.b.fmul(x, y);
+        return [this.b.fadd(acc!, abs ? this.b.call(this.fabs(), [xy]) : xy)];
       }, n, ([acc]) => { this.b.ret(acc); });
       return f;
     });
+  }
+
+  private fabs(): Function {
+    const existing = this.m.getFunction('llvm.fabs.f64');
+    return existing ?? declareFunction(this.m, 'llvm.fabs.f64', this.t.fn(this.t.double, [this.t.double]));
   }
 
   /** `show(a, n)`: one line per element, tagged. */
@@ -550,12 +560,24 @@ class DriverBuilder implements DriverApi {
         }
         for (let j = 0; j < W; j++) {
           let loss: Value = constFP(t.double, 0);
-          if (o.retSeeds) rets.forEach((x, l) => { loss = b.fadd(loss, b.fmul(constFP(t.double, o.retSeeds![j]![l]!), x)); });
+          // Q: a bound on the rounding of the loss by its float or double terms (half an ulp each), for check-fd.
+          let q: Value = constFP(t.double, 0);
+          const ulp = (fk: 'float' | 'double'): Value => constFP(t.double, fk === 'float' ? 2 ** -24 : 2 ** -53);
+          if (o.retSeeds) {
+            rets.forEach((x, l) => {
+              const term = b.fmul(constFP(t.double, o.retSeeds![j]![l]!), x);
+              loss = b.fadd(loss, term);
+              q = b.fadd(q, b.fmul(b.call(this.fabs(), [term]), ulp('double')));
+            });
+          }
           this.arrays.forEach((a) => {
-            if (!a?.seeds) return;
-            loss = b.fadd(loss, b.call(this.dotFn(a.e), [this.first(a.buf), this.first(a.seeds[j]!), b.i64(a.len)]));
+            if (!a?.seeds || a.e.kind !== 'float') return;
+            const args = [this.first(a.buf), this.first(a.seeds[j]!), b.i64(a.len)];
+            loss = b.fadd(loss, b.call(this.dotFn(a.e), args));
+            q = b.fadd(q, b.fmul(b.call(this.dotFn(a.e, true), args), ulp(a.e.fk)));
           });
           this.print('L', loss);
+          this.print('Q', q);
         }
         return;
       }

@@ -46,11 +46,18 @@ export interface Estimate {
  * Ridders' extrapolation over differences at steps shrinking by SHRINK (largest first).
  * Differences whose losses are not finite (a large step left the domain: sqrt, log near 0)
  * are skipped from the large end: the tableau starts at the first finite one. Every point is
- * already evaluated, so the whole tableau is built and its entry of smallest error estimate
- * taken (Numerical Recipes stops at the first growth, which would end the search among the
- * large steps when the function is not smooth on their scale).
+ * already evaluated, so the whole tableau is built (Numerical Recipes stops at the first growth
+ * of the error, which would end the search among the large steps when the function is not
+ * smooth on their scale).
+ *
+ * `noise` bounds the rounding of the loss itself (float outputs quantize it; check-driver
+ * prints the bound): an entry that uses step h carries at least noise / h of error, so that two
+ * differences that agree by chance at a tiny step (quantized values often agree exactly) do not
+ * pass for exact. Among the entries whose error is within a few times the least, the one of the
+ * smallest step wins: a function with a kink (min, a branch) has a plausible plateau of large
+ * steps that straddle the kink, and the derivative is the limit of the small ones.
  */
-export function ridders(diffs: readonly Difference[]): Estimate {
+export function ridders(diffs: readonly Difference[], noise = 0, roundsInside = true): Estimate {
   const d = diffs.map((x) => (x.plus - x.minus) / x.width);
   let start = 0;
   while (start < d.length && !Number.isFinite(d[start]!)) start++;
@@ -58,34 +65,44 @@ export function ridders(diffs: readonly Difference[]): Estimate {
   while (end < d.length && Number.isFinite(d[end]!)) end++;
   if (start === end) return { value: NaN, error: Infinity };
   if (end - start === 1) return { value: d[start]!, error: Math.abs(d[start]!) };
-  // Noise of the loss (float outputs quantize it): the jitter of the differences at the smallest
-  // steps, where truncation no longer moves them, times the step. Every entry that uses step h
-  // carries at least (noise / h) of error, so that two differences which agree by chance at a
-  // tiny step (quantized values often agree exactly) do not win over an honest larger step.
-  let noise = 0;
-  for (let i = Math.max(start + 1, end - 4); i < end; i++) noise = Math.max(noise, Math.abs(d[i]! - d[i - 1]!) * diffs[i]!.width / 2);
+  // Rounding inside the computation (float memory it writes and reads again) shows as jitter of
+  // the differences at the smallest steps, where truncation no longer moves them: the median of
+  // the last three jitters, times the step, joins the given bound. Only when the computation does
+  // round inside: a kink a few steps away makes jitter too, which is not noise.
+  const jitter: number[] = [];
+  if (roundsInside) for (let i = Math.max(start + 1, end - 3); i < end; i++) jitter.push(Math.abs(d[i]! - d[i - 1]!) * diffs[i]!.width / 2);
+  jitter.sort((a, b) => a - b);
+  const sigma = Math.max(noise, jitter.length ? jitter[Math.floor(jitter.length / 2)]! : 0);
   const c2 = SHRINK * SHRINK;
   let prev: number[] = [d[start]!];
-  const entries: Estimate[] = [];
+  const entries: (Estimate & { step: number })[] = [];
   for (let i = start + 1; i < end; i++) {
     const cur: number[] = [d[i]!];
-    const floor = 2 * noise / (diffs[i]!.width / 2);
+    const floor = 2 * sigma / (diffs[i]!.width / 2);
     let fac = c2;
     for (let j = 1; j <= i - start; j++) {
       const v = (cur[j - 1]! * fac - prev[j - 1]!) / (fac - 1);
       cur.push(v);
       fac *= c2;
-      entries.push({ value: v, error: Math.max(floor, Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!)) });
+      entries.push({ value: v, error: Math.max(floor, Math.abs(v - cur[j - 1]!), Math.abs(v - prev[j - 1]!)), step: i });
     }
     prev = cur;
   }
-  // The entry of least error; its error bar also spans the next best few, so that two values
-  // agreeing by chance in float noise do not claim more accuracy than the tableau has.
-  entries.sort((a, b) => a.error - b.error);
-  const best = entries[0]!;
+  const least = Math.min(...entries.map((e) => e.error));
+  const near = entries.filter((e) => e.error <= 4 * least);
+  near.sort((a, b) => b.step - a.step || a.error - b.error);
+  const best = near[0]!;
+  // The error bar also spans the other close candidates.
   let spread = 0;
-  for (const e of entries.slice(1, 5)) spread = Math.max(spread, Math.abs(e.value - best.value));
-  return { value: best.value, error: Math.max(best.error, spread) };
+  for (const e of near.slice(1, 5)) spread = Math.max(spread, Math.abs(e.value - best.value));
+  const global: Estimate = { value: best.value, error: Math.max(best.error, spread) };
+  // The local estimate: the first extrapolation of the two smallest steps. When the best entry of
+  // the tableau disagrees with it, the function is not smooth on the scale of the steps that
+  // entry used (a kink between them: min, max, a branch), and the derivative is the local one.
+  const a = d[end - 2]!;
+  const b = d[end - 1]!;
+  const local: Estimate = { value: (c2 * b - a) / (c2 - 1), error: Math.max(2 * sigma / (diffs[end - 1]!.width / 2), Math.abs(b - a)) };
+  return Math.abs(global.value - local.value) <= 2 * (global.error + local.error) ? global : local;
 }
 
 /** How strict a comparison is. */

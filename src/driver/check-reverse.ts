@@ -31,6 +31,8 @@ export interface ReverseSpec {
   wide: boolean;
   /** The double twin of the derivative, called after it with the same arguments (W lines), or null. */
   gradTwin: Function | null;
+  /** Whether what finite differences evaluate still rounds inside (float memory written and read, bit reads). */
+  roundsInside: boolean;
 }
 
 interface Coordinate { label: string; diffs: { plus: number; minus: number; width: number }[] }
@@ -106,6 +108,7 @@ export class ReverseCheck implements CheckMode {
     return {
       R: this.retLeaves,
       L: this.evals.length * W,
+      Q: this.evals.length * W,
       P: s.gradReturnsPrimal ? this.retLeaves : 0,
       G: g * W,
       S: sh * W,
@@ -172,12 +175,14 @@ export class ReverseCheck implements CheckMode {
     const twinOf = (stream: 'G' | 'S', n: number): number | null => (s.gradTwin ? out.W[stream === 'G' ? n : nG + n] ?? null : null);
     for (let j = 0; j < W; j++) {
       const L = (n: number): number => out.L[n * W + j]!;
+      // The rounding bound of the loss at the base point (float outputs quantize it).
+      const noise = out.Q[j] ?? 0;
       const suffix = W === 1 ? '' : ` lane ${j}`;
       let c = 0;
       const next = (analytic: number, twin: number | null): void => {
         const co = this.coords[c++]!;
         const diffs: Difference[] = co.diffs.map((x) => ({ plus: L(x.plus), minus: L(x.minus), width: x.width }));
-        rows.push({ label: co.label + suffix, analytic, estimate: ridders(diffs), twin });
+        rows.push({ label: co.label + suffix, analytic, estimate: ridders(diffs, noise, s.roundsInside), twin });
       };
       // In parameter order, as the coordinates were made; G and S are separate streams.
       s.params.forEach((p) => {

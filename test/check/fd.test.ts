@@ -43,15 +43,21 @@ describe('ridders', () => {
     });
   }
 
-  test('float rounding of the function: accurate to ~1e-5 with an error bar that covers the truth', () => {
+  test('float rounding of the function, its bound given: accurate to ~1e-5 with an error bar that covers the truth', () => {
     const f = (x: number): number => Math.fround(Math.fround(Math.sin(x)) * Math.fround(x * x));
     const df = (x: number): number => Math.cos(x) * x * x + 2 * x * Math.sin(x);
     for (const x of [0.3, 0.9, -1.2]) {
-      const e = ridders(diffs(f, Math.fround(x), Math.fround));
+      const e = ridders(diffs(f, Math.fround(x), Math.fround), 2 ** -23 * Math.abs(f(x)));
       const err = Math.abs(e.value - df(Math.fround(x)));
       expect(err / Math.abs(df(x))).toBeLessThan(1e-4);
       expect(err).toBeLessThanOrEqual(4 * e.error + 1e-7);
     }
+  });
+
+  test('a kink a few steps away (min of two lines): the small steps win over the plateau of the large ones', () => {
+    const f = (x: number): number => Math.min(3 * x, 0.7 + x);
+    const e = ridders(diffs(f, 0.33), 0, false);
+    expect(e.value).toBeCloseTo(3, 9);
   });
 
   test('steps that leave the domain are skipped (sqrt at 0.05: the largest steps give NaN)', () => {
