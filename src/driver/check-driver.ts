@@ -564,10 +564,13 @@ class DriverBuilder implements DriverApi {
           let q: Value = constFP(t.double, 0);
           const ulp = (fk: 'float' | 'double'): Value => constFP(t.double, fk === 'float' ? 2 ** -24 : 2 ** -53);
           if (o.retSeeds) {
+            // The function as written returns these leaves in its own type: a float leaf is counted
+            // at float's rounding even when the twin returns it in double (it may come from float memory).
+            const fks = floatLeaves(spec.fn.fnType.ret) ?? [];
             rets.forEach((x, l) => {
               const term = b.fmul(constFP(t.double, o.retSeeds![j]![l]!), x);
               loss = b.fadd(loss, term);
-              q = b.fadd(q, b.fmul(b.call(this.fabs(), [term]), ulp('double')));
+              q = b.fadd(q, b.fmul(b.call(this.fabs(), [term]), ulp(fks[l] ?? 'double')));
             });
           }
           this.arrays.forEach((a) => {
