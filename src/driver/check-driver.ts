@@ -43,10 +43,14 @@ export interface Evaluation { changes: Change[] }
 
 /**
  * What each evaluation prints. 'loss': the scalar the reverse derivative is the
- * gradient of, one per lane: seed . return + sum over seeded arrays of seed . array.
- * (A tangent check would observe the outputs themselves; see docs/check.md.)
+ * gradient of, one per lane: seed . return + sum over seeded arrays of seed . array
+ * (L lines, and Q: a bound on its rounding). 'outputs': the outputs themselves, for a
+ * tangent check: every floating leaf of the return, then every element of the arrays of
+ * the listed parameters (Y lines), each compared with its own differences along a direction.
  */
-export type Observe = { kind: 'loss'; retSeeds: number[][] | null };
+export type Observe =
+  | { kind: 'loss'; retSeeds: number[][] | null }
+  | { kind: 'outputs'; arrays: number[] };
 
 export interface DriverSpec {
   /** The function as written: its return at the base point is printed (R). */
@@ -547,6 +551,14 @@ class DriverBuilder implements DriverApi {
     const { b, t, spec } = this;
     const o = spec.observe;
     switch (o.kind) {
+      case 'outputs': {
+        if (floatLeaves(r.type)) this.printLeaves('Y', r);
+        for (const k of o.arrays) {
+          const a = this.arrays[k];
+          if (a) b.call(this.showFn(a.e, 'Y'), [this.first(a.buf), b.i64(a.len)]);
+        }
+        return;
+      }
       case 'loss': {
         const rets: Value[] = [];
         if (o.retSeeds) {

@@ -12,7 +12,7 @@ import type { DriverApi, Evaluation, Observe } from './check-driver.js';
 import type { Estimate } from './check-fd.js';
 
 /** The driver's output, by tag (check-driver.ts describes the protocol). */
-export type Tag = 'R' | 'L' | 'Q' | 'P' | 'G' | 'S' | 'W';
+export type Tag = 'R' | 'L' | 'Q' | 'Y' | 'P' | 'G' | 'S' | 'W';
 export type Output = Record<Tag, number[]> & { end: boolean };
 
 /** One compared value: the derivative's number against an estimate (finite differences, or the primal as run). */

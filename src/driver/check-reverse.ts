@@ -109,6 +109,7 @@ export class ReverseCheck implements CheckMode {
       R: this.retLeaves,
       L: this.evals.length * W,
       Q: this.evals.length * W,
+      Y: 0,
       P: s.gradReturnsPrimal ? this.retLeaves : 0,
       G: g * W,
       S: sh * W,

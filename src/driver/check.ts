@@ -411,11 +411,11 @@ function paramValue(w: Where, k: number, t: Type, act: ArgActivity, label: strin
 type Parsed = Output;
 
 /** The tagged lines of the driver; anything else (the user's own printing) is skipped. */
-function parseOutput(stdout: string): Parsed {
-  const p: Parsed = { R: [], L: [], Q: [], P: [], G: [], S: [], W: [], end: false };
+export function parseOutput(stdout: string): Parsed {
+  const p: Parsed = { R: [], L: [], Q: [], Y: [], P: [], G: [], S: [], W: [], end: false };
   for (const line of stdout.split('\n')) {
     if (line === 'END') { p.end = true; continue; }
-    const m = /^([RLQPGSW]) (\S+)$/.exec(line);
+    const m = /^([RLQYPGSW]) (\S+)$/.exec(line);
     if (!m) continue;
     const v = cNumber(m[2]!);
     // A tagged line that is not a number: the protocol is broken, so the counts must not match.
