@@ -351,20 +351,15 @@ class DriverBuilder implements DriverApi {
     const p = this.spec.params[k]!;
     const a = this.arrays[k];
     if (a) return this.b.bitcastIfNeeded(this.first(a.buf), target);
-    return this.scalarArg(p.value, target, null, k);
+    return this.scalarArg(p.value, target);
   }
 
-  /** The constant for a by-value parameter, with `change` applied when it is this parameter's. */
-  private scalarArg(v: ParamValue, target: Type, changes: readonly Change[] | null, k: number): Value {
-    const mine = changes?.filter((c) => c.param === k) ?? [];
+  /** The constant for a by-value parameter at the base point. */
+  private scalarArg(v: ParamValue, target: Type): Value {
     switch (v.kind) {
-      case 'float': return constFP(target, mine.length ? mine[0]!.value : v.value);
+      case 'float': return constFP(target, v.value);
       case 'int': return constInt(target, v.value);
-      case 'agg': {
-        const leaves = [...v.leaves];
-        for (const c of mine) leaves[c.elem] = c.value;
-        return this.leafConst(target, leaves);
-      }
+      case 'agg': return this.leafConst(target, v.leaves);
       case 'array': throw new Error('array parameter without buffers');
     }
   }
@@ -464,8 +459,7 @@ class DriverBuilder implements DriverApi {
       const leaves = p.value.kind === 'float' ? [p.value.value] : p.value.leaves;
       return { base: table(`base.${k}`, t.double, leaves), cur: this.zeroArray(`cur.${k}`, { kind: 'float', fk: 'double' }, leaves.length), n: leaves.length };
     });
-    const at = (g: GlobalVariable, i: Value, ty: Type): Value => b.gep(g.valueType, g, [b.i64(0), i]);
-    const load = (g: GlobalVariable, i: Value, ty: Type): Value => b.load(ty, at(g, i, ty));
+    const load = (g: GlobalVariable, i: Value, ty: Type): Value => b.load(ty, b.gep(g.valueType, g, [b.i64(0), i]));
 
     const entry = b.insertBlock!;
     const head = b.block(main, 'eval');
@@ -521,7 +515,7 @@ class DriverBuilder implements DriverApi {
       const a = this.arrays[k];
       if (a) return b.bitcastIfNeeded(this.first(a.buf), pt);
       const s = slots[k];
-      if (!s) return this.scalarArg(spec.params[k]!.value, pt, null, k);
+      if (!s) return this.scalarArg(spec.params[k]!.value, pt);
       let leaf = 0;
       const build = (ty: Type): Value => {
         if (ty.kind === 'float') {
