@@ -11,8 +11,12 @@ import { hasTool } from '../util/llvm.js';
 const ALL = corpus();
 const HAS = hasTool('lli') && hasTool('lli-19');
 
-/** One module per source and compiler: clang 14 at -O0, clang 19 at -O2 (both dialects, both levels). */
-const SAMPLE = ALL.filter((c) => /^(clang14\/[^/]+\.O0|clang19\/[^/]+\.O2)\.ll$/.test(c.module));
+/**
+ * Both dialects and both levels, within CI's time: every CHECK line on clang 19's -O2 modules,
+ * the first CHECK line of each source on clang 14's -O0 ones (`npm run check-corpus` runs all).
+ */
+const SAMPLE = ALL.filter((c, k) => /^clang19\/[^/]+\.O2\.ll$/.test(c.module)
+  || (/^clang14\/[^/]+\.O0\.ll$/.test(c.module) && ALL.findIndex((d) => d.module === c.module) === k));
 
 describe('the corpus is well formed', () => {
   test('sources, modules and CHECK lines', () => {
