@@ -50,6 +50,9 @@ export const CODES = {
   E0421: { title: 'invalid __enzyme call', exit: 1 },
   E0422: { title: 'unsupported Enzyme entry point', exit: 1 },
   E0423: { title: 'tape memory too small', exit: 1 },
+  // 044x: `check`
+  E0440: { title: 'check cannot drive this parameter', exit: 1 },
+  E0441: { title: 'lli is older than the module', exit: 1 },
   // 09xx: files and usage
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },

@@ -282,6 +282,24 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
     meaning: '`enzyme_allocated` gives fewer bytes than the tape needs',
     explanation: '`enzyme_allocated, SIZE` with a constant SIZE smaller than the tape needs (enzyme-ts keeps one pointer there: 8 bytes on 64-bit targets). Allocate `__enzyme_augmentsize(f, <the same activity markers>)` bytes.',
   },
+  E0440: {
+    reportedBy: '`check`',
+    meaning: 'memory of pointers (`std::vector&`), a struct with integers beside its floats, a by-value aggregate or type `check` cannot make from numbers',
+    explanation: "`check` makes every argument from numbers (random or `--at`); some memory cannot be made that way, and running the function on it would crash `lli` or compare nonsense. It stops before anything runs, at the function: memory that holds pointers (a `std::vector<double>&`, a struct with a data pointer, found from the function's own accesses and those of the module's functions it passes the pointer to), memory that keeps integers beside its floats (a count in a struct: random floats would make a random count), and by-value structs, arrays or vectors that hold anything but `double` and `float`. Write a small wrapper that takes arrays and scalars, builds the argument and calls the function, and check the wrapper. The examples run on [fixtures/check](../fixtures/check/README.md).",
+    examples: [{
+      files: { 'args_vector.O2.ll': { from: 'fixtures/check/clang19/args_vector.O2.ll' }, 'args_structs.O2.ll': { from: 'fixtures/check/clang19/args_structs.O2.ll' } },
+      commands: ['enzyme-ts check args_vector.O2.ll -f _Z8sum_sqrtRKSt6vectorIdSaIdEE', 'enzyme-ts check args_structs.O2.ll -f with_count'],
+    }],
+  },
+  E0441: {
+    reportedBy: '`check`',
+    meaning: 'the module uses syntax of a newer LLVM than any `lli` found (rustc\'s LLVM 22 output)',
+    explanation: "Before running, `check` reads the module it hands to `lli` for syntax newer than LLVM 14 and takes an `lli` at least that new ([check.md](check.md#how-it-runs)); when none is installed it stops at the first such syntax, naming the LLVM it needs, rather than letting `lli` fail on it. rustc's output is LLVM 22; the example runs on [fixtures/grad/rust](../fixtures/grad/rust) on a machine whose newest `lli` is LLVM 19.",
+    examples: [{
+      files: { 'ad.O3.ll': { from: 'fixtures/grad/rust/ad.O3.ll' } },
+      commands: ['enzyme-ts check ad.O3.ll -f rs_euler --args active,active,const --at 0.7,1.3,50'],
+    }],
+  },
   E0901: {
     reportedBy: 'input reader',
     meaning: 'input cannot be read',
