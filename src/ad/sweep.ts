@@ -9,7 +9,7 @@
 import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
-import { PhiInst as PhiClass } from '../ir/instructions.js';
+import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
 import { intBase } from '../analysis/activity.js';
@@ -40,6 +40,18 @@ export interface SweepMode {
   activeCall(i: CallBase, nb: BasicBlock): void;
   /** A primal `ret`: the mode ends the cloned block. */
   ret(i: RetInst, nb: BasicBlock): void;
+  /**
+   * Optional: where each primal parameter sits among the generated function's
+   * parameters (a duplicated pointer's shadows follow it). Default: contract
+   * section 6's layout for the signature's activities.
+   */
+  paramPositions?(): readonly number[];
+  /**
+   * Optional: right after a primal phi or non-terminator instruction is cloned
+   * (its shadows computed), with the sweep's builder at the end of its block.
+   * Forward mode computes tangents here.
+   */
+  afterClone?(i: Instruction, nb: BasicBlock): void;
 }
 
 const KEEP_ATTACHMENTS = new Set(['tbaa', 'tbaa.struct', 'range', 'nonnull', 'noundef', 'llvm.loop', 'invariant.load', 'align', 'alias.scope', 'noalias']);
@@ -97,7 +109,7 @@ export class ForwardSweep {
       const domExit = !f.split && f.retBlocks.length > 0 && f.retBlocks.every((r) => f.dt.dominates(b, r));
       this.blockInfo.set(nb, { primal: b, loop: f.li.loopFor(b), domExit });
     }
-    const paramPos = signatureParams(f.m, prim, f.sig.args, this.width).pos;
+    const paramPos = this.mode.paramPositions?.() ?? signatureParams(f.m, prim, f.sig.args, this.width).pos;
     prim.args.forEach((a, i) => {
       const p = paramPos[i]!;
       this.vmap.set(a, fwd.args[p]!);
@@ -123,6 +135,7 @@ export class ForwardSweep {
       fb.atEnd(nb);
       fb.origin = i;
       this.cloneInst(i, nb);
+      if (this.mode.afterClone && !isTerminator(i)) { fb.atEnd(nb); this.mode.afterClone(i, nb); }
     }
     const first = nb.instructions[bodyStart];
     if (first) this.firstBody.set(nb, first);
@@ -167,6 +180,7 @@ export class ForwardSweep {
         this.phiPatches.push({ prim: p, fwd: s, lane });
       }
     }
+    if (this.mode.afterClone) { this.fb.atEnd(nb); this.mode.afterClone(p, nb); }
   }
 
   private patchPhis(): void {
