@@ -350,9 +350,8 @@ export class ForwardGenerator implements SweepMode {
     const RT = this.out.fnType.ret;
     if (!r || RT.kind === 'void') { b.ret(); return; }
     const primal = this.sweep.mapV(r);
-    const lanes = Array.from({ length: this.width }, (_, lane) =>
-      r.type.kind === 'pointer' ? this.sweep.shadowOf(r, i, lane) : this.tangent(r, lane, i));
-    const tangent = this.sig.retTangent ? this.pack(lanes, b) : null;
+    const tangent = !this.sig.retTangent ? null : this.pack(Array.from({ length: this.width }, (_, lane) =>
+      r.type.kind === 'pointer' ? this.sweep.shadowOf(r, i, lane) : this.tangent(r, lane, i)), b);
     if (this.sig.retPrimal && tangent) {
       let agg: Value = undefValue(RT);
       agg = b.insertValue(agg, primal, [0]);
