@@ -202,6 +202,10 @@ class Lowering {
     };
     const fwd = mode === 'fwddiff';
     const nparams = fn.args.length;
+    // Forward mode of a function returning through a hidden pointer: the call's own result memory
+    // receives it (Enzyme's convention), so its first parameter is not among the call's arguments.
+    const fnSret = fwd ? findAttr(fn.args[0]?.attrs ?? null, 'sret') : null;
+    if (fnSret && !sret) this.error('E0421', `${cname}: @${fn.name} returns a struct through a hidden pointer; declare ${cname} returning a struct that holds the result (and its tangents)`, call);
     let pending: { act: ArgActivity; marker: string } | null = null;
     const take = (what: string): Value => {
       const v = ops[k++];
@@ -248,6 +252,7 @@ class Lowering {
     };
     for (let i = 0; i < nparams; i++) {
       const param = fn.args[i]!;
+      if (i === 0 && fnSret) { p.acts.push('dup'); p.values.push([]); continue; }
       const what = `parameter ${i + 1}${param.name !== null ? ` (%${param.name})` : ''} of @${fn.name}`;
       readMarkers();
       if (p.markerOnly) {
@@ -360,13 +365,23 @@ class Lowering {
    */
   private lowerFwd(p: Parsed): void {
     if (p.allocated || p.tape) this.error('E0421', `${calledName(p.call)}: enzyme_allocated and enzyme_tape belong to split mode, not to forward mode`, p.call);
+    const fnSret = findAttr(p.fn.args[0]?.attrs ?? null, 'sret');
+    if (fnSret && fnSret.k === 'type' && p.sret) return this.lowerFwdSret(p, fnSret.type, p.sret);
     const rt = p.fn.fnType.ret;
     if (p.primalReturn && rt.kind === 'void') this.error('E0421', `${calledName(p.call)}: enzyme_primal_return asks for the result of @${p.fn.name}, which returns void`, p.call);
     const carries = isDiffType(rt) || (rt.kind === 'pointer' && defaultActivity(rt) === 'dup');
     const tangent = rt.kind !== 'void' && (p.retDup ?? carries);
     if (tangent && !isDiffType(rt) && rt.kind !== 'pointer') this.error('E0421', `${calledName(p.call)}: enzyme_dup_return needs a floating or pointer return, @${p.fn.name} returns ${showType(rt)}`, p.call);
     const ret: FwdRetActivity = tangent ? (p.primalReturn ? 'dup' : 'dupnoneed') : p.primalReturn ? 'const' : 'none';
-    const acts = p.acts as FwdActivity[];
+    const d = this.fwdDerivative(p, p.acts as FwdActivity[], ret);
+    const b = new IRBuilder(this.m).before(p.call);
+    const args = this.fwdArgs(p, b);
+    const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'fwd');
+    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
+  }
+
+  private fwdDerivative(p: Parsed, acts: FwdActivity[], ret: FwdRetActivity): Function {
     const key = `fwd|${p.fn.name}|${acts.join(',')}|${ret}|${p.width}`;
     let d = this.derivs.get(key);
     if (!d) {
@@ -374,7 +389,11 @@ class Lowering {
       d = fwdModule(this.m, { fn: p.fn.name!, args: acts, ret, width: p.width, looseTypes: !!this.opts.looseTypes }, this.file, this.ctx.rules, { grad: this.ctx, fwd: this.fwdCtx }).fn;
       this.derivs.set(key, d);
     }
-    const b = new IRBuilder(this.m).before(p.call);
+    return d;
+  }
+
+  /** The derivative's arguments: each primal, then its shadows (pointers) or its tangent (`[N x T]` with a width). */
+  private fwdArgs(p: Parsed, b: IRBuilder): Value[] {
     const args: Value[] = [];
     p.values.forEach((vals, k) => {
       args.push(vals[0]!);
@@ -384,9 +403,38 @@ class Lowering {
       vals.slice(1).forEach((v, w) => { agg = b.insertValue(agg, v, [w]); });
       args.push(agg);
     });
-    const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'fwd');
+    return args;
+  }
+
+  /**
+   * Forward mode of a function returning a struct S through its first (sret) parameter: the call's
+   * result memory holds [primal S,] tangent S of lane 0, ..., of lane N-1 (Enzyme's layout).
+   */
+  private lowerFwdSret(p: Parsed, S: Type, out: { ptr: Value; type: Type }): void {
+    const b = new IRBuilder(this.m).before(p.call);
+    const tangent = p.retDup ?? true;
+    const count = (tangent ? p.width : 0) + (p.primalReturn ? 1 : 0);
+    const size = this.ctx.dl.allocSize(S);
+    if (this.ctx.dl.allocSize(out.type) < count * size) {
+      this.error('E0421', `${calledName(p.call)}: the result ${showType(out.type)} (${this.ctx.dl.allocSize(out.type)} bytes) cannot hold ${count} value${count === 1 ? '' : 's'} of ${showType(S)} (${size} bytes each)`, p.call,
+        [`declare it returning ${p.primalReturn ? 'the primal, then ' : ''}${p.width > 1 ? `${p.width} tangents` : 'the tangent'} of ${showType(S)}`]);
+    }
+    const base = b.bitcastIfNeeded(out.ptr, this.m.ptrTo(S));
+    const at = (k: number): Value => b.bitcastIfNeeded(b.gep(S, base, [constInt(this.m.types.i64, k)], null, true), p.fn.args[0]!.type);
+    let primal: Value;
+    if (p.primalReturn) primal = at(0);
+    else {
+      const fnOf = p.call.parent!.parent!;
+      const slot = new IRBuilder(this.m).atFirstInsertionPoint(fnOf.blocks[0]!).alloca(S, 'fwd.sret');
+      primal = b.bitcastIfNeeded(slot, p.fn.args[0]!.type);
+    }
+    p.values[0] = tangent ? [primal, ...Array.from({ length: p.width }, (_, k) => at(k + (p.primalReturn ? 1 : 0)))] : [primal];
+    const acts = [...p.acts] as FwdActivity[];
+    acts[0] = tangent ? 'dup' : 'const';
+    const d = this.fwdDerivative(p, acts, 'none');
+    b.call(d, this.fwdArgs(p, b));
     this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
-    this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
+    this.remove(p.call);
   }
 
   /** Fits a result to the call's declared return (or sret pointer) and removes the call. */
