@@ -21,7 +21,7 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Partials, RuleEnv } from '../rules/api.js';
 import { instRule } from '../rules/instructions.js';
-import { isDiffType } from '../analysis/activity.js';
+import { isDiffType, isMixedAggType } from '../analysis/activity.js';
 import { Prologue } from '../tape/frame.js';
 import type { ArgActivity, FwdActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
@@ -95,13 +95,16 @@ export function analysisSig(sig: FwdSig): DiffSig {
   const s: DiffSig = {
     fn: sig.fn,
     args: analysisActivities(sig.fn, sig.args),
-    retActive: sig.retTangent && isDiffType(R),
+    retActive: sig.retTangent && carriesTangent(R),
     retPrimal: sig.retPrimal,
     retShadow: sig.retTangent && R.kind === 'pointer',
   };
   if (sig.width !== 1) s.width = sig.width;
   return s;
 }
+
+/** Floating values and aggregates of floats and pointers: their derivative is a value of the same type (a tangent; shadows in pointer fields). */
+export function carriesTangent(t: Type): boolean { return isDiffType(t) || isMixedAggType(t); }
 
 /** Run-wide state of forward mode: the forward derivatives of callees generated so far, one per signature. */
 export class ForwardContext {
@@ -132,7 +135,7 @@ export class ForwardContext {
       fail('E0402', `cannot differentiate @${sig.fn.name ?? '?'}: it is only declared, its body is not in the module`, this.ctx.file, sourceSpan(at).start, sourceSpan(at).end,
         ['define it in the module, or register a forward derivative (__enzyme_register_derivative, docs/custom.md)']);
     }
-    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && isDiffType(sig.fn.fnType.ret), rules: this.ctx.rules }, file: this.ctx.file };
+    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && carriesTangent(sig.fn.fnType.ret), rules: this.ctx.rules }, file: this.ctx.file };
     const fn = canonicalizeCarriers(this.ctx.module, sig.fn, guard).fn;
     new ForwardGenerator(this, { ...sig, fn }, out).run();
   }
@@ -151,7 +154,7 @@ export class ForwardGenerator implements SweepMode {
 
   constructor(private readonly fc: ForwardContext, private readonly sig: FwdSig, private readonly out: Function) {
     const ctx = fc.ctx;
-    this.f = new FunctionFacts(ctx, analysisSig(sig), false);
+    this.f = new FunctionFacts(ctx, analysisSig(sig), false, true);
     this.width = sig.width;
     this.tangents = Array.from({ length: sig.width }, () => new Map<Value, Value>());
     this.pos = fwdSignature(ctx.module, sig).pos;
@@ -263,14 +266,15 @@ export class ForwardGenerator implements SweepMode {
         return;
       }
       case 'load': {
-        if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
+        // (An aggregate with pointers gets its tangent whenever it carries one: its shadows may be all that is used.)
+        if (!(isDiffType(i.type) ? aa.isActiveValue(i) : isMixedAggType(i.type) && aa.varied.has(i))) return;
         for (let lane = 0; lane < this.width; lane++) {
           this.setTangent(i, lane, b.load(i.type, this.sweep.shadowOf(i.ptr, i, lane), laneName(name, this.width, lane), i.align));
         }
         return;
       }
       case 'store': {
-        if (!isDiffType(i.value.type) || !aa.shadowed(i.ptr)) return;
+        if (!carriesTangent(i.value.type) || !aa.shadowed(i.ptr)) return;
         for (let lane = 0; lane < this.width; lane++) {
           b.store(this.tangent(i.value, lane, i), this.sweep.shadowOf(i.ptr, i, lane), i.align);
         }
@@ -280,6 +284,24 @@ export class ForwardGenerator implements SweepMode {
         this.afterCall(i, nb);
         return;
       }
+      case 'insertvalue': {
+        // An aggregate of floats and pointers: its tangent holds the tangents and the shadows.
+        if (!isMixedAggType(i.type) || !aa.varied.has(i)) break;
+        const [agg, v] = i.operands;
+        for (let lane = 0; lane < this.width; lane++) {
+          const tv = v!.type.kind === 'pointer' ? this.sweep.shadowOf(v!, i, lane) : this.tangent(v!, lane, i);
+          this.setTangent(i, lane, b.insertValue(this.tangent(agg!, lane, i), tv, i.indices, laneName(name, this.width, lane)));
+        }
+        return;
+      }
+      case 'extractvalue': {
+        const agg = i.operands[0]!;
+        if (!isMixedAggType(agg.type) || i.type.kind === 'pointer' || !aa.varied.has(i)) break;
+        for (let lane = 0; lane < this.width; lane++) {
+          this.setTangent(i, lane, b.extractValue(this.tangent(agg, lane, i), i.indices, laneName(name, this.width, lane)));
+        }
+        return;
+      }
       default: break;
     }
     if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
@@ -287,6 +309,13 @@ export class ForwardGenerator implements SweepMode {
     if (!rule) return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: no derivative rule for '${i.op}'`, i);
     const whole = rule.tangent;
     this.applyRule(i, nb, (e) => rule.partials(e, i), i.operands, whole ? (e, ts) => whole(e, i, ts) : undefined);
+  }
+
+  /** A pointer taken out of an aggregate of floats and pointers: its shadow is in the aggregate's tangent. */
+  shadowOfPointer(i: Instruction, lane: number): Value | null {
+    if (i.op !== 'extractvalue' || !isMixedAggType(i.operands[0]!.type) || !this.f.aa.varied.has(i.operands[0]!)) return null;
+    const name = i.name !== null ? `${i.name}'` : null;
+    return this.sweep.fb.extractValue(this.tangent(i.operands[0]!, lane, i), i.indices, laneName(name, this.width, lane));
   }
 
   private afterCall(i: CallBase, nb: BasicBlock): void {
@@ -374,12 +403,12 @@ export class ForwardGenerator implements SweepMode {
       f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }
     const args: FwdActivity[] = i.args().map((a) => {
-      if (isDiffType(a.type) && aa.varied.has(a)) return 'dup';
+      if (carriesTangent(a.type) && aa.varied.has(a)) return 'dup';
       if (a.type.kind === 'pointer' && aa.shadowed(a)) return 'dup';
       return 'const';
     });
     const rt = callee.fnType.ret;
-    const retTangent = (isDiffType(rt) && aa.isActiveValue(i)) || (rt.kind === 'pointer' && aa.shadowed(i));
+    const retTangent = (isDiffType(rt) && aa.isActiveValue(i)) || (isMixedAggType(rt) && aa.varied.has(i)) || (rt.kind === 'pointer' && aa.shadowed(i));
     const sig: FwdSig = { fn: callee, args, retPrimal: rt.kind !== 'void', retTangent, width: this.width };
     const df = this.fc.callee(sig);
     const b = sweep.fb.atEnd(nb);

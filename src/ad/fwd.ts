@@ -13,7 +13,7 @@ import { defaultCallRules } from './registry.js';
 import { GradContext } from './context.js';
 import { addCommandLineHints, moduleHints, withHints, type CustomHints } from './custom.js';
 import { MAX_WIDTH, defaultActivity, findFunction } from './grad.js';
-import { ForwardContext, fwdSignature, type FwdSig } from './forward.js';
+import { ForwardContext, carriesTangent, fwdSignature, type FwdSig } from './forward.js';
 
 /** Enzyme's default forward activity: a floating value carries a tangent, a pointer as in reverse mode, the rest is const. */
 export function defaultFwdActivity(t: Type): FwdActivity {
@@ -35,7 +35,7 @@ export function resolveFwdActivities(f: Function, args: readonly FwdActivity[] |
     }
   });
   const rt = f.fnType.ret;
-  const carries = isDiffType(rt) || rt.kind === 'pointer';
+  const carries = carriesTangent(rt) || rt.kind === 'pointer';
   let r: FwdRetActivity = ret ?? (isDiffType(rt) ? 'dup' : rt.kind === 'void' ? 'none' : 'const');
   if ((r === 'dup' || r === 'dupnoneed') && !carries) {
     fail('E0404', `the return value of @${f.name} is ${rt.kind === 'void' ? 'void' : 'neither floating nor a pointer'}: --ret ${r} needs a floating or pointer return (use ${rt.kind === 'void' ? 'none' : 'const or none'})`, null);

@@ -52,6 +52,8 @@ export interface SweepMode {
    * Forward mode computes tangents here.
    */
   afterClone?(i: Instruction, nb: BasicBlock): void;
+  /** Optional: the shadow of a pointer the sweep cannot follow itself (forward mode: one extracted from an aggregate whose tangent the mode holds); null: none. */
+  shadowOfPointer?(i: Instruction, lane: number): Value | null;
 }
 
 const KEEP_ATTACHMENTS = new Set(['tbaa', 'tbaa.struct', 'range', 'nonnull', 'noundef', 'llvm.loop', 'invariant.load', 'align', 'alias.scope', 'noalias']);
@@ -315,9 +317,12 @@ export class ForwardSweep {
         }
         return;
       }
-      default:
+      default: {
+        const fromMode = this.mode.shadowOfPointer ? Array.from({ length: this.width }, (_, lane) => this.mode.shadowOfPointer!(i, lane)) : [];
+        if (fromMode.length && fromMode.every((s) => s !== null)) { fromMode.forEach((s, lane) => this.shadows[lane]!.set(i, s!)); return; }
         f.error('E0401', `cannot differentiate ${f.fnName()}: cannot follow a pointer into active memory through ${i.op}`, i,
           ['keep pointers to active data as pointers (no integer round trips)']);
+      }
     }
   }
 

@@ -28,6 +28,30 @@ export function isDiffType(t: Type): boolean {
 function isPtr(v: Value): boolean { return v.type.kind === 'pointer'; }
 
 /**
+ * An aggregate of floating values and pointers with at least one pointer
+ * (`{ i8*, double }`: the tape and result an augmented forward returns). Its
+ * derivative is an aggregate of the same type: tangents in the floating
+ * fields, shadows in the pointer fields. Only forward mode differentiates
+ * such values (reverse mode refuses them: src/ad/checks.ts).
+ */
+export function isMixedAggType(t: Type, depth = 0): boolean {
+  if (depth > 8 || (t.kind !== 'struct' && t.kind !== 'array')) return false;
+  let ptr = false;
+  const leaves = (x: Type, d: number): boolean => {
+    if (d > 8) return false;
+    switch (x.kind) {
+      case 'float': return true;
+      case 'pointer': ptr = true; return true;
+      case 'vector': return x.elem.kind === 'float';
+      case 'array': return x.count > 0 && leaves(x.elem, d + 1);
+      case 'struct': return !!x.elems && x.elems.length > 0 && x.elems.every((e) => leaves(e, d + 1));
+      default: return false;
+    }
+  };
+  return leaves(t, depth) && ptr;
+}
+
+/**
  * The pointer an integer was computed from (`inttoptr` of it points into the
  * same object): the one `ptrtoint` operand reached through integer arithmetic
  * (add, sub, and, or, xor, shifts, mul, casts) and through stack slots of
@@ -299,8 +323,15 @@ export class ActivityAnalysis {
   private step(i: Instruction): boolean {
     const diff = isDiffType(i.type);
     switch (i.op) {
+      case 'insertvalue':
+        // A pointer with a shadow placed in an aggregate of floats and pointers: the aggregate carries it.
+        if (isMixedAggType(i.type)) return i.operands.some((o) => this.carries(o)) && this.mark(i);
+        return diff && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
+      case 'extractvalue':
+        if (isPtr(i)) return this.varied.has(i.operands[0]!) && this.markShadow(i);
+        return diff && this.varied.has(i.operands[0]!) && this.mark(i);
       case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem': case 'fneg':
-      case 'fpext': case 'fptrunc': case 'extractvalue': case 'insertvalue':
+      case 'fpext': case 'fptrunc':
       case 'extractelement': case 'insertelement': case 'shufflevector': case 'freeze': case 'phi':
         return diff && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
       case 'bitcast':
@@ -311,7 +342,7 @@ export class ActivityAnalysis {
         const p = i.ptr;
         let ch = false;
         if (this.shadowed(p)) {
-          if (diff) ch = this.mark(i) || ch;
+          if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
           if (isPtr(i)) ch = this.markShadow(i) || ch;
         } else if (isPtr(i) && this.shadowed(i)) {
           // A loaded pointer that needs a shadow: its shadow is loaded from shadow memory.
@@ -337,7 +368,7 @@ export class ActivityAnalysis {
           case 'defined': {
             if (!i.args().some((a) => this.carries(a))) return false;
             let ch = false;
-            if (diff) ch = this.mark(i) || ch;
+            if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
             if (isPtr(i)) ch = this.markShadow(i) || ch;
             for (const a of i.args()) if (isPtr(a)) ch = this.markShadow(a) || ch;
             return ch;
