@@ -160,6 +160,8 @@ export class ForwardGenerator implements SweepMode {
     this.pos = fwdSignature(ctx.module, sig).pos;
     this.pro = new Prologue(ctx.module, out);
     this.sweep = new ForwardSweep(this.f, out, this.pro, this);
+    // The clone keeps the primal's landing pads (exceptions on inactive paths): they need its personality.
+    out.personality ??= sig.fn.personality;
   }
 
   run(): void {
