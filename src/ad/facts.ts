@@ -43,7 +43,9 @@ export class FunctionFacts {
   private ta: TypeAnalysis | null = null;
   private mk: MemoryKinds | null = null;
 
-  constructor(readonly ctx: DiffContext, readonly sig: DiffSig, split: boolean) {
+  constructor(readonly ctx: DiffContext, readonly sig: DiffSig, split: boolean,
+    /** Forward mode (src/ad/forward.ts): aggregates of floats and pointers carry tangents and shadows. */
+    readonly forward = false) {
     this.m = ctx.module;
     this.prim = sig.fn;
     this.split = split;

@@ -11,6 +11,7 @@ import { registerCheckCommand } from '../driver/check-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
 import { Session, colorEnabled, type ColorWhen, type OutputSettings } from '../driver/session.js';
 import { checkpointOption, collect, outputOption, reportOptions, reportingOptions } from './options.js';
+import type { FwdOptions } from '../driver/fwd.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
 
@@ -113,13 +114,34 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
       await withSession(cmd, out, (session) => runGrad({ input, ...opts, session, commandLine: commandLine(argv) }));
     });
 
+  const fwdCmd = program
+    .command('fwd')
+    .description('forward-mode derivative of a function, added to the module as @fwddiffe<FN>')
+    .argument('<IN>', "input .ll file, or '-' for standard input")
+    .requiredOption('-f, --fn <FN>', 'the function to differentiate (without @)')
+    .addOption(new Option('--args <LIST>', 'activity per parameter: dup (a tangent follows it), dupnoneed, const (comma-separated)'))
+    .addOption(new Option('--ret <R>', 'return: dup (primal and tangent), dupnoneed (tangent only), const, none'))
+    .addOption(new Option('--custom <FN=DF>', "use DF (Enzyme's convention, docs/custom.md) as the forward derivative of FN; repeatable").argParser(collect))
+    .addOption(new Option('--inactive <FN>', 'treat calls to FN as inactive: kept, no derivative; repeatable').argParser(collect));
+  reportOptions(fwdCmd
+    .addOption(new Option('--name <NAME>', 'name of the generated function (default: fwddiffe<FN>)'))
+    .addOption(new Option('--width <N>', 'vector forward mode: N tangent directions in one call'))
+    .addOption(outputOption())
+    .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)')))
+    .addHelpText('after', '\nExample:\n  enzyme-ts fwd f.ll -f f --args dup,const -o f.fwd.ll\n  clang -O2 f.fwd.ll main.c -lm -o prog')
+    .action(async (input: string, opts: Omit<FwdOptions, 'input'>, cmd: Command) => {
+      const { runFwd } = await import('../driver/fwd.js');
+      await withSession(cmd, out, (session) => runFwd({ input, ...opts, session }));
+    });
+
   const actCmd = program
     .command('activity')
     .description('print the activity of every argument, instruction and value of a function, with line:col')
     .argument('<IN>', "input .ll file, or '-' for standard input");
   activityOptions(actCmd)
-    .addHelpText('after', '\nExample:\n  enzyme-ts activity f.ll -f f --args active,const')
-    .action(async (input: string, opts: GradCliOptions, cmd: Command) => {
+    .addOption(new Option('--forward', "forward mode's activity (--args / --ret take fwd's words: dup, dupnoneed, const)"))
+    .addHelpText('after', '\nExample:\n  enzyme-ts activity f.ll -f f --args active,const\n  enzyme-ts activity f.ll -f f --forward --args dup,const')
+    .action(async (input: string, opts: GradCliOptions & { forward?: boolean }, cmd: Command) => {
       const { runActivity } = await import('../driver/activity.js');
       await withSession(cmd, out, (session) => runActivity({ input, ...opts, session }));
     });

@@ -271,10 +271,10 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
   E0422: {
     reportedBy: '`lower`',
     meaning: 'an Enzyme entry point enzyme-ts does not lower',
-    explanation: "`__enzyme_fwddiff` / `__enzyme_fwdsplit` (forward mode is not implemented yet) and Enzyme's experimental entry points (`__enzyme_batch`, `__enzyme_todense`, `__enzyme_truncate_*`, ...). The call is refused rather than left in the output.",
+    explanation: "`__enzyme_fwdsplit` (forward split mode) and Enzyme's experimental entry points (`__enzyme_batch`, `__enzyme_todense`, `__enzyme_truncate_*`, ...). The call is refused rather than left in the output.",
     examples: [{
-      files: { 'fwd.ll': 'declare double @__enzyme_fwddiff(ptr, ...)\n\ndefine double @sq(double %x) {\n  %y = fmul double %x, %x\n  ret double %y\n}\n\ndefine double @main() {\n  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @sq, double 2.0, double 1.0)\n  ret double %r\n}\n' },
-      commands: ['enzyme-ts lower fwd.ll'],
+      files: { 'split.ll': 'declare double @__enzyme_fwdsplit(ptr, ...)\n\ndefine double @sq(double %x) {\n  %y = fmul double %x, %x\n  ret double %y\n}\n\ndefine double @main() {\n  %r = call double (ptr, ...) @__enzyme_fwdsplit(ptr @sq, double 2.0, double 1.0)\n  ret double %r\n}\n' },
+      commands: ['enzyme-ts lower split.ll'],
     }],
   },
   E0423: {

@@ -43,7 +43,9 @@ import { GradContext, type DiffSig, type SplitPair } from '../ad/context.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
 import { withHints } from '../ad/custom.js';
-import type { ArgActivity, CheckpointPolicy, GradRequest, RetActivity } from '../ad/api.js';
+import type { ArgActivity, CheckpointPolicy, FwdActivity, FwdRetActivity, GradRequest, RetActivity } from '../ad/api.js';
+import { defaultFwdActivity, fwdModule } from '../ad/fwd.js';
+import { ForwardContext } from '../ad/forward.js';
 import { uniquifyNames } from '../ad/names.js';
 import { castArg, fitResult, ones, showType } from './fit.js';
 
@@ -65,7 +67,7 @@ const ACTIVITY_MARKERS: Record<string, ArgActivity> = {
   enzyme_dup: 'dup', enzyme_dupnoneed: 'dupnoneed', enzyme_out: 'active', enzyme_const: 'const',
 };
 const VALUE_MARKERS = new Set(['enzyme_width', 'enzyme_allocated', 'enzyme_tape']);
-const FLAG_MARKERS = new Set(['enzyme_primal_return', 'enzyme_nofree']);
+const FLAG_MARKERS = new Set(['enzyme_primal_return', 'enzyme_nofree', 'enzyme_const_return', 'enzyme_dup_return']);
 
 /** The marker name an operand stands for, if it is one. */
 export function markerName(v: Value): string | null {
@@ -126,11 +128,14 @@ interface Parsed {
   tapeArg: Value | null;
   /** augmentsize: markers only. */
   markerOnly: boolean;
+  /** fwddiff: `enzyme_const_return` (false) / `enzyme_dup_return` (true); null: Enzyme's default for the return type. */
+  retDup: boolean | null;
 }
 
 class Lowering {
   private readonly ctx: GradContext;
   private readonly derivs = new Map<string, Function>();
+  private fwdCtx: ForwardContext | null = null;
   readonly calls: string[] = [];
   get perf(): string[] { return this.ctx.perf; }
   get warnings(): Diagnostic[] { return this.ctx.warnings; }
@@ -164,14 +169,15 @@ class Lowering {
           const mode = modeOf(callee.name);
           if (mode === null) continue;
           if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse and __enzyme_augmentsize']);
-          if (mode === 'fwddiff') this.error('E0422', `forward mode (@${callee.name}) is not supported yet`, i, ['use reverse mode: __enzyme_autodiff']);
+          if (mode === 'fwddiff' && callee.name.includes('__enzyme_fwdsplit')) this.error('E0422', `forward split mode (@${callee.name}) is not supported`, i, ['use __enzyme_fwddiff']);
           found.push({ call: i, mode, callee });
         }
       }
     }
     const touched = new Set<Function>();
-    for (const [k, c] of found.entries()) {
-      this.opts.onCall?.(k + 1, found.length, calledName(c.call));
+    const ordered = nestedFirst(found);
+    for (const [k, c] of ordered.entries()) {
+      this.opts.onCall?.(k + 1, ordered.length, calledName(c.call));
       touched.add(c.call.parent!.parent!);
       this.lowerCall(this.parse(c.call, c.mode));
     }
@@ -196,9 +202,14 @@ class Lowering {
       ['compile the file that defines it into the same module (e.g. llvm-link) before lowering']);
     const p: Parsed = {
       call, mode, fn, sret, acts: [], values: [], width: 1, primalReturn: false, nofree: false,
-      allocated: null, tape: null, seeds: [], tapeArg: null, markerOnly: mode === 'augmentsize',
+      allocated: null, tape: null, seeds: [], tapeArg: null, markerOnly: mode === 'augmentsize', retDup: null,
     };
+    const fwd = mode === 'fwddiff';
     const nparams = fn.args.length;
+    // Forward mode of a function returning through a hidden pointer: the call's own result memory
+    // receives it (Enzyme's convention), so its first parameter is not among the call's arguments.
+    const fnSret = fwd ? findAttr(fn.args[0]?.attrs ?? null, 'sret') : null;
+    if (fnSret && !sret) this.error('E0421', `${cname}: @${fn.name} returns a struct through a hidden pointer; declare ${cname} returning a struct that holds the result (and its tangents)`, call);
     let pending: { act: ArgActivity; marker: string } | null = null;
     const take = (what: string): Value => {
       const v = ops[k++];
@@ -213,6 +224,7 @@ class Lowering {
         if (name === null) return;
         k++;
         if (name in ACTIVITY_MARKERS) {
+          if (fwd && name === 'enzyme_out') this.error('E0421', `${cname}: enzyme_out is reverse mode's marker; in forward mode a floating argument takes enzyme_dup followed by its tangent`, call);
           if (pending) this.error('E0421', `${cname}: ${pending.marker} is followed by another activity marker (${name}) instead of an argument`, call);
           pending = { act: ACTIVITY_MARKERS[name]!, marker: name };
           // __enzyme_augmentsize takes markers only: one activity marker per parameter.
@@ -234,6 +246,8 @@ class Lowering {
           p.primalReturn = true;
         } else if (name === 'enzyme_nofree') {
           p.nofree = true;
+        } else if ((name === 'enzyme_const_return' || name === 'enzyme_dup_return') && fwd) {
+          p.retDup = name === 'enzyme_dup_return';
         } else {
           this.error('E0421', `${cname}: unknown marker ${name}`, call, [
             `known markers: ${[...Object.keys(ACTIVITY_MARKERS), ...VALUE_MARKERS, ...FLAG_MARKERS].join(', ')}`]);
@@ -242,6 +256,7 @@ class Lowering {
     };
     for (let i = 0; i < nparams; i++) {
       const param = fn.args[i]!;
+      if (i === 0 && fnSret) { p.acts.push('dup'); p.values.push([]); continue; }
       const what = `parameter ${i + 1}${param.name !== null ? ` (%${param.name})` : ''} of @${fn.name}`;
       readMarkers();
       if (p.markerOnly) {
@@ -252,19 +267,21 @@ class Lowering {
         continue;
       }
       const pd = pending as { act: ArgActivity; marker: string } | null;
-      const act = pd ? pd.act : defaultActivity(param.type);
+      const act = pd ? pd.act : fwd ? defaultFwdActivity(param.type) : defaultActivity(param.type);
       pending = null;
       if (k >= ops.length) {
         this.error('E0421', `${cname}: too few arguments: @${fn.name} has ${nparams} parameter${nparams === 1 ? '' : 's'}, the call gives values for ${i}`, call);
       }
       if (act === 'active' && !isDiffType(param.type)) this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a floating value: it cannot be enzyme_out${param.type.kind === 'pointer' ? ' (use enzyme_dup)' : ''}`, call);
-      if ((act === 'dup' || act === 'dupnoneed') && param.type.kind !== 'pointer') this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a pointer: it cannot be ${pd?.marker ?? 'duplicated'}${isDiffType(param.type) ? ' (use enzyme_out)' : ''}`, call);
+      if (fwd && (act === 'dup' || act === 'dupnoneed') && param.type.kind !== 'pointer' && !isDiffType(param.type)) this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, neither floating nor a pointer: it has no tangent (use enzyme_const)`, call);
+      if (!fwd && (act === 'dup' || act === 'dupnoneed') && param.type.kind !== 'pointer') this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a pointer: it cannot be ${pd?.marker ?? 'duplicated'}${isDiffType(param.type) ? ' (use enzyme_out)' : ''}`, call);
       const vals = [this.arg(take(what), param.type, `${what}`, call)];
       if (act === 'dup' || act === 'dupnoneed') {
         for (let w = 0; w < p.width; w++) {
           const next = ops[k];
-          if (next !== undefined && markerName(next) !== null) this.error('E0421', `${cname}: the shadow of ${what} is missing (found the marker ${markerName(next)})`, call);
-          vals.push(this.arg(take(`the shadow of ${what}`), param.type, `the shadow${p.width > 1 ? ` ${w + 1}` : ''} of ${what}`, call));
+          const shadow = param.type.kind === 'pointer' ? 'shadow' : 'tangent';
+          if (next !== undefined && markerName(next) !== null) this.error('E0421', `${cname}: the ${shadow} of ${what} is missing (found the marker ${markerName(next)})`, call);
+          vals.push(this.arg(take(`the ${shadow} of ${what}`), param.type, `the ${shadow}${p.width > 1 ? ` ${w + 1}` : ''} of ${what}`, call));
         }
       }
       p.acts.push(act);
@@ -315,6 +332,7 @@ class Lowering {
       case 'augmentsize': return this.lowerSize(p);
       case 'augmentfwd': return this.lowerAugment(p);
       case 'reverse': return this.lowerReverse(p);
+      case 'fwddiff': return this.lowerFwd(p);
       default: this.error('E0422', `mode ${p.mode} is not supported`, p.call);
     }
   }
@@ -341,6 +359,86 @@ class Lowering {
     const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'grad');
     this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
     this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
+  }
+
+  /**
+   * `__enzyme_fwddiff(f, args...)`: a call of f's forward derivative. Enzyme's
+   * result: the tangent of the return (`[N x T]` with a width), `{ primal,
+   * tangent }` with enzyme_primal_return, the primal alone with
+   * enzyme_const_return and enzyme_primal_return.
+   */
+  private lowerFwd(p: Parsed): void {
+    if (p.allocated || p.tape) this.error('E0421', `${calledName(p.call)}: enzyme_allocated and enzyme_tape belong to split mode, not to forward mode`, p.call);
+    const fnSret = findAttr(p.fn.args[0]?.attrs ?? null, 'sret');
+    if (fnSret && fnSret.k === 'type' && p.sret) return this.lowerFwdSret(p, fnSret.type, p.sret);
+    const rt = p.fn.fnType.ret;
+    if (p.primalReturn && rt.kind === 'void') this.error('E0421', `${calledName(p.call)}: enzyme_primal_return asks for the result of @${p.fn.name}, which returns void`, p.call);
+    const carries = isDiffType(rt) || (rt.kind === 'pointer' && defaultActivity(rt) === 'dup');
+    const tangent = rt.kind !== 'void' && (p.retDup ?? carries);
+    if (tangent && !isDiffType(rt) && rt.kind !== 'pointer') this.error('E0421', `${calledName(p.call)}: enzyme_dup_return needs a floating or pointer return, @${p.fn.name} returns ${showType(rt)}`, p.call);
+    const ret: FwdRetActivity = tangent ? (p.primalReturn ? 'dup' : 'dupnoneed') : p.primalReturn ? 'const' : 'none';
+    const d = this.fwdDerivative(p, p.acts as FwdActivity[], ret);
+    const b = new IRBuilder(this.m).before(p.call);
+    const args = this.fwdArgs(p, b);
+    const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'fwd');
+    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
+  }
+
+  private fwdDerivative(p: Parsed, acts: FwdActivity[], ret: FwdRetActivity): Function {
+    const key = `fwd|${p.fn.name}|${acts.join(',')}|${ret}|${p.width}`;
+    let d = this.derivs.get(key);
+    if (!d) {
+      this.fwdCtx ??= new ForwardContext(this.ctx);
+      d = fwdModule(this.m, { fn: p.fn.name!, args: acts, ret, width: p.width, looseTypes: !!this.opts.looseTypes }, this.file, this.ctx.rules, { grad: this.ctx, fwd: this.fwdCtx }).fn;
+      this.derivs.set(key, d);
+    }
+    return d;
+  }
+
+  /** The derivative's arguments: each primal, then its shadows (pointers) or its tangent (`[N x T]` with a width). */
+  private fwdArgs(p: Parsed, b: IRBuilder): Value[] {
+    const args: Value[] = [];
+    p.values.forEach((vals, k) => {
+      args.push(vals[0]!);
+      if (vals.length === 1) return;
+      if (p.fn.args[k]!.type.kind === 'pointer' || p.width === 1) { args.push(...vals.slice(1)); return; }
+      let agg: Value = nullValue(this.m.types.array(p.width, p.fn.args[k]!.type));
+      vals.slice(1).forEach((v, w) => { agg = b.insertValue(agg, v, [w]); });
+      args.push(agg);
+    });
+    return args;
+  }
+
+  /**
+   * Forward mode of a function returning a struct S through its first (sret) parameter: the call's
+   * result memory holds [primal S,] tangent S of lane 0, ..., of lane N-1 (Enzyme's layout).
+   */
+  private lowerFwdSret(p: Parsed, S: Type, out: { ptr: Value; type: Type }): void {
+    const b = new IRBuilder(this.m).before(p.call);
+    const tangent = p.retDup ?? true;
+    const count = (tangent ? p.width : 0) + (p.primalReturn ? 1 : 0);
+    const size = this.ctx.dl.allocSize(S);
+    if (this.ctx.dl.allocSize(out.type) < count * size) {
+      this.error('E0421', `${calledName(p.call)}: the result ${showType(out.type)} (${this.ctx.dl.allocSize(out.type)} bytes) cannot hold ${count} value${count === 1 ? '' : 's'} of ${showType(S)} (${size} bytes each)`, p.call,
+        [`declare it returning ${p.primalReturn ? 'the primal, then ' : ''}${p.width > 1 ? `${p.width} tangents` : 'the tangent'} of ${showType(S)}`]);
+    }
+    const base = b.bitcastIfNeeded(out.ptr, this.m.ptrTo(S));
+    const at = (k: number): Value => b.bitcastIfNeeded(b.gep(S, base, [constInt(this.m.types.i64, k)], null, true), p.fn.args[0]!.type);
+    let primal: Value;
+    if (p.primalReturn) primal = at(0);
+    else {
+      const fnOf = p.call.parent!.parent!;
+      const slot = new IRBuilder(this.m).atFirstInsertionPoint(fnOf.blocks[0]!).alloca(S, 'fwd.sret');
+      primal = b.bitcastIfNeeded(slot, p.fn.args[0]!.type);
+    }
+    p.values[0] = tangent ? [primal, ...Array.from({ length: p.width }, (_, k) => at(k + (p.primalReturn ? 1 : 0)))] : [primal];
+    const acts = [...p.acts] as FwdActivity[];
+    acts[0] = tangent ? 'dup' : 'const';
+    const d = this.fwdDerivative(p, acts, 'none');
+    b.call(d, this.fwdArgs(p, b));
+    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.remove(p.call);
   }
 
   /** Fits a result to the call's declared return (or sret pointer) and removes the call. */
@@ -511,6 +609,46 @@ function collect(v: Value, note: (v: Value) => void, depth = 0): void {
     for (const o of c.elems ?? []) collect(o, note, depth + 1);
   }
   if (v instanceof MetadataAsValue && v.md.mk === 'value') collect(v.md.value, note, depth + 1);
+}
+
+/**
+ * The calls in an order where a call inside a function that another call
+ * differentiates comes first (higher order: `__enzyme_fwddiff` of a function
+ * that calls `__enzyme_autodiff` differentiates the lowered body). Calls whose
+ * order cannot be settled (mutual nesting) keep their place.
+ */
+function nestedFirst<T extends { call: CallBase }>(found: T[]): T[] {
+  const reachCache = new Map<Function, Set<Function>>();
+  const reach = (f: Function): Set<Function> => {
+    let r = reachCache.get(f);
+    if (r) return r;
+    r = new Set([f]);
+    const work = [f];
+    while (work.length) {
+      const g = work.pop()!;
+      for (const b of g.blocks) for (const i of b.instructions) {
+        if (i.op !== 'call' && i.op !== 'invoke') continue;
+        const h = calledFunction(i);
+        if (h && !r.has(h)) { r.add(h); work.push(h); }
+      }
+    }
+    reachCache.set(f, r);
+    return r;
+  };
+  const target = (c: CallBase): Function | null => {
+    for (const a of c.args().slice(0, 2)) { const f = functionBehind(a); if (f && !f.isDeclaration) return f; }
+    return null;
+  };
+  const pending = [...found];
+  const out: T[] = [];
+  while (pending.length) {
+    const k = pending.findIndex((c) => {
+      const t = target(c.call);
+      return !t || !pending.some((d) => d !== c && reach(t).has(d.call.parent!.parent!));
+    });
+    out.push(...pending.splice(k < 0 ? 0 : k, 1));
+  }
+  return out;
 }
 
 function calledName(call: CallBase): string { return `@${calledFunction(call)?.name ?? '?'}`; }
