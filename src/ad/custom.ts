@@ -62,12 +62,16 @@ export interface CustomHints {
   readonly inactive: Set<Function>;
   /** Calls are treated as calls to the named math function (`__enzyme_function_like`, "enzyme_math"). */
   readonly like: Map<Function, string>;
-  /** Call sites carrying "enzyme_inactive" (directly or in an attribute group). */
-  readonly inactiveCalls: Set<CallBase>;
+  /**
+   * Whether a call site carries "enzyme_inactive" (directly or in an attribute group). Asked of
+   * each call the transform meets rather than collected from every body up front: bodies no
+   * derivative reaches need not be read (lazy loading), and copies of a call keep the answer.
+   */
+  readonly inactiveCall: (call: CallBase) => boolean;
 }
 
-export function emptyHints(): CustomHints {
-  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCalls: new Set() };
+export function emptyHints(m: Module | null = null): CustomHints {
+  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCall: (call) => callSiteInactive(m, call) };
 }
 
 /** The call rules with the hints attached (what classifyCall and GradContext.split consult). */
@@ -161,7 +165,7 @@ function attachedFunction(m: Module, f: Function, kind: string): Function | null
   let md: Metadata | null = att.md;
   for (let guard = 0; md && md.mk === 'ref' && guard < 8; guard++) {
     const id: number = md.id;
-    md = m.metadata.find((d) => d.id === id)?.node ?? null;
+    md = m.metadataNode(id) ?? null;
   }
   if (!md || md.mk !== 'tuple') return null;
   const e = md.elems[0];
@@ -174,7 +178,7 @@ function fnName(f: Function): string { return `@${f.name ?? '?'}`; }
 
 /** The registrations and hints written in the module (globals, metadata, attributes). */
 export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
-  const h = emptyHints();
+  const h = emptyHints(m);
   for (const g of m.globals) {
     const name = g.name ?? '';
     const isGrad = name.includes('__enzyme_register_gradient');
@@ -216,11 +220,6 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
           ['e.g. define double @f(double %x) !enzyme_augment !1 !enzyme_gradient !2 ... !1 = !{ptr @aug_f} !2 = !{ptr @rev_f}']);
       }
       if (!h.gradients.has(f)) h.gradients.set(f, { fn: f, aug, rev, via: '!enzyme_augment / !enzyme_gradient', at: f });
-    }
-    for (const b of f.blocks) {
-      for (const i of b.instructions) {
-        if ((i.op === 'call' || i.op === 'invoke') && callSiteInactive(m, i)) h.inactiveCalls.add(i);
-      }
     }
     if (!f.fnAttrs.length) continue;
     const attrs = stringAttrs(m, f.fnAttrs);

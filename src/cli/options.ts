@@ -21,3 +21,8 @@ export function reportOptions(cmd: Command): Command {
     .addOption(new Option('--print', 'print each generated function to stderr (ENZYME_PRINT)'))
     .addOption(new Option('--loose-types', 'treat memory of unknown type as non-differentiable, with a warning, instead of an error (ENZYME_LOOSE_TYPES)'));
 }
+
+/** `--verify-all` of the commands that read a module lazily (docs/architecture.md, "Lazy loading"). */
+export function verifyAllOption(): Option {
+  return new Option('--verify-all', 'parse and verify every function body and metadata node (by default only what the derivatives read is parsed; the rest is copied through as written)');
+}

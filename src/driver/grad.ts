@@ -6,7 +6,7 @@ import type { ArgActivity, CheckpointPolicy, GradRequest, GradResult, RetActivit
 import { MAX_WIDTH, findFunction, gradModule } from '../ad/grad.js';
 import { TypeAnalysis } from '../analysis/types.js';
 import { renderAll } from '../diag/render.js';
-import { loadModuleWithSource } from './load.js';
+import { lazyReport, loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
 import { activityReport } from './activity.js';
 import { parseCustomSpec } from '../ad/custom.js';
@@ -89,6 +89,8 @@ export interface GradOptions extends DebugSwitches {
   custom?: string[] | undefined;
   /** `--inactive FN`, repeatable. */
   inactive?: string[] | undefined;
+  /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
+  verifyAll?: boolean;
 }
 
 export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
@@ -120,7 +122,7 @@ export function differentiate(m: Module, req: GradRequest, file: import('../diag
 
 /** `enzyme-ts grad`. */
 export function runGrad(opts: GradOptions): void {
-  const { module: m, file } = loadModuleWithSource(opts.input);
+  const { module: m, file, stats } = loadModuleWithSource(opts.input, { lazy: !opts.verifyAll });
   const req = requestFrom(opts);
   const dbg = debugFromEnv(opts);
   if (dbg.printActivity) process.stderr.write(activityReport(m, req, file).join('\n') + '\n');
@@ -129,5 +131,7 @@ export function runGrad(opts: GradOptions): void {
     process.stderr.write([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
   }
   differentiate(m, req, file, dbg);
+  const lazy = lazyReport(stats);
+  if (dbg.printPerf && lazy) process.stderr.write(`perf: ${lazy}\n`);
   writeOutputStream(opts.output, (write) => writeModule(m, write));
 }

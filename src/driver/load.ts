@@ -1,23 +1,54 @@
-import { parseModule } from '../syntax/parse.js';
-import { verifyModule } from '../ir/verify.js';
+import { parseModule, parseModuleLazy, type LazyStats } from '../syntax/parse.js';
+import { verifyFunction, verifyModule } from '../ir/verify.js';
 import { DiagnosticError } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
 import type { SourceFile } from '../diag/source.js';
 import { readSource } from './io.js';
+
+export interface LoadOptions {
+  /**
+   * Read function bodies and metadata definitions only when first used (docs/architecture.md,
+   * "Lazy loading"): for the commands that add derivatives, which touch a few functions of a
+   * module. Each body is verified when it is read; what is never read is printed as written.
+   */
+  lazy?: boolean;
+}
+
+export interface Loaded {
+  module: Module;
+  file: SourceFile;
+  /** With `lazy`: how much was deferred and how much read since (for --print-perf). */
+  stats: LazyStats | null;
+}
 
 /**
  * Reads, parses and verifies a module: what every command starts with. The
  * verifier checks what the parser cannot see locally (SSA dominance, phi
  * entries per predecessor, operand types across the function).
  */
-export function loadModule(path: string): Module {
-  return loadModuleWithSource(path).module;
+export function loadModule(path: string, opts: LoadOptions = {}): Module {
+  return loadModuleWithSource(path, opts).module;
 }
 
-export function loadModuleWithSource(path: string): { module: Module; file: SourceFile } {
+export function loadModuleWithSource(path: string, opts: LoadOptions = {}): Loaded {
   const file = readSource(path);
-  const m = parseModule(file);
+  let m: Module;
+  let stats: LazyStats | null = null;
+  if (opts.lazy) {
+    const r = parseModuleLazy(file, { verify: (f) => verifyFunction(f, file) });
+    m = r.module;
+    stats = r.loader.stats;
+  } else {
+    m = parseModule(file);
+  }
   const problems = verifyModule(m, file);
   if (problems.length) throw new DiagnosticError(problems.slice(0, 20));
-  return { module: m, file };
+  return { module: m, file, stats };
+}
+
+/** `read 3 of 440 function bodies, 12 of 85179 metadata definitions` (lazy loading), or null. */
+export function lazyReport(stats: LazyStats | null): string | null {
+  if (!stats) return null;
+  return `lazy loading: read ${stats.bodiesRead} of ${stats.bodies} deferred function bodies, ` +
+    `${stats.metadataRead} of ${stats.metadata} deferred metadata definitions`;
 }

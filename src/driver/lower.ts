@@ -7,7 +7,7 @@ import { renderAll } from '../diag/render.js';
 import type { Module } from '../ir/module.js';
 import type { SourceFile } from '../diag/source.js';
 import { lowerModule, type LowerResult } from '../lower/lower.js';
-import { loadModuleWithSource } from './load.js';
+import { lazyReport, loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
 import { debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
 import { parseCustomSpec } from '../ad/custom.js';
@@ -19,6 +19,8 @@ export interface LowerCliOptions extends DebugSwitches {
   verbose?: boolean;
   custom?: string[] | undefined;
   inactive?: string[] | undefined;
+  /** `--verify-all`: parse and verify every function body, not only those the derivatives read. */
+  verifyAll?: boolean;
 }
 
 /** Lowers every `__enzyme_*` call of `m` and checks the result with the verifier. */
@@ -46,9 +48,11 @@ export function lowerAndVerify(m: Module, file: SourceFile | null,
 }
 
 export function runLower(opts: LowerCliOptions): void {
-  const { module: m, file } = loadModuleWithSource(opts.input);
+  const { module: m, file, stats } = loadModuleWithSource(opts.input, { lazy: !opts.verifyAll });
   const dbg = debugFromEnv(opts);
   const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive });
   if (opts.verbose) process.stderr.write(r.calls.map((c) => `lowered: ${c}\n`).join(''));
+  const lazy = lazyReport(stats);
+  if (dbg.printPerf && lazy) process.stderr.write(`perf: ${lazy}\n`);
   writeOutputStream(opts.output, (write) => writeModule(m, write));
 }

@@ -756,7 +756,7 @@ export function verifyFunction(fn: Function, file: SourceFile | null): Diagnosti
   return new FunctionVerifier(fn, file).run();
 }
 
-/** All problems of a module: every function, and unresolved references in global initializers. */
+/** All problems of a module: every function read so far, and unresolved references in global initializers. */
 export function verifyModule(m: Module, file: SourceFile | null): Diagnostic[] {
   const out: Diagnostic[] = [];
   const namer = new ValueNamer(null);
@@ -766,7 +766,8 @@ export function verifyModule(m: Module, file: SourceFile | null): Diagnostic[] {
       out.push(diag('E0304', `unresolved reference in the initializer of ${namer.name(g)}`, file, s.start, s.end));
     }
   }
-  for (const f of m.functions) out.push(...verifyFunction(f, file));
+  // a deferred body (lazy loading) is verified when it is read
+  for (const f of m.functions) if (f.deferred === null) out.push(...verifyFunction(f, file));
   return out;
 }
 

@@ -21,7 +21,7 @@ import { F, FLAG_WORDS, FMF_ALL } from '../ir/flags.js';
 import type { Instruction, CallBase } from '../ir/instructions.js';
 import { assertNever } from '../ir/instructions.js';
 import type {
-  Argument, BasicBlock, Function, GlobalVariable, Alias, IFunc, GlobalValue, ComdatRef,
+  Argument, BasicBlock, Function, GlobalVariable, Alias, IFunc, GlobalValue, ComdatRef, DeferredText,
 } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import { nameText, quoted } from './names.js';
@@ -141,7 +141,17 @@ export class Printer {
     }
     if (m.metadata.length) {
       line('');
-      for (const d of m.metadata) line('!' + d.id + ' = ' + this.md(d.node));
+      const defs = m.metadata;
+      for (let k = 0; k < defs.length; k++) {
+        const raw = defs[k]!.deferred;
+        if (!raw) { line('!' + defs[k]!.id + ' = ' + this.md(defs[k]!.node)); continue; }
+        // unread definitions on consecutive source lines go out as one slice of the source
+        let last = raw;
+        for (let next = defs[k + 1]?.deferred; next && next.from === last.to + 1 && raw.source.charCodeAt(last.to) === 10;
+          next = defs[k + 1]?.deferred) { last = next; k++; }
+        if (last === raw) line(raw.text());
+        else { write(flat(s)); s = ''; n = 0; write(raw.source.slice(raw.from, last.to + 1)); }
+      }
     }
     if (m.summaries.length || m.useListOrders.length) {
       line('');
@@ -165,11 +175,15 @@ export class Printer {
   private numberGlobals(m: Module): void {
     let n = 0;
     const lists: readonly (readonly GlobalValue[])[] = [m.globals, m.aliases, m.ifuncs, m.functions];
+    const renumbered: GlobalValue[] = [];
     for (const list of lists) {
       for (const g of list) {
-        this.globalRefs.set(g, g.numbered || g.name === null ? '@' + n++ : '@' + nameText(g.name));
+        const numbered = g.numbered || g.name === null;
+        if (numbered && g.name !== String(n)) renumbered.push(g);
+        this.globalRefs.set(g, numbered ? '@' + n++ : '@' + nameText(g.name!));
       }
     }
+    if (renumbered.length) readDeferredMentions(m, renumbered);
   }
 
   private globalRef(g: GlobalValue): string {
@@ -280,6 +294,11 @@ export class Printer {
 
   /** Writes one function, in flat pieces of at most 256 instructions. */
   writeFunction(f: Function, write: (chunk: string) => void): void {
+    if (f.deferred !== null) {
+      // never read (lazy loading): the body as written
+      write(flat(this.functionHeader(f) + ' ' + f.deferred.text() + '\n'));
+      return;
+    }
     const saved = this.fn;
     const savedLocals = this.locals;
     if (f !== this.fn) this.enterFunction(f);
@@ -824,6 +843,17 @@ export class Printer {
       default: return assertNever(m, 'metadata');
     }
   }
+}
+
+/**
+ * Text kept as written (lazy loading) spells numbered globals with their source numbers: when
+ * printing numbers some of them differently, the deferred bodies and metadata that mention one
+ * are read, so that they print through the IR with the new numbers.
+ */
+function readDeferredMentions(m: Module, renumbered: readonly GlobalValue[]): void {
+  const mentions = (d: DeferredText): boolean => renumbered.some((g) => g.name !== null && d.mentionsGlobal(g));
+  for (const f of m.functions) if (f.deferred !== null && mentions(f.deferred)) f.materialize();
+  for (const d of m.metadata) if (d.deferred && mentions(d.deferred)) void d.node;
 }
 
 const CAST_OPS: ReadonlySet<string> = new Set([

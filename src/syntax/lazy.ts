@@ -1,0 +1,294 @@
+// Reading only what is needed (docs/architecture.md, "Lazy loading"). For the commands that add
+// derivatives to a module, function bodies and numbered metadata definitions stay source text
+// until something reads them. The loader finds them by the layout LLVM prints: a body runs from a
+// `define` line that ends with `{` to the next line that is `}`; a metadata definition is one
+// `!N = ...` line. The parser sees only the braces of such a body (so every header is parsed and
+// every global known); the function gets a DeferredBody that parses the text the first time its
+// `blocks` are read, and the metadata definition a node that parses on first read. What nothing
+// reads is printed back as written.
+import { DiagnosticError, type Diagnostic } from '../diag/diagnostic.js';
+import type { SourceFile } from '../diag/source.js';
+import type { DeferredBody, DeferredText, Function, GlobalValue } from '../ir/function.js';
+import type { Metadata, MetadataDef } from '../ir/metadata.js';
+import { CHUNK, TokenPool, lexInto, topLevelCuts, type Tok } from './lexer.js';
+import type { ParseState } from './state.js';
+import * as T from './tokens.js';
+
+export interface LazyOptions {
+  /** Checks a body once it is read (the driver passes the verifier); its problems are thrown. */
+  verify?: (f: Function) => Diagnostic[];
+}
+
+/** How much of the module was kept as text, and how much of that was read since. */
+export interface LazyStats {
+  bodies: number;
+  bodiesRead: number;
+  metadata: number;
+  metadataRead: number;
+}
+
+// Deferrable entities found by `plan`, five numbers each.
+const EV_BODY = 0; // [EV_BODY, start of `define`, offset of `{`, offset of `}`, 0]
+const EV_MD = 1; // [EV_MD, start of `!N`, end of the line (trailing blanks excluded), N, end of `!N`]
+const STRIDE = 5;
+
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** The `}` of a body whose `{` ends the line before `from`: the next line that is `}` alone. */
+function bodyEnd(text: string, from: number): number {
+  for (let k = text.indexOf('\n}', from - 1); k >= 0; k = text.indexOf('\n}', k + 2)) {
+    const after = k + 2 < text.length ? text.charCodeAt(k + 2) : 0x0a;
+    if (after === 0x0a || isBlank(after)) return k + 1;
+  }
+  return -1;
+}
+
+/**
+ * Whether the line at `j` starts a new top-level entity (or is blank, a comment, the end): what
+ * must follow a one-line metadata definition for it to be complete.
+ */
+function startsEntityLine(text: string, j: number): boolean {
+  if (j >= text.length) return true;
+  switch (text.charCodeAt(j)) {
+    case 0x21: case 0x40: case 0x25: case 0x24: case 0x5e: // ! @ % $ ^
+    case 0x3b: case 0x0a: case 0x0d: // ; and blank lines
+      return true;
+    case 0x64: return text.startsWith('define', j) || text.startsWith('declare', j);
+    case 0x61: return text.startsWith('attributes', j);
+    case 0x75: return text.startsWith('uselistorder', j);
+    default: return false;
+  }
+}
+
+/** The deferrable bodies and metadata definitions of `text`, in source order (see EV_BODY, EV_MD). */
+export function plan(text: string): number[] {
+  const ev: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let nl = text.indexOf('\n', i);
+    if (nl < 0) nl = n;
+    const c = text.charCodeAt(i);
+    if (c === 0x64 && text.startsWith('define', i)) {
+      let e = nl;
+      while (e > i && isBlank(text.charCodeAt(e - 1))) e--;
+      if (text.charCodeAt(e - 1) === 0x7b) {
+        const close = bodyEnd(text, nl + 1);
+        if (close >= 0) {
+          ev.push(EV_BODY, i, e - 1, close, 0);
+          const after = text.indexOf('\n', close);
+          i = after < 0 ? n : after + 1;
+          continue;
+        }
+      }
+    } else if (c === 0x21 && isDigit(text.charCodeAt(i + 1))) {
+      let k = i + 1;
+      let id = 0;
+      while (k < nl && isDigit(text.charCodeAt(k))) id = id * 10 + text.charCodeAt(k++) - 0x30;
+      if (text.startsWith(' = ', k) && k - i < 12) {
+        let e = nl;
+        while (e > k && isBlank(text.charCodeAt(e - 1))) e--;
+        const last = text.charCodeAt(e - 1);
+        if ((last === 0x7d || last === 0x29 || last === 0x22) && startsEntityLine(text, nl + 1)) ev.push(EV_MD, i, e, id, k);
+      }
+    }
+    i = nl + 1;
+  }
+  return ev;
+}
+
+const BARE = /^[-a-zA-Z$._][-a-zA-Z$._0-9]*$/;
+/** Characters that continue a bare name or number: what must not follow a mention of `@name`. */
+const NAME_CHAR = /[-a-zA-Z$._0-9]/;
+
+/** A range of the source, searched by the loader's occurrence index. */
+class SourceText implements DeferredText {
+  constructor(protected readonly loader: LazyLoader, readonly from: number, readonly to: number) {}
+  get source(): string { return this.loader.file.text; }
+  text(): string { return this.loader.file.text.slice(this.from, this.to); }
+  mentions(needle: string): boolean { return this.loader.occursIn(needle, this.from, this.to, false); }
+  mentionsGlobal(g: GlobalValue): boolean {
+    const name = g.name;
+    if (name === null) return false;
+    const bare = g.numbered || BARE.test(name);
+    return this.loader.occursIn(bare ? '@' + name : '@"' + name + '"', this.from, this.to, bare);
+  }
+}
+
+class LazyBody extends SourceText implements DeferredBody {
+  /** `from`..`to` is the body from `{` through `}`; `start` is where its `define` begins. */
+  constructor(loader: LazyLoader, readonly start: number, open: number, close: number) { super(loader, open, close + 1); }
+  materialize(f: Function): void { this.loader.readBody(f, this); }
+}
+
+/** A metadata definition kept as its line of text (`from`..`to`) until its node is read. */
+class LazyMetadataDef extends SourceText implements MetadataDef {
+  private parsed: Metadata | null = null;
+  constructor(loader: LazyLoader, readonly id: number, from: number, to: number) { super(loader, from, to); }
+  get pos(): number { return this.from; }
+  get deferred(): DeferredText | null { return this.parsed === null ? this : null; }
+  get node(): Metadata {
+    this.parsed ??= this.loader.readMetadata(this.id, this.from, this.to);
+    return this.parsed;
+  }
+}
+
+/**
+ * Runs the parser over one chunk of tokens (parse.ts owns the single parser; it sets the parse
+ * state, turns recognition errors into diagnostics and releases the parser afterwards).
+ */
+export type ChunkRunner = (tokens: Tok[], end: number) => void;
+
+/** Defers the bodies and metadata of one module while it is parsed, and reads them on demand. */
+export class LazyLoader {
+  readonly stats: LazyStats = { bodies: 0, bodiesRead: 0, metadata: 0, metadataRead: 0 };
+  private readonly bodyAt = new Map<number, LazyBody>();
+  private readonly index = new Map<string, number[]>();
+  /** The stretch of source from the first deferred body to the end of the last. */
+  private bodyRegion: [number, number] = [0, 0];
+
+  constructor(
+    readonly file: SourceFile,
+    private readonly st: ParseState,
+    private readonly run: ChunkRunner,
+    private readonly opts: LazyOptions,
+  ) {
+    st.deferBody = (f, close) => {
+      const b = this.bodyAt.get(close);
+      if (b === undefined) return false;
+      f.deferred = b;
+      this.stats.bodies++;
+      return true;
+    };
+  }
+
+  /**
+   * Lexes and parses the module chunk by chunk (as lexInChunks does), skipping what `plan`
+   * finds: the parser gets a skipped body's braces, a skipped metadata line nothing at all.
+   */
+  parse(): void {
+    const { file } = this;
+    const text = file.text;
+    const ev = plan(text);
+    for (let e = 0; e < ev.length; e += STRIDE) {
+      if (ev[e] !== EV_BODY) continue;
+      if (this.bodyRegion[1] === 0) this.bodyRegion[0] = ev[e + 2]!;
+      this.bodyRegion[1] = ev[e + 3]! + 1;
+    }
+    const pool = new TokenPool();
+    let pos = 0;
+    let lexed = 0;
+    const flush = (at: number): void => {
+      if (pool.count > 0) this.run(pool.tokens(), at);
+      pool.count = 0;
+      lexed = 0;
+    };
+    /** Lexes [a, b), parsing a chunk whenever enough is lexed at an entity boundary. */
+    const eager = (a: number, b: number, endIsBoundary: boolean): void => {
+      // between two deferred lines there is usually only a line break
+      while (a < b && text.charCodeAt(a) <= 0x20) a++;
+      if (b <= a) return;
+      const cuts = b - a > CHUNK ? topLevelCuts(text, CHUNK, a, b) : [a];
+      cuts.push(b);
+      for (let k = 0; k + 1 < cuts.length; k++) {
+        lexInto(file, cuts[k]!, cuts[k + 1]!, pool);
+        lexed += cuts[k + 1]! - cuts[k]!;
+        if (lexed >= CHUNK && (k + 2 < cuts.length || endIsBoundary)) flush(cuts[k + 1]!);
+      }
+    };
+    for (let e = 0; e < ev.length; e += STRIDE) {
+      const start = ev[e + 1]!;
+      if (ev[e] === EV_BODY) {
+        const open = ev[e + 2]!;
+        const close = ev[e + 3]!;
+        eager(pos, open, false);
+        this.bodyAt.set(close, new LazyBody(this, start, open, close));
+        pool.push(T.LBrace, text, open, open + 1);
+        pool.push(T.RBrace, text, close, close + 1);
+        pos = close + 1;
+        lexed += 64;
+        if (lexed >= CHUNK) flush(pos);
+      } else {
+        eager(pos, start, true);
+        const end = ev[e + 2]!;
+        this.st.addDeferredMetadata(new LazyMetadataDef(this, ev[e + 3]!, start, end), ev[e + 4]!);
+        this.stats.metadata++;
+        pos = end;
+      }
+    }
+    eager(pos, text.length, true);
+    flush(text.length);
+    this.bodyAt.clear();
+    // deferred definitions were registered as lexed, ahead of the parsed ones of their chunk
+    if (this.stats.metadata) this.st.m.metadata.sort((a, b) => a.pos - b.pos);
+  }
+
+  /** Parses `[from, to)` (one whole entity) with the parse state completing `remat`. */
+  private reparse(from: number, to: number, remat: NonNullable<ParseState['remat']>): void {
+    const pool = new TokenPool();
+    lexInto(this.file, from, to, pool);
+    this.st.remat = remat;
+    try {
+      this.run(pool.tokens(), to);
+    } finally {
+      this.st.remat = null;
+    }
+  }
+
+  /** Reads a deferred body into `f`: parse (header again, into a shell), bind, verify. */
+  readBody(f: Function, b: LazyBody): void {
+    const st = this.st;
+    const mark = st.blockAddresses.length;
+    this.reparse(b.start, b.to, { fn: f });
+    this.stats.bodiesRead++;
+    for (const ba of st.blockAddresses.splice(mark)) st.resolver.bindBlockAddress(ba);
+    const problems = this.opts.verify?.(f) ?? [];
+    if (problems.length) throw new DiagnosticError(problems.slice(0, 20));
+  }
+
+  /** Reads a deferred metadata definition. */
+  readMetadata(id: number, from: number, to: number): Metadata {
+    let node: Metadata | null = null;
+    this.reparse(from, to, { md: (n) => { node = n; } });
+    if (node === null) throw new Error(`lazy loading: !${id} did not parse to a node`);
+    this.st.resolver.bindLate(node);
+    this.stats.metadataRead++;
+    return node;
+  }
+
+  /**
+   * Sorted offsets of `needle` in the source (computed once per needle). Deferred bodies are
+   * searched within the stretch of text that holds them all, not the metadata after them.
+   */
+  private occurrences(needle: string, inBodies: boolean): number[] {
+    const key = (inBodies ? 'b' : 'a') + needle;
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = [];
+      const [lo, hi] = inBodies ? this.bodyRegion : [0, this.file.text.length];
+      const text = this.file.text.slice(lo, hi);
+      for (let k = text.indexOf(needle); k >= 0; k = text.indexOf(needle, k + 1)) at.push(lo + k);
+      this.index.set(key, at);
+    }
+    return at;
+  }
+
+  /** Whether `needle` occurs within [from, to); `whole`: not followed by a name character. */
+  occursIn(needle: string, from: number, to: number, whole: boolean): boolean {
+    const inBodies = from >= this.bodyRegion[0] && to <= this.bodyRegion[1];
+    const at = this.occurrences(needle, inBodies);
+    let lo = 0, hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! < from) lo = mid + 1; else hi = mid;
+    }
+    const text = this.file.text;
+    for (let k = lo; k < at.length && at[k]! + needle.length <= to; k++) {
+      if (!whole) return true;
+      const next = text[at[k]! + needle.length];
+      if (next === undefined || !NAME_CHAR.test(next)) return true;
+    }
+    return false;
+  }
+}
