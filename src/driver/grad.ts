@@ -131,7 +131,8 @@ export function runGrad(opts: GradOptions): void {
     process.stderr.write([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
   }
   differentiate(m, req, file, dbg);
+  writeOutputStream(opts.output, (write) => writeModule(m, write));
+  // after printing, which reads what must print differently than written (renumbered globals)
   const lazy = lazyReport(stats);
   if (dbg.printPerf && lazy) process.stderr.write(`perf: ${lazy}\n`);
-  writeOutputStream(opts.output, (write) => writeModule(m, write));
 }

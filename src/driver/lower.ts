@@ -52,7 +52,8 @@ export function runLower(opts: LowerCliOptions): void {
   const dbg = debugFromEnv(opts);
   const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive });
   if (opts.verbose) process.stderr.write(r.calls.map((c) => `lowered: ${c}\n`).join(''));
+  writeOutputStream(opts.output, (write) => writeModule(m, write));
+  // after printing, which reads what must print differently than written (renumbered globals)
   const lazy = lazyReport(stats);
   if (dbg.printPerf && lazy) process.stderr.write(`perf: ${lazy}\n`);
-  writeOutputStream(opts.output, (write) => writeModule(m, write));
 }

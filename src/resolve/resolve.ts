@@ -121,9 +121,7 @@ export class Resolver {
   finish(blockAddresses: BlockAddress[]): void {
     const { m, file } = this;
     this.finishing = true;
-    for (const t of m.types.named.values()) {
-      if (!t.defined) this.report(diag('E0104', `type %${t.name} is used but never defined`, file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
-    }
+    this.undefinedTypes(0);
     const pending = this.pendingGlobals;
     this.pendingGlobals = [];
     for (const fx of pending) {
@@ -161,6 +159,24 @@ export class Resolver {
     for (const ba of blockAddresses) this.blockAddress(ba);
     if (this.errors.length) throw new DiagnosticError(this.errors);
     m.invalidateSymbols();
+  }
+
+  /** Reports the named types used but never defined, skipping the first `skip` of the module's. */
+  private undefinedTypes(skip: number): void {
+    let k = 0;
+    for (const t of this.m.types.named.values()) {
+      if (k++ < skip || t.defined) continue;
+      this.report(diag('E0104', `type %${t.name} is used but never defined`, this.file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
+    }
+  }
+
+  /**
+   * After a body or node is read following `finish` (lazy loading): the named types it was the
+   * first to use (those after the first `known`) must be defined; throws otherwise.
+   */
+  checkLateTypes(known: number): void {
+    this.undefinedTypes(known);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
   }
 
   /** Binds a metadata node read after `finish` (lazy loading); throws on a bad reference. */

@@ -228,12 +228,14 @@ export class LazyLoader {
   private reparse(from: number, to: number, remat: NonNullable<ParseState['remat']>): void {
     const pool = new TokenPool();
     lexInto(this.file, from, to, pool);
+    const types = this.st.m.types.named.size;
     this.st.remat = remat;
     try {
       this.run(pool.tokens(), to);
     } finally {
       this.st.remat = null;
     }
+    this.st.resolver.checkLateTypes(types);
   }
 
   /** Reads a deferred body into `f`: parse (header again, into a shell), bind, verify. */
