@@ -9,7 +9,7 @@ import { DiagnosticError, diag } from '../diag/diagnostic.js';
 import { renderAll } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
-import { checkpointOption, collect, outputOption, reportOptions, verifyAllOption } from './options.js';
+import { checkpointOption, collect, outputOption, reportOptions, targetOption, verifyAllOption } from './options.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
 
@@ -48,10 +48,11 @@ function buildProgram(onExit: (code: number) => void): Command {
     .description('parse, check and print a module (the front end alone: validates IR)')
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
+    .addOption(targetOption())
     .addHelpText('after', '\nExample:\n  enzyme-ts fmt f.ll -o f.checked.ll\n  clang -S -emit-llvm -O2 f.c -o - | enzyme-ts fmt -')
-    .action(async (input: string, opts: { output?: string }) => {
+    .action(async (input: string, opts: { output?: string; targetLlvm?: string }) => {
       const { runFmt } = await import('../driver/fmt.js');
-      runFmt({ input, output: opts.output });
+      runFmt({ input, output: opts.output, targetLlvm: opts.targetLlvm });
     });
 
   const gradCmd = program
@@ -64,6 +65,7 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(checkpointOption())
     .addOption(outputOption())
     .addOption(verifyAllOption())
+    .addOption(targetOption())
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
     .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)')))
     .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog')
@@ -89,6 +91,7 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(outputOption())
     .addOption(checkpointOption())
     .addOption(verifyAllOption())
+    .addOption(targetOption())
     .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm prog.c -o prog.ll && enzyme-ts lower prog.ll -o prog.ad.ll && clang prog.ad.ll -lm -o prog')
     .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>) => {
@@ -115,6 +118,7 @@ interface GradCliOptions {
   custom?: string[];
   inactive?: string[];
   verifyAll?: boolean;
+  targetLlvm?: string;
 }
 
 /** The options every command that differentiates shares. */

@@ -26,3 +26,8 @@ export function reportOptions(cmd: Command): Command {
 export function verifyAllOption(): Option {
   return new Option('--verify-all', 'parse and verify every function body and metadata node (by default only what the derivatives read is parsed; the rest is copied through as written)');
 }
+
+/** `--target-llvm N` of every command that prints IR (src/driver/target.ts checks N). */
+export function targetOption(): Option {
+  return new Option('--target-llvm <N>', 'write the syntax LLVM N (14-22) reads: newer spellings are rewritten or dropped (docs/syntax.md)');
+}

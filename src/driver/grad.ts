@@ -1,4 +1,4 @@
-import { writeModule, printFunction } from '../print/printer.js';
+import { printFunction } from '../print/printer.js';
 import { verifyModule } from '../ir/verify.js';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
@@ -7,7 +7,7 @@ import { MAX_WIDTH, findFunction, gradModule } from '../ad/grad.js';
 import { TypeAnalysis } from '../analysis/types.js';
 import { renderAll } from '../diag/render.js';
 import { lazyReport, loadModuleWithSource } from './load.js';
-import { writeOutputStream } from './io.js';
+import { parseTarget, writeModuleFor } from './target.js';
 import { activityReport } from './activity.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -91,6 +91,8 @@ export interface GradOptions extends DebugSwitches {
   inactive?: string[] | undefined;
   /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
   verifyAll?: boolean;
+  /** `--target-llvm N`: write the syntax LLVM N reads. */
+  targetLlvm?: string | undefined;
 }
 
 export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
@@ -122,6 +124,7 @@ export function differentiate(m: Module, req: GradRequest, file: import('../diag
 
 /** `enzyme-ts grad`. */
 export function runGrad(opts: GradOptions): void {
+  parseTarget(opts.targetLlvm); // a usage error before any reading
   const { module: m, file, stats } = loadModuleWithSource(opts.input, { lazy: !opts.verifyAll });
   const req = requestFrom(opts);
   const dbg = debugFromEnv(opts);
@@ -131,7 +134,7 @@ export function runGrad(opts: GradOptions): void {
     process.stderr.write([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
   }
   differentiate(m, req, file, dbg);
-  writeOutputStream(opts.output, (write) => writeModule(m, write));
+  writeModuleFor(m, file, opts.output, opts.targetLlvm);
   // after printing, which reads what must print differently than written (renumbered globals)
   const lazy = lazyReport(stats);
   if (dbg.printPerf && lazy) process.stderr.write(`perf: ${lazy}\n`);

@@ -1,6 +1,6 @@
 // `enzyme-ts lower`: replaces Enzyme's C ABI calls (`__enzyme_autodiff`, split
 // mode) by calls to generated derivatives; see src/lower/lower.ts.
-import { writeModule, printFunction } from '../print/printer.js';
+import { printFunction } from '../print/printer.js';
 import { verifyModule } from '../ir/verify.js';
 import { DiagnosticError, diag } from '../diag/diagnostic.js';
 import { renderAll } from '../diag/render.js';
@@ -8,7 +8,7 @@ import type { Module } from '../ir/module.js';
 import type { SourceFile } from '../diag/source.js';
 import { lowerModule, type LowerResult } from '../lower/lower.js';
 import { lazyReport, loadModuleWithSource } from './load.js';
-import { writeOutputStream } from './io.js';
+import { parseTarget, writeModuleFor } from './target.js';
 import { debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -21,6 +21,8 @@ export interface LowerCliOptions extends DebugSwitches {
   inactive?: string[] | undefined;
   /** `--verify-all`: parse and verify every function body, not only those the derivatives read. */
   verifyAll?: boolean;
+  /** `--target-llvm N`: write the syntax LLVM N reads. */
+  targetLlvm?: string | undefined;
 }
 
 /** Lowers every `__enzyme_*` call of `m` and checks the result with the verifier. */
@@ -48,11 +50,12 @@ export function lowerAndVerify(m: Module, file: SourceFile | null,
 }
 
 export function runLower(opts: LowerCliOptions): void {
+  parseTarget(opts.targetLlvm); // a usage error before any reading
   const { module: m, file, stats } = loadModuleWithSource(opts.input, { lazy: !opts.verifyAll });
   const dbg = debugFromEnv(opts);
   const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive });
   if (opts.verbose) process.stderr.write(r.calls.map((c) => `lowered: ${c}\n`).join(''));
-  writeOutputStream(opts.output, (write) => writeModule(m, write));
+  writeModuleFor(m, file, opts.output, opts.targetLlvm);
   // after printing, which reads what must print differently than written (renumbered globals)
   const lazy = lazyReport(stats);
   if (dbg.printPerf && lazy) process.stderr.write(`perf: ${lazy}\n`);
