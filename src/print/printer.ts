@@ -175,7 +175,11 @@ export class Printer {
     if (m.attrGroups.size) {
       line('');
       const ids = [...m.attrGroups.keys()].sort((x, y) => x - y);
-      for (const id of ids) line('attributes #' + id + ' = { ' + this.attrs(m.attrGroups.get(id)!.attrs) + ' }');
+      for (const id of ids) {
+        // LLVM reads no empty group: one whose attributes are all too new for the target keeps a mark
+        const t = this.attrs(m.attrGroups.get(id)!.attrs);
+        line('attributes #' + id + ' = { ' + (t === '' ? '"target-llvm-dropped"' : t) + ' }');
+      }
     }
     if (m.namedMetadata.length) {
       line('');

@@ -147,8 +147,7 @@ export function needlesFor(v: number): string[] {
   if (v < LIFETIME_SIZELESS_SINCE) out.push('@llvm.lifetime.');
   if (v < 20) out.push('icmp samesign');
   if (v < 19) {
-    out.push('getelementptr nuw', 'getelementptr nusw', 'getelementptr inbounds nuw', 'trunc nuw', 'trunc nsw', 'uitofp nneg',
-      'splat (', '#dbg_');
+    out.push('getelementptr nuw', 'nusw', 'getelementptr inbounds nuw', 'trunc nuw', 'trunc nsw', 'uitofp nneg', 'splat (', '#dbg_');
   }
   if (v < 18) out.push('zext nneg', 'or disjoint');
   if (v < ASSIGN_TRACKING_SINCE) out.push('DIAssignID');

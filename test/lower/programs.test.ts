@@ -33,9 +33,9 @@ async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
   try { return await fn(); } finally { running--; waiting.shift()?.(); }
 }
 
-function lli(cmd: string, file: string): Promise<{ code: number | null; out: string }> {
+function lli(cmd: string, file: string, flags: string[] = []): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(cmd, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd, [...flags, file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
@@ -48,7 +48,7 @@ function lli(cmd: string, file: string): Promise<{ code: number | null; out: str
  * Lowers a module file; the printed result, or the rendered diagnostics as an Error. The module
  * is read lazily, as `enzyme-ts lower` reads it (bodies no call reaches stay text).
  */
-export function lowerFile(path: string): string {
+export function lowerFile(path: string, targetLLVM: number | null = null): string {
   const file = new SourceFile(path.slice(ROOT.length + 1), readFileSync(path, 'utf8'));
   const m = parseModuleLazy(file, { verify: (f) => verifyFunction(f, file) }).module;
   try {
@@ -59,7 +59,7 @@ export function lowerFile(path: string): string {
   }
   const problems = verifyModule(m, null);
   if (problems.length) throw new Error(`invalid IR after lowering: ${problems[0]!.message}`);
-  return printModule(m);
+  return printModule(m, { targetLLVM, file });
 }
 
 describe('the corpus is well formed', () => {
@@ -92,3 +92,20 @@ for (const config of ['clang14', 'clang19'] as const) {
     }
   });
 }
+
+// `--target-llvm 14`: the clang 19 programs (opaque pointers, LLVM 19 syntax), lowered and
+// written for LLVM 14, run under LLVM 14's lli (with -opaque-pointers, as the warning E0121 says).
+describe.skipIf(!LLI.clang14).concurrent('lowered clang19 programs written for LLVM 14 run under LLVM 14', () => {
+  const dir = join(DIR, 'clang19');
+  for (const f of existsSync(dir) ? readdirSync(dir).filter((x) => x.endsWith('.O2.ll')).sort() : []) {
+    const name = `clang19/${f} for LLVM 14`;
+    if (FILTER && !FILTER.test(name)) continue;
+    test(name, async () => {
+      const out = join(TMP, `clang19-for14.${f}`);
+      writeFileSync(out, lowerFile(join(dir, f), 14));
+      const r = await withSlot(() => lli(LLI.clang14!, out, ['-opaque-pointers']));
+      expect(r.out, r.out).toMatch(/^ok$/m);
+      expect(r.code).toBe(0);
+    }, 180_000);
+  }
+});
