@@ -50,5 +50,5 @@ export function loadModuleWithSource(path: string, opts: LoadOptions = {}): Load
 export function lazyReport(stats: LazyStats | null): string | null {
   if (!stats) return null;
   return `lazy loading: read ${stats.bodiesRead} of ${stats.bodies} deferred function bodies, ` +
-    `${stats.metadataRead} of ${stats.metadata} deferred metadata definitions`;
+    `${stats.initsRead} of ${stats.inits} global initializers, ${stats.metadataRead} of ${stats.metadata} metadata definitions`;
 }

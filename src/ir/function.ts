@@ -57,7 +57,27 @@ export abstract class GlobalValue extends Value {
 
 export class GlobalVariable extends GlobalValue {
   readonly vk = 'global' as const;
-  init: Value | null = null;
+  private initValue: Value | null = null;
+  /**
+   * The initializer while it is still unread source text (lazy loading), else null; the first
+   * read of `init` parses it. Code that visits every global should skip such ones or ask their
+   * text first (`mentionsGlobal`).
+   */
+  deferredInit: DeferredInit | null = null;
+  get init(): Value | null {
+    const d = this.deferredInit;
+    if (d !== null) {
+      this.deferredInit = null;
+      this.initValue = d.materialize(this);
+    }
+    return this.initValue;
+  }
+  set init(v: Value | null) {
+    this.deferredInit = null;
+    this.initValue = v;
+  }
+  /** Whether there is an initializer (without reading a deferred one). */
+  get hasInit(): boolean { return this.deferredInit !== null || this.initValue !== null; }
   isConstant = false;
   externallyInitialized = false;
   section: string | null = null; // raw quoted
@@ -84,6 +104,12 @@ export interface DeferredText {
   mentionsGlobal(g: GlobalValue): boolean;
   /** Whether the text contains `needle` anywhere. */
   mentions(needle: string): boolean;
+}
+
+/** A global variable's initializer kept as source text; reading `GlobalVariable.init` materializes it. */
+export interface DeferredInit extends DeferredText {
+  /** Parses and binds the initializer of `g` (throws a DiagnosticError when it is invalid). */
+  materialize(g: GlobalVariable): Value;
 }
 
 /** A function body kept as source text; reading `Function.blocks` materializes it. */

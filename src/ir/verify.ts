@@ -761,7 +761,7 @@ export function verifyModule(m: Module, file: SourceFile | null): Diagnostic[] {
   const out: Diagnostic[] = [];
   const namer = new ValueNamer(null);
   for (const g of m.globals) {
-    if (g.init && containsRef(g.init, 0)) {
+    if (g.deferredInit === null && g.init && containsRef(g.init, 0)) {
       const s = sourceSpan(g);
       out.push(diag('E0304', `unresolved reference in the initializer of ${namer.name(g)}`, file, s.start, s.end));
     }

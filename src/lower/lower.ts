@@ -494,10 +494,12 @@ class Lowering {
   private cleanup(callees: Function[]): void {
     const used = new Set<Value>();
     const note = (v: Value): void => { used.add(v); };
-    // bodies kept as text (lazy loading) hold no lowered call; they count as uses of what they name
+    // bodies and initializers kept as text (lazy loading) hold no lowered call; they count as uses of what they name
     const read = this.m.functions.filter((f) => f.deferred === null);
     const deferred = this.m.functions.filter((f) => f.deferred !== null);
-    const mentioned = (g: Function | GlobalVariable): boolean => deferred.some((f) => f.deferred!.mentionsGlobal(g));
+    const deferredInits = this.m.globals.filter((g) => g.deferredInit !== null);
+    const mentioned = (g: Function | GlobalVariable): boolean =>
+      deferred.some((f) => f.deferred!.mentionsGlobal(g)) || deferredInits.some((v) => v.deferredInit!.mentionsGlobal(g));
     for (const f of read) {
       const uses = computeUses(f);
       for (const b of f.blocks) {
@@ -505,7 +507,7 @@ class Lowering {
       }
     }
     for (const f of read) for (const b of f.blocks) for (const i of b.instructions) for (const o of i.operands) collect(o, note);
-    for (const g of this.m.globals) if (g.init) collect(g.init, note);
+    for (const g of this.m.globals) if (g.deferredInit === null && g.init) collect(g.init, note);
     const drop = new Set<Value>();
     for (const c of new Set(callees)) if (c.isDeclaration && !used.has(c) && !mentioned(c)) drop.add(c);
     for (const g of this.m.globals) if (g.name?.startsWith('enzyme_') && g.init === null && !used.has(g) && !mentioned(g)) drop.add(g);

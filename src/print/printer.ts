@@ -110,6 +110,7 @@ export class Printer {
     const mentions = (d: DeferredText): boolean => needles.some((w) => d.mentions(w));
     for (const f of m.functions) if (f.deferred !== null && mentions(f.deferred)) f.materialize();
     for (const d of m.metadata) if (d.deferred && mentions(d.deferred)) void d.node;
+    for (const g of m.globals) if (g.deferredInit !== null && mentions(g.deferredInit)) void g.init;
     for (const nm of m.namedMetadata) {
       if (nm.name !== 'llvm.module.flags') continue;
       for (const e of nm.elems) if (e.mk === 'ref') this.moduleFlags.add(e.id);
@@ -267,13 +268,14 @@ export class Printer {
     let s = this.globalRef(g) + ' = ';
     // A declaration needs a declaration linkage (`external` unless e.g. extern_weak is given);
     // with an initializer `external` is the default and must not be written.
-    const linkage = g.init === null ? g.linkage ?? 'external' : g.linkage === 'external' ? null : g.linkage;
+    const linkage = !g.hasInit ? g.linkage ?? 'external' : g.linkage === 'external' ? null : g.linkage;
     s += this.prefixWords(g, linkage, true);
     const as = this.addrspaceOf(g);
     if (as !== null) s += 'addrspace(' + as + ') ';
     if (g.externallyInitialized) s += 'externally_initialized ';
     s += (g.isConstant ? 'constant ' : 'global ') + this.type(g.valueType);
-    if (g.init !== null) s += ' ' + this.ref(g.init);
+    if (g.deferredInit !== null) s += ' ' + g.deferredInit.text(); // never read (lazy loading): as written
+    else if (g.init !== null) s += ' ' + this.ref(g.init);
     if (g.section !== null) s += ', section ' + quoted(g.section);
     if (g.partition !== null) s += ', partition ' + quoted(g.partition);
     if (g.codeModel !== null) s += ', code_model ' + quoted(g.codeModel);
@@ -1014,6 +1016,7 @@ function readDeferredMentions(m: Module, renumbered: readonly GlobalValue[]): vo
   const mentions = (d: DeferredText): boolean => renumbered.some((g) => g.name !== null && d.mentionsGlobal(g));
   for (const f of m.functions) if (f.deferred !== null && mentions(f.deferred)) f.materialize();
   for (const d of m.metadata) if (d.deferred && mentions(d.deferred)) void d.node;
+  for (const g of m.globals) if (g.deferredInit !== null && mentions(g.deferredInit)) void g.init;
 }
 
 function isMDString(m: Metadata | null | undefined, text: string): boolean {
@@ -1060,7 +1063,7 @@ function refuseForTarget(m: Module, v: number, file: SourceFile | null): void {
     return true;
   };
   const splatNote = 'LLVM before 19 spells a scalable splat as a shufflevector constant expression; write it so in the input';
-  for (const g of m.globals) if (g.init && !constOk(g.init)) refuse(`the scalable vector splat in @${g.name ?? '?'}`, g, [splatNote]);
+  for (const g of m.globals) if (g.deferredInit === null && g.init && !constOk(g.init)) refuse(`the scalable vector splat in @${g.name ?? '?'}`, g, [splatNote]);
   for (const f of m.functions) {
     if (f.deferred !== null) continue;
     if (!typeOk(f.fnType)) refuse(`@${f.name ?? '?'} (a target("...") type in its signature)`, f);

@@ -140,7 +140,8 @@ export class Resolver {
       }
     }
     for (const g of m.globals) {
-      if (g.init) g.init = bind(g.init);
+      // a deferred initializer (lazy loading) is bound when it is read: bindLateValue
+      if (g.deferredInit === null && g.init) g.init = bind(g.init);
       this.attachments(g.attachments);
       this.groups(g.attrs, g.pos);
     }
@@ -183,6 +184,14 @@ export class Resolver {
   bindLate(node: Metadata): void {
     this.md(node);
     if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+  }
+
+  /** Binds a constant read after `finish` (lazy loading: a global's initializer); throws on a bad reference. */
+  bindLateValue(v: Value): Value {
+    const one = [v];
+    const out = this.value(v, one, 0);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+    return out;
   }
 
   /** Binds a `blockaddress` of a body read after `finish` (lazy loading). */

@@ -8,7 +8,8 @@
 // reads is printed back as written.
 import { DiagnosticError, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
-import type { DeferredBody, DeferredText, Function, GlobalValue } from '../ir/function.js';
+import type { DeferredBody, DeferredInit, DeferredText, Function, GlobalValue, GlobalVariable } from '../ir/function.js';
+import type { Value } from '../ir/value.js';
 import type { Metadata, MetadataDef } from '../ir/metadata.js';
 import { CHUNK, TokenPool, lexInto, topLevelCuts, type Tok } from './lexer.js';
 import type { ParseState } from './state.js';
@@ -23,6 +24,8 @@ export interface LazyOptions {
 export interface LazyStats {
   bodies: number;
   bodiesRead: number;
+  inits: number;
+  initsRead: number;
   metadata: number;
   metadataRead: number;
 }
@@ -30,8 +33,10 @@ export interface LazyStats {
 // Deferrable entities found by `plan`, five numbers each.
 const EV_BODY = 0; // [EV_BODY, start of `define`, offset of `{`, offset of `}`, 0]
 const EV_MD = 1; // [EV_MD, start of `!N`, end of the line (trailing blanks excluded), N, end of `!N`]
+const EV_INIT = 2; // [EV_INIT, start of `@g`, start of the initializer, its end, end of the line]
 const STRIDE = 5;
 
+const ZERO = T.K('zeroinitializer');
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
@@ -61,9 +66,104 @@ function startsEntityLine(text: string, j: number): boolean {
   }
 }
 
+/** A growable array of small integers (offsets, ids): a JS array of a million numbers costs far more. */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+  push5(a: number, b: number, c: number, d: number, e: number): void {
+    if (this.length + 5 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const x = this.data;
+    const k = this.length;
+    x[k] = a; x[k + 1] = b; x[k + 2] = c; x[k + 3] = d; x[k + 4] = e;
+    this.length = k + 5;
+  }
+}
+
+/** Initializers shorter than this are parsed at once: deferring them would cost more than reading them. */
+const MIN_DEFERRED_INIT = 24;
+
+/** After an opening bracket at `i`: the index just past its match ([]{}<>() nest; strings skipped), or -1. */
+function matchBracket(text: string, i: number, end: number): number {
+  let depth = 0;
+  for (let k = i; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x22) { k = text.indexOf('"', k + 1); if (k < 0 || k >= end) return -1; continue; }
+    if (c === 0x5b || c === 0x7b || c === 0x3c || c === 0x28) depth++;
+    else if (c === 0x5d || c === 0x7d || c === 0x3e || c === 0x29) { if (--depth === 0) return k + 1; }
+    else if (c === 0x3b) return -1; // a comment: not the layout LLVM prints
+  }
+  return -1;
+}
+
+const isNameChar = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x24 || c === 0x2e || c === 0x5f;
+
+/** End of the type written at `i` (`i32`, `ptr addrspace(1)`, `[4 x i8]`, `%T`, `i8*`, `void (i8*)*`...), or -1. */
+function typeEnd(text: string, i: number, end: number): number {
+  const c = text.charCodeAt(i);
+  let e: number;
+  if (c === 0x5b || c === 0x7b || c === 0x3c) e = matchBracket(text, i, end);
+  else if (c === 0x25) { // %T or %"T"
+    if (text.charCodeAt(i + 1) === 0x22) { const q = text.indexOf('"', i + 2); e = q < 0 || q >= end ? -1 : q + 1; } else { e = i + 1; while (e < end && isNameChar(text.charCodeAt(e))) e++; }
+  } else {
+    e = i;
+    while (e < end && isNameChar(text.charCodeAt(e))) e++;
+    if (e === i) return -1;
+    if (text.startsWith('(', e)) e = matchBracket(text, e, end); // target("...")
+  }
+  while (e > 0 && e < end) {
+    if (text.charCodeAt(e) === 0x2a) { e++; continue; } // typed pointer
+    if (text.startsWith(' addrspace(', e)) { e = matchBracket(text, e + 10, end); continue; }
+    if (text.startsWith(' (', e)) { // a function type: only as the pointee of a typed pointer
+      const f = matchBracket(text, e + 1, end);
+      if (f > 0 && text.charCodeAt(f) === 0x2a) { e = f; continue; }
+    }
+    break;
+  }
+  return e;
+}
+
+/**
+ * The initializer of a global variable definition on the line [i, nl) as LLVM prints one
+ * (`@g = [words] global|constant TYPE INIT[, ...]`): [start, end), or null when there is none or
+ * the line does not have that shape.
+ */
+function initializerRange(text: string, i: number, nl: number): [number, number] | null {
+  let k = i + 1;
+  if (text.charCodeAt(k) === 0x22) { k = text.indexOf('"', k + 1) + 1; if (k <= 0 || k >= nl) return null; } else while (k < nl && isNameChar(text.charCodeAt(k))) k++;
+  if (!text.startsWith(' = ', k)) return null;
+  k += 3;
+  for (;;) { // linkage, visibility, thread_local(...), addrspace(N) ... up to `global` / `constant`
+    let w = k;
+    while (w < nl && text.charCodeAt(w) !== 0x20) w++;
+    const word = text.slice(k, w);
+    if (w >= nl || word === 'external' || word === 'extern_weak' || word === 'alias' || word === 'ifunc' || word.includes('"')) return null;
+    k = w + 1;
+    if (word === 'global' || word === 'constant') break;
+  }
+  const te = typeEnd(text, k, nl);
+  if (te < 0 || text.charCodeAt(te) !== 0x20) return null;
+  const from = te + 1;
+  let e = from;
+  for (; e < nl; e++) { // to the first `,` or ` #` outside brackets and strings
+    const c = text.charCodeAt(e);
+    if (c === 0x2c || c === 0x23 || c === 0x3b) break;
+    if (c === 0x22) { e = text.indexOf('"', e + 1); if (e < 0 || e >= nl) return null; continue; }
+    if (c === 0x5b || c === 0x7b || c === 0x3c || c === 0x28) { e = matchBracket(text, e, nl) - 1; if (e < 0) return null; }
+  }
+  if (text.charCodeAt(e) === 0x3b) return null;
+  let to = e;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  return to - from >= MIN_DEFERRED_INIT ? [from, to] : null;
+}
+
 /** The deferrable bodies and metadata definitions of `text`, in source order (see EV_BODY, EV_MD). */
-export function plan(text: string): number[] {
-  const ev: number[] = [];
+export function plan(text: string): IntList {
+  const ev = new IntList();
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -76,21 +176,24 @@ export function plan(text: string): number[] {
       if (text.charCodeAt(e - 1) === 0x7b) {
         const close = bodyEnd(text, nl + 1);
         if (close >= 0) {
-          ev.push(EV_BODY, i, e - 1, close, 0);
+          ev.push5(EV_BODY, i, e - 1, close, 0);
           const after = text.indexOf('\n', close);
           i = after < 0 ? n : after + 1;
           continue;
         }
       }
+    } else if (c === 0x40) {
+      const r = initializerRange(text, i, nl);
+      if (r) ev.push5(EV_INIT, i, r[0], r[1], nl);
     } else if (c === 0x21 && isDigit(text.charCodeAt(i + 1))) {
       let k = i + 1;
       let id = 0;
       while (k < nl && isDigit(text.charCodeAt(k))) id = id * 10 + text.charCodeAt(k++) - 0x30;
-      if (text.startsWith(' = ', k) && k - i < 12) {
+      if (k - i < 10 && text.startsWith(' = ', k)) {
         let e = nl;
         while (e > k && isBlank(text.charCodeAt(e - 1))) e--;
         const last = text.charCodeAt(e - 1);
-        if ((last === 0x7d || last === 0x29 || last === 0x22) && startsEntityLine(text, nl + 1)) ev.push(EV_MD, i, e, id, k);
+        if ((last === 0x7d || last === 0x29 || last === 0x22) && startsEntityLine(text, nl + 1)) ev.push5(EV_MD, i, e, id, k);
       }
     }
     i = nl + 1;
@@ -134,6 +237,12 @@ class LazyMetadataDef extends SourceText implements MetadataDef {
   }
 }
 
+/** A global variable's initializer kept as text (`from`..`to`); the line it is on starts at `start`. */
+class LazyInit extends SourceText implements DeferredInit {
+  constructor(loader: LazyLoader, readonly start: number, from: number, to: number, readonly lineEnd: number) { super(loader, from, to); }
+  materialize(g: GlobalVariable): Value { return this.loader.readInit(g, this); }
+}
+
 /**
  * Runs the parser over one chunk of tokens (parse.ts owns the single parser; it sets the parse
  * state, turns recognition errors into diagnostics and releases the parser afterwards).
@@ -142,8 +251,11 @@ export type ChunkRunner = (tokens: Tok[], end: number) => void;
 
 /** Defers the bodies and metadata of one module while it is parsed, and reads them on demand. */
 export class LazyLoader {
-  readonly stats: LazyStats = { bodies: 0, bodiesRead: 0, metadata: 0, metadataRead: 0 };
+  readonly stats: LazyStats = { bodies: 0, bodiesRead: 0, inits: 0, initsRead: 0, metadata: 0, metadataRead: 0 };
   private readonly bodyAt = new Map<number, LazyBody>();
+  /** Deferred initializers by the offset of their global's name, until the globals exist. */
+  private readonly initAt = new Map<number, LazyInit>();
+  private readonly globalAt = new Map<number, GlobalVariable>();
   private readonly index = new Map<string, number[]>();
   /** The stretch of source from the first deferred body to the end of the last. */
   private bodyRegion: [number, number] = [0, 0];
@@ -154,6 +266,7 @@ export class LazyLoader {
     private readonly run: ChunkRunner,
     private readonly opts: LazyOptions,
   ) {
+    st.onGlobalVar = (g) => { if (this.initAt.has(g.pos)) this.globalAt.set(g.pos, g); };
     st.deferBody = (f, close) => {
       const b = this.bodyAt.get(close);
       if (b === undefined) return false;
@@ -170,8 +283,8 @@ export class LazyLoader {
   parse(): void {
     const { file } = this;
     const text = file.text;
-    const ev = plan(text);
-    for (let e = 0; e < ev.length; e += STRIDE) {
+    const { data: ev, length: evLength } = plan(text);
+    for (let e = 0; e < evLength; e += STRIDE) {
       if (ev[e] !== EV_BODY) continue;
       if (this.bodyRegion[1] === 0) this.bodyRegion[0] = ev[e + 2]!;
       this.bodyRegion[1] = ev[e + 3]! + 1;
@@ -197,7 +310,7 @@ export class LazyLoader {
         if (lexed >= CHUNK && (k + 2 < cuts.length || endIsBoundary)) flush(cuts[k + 1]!);
       }
     };
-    for (let e = 0; e < ev.length; e += STRIDE) {
+    for (let e = 0; e < evLength; e += STRIDE) {
       const start = ev[e + 1]!;
       if (ev[e] === EV_BODY) {
         const open = ev[e + 2]!;
@@ -209,8 +322,16 @@ export class LazyLoader {
         pos = close + 1;
         lexed += 64;
         if (lexed >= CHUNK) flush(pos);
+      } else if (ev[e] === EV_INIT) {
+        // the parser reads `zeroinitializer` in its place; the text is attached once the global exists
+        const from = ev[e + 2]!;
+        const to = ev[e + 3]!;
+        eager(pos, from, false);
+        this.initAt.set(start, new LazyInit(this, start, from, to, ev[e + 4]!));
+        pool.push(ZERO, text, from, to);
+        pos = to;
       } else {
-        eager(pos, start, true);
+        if (start - pos > 1 || text.charCodeAt(pos) > 0x20) eager(pos, start, true);
         const end = ev[e + 2]!;
         this.st.addDeferredMetadata(new LazyMetadataDef(this, ev[e + 3]!, start, end), ev[e + 4]!);
         this.stats.metadata++;
@@ -220,8 +341,17 @@ export class LazyLoader {
     eager(pos, text.length, true);
     flush(text.length);
     this.bodyAt.clear();
+    for (const [at, init] of this.initAt) {
+      const g = this.globalAt.get(at);
+      if (g !== undefined) { g.deferredInit = init; this.stats.inits++; }
+    }
+    this.initAt.clear();
+    this.globalAt.clear();
     // deferred definitions were registered as lexed, ahead of the parsed ones of their chunk
-    if (this.stats.metadata) this.st.m.metadata.sort((a, b) => a.pos - b.pos);
+    const defs = this.st.m.metadata;
+    for (let k = 1; k < defs.length; k++) {
+      if (defs[k]!.pos < defs[k - 1]!.pos) { defs.sort((a, b) => a.pos - b.pos); break; }
+    }
   }
 
   /** Parses `[from, to)` (one whole entity) with the parse state completing `remat`. */
@@ -247,6 +377,20 @@ export class LazyLoader {
     for (const ba of st.blockAddresses.splice(mark)) st.resolver.bindBlockAddress(ba);
     const problems = this.opts.verify?.(f) ?? [];
     if (problems.length) throw new DiagnosticError(problems.slice(0, 20));
+  }
+
+  /** Reads a deferred initializer: the global's line again, into a shell; the initializer is bound. */
+  readInit(g: GlobalVariable, d: LazyInit): Value {
+    let shell: GlobalVariable | null = null;
+    const st = this.st;
+    const mark = st.blockAddresses.length;
+    this.reparse(d.start, d.lineEnd, { global: (s) => { shell = s; } });
+    const init = (shell as GlobalVariable | null)?.init;
+    if (!init) throw new Error(`lazy loading: the initializer of @${g.name ?? '?'} did not parse`);
+    const bound = st.resolver.bindLateValue(init);
+    for (const ba of st.blockAddresses.splice(mark)) st.resolver.bindBlockAddress(ba);
+    this.stats.initsRead++;
+    return bound;
   }
 
   /** Reads a deferred metadata definition. */

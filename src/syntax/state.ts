@@ -108,7 +108,9 @@ export class ParseState {
    * Set while lazy.ts reads a deferred entity: the function whose body is being read (its header
    * is parsed again into a throwaway shell), or where a metadata node goes.
    */
-  remat: { fn: Function } | { md: (node: Metadata) => void } | null = null;
+  remat: { fn: Function } | { md: (node: Metadata) => void } | { global: (shell: GlobalVariable) => void } | null = null;
+  /** Lazy loading (lazy.ts): told of every global variable as it is defined. */
+  onGlobalVar: ((g: GlobalVariable) => void) | null = null;
   /** Offset of the `define` / `declare` of the function being parsed. */
   fnStart = -1;
 
@@ -286,11 +288,16 @@ export class ParseState {
   beginGlobalVar(tok: IToken, items: HeaderItem[], isConst: boolean, ty: Type): GlobalVariable {
     this.beginInstruction(tok);
     const g = new GlobalVariable(this.m.types.void, ty);
-    this.defineGlobalName(tok, g);
+    const r = this.remat;
+    // reading a deferred initializer: the line, parsed once already, goes into a shell nobody keeps
+    if (r !== null && 'global' in r) { g.name = sigilName(tok); g.pos = tok.startOffset; g.end = tok.startOffset + tok.image.length; r.global(g); } else this.defineGlobalName(tok, g);
     this.applyHeader(g, items, false);
     g.type = this.m.ptrTo(ty, g.addrspace ?? 0);
     g.isConstant = isConst;
-    this.m.globals.push(g);
+    if (r === null) {
+      this.m.globals.push(g);
+      this.onGlobalVar?.(g);
+    }
     return g;
   }
 

@@ -27,6 +27,7 @@ const eagerPrint = (text: string, name = 'in.ll'): string => printModule(parseMo
 function readAll(m: Module): void {
   for (const f of m.functions) f.materialize();
   for (const d of m.metadata) void d.node;
+  for (const g of m.globals) void g.init;
 }
 const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
 
@@ -129,6 +130,18 @@ describe('through the CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('@tbl = global ptr blockaddress(@f, %bb)');
     if (hasTool('llvm-as-19')) expect((await run('llvm-as-19', ['-o', '/dev/null', '-'], r.stdout)).stderr).toBe('');
+  });
+
+  test('an initializer is read only when asked for; an invalid one nothing reads is copied through', () => {
+    const table = '@table = internal constant [3 x double] [double 1.0, double 2.0]\n';
+    const p = put('init.ll', `${table}\n${square}`);
+    const r = runCli(['grad', p, '-f', 'h', '--print-perf']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(table);
+    expect(r.stderr).toMatch(/, 0 of 1 global initializers,/);
+    const all = runCli(['grad', p, '-f', 'h', '--verify-all']);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toMatch(/init\.ll:1:41: error\[E0204\]: array constant has 2 elements but type \[3 x double\] has 3/);
   });
 
   test('lower keeps a marker global that only an unread body names', () => {
