@@ -202,33 +202,30 @@ export function plan(text: string): IntList {
 }
 
 const BARE = /^[-a-zA-Z$._][-a-zA-Z$._0-9]*$/;
-/** Characters that continue a bare name or number: what must not follow a mention of `@name`. */
-const NAME_CHAR = /[-a-zA-Z$._0-9]/;
 
 /** A range of the source, searched by the loader's occurrence index. */
 class SourceText implements DeferredText {
-  constructor(protected readonly loader: LazyLoader, readonly from: number, readonly to: number) {}
+  /** `region`: the kind of entity (EV_BODY, EV_MD, EV_INIT), whose stretch of source is searched. */
+  constructor(protected readonly loader: LazyLoader, readonly from: number, readonly to: number, private readonly region: number) {}
   get source(): string { return this.loader.file.text; }
   text(): string { return this.loader.file.text.slice(this.from, this.to); }
-  mentions(needle: string): boolean { return this.loader.occursIn(needle, this.from, this.to, false); }
+  mentions(needle: string): boolean { return this.loader.occursIn(needle, this.from, this.to, false, this.region); }
   mentionsGlobal(g: GlobalValue): boolean {
-    const name = g.name;
-    if (name === null) return false;
-    const bare = g.numbered || BARE.test(name);
-    return this.loader.occursIn(bare ? '@' + name : '@"' + name + '"', this.from, this.to, bare);
+    const s = this.loader.spelling(g);
+    return s !== null && this.loader.occursIn(s.needle, this.from, this.to, s.bare, this.region);
   }
 }
 
 class LazyBody extends SourceText implements DeferredBody {
   /** `from`..`to` is the body from `{` through `}`; `start` is where its `define` begins. */
-  constructor(loader: LazyLoader, readonly start: number, open: number, close: number) { super(loader, open, close + 1); }
+  constructor(loader: LazyLoader, readonly start: number, open: number, close: number) { super(loader, open, close + 1, EV_BODY); }
   materialize(f: Function): void { this.loader.readBody(f, this); }
 }
 
 /** A metadata definition kept as its line of text (`from`..`to`) until its node is read. */
 class LazyMetadataDef extends SourceText implements MetadataDef {
   private parsed: Metadata | null = null;
-  constructor(loader: LazyLoader, readonly id: number, from: number, to: number) { super(loader, from, to); }
+  constructor(loader: LazyLoader, readonly id: number, from: number, to: number) { super(loader, from, to, EV_MD); }
   get pos(): number { return this.from; }
   get deferred(): DeferredText | null { return this.parsed === null ? this : null; }
   get node(): Metadata {
@@ -239,7 +236,7 @@ class LazyMetadataDef extends SourceText implements MetadataDef {
 
 /** A global variable's initializer kept as text (`from`..`to`); the line it is on starts at `start`. */
 class LazyInit extends SourceText implements DeferredInit {
-  constructor(loader: LazyLoader, readonly start: number, from: number, to: number, readonly lineEnd: number) { super(loader, from, to); }
+  constructor(loader: LazyLoader, readonly start: number, from: number, to: number, readonly lineEnd: number) { super(loader, from, to, EV_INIT); }
   materialize(g: GlobalVariable): Value { return this.loader.readInit(g, this); }
 }
 
@@ -256,9 +253,13 @@ export class LazyLoader {
   /** Deferred initializers by the offset of their global's name, until the globals exist. */
   private readonly initAt = new Map<number, LazyInit>();
   private readonly globalAt = new Map<number, GlobalVariable>();
-  private readonly index = new Map<string, number[]>();
-  /** The stretch of source from the first deferred body to the end of the last. */
-  private bodyRegion: [number, number] = [0, 0];
+  private readonly index: Map<string, number[]>[] = [];
+  private readonly spellings = new Map<GlobalValue, { needle: string; bare: boolean } | null>();
+  /**
+   * Stretches of the source that hold every deferred entity of one kind (bodies, initializers,
+   * metadata): a text is searched within the stretch of its kind, not the whole source.
+   */
+  private readonly regions: [number, number][] = [[-1, -1], [-1, -1], [-1, -1]];
 
   constructor(
     readonly file: SourceFile,
@@ -285,9 +286,10 @@ export class LazyLoader {
     const text = file.text;
     const { data: ev, length: evLength } = plan(text);
     for (let e = 0; e < evLength; e += STRIDE) {
-      if (ev[e] !== EV_BODY) continue;
-      if (this.bodyRegion[1] === 0) this.bodyRegion[0] = ev[e + 2]!;
-      this.bodyRegion[1] = ev[e + 3]! + 1;
+      const kind = ev[e]!;
+      const r = this.regions[kind]!;
+      if (r[0] < 0) r[0] = ev[e + 1]!;
+      r[1] = kind === EV_BODY ? ev[e + 3]! + 1 : kind === EV_MD ? ev[e + 2]! : ev[e + 3]!;
     }
     const pool = new TokenPool();
     let pos = 0;
@@ -403,27 +405,39 @@ export class LazyLoader {
     return node;
   }
 
+  /** How a global is spelled in the source (`@name`, `@"name"`, `@12`); cached per global. */
+  spelling(g: GlobalValue): { needle: string; bare: boolean } | null {
+    let s = this.spellings.get(g);
+    if (s === undefined) {
+      const name = g.name;
+      const bare = name !== null && (g.numbered || BARE.test(name));
+      s = name === null ? null : { needle: bare ? '@' + name : '@"' + name + '"', bare };
+      this.spellings.set(g, s);
+    }
+    return s;
+  }
+
   /**
-   * Sorted offsets of `needle` in the source (computed once per needle). Deferred bodies are
-   * searched within the stretch of text that holds them all, not the metadata after them.
+   * Sorted offsets of `needle` in the stretch of source that holds the deferred entities of kind
+   * `region` (computed once per needle and region): a body is searched among the bodies only.
    */
-  private occurrences(needle: string, inBodies: boolean): number[] {
-    const key = (inBodies ? 'b' : 'a') + needle;
-    let at = this.index.get(key);
+  private occurrences(needle: string, region: number): number[] {
+    let byNeedle = this.index[region];
+    if (byNeedle === undefined) byNeedle = this.index[region] = new Map();
+    let at = byNeedle.get(needle);
     if (at === undefined) {
       at = [];
-      const [lo, hi] = inBodies ? this.bodyRegion : [0, this.file.text.length];
+      const [lo, hi] = this.regions[region]!;
       const text = this.file.text.slice(lo, hi);
       for (let k = text.indexOf(needle); k >= 0; k = text.indexOf(needle, k + 1)) at.push(lo + k);
-      this.index.set(key, at);
+      byNeedle.set(needle, at);
     }
     return at;
   }
 
-  /** Whether `needle` occurs within [from, to); `whole`: not followed by a name character. */
-  occursIn(needle: string, from: number, to: number, whole: boolean): boolean {
-    const inBodies = from >= this.bodyRegion[0] && to <= this.bodyRegion[1];
-    const at = this.occurrences(needle, inBodies);
+  /** Whether `needle` occurs within [from, to) of region `region`; `whole`: not followed by a name character. */
+  occursIn(needle: string, from: number, to: number, whole: boolean, region: number): boolean {
+    const at = this.occurrences(needle, region);
     let lo = 0, hi = at.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -432,8 +446,8 @@ export class LazyLoader {
     const text = this.file.text;
     for (let k = lo; k < at.length && at[k]! + needle.length <= to; k++) {
       if (!whole) return true;
-      const next = text[at[k]! + needle.length];
-      if (next === undefined || !NAME_CHAR.test(next)) return true;
+      const next = text.charCodeAt(at[k]! + needle.length);
+      if (Number.isNaN(next) || !isNameChar(next)) return true;
     }
     return false;
   }
