@@ -1036,10 +1036,10 @@ const DBG_INTRINSIC_PARAMS: Record<string, string> = {
  * error (E0120) at the first such construct, before anything is written.
  */
 function refuseForTarget(m: Module, v: number, file: SourceFile | null): void {
-  const refuse = (what: string, at: Value | null, notes: string[] = []): never => {
+  const refuse = (what: string, at: Value | null, since: number, notes: string[] = []): never => {
     const span = at ? sourceSpan(at) : { start: -1, end: -1 };
     throw new DiagnosticError([diag('E0120', `${what} cannot be written for LLVM ${v}`, span.start >= 0 ? file : null, span.start, span.end,
-      [...notes, `write for LLVM ${v} or newer only what it reads, or choose a newer --target-llvm`])]);
+      [...notes, `LLVM ${v} has no equivalent; --target-llvm ${since} or newer writes it as it is`])]);
   };
   const typeOk = (t: Type, depth = 0): boolean => {
     if (depth > 16) return true;
@@ -1051,7 +1051,7 @@ function refuseForTarget(m: Module, v: number, file: SourceFile | null): void {
       default: return true;
     }
   };
-  for (const t of m.types.namedOrder) if (!typeOk(t)) refuse(`type %${t.name} (it holds a target("...") type)`, null);
+  for (const t of m.types.namedOrder) if (!typeOk(t)) refuse(`type %${t.name} (it holds a target("...") type)`, null, TARGET_TYPES_SINCE);
   const constOk = (c: Value, depth = 0): boolean => {
     if (depth > 32 || c.vk !== 'const') return true;
     const k = c as AnyConstant;
@@ -1063,22 +1063,22 @@ function refuseForTarget(m: Module, v: number, file: SourceFile | null): void {
     return true;
   };
   const splatNote = 'LLVM before 19 spells a scalable splat as a shufflevector constant expression; write it so in the input';
-  for (const g of m.globals) if (g.deferredInit === null && g.init && !constOk(g.init)) refuse(`the scalable vector splat in @${g.name ?? '?'}`, g, [splatNote]);
+  for (const g of m.globals) if (g.deferredInit === null && g.init && !constOk(g.init)) refuse(`the scalable vector splat in @${g.name ?? '?'}`, g, SPLAT_SINCE, [splatNote]);
   for (const f of m.functions) {
     if (f.deferred !== null) continue;
-    if (!typeOk(f.fnType)) refuse(`@${f.name ?? '?'} (a target("...") type in its signature)`, f);
+    if (!typeOk(f.fnType)) refuse(`@${f.name ?? '?'} (a target("...") type in its signature)`, f, TARGET_TYPES_SINCE);
     for (const b of f.blocks) {
       for (const i of b.instructions) {
         if (i.op === 'atomicrmw') {
           const since = RMW_SINCE.get(i.rmw);
-          if (since !== undefined && v < since) refuse(`atomicrmw ${i.rmw} (LLVM ${since})`, i);
+          if (since !== undefined && v < since) refuse(`atomicrmw ${i.rmw}`, i, since);
         }
-        if (!typeOk(i.type)) refuse('an instruction of a target("...") type', i);
-        for (const o of i.operands) if (!constOk(o)) refuse('a scalable vector splat', i, [splatNote]);
+        if (!typeOk(i.type)) refuse('an instruction of a target("...") type', i, TARGET_TYPES_SINCE);
+        for (const o of i.operands) if (!constOk(o)) refuse('a scalable vector splat', i, SPLAT_SINCE, [splatNote]);
         if (i.dbg !== null && v < DEBUG_RECORDS_SINCE) {
           for (const r of i.dbg) {
             const k = r.kind.replace(/^#?(dbg_)?/, '');
-            if (!(`llvm.dbg.${k}` in DBG_INTRINSIC_PARAMS)) refuse(`the debug record #dbg_${k}`, i);
+            if (!(`llvm.dbg.${k}` in DBG_INTRINSIC_PARAMS)) refuse(`the debug record #dbg_${k}`, i, DEBUG_RECORDS_SINCE);
           }
         }
       }
