@@ -95,10 +95,19 @@ export class Printer {
   constructor(readonly module: Module | null = null, opts: PrintOptions = {}) {
     this.tv = opts.targetLLVM ?? Infinity;
     this.file = opts.file ?? null;
-    if (module) {
-      this.numberGlobals(module);
-      if (this.tv < TARGET_MAX) this.prepareTarget(module);
-    }
+    if (module) this.numberGlobals(module);
+  }
+
+  /** Globals that print with another number than the source gave them (see readDeferredMentions). */
+  private renumbered: GlobalValue[] = [];
+
+  /**
+   * Before a whole module is written: reads what must not print as written (lazy loading) and
+   * refuses what the target cannot express, so that no error comes after output has started.
+   */
+  private prepare(m: Module): void {
+    if (this.renumbered.length) readDeferredMentions(m, this.renumbered);
+    if (this.tv < TARGET_MAX) this.prepareTarget(m);
   }
 
   /**
@@ -128,6 +137,7 @@ export class Printer {
   writeModule(write: (chunk: string) => void): void {
     const m = this.module;
     if (!m) throw new Error('Printer.writeModule: no module');
+    this.prepare(m);
     // Header and trailer lines are gathered in `s` and handed over, flattened, every 256 lines.
     let s = '';
     let n = 0;
@@ -226,15 +236,13 @@ export class Printer {
   private numberGlobals(m: Module): void {
     let n = 0;
     const lists: readonly (readonly GlobalValue[])[] = [m.globals, m.aliases, m.ifuncs, m.functions];
-    const renumbered: GlobalValue[] = [];
     for (const list of lists) {
       for (const g of list) {
         const numbered = g.numbered || g.name === null;
-        if (numbered && g.name !== String(n)) renumbered.push(g);
+        if (numbered && g.name !== String(n)) this.renumbered.push(g);
         this.globalRefs.set(g, numbered ? '@' + n++ : '@' + nameText(g.name!));
       }
     }
-    if (renumbered.length) readDeferredMentions(m, renumbered);
   }
 
   private globalRef(g: GlobalValue): string {

@@ -212,7 +212,10 @@ class SourceText implements DeferredText {
   mentions(needle: string): boolean { return this.loader.occursIn(needle, this.from, this.to, false, this.region); }
   mentionsGlobal(g: GlobalValue): boolean {
     const s = this.loader.spelling(g);
-    return s !== null && this.loader.occursIn(s.needle, this.from, this.to, s.bare, this.region);
+    if (s === null) return false;
+    // a name that could be written bare may still be quoted (rustc quotes names with `$`)
+    return (s.bare !== null && this.loader.occursIn(s.bare, this.from, this.to, true, this.region)) ||
+      (s.quoted !== null && this.loader.occursIn(s.quoted, this.from, this.to, false, this.region));
   }
 }
 
@@ -254,7 +257,7 @@ export class LazyLoader {
   private readonly initAt = new Map<number, LazyInit>();
   private readonly globalAt = new Map<number, GlobalVariable>();
   private readonly index: Map<string, number[]>[] = [];
-  private readonly spellings = new Map<GlobalValue, { needle: string; bare: boolean } | null>();
+  private readonly spellings = new Map<GlobalValue, { bare: string | null; quoted: string | null } | null>();
   /**
    * Stretches of the source that hold every deferred entity of one kind (bodies, initializers,
    * metadata): a text is searched within the stretch of its kind, not the whole source.
@@ -405,13 +408,15 @@ export class LazyLoader {
     return node;
   }
 
-  /** How a global is spelled in the source (`@name`, `@"name"`, `@12`); cached per global. */
-  spelling(g: GlobalValue): { needle: string; bare: boolean } | null {
+  /**
+   * How a global may be spelled in the source: `@name` when the name allows it, `@"name"` (any
+   * name; `@"12"` is a name, not the number 12), `@12` for a numbered one; cached per global.
+   */
+  spelling(g: GlobalValue): { bare: string | null; quoted: string | null } | null {
     let s = this.spellings.get(g);
     if (s === undefined) {
       const name = g.name;
-      const bare = name !== null && (g.numbered || BARE.test(name));
-      s = name === null ? null : { needle: bare ? '@' + name : '@"' + name + '"', bare };
+      s = name === null ? null : g.numbered ? { bare: '@' + name, quoted: null } : { bare: BARE.test(name) ? '@' + name : null, quoted: '@"' + name + '"' };
       this.spellings.set(g, s);
     }
     return s;

@@ -111,8 +111,6 @@ export class ParseState {
   remat: { fn: Function } | { md: (node: Metadata) => void } | { global: (shell: GlobalVariable) => void } | null = null;
   /** Lazy loading (lazy.ts): told of every global variable as it is defined. */
   onGlobalVar: ((g: GlobalVariable) => void) | null = null;
-  /** Offset of the `define` / `declare` of the function being parsed. */
-  fnStart = -1;
 
   constructor(readonly file: SourceFile, readonly opaque: boolean) {
     this.m.dialect = opaque ? 'opaque' : 'typed';
@@ -318,7 +316,6 @@ export class ParseState {
   ): Function {
     const fnType = this.m.types.fn(ret, params.map((p) => p.type), vararg);
     const f = new Function(this.m.types.void, fnType);
-    this.fnStart = kw.startOffset;
     // reading a deferred body: the header, parsed once already, goes into a shell nobody keeps
     const shell = this.remat !== null;
     if (shell) { f.name = sigilName(tok); f.pos = tok.startOffset; f.end = tok.startOffset + tok.image.length; } else this.defineGlobalName(tok, f);

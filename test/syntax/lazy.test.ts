@@ -144,12 +144,15 @@ describe('through the CLI', () => {
     expect(all.stderr).toMatch(/init\.ll:1:41: error\[E0204\]: array constant has 2 elements but type \[3 x double\] has 3/);
   });
 
-  test('lower keeps a marker global that only an unread body names', () => {
-    const p = put('marker.ll', '@enzyme_dup = external global i32\n\n' +
-      'define void @peek(ptr %out) {\n  %v = load i32, ptr @enzyme_dup\n  store i32 %v, ptr %out\n  ret void\n}\n\n' + square);
-    const r = runCli(['lower', p]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('@enzyme_dup = external global i32');
+  test('lower keeps a marker global that only an unread body names, bare or quoted', () => {
+    for (const spelled of ['@enzyme_dup', '@"enzyme_dup"']) {
+      const p = put('marker.ll', '@enzyme_dup = external global i32\n\n' +
+        `define void @peek(ptr %out) {\n  %v = load i32, ptr ${spelled}\n  store i32 %v, ptr %out\n  ret void\n}\n\n` + square);
+      const r = runCli(['lower', p]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('@enzyme_dup = external global i32');
+      expect(r.stdout).toContain(`load i32, ptr ${spelled}`);
+    }
   });
 
   test('CRLF line ends: bodies are kept with theirs', () => {
