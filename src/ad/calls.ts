@@ -62,7 +62,7 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (!fn || fn.name === null) return { k: 'indirect' };
   const name = fn.name;
   const h = rules.hints;
-  if (h ? h.inactive.has(fn) || h.inactiveCalls.has(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
+  if (h ? h.inactive.has(fn) || h.inactiveCall(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
   if (h) {
     const like = h.like.get(fn);
     if (like !== undefined) {

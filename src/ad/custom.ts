@@ -62,8 +62,12 @@ export interface CustomHints {
   readonly inactive: Set<Function>;
   /** Calls are treated as calls to the named math function (`__enzyme_function_like`, "enzyme_math"). */
   readonly like: Map<Function, string>;
-  /** Call sites carrying "enzyme_inactive" (directly or in an attribute group). */
-  readonly inactiveCalls: Set<CallBase>;
+  /**
+   * Whether a call site carries "enzyme_inactive" (directly or in an attribute group). Asked of
+   * each call the transform meets rather than collected from every body up front: bodies no
+   * derivative reaches need not be read (lazy loading), and copies of a call keep the answer.
+   */
+  readonly inactiveCall: (call: CallBase) => boolean;
   /** Forward-mode derivatives (Enzyme's `__enzyme_register_derivative`, `!enzyme_derivative`): src/ad/forward.ts. */
   readonly derivatives: Map<Function, CustomDerivative>;
 }
@@ -76,8 +80,8 @@ export interface CustomDerivative {
   at: Value | null;
 }
 
-export function emptyHints(): CustomHints {
-  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCalls: new Set(), derivatives: new Map() };
+export function emptyHints(m: Module | null = null): CustomHints {
+  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCall: (call) => callSiteInactive(m, call), derivatives: new Map() };
 }
 
 /** The call rules with the hints attached (what classifyCall and GradContext.split consult). */
@@ -171,7 +175,7 @@ function attachedFunction(m: Module, f: Function, kind: string): Function | null
   let md: Metadata | null = att.md;
   for (let guard = 0; md && md.mk === 'ref' && guard < 8; guard++) {
     const id: number = md.id;
-    md = m.metadata.find((d) => d.id === id)?.node ?? null;
+    md = m.metadataNode(id) ?? null;
   }
   if (!md || md.mk !== 'tuple') return null;
   const e = md.elems[0];
@@ -184,7 +188,7 @@ function fnName(f: Function): string { return `@${f.name ?? '?'}`; }
 
 /** The registrations and hints written in the module (globals, metadata, attributes). */
 export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
-  const h = emptyHints();
+  const h = emptyHints(m);
   for (const g of m.globals) {
     const name = g.name ?? '';
     const isGrad = name.includes('__enzyme_register_gradient');
@@ -236,11 +240,6 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
     if (fwd !== undefined) {
       if (!fwd) bad(file, f, `${fnName(f)}: !enzyme_derivative must be a tuple holding a function`, ['e.g. define double @f(double %x) !enzyme_derivative !1 ... !1 = !{ptr @df}']);
       if (!h.derivatives.has(f)) h.derivatives.set(f, { fn: f, fwd, via: '!enzyme_derivative', at: f });
-    }
-    for (const b of f.blocks) {
-      for (const i of b.instructions) {
-        if ((i.op === 'call' || i.op === 'invoke') && callSiteInactive(m, i)) h.inactiveCalls.add(i);
-      }
     }
     if (!f.fnAttrs.length) continue;
     const attrs = stringAttrs(m, f.fnAttrs);

@@ -10,7 +10,7 @@ import { renderAll, type DiagnosticsFormat } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
 import { Session, colorEnabled, type ColorWhen, type OutputSettings } from '../driver/session.js';
-import { checkpointOption, collect, outputOption, reportOptions, reportingOptions } from './options.js';
+import { checkpointOption, collect, outputOption, reportOptions, reportingOptions, targetOption, verifyAllOption } from './options.js';
 import type { FwdOptions } from '../driver/fwd.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
@@ -89,10 +89,11 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .description('parse, check and print a module (the front end alone: validates IR)')
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
+    .addOption(targetOption())
     .addHelpText('after', '\nExample:\n  enzyme-ts fmt f.ll -o f.checked.ll\n  clang -S -emit-llvm -O2 f.c -o - | enzyme-ts fmt -')
-    .action(async (input: string, opts: { output?: string }, cmd: Command) => {
+    .action(async (input: string, opts: { output?: string; targetLlvm?: string }, cmd: Command) => {
       const { runFmt } = await import('../driver/fmt.js');
-      await withSession(cmd, out, (session) => runFmt({ input, output: opts.output, session }));
+      await withSession(cmd, out, (session) => runFmt({ input, output: opts.output, targetLlvm: opts.targetLlvm, session }));
     });
 
   const gradCmd = program
@@ -106,6 +107,8 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .addOption(outputOption())
     .addOption(new Option('--abi <ABI>', "c: add the derivative with the C calling convention of the module's target (results as C returns a struct); ir (default): its IR signature"))
     .addOption(new Option('--header <FILE>', 'also write a C header (usable from C++) declaring the derivative for the module\'s target'))
+    .addOption(verifyAllOption())
+    .addOption(targetOption())
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
     .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)')))
     .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup --abi c --header f.grad.h -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog      # main.c includes f.grad.h')
@@ -127,6 +130,8 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .addOption(new Option('--name <NAME>', 'name of the generated function (default: fwddiffe<FN>)'))
     .addOption(new Option('--width <N>', 'vector forward mode: N tangent directions in one call'))
     .addOption(outputOption())
+    .addOption(verifyAllOption())
+    .addOption(targetOption())
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)')))
     .addHelpText('after', '\nExample:\n  enzyme-ts fwd f.ll -f f --args dup,const -o f.fwd.ll\n  clang -O2 f.fwd.ll main.c -lm -o prog')
     .action(async (input: string, opts: Omit<FwdOptions, 'input'>, cmd: Command) => {
@@ -151,6 +156,8 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
     .addOption(checkpointOption())
+    .addOption(verifyAllOption())
+    .addOption(targetOption())
     .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm prog.c -o prog.ll && enzyme-ts lower prog.ll -o prog.ad.ll && clang prog.ad.ll -lm -o prog')
     .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>, cmd: Command) => {
@@ -194,6 +201,8 @@ interface GradCliOptions {
   looseTypes?: boolean;
   custom?: string[];
   inactive?: string[];
+  verifyAll?: boolean;
+  targetLlvm?: string;
 }
 
 /** The options every command that differentiates shares. */

@@ -33,3 +33,13 @@ export function reportingOptions(cmd: Command): Command {
     .addOption(new Option('-q, --quiet', 'no progress line on a terminal'))
     .addOption(new Option('--time', 'print the time each stage took to standard error at the end'));
 }
+
+/** `--verify-all` of the commands that read a module lazily (docs/architecture.md, "Lazy loading"). */
+export function verifyAllOption(): Option {
+  return new Option('--verify-all', 'parse and verify every function body and metadata node (by default only what the derivatives read is parsed; the rest is copied through as written)');
+}
+
+/** `--target-llvm N` of every command that prints IR (src/driver/target.ts checks N). */
+export function targetOption(): Option {
+  return new Option('--target-llvm <N>', 'write the syntax LLVM N (14-22) reads: newer spellings are rewritten or dropped (docs/syntax.md)');
+}

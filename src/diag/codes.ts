@@ -24,6 +24,9 @@ export const CODES = {
   E0106: { title: 'undefined metadata', exit: 1 },
   E0107: { title: 'undefined attribute group', exit: 1 },
   E0108: { title: 'undefined comdat', exit: 1 },
+  // 012x: writing for another LLVM version (`--target-llvm`)
+  E0120: { title: 'not expressible in the target LLVM version', exit: 1 },
+  E0121: { title: 'the target LLVM needs a flag to read the output', exit: 1 },
   // 02xx: types
   E0201: { title: 'type mismatch', exit: 1 },
   E0202: { title: 'invalid type', exit: 1 },

@@ -113,6 +113,18 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
     explanation: "A `comdat($c)` (or a bare `comdat`, meaning the global's own name) with no `$c = comdat ...`.",
     examples: [{ files: { 'undef-comdat.ll': '$c = comdat any\n@g = global i32 0, comdat($d)\n' }, commands: ['enzyme-ts fmt undef-comdat.ll'] }],
   },
+  E0120: {
+    reportedBy: 'printer (`--target-llvm`)',
+    meaning: 'a construct LLVM N has no spelling for, that cannot be dropped',
+    explanation: "With `--target-llvm N`, the module holds a construct that LLVM N has no spelling for and that cannot be dropped without changing what the program does: an `atomicrmw` operation newer than N, a scalable vector `splat` before 19, a `target(\"...\")` type before 16. Reported before anything is written ([syntax.md](syntax.md#writing-for-an-older-llvm---target-llvm-n) lists what is rewritten or dropped instead).",
+    examples: [{ files: { 'rmw.ll': 'define i32 @take(ptr %p) {\n  %old = atomicrmw usub_sat ptr %p, i32 1 seq_cst\n  ret i32 %old\n}\n' }, commands: ['enzyme-ts fmt rmw.ll --target-llvm 19'] }],
+  },
+  E0121: {
+    reportedBy: '`fmt`, `grad`, `lower` (`--target-llvm 14`); a warning',
+    meaning: 'opaque pointers written for LLVM 14',
+    explanation: 'With `--target-llvm 14`, the module uses opaque pointers (`ptr`), which LLVM 14 reads only with `-opaque-pointers`; the tool does not turn them back into typed pointers. The output is written.',
+    examples: [{ files: { 'opq.ll': 'define ptr @id(ptr %p) {\n  ret ptr %p\n}\n' }, commands: ['enzyme-ts fmt opq.ll --target-llvm 14 -o opq.14.ll', 'llvm-as -opaque-pointers opq.14.ll'] }],
+  },
   E0201: {
     reportedBy: 'parser actions, resolver',
     meaning: 'value used at the wrong type',

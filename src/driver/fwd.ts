@@ -8,8 +8,8 @@ import type { FwdActivity, FwdRequest, FwdResult, FwdRetActivity } from '../ad/a
 import { fwdModule } from '../ad/fwd.js';
 import { parseFwdCustomSpec } from '../ad/custom.js';
 import { renderAll } from '../diag/render.js';
-import { loadModuleWithSource } from './load.js';
-import { writeModuleOutput } from './output.js';
+import { lazyReport, loadModuleWithSource } from './load.js';
+import { parseTarget, writeModuleFor } from './target.js';
 import { quietSession, type Session } from './session.js';
 import { fwdActivityReport } from './activity.js';
 import { debugFromEnv, parseWidth, type DebugSwitches } from './grad.js';
@@ -59,6 +59,10 @@ export interface FwdOptions extends DebugSwitches {
   /** `--inactive FN`, repeatable. */
   inactive?: string[] | undefined;
   session?: Session | undefined;
+  /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
+  verifyAll?: boolean;
+  /** `--target-llvm N`: write the syntax LLVM N reads. */
+  targetLlvm?: string | undefined;
 }
 
 export function fwdRequestFrom(opts: Omit<FwdOptions, 'input' | 'output'>): FwdRequest {
@@ -89,11 +93,15 @@ export function fwdDifferentiate(m: Module, req: FwdRequest, file: SourceFile | 
 
 /** `enzyme-ts fwd`. */
 export function runFwd(opts: FwdOptions): void {
+  parseTarget(opts.targetLlvm); // a usage error before any reading
   const session = opts.session ?? quietSession();
-  const { module: m, file } = loadModuleWithSource(opts.input, session);
+  const { module: m, file, stats } = loadModuleWithSource(opts.input, session, { lazy: !opts.verifyAll });
   const req = fwdRequestFrom(opts);
   const dbg = debugFromEnv(opts);
   if (dbg.printActivity) session.stderr(fwdActivityReport(m, req, file).join('\n') + '\n');
   session.stage('differentiate', `differentiating @${req.fn} (forward)`, () => fwdDifferentiate(m, req, file, dbg));
-  writeModuleOutput(m, opts.output, session);
+  writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
+  // after printing, which reads what must print differently than written (renumbered globals)
+  const lazy = lazyReport(stats);
+  if (dbg.printPerf && lazy) session.stderr(`perf: ${lazy}\n`);
 }

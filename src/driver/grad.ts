@@ -7,9 +7,10 @@ import { MAX_WIDTH, findFunction, gradModule } from '../ad/grad.js';
 import { TypeAnalysis } from '../analysis/types.js';
 import { loadModuleWithSource } from './load.js';
 import { quietSession, type Session } from './session.js';
-import { writeModuleOutput } from './output.js';
 import { cInterface, parseAbi, writeHeader } from './cinterface.js';
 import { describeReverse } from '../abi/describe.js';
+import { lazyReport } from './load.js';
+import { parseTarget, writeModuleFor } from './target.js';
 import { activityReport } from './activity.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -99,6 +100,10 @@ export interface GradOptions extends DebugSwitches {
   header?: string | undefined;
   /** The command line (for the header's comment). */
   commandLine?: string | undefined;
+  /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
+  verifyAll?: boolean;
+  /** `--target-llvm N`: write the syntax LLVM N reads. */
+  targetLlvm?: string | undefined;
 }
 
 export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
@@ -131,9 +136,10 @@ export function differentiate(m: Module, req: GradRequest, file: import('../diag
 
 /** `enzyme-ts grad`. */
 export function runGrad(opts: GradOptions): void {
+  parseTarget(opts.targetLlvm); // a usage error before any reading
   const session = opts.session ?? quietSession();
   const req = requestFrom(opts);
-  const { module: m, file } = loadModuleWithSource(opts.input, session);
+  const { module: m, file, stats } = loadModuleWithSource(opts.input, session, { lazy: !opts.verifyAll });
   const dbg = debugFromEnv(opts);
   if (dbg.printActivity) session.stderr(activityReport(m, req, file).join('\n') + '\n');
   if (dbg.printTypes) {
@@ -144,6 +150,9 @@ export function runGrad(opts: GradOptions): void {
   const r = differentiate(m, req, file, dbg, session);
   const desc = describeReverse(findFunction(m, req.fn), r.fn, r.args, r.ret, req.width ?? 1);
   const header = cInterface(m, [desc], { abi, header: opts.header, madeBy: opts.commandLine ?? 'enzyme-ts grad' }, session);
-  writeModuleOutput(m, opts.output, session);
+  writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
   writeHeader(opts.header, header);
+  // after printing, which reads what must print differently than written (renumbered globals)
+  const lazy = lazyReport(stats);
+  if (dbg.printPerf && lazy) session.stderr(`perf: ${lazy}\n`);
 }

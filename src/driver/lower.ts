@@ -6,9 +6,9 @@ import { DiagnosticError, diag } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
 import type { SourceFile } from '../diag/source.js';
 import { lowerModule, type LowerResult } from '../lower/lower.js';
-import { loadModuleWithSource } from './load.js';
+import { lazyReport, loadModuleWithSource } from './load.js';
+import { parseTarget, writeModuleFor } from './target.js';
 import { debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
-import { writeModuleOutput } from './output.js';
 import { quietSession, type Session } from './session.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -20,6 +20,10 @@ export interface LowerCliOptions extends DebugSwitches {
   custom?: string[] | undefined;
   inactive?: string[] | undefined;
   session?: Session | undefined;
+  /** `--verify-all`: parse and verify every function body, not only those the derivatives read. */
+  verifyAll?: boolean;
+  /** `--target-llvm N`: write the syntax LLVM N reads. */
+  targetLlvm?: string | undefined;
 }
 
 /** Lowers every `__enzyme_*` call of `m` and checks the result with the verifier. */
@@ -49,10 +53,14 @@ export function lowerAndVerify(m: Module, file: SourceFile | null,
 }
 
 export function runLower(opts: LowerCliOptions): void {
+  parseTarget(opts.targetLlvm); // a usage error before any reading
   const session = opts.session ?? quietSession();
-  const { module: m, file } = loadModuleWithSource(opts.input, session);
+  const { module: m, file, stats } = loadModuleWithSource(opts.input, session, { lazy: !opts.verifyAll });
   const dbg = debugFromEnv(opts);
   const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive }, session);
   if (opts.verbose) session.stderr(r.calls.map((c) => `lowered: ${c}\n`).join(''));
-  writeModuleOutput(m, opts.output, session);
+  writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
+  // after printing, which reads what must print differently than written (renumbered globals)
+  const lazy = lazyReport(stats);
+  if (dbg.printPerf && lazy) session.stderr(`perf: ${lazy}\n`);
 }

@@ -756,17 +756,18 @@ export function verifyFunction(fn: Function, file: SourceFile | null): Diagnosti
   return new FunctionVerifier(fn, file).run();
 }
 
-/** All problems of a module: every function, and unresolved references in global initializers. */
+/** All problems of a module: every function read so far, and unresolved references in global initializers. */
 export function verifyModule(m: Module, file: SourceFile | null): Diagnostic[] {
   const out: Diagnostic[] = [];
   const namer = new ValueNamer(null);
   for (const g of m.globals) {
-    if (g.init && containsRef(g.init, 0)) {
+    if (g.deferredInit === null && g.init && containsRef(g.init, 0)) {
       const s = sourceSpan(g);
       out.push(diag('E0304', `unresolved reference in the initializer of ${namer.name(g)}`, file, s.start, s.end));
     }
   }
-  for (const f of m.functions) out.push(...verifyFunction(f, file));
+  // a deferred body (lazy loading) is verified when it is read
+  for (const f of m.functions) if (f.deferred === null) out.push(...verifyFunction(f, file));
   return out;
 }
 

@@ -23,7 +23,7 @@
 // tape: `__enzyme_augmentsize` is the size of a pointer.
 
 import type { Module } from '../ir/module.js';
-import type { Function } from '../ir/function.js';
+import type { Alias, Function, GlobalVariable } from '../ir/function.js';
 import type { CallInst, InvokeInst, Instruction, LoadInst } from '../ir/instructions.js';
 
 type CallBase = CallInst | InvokeInst;
@@ -136,7 +136,8 @@ class Lowering {
   private readonly ctx: GradContext;
   private readonly derivs = new Map<string, Function>();
   private fwdCtx: ForwardContext | null = null;
-  readonly calls: string[] = [];
+  /** Each rewritten call: where (line:col is computed only if asked, see lowerModule) and what. */
+  readonly calls: { at: Value; text: string }[] = [];
   get perf(): string[] { return this.ctx.perf; }
   get warnings(): Diagnostic[] { return this.ctx.warnings; }
 
@@ -151,7 +152,7 @@ class Lowering {
     throw new DiagnosticError([diag(code, message, this.file, span.start, span.end, notes)]);
   }
 
-  private where(v: Value): string {
+  where(v: Value): string {
     const span = sourceSpan(v);
     if (!this.file || span.start < 0) return '';
     const lc = this.file.position(span.start);
@@ -160,7 +161,10 @@ class Lowering {
 
   run(): void {
     const found: { call: CallBase; mode: Mode; callee: Function }[] = [];
+    const entries = this.entryPoints();
     for (const f of [...this.m.functions]) {
+      // a body kept as text (lazy loading) is read only when it names an entry point
+      if (f.deferred !== null && !entries.some((g) => f.deferred!.mentionsGlobal(g))) continue;
       for (const b of f.blocks) {
         for (const i of b.instructions) {
           if (i.op !== 'call' && i.op !== 'invoke') continue;
@@ -183,6 +187,16 @@ class Lowering {
     }
     this.cleanup(found.map((c) => c.callee));
     for (const f of touched) uniquifyNames(f);
+  }
+
+  /** The globals a lowered call can name as its callee: `__enzyme_*` functions and aliases of them. */
+  private entryPoints(): (Function | Alias)[] {
+    const out: (Function | Alias)[] = this.m.functions.filter((f) => f.name !== null && modeOf(f.name) !== null);
+    for (const a of this.m.aliases) {
+      const f = functionBehind(a);
+      if (f && f.name !== null && modeOf(f.name) !== null) out.push(a);
+    }
+    return out;
   }
 
   /** Reads a call's operands: function, markers, values. */
@@ -357,7 +371,7 @@ class Lowering {
       args.push(ones(seedTy));
     }
     const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'grad');
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${d.name}` });
     this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
   }
 
@@ -381,7 +395,7 @@ class Lowering {
     const b = new IRBuilder(this.m).before(p.call);
     const args = this.fwdArgs(p, b);
     const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'fwd');
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${d.name}` });
     this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
   }
 
@@ -437,7 +451,7 @@ class Lowering {
     acts[0] = tangent ? 'dup' : 'const';
     const d = this.fwdDerivative(p, acts, 'none');
     b.call(d, this.fwdArgs(p, b));
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${d.name}` });
     this.remove(p.call);
   }
 
@@ -491,7 +505,7 @@ class Lowering {
     const t = p.call.type;
     if (t.kind !== 'int') this.error('E0421', `${calledName(p.call)} must be declared to return an integer (the tape size in bytes)`, p.call);
     replaceAllUsesWith(p.call.parent!.parent!, p.call, constInt(t, bytes));
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> tape size ${bytes} bytes`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> tape size ${bytes} bytes` });
     void b;
     this.remove(p.call);
   }
@@ -539,7 +553,7 @@ class Lowering {
         rest = agg;
       }
     }
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${pair.aug.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${pair.aug.name}` });
     this.finishCall(p, b, rest);
   }
 
@@ -573,7 +587,7 @@ class Lowering {
     }
     args.push(tape);
     const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : 'grad');
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${pair.rev.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${pair.rev.name}` });
     this.finishCall(p, b, pair.rev.fnType.ret.kind === 'void' ? null : r);
   }
 
@@ -581,17 +595,23 @@ class Lowering {
   private cleanup(callees: Function[]): void {
     const used = new Set<Value>();
     const note = (v: Value): void => { used.add(v); };
-    for (const f of this.m.functions) {
+    // bodies and initializers kept as text (lazy loading) hold no lowered call; they count as uses of what they name
+    const read = this.m.functions.filter((f) => f.deferred === null);
+    const deferred = this.m.functions.filter((f) => f.deferred !== null);
+    const deferredInits = this.m.globals.filter((g) => g.deferredInit !== null);
+    const mentioned = (g: Function | GlobalVariable): boolean =>
+      deferred.some((f) => f.deferred!.mentionsGlobal(g)) || deferredInits.some((v) => v.deferredInit!.mentionsGlobal(g));
+    for (const f of read) {
       const uses = computeUses(f);
       for (const b of f.blocks) {
         for (const i of [...b.instructions]) if (i.op === 'load' && markerName(i) !== null && !uses.hasUses(i)) eraseFromParent(i);
       }
     }
-    for (const f of this.m.functions) for (const b of f.blocks) for (const i of b.instructions) for (const o of i.operands) collect(o, note);
-    for (const g of this.m.globals) if (g.init) collect(g.init, note);
+    for (const f of read) for (const b of f.blocks) for (const i of b.instructions) for (const o of i.operands) collect(o, note);
+    for (const g of this.m.globals) if (g.deferredInit === null && g.init) collect(g.init, note);
     const drop = new Set<Value>();
-    for (const c of new Set(callees)) if (c.isDeclaration && !used.has(c)) drop.add(c);
-    for (const g of this.m.globals) if (g.name?.startsWith('enzyme_') && g.init === null && !used.has(g)) drop.add(g);
+    for (const c of new Set(callees)) if (c.isDeclaration && !used.has(c) && !mentioned(c)) drop.add(c);
+    for (const g of this.m.globals) if (g.name?.startsWith('enzyme_') && g.init === null && !used.has(g) && !mentioned(g)) drop.add(g);
     if (drop.size) {
       this.m.functions = this.m.functions.filter((f) => !drop.has(f));
       this.m.globals = this.m.globals.filter((g) => !drop.has(g));
@@ -659,5 +679,10 @@ function callHasUses(call: CallBase): boolean { return computeUses(call.parent!.
 export function lowerModule(m: Module, file: SourceFile | null, opts: LowerOptions = {}): LowerResult {
   const l = new Lowering(m, file, opts);
   l.run();
-  return { calls: l.calls, perf: l.perf, warnings: l.warnings };
+  let calls: string[] | null = null;
+  // `file:line:col` needs the line table of the whole file: only built when someone reads `calls`
+  return {
+    get calls(): string[] { return calls ??= l.calls.map((c) => `${l.where(c.at)} ${c.text}`); },
+    perf: l.perf, warnings: l.warnings,
+  };
 }

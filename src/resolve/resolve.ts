@@ -24,6 +24,36 @@ export class LocalScope {
 
 const MAX_ERRORS = 20;
 
+/** A set of metadata numbers: a bitmap for the dense small numbers compilers print, a Set beyond. */
+class IdSet {
+  private bits = new Uint32Array(1024);
+  private readonly big = new Set<number>();
+  private static readonly DENSE = 1 << 24;
+  /** Adds `id`; false if it was there. */
+  add(id: number): boolean {
+    if (id >= IdSet.DENSE || !Number.isInteger(id) || id < 0) {
+      if (this.big.has(id)) return false;
+      this.big.add(id);
+      return true;
+    }
+    const w = id >>> 5;
+    if (w >= this.bits.length) {
+      const grown = new Uint32Array(Math.max(w + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const mask = 1 << (id & 31);
+    if (this.bits[w]! & mask) return false;
+    this.bits[w]! |= mask;
+    return true;
+  }
+  has(id: number): boolean {
+    if (id >= IdSet.DENSE || !Number.isInteger(id) || id < 0) return this.big.has(id);
+    const w = id >>> 5;
+    return w < this.bits.length && (this.bits[w]! & (1 << (id & 31))) !== 0;
+  }
+}
+
 /** A reference to a global not defined yet: where it sits (an array slot, or a field via `set`). */
 interface Fixup { holder: Value[] | null; index: number; set: ((v: Value) => void) | null; ref: RefValue }
 
@@ -31,7 +61,7 @@ export class Resolver {
   private readonly errors: Diagnostic[] = [];
   private scope: LocalScope | null = null;
   private readonly globals = new Map<string, AnyGlobal>();
-  private readonly mdIds = new Set<number>();
+  private readonly mdIds = new IdSet();
   private pendingGlobals: Fixup[] = [];
   private pendingMd: MDRef[] = [];
   private pendingGroups: { id: number; pos: number }[] = [];
@@ -45,8 +75,8 @@ export class Resolver {
   /** Called by the parser as each global value is defined. */
   defineGlobal(name: string, g: AnyGlobal): void { this.globals.set(name, g); }
   lookupGlobal(name: string): AnyGlobal | undefined { return this.globals.get(name); }
-  /** Called by the parser as each metadata node is defined. */
-  defineMetadata(id: number): void { this.mdIds.add(id); }
+  /** Called by the parser as each metadata node is defined; false if `!id` was defined already. */
+  defineMetadata(id: number): boolean { return this.mdIds.add(id); }
 
   private report(d: Diagnostic): void {
     this.errors.push(d);
@@ -91,9 +121,7 @@ export class Resolver {
   finish(blockAddresses: BlockAddress[]): void {
     const { m, file } = this;
     this.finishing = true;
-    for (const t of m.types.named.values()) {
-      if (!t.defined) this.report(diag('E0104', `type %${t.name} is used but never defined`, file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
-    }
+    this.undefinedTypes(0);
     const pending = this.pendingGlobals;
     this.pendingGlobals = [];
     for (const fx of pending) {
@@ -112,7 +140,8 @@ export class Resolver {
       }
     }
     for (const g of m.globals) {
-      if (g.init) g.init = bind(g.init);
+      // a deferred initializer (lazy loading) is bound when it is read: bindLateValue
+      if (g.deferredInit === null && g.init) g.init = bind(g.init);
       this.attachments(g.attachments);
       this.groups(g.attrs, g.pos);
     }
@@ -125,12 +154,48 @@ export class Resolver {
       this.attachments(f.attachments);
       this.groups(f.fnAttrs, f.pos);
     }
-    for (const d of m.metadata) this.md(d.node);
+    // a deferred definition (lazy loading) is bound when it is read: bindLate
+    for (const d of m.metadata) if (!d.deferred) this.md(d.node);
     for (const n of m.namedMetadata) for (const e of n.elems) this.md(e);
     for (const ba of blockAddresses) this.blockAddress(ba);
     if (this.errors.length) throw new DiagnosticError(this.errors);
     m.invalidateSymbols();
   }
+
+  /** Reports the named types used but never defined, skipping the first `skip` of the module's. */
+  private undefinedTypes(skip: number): void {
+    let k = 0;
+    for (const t of this.m.types.named.values()) {
+      if (k++ < skip || t.defined) continue;
+      this.report(diag('E0104', `type %${t.name} is used but never defined`, this.file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
+    }
+  }
+
+  /**
+   * After a body or node is read following `finish` (lazy loading): the named types it was the
+   * first to use (those after the first `known`) must be defined; throws otherwise.
+   */
+  checkLateTypes(known: number): void {
+    this.undefinedTypes(known);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+  }
+
+  /** Binds a metadata node read after `finish` (lazy loading); throws on a bad reference. */
+  bindLate(node: Metadata): void {
+    this.md(node);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+  }
+
+  /** Binds a constant read after `finish` (lazy loading: a global's initializer); throws on a bad reference. */
+  bindLateValue(v: Value): Value {
+    const one = [v];
+    const out = this.value(v, one, 0);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+    return out;
+  }
+
+  /** Binds a `blockaddress` of a body read after `finish` (lazy loading). */
+  bindBlockAddress(ba: BlockAddress): void { this.blockAddress(ba); }
 
   /** Function-local scopes, kept for block addresses (which name a block of another function). */
   readonly scopes = new Map<Function, LocalScope>();
@@ -272,6 +337,7 @@ export class Resolver {
     if (fn.vk !== 'function') fail('E0204', 'blockaddress needs a function', this.file, ba.pos, ba.end);
     const f = fn as Function;
     if (f.isDeclaration) fail('E0204', `blockaddress of @${f.name}, which has no body`, this.file, ba.pos, ba.end);
+    f.materialize(); // a deferred body (lazy loading) defines the block's name once read
     const r = ba.block as RefValue;
     if (r.vk === 'ref') ba.block = this.localBlock(r, this.scopes.get(f) ?? null) as Value;
     if (this.errors.length) throw new DiagnosticError(this.errors);

@@ -12,7 +12,7 @@ import {
   ConstantRaw, ConstantString, ConstantUndef, ConstantZero, BlockAddress, DSOLocalEquivalent, NoCFI,
   InlineAsm, MetadataAsValue, type ConstExprOp,
 } from '../ir/constants.js';
-import { MDRef, type Attachment, type DbgRecord, type Metadata } from '../ir/metadata.js';
+import { MDRef, type Attachment, type DbgRecord, type Metadata, type MetadataDef } from '../ir/metadata.js';
 import type { Attr, AttrList } from '../ir/attributes.js';
 import { Alias, Argument, BasicBlock, Function, GlobalVariable, IFunc, type AnyGlobal, type GlobalValue } from '../ir/function.js';
 import {
@@ -95,10 +95,22 @@ export class ParseState {
   private scope: LocalScope | null = null;
   private block: BasicBlock | null = null;
   private pendingDbg: DbgRecord[] | null = null;
-  private metadataIds = new Set<number>();
   /** Constants are leaves shared by every use (as LLVM uniques them): one object per type and spelling. */
   private constCache = new Map<Type, Map<string, Value>>();
   private mdRefs = new Map<number, MDRef>();
+
+  /**
+   * Lazy loading (lazy.ts): called at the `}` of every body; true when the lexer skipped that
+   * body (it handed over only its braces) and the body is now deferred.
+   */
+  deferBody: ((f: Function, close: number) => boolean) | null = null;
+  /**
+   * Set while lazy.ts reads a deferred entity: the function whose body is being read (its header
+   * is parsed again into a throwaway shell), or where a metadata node goes.
+   */
+  remat: { fn: Function } | { md: (node: Metadata) => void } | { global: (shell: GlobalVariable) => void } | null = null;
+  /** Lazy loading (lazy.ts): told of every global variable as it is defined. */
+  onGlobalVar: ((g: GlobalVariable) => void) | null = null;
 
   constructor(readonly file: SourceFile, readonly opaque: boolean) {
     this.m.dialect = opaque ? 'opaque' : 'typed';
@@ -148,12 +160,17 @@ export class ParseState {
     this.m.attrGroups.set(id, { id, attrs });
   }
   addMetadata(tok: IToken, distinct: boolean, node: Metadata): void {
-    const id = Number(tok.image.slice(1));
-    if (this.metadataIds.has(id)) this.err('E0102', `metadata !${id} is defined twice`, tok);
-    this.metadataIds.add(id);
-    this.resolver.defineMetadata(id);
     if (distinct && (node.mk === 'tuple' || node.mk === 'special')) node.distinct = true;
+    const r = this.remat;
+    if (r !== null && 'md' in r) { r.md(node); return; }
+    const id = Number(tok.image.slice(1));
+    if (!this.resolver.defineMetadata(id)) this.err('E0102', `metadata !${id} is defined twice`, tok);
     this.m.metadata.push({ id, node, pos: tok.startOffset });
+  }
+  /** A metadata definition kept as text (lazy.ts): `!id` at `pos` is defined, its node read later. */
+  addDeferredMetadata(def: MetadataDef, idEnd: number): void {
+    if (!this.resolver.defineMetadata(def.id)) fail('E0102', `metadata !${def.id} is defined twice`, this.file, def.pos, idEnd);
+    this.m.metadata.push(def);
   }
   defineType(tok: IToken, body: Type | null): void {
     const name = sigilName(tok);
@@ -269,11 +286,16 @@ export class ParseState {
   beginGlobalVar(tok: IToken, items: HeaderItem[], isConst: boolean, ty: Type): GlobalVariable {
     this.beginInstruction(tok);
     const g = new GlobalVariable(this.m.types.void, ty);
-    this.defineGlobalName(tok, g);
+    const r = this.remat;
+    // reading a deferred initializer: the line, parsed once already, goes into a shell nobody keeps
+    if (r !== null && 'global' in r) { g.name = sigilName(tok); g.pos = tok.startOffset; g.end = tok.startOffset + tok.image.length; r.global(g); } else this.defineGlobalName(tok, g);
     this.applyHeader(g, items, false);
     g.type = this.m.ptrTo(ty, g.addrspace ?? 0);
     g.isConstant = isConst;
-    this.m.globals.push(g);
+    if (r === null) {
+      this.m.globals.push(g);
+      this.onGlobalVar?.(g);
+    }
     return g;
   }
 
@@ -294,7 +316,9 @@ export class ParseState {
   ): Function {
     const fnType = this.m.types.fn(ret, params.map((p) => p.type), vararg);
     const f = new Function(this.m.types.void, fnType);
-    this.defineGlobalName(tok, f);
+    // reading a deferred body: the header, parsed once already, goes into a shell nobody keeps
+    const shell = this.remat !== null;
+    if (shell) { f.name = sigilName(tok); f.pos = tok.startOffset; f.end = tok.startOffset + tok.image.length; } else this.defineGlobalName(tok, f);
     f.retAttrs = this.applyHeader(f, items, true, (c) => { f.cconv = c; });
     f.type = this.m.ptrTo(fnType, 0);
     f.isDeclaration = kw.image === 'declare';
@@ -314,8 +338,10 @@ export class ParseState {
       }
       f.args.push(a);
     });
-    this.scopes.set(f, scope);
-    this.m.functions.push(f);
+    if (!shell) {
+      this.scopes.set(f, scope);
+      this.m.functions.push(f);
+    }
     return f;
   }
 
@@ -350,8 +376,11 @@ export class ParseState {
     }
   }
 
-  beginBody(f: Function): void {
+  beginBody(parsed: Function): void {
+    const r = this.remat;
+    const f = r !== null && 'fn' in r ? r.fn : parsed;
     this.fn = f;
+    // a deferred body gets the scope its header made (parameters only, so far)
     this.scope = this.scopes.get(f)!;
     this.block = null;
     this.pendingDbg = null;
@@ -360,6 +389,11 @@ export class ParseState {
 
   endBody(end: IToken): void {
     const f = this.fn!;
+    if (this.deferBody !== null && this.remat === null && this.deferBody(f, end.startOffset)) {
+      this.fn = null;
+      this.scope = null;
+      return;
+    }
     if (this.block) {
       const last = this.block.instructions[this.block.instructions.length - 1];
       const where = last ?? this.block;
