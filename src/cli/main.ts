@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DiagnosticError, diag } from '../diag/diagnostic.js';
 import { renderAll } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
+import { registerCargoCommand } from '../driver/cargo-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
 import { checkpointOption, collect, outputOption, reportOptions } from './options.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
@@ -36,6 +37,7 @@ function buildProgram(onExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm f.c -o f.ll && enzyme-ts fmt f.ll -o f.checked.ll\n\nDocumentation: docs/cli.md')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({
       outputError: (str, write) => {
         const msg = str.replace(/^error: /, '').trim();
@@ -94,6 +96,7 @@ function buildProgram(onExit: (code: number) => void): Command {
       runLower({ input, ...opts });
     });
   registerCheckCommand(program, onExit);
+  registerCargoCommand(program, onExit);
   return program;
 }
 

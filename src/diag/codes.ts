@@ -50,6 +50,12 @@ export const CODES = {
   E0421: { title: 'invalid __enzyme call', exit: 1 },
   E0422: { title: 'unsupported Enzyme entry point', exit: 1 },
   E0423: { title: 'tape memory too small', exit: 1 },
+  // 046x: `enzyme-ts cargo` (Rust toolchain, LLVM helper, link step)
+  E0460: { title: 'no Rust toolchain', exit: 1 },
+  E0461: { title: 'the toolchain has no LLVM library', exit: 1 },
+  E0462: { title: 'cannot build the LLVM helper', exit: 1 },
+  E0463: { title: 'cannot run cargo', exit: 1 },
+  E0464: { title: 'cannot link the differentiated program', exit: 1 },
   // 09xx: files and usage
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },

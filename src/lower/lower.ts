@@ -67,23 +67,32 @@ const ACTIVITY_MARKERS: Record<string, ArgActivity> = {
 const VALUE_MARKERS = new Set(['enzyme_width', 'enzyme_allocated', 'enzyme_tape']);
 const FLAG_MARKERS = new Set(['enzyme_primal_return', 'enzyme_nofree']);
 
-/** The marker name an operand stands for, if it is one. */
+/**
+ * The marker name an operand stands for, if it is one: `metadata !"enzyme_x"`, a load of a
+ * global named `enzyme_x` (C's `extern int enzyme_dup;`), or the address of such a global
+ * (`ptr @enzyme_dup`, as rustc's autodiff lowering and the Rust attribute pass them), possibly
+ * behind pointer casts.
+ */
 export function markerName(v: Value): string | null {
   if (v instanceof MetadataAsValue) {
     const md = v.md;
     if (md.mk === 'string' && md.text.startsWith('enzyme_')) return md.text;
     return null;
   }
-  if (v.vk === 'inst' && (v as Instruction).op === 'load') {
-    let p: Value = (v as LoadInst).ptr;
-    for (let k = 0; k < 3 && p.vk === 'const'; k++) {
-      const e = p as unknown as { ck: string; op?: string; operands: Value[] };
-      if (e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast')) p = e.operands[0]!; else break;
-    }
-    if (p.vk === 'global') {
-      const name = (p as unknown as { name: string | null }).name;
-      if (name !== null && name.startsWith('enzyme_')) return name;
-    }
+  if (v.vk === 'inst' && (v as Instruction).op === 'load') return markerGlobal((v as LoadInst).ptr);
+  if (v.type.kind === 'pointer') return markerGlobal(v);
+  return null;
+}
+
+/** The name of the `enzyme_*` global variable `p` points to, looking through pointer casts. */
+function markerGlobal(p: Value): string | null {
+  for (let k = 0; k < 3 && p.vk === 'const'; k++) {
+    const e = p as unknown as { ck: string; op?: string; operands: Value[] };
+    if (e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast')) p = e.operands[0]!; else break;
+  }
+  if (p.vk === 'global') {
+    const name = (p as unknown as { name: string | null }).name;
+    if (name !== null && name.startsWith('enzyme_')) return name;
   }
   return null;
 }
