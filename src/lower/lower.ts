@@ -183,6 +183,7 @@ class Lowering {
     }
     this.cleanup(found.map((c) => c.callee));
     for (const f of touched) uniquifyNames(f);
+    inheritPersonalities(this.m);
   }
 
   /** Reads a call's operands: function, markers, values. */
@@ -358,7 +359,11 @@ class Lowering {
         if (p.sret || callHasUses(call)) this.error('E0421', `${calledName(call)} is declared to return ${showType(declared)} but the derivative of @${p.fn.name} returns nothing (no active argument${p.mode === 'autodiff' ? ', no primal return asked' : ''})`, call,
           ['declare it returning void']);
       } else {
-        const v = fitResult(b, result, declared);
+        const caller = call.parent!.parent!;
+        const v = fitResult(b, result, declared, {
+          size: (t) => this.ctx.dl.allocSize(t),
+          slot: (t) => new IRBuilder(this.m).before(caller.entry!.instructions[0]!).alloca(t, 'abi.coerce'),
+        });
         if (!v) this.error('E0421', `cannot fit the result ${showType(result.type)} into the declared return type ${showType(declared)}`, call,
           ['declare the call returning the same layout (a struct with the primal return first when asked, then one field per enzyme_out argument), or the type of its first element']);
         if (p.sret) b.store(v, p.sret.ptr);
@@ -517,6 +522,26 @@ function collect(v: Value, note: (v: Value) => void, depth = 0): void {
     for (const o of c.elems ?? []) collect(o, note, depth + 1);
   }
   if (v instanceof MetadataAsValue && v.md.mk === 'value') collect(v.md.value, note, depth + 1);
+}
+
+/**
+ * A generated function that kept a landing pad of its primal (an inactive `invoke`, e.g. the
+ * abort-on-unwind pad rustc puts in `extern "C"` functions) needs the primal's personality.
+ */
+function inheritPersonalities(m: Module): void {
+  let only: Value | null | undefined;
+  for (const f of m.functions) {
+    if (f.personality || f.isDeclaration) continue;
+    const pads = f.blocks.flatMap((b) => b.instructions.filter((i) => i.op === 'landingpad'));
+    if (!pads.length) continue;
+    const from = pads.map((p) => p.origin?.parent?.parent?.personality).find((p) => p);
+    if (from) { f.personality = from; continue; }
+    if (only === undefined) {
+      const all = new Set(m.functions.map((g) => g.personality).filter((p): p is Value => !!p));
+      only = all.size === 1 ? [...all][0]! : null;
+    }
+    if (only) f.personality = only;
+  }
 }
 
 function calledName(call: CallBase): string { return `@${calledFunction(call)?.name ?? '?'}`; }

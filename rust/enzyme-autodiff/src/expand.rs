@@ -16,17 +16,16 @@
 //! promotion, narrowed back by `lower`) and their gradients come back in a `#[repr(C)]` struct.
 
 use crate::parse::{err, Act, Attr, Error, FnSig, Kind, Mode, Param};
-use crate::tok::{to_source, Tok};
+use crate::tok::{pretty, Tok};
 
 fn src(t: &[Tok]) -> String {
-    to_source(t).trim().to_string()
+    pretty(t)
 }
 
 /// A parameter with its activity and the names df gives it and its shadows.
 struct Arg<'a> {
     p: &'a Param,
     act: Act,
-    act_span: usize,
     shadows: Vec<String>,
 }
 
@@ -104,6 +103,12 @@ fn check(attr: &Attr, sig: &FnSig) -> Result<(Vec<(Act, usize)>, (Act, usize)), 
             (false, other) => errors.push(fail(format!("{} is a reverse-mode activity; forward mode takes Dual, DualOnly or Const", other.name()))),
         }
     }
+    // The seed's spelling: a DuplicatedNoNeed (DuplicatedOnly) return is a return whose value is
+    // not needed, std::autodiff's ActiveOnly.
+    let ret = match ret {
+        (Act::DuplicatedOnly, s) if rev => (Act::ActiveOnly, s),
+        r => r,
+    };
     let (ra, rspan) = ret;
     let rty = sig.ret.as_ref().map(|r| src(r)).unwrap_or_default();
     let ret_ok = match (rev, ra) {
@@ -169,7 +174,7 @@ pub fn expand(attr: &Attr, sig: &FnSig, unique: &str) -> Result<String, Vec<Erro
     }
     let mut taken: Vec<String> = sig.params.iter().map(|p| p.name.clone()).collect();
     let mut args: Vec<Arg> = Vec::new();
-    for (p, (a, s)) in sig.params.iter().zip(acts.iter()) {
+    for (p, (a, _)) in sig.params.iter().zip(acts.iter()) {
         let dup = matches!(a, Act::Duplicated | Act::DuplicatedOnly | Act::Dual | Act::DualOnly);
         let prefix = if rev { "d" } else { "b" };
         let shadows = if !dup {
@@ -179,9 +184,8 @@ pub fn expand(attr: &Attr, sig: &FnSig, unique: &str) -> Result<String, Vec<Erro
         } else {
             (0..w).map(|k| fresh(&format!("{prefix}{}_{k}", p.name), &mut taken)).collect()
         };
-        args.push(Arg { p, act: *a, act_span: *s, shadows });
+        args.push(Arg { p, act: *a, shadows });
     }
-    let _ = args.iter().map(|a| a.act_span).count();
     let r = sig.ret.as_ref().map(|r| src(r));
     let dret = fresh("dret", &mut taken);
 
@@ -247,7 +251,7 @@ pub fn expand(attr: &Attr, sig: &FnSig, unique: &str) -> Result<String, Vec<Erro
     let mut out = String::new();
     out.push_str(&format!(
         "#[doc(hidden)]\n#[allow(non_snake_case, unused_unsafe, improper_ctypes_definitions, clippy::all)]\n#[inline]\n\
-         unsafe extern \"C\" fn {shim}{lifetimes}({}){shim_ret} {where_clause} {{ unsafe {{ {shim_body} }} }}\n",
+         unsafe extern \"C-unwind\" fn {shim}{lifetimes}({}){shim_ret} {where_clause} {{ unsafe {{ {shim_body} }} }}\n",
         sparams.join(", ")
     ));
 
@@ -465,7 +469,7 @@ pub fn expand(attr: &Attr, sig: &FnSig, unique: &str) -> Result<String, Vec<Erro
         "#[doc = {doc:?}]\n#[inline(never)]\n#[allow(non_snake_case, unused_variables, unused_mut, unused_unsafe, improper_ctypes, clippy::all)]\n\
          {vis} {unsafe_kw}fn {df}{lifetimes}({params}){df_ret} {where_clause} {{\n\
          {grads_struct}\
-         unsafe extern \"C\" {{\n#[link_name = {symbol:?}]\nfn __enzyme_ts_entry(f: *const (), ...){call_ret};\n{statics}}}\n\
+         unsafe extern \"C-unwind\" {{\n#[link_name = {symbol:?}]\nfn __enzyme_ts_entry(f: *const (), ...){call_ret};\n{statics}}}\n\
          {body}\n\
          {grads_bind}unsafe {{ __enzyme_ts_entry({cargs}) }};\n\
          {df_value}\n}}\n",

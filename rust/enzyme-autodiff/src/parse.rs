@@ -1,6 +1,6 @@
 //! Reading the attribute's arguments and the signature of the function it is on.
 
-use crate::tok::{split_commas, to_source, Delim, Tok};
+use crate::tok::{pretty as to_source, split_commas, Delim, Tok};
 
 /// A compile error: a message and the token (span id) it points at.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ impl Act {
             "DuplicatedOnly" | "DuplicatedNoNeed" => Act::DuplicatedOnly,
             "Dual" => Act::Dual,
             "DualOnly" | "DualNoNeed" => Act::DualOnly,
-            "Const" => Act::Const,
+            "Const" | "Constant" => Act::Const,
             "None" => Act::None,
             _ => return None,
         })
@@ -221,8 +221,6 @@ pub struct Param {
     pub name: String,
     pub ty: Vec<Tok>,
     pub kind: Kind,
-    /// Span of the parameter's first token.
-    pub span: usize,
 }
 
 /// The function the attribute is on: what the expansion needs of it.
@@ -237,8 +235,6 @@ pub struct FnSig {
     pub params: Vec<Param>,
     /// The return type, None for `()` / no arrow.
     pub ret: Option<Vec<Tok>>,
-    pub ret_span: usize,
-    pub fn_span: usize,
 }
 
 pub fn parse_fn(item: &[Tok], call_span: usize) -> Result<FnSig, Error> {
@@ -318,13 +314,11 @@ pub fn parse_fn(item: &[Tok], call_span: usize) -> Result<FnSig, Error> {
     };
     i += 1;
     let mut ret = None;
-    let mut ret_span = fn_span;
     if at(i).is_some_and(|t| t.is_punct('-')) && at(i + 1).is_some_and(|t| t.is_punct('>')) {
         i += 2;
         let start = i;
-        ret_span = at(i).map(Tok::span).unwrap_or(fn_span);
         while let Some(t) = at(i) {
-            if t.is_ident("where") || t.group(Delim::Brace).is_some() {
+            if t.is_ident("where") || t.group(Delim::Brace).is_some() || t.is_punct(';') {
                 break;
             }
             i += 1;
@@ -378,7 +372,7 @@ pub fn parse_fn(item: &[Tok], call_span: usize) -> Result<FnSig, Error> {
             return err(ty[0].span(), "#[autodiff] does not support `impl Trait` parameters: they make the function generic");
         }
         let kind = classify(&ty);
-        params.push(Param { name, ty, kind, span });
+        params.push(Param { name, ty, kind });
     }
-    Ok(FnSig { vis, is_unsafe, name, lifetimes, where_clause, params, ret, ret_span, fn_span })
+    Ok(FnSig { vis, is_unsafe, name, lifetimes, where_clause, params, ret })
 }

@@ -47,41 +47,57 @@ impl Tok {
     }
 }
 
-/// Source text of tokens, spaced so that it parses back to the same tokens.
-pub fn to_source(toks: &[Tok]) -> String {
+/// Source text as rustfmt would space it, for messages and signatures: `&[f64]`, `Vec<f64>`,
+/// `*const T`, `&'a mut T`, `T: Copy`, `Box<dyn Fn(f64) -> f64>`.
+pub fn pretty(toks: &[Tok]) -> String {
     let mut out = String::new();
-    write_source(toks, &mut out);
-    out
-}
-
-fn write_source(toks: &[Tok], out: &mut String) {
     for (i, t) in toks.iter().enumerate() {
+        if i > 0 && space_between(toks, i) {
+            out.push(' ');
+        }
         match t {
-            Tok::Ident { s, .. } | Tok::Lit { s, .. } => {
-                out.push_str(s);
-                out.push(' ');
-            }
-            Tok::Punct { c, joint, .. } => {
-                out.push(*c);
-                // A lifetime's quote stays glued to its name; other joint puncts to the next punct.
-                let glue = *joint && (*c == '\'' || matches!(toks.get(i + 1), Some(Tok::Punct { .. })));
-                if !glue {
-                    out.push(' ');
-                }
-            }
+            Tok::Ident { s, .. } | Tok::Lit { s, .. } => out.push_str(s),
+            Tok::Punct { c, .. } => out.push(*c),
             Tok::Group { delim, toks, .. } => {
                 let (open, close) = match delim {
                     Delim::Paren => ("(", ")"),
                     Delim::Bracket => ("[", "]"),
-                    Delim::Brace => ("{", "}"),
+                    Delim::Brace => ("{ ", " }"),
                     Delim::None => ("", ""),
                 };
                 out.push_str(open);
-                write_source(toks, out);
+                out.push_str(&pretty(toks));
                 out.push_str(close);
-                out.push(' ');
             }
         }
+    }
+    out
+}
+
+/// Whether a space goes between `toks[i - 1]` and `toks[i]`.
+fn space_between(toks: &[Tok], i: usize) -> bool {
+    let (a, b) = (&toks[i - 1], &toks[i]);
+    let punct = |t: &Tok| match t {
+        Tok::Punct { c, .. } => Some(*c),
+        _ => None,
+    };
+    // `->`: its `>` follows a joint `-`.
+    let arrow_end = |k: usize| punct(&toks[k]) == Some('>') && k > 0 && punct(&toks[k - 1]) == Some('-') && toks[k - 1].is_joint();
+    // The second `:` of `::`.
+    let path_colon = |k: usize| punct(&toks[k]) == Some(':') && k > 0 && punct(&toks[k - 1]) == Some(':') && toks[k - 1].is_joint();
+    match (punct(a), punct(b)) {
+        (Some('\'' | '&' | '*' | '<'), _) => false,
+        (Some('-'), Some('>')) if a.is_joint() => false,
+        (Some('>'), _) if arrow_end(i - 1) => true,
+        (Some(':'), _) if a.is_joint() => false,
+        (Some(':'), _) => !path_colon(i - 1),
+        (_, Some(':')) => false,
+        (_, Some(',' | ';' | '>')) => false,
+        (_, Some('-')) => true,
+        (Some(_), None) if matches!(a, Tok::Punct { c: '!', .. }) => false,
+        (None, Some('<')) => false,
+        (None, None) => !(matches!(a, Tok::Ident { .. }) && matches!(b, Tok::Group { delim: Delim::Paren, .. })),
+        _ => true,
     }
 }
 
