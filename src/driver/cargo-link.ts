@@ -26,7 +26,7 @@ import { writeOutputStream } from './io.js';
 import { ENV } from './cargo.js';
 
 /** What debug builds run on the differentiated functions before lowering. */
-export const PREPARE_PIPELINE = 'cgscc(inline,function-attrs),function(sroa,early-cse,instcombine,simplifycfg,sroa,instcombine,simplifycfg)';
+export const PREPARE_PIPELINE = 'cgscc(devirt<4>(inline,function-attrs,function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg))),function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)';
 
 function helperRun(helper: string, args: string[], what: string): void {
   const r = spawnSync(helper, args, { encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -49,3 +49,18 @@ fn main() {
     r.close("dy after 6 calls", dy_shadow as f64, 6.0 * fd[1], 1e-5);
     r.finish();
 }
+
+// `enzyme-ts cargo test` links test binaries the same way.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradient_of_the_seed_example() {
+        let (value, dx, dy) = df(5.0, 2.0, 1.0);
+        assert_eq!((value, dx, dy), (31.0, 10.0, 3.0));
+        let mut dy = 0.0;
+        let (_, dx) = dg(-1.5, &4.0, &mut dy, 2.0);
+        assert_eq!((dx, dy), (-6.0, 6.0));
+    }
+}
