@@ -13,7 +13,7 @@
 // Anything else is passed to the real linker unchanged.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import { renderAll } from '../diag/render.js';
 import { SourceFile } from '../diag/source.js';
@@ -65,6 +65,9 @@ export function linkStep(args: string[]): number {
       ['enzyme-ts cargo sets lto = "fat" for the dev and release profiles; a profile of your own needs lto = "fat" too']);
   }
   const keep = process.env[ENV.keep] === '1';
+  const times: string[] = [];
+  let t0 = Date.now();
+  const lap = (what: string): void => { const t = Date.now(); times.push(`${what} ${((t - t0) / 1000).toFixed(1)} s`); t0 = t; };
   const opt = optLevel(process.env[ENV.optLevel]);
   const temps: string[] = [];
   try {
@@ -74,11 +77,13 @@ export function linkStep(args: string[]): number {
       temps.push(source);
       helperRun(helper, [llPath, '--prepare-ad', '--passes', PREPARE_PIPELINE, '--opt', '0', '--emit', 'll', '-o', source],
         'simplifying the differentiated functions of the debug build');
+      lap('prepare');
     }
     const file = new SourceFile(shown(source), source === llPath ? text : readFileSync(source, 'utf8'));
     const m = parseModule(file);
     const problems = verifyModule(m, file);
     if (problems.length) throw new DiagnosticError(problems.slice(0, 20));
+    lap(`read ${(file.text.length / 1e6).toFixed(1)} MB`);
     const before = new Set(m.functions);
     const touched = new Set<string>();
     for (const f of m.functions) {
@@ -88,6 +93,7 @@ export function linkStep(args: string[]): number {
       }
     }
     const r = lowerModule(m, file, {});
+    lap(`lower ${r.calls.length} call${r.calls.length === 1 ? '' : 's'}`);
     if (r.warnings.length) process.stderr.write(renderAll(r.warnings, { color: false }));
     const after = verifyModule(m, null);
     if (after.length) {
@@ -110,13 +116,19 @@ export function linkStep(args: string[]): number {
     temps.push(names, obj);
     writeOutputStream(lowered, (w) => writeModule(m, w));
     writeFileSync(names, [...touched].filter((n) => n).join('\n') + '\n');
+    lap('write');
     const cpu = process.env[ENV.targetCpu];
     const compile = [lowered, '--emit', 'obj', '-o', obj, '--opt', String(opt), ...(cpu ? ['--cpu', cpu] : [])];
     if (opt > 0) compile.push('--passes', `default<O${Math.min(opt, 3)}>`, '--only', names);
     helperRun(helper, compile, 'compiling the differentiated program with the toolchain\'s LLVM');
+    lap('compile');
     const linkArgs = [...args];
     linkArgs[objs[0]!.i] = obj;
-    return passthrough(linker, linkArgs);
+    const status = passthrough(linker, linkArgs);
+    lap('link');
+    const report = process.env[ENV.report];
+    if (report) try { appendFileSync(report, `enzyme-ts: ${basename(out)}: ${times.join(', ')}\n`); } catch { /* informational */ }
+    return status;
   } finally {
     if (!keep) for (const t of temps) rmSync(t, { force: true });
   }

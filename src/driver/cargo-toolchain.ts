@@ -71,8 +71,14 @@ export function findToolchain(plusToolchain: string | null, cwd?: string): Toolc
   return tc;
 }
 
+/** The first lines of a tool's error output, up to any backtrace, on one line. */
 function firstLines(s: string): string {
-  return s.trim().split('\n').slice(0, 3).join(' / ') || '(no output)';
+  const lines: string[] = [];
+  for (const l of s.split('\n')) {
+    if (/^\s*Stack backtrace:|^\s*\d+: /.test(l)) break;
+    if (l.trim()) lines.push(l.trim());
+  }
+  return lines.slice(0, 3).join(' / ') || '(no output)';
 }
 
 /**

@@ -27,6 +27,8 @@ export const ENV = {
   optLevel: 'ENZYME_TS_OPT_LEVEL',
   targetCpu: 'ENZYME_TS_TARGET_CPU',
   errors: 'ENZYME_TS_ERRORS',
+  report: 'ENZYME_TS_REPORT',
+  timings: 'ENZYME_TS_TIMINGS',
   keep: 'ENZYME_TS_KEEP',
   llvmMajor: 'ENZYME_TS_LLVM_MAJOR',
 } as const;
@@ -111,7 +113,8 @@ Examples:
   enzyme-ts cargo +nightly build --bin train
 
 Environment: ENZYME_TS_KEEP=1 keeps the lowered module next to the binary
-(target/<profile>/deps/<name>-<hash>.enzyme-ts.ll). Documentation: docs/rust.md
+(target/<profile>/deps/<name>-<hash>.enzyme-ts.ll); ENZYME_TS_TIMINGS=1 prints how long
+each link step took. Documentation: docs/rust.md
 `;
 
 /** Runs cargo; resolves to cargo's exit code. */
@@ -127,7 +130,9 @@ export function runCargo(opts: CargoOptions): number {
   const linkJs = fileURLToPath(new URL('./cargo-link-main.js', import.meta.url));
   const shim = script('linker', linkerScript(process.execPath, linkJs));
   const wrapper = script('rustc-wrapper', WRAPPER);
-  const errors = join(tmpdir(), `enzyme-ts-cargo-${process.pid}-${Date.now()}.err`);
+  const stamp = `${process.pid}-${Date.now()}`;
+  const errors = join(tmpdir(), `enzyme-ts-cargo-${stamp}.err`);
+  const report = join(tmpdir(), `enzyme-ts-cargo-${stamp}.report`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CARGO_PROFILE_DEV_LTO: 'fat',
@@ -136,6 +141,7 @@ export function runCargo(opts: CargoOptions): number {
     [ENV.helper]: helper,
     [ENV.shim]: shim,
     [ENV.errors]: errors,
+    [ENV.report]: report,
     [ENV.llvmMajor]: String(tc.llvmMajor),
   };
   const user = process.env.RUSTC_WRAPPER;
@@ -147,6 +153,11 @@ export function runCargo(opts: CargoOptions): number {
     const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
     fail(missing ? 'E0460' : 'E0463', missing ? `no Rust toolchain: '${cargo}' was not found on PATH` : `cannot run ${cargo}: ${r.error.message}`, null, -1, -1,
       missing ? ['install one with rustup (https://rustup.rs)'] : undefined);
+  }
+  if (existsSync(report)) {
+    const text = readFileSync(report, 'utf8');
+    rmSync(report, { force: true });
+    if (process.env[ENV.timings] === '1') process.stderr.write(text);
   }
   // The shim's own diagnostics, once more after cargo's output (rustc buries them in a long
   // "linking with ... failed" message).
