@@ -19,14 +19,16 @@ import { renderAll } from '../diag/render.js';
 import { SourceFile } from '../diag/source.js';
 import { verifyModule } from '../ir/verify.js';
 import { parseModule } from '../syntax/parse.js';
-import { lowerModule } from '../lower/lower.js';
+import { lowerAndVerify } from './lower.js';
+import { debugFromEnv } from './grad.js';
 import { calledFunction } from '../ad/calls.js';
 import { writeModule } from '../print/printer.js';
 import { writeOutputStream } from './io.js';
 import { ENV } from './cargo.js';
 
 /** What debug builds run on the differentiated functions before lowering. */
-export const PREPARE_PIPELINE = 'cgscc(devirt<4>(inline,function-attrs,function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg))),function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)';
+export const PREPARE_PIPELINE = 'cgscc(devirt<4>(inline,function-attrs,function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,jump-threading,correlated-propagation,instcombine<no-verify-fixpoint>,simplifycfg))),'
+  + 'function(sroa,early-cse,gvn,jump-threading,instcombine<no-verify-fixpoint>,simplifycfg)';
 
 function helperRun(helper: string, args: string[], what: string): void {
   const r = spawnSync(helper, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -92,14 +94,10 @@ export function linkStep(args: string[]): number {
         if ((i.op === 'call' || i.op === 'invoke') && /__enzyme_/.test(calledFunction(i)?.name ?? '')) touched.add(f.name ?? '');
       }
     }
-    const r = lowerModule(m, file, {});
+    // Enzyme's environment variables (ENZYME_LOOSE_TYPES, ENZYME_PRINT_PERF, ...) apply as to `lower`.
+    const dbg = debugFromEnv({});
+    const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint });
     lap(`lower ${r.calls.length} call${r.calls.length === 1 ? '' : 's'}`);
-    if (r.warnings.length) process.stderr.write(renderAll(r.warnings, { color: false }));
-    const after = verifyModule(m, null);
-    if (after.length) {
-      throw new DiagnosticError([diag('E0999', `internal error: the lowered module is invalid IR: ${after[0]!.message}`, null, -1, -1,
-        ['this is a bug in enzyme-ts; please report it with the crate'])]);
-    }
     for (const f of m.functions) {
       if (!before.has(f) && !f.isDeclaration) {
         // Generated derivatives are private to the program: the optimizer may inline and drop them.

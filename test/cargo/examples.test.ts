@@ -15,9 +15,9 @@ import { SourceFile } from '../../src/diag/source.js';
 import { lowerModule } from '../../src/lower/lower.js';
 import { DiagnosticError } from '../../src/diag/diagnostic.js';
 
-const NAMES = ['seed', 'training', 'batch', 'slices', 'structs', 'float32'];
+const NAMES = ['seed', 'training', 'batch', 'slices', 'structs', 'float32', 'idioms'];
 const ALL = process.env.ENZYME_TS_RUST_ALL === '1';
-const DEBUG = ALL ? NAMES : ['slices'];
+const DEBUG = ALL ? NAMES : ['slices', 'idioms'];
 const MANIFEST = join('examples', 'rust', 'Cargo.toml');
 const ENV = { XDG_CACHE_HOME: CARGO_CACHE, CARGO_TARGET_DIR: join(ROOT, '.tmp', 'examples-target'), CARGO_NET_OFFLINE: 'true' };
 const MINUTES = 60_000;
