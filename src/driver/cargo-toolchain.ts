@@ -129,7 +129,7 @@ export function ensureHelper(tc: Toolchain, log: (line: string) => void): string
   if (!r.ok || !existsSync(tmp)) {
     rmSync(tmp, { force: true });
     fail('E0462', `cannot build the LLVM helper with ${tc.rustc.join(' ')} against ${tc.libLLVM}`, null, -1, -1,
-      [firstLines(r.stderr), `the helper needs LLVM's C API (LLVM 17 or newer); this toolchain has LLVM ${tc.llvmMajor}`]);
+      [firstLines(r.stderr), `the helper needs LLVM's C API of LLVM 18 or newer (Rust 1.78 or newer); this toolchain has LLVM ${tc.llvmMajor}`]);
   }
   renameSync(tmp, exe);
   return exe;

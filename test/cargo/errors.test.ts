@@ -12,7 +12,8 @@ import { CARGO_CACHE, hasRustc } from '../util/rust.js';
 
 describe('enzyme-ts cargo errors', () => {
   test('no Rust toolchain on PATH', () => {
-    const r = runCli(['cargo', 'build'], { env: { PATH: '/usr/bin:/bin', RUSTC: '' } });
+    const empty = mkdtempSync(join(tmpdir(), 'enzyme-ts-empty-path-'));
+    const r = runCli(['cargo', 'build'], { env: { PATH: empty, RUSTC: '' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[E0460\]: no Rust toolchain: 'rustc' was not found on PATH/);
     expect(r.stderr).toMatch(/rustup/);

@@ -112,6 +112,13 @@ fn fwd_noneed(x: &[f64]) -> f64 {
     x[0]
 }
 
+// Two derivatives of one function.
+#[autodiff(d_twice_x, Reverse, Active, Const, Active)]
+#[autodiff(d_twice_y, Reverse, Const, Active, Active)]
+fn twice(x: f64, y: f64) -> f64 {
+    x * y
+}
+
 #[autodiff(d_shadow_names, Reverse, Duplicated, Duplicated, Active)]
 fn shadow_names(x: &f64, dx: &f64) -> f64 {
     *x + *dx
@@ -138,6 +145,8 @@ fn signatures<T>() {
     let _: fn(f64, f64, f64) -> [f64; 2] = fwd2;
     let _: unsafe fn(&[f64], &[f64]) -> (f64, f64) = fwd3;
     let _: fn(&f64, &mut f64, &f64, &mut f64, f64) -> f64 = d_shadow_names;
+    let _: fn(f64, f64, f64) -> (f64, f64) = d_twice_x;
+    let _: fn(f64, f64, f64) -> (f64, f64) = d_twice_y;
 }
 
 #[test]

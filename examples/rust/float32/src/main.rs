@@ -20,6 +20,19 @@ fn poly(x: f32, y: f32, scale: f32) -> f32 {
     scale * (x.powi(3) - 2.0 * x * y + y.powi(2) / (1.0 + x * x))
 }
 
+// Five Active f32 arguments: their gradients come back in a 20-byte struct, which the C ABI
+// returns through memory (a hidden sret pointer) rather than in registers.
+#[autodiff(d_five, Reverse, Active, Active, Active, Active, Active, Active)]
+fn five(a: f32, b: f32, c: f32, d: f32, e: f32) -> f32 {
+    a * b + c * c * d - e.sin()
+}
+
+// Three Active f64 arguments: 24 bytes, also through memory.
+#[autodiff(d_three, Reverse, Active, Active, Active, Active)]
+fn three(a: f64, b: f64, c: f64) -> f64 {
+    a * b * c + a.exp()
+}
+
 fn lse64(x: &[f64], t: f64) -> f64 {
     let m = x.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
     m / t + x.iter().map(|v| ((v - m) / t).exp()).sum::<f64>().ln()
@@ -53,5 +66,16 @@ fn main() {
     r.close("poly", value as f64, p64(&[1.25, -0.5]), 1e-5);
     r.close("d poly / dx", gx as f64, fdcheck::partial(&p64, &[1.25, -0.5], 0), tol);
     r.close("d poly / dy", gy as f64, fdcheck::partial(&p64, &[1.25, -0.5], 1), tol);
+
+    let at = [0.5, -1.5, 2.0, 0.25, 1.0];
+    let (value, ga, gb, gc, gd, ge) = d_five(0.5, -1.5, 2.0, 0.25, 1.0, 1.0);
+    let f5 = |v: &[f64]| v[0] * v[1] + v[2] * v[2] * v[3] - v[4].sin();
+    r.close("five", value as f64, f5(&at), 1e-6);
+    r.all_close("d five", &[ga, gb, gc, gd, ge].map(|g| g as f64), &fdcheck::gradient(&f5, &at), tol);
+
+    let (value, ga, gb, gc) = d_three(0.5, -1.5, 2.0, 1.0);
+    let f3 = |v: &[f64]| three(v[0], v[1], v[2]);
+    r.close("three (f64)", value, f3(&[0.5, -1.5, 2.0]), 1e-12);
+    r.all_close("d three (f64)", &[ga, gb, gc], &fdcheck::gradient(&f3, &[0.5, -1.5, 2.0]), 1e-6);
     r.finish();
 }
