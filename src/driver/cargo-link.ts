@@ -139,12 +139,51 @@ function optLevel(v: string | undefined): number {
   return Number.isInteger(n) && n >= 0 ? Math.min(n, 3) : 2;
 }
 
+/**
+ * A Rust symbol in the legacy mangling (`_ZN6crate4func17h0123456789abcdefE`) as a path
+ * (`crate::func`), or null.
+ */
+export function demangleRust(sym: string): string | null {
+  const m = /^_ZN(.*)E$/.exec(sym);
+  if (!m) return null;
+  const parts: string[] = [];
+  let rest = m[1]!;
+  while (rest.length) {
+    const len = /^(\d+)/.exec(rest);
+    if (!len) return null;
+    const n = Number(len[1]);
+    const part = rest.slice(len[1]!.length, len[1]!.length + n);
+    rest = rest.slice(len[1]!.length + n);
+    if (/^h[0-9a-f]{16}$/.test(part) && !rest.length) break;
+    parts.push(part.replace(/^_\$/, '$').replace(/\$(LT|GT|RF|BP|C|SP|u20|u27|u5b|u5d|u7b|u7d|u3b|u2b|u22)\$/g, (_, c: string) =>
+      ({ LT: '<', GT: '>', RF: '&', BP: '*', C: ',', SP: '@', u20: ' ', u27: "'", u5b: '[', u5d: ']', u7b: '{', u7d: '}', u3b: ';', u2b: '+', u22: '"' })[c] ?? c).replace(/\.\./g, '::'));
+  }
+  return parts.join('::');
+}
+
+/** Notes that name the Rust functions behind the mangled symbols a diagnostic mentions. */
+function rustNotes(message: string): string[] {
+  const notes: string[] = [];
+  for (const sym of new Set(message.match(/@_ZN\w+E/g) ?? [])) {
+    const path = demangleRust(sym.slice(1));
+    if (!path) continue;
+    const shim = /::__enzyme_ts_shim_(\w+)$/.exec(path);
+    notes.push(shim
+      ? `${sym} is the wrapper #[autodiff] made for ${path.slice(0, -shim[0].length)}::${shim[1]}: the construct is in the function ${shim[1]} differentiates, inlined into it`
+      : `${sym} is the Rust function ${path}`);
+  }
+  return notes;
+}
+
 /** Runs the shim; never throws. Diagnostics also go to the file `enzyme-ts cargo` prints at the end. */
 export function linkMain(args: string[]): number {
   try {
     return linkStep(args);
   } catch (e) {
-    const ds = e instanceof DiagnosticError ? e.diagnostics
+    const ds = e instanceof DiagnosticError ? e.diagnostics.map((d) => {
+      const extra = rustNotes(d.message);
+      return extra.length ? { ...d, notes: [...extra, ...(d.notes ?? [])] } : d;
+    })
       : [diag('E0999', `internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, null, -1, -1,
         ['this is a bug in enzyme-ts; please report it with the crate'])];
     const text = renderAll(ds, { color: false });
