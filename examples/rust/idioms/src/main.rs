@@ -1,6 +1,7 @@
 //! Everyday Rust inside differentiated functions: a Vec collected from an iterator, closures with
 //! filter/map/fold, nested index loops, f64 methods (powf, hypot, atan2, max, min, abs),
-//! recursion, Option and match. In a debug build these arrive as rustc's -O0 code, with every
+//! recursion, Option and match; and arguments of other kinds: an owned Vec and a &str (Const),
+//! a raw pointer (Duplicated). In a debug build these arrive as rustc's -O0 code, with every
 //! iterator adapter a function of its own.
 use enzyme_autodiff::autodiff;
 use fdcheck::Report;
@@ -62,6 +63,26 @@ fn largest_squared(x: &[f64]) -> f64 {
     }
 }
 
+// An owned Vec moves into the function (Const): it is dropped there, once.
+#[autodiff(d_owned, Reverse, Const, Duplicated, Active)]
+fn owned(weights: Vec<f64>, x: &[f64]) -> f64 {
+    weights.iter().zip(x).map(|(w, a)| w * a * a).sum()
+}
+
+#[autodiff(d_named, Reverse, Const, Active, Active)]
+fn named(label: &str, x: f64) -> f64 {
+    label.len() as f64 * x * x
+}
+
+#[autodiff(d_raw, Reverse, Duplicated, Const, Active)]
+unsafe fn raw(p: *const f64, n: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..n {
+        s += (*p.add(i)).sin();
+    }
+    s
+}
+
 fn main() {
     let mut r = Report::new("Rust idioms");
     let x = [0.3, -0.7, 1.1, 0.4, -0.2, 0.9];
@@ -92,5 +113,21 @@ fn main() {
     let mut dx = vec![0.0; x.len()];
     d_largest(&x, &mut dx, 1.0);
     r.all_close("Option and match", &dx, &fdcheck::gradient(&|v| largest_squared(v), &x), 1e-6);
+
+    let w = vec![1.0, 2.0, -1.0, 0.5, 3.0, 0.25];
+    let mut dx = vec![0.0; x.len()];
+    let v = d_owned(w.clone(), &x, &mut dx, 1.0);
+    r.close("owned Vec: value", v, owned(w.clone(), &x), 1e-12);
+    r.all_close("owned Vec: dx", &dx, &fdcheck::gradient(&|a| owned(w.clone(), a), &x), 1e-6);
+
+    let (v, g) = d_named("four", 1.5, 1.0);
+    r.close("&str: value", v, 9.0, 1e-12);
+    r.close("&str: dx", g, 12.0, 1e-12);
+
+    let mut dx = vec![0.0; x.len()];
+    // Safety: both pointers are valid for x.len() elements.
+    let v = unsafe { d_raw(x.as_ptr(), dx.as_mut_ptr(), x.len(), 1.0) };
+    r.close("raw pointer: value", v, x.iter().map(|a| a.sin()).sum(), 1e-12);
+    r.all_close("raw pointer: dx", &dx, &x.map(|a| a.cos()), 1e-12);
     r.finish();
 }
