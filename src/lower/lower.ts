@@ -38,7 +38,7 @@ import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
 import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction, functionBehind } from '../ad/calls.js';
-import { defaultActivity, gradModule, requestHints } from '../ad/grad.js';
+import { defaultActivity, gradModule, inheritPersonalities, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/transform.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
@@ -522,26 +522,6 @@ function collect(v: Value, note: (v: Value) => void, depth = 0): void {
     for (const o of c.elems ?? []) collect(o, note, depth + 1);
   }
   if (v instanceof MetadataAsValue && v.md.mk === 'value') collect(v.md.value, note, depth + 1);
-}
-
-/**
- * A generated function that kept a landing pad of its primal (an inactive `invoke`, e.g. the
- * abort-on-unwind pad rustc puts in `extern "C"` functions) needs the primal's personality.
- */
-function inheritPersonalities(m: Module): void {
-  let only: Value | null | undefined;
-  for (const f of m.functions) {
-    if (f.personality || f.isDeclaration) continue;
-    const pads = f.blocks.flatMap((b) => b.instructions.filter((i) => i.op === 'landingpad'));
-    if (!pads.length) continue;
-    const from = pads.map((p) => p.origin?.parent?.parent?.personality).find((p) => p);
-    if (from) { f.personality = from; continue; }
-    if (only === undefined) {
-      const all = new Set(m.functions.map((g) => g.personality).filter((p): p is Value => !!p));
-      only = all.size === 1 ? [...all][0]! : null;
-    }
-    if (only) f.personality = only;
-  }
 }
 
 function calledName(call: CallBase): string { return `@${calledFunction(call)?.name ?? '?'}`; }
