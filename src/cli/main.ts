@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DiagnosticError, diag, type Diagnostic } from '../diag/diagnostic.js';
 import { renderAll, type DiagnosticsFormat } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
+import { registerCargoCommand } from '../driver/cargo-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
 import { Session, colorEnabled, type ColorWhen, type OutputSettings } from '../driver/session.js';
 import { checkpointOption, collect, outputOption, reportOptions, reportingOptions, targetOption, verifyAllOption } from './options.js';
@@ -74,6 +75,7 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm f.c -o f.ll && enzyme-ts fmt f.ll -o f.checked.ll\n\nDocumentation: docs/cli.md, and enzyme-ts explain CODE for a diagnostic code')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({
       outputError: (str, write) => {
         // commander's message, then its suggestion on a line of its own: `(Did you mean --output?)`
@@ -165,6 +167,7 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
       await withSession(cmd, out, (session) => runLower({ input, ...opts, session }));
     });
   registerCheckCommand(program, onExit);
+  registerCargoCommand(program, onExit);
   program
     .command('explain')
     .description('print the long explanation of a diagnostic code (without CODE: the list of codes)')
@@ -174,7 +177,7 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
       const { explainText } = await import('./explain.js');
       process.stdout.write(explainText(code));
     });
-  for (const c of program.commands) if (c.name() !== 'explain') reportingOptions(c);
+  for (const c of program.commands) if (c.name() !== 'explain' && c.name() !== 'cargo') reportingOptions(c);
   return program;
 }
 

@@ -56,6 +56,12 @@ export const CODES = {
   // 044x: `check`
   E0440: { title: 'check cannot drive this parameter', exit: 1 },
   E0441: { title: 'lli is older than the module', exit: 1 },
+  // 046x: `enzyme-ts cargo` (Rust toolchain, LLVM helper, link step)
+  E0460: { title: 'no Rust toolchain', exit: 1 },
+  E0461: { title: 'the toolchain has no LLVM library', exit: 1 },
+  E0462: { title: 'cannot build the LLVM helper', exit: 1 },
+  E0463: { title: 'cannot run cargo', exit: 1 },
+  E0464: { title: 'cannot link the differentiated program', exit: 1 },
   // 09xx: files and usage
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },

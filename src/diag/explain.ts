@@ -312,6 +312,32 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
       commands: ['enzyme-ts check ad.O3.ll -f rs_euler --args active,active,const --at 0.7,1.3,50'],
     }],
   },
+  E0460: {
+    reportedBy: '`cargo`',
+    meaning: 'no `rustc` or `cargo` on PATH, or the `+toolchain` is not installed',
+    explanation: '`enzyme-ts cargo` runs the `rustc` cargo will use (`$RUSTC`, or `rustc` on PATH with its `+toolchain`) to find the sysroot and its LLVM. Install a toolchain with rustup (https://rustup.rs), point `RUSTC` at a rustc, or install the toolchain named after `+`.',
+    after: "Messages: `no Rust toolchain: 'rustc' was not found on PATH`, `'rustc +nonexistent -vV' failed: error: toolchain 'nonexistent' is not installed`.",
+  },
+  E0461: {
+    reportedBy: '`cargo`',
+    meaning: 'no `lib/libLLVM*.so` in the toolchain\'s sysroot (nor linked by its compiler)',
+    explanation: "The differentiated program is compiled by the LLVM that ships with rustc, as a shared library in `$(rustc --print sysroot)/lib` (rustup toolchains have it; a distribution's rustc may use the system's libLLVM, which enzyme-ts finds through the compiler's own library, or link LLVM statically, which leaves nothing to use). Install a toolchain with rustup and run `enzyme-ts cargo` with it (`enzyme-ts cargo +stable build`).",
+  },
+  E0462: {
+    reportedBy: '`cargo`',
+    meaning: 'the toolchain\'s rustc failed to build rust/llvm-helper against its LLVM',
+    explanation: "The toolchain's rustc failed to compile rust/llvm-helper/main.rs against its LLVM library (the message shows rustc's first lines). The helper uses LLVM's C API as LLVM 18 and newer have it (Rust 1.78 and newer).",
+  },
+  E0463: {
+    reportedBy: '`cargo`',
+    meaning: 'cargo could not be started',
+    explanation: 'cargo (or `$CARGO`) exists but could not be started.',
+  },
+  E0464: {
+    reportedBy: '`cargo` (link step)',
+    meaning: 'the LLVM helper rejected the lowered module, or rustc did not give the linker exactly one LTO object',
+    explanation: "The LLVM helper failed on the lowered module (its message follows; invalid IR there is a bug in enzyme-ts), or rustc gave the linker more or fewer than one object file (a profile of your own that sets `lto` to something other than `\"fat\"`). Like every error of the link step, it is printed inside rustc's \"linking with ... failed\" note and once more after cargo's output, under `enzyme-ts: the link step reported:`.",
+  },
   E0901: {
     reportedBy: 'input reader',
     meaning: 'input cannot be read',

@@ -38,7 +38,7 @@ import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
 import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction, functionBehind } from '../ad/calls.js';
-import { defaultActivity, gradModule, requestHints } from '../ad/grad.js';
+import { defaultActivity, gradModule, inheritPersonalities, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/context.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
@@ -69,23 +69,32 @@ const ACTIVITY_MARKERS: Record<string, ArgActivity> = {
 const VALUE_MARKERS = new Set(['enzyme_width', 'enzyme_allocated', 'enzyme_tape']);
 const FLAG_MARKERS = new Set(['enzyme_primal_return', 'enzyme_nofree', 'enzyme_const_return', 'enzyme_dup_return']);
 
-/** The marker name an operand stands for, if it is one. */
+/**
+ * The marker name an operand stands for, if it is one: `metadata !"enzyme_x"`, a load of a
+ * global named `enzyme_x` (C's `extern int enzyme_dup;`), or the address of such a global
+ * (`ptr @enzyme_dup`, as rustc's autodiff lowering and the Rust attribute pass them), possibly
+ * behind pointer casts.
+ */
 export function markerName(v: Value): string | null {
   if (v instanceof MetadataAsValue) {
     const md = v.md;
     if (md.mk === 'string' && md.text.startsWith('enzyme_')) return md.text;
     return null;
   }
-  if (v.vk === 'inst' && (v as Instruction).op === 'load') {
-    let p: Value = (v as LoadInst).ptr;
-    for (let k = 0; k < 3 && p.vk === 'const'; k++) {
-      const e = p as unknown as { ck: string; op?: string; operands: Value[] };
-      if (e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast')) p = e.operands[0]!; else break;
-    }
-    if (p.vk === 'global') {
-      const name = (p as unknown as { name: string | null }).name;
-      if (name !== null && name.startsWith('enzyme_')) return name;
-    }
+  if (v.vk === 'inst' && (v as Instruction).op === 'load') return markerGlobal((v as LoadInst).ptr);
+  if (v.type.kind === 'pointer') return markerGlobal(v);
+  return null;
+}
+
+/** The name of the `enzyme_*` global variable `p` points to, looking through pointer casts. */
+function markerGlobal(p: Value): string | null {
+  for (let k = 0; k < 3 && p.vk === 'const'; k++) {
+    const e = p as unknown as { ck: string; op?: string; operands: Value[] };
+    if (e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast')) p = e.operands[0]!; else break;
+  }
+  if (p.vk === 'global') {
+    const name = (p as unknown as { name: string | null }).name;
+    if (name !== null && name.startsWith('enzyme_')) return name;
   }
   return null;
 }
@@ -187,6 +196,7 @@ class Lowering {
     }
     this.cleanup(found.map((c) => c.callee));
     for (const f of touched) uniquifyNames(f);
+    inheritPersonalities(this.m);
   }
 
   /** The globals a lowered call can name as its callee: `__enzyme_*` functions and aliases of them. */
@@ -464,7 +474,11 @@ class Lowering {
         if (p.sret || callHasUses(call)) this.error('E0421', `${calledName(call)} is declared to return ${showType(declared)} but the derivative of @${p.fn.name} returns nothing (no active argument${p.mode === 'autodiff' ? ', no primal return asked' : ''})`, call,
           ['declare it returning void']);
       } else {
-        const v = fitResult(b, result, declared);
+        const caller = call.parent!.parent!;
+        const v = fitResult(b, result, declared, {
+          size: (t) => this.ctx.dl.allocSize(t),
+          slot: (t) => new IRBuilder(this.m).before(caller.entry!.instructions[0]!).alloca(t, 'abi.coerce'),
+        });
         if (!v) this.error('E0421', `cannot fit the result ${showType(result.type)} into the declared return type ${showType(declared)}`, call,
           ['declare the call returning the same layout (a struct with the primal return first when asked, then one field per enzyme_out argument), or the type of its first element']);
         if (p.sret) b.store(v, p.sret.ptr);
