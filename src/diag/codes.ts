@@ -24,6 +24,7 @@ export const CODES = {
   E0106: { title: 'undefined metadata', exit: 1 },
   E0107: { title: 'undefined attribute group', exit: 1 },
   E0108: { title: 'undefined comdat', exit: 1 },
+  E0109: { title: 'invalid use-list order', exit: 1 },
   // 02xx: types
   E0201: { title: 'type mismatch', exit: 1 },
   E0202: { title: 'invalid type', exit: 1 },

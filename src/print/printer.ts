@@ -143,10 +143,10 @@ export class Printer {
       line('');
       for (const d of m.metadata) line('!' + d.id + ' = ' + this.md(d.node));
     }
-    if (m.summaries.length || m.useListOrders.length) {
+    // use-list order directives are never printed (ParseState.useListOrder says why)
+    if (m.summaries.length) {
       line('');
       for (const r of m.summaries) line(r.text);
-      for (const r of m.useListOrders) line(r.text);
     }
     if (s !== '') write(flat(s));
   }

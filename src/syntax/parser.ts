@@ -38,7 +38,7 @@ export function tokenLabel(t: TokenType): string {
 }
 const RULE_WHAT: Record<string, string> = {
   module: 'a top-level entity', topLevel: 'a top-level entity (define, declare, @global = ..., %T = type ..., attributes, metadata)',
-  rawParens: "a parenthesized argument", typeDef: 'a type definition (%T = type {...} or opaque)',
+  rawParens: "a parenthesized argument", useListOrder: 'a use-list order directive', useListIndexes: "'{ indexes }'", typeDef: 'a type definition (%T = type {...} or opaque)',
   headerItems: 'linkage, visibility or attributes', globalDef: "'global', 'constant', 'alias' or 'ifunc' after the linkage",
   comdatRef: 'comdat', attachment: 'a metadata attachment (!name !N)', functionDef: 'a function header',
   param: 'a parameter (type, attributes, name)', bodyItem: 'an instruction or a label', attrs: 'attributes',
@@ -222,16 +222,35 @@ export class IRParser extends EmbeddedActionsParser {
         ]);
         (this.RECORDING_PHASE ? NIL : (this.st.m.summaries.push({ text: this.st.text(start, last), pos: start })));
       } },
+      { ALT: () => this.SUBRULE(this.useListOrder) },
       { ALT: () => {
-        const kw = this.OR3([
-          { ALT: () => this.CONSUME(K('uselistorder')) },
-          { ALT: () => this.CONSUME(K('uselistorder_bb')) },
-        ]);
-        this.MANY({ GATE: () => this.LA(1).tokenType !== T.RBrace, DEF: () => this.CONSUME(T.NonParen, { LABEL: 'uselistorder operand' }) });
-        const end = this.CONSUME2(T.RBrace);
-        (this.RECORDING_PHASE ? NIL : (this.st.m.useListOrders.push({ text: this.st.text(kw.startOffset, end), pos: kw.startOffset })));
+        const kw = this.CONSUME(K('uselistorder_bb'));
+        const fn = this.OR3([{ ALT: () => this.CONSUME1(T.GlobalVar) }, { ALT: () => this.CONSUME1(T.GlobalId) }]);
+        this.CONSUME(T.Comma);
+        const bb = this.OR4([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+        this.CONSUME1(T.Comma);
+        const idx = this.SUBRULE(this.useListIndexes);
+        (this.RECORDING_PHASE ? NIL : (this.st.useListOrderBB(kw, fn, bb, idx)));
       } },
     ]);
+  });
+
+  /** `uselistorder T v, { i, j, ... }` (LangRef: Use-list Order Directives), at the top level or at the end of a body. */
+  useListOrder = this.RULE('useListOrder', () => {
+    const kw = this.CONSUME(K('uselistorder'));
+    const v = this.SUBRULE(this.typedValue);
+    this.CONSUME(T.Comma);
+    const idx = this.SUBRULE(this.useListIndexes);
+    (this.RECORDING_PHASE ? NIL : (this.st.useListOrder(kw, v, idx)));
+  });
+
+  /** `{ 1, 0, 2 }`: the opening brace, then the index tokens. */
+  useListIndexes = this.RULE('useListIndexes', (): IToken[] => {
+    const open = this.CONSUME(T.LBrace);
+    const list: IToken[] = [open];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const n = this.CONSUME(T.IntLit); (this.RECORDING_PHASE ? NIL : (list.push(n))); } });
+    this.CONSUME(T.RBrace);
+    return list;
   });
 
   /** `( ... )` with balanced nesting, kept as text. Returns the closing token. */
@@ -375,7 +394,10 @@ export class IRParser extends EmbeddedActionsParser {
     ]));
     this.CONSUME(T.RParen);
     const f = (this.RECORDING_PHASE ? NIL : (this.st.beginFunction(kw, name, items, ret, params, vararg, pre)));
-    this.MANY2(() => this.OR4([
+    // only a definition takes attachments after its header (LLParser::parseDefine); after a
+    // declaration, `!name` starts the next entity (named metadata)
+    const isDefine = kw.image === 'define';
+    this.MANY2({ GATE: () => isDefine || this.LA(1).tokenType !== T.MetadataVar, DEF: () => this.OR4([
       { ALT: () => { const a = this.SUBRULE1(this.attr); (this.RECORDING_PHASE ? NIL : (this.st.fnTrailingAttr(f, a))); } },
       { ALT: () => { this.CONSUME(K('unnamed_addr')); if (!this.RECORDING_PHASE) { f.unnamedAddr = 'unnamed_addr'; } } },
       { ALT: () => { this.CONSUME(K('local_unnamed_addr')); if (!this.RECORDING_PHASE) { f.unnamedAddr = 'local_unnamed_addr'; } } },
@@ -391,13 +413,15 @@ export class IRParser extends EmbeddedActionsParser {
       { ALT: () => { this.CONSUME(K('prologue')); const v = this.SUBRULE1(this.typedValue); if (!this.RECORDING_PHASE) { f.prologue = v; } } },
       { ALT: () => { this.CONSUME(K('personality')); const v = this.SUBRULE2(this.typedValue); if (!this.RECORDING_PHASE) { f.personality = v; } } },
       { ALT: () => { const a = this.SUBRULE1(this.attachment); (this.RECORDING_PHASE ? NIL : (f.attachments.push(a))); } },
-    ]));
+    ]) });
     this.OPTION1({
-      GATE: () => kw.image === 'define',
+      GATE: () => isDefine,
       DEF: () => {
         this.CONSUME(T.LBrace);
         (this.RECORDING_PHASE ? NIL : (this.st.beginBody(f)));
         this.MANY3(() => this.SUBRULE(this.bodyItem));
+        // use-list order directives come after the last block (LLParser::parseFunctionBody)
+        this.MANY4(() => this.SUBRULE1(this.useListOrder));
         const end = this.CONSUME(T.RBrace);
         (this.RECORDING_PHASE ? NIL : (this.st.endBody(end)));
       },

@@ -5,7 +5,7 @@ import type { IToken } from 'chevrotain';
 import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import { Module } from '../ir/module.js';
-import { type Type, StructType, VoidType, isFloat, scalarOf } from '../ir/types.js';
+import { type Type, type FloatType, StructType, VoidType, isFloat, scalarOf } from '../ir/types.js';
 import { RefValue, type Value } from '../ir/value.js';
 import {
   ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, ConstantNone, ConstantNull, ConstantPoison,
@@ -24,6 +24,7 @@ import {
   type Ordering, type OperandBundle,
 } from '../ir/instructions.js';
 import { FLAG_BY_WORD } from '../ir/flags.js';
+import { canonicalHexFP, fpLiteralProblem } from '../ir/fp.js';
 import { aggregateElementType, castError, gepResultType, isSized } from '../ir/builder.js';
 import { LocalScope, Resolver } from '../resolve/resolve.js';
 import { typeText } from '../ir/verify.js';
@@ -328,6 +329,44 @@ export class ParseState {
     f.type = this.m.ptrTo(f.fnType, n);
   }
 
+  // ------------------------------------------------------------ use-list orders
+  /**
+   * A use-list order directive only permutes the order LLVM keeps the uses of a value in,
+   * which nothing in this tool observes. It is checked as LLVM checks it (the indexes form a
+   * permutation that changes the order, the value or block exists) and then dropped: printing
+   * it back would be wrong as soon as the tool adds uses, and a module LLVM writes without
+   * the directives is the same module.
+   */
+  private useListIndexes(idx: IToken[]): void {
+    const open = idx[0]!;
+    const n = idx.length - 1;
+    if (n < 2) this.err('E0109', 'expected >= 2 uselistorder indexes', open);
+    const seen = new Uint8Array(n);
+    let ordered = true;
+    for (let k = 1; k <= n; k++) {
+      const v = Number(idx[k]!.image);
+      if (!(Number.isInteger(v) && v >= 0 && v < n) || seen[v]) this.err('E0109', 'expected distinct uselistorder indexes in range [0, size)', open);
+      seen[v] = 1;
+      if (v !== k - 1) ordered = false;
+    }
+    if (ordered) this.err('E0109', 'expected uselistorder indexes to change the order', open);
+  }
+  useListOrder(kw: IToken, v: Value, idx: IToken[]): void {
+    this.beginInstruction(kw);
+    this.useListIndexes(idx);
+    if (this.fn) this.bodyUseLists.push(v); else this.resolver.useLists.push(v);
+  }
+  useListOrderBB(kw: IToken, fn: IToken, bb: IToken, idx: IToken[]): void {
+    this.beginInstruction(kw);
+    this.useListIndexes(idx);
+    this.resolver.useListBlocks.push({
+      fn: new RefValue(this.m.types.label, 'global', sigilName(fn), fn.tokenType.name === 'GlobalId', fn.startOffset, fn.startOffset + fn.image.length),
+      block: new RefValue(this.m.types.label, 'local', sigilName(bb), bb.tokenType.name === 'LocalId', bb.startOffset, bb.startOffset + bb.image.length),
+    });
+  }
+  /** Values named by the use-list order directives of the body being parsed (bound with it, then dropped). */
+  private bodyUseLists: Value[] = [];
+
   // ------------------------------------------------------------ function body
   private defineLocal(scope: LocalScope, v: Value, tok: IToken): void {
     this.defineLocalName(scope, v, sigilName(tok), tok.tokenType.name === 'LocalId', tok);
@@ -371,7 +410,8 @@ export class ParseState {
     if (f.blocks.length === 0) this.err('E0306', `function @${f.name} has a body without blocks`, end);
     for (const b of f.blocks) b.instructions = b.instructions.slice();
     f.blocks = f.blocks.slice();
-    if (this.resolveBodies) this.resolver.body(f, this.scope!);
+    if (this.resolveBodies) this.resolver.body(f, this.scope!, this.bodyUseLists);
+    this.bodyUseLists = [];
     this.fn = null;
     this.scope = null;
   }
@@ -536,8 +576,12 @@ export class ParseState {
   }
   fpConst(ty: Type, tok: IToken): Value {
     this.expectKind(ty, isFloat(ty), `floating-point number ${tok.image}`, tok);
-    const key = tok.image;
-    return this.use(this.internedGet(ty, key) ?? this.intern(ty, key, this.at(new ConstantFP(ty, key), tok)), tok);
+    const key = canonicalHexFP(tok.image);
+    const cached = this.internedGet(ty, key);
+    if (cached) return this.use(cached, tok);
+    const problem = fpLiteralProblem(key, (ty as FloatType).fk);
+    if (problem) this.err('E0204', `floating-point constant ${tok.image} ${problem}`, tok);
+    return this.use(this.intern(ty, key, this.at(new ConstantFP(ty, key), tok)), tok);
   }
   boolConst(ty: Type, tok: IToken, b: boolean): Value {
     this.expectKind(ty, ty.kind === 'int' && ty.bits === 1, `'${tok.image}'`, tok);
