@@ -30,6 +30,8 @@ export const CODES = {
   E0202: { title: 'invalid type', exit: 1 },
   E0203: { title: 'invalid index', exit: 1 },
   E0204: { title: 'invalid constant', exit: 1 },
+  E0205: { title: 'invalid data layout', exit: 1 },
+  E0206: { title: 'invalid flag', exit: 1 },
   // 03xx: structure (verifier)
   E0301: { title: 'missing terminator', exit: 1 },
   E0302: { title: 'instruction does not dominate its use', exit: 1 },

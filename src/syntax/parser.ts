@@ -125,6 +125,8 @@ export class IRParser extends EmbeddedActionsParser {
   /** The type being built by `type`, the flags by `flags`, the list by `paramAttrs`, the instruction by `bodyItem`. */
   private curType!: Type;
   private curFlags = 0;
+  /** The opcode whose flags `flags` reads. */
+  private flagsOp!: IToken;
   private curAttrs: AttrList = NO_ATTRS;
   private curInst!: Instruction;
   // Repetition and option bodies of the hottest rules, built once like the alternatives.
@@ -176,7 +178,7 @@ export class IRParser extends EmbeddedActionsParser {
         this.CONSUME1(T.Equals);
         const s = this.CONSUME1(T.StringConstant);
         if (!this.RECORDING_PHASE) {
-          if (which.image === 'datalayout') this.st.m.datalayout = s.image; else this.st.m.triple = s.image;
+          if (which.image === 'datalayout') this.st.dataLayout(s); else this.st.m.triple = s.image;
         }
       } },
       { ALT: () => {
@@ -740,9 +742,11 @@ export class IRParser extends EmbeddedActionsParser {
     return list;
   });
 
+  /** Flags after an opcode (the token just consumed), each checked against what the opcode admits. */
   flags = this.RULE('flags', (): number => {
     this.curFlags = 0;
-    this.MANY(this.many_flags ??= () => { const t = this.CONSUME(T.FlagKw); if (!this.RECORDING_PHASE) { this.curFlags |= this.st.flag(t); } });
+    this.flagsOp = this.LA(0);
+    this.MANY(this.many_flags ??= () => { const t = this.CONSUME(T.FlagKw); if (!this.RECORDING_PHASE) { this.curFlags |= this.st.flag(t, this.flagsOp); } });
     return this.curFlags;
   });
 

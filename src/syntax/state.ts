@@ -23,8 +23,9 @@ import {
   UnreachableInst, VAArgInst, isTerminator, ICMP_PREDS, FCMP_PREDS, type BinaryOp, type CallBase, type CastOp, type Instruction,
   type Ordering, type OperandBundle,
 } from '../ir/instructions.js';
-import { FLAG_BY_WORD } from '../ir/flags.js';
+import { FLAG_BY_WORD, FMF_ALL, allowedFlags } from '../ir/flags.js';
 import { canonicalHexFP, fpLiteralProblem } from '../ir/fp.js';
+import { dataLayoutProblem } from '../ir/datalayout.js';
 import { aggregateElementType, castError, gepResultType, isSized } from '../ir/builder.js';
 import { LocalScope, Resolver } from '../resolve/resolve.js';
 import { typeText } from '../ir/verify.js';
@@ -140,6 +141,13 @@ export class ParseState {
   }
 
   // ------------------------------------------------------------- module level
+  /** `target datalayout = "..."`: LLVM parses the string when it reads it, and so does this. */
+  dataLayout(tok: IToken): void {
+    const body = tok.image.slice(1, -1);
+    const p = body.includes('\\') ? null : dataLayoutProblem(body);
+    if (p) fail('E0205', p.message, this.file, tok.startOffset + 1 + p.at, tok.startOffset + 1 + p.at + p.len);
+    this.m.datalayout = tok.image;
+  }
   addComdat(tok: IToken, kind: string): void {
     this.m.comdats.push({ name: sigilName(tok), kind });
   }
@@ -663,7 +671,25 @@ export class ParseState {
     return this.at(new InlineAsm(ty, a.image.slice(1, -1), c.image.slice(1, -1), words.includes('sideeffect'),
       words.includes('alignstack'), words.includes('inteldialect'), words.includes('unwind')), kw, c);
   }
-  flag(tok: IToken): number { return FLAG_BY_WORD.get(T.keywordText(tok)) ?? 0; }
+  /** A flag word after the opcode `op`; E0206 if the opcode does not admit it (LLVM reads it as the start of a type). */
+  flag(tok: IToken, op: IToken): number {
+    const bit = FLAG_BY_WORD.get(T.keywordText(tok)) ?? 0;
+    const name = T.keywordText(op);
+    if (bit & ~allowedFlags(name)) this.err('E0206', `'${tok.image}' is not a flag of '${op.image}'`, tok);
+    return bit;
+  }
+  /**
+   * Fast-math flags on a call, phi or select need a floating-point result: a scalar, a vector,
+   * or (LLVM 19 on) an array or literal struct of one floating type.
+   */
+  private fastMathOn(flags: number, t: Type, what: string, kw: IToken): void {
+    if (!(flags & FMF_ALL)) return;
+    const fp = (x: Type): boolean => scalarOf(x).kind === 'float';
+    const elems = t.kind === 'array' ? [t.elem] : t.kind === 'struct' && t.name === null && t.elems ? t.elems : [t];
+    if (!(elems.length > 0 && elems.every((e) => fp(e) && e === elems[0]))) {
+      this.err('E0206', `fast-math flags on a ${what} whose type ${typeText(t)} is not floating-point`, kw);
+    }
+  }
   mdValue(md: Metadata): Value { return new MetadataAsValue(this.m.types.metadata, md); }
 
   constExpr(ty: Type, opTok: IToken, ops: Value[], flags: number, close: IToken,
@@ -834,6 +860,7 @@ export class ParseState {
     this.fillCall(i, kw, c);
     i.type = i.fnType.ret;
     i.tail = tail as CallInst['tail'];
+    this.fastMathOn(c.fl, i.type, 'call', kw);
     return i;
   }
   invoke(kw: IToken, c: CallParts, normal: Value, unwind: Value): Instruction {
@@ -850,7 +877,8 @@ export class ParseState {
     i.successors = [fallthrough, ...indirect] as BasicBlock[];
     return i;
   }
-  phi(_kw: IToken, flags: number, ty: Type, vals: Value[], blocks: Value[]): Instruction {
+  phi(kw: IToken, flags: number, ty: Type, vals: Value[], blocks: Value[]): Instruction {
+    this.fastMathOn(flags, ty, 'phi', kw);
     const i = new PhiInst(ty, vals, blocks as BasicBlock[]);
     i.flags = flags;
     return i;
@@ -862,6 +890,7 @@ export class ParseState {
       || (c.kind === 'vector' && c.elem.kind === 'int' && c.elem.bits === 1 && ops[1]!.type.kind === 'vector' && ops[1]!.type.count === c.count);
     if (!okCond) this.errAt('E0201', `select condition must be i1 (or a vector of i1 as long as the operands), not ${typeText(c)}`, ops[0]!);
     if (ops[1]!.type !== ops[2]!.type) this.errAt('E0201', `select operands have different types ${typeText(ops[1]!.type)} and ${typeText(ops[2]!.type)}`, ops[2]!);
+    this.fastMathOn(flags, ops[1]!.type, 'select', kw);
     const i = new SelectInst(ops[1]!.type, ops);
     i.flags = flags;
     return i;

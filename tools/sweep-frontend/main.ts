@@ -14,6 +14,9 @@
 // Compiled modules are cached (see --cache); a second run only re-checks.
 // Usage: npm run sweep-frontend -- [--jobs N] [--only REGEX] [--configs REGEX]
 //        [--full] [--no-debian] [--grad] [--grad-fns N] [--cache DIR] [--fresh]
+// `--scale [--only SHAPE] [--scale-factor F]` instead times every stage on
+// generated functions of growing size (scale.ts); `--mutate [--count N] [--seed S]`
+// compares the front end with llvm-as on mutants of corpus modules (mutate.ts).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,18 +34,22 @@ import type { Function } from '../../src/ir/function.js';
 import { configs, ownSources, type Config, type Source } from './matrix.js';
 import { debianSources } from './debian.js';
 import { toLLVM19 } from '../../test/util/llvm22.js';
+import { runScale } from './scale.js';
+import { runMutate } from './mutate.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 interface Options {
   jobs: number; only: RegExp | null; configs: RegExp | null; full: boolean; debian: boolean;
-  grad: boolean; gradFns: number; cache: string; fresh: boolean;
+  grad: boolean; gradFns: number; cache: string; fresh: boolean; scale: boolean; scaleFactor: number;
+  mutate: boolean; count: number; seed: number;
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     jobs: 2, only: null, configs: null, full: false, debian: true, grad: false, gradFns: 3,
-    cache: join(tmpdir(), 'enzyme-ts-sweep'), fresh: false,
+    cache: join(tmpdir(), 'enzyme-ts-sweep'), fresh: false, scale: false, scaleFactor: 1,
+    mutate: false, count: 2000, seed: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -57,6 +64,11 @@ function parseArgs(argv: string[]): Options {
       case '--grad-fns': o.gradFns = Number(next()); break;
       case '--cache': o.cache = next(); break;
       case '--fresh': o.fresh = true; break;
+      case '--scale': o.scale = true; break;
+      case '--scale-factor': o.scaleFactor = Number(next()); break;
+      case '--mutate': o.mutate = true; break;
+      case '--count': o.count = Number(next()); break;
+      case '--seed': o.seed = Number(next()); break;
       default: throw new Error(`unknown option ${a}`);
     }
   }
@@ -200,6 +212,14 @@ async function gradCheck(cfg: Config, text: string, name: string, fns: number): 
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.mutate) {
+    process.exitCode = await runMutate(ROOT, o.count, o.seed, join(o.cache, 'mutants'), o.jobs) ? 0 : 1;
+    return;
+  }
+  if (o.scale) {
+    process.exitCode = runScale(o.only, o.scaleFactor) ? 0 : 1;
+    return;
+  }
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   let sources = ownSources(ROOT);
   if (o.debian) sources = sources.concat(debianSources(o.cache, join(ROOT, 'tools', 'sweep-frontend', 'programs'), log));
