@@ -40,6 +40,10 @@ export const CODES = {
   E0305: { title: 'terminator in the middle of a block', exit: 1 },
   E0306: { title: 'invalid function', exit: 1 },
   E0307: { title: 'irreducible control flow', exit: 1 },
+  E0308: { title: 'invalid attribute', exit: 1 },
+  E0309: { title: 'invalid atomic access', exit: 1 },
+  E0310: { title: 'invalid exception handling', exit: 1 },
+  E0311: { title: 'invalid metadata attachment', exit: 1 },
   // 04xx: differentiation
   E0401: { title: 'cannot differentiate this construct', exit: 1 },
   E0402: { title: 'no derivative for an external function', exit: 1 },

@@ -12,7 +12,8 @@ import { typeText } from '../ir/verify.js';
 import type { RefValue, Value } from '../ir/value.js';
 import type { MDRef, Metadata } from '../ir/metadata.js';
 import { NO_ATTRS, type AttrList } from '../ir/attributes.js';
-import type { AnyGlobal, BasicBlock, Function } from '../ir/function.js';
+import { Argument, Function as IRFunction, type AnyGlobal, type BasicBlock, type Function } from '../ir/function.js';
+import type { FunctionType } from '../ir/types.js';
 import type { BlockAddress } from '../ir/constants.js';
 
 /** Names and numbers of one function body. */
@@ -81,6 +82,11 @@ export class Resolver {
           default:
         }
         if (inst.op === 'call' || inst.op === 'invoke' || inst.op === 'callbr') {
+          const callee = ops[ops.length - 1]!;
+          if (callee.vk === 'ref' && (callee as RefValue).scope === 'global' && (callee as RefValue).ref.startsWith('llvm.') &&
+              !this.globals.has((callee as RefValue).ref) && !this.intrinsicCalls.has((callee as RefValue).ref)) {
+            this.intrinsicCalls.set((callee as RefValue).ref, inst.fnType);
+          }
           if (inst.bundles) {
             for (const bu of inst.bundles) for (let k = 0; k < bu.inputs.length; k++) bu.inputs[k] = this.value(bu.inputs[k]!, bu.inputs, k);
           }
@@ -102,6 +108,8 @@ export class Resolver {
     for (const t of m.types.named.values()) {
       if (!t.defined) this.report(diag('E0104', `type %${t.name} is used but never defined`, file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
     }
+    // LLVM 17 on declares an intrinsic that is called but not declared (with the call's type)
+    for (const [name, fnType] of this.intrinsicCalls) if (!this.globals.has(name)) this.declareIntrinsic(name, fnType);
     const pending = this.pendingGlobals;
     this.pendingGlobals = [];
     for (const fx of pending) {
@@ -140,6 +148,19 @@ export class Resolver {
     for (const ba of blockAddresses) this.blockAddress(ba);
     if (this.errors.length) throw new DiagnosticError(this.errors);
     m.invalidateSymbols();
+  }
+
+  /** Intrinsics called before (or without) a declaration, with the first call's type. */
+  private readonly intrinsicCalls = new Map<string, FunctionType>();
+
+  private declareIntrinsic(name: string, fnType: FunctionType): void {
+    const f = new IRFunction(this.m.types.void, fnType);
+    f.name = name;
+    f.type = this.m.ptrTo(fnType, 0);
+    f.isDeclaration = true;
+    fnType.params.forEach((p, i) => { f.args.push(new Argument(p, f, i)); });
+    this.m.functions.push(f);
+    this.globals.set(name, f);
   }
 
   /** Function-local scopes, kept for block addresses (which name a block of another function). */

@@ -279,26 +279,27 @@ export class IRParser extends EmbeddedActionsParser {
   /** Words before `global` / `define`'s return type: linkage, visibility, ..., return attributes. */
   headerItems = this.RULE('headerItems', (): HeaderItem[] => {
     const items: HeaderItem[] = [];
-    this.MANY(() => this.OR([
-      { ALT: () => { const a = this.SUBRULE(this.attr); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'attr', attr: a }))); } },
-      { ALT: () => { this.CONSUME(K('weak')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'weak' }))); } },
-      { ALT: () => {
-        this.CONSUME(K('cc')); const n = this.CONSUME(T.IntLit);
-        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'cc', n: n.image })));
-      } },
-      { ALT: () => {
-        const t = this.CONSUME(K('thread_local'));
-        const mode = this.OPTION(() => { this.CONSUME(T.LParen); const w = this.CONSUME(T.Word); this.CONSUME(T.RParen); return w; });
-        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'tls', text: mode ? `${t.image}(${mode.image})` : t.image })));
-      } },
-      { ALT: () => { this.CONSUME(K('unnamed_addr')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'unnamed_addr' }))); } },
-      { ALT: () => { this.CONSUME(K('local_unnamed_addr')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'local_unnamed_addr' }))); } },
-      { ALT: () => { this.CONSUME(K('externally_initialized')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'externally_initialized' }))); } },
-      { ALT: () => {
-        this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME1(T.IntLit); this.CONSUME1(T.RParen);
-        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'addrspace', n: int(n) })));
-      } },
-    ]));
+    this.MANY(() => {
+      const first = this.LA(1);
+      const item = this.OR([
+        { ALT: (): HeaderItem => { const a = this.SUBRULE(this.attr); return { k: 'attr', attr: a }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('weak')); return { k: 'word', w: 'weak' }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('cc')); const n = this.CONSUME(T.IntLit); return { k: 'cc', n: n.image }; } },
+        { ALT: (): HeaderItem => {
+          const t = this.CONSUME(K('thread_local'));
+          const mode = this.OPTION(() => { this.CONSUME(T.LParen); const w = this.CONSUME(T.Word); this.CONSUME(T.RParen); return w; });
+          return (this.RECORDING_PHASE ? NIL : { k: 'tls', text: mode ? `${t.image}(${mode.image})` : t.image });
+        } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('unnamed_addr')); return { k: 'word', w: 'unnamed_addr' }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('local_unnamed_addr')); return { k: 'word', w: 'local_unnamed_addr' }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('externally_initialized')); return { k: 'word', w: 'externally_initialized' }; } },
+        { ALT: (): HeaderItem => {
+          this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME1(T.IntLit); this.CONSUME1(T.RParen);
+          return (this.RECORDING_PHASE ? NIL : { k: 'addrspace', n: int(n) });
+        } },
+      ]);
+      if (!this.RECORDING_PHASE) { const last = this.LA(0); items.push({ ...item, pos: first.startOffset, end: last.startOffset + last.image.length }); }
+    });
     return items;
   });
 

@@ -33,12 +33,28 @@ import { sigilName, sigilNumber } from './lexer.js';
 import * as T from './tokens.js';
 import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
 
-export type HeaderItem =
+/** A word before a global's `global` / `alias` or a function's return type, with its span once parsed. */
+export type HeaderItem = (
   | { k: 'attr'; attr: Attr }
   | { k: 'word'; w: string }
   | { k: 'cc'; n: string }
   | { k: 'tls'; text: string }
-  | { k: 'addrspace'; n: number };
+  | { k: 'addrspace'; n: number }
+) & { pos?: number; end?: number };
+
+/**
+ * The order LLVM's parser reads the words before `global` (or `alias`, `ifunc`) and before a
+ * function's return type: each kind at most once, in this order (return attributes may repeat).
+ */
+const HEADER_RANK = {
+  linkage: 0, preemption: 1, visibility: 2, dll: 3, tls: 4, cconv: 4, retattr: 5, unnamed: 5, addrspace: 6, extinit: 7,
+} as const;
+type HeaderKind = keyof typeof HEADER_RANK;
+const HEADER_WHAT: Record<HeaderKind, string> = {
+  linkage: 'a linkage', preemption: 'dso_local / dso_preemptable', visibility: 'a visibility', dll: 'a DLL storage class',
+  tls: 'thread_local', cconv: 'a calling convention', retattr: 'a return attribute', unnamed: 'unnamed_addr',
+  addrspace: 'addrspace(N)', extinit: 'externally_initialized',
+};
 
 /** Passed as the expected type of a callee: its real type is known only once the call is parsed. */
 export const CALLEE_TYPE: Type = new VoidType();
@@ -229,43 +245,101 @@ export class ParseState {
     g.end = tok.startOffset + tok.image.length;
   }
 
-  /** Sorts header items into linkage, visibility, ...; returns the rest (attributes), in order. */
-  private applyHeader(g: GlobalValue, items: HeaderItem[], allowAttrs: boolean, cconv?: (c: string) => void): AttrList {
+  /**
+   * Sorts header items into linkage, visibility, ...; returns the rest (return attributes), in
+   * order. The words must come in LLVM's order (HEADER_RANK) and fit the entity: `kind` is
+   * `function` (linkage to return attributes), `global` (linkage to externally_initialized),
+   * or `alias` (linkage to unnamed_addr).
+   */
+  private applyHeader(g: GlobalValue, items: HeaderItem[], kind: 'function' | 'global' | 'alias', cconv?: (c: string) => void): AttrList {
     const rest: AttrList = [];
+    this.linkageAt = null;
+    let rank = -1;
+    let prev = '';
+    const at = (it: HeaderItem): [number, number] => (it.pos !== undefined ? [it.pos, it.end!] : [g.pos, g.end]);
     for (const it of items) {
+      let hk: HeaderKind;
+      let word: string;
       switch (it.k) {
-        case 'word': {
-          if (it.w === 'weak') g.linkage = 'weak';
-          else if (it.w === 'unnamed_addr' || it.w === 'local_unnamed_addr') g.unnamedAddr = it.w;
-          else if (it.w === 'externally_initialized' && g instanceof GlobalVariable) g.externallyInitialized = true;
-          else fail('E0001', `'${it.w}' is not valid here`, this.file, g.pos, g.end);
+        case 'word':
+          word = it.w;
+          hk = it.w === 'weak' ? 'linkage' : it.w === 'externally_initialized' ? 'extinit' : 'unnamed';
           break;
-        }
-        case 'cc':
-          if (!cconv) fail('E0001', `a calling convention is not valid here`, this.file, g.pos, g.end);
-          cconv(`cc ${it.n}`);
-          break;
-        case 'tls': g.threadLocal = it.text; break;
-        case 'addrspace': g.addrspace = it.n; break;
+        case 'cc': word = `cc ${it.n}`; hk = 'cconv'; break;
+        case 'tls': word = it.text; hk = 'tls'; break;
+        case 'addrspace': word = `addrspace(${it.n})`; hk = 'addrspace'; break;
         case 'attr': {
           const a = it.attr;
-          if (a.k === 'word' && a.arg === null) {
-            const w = a.name;
-            if (LINKAGES.has(w)) { g.linkage = w; break; }
-            if (PREEMPTION.has(w)) { g.preemption = w; break; }
-            if (VISIBILITY.has(w)) { g.visibility = w; break; }
-            if (DLL_STORAGE.has(w)) { g.dllStorage = w; break; }
-            if (cconv && isCallingConv(w)) { cconv(w); break; }
-          }
-          if (!allowAttrs) {
-            const what = a.k === 'word' || a.k === 'type' ? a.name : a.k === 'str' ? a.key : `#${a.id}`;
-            fail('E0001', `unknown keyword '${what}' in a global definition`, this.file, g.pos, g.end);
-          }
-          rest.push(a);
+          word = a.k === 'word' || a.k === 'type' ? a.name : a.k === 'str' ? a.key : `#${a.id}`;
+          const w = a.k === 'word' && a.arg === null ? a.name : '';
+          hk = LINKAGES.has(w) ? 'linkage' : PREEMPTION.has(w) ? 'preemption' : VISIBILITY.has(w) ? 'visibility'
+            : DLL_STORAGE.has(w) ? 'dll' : cconv && isCallingConv(w) ? 'cconv' : 'retattr';
         }
+      }
+      const allowed = kind === 'function'
+        ? hk !== 'tls' && hk !== 'unnamed' && hk !== 'addrspace' && hk !== 'extinit'
+        : hk !== 'cconv' && hk !== 'retattr' && (kind === 'global' || (hk !== 'addrspace' && hk !== 'extinit'));
+      if (!allowed) {
+        const [p, e] = at(it);
+        const where = kind === 'function' ? 'before the return type of a function' : kind === 'global' ? 'in a global variable definition' : `in an ${g instanceof Alias ? 'alias' : 'ifunc'}`;
+        fail('E0001', hk === 'retattr' ? `unknown keyword '${word}' ${where}` : `${HEADER_WHAT[hk]} is not valid ${where}`, this.file, p, e,
+          hk === 'unnamed' || hk === 'addrspace' ? ['on a function it goes after the parameter list'] : undefined);
+      }
+      const r = HEADER_RANK[hk];
+      if (r < rank || (r === rank && hk !== 'retattr')) {
+        const [p, e] = at(it);
+        fail('E0001', `'${word}' is out of place after '${prev}': LLVM reads linkage, dso_local, visibility, DLL storage, ` +
+          (kind === 'function' ? 'calling convention, then return attributes' : 'thread_local, unnamed_addr, addrspace, externally_initialized') + ', in this order', this.file, p, e);
+      }
+      rank = r;
+      prev = word;
+      switch (hk) {
+        case 'linkage': g.linkage = word; this.linkageAt = at(it); break;
+        case 'preemption': g.preemption = word; break;
+        case 'visibility': g.visibility = word; break;
+        case 'dll': g.dllStorage = word; break;
+        case 'cconv': cconv!(word); break;
+        case 'tls': g.threadLocal = word; break;
+        case 'unnamed': g.unnamedAddr = word; break;
+        case 'addrspace': g.addrspace = (it as { n: number }).n; break;
+        case 'extinit': (g as GlobalVariable).externallyInitialized = true; break;
+        case 'retattr': rest.push((it as { attr: Attr }).attr); break;
       }
     }
     return rest;
+  }
+
+  /** Span of the linkage word of the header just applied (null: none written, `external`). */
+  private linkageAt: [number, number] | null = null;
+
+  /**
+   * The linkage a declaration, definition, alias or ifunc may have (LLParser): declarations
+   * are external or extern_weak; a function is never appending or common; an alias or ifunc is
+   * not available_externally, common, appending or extern_weak; local linkage needs default
+   * visibility and no DLL storage class.
+   */
+  private checkLinkage(g: GlobalValue, what: 'function definition' | 'function declaration' | 'global declaration' | 'alias' | 'ifunc'): void {
+    const l = g.linkage ?? 'external';
+    const [p, e] = this.linkageAt ?? [g.pos, g.end];
+    const bad = (msg: string): never => fail('E0001', msg, this.file, p, e);
+    switch (what) {
+      case 'function definition': case 'function declaration':
+        if (l === 'appending' || l === 'common') bad(`${l} linkage is not valid for a function`);
+        if (what === 'function definition' && l === 'extern_weak') bad('extern_weak linkage is not valid for a function definition');
+        if (what === 'function declaration' && l !== 'external' && l !== 'extern_weak') bad(`${l} linkage is not valid for a function declaration (only external or extern_weak)`);
+        break;
+      case 'global declaration':
+        break; // a declaration is read only after external / extern_weak (isExternalDecl)
+      case 'alias': case 'ifunc':
+        if (['available_externally', 'common', 'appending', 'extern_weak'].includes(l)) bad(`${l} linkage is not valid for an ${what}`);
+        break;
+    }
+    if ((l === 'private' || l === 'internal') && g.visibility !== null && g.visibility !== 'default') {
+      fail('E0001', `a symbol with ${l} linkage must have default visibility, not ${g.visibility}`, this.file, p, e);
+    }
+    if ((l === 'private' || l === 'internal') && g.dllStorage !== null) {
+      fail('E0001', `a symbol with ${l} linkage cannot have a DLL storage class`, this.file, p, e);
+    }
   }
 
   missingInit(g: GlobalVariable): never {
@@ -279,7 +353,8 @@ export class ParseState {
     this.beginInstruction(tok);
     const g = new GlobalVariable(this.m.types.void, ty);
     this.defineGlobalName(tok, g);
-    this.applyHeader(g, items, false);
+    this.applyHeader(g, items, 'global');
+    this.checkLinkage(g, 'global declaration');
     g.type = this.m.ptrTo(ty, g.addrspace ?? 0);
     g.isConstant = isConst;
     this.m.globals.push(g);
@@ -289,7 +364,8 @@ export class ParseState {
   addAliasOrIFunc(tok: IToken, items: HeaderItem[], kind: 'alias' | 'ifunc', vty: Type, target: Value): Alias | IFunc {
     const g = kind === 'alias' ? new Alias(this.m.types.void, vty, target) : new IFunc(this.m.types.void, vty, target);
     this.defineGlobalName(tok, g);
-    this.applyHeader(g, items, false);
+    this.applyHeader(g, items, 'alias');
+    this.checkLinkage(g, kind);
     g.type = this.m.ptrTo(vty, g.addrspace ?? (target.type.kind === 'pointer' ? target.type.addrspace : 0));
     if (g instanceof Alias) this.m.aliases.push(g); else this.m.ifuncs.push(g);
     return g;
@@ -304,7 +380,8 @@ export class ParseState {
     const fnType = this.m.types.fn(ret, params.map((p) => p.type), vararg);
     const f = new Function(this.m.types.void, fnType);
     this.defineGlobalName(tok, f);
-    f.retAttrs = this.applyHeader(f, items, true, (c) => { f.cconv = c; });
+    f.retAttrs = this.applyHeader(f, items, 'function', (c) => { f.cconv = c; });
+    this.checkLinkage(f, kw.image === 'declare' ? 'function declaration' : 'function definition');
     f.type = this.m.ptrTo(fnType, 0);
     f.isDeclaration = kw.image === 'declare';
     f.attachments.push(...pre);
@@ -580,6 +657,11 @@ export class ParseState {
     } else {
       v = BigInt(img);
     }
+    // LLVM reduces a literal to its type's width (`i8 300` is 44); in-range values stay as written
+    if (ty.kind === 'int') {
+      const b = BigInt(ty.bits);
+      if (v >= 1n << b || v < -(1n << (b - 1n))) v = ty.bits === 1 ? BigInt.asUintN(1, v) : BigInt.asIntN(ty.bits, v);
+    }
     return this.at(new ConstantInt(ty, v), tok);
   }
   fpConst(ty: Type, tok: IToken): Value {
@@ -826,14 +908,22 @@ export class ParseState {
     i.flags = c.fl;
     let addrspace: number | null = null;
     const ret: Attr[] = [];
+    // LLParser reads a call's calling convention, then return attributes, then addrspace(N)
+    let rank = 0;
+    const order = (it: HeaderItem, r: number, what: string): void => {
+      if (r < rank) fail('E0001', `${what} is out of place: a call takes its calling convention, return attributes, addrspace(N) in this order`, this.file, it.pos ?? kw.startOffset, it.end ?? kw.startOffset + kw.image.length);
+      rank = r;
+    };
     for (const it of c.items) {
-      if (it.k === 'cc') i.cconv = `cc ${it.n}`;
-      else if (it.k === 'addrspace') addrspace = it.n;
+      if (it.k === 'cc') { order(it, 0, `cc ${it.n}`); i.cconv = `cc ${it.n}`; }
+      else if (it.k === 'addrspace') { order(it, 2, 'addrspace'); addrspace = it.n; }
       else if (it.k === 'attr') {
         const a = it.attr;
-        if (a.k === 'word' && a.arg === null && isCallingConv(a.name)) i.cconv = a.name;
-        else ret.push(a);
-      } else this.err('E0001', `'${it.k === 'word' ? it.w : it.text}' is not valid in a call`, kw);
+        if (a.k === 'word' && a.arg === null && isCallingConv(a.name)) { order(it, 0, a.name); i.cconv = a.name; }
+        else if (a.k === 'word' && a.arg === null && (LINKAGES.has(a.name) || PREEMPTION.has(a.name) || VISIBILITY.has(a.name) || DLL_STORAGE.has(a.name))) {
+          fail('E0001', `'${a.name}' is not valid in a call`, this.file, it.pos ?? kw.startOffset, it.end ?? kw.startOffset);
+        } else { order(it, 1, 'a return attribute'); ret.push(a); }
+      } else fail('E0001', `'${it.k === 'word' ? it.w : it.text}' is not valid in a call`, this.file, it.pos ?? kw.startOffset, it.end ?? kw.startOffset);
     }
     i.addrspace = addrspace;
     if (ret.length) i.retAttrs = ret;

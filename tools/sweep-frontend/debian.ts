@@ -64,7 +64,7 @@ export function debianSources(cache: string, programs: string, log: (s: string) 
       const files = spec.startsWith('{PROGRAM}') ? [join(programs, 'deb', spec.slice(9))] : expand(root, spec).map((f) => join(root, f));
       for (const path of files) {
         const rel = path.startsWith(root) ? path.slice(root.length + 1) : `programs/${path.split('/').pop()}`;
-        out.push({ id: `${p.pkg}/${rel.replace(/\//g, '_')}`, path, lang: p.lang, flags, cwd: root, matrix: 'short' });
+        out.push({ id: `${p.pkg}/${rel.replace(/\//g, '_')}`, path, lang: p.lang, flags, cwd: root, tier: 1 });
       }
     }
   }

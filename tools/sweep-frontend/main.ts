@@ -229,12 +229,12 @@ async function main(): Promise<void> {
   for (const cfg of cfgs) {
     for (const src of sources) {
       if ((src.lang === 'rust') !== (cfg.compiler.kind === 'rustc')) continue;
-      if (!cfg.short && src.matrix === 'short' && !o.full) continue;
+      if (!o.full && cfg.tier > src.tier) continue;
       work.push({ src, cfg });
     }
   }
-  // the short list first, so that an interrupted run has seen every source at every version
-  work.sort((a, b) => Number(b.cfg.short) - Number(a.cfg.short));
+  // tier by tier, so that an interrupted run has seen every source at every version
+  work.sort((a, b) => a.cfg.tier - b.cfg.tier);
   log(`sweep: ${sources.length} sources, ${cfgs.length} configs, ${work.length} modules; cache ${o.cache}`);
   const results: Result[] = [];
   const grads: GradResultRow[] = [];

@@ -14,8 +14,8 @@ export interface Source {
   flags: string[];
   /** Working directory of the compile (relative includes of Debian packages). */
   cwd: string;
-  /** Which flag sets it is compiled with: all, or the short list. */
-  matrix: 'full' | 'short';
+  /** Highest config tier it is compiled with (see Config.tier). */
+  tier: 1 | 2;
 }
 
 export interface Config {
@@ -24,22 +24,26 @@ export interface Config {
   /** clang version (13..19) or the rustc toolchain. */
   compiler: { kind: 'clang'; version: number } | { kind: 'rustc'; toolchain: 'stable' | 'nightly' };
   flags: string[];
-  /** In the short list (compiled for every source), or only for `matrix: 'full'` sources. */
-  short: boolean;
+  /**
+   * 1: every source; 2: the repository's sources and the sweep's programs; 3: only with --full.
+   * A run on a shared 2-core machine does tiers 1 and 2 in a few hours.
+   */
+  tier: 1 | 2 | 3;
 }
 
 export const CLANG_VERSIONS = [13, 14, 15, 16, 19] as const;
 
-const CLANG_FLAGS: { name: string; flags: string[]; short: boolean }[] = [
-  { name: 'O0', flags: ['-O0'], short: true },
-  { name: 'O1', flags: ['-O1'], short: false },
-  { name: 'O2', flags: ['-O2'], short: true },
-  { name: 'O3', flags: ['-O3'], short: false },
-  { name: 'O0-g', flags: ['-O0', '-g'], short: false },
-  { name: 'O2-g', flags: ['-O2', '-g'], short: true },
-  { name: 'O3-fastmath', flags: ['-O3', '-ffast-math'], short: false },
-  { name: 'O3-native', flags: ['-O3', '-march=native'], short: true },
-  { name: 'Os', flags: ['-Os'], short: false },
+/** Flag sets and their tier; `main` versions (14, 19) get tier 2 sets that others get at tier 3. */
+const CLANG_FLAGS: { name: string; flags: string[]; tier: 1 | 2 | 3; allVersions: boolean }[] = [
+  { name: 'O0', flags: ['-O0'], tier: 1, allVersions: true },
+  { name: 'O2', flags: ['-O2'], tier: 1, allVersions: true },
+  { name: 'O2-g', flags: ['-O2', '-g'], tier: 2, allVersions: true },
+  { name: 'O3-native', flags: ['-O3', '-march=native'], tier: 2, allVersions: true },
+  { name: 'O3-fastmath', flags: ['-O3', '-ffast-math'], tier: 2, allVersions: false },
+  { name: 'O0-g', flags: ['-O0', '-g'], tier: 2, allVersions: false },
+  { name: 'O1', flags: ['-O1'], tier: 3, allVersions: true },
+  { name: 'O3', flags: ['-O3'], tier: 3, allVersions: true },
+  { name: 'Os', flags: ['-Os'], tier: 3, allVersions: true },
 ];
 
 const RUST_FLAGS: { name: string; flags: string[] }[] = [
@@ -54,10 +58,13 @@ const RUST_FLAGS: { name: string; flags: string[] }[] = [
 export function configs(): Config[] {
   const out: Config[] = [];
   for (const v of CLANG_VERSIONS) {
-    for (const f of CLANG_FLAGS) out.push({ name: `clang${v}-${f.name}`, compiler: { kind: 'clang', version: v }, flags: f.flags, short: f.short });
+    for (const f of CLANG_FLAGS) {
+      const tier = f.allVersions || v === 14 || v === 19 ? f.tier : 3;
+      out.push({ name: `clang${v}-${f.name}`, compiler: { kind: 'clang', version: v }, flags: f.flags, tier });
+    }
   }
   for (const tc of ['stable', 'nightly'] as const) {
-    for (const f of RUST_FLAGS) out.push({ name: `rustc-${tc}-${f.name}`, compiler: { kind: 'rustc', toolchain: tc }, flags: f.flags, short: true });
+    for (const f of RUST_FLAGS) out.push({ name: `rustc-${tc}-${f.name}`, compiler: { kind: 'rustc', toolchain: tc }, flags: f.flags, tier: 2 });
   }
   return out;
 }
@@ -71,17 +78,17 @@ function listDir(dir: string, ext: string): string[] {
 export function ownSources(root: string): Source[] {
   const out: Source[] = [];
   const fx = join(root, 'fixtures', 'src');
-  for (const f of listDir(join(fx, 'c'), '.c')) out.push({ id: `fixtures/${f}`, path: join(fx, 'c', f), lang: 'c', flags: [], cwd: root, matrix: 'full' });
-  for (const f of listDir(join(fx, 'cpp'), '.cpp')) out.push({ id: `fixtures/${f}`, path: join(fx, 'cpp', f), lang: 'cpp', flags: ['-std=c++17'], cwd: root, matrix: 'full' });
-  for (const f of listDir(join(fx, 'rust'), '.rs')) out.push({ id: `fixtures/${f}`, path: join(fx, 'rust', f), lang: 'rust', flags: [], cwd: root, matrix: 'full' });
+  for (const f of listDir(join(fx, 'c'), '.c')) out.push({ id: `fixtures/${f}`, path: join(fx, 'c', f), lang: 'c', flags: [], cwd: root, tier: 2 });
+  for (const f of listDir(join(fx, 'cpp'), '.cpp')) out.push({ id: `fixtures/${f}`, path: join(fx, 'cpp', f), lang: 'cpp', flags: ['-std=c++17'], cwd: root, tier: 2 });
+  for (const f of listDir(join(fx, 'rust'), '.rs')) out.push({ id: `fixtures/${f}`, path: join(fx, 'rust', f), lang: 'rust', flags: [], cwd: root, tier: 2 });
   const pr = join(root, 'tools', 'sweep-frontend', 'programs');
-  for (const f of listDir(pr, '.c')) out.push({ id: `programs/${f}`, path: join(pr, f), lang: 'c', flags: [], cwd: root, matrix: 'full' });
+  for (const f of listDir(pr, '.c')) out.push({ id: `programs/${f}`, path: join(pr, f), lang: 'c', flags: [], cwd: root, tier: 2 });
   for (const f of listDir(pr, '.cpp')) {
     const flags = ['-std=c++17', '-I/usr/include/eigen3'];
     if (f.startsWith('llvm_')) flags.push('-I/usr/include/llvm-{V}', '-I/usr/include/llvm-c-{V}');
-    out.push({ id: `programs/${f}`, path: join(pr, f), lang: 'cpp', flags, cwd: root, matrix: 'full' });
+    out.push({ id: `programs/${f}`, path: join(pr, f), lang: 'cpp', flags, cwd: root, tier: 2 });
   }
-  for (const f of listDir(pr, '.rs')) out.push({ id: `programs/${f}`, path: join(pr, f), lang: 'rust', flags: [], cwd: root, matrix: 'full' });
+  for (const f of listDir(pr, '.rs')) out.push({ id: `programs/${f}`, path: join(pr, f), lang: 'rust', flags: [], cwd: root, tier: 2 });
   return out;
 }
 
@@ -111,5 +118,5 @@ export const DEBIAN: DebianPackage[] = [
   { pkg: 'libjsoncpp', lang: 'cpp', flags: ['-std=c++17', '-Iinclude'], files: ['src/lib_json/json_reader.cpp', 'src/lib_json/json_value.cpp', 'src/lib_json/json_writer.cpp'] },
   { pkg: 'fmtlib', lang: 'cpp', flags: ['-std=c++17', '-Iinclude'], files: ['src/format.cc', 'src/os.cc'] },
   { pkg: 'nlohmann-json3', lang: 'cpp', flags: ['-std=c++17', '-Isingle_include'], files: ['{PROGRAM}nlohmann_use.cpp'] },
-  { pkg: 'glm', lang: 'cpp', flags: ['-std=c++17', '-I.'], files: ['{PROGRAM}glm_use.cpp', 'test/core/core_func_*.cpp', 'test/gtc/gtc_*.cpp', 'test/ext/ext_matrix_*.cpp', 'test/gtx/gtx_fast_*.cpp'] },
+  { pkg: 'glm', lang: 'cpp', flags: ['-std=c++17', '-I.'], files: ['{PROGRAM}glm_use.cpp', 'test/core/core_func_matrix.cpp', 'test/core/core_func_geometric.cpp', 'test/core/core_func_exponential.cpp', 'test/gtc/gtc_quaternion.cpp', 'test/gtc/gtc_matrix_transform.cpp', 'test/gtc/gtc_noise.cpp', 'test/gtx/gtx_fast_trigonometry.cpp', 'test/gtx/gtx_matrix_decompose.cpp'] },
 ];
