@@ -42,7 +42,7 @@ const PARAM_RET = new Set([
 const POINTER_ONLY = new Set([
   'noalias', 'nocapture', 'captures', 'nonnull', 'readnone', 'readonly', 'writeonly', 'swifterror', 'dereferenceable',
   'dereferenceable_or_null', 'preallocated', 'inalloca', 'nest', 'byval', 'byref', 'sret', 'allocptr', 'initializes',
-  'dead_on_unwind', 'writable', 'nofree', 'align',
+  'dead_on_unwind', 'writable', 'align',
 ]);
 /** Attributes that need an integer (or a vector of integers). */
 const INT_ONLY = new Set(['zeroext', 'signext', 'noext', 'range']);
@@ -147,22 +147,45 @@ function expand(list: AttrList, m: Module | null): Attr[] {
 export function functionAttrProblems(f: Function, m: Module | null): string[] {
   const out: string[] = [];
   const ft = f.fnType;
+  const intrinsic = (f.name ?? '').startsWith('llvm.');
+  if (!intrinsic) {
+    // (an intrinsic's own attributes replace what its declaration says)
+    for (const p of ft.params) if (p.kind === 'metadata' || p.kind === 'token') { out.push(`only an intrinsic may take a ${p.kind} parameter`); break; }
+    if (ft.ret.kind === 'token') out.push('only an intrinsic may return a token');
+  } else {
+    return out;
+  }
   out.push(...attrListProblems(f.fnAttrs, 'function', null, m));
   out.push(...attrListProblems(f.retAttrs, 'return value', ft.ret, m).map((p) => `return value: ${p}`));
   f.args.forEach((a, k) => { out.push(...attrListProblems(a.attrs, 'parameter', a.type, m).map((p) => `parameter ${k}: ${p}`)); });
-  out.push(...signatureProblems(ft.ret, ft.params, f.args.map((a) => a.attrs), (f.name ?? '').startsWith('llvm.'), m));
+  out.push(...signatureProblems(ft.ret, ft.params, f.args.map((a) => a.attrs), false, m));
   return out;
 }
 
 /** Every attribute problem of a call site. */
 export function callAttrProblems(c: CallBase, m: Module | null): string[] {
   const out: string[] = [];
+  const callee = c.callee;
+  if (callee.vk === 'function' && (callee.name ?? '').startsWith('llvm.')) return out;
+  for (const a of expand(c.fnAttrs, m)) {
+    if (a.k === 'word' && (a.name === 'speculatable' || a.name === 'immarg')) out.push(`attribute '${a.name}' does not apply to call sites`);
+  }
+  for (const l of c.argAttrs) {
+    if (l && l.some((a) => a.k === 'word' && a.name === 'immarg')) { out.push(`attribute 'immarg' does not apply to call sites`); break; }
+  }
   out.push(...attrListProblems(c.fnAttrs, 'function', null, m));
   out.push(...attrListProblems(c.retAttrs, 'return value', c.fnType.ret, m).map((p) => `return value: ${p}`));
   for (let k = 0; k < c.argAttrs.length; k++) {
     const l = c.argAttrs[k];
     if (l && l.length) out.push(...attrListProblems(l, 'parameter', c.arg(k).type, m).map((p) => `argument ${k}: ${p}`));
   }
+  const ret = c.fnType.ret;
+  c.argAttrs.forEach((l, k) => {
+    const t = c.arg(k).type;
+    if (l && l.some((a) => a.k === 'word' && a.name === 'returned') && t !== ret && !(isPtrLike(t) && isPtrLike(ret))) {
+      out.push(`the 'returned' argument has type ${typeText(t)}, the call returns ${typeText(ret)}`);
+    }
+  });
   return out;
 }
 

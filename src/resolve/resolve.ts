@@ -108,8 +108,8 @@ export class Resolver {
     for (const t of m.types.named.values()) {
       if (!t.defined) this.report(diag('E0104', `type %${t.name} is used but never defined`, file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
     }
-    // LLVM 17 on declares an intrinsic that is called but not declared (with the call's type)
-    for (const [name, fnType] of this.intrinsicCalls) if (!this.globals.has(name)) this.declareIntrinsic(name, fnType);
+    // LLVM 17 on (opaque pointers only) declares an intrinsic that is called but not declared, with the call's type
+    if (m.dialect === 'opaque') for (const [name, fnType] of this.intrinsicCalls) if (!this.globals.has(name)) this.declareIntrinsic(name, fnType);
     const pending = this.pendingGlobals;
     this.pendingGlobals = [];
     for (const fx of pending) {

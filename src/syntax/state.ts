@@ -387,7 +387,8 @@ export class ParseState {
     f.attachments.push(...pre);
     const scope = new LocalScope();
     params.forEach((p, i) => {
-      if (p.type.kind === 'void' || p.type.kind === 'label') this.err('E0202', `invalid parameter type ${p.type.kind}`, tok);
+      // (LLVM reads `label` parameters; metadata and token ones only for intrinsics, which the verifier checks)
+      if (p.type.kind === 'void') this.err('E0202', `invalid parameter type ${p.type.kind}`, tok);
       const a = new Argument(p.type, f, i);
       a.attrs = p.attrs;
       if (p.name) {
