@@ -24,6 +24,7 @@ export const CODES = {
   E0106: { title: 'undefined metadata', exit: 1 },
   E0107: { title: 'undefined attribute group', exit: 1 },
   E0108: { title: 'undefined comdat', exit: 1 },
+  E0109: { title: 'invalid use-list order', exit: 1 },
   // 012x: writing for another LLVM version (`--target-llvm`)
   E0120: { title: 'not expressible in the target LLVM version', exit: 1 },
   E0121: { title: 'the target LLVM needs a flag to read the output', exit: 1 },
@@ -32,6 +33,8 @@ export const CODES = {
   E0202: { title: 'invalid type', exit: 1 },
   E0203: { title: 'invalid index', exit: 1 },
   E0204: { title: 'invalid constant', exit: 1 },
+  E0205: { title: 'invalid data layout', exit: 1 },
+  E0206: { title: 'invalid flag', exit: 1 },
   // 03xx: structure (verifier)
   E0301: { title: 'missing terminator', exit: 1 },
   E0302: { title: 'instruction does not dominate its use', exit: 1 },
@@ -40,6 +43,10 @@ export const CODES = {
   E0305: { title: 'terminator in the middle of a block', exit: 1 },
   E0306: { title: 'invalid function', exit: 1 },
   E0307: { title: 'irreducible control flow', exit: 1 },
+  E0308: { title: 'invalid attribute', exit: 1 },
+  E0309: { title: 'invalid atomic access', exit: 1 },
+  E0310: { title: 'invalid exception handling', exit: 1 },
+  E0311: { title: 'invalid metadata attachment', exit: 1 },
   // 04xx: differentiation
   E0401: { title: 'cannot differentiate this construct', exit: 1 },
   E0402: { title: 'no derivative for an external function', exit: 1 },

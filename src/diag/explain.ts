@@ -113,6 +113,12 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
     explanation: "A `comdat($c)` (or a bare `comdat`, meaning the global's own name) with no `$c = comdat ...`.",
     examples: [{ files: { 'undef-comdat.ll': '$c = comdat any\n@g = global i32 0, comdat($d)\n' }, commands: ['enzyme-ts fmt undef-comdat.ll'] }],
   },
+  E0109: {
+    reportedBy: 'parser actions, resolver',
+    meaning: 'a `uselistorder` directive LLVM would refuse',
+    explanation: 'A `uselistorder` or `uselistorder_bb` directive (what `llvm-dis -preserve-ll-uselistorder` writes) whose indexes are not a permutation of the value\'s uses, fewer than two, already in order, or that names a function without a body. enzyme-ts checks the directives as LLVM does and drops them when printing (the order of uses does not change what a program computes).',
+    examples: [{ files: { 'ulo.ll': 'define i32 @f(i32 %x) {\n  %a = add i32 %x, 1\n  %b = add i32 %x, 2\n  %c = add i32 %a, %b\n  ret i32 %c\n  uselistorder i32 %x, { 0, 1 }\n}\n' }, commands: ['enzyme-ts fmt ulo.ll'] }],
+  },
   E0120: {
     reportedBy: 'printer (`--target-llvm`)',
     meaning: 'a construct LLVM N has no spelling for, that cannot be dropped',
@@ -151,6 +157,18 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
     explanation: 'A constant that does not fit its type, or a malformed constant.',
     examples: [{ files: { 'bad-const.ll': '@x = global i32 1.5\n' }, commands: ['enzyme-ts fmt bad-const.ll'] }],
     after: 'Other messages: `null is not a valid constant of type i32`, `string of 6 bytes does not fit type [5 x i8]`, `array constant has 2 elements but type [3 x double] has 3`, `alignment 6 is not a power of two up to 2^32`, `blockaddress of @ext, which has no body`.',
+  },
+  E0205: {
+    reportedBy: 'parser actions',
+    meaning: 'a `target datalayout` string LLVM would refuse',
+    explanation: "A `target datalayout` string that breaks LLVM's rules: an unknown specification letter, a size or alignment that is not a whole number of bytes or not a power of two, a preferred alignment below the ABI alignment, a pointer size of 0. The message is LLVM's. enzyme-ts computes sizes and offsets of memory from this string, so a wrong one would make wrong derivatives.",
+    examples: [{ files: { 'dl.ll': 'target datalayout = "e-i64:48"\n' }, commands: ['enzyme-ts fmt dl.ll'] }],
+  },
+  E0206: {
+    reportedBy: 'parser actions',
+    meaning: 'a flag an instruction does not admit',
+    explanation: 'A flag the opcode does not take (`xor nuw`, `fadd nsw`, `exact` on `add`), or fast-math flags on an instruction whose type is not floating-point.',
+    examples: [{ files: { 'flag.ll': 'define i32 @f(i32 %x) {\n  %y = xor nuw i32 %x, 1\n  ret i32 %y\n}\n' }, commands: ['enzyme-ts fmt flag.ll'] }],
   },
   E0301: {
     reportedBy: 'parser actions, verifier',
@@ -195,6 +213,29 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
       files: { 'irreducible.ll': 'define double @f(double %x, i1 %c) {\nentry:\n  br i1 %c, label %a, label %b\na:\n  %p = phi double [ %x, %entry ], [ %q, %b ]\n  %t = fcmp olt double %p, 1.0e+1\n  br i1 %t, label %b, label %exit\nb:\n  %r = phi double [ %x, %entry ], [ %p, %a ]\n  %q = fmul double %r, 2.0\n  br label %a\nexit:\n  ret double %p\n}\n' },
       commands: ['enzyme-ts grad irreducible.ll -f f --args active,const'],
     }],
+  },
+  E0308: {
+    reportedBy: 'verifier',
+    meaning: 'an attribute where LLVM does not allow it, on the wrong type, or with one it excludes',
+    explanation: 'An attribute placed where LLVM does not accept it (a parameter attribute on a function, `immarg` on a call site), on a type it does not apply to (`nonnull` on an integer, `zeroext` on a pointer), or together with one it excludes (`readnone` with `readonly`), as LLVM\'s verifier rules have it.',
+    examples: [{ files: { 'attr.ll': 'declare void @g(i32 nonnull)\n' }, commands: ['enzyme-ts fmt attr.ll'] }],
+  },
+  E0309: {
+    reportedBy: 'verifier',
+    meaning: 'an atomic load, store, cmpxchg or atomicrmw LLVM would refuse',
+    explanation: 'An atomic memory access with an ordering its instruction does not admit (an atomic load with `release`), without an alignment, or on a type atomics do not support.',
+    examples: [{ files: { 'atomic.ll': 'define i32 @f(ptr %p) {\n  %v = load atomic i32, ptr %p release, align 4\n  ret i32 %v\n}\n' }, commands: ['enzyme-ts fmt atomic.ll'] }],
+  },
+  E0310: {
+    reportedBy: 'verifier',
+    meaning: 'exception-handling instructions LLVM would refuse',
+    explanation: "A `landingpad`, `resume` or other exception-handling pad in a function without a personality, a landing pad that is not the first non-phi instruction of its block or has neither a clause nor `cleanup`, an `invoke` whose unwind destination does not start with a pad. LLVM's verifier rejects these; so does enzyme-ts, and output that would break these rules is an internal error, never written.",
+    examples: [{ files: { 'eh.ll': 'define void @f({ ptr, i32 } %e) {\n  resume { ptr, i32 } %e\n}\n' }, commands: ['enzyme-ts fmt eh.ll'] }],
+  },
+  E0311: {
+    reportedBy: '(reserved)',
+    meaning: 'a metadata attachment LLVM would refuse',
+    explanation: 'Reserved for metadata attachments that do not fit their instruction; not reported yet.',
   },
   E0401: {
     reportedBy: 'transform (`grad`, `check`, `lower`)',

@@ -9,7 +9,7 @@ import { findFunction, requestHints, resolveActivities } from '../ad/grad.js';
 import { withHints } from '../ad/custom.js';
 import { defaultCallRules } from '../ad/registry.js';
 import { ValueNamer, sourceSpan } from '../ir/verify.js';
-import { printInstruction } from '../print/printer.js';
+import { InstructionPrinter } from '../print/printer.js';
 import type { Value } from '../ir/value.js';
 import { loadModuleWithSource } from './load.js';
 import { requestFrom, type GradOptions } from './grad.js';
@@ -41,6 +41,8 @@ function report(m: Module, input: ActivityInput, words: readonly string[], title
   const f = input.fn;
   const aa = new ActivityAnalysis(input);
   const namer = new ValueNamer(f);
+  // one numbering of the function for all its instructions (printInstruction renumbers per call)
+  const printer = new InstructionPrinter(f, m);
   const where = (v: Value): string => {
     const s = sourceSpan(v);
     if (s.start < 0 || !file) return '';
@@ -59,7 +61,7 @@ function report(m: Module, input: ActivityInput, words: readonly string[], title
       if (i.type.kind !== 'void') tags.push(`value ${aa.isActiveValue(i) ? 'active' : 'const'}`);
       tags.push(`inst ${aa.isActiveInst(i) ? 'active' : 'const'}`);
       if (aa.shadowed(i)) tags.push('shadow');
-      const text = printInstruction(i, m).trim();
+      const text = printer.print(i).trim();
       out.push(`  ${where(i)}  ${text.length > 70 ? text.slice(0, 67) + '...' : text}  ; ${tags.join(', ')}`);
     }
   }

@@ -37,7 +37,10 @@ export function loadModuleWithSource(path: string, session: Session = quietSessi
   let m: Module;
   let stats: LazyStats | null = null;
   if (opts.lazy) {
-    const r = session.stage('parse', `parsing ${file.name}`, () => parseModuleLazy(file, { verify: (f) => verifyFunction(f, file), onProgress: session.parseProgress(file.name) }));
+    let lazyModule: Module | null = null;
+    // a body read later is verified with the module's attribute groups in view, as verifyModule does
+    const r = session.stage('parse', `parsing ${file.name}`, () => parseModuleLazy(file, { verify: (f) => verifyFunction(f, file, lazyModule), onProgress: session.parseProgress(file.name) }));
+    lazyModule = r.module;
     m = r.module;
     stats = r.loader.stats;
   } else {

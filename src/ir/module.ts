@@ -10,7 +10,7 @@ export interface Comdat {
   kind: string;
 }
 
-/** A top-level entity kept as text (`^0 = module: (...)` summaries, `uselistorder`). */
+/** A top-level entity kept as text (`^0 = module: (...)` summaries). */
 export interface RawEntity {
   text: string;
   pos: number;
@@ -32,7 +32,6 @@ export class Module {
   namedMetadata: NamedMetadata[] = [];
   metadata: MetadataDef[] = [];
   summaries: RawEntity[] = [];
-  useListOrders: RawEntity[] = [];
   /** Name of the source the module was read from (for diagnostics). */
   fileName = '<input>';
   private symtab: Map<string, AnyGlobal> | null = null;

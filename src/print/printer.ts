@@ -214,10 +214,10 @@ export class Printer {
         else { write(flat(s)); s = ''; n = 0; write(raw.source.slice(raw.from, last.to + 1)); }
       }
     }
-    if (m.summaries.length || m.useListOrders.length) {
+    // use-list order directives are never printed (ParseState.useListOrder says why)
+    if (m.summaries.length) {
       line('');
       for (const r of m.summaries) line(r.text);
-      for (const r of m.useListOrders) line(r.text);
     }
     if (s !== '') write(flat(s));
   }
