@@ -17,6 +17,7 @@
 // ...` lines, and a last line `FZ RESULT ok|mismatch ...` or `FZ SKIP reason`.
 import { realLiteral, renderFunc, renderProto, type Kind } from './c.js';
 import { renderDecls, structLeaves, type Program } from './program.js';
+import { fieldDecl } from './gen.js';
 
 const T = (k: Kind): string => (k === 'D' ? 'double' : 'float');
 
@@ -83,7 +84,7 @@ export interface RenderOptions {
 /** The two translation units of a program (prog.c / check.c, or .cpp for C++). */
 export function renderProgram(p: Program, ro: RenderOptions = {}): Sources {
   const cpp = p.lang === 'cpp';
-  const title = `/* enzyme-ts fuzz-grad program ${p.id} (${p.lang}, n = ${p.n}${p.hasFloat ? ', float' : ''}) */`;
+  const title = `/* enzyme-ts fuzz-grad program ${p.id} (generator ${p.version}, ${p.lang}, n = ${p.n}${p.hasFloat ? ', float' : ''}) */`;
   const shared = sharedDecls(p);
   const test: string[] = [title, TU_HEAD, shared.join('\n'), ''];
   test.push('/* ---- the program under test ---- */');
@@ -121,7 +122,7 @@ function resultFields(p: Program): { name: string; kind: Kind }[] {
 /** Struct types and the buffers both translation units use (defined in check). */
 function sharedDecls(p: Program): string[] {
   const o: string[] = ['/* ---- shared by prog and check ---- */'];
-  for (const s of p.structs) o.push(`typedef struct { ${s.fields.map((f) => `${T(f.kind)} ${f.name}${f.len > 1 ? `[${f.len}]` : ''};`).join(' ')} } ${s.name};`);
+  for (const s of p.structs) o.push(`typedef struct { ${s.fields.map((f) => fieldDecl(f, T)).join(' ')} } ${s.name};`);
   o.push('extern int fz_n;');
   for (const q of p.params) {
     switch (q.p) {
@@ -135,6 +136,11 @@ function sharedDecls(p: Program): string[] {
         o.push(`extern double ${q.name}_seed[${structLeaves(q.type, q.count).length}];`);
         break;
       }
+      case 'pstruct':
+        o.push(`extern ${q.type.name} b_${q.name}, p_${q.name}, a_${q.name}, d_${q.name};`);
+        o.push(`extern ${T(q.kind)} b_${q.name}_v[${q.len}], p_${q.name}_v[${q.len}], a_${q.name}_v[${q.len}], d_${q.name}_v[${q.len}];`);
+        o.push(`extern double ${q.name}_seed[${q.len + 1}];`);
+        break;
       case 'n': break;
       case 'scalar':
         o.push(`extern ${T(q.kind)} b_${q.name};`);
@@ -152,6 +158,7 @@ const argList = (p: Program, buf: 'tw' | 'p' | 'a'): string => p.params.map((q) 
     case 'arr': return `${buf}_${q.name}`;
     case 'iarr': return `${q.name}_v`;
     case 'struct': return `${buf}_${q.name}`;
+    case 'pstruct': return `&${buf}_${q.name}`;
     case 'n': return 'fz_n';
     case 'scalar': return buf === 'tw' ? `t_${q.name}` : `b_${q.name}`;
   }
@@ -162,6 +169,10 @@ const seedSum = (p: Program, buf: 'tw' | 'p'): string[] => {
   for (const q of p.params) {
     if (q.p === 'arr' && q.act === 'dup') s.push(`  for (int k = 0; k < ${q.len}; k++) L += (long double)${q.name}_seed[k] * ${buf}_${q.name}[k];`);
     if (q.p === 'struct') structLeaves(q.type, q.count).forEach((l, i) => s.push(`  L += (long double)${q.name}_seed[${i}] * ${buf}_${q.name}${l.path};`));
+    if (q.p === 'pstruct') {
+      s.push(`  for (int k = 0; k < ${q.len}; k++) L += (long double)${q.name}_seed[k] * ${buf}_${q.name}_v[k];`);
+      s.push(`  L += (long double)${q.name}_seed[${q.len}] * ${buf}_${q.name}.w;`);
+    }
   }
   return s;
 };
@@ -195,7 +206,10 @@ function callers(p: Program, cpp: boolean, target: string): string[] {
   o.push(`${cpp ? 'extern "C" ' : ''}${resType} __enzyme_autodiff(void *, ...);`);
   o.push('long double fz_primalL(void) {');
   o.push('  fz_reset();');
-  for (const q of p.params) if (q.p === 'arr' || q.p === 'struct') o.push(`  memcpy(p_${q.name}, b_${q.name}, sizeof p_${q.name});`);
+  for (const q of p.params) {
+    if (q.p === 'arr' || q.p === 'struct') o.push(`  memcpy(p_${q.name}, b_${q.name}, sizeof p_${q.name});`);
+    if (q.p === 'pstruct') o.push(`  p_${q.name} = b_${q.name};`, `  p_${q.name}.v = p_${q.name}_v;`, `  memcpy(p_${q.name}_v, b_${q.name}_v, sizeof p_${q.name}_v);`);
+  }
   o.push(ret ? `  fz_pret = f(${argList(p, 'p')});\n  long double L = fz_pret;` : `  f(${argList(p, 'p')});\n  long double L = 0;`);
   o.push(...seedSum(p, 'p'));
   o.push('  return L;', '}');
@@ -209,6 +223,10 @@ function callers(p: Program, cpp: boolean, target: string): string[] {
     } else if (q.p === 'struct') {
       o.push(`  memcpy(a_${q.name}, b_${q.name}, sizeof a_${q.name});`, `  memset(d_${q.name}, 0, sizeof d_${q.name});`);
       structLeaves(q.type, q.count).forEach((l, i) => o.push(`  d_${q.name}${l.path} = (${T(l.kind)})${q.name}_seed[${i}];`));
+    } else if (q.p === 'pstruct') {
+      o.push(`  a_${q.name} = b_${q.name};`, `  a_${q.name}.v = a_${q.name}_v;`, `  memcpy(a_${q.name}_v, b_${q.name}_v, sizeof a_${q.name}_v);`);
+      o.push(`  d_${q.name} = b_${q.name};`, `  d_${q.name}.v = d_${q.name}_v;`, `  d_${q.name}.w = (${T(q.wkind)})${q.name}_seed[${q.len}];`);
+      o.push(`  for (int k = 0; k < ${q.len}; k++) d_${q.name}_v[k] = (${T(q.kind)})${q.name}_seed[k];`);
     }
   }
   const args: string[] = [`(void *)${target}`];
@@ -221,6 +239,7 @@ function callers(p: Program, cpp: boolean, target: string): string[] {
         break;
       case 'iarr': args.push('enzyme_const', `${q.name}_v`); break;
       case 'struct': args.push('enzyme_dup', `a_${q.name}`, `d_${q.name}`); break;
+      case 'pstruct': args.push('enzyme_dup', `&a_${q.name}`, `&d_${q.name}`); break;
       case 'n': args.push(...(q.omitMarker ? [] : ['enzyme_const']), 'fz_n'); break;
       case 'scalar':
         if (q.act === 'out') args.push(...(q.omitMarker ? [] : ['enzyme_out']), `b_${q.name}`);
@@ -267,6 +286,16 @@ function checker(p: Program): string[] {
         nc += leaves.length;
         break;
       }
+      case 'pstruct': {
+        const L = q.len;
+        o.push(`static const double ${q.name}_init[${L + 1}] = {${lits(q.init)}};`);
+        o.push(`double ${q.name}_seed[${L + 1}] = {${lits(q.seeds)}};`);
+        o.push(`${q.type.name} b_${q.name}, p_${q.name}, a_${q.name}, d_${q.name};`);
+        o.push(`${T(q.kind)} b_${q.name}_v[${L}], p_${q.name}_v[${L}], a_${q.name}_v[${L}], d_${q.name}_v[${L}];`);
+        o.push(`static ${q.type.name}_ld t_${q.name}, tw_${q.name};`, `static long double t_${q.name}_v[${L}], tw_${q.name}_v[${L}];`);
+        nc += L + 1;
+        break;
+      }
       case 'n': break;
       case 'scalar':
         o.push(`static const double ${q.name}_init = ${realLiteral(q.init)};`);
@@ -286,6 +315,11 @@ function checker(p: Program): string[] {
     if (q.p === 'arr') o.push(`  for (int k = 0; k < ${q.len}; k++) b_${q.name}[k] = (${T(q.kind)})(${q.name}_init[k] + att * fz_jit(${salt * 101} + k));`);
     else if (q.p === 'struct') structLeaves(q.type, q.count).forEach((l, i) => o.push(`  b_${q.name}${l.path} = (${T(l.kind)})(${q.name}_init[${i}] + att * fz_jit(${salt * 101 + i}));`));
     else if (q.p === 'scalar') o.push(`  b_${q.name} = (${T(q.kind)})(${q.name}_init + att * fz_jit(${salt * 101}));`);
+    else if (q.p === 'pstruct') {
+      o.push(`  for (int k = 0; k < ${q.len}; k++) b_${q.name}_v[k] = (${T(q.kind)})(${q.name}_init[k] + att * fz_jit(${salt * 101} + k));`);
+      o.push(`  b_${q.name}.w = (${T(q.wkind)})(${q.name}_init[${q.len}] + att * fz_jit(${salt * 101 + q.len}));`);
+      o.push(`  b_${q.name}.m = ${q.len};`, `  b_${q.name}.v = b_${q.name}_v;`);
+    }
     salt++;
   }
   o.push('}');
@@ -294,13 +328,20 @@ function checker(p: Program): string[] {
     if (q.p === 'arr') o.push(`  for (int k = 0; k < ${q.len}; k++) t_${q.name}[k] = b_${q.name}[k];`);
     else if (q.p === 'struct') for (const l of structLeaves(q.type, q.count)) o.push(`  t_${q.name}${l.path} = b_${q.name}${l.path};`);
     else if (q.p === 'scalar') o.push(`  t_${q.name} = b_${q.name};`);
+    else if (q.p === 'pstruct') {
+      o.push(`  for (int k = 0; k < ${q.len}; k++) t_${q.name}_v[k] = b_${q.name}_v[k];`);
+      o.push(`  t_${q.name}.w = b_${q.name}.w;`, `  t_${q.name}.m = ${q.len};`);
+    }
   }
   o.push('}');
 
   o.push('static long double fz_twinL(void) {');
   o.push('  fz_trace = 0; fz_margin = 1e30L;');
   o.push('  fz_reset_ld();');
-  for (const q of p.params) if (q.p === 'arr' || q.p === 'struct') o.push(`  memcpy(tw_${q.name}, t_${q.name}, sizeof tw_${q.name});`);
+  for (const q of p.params) {
+    if (q.p === 'arr' || q.p === 'struct') o.push(`  memcpy(tw_${q.name}, t_${q.name}, sizeof tw_${q.name});`);
+    if (q.p === 'pstruct') o.push(`  tw_${q.name} = t_${q.name};`, `  tw_${q.name}.v = tw_${q.name}_v;`, `  memcpy(tw_${q.name}_v, t_${q.name}_v, sizeof tw_${q.name}_v);`);
+  }
   o.push(ret ? `  long double L = f_ld(${argList(p, 'tw')});` : `  f_ld(${argList(p, 'tw')});\n  long double L = 0;`);
   o.push(...seedSum(p, 'tw'));
   o.push('  return L;', '}');
@@ -313,6 +354,9 @@ function checker(p: Program): string[] {
       for (const l of structLeaves(q.type, q.count)) {
         o.push(`  fz_tw[c] = &t_${q.name}${l.path}; fz_ad[c] = &d_${q.name}${l.path}; fz_kd[c] = '${l.kind}'; snprintf(fz_nm[c], 48, "%s", "${q.name}${l.path}"); c++;`);
       }
+    } else if (q.p === 'pstruct') {
+      o.push(`  for (int k = 0; k < ${q.len}; k++, c++) { fz_tw[c] = &t_${q.name}_v[k]; fz_ad[c] = &d_${q.name}_v[k]; fz_kd[c] = '${q.kind}'; snprintf(fz_nm[c], 48, "${q.name}->v[%d]", k); }`);
+      o.push(`  fz_tw[c] = &t_${q.name}.w; fz_ad[c] = &d_${q.name}.w; fz_kd[c] = '${q.wkind}'; snprintf(fz_nm[c], 48, "${q.name}->w"); c++;`);
     } else if (q.p === 'scalar' && q.act === 'out') {
       o.push(`  fz_tw[c] = &t_${q.name}; fz_ad[c] = &g_${q.name}; fz_kd[c] = '${q.kind}'; snprintf(fz_nm[c], 48, "${q.name}"); c++;`);
     }
@@ -326,6 +370,10 @@ function checker(p: Program): string[] {
   for (const q of p.params) {
     if (q.p === 'arr') o.push(`  for (int k = 0; k < ${q.len}; k++) if (!(fz_absl((long double)a_${q.name}[k] - (long double)p_${q.name}[k]) <= FZ_PTOL * (1 + fz_absl((long double)p_${q.name}[k])))) { printf("FZ BAD primal-out ${q.name}[%d] ad=%.17g direct=%.17g\\n", k, (double)a_${q.name}[k], (double)p_${q.name}[k]); bad++; }`);
     else if (q.p === 'struct') for (const l of structLeaves(q.type, q.count)) pcheck(`${q.name}${l.path}`, `a_${q.name}${l.path}`, `p_${q.name}${l.path}`);
+    else if (q.p === 'pstruct') {
+      for (let k = 0; k < q.len; k++) pcheck(`${q.name}->v[${k}]`, `a_${q.name}_v[${k}]`, `p_${q.name}_v[${k}]`);
+      pcheck(`${q.name}->w`, `a_${q.name}.w`, `p_${q.name}.w`);
+    }
   }
   if (p.primalReturn && ret) pcheck('return', 'fz_ares', 'fz_pret');
   o.push('  return bad;', '}');

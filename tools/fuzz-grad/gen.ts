@@ -50,6 +50,8 @@ export interface ArrayRef {
   object: number;
   /** How a heap temporary was allocated (realloc applies to malloc'ed ones only). */
   alloc?: 'malloc' | 'new';
+  /** A view of several storages (an array of row pointers): plain stores only, no `+=`. */
+  noAdd?: boolean;
 }
 
 /** A constant array of ints (index arrays) with the range of its values. */
@@ -73,7 +75,15 @@ export interface Feature {
   gen(ctx: FnCtx): Stmt[] | null;
 }
 
-export interface StructField { name: string; kind: Kind; len: number }
+/** A field: floating (`len` > 1: an array), or a pointer to floating data / an int (`t`). */
+export interface StructField { name: string; kind: Kind; len: number; t?: 'ptr' | 'int' }
+
+/** `T name;`, `T name[len];`, `T *name;` or `int name;` with T the kind's type in that rendering. */
+export function fieldDecl(f: StructField, T: (k: Kind) => string): string {
+  if (f.t === 'int') return `int ${f.name};`;
+  if (f.t === 'ptr') return `${T(f.kind)} *${f.name};`;
+  return `${T(f.kind)} ${f.name}${f.len > 1 ? `[${f.len}]` : ''};`;
+}
 export interface StructType { name: string; fields: StructField[] }
 
 /** A struct parameter of the target that features can copy into a local and back. */
@@ -89,6 +99,8 @@ export interface GlobalDef {
 export interface ProgramOptions {
   weights: Record<string, number>;
   lang: 'c' | 'cpp';
+  /** Generator version: what a version adds is off in older ones, so old ids still reproduce. */
+  version: number;
 }
 
 /** What the whole program shares while its functions are generated. */
@@ -100,6 +112,8 @@ export class ProgramState {
   readonly globalReals: RealVar[] = [];
   readonly intArrays: IntArray[] = [];
   readonly structParams: StructParam[] = [];
+  /** Integer expressions of the target with a known value (a struct's length field), for loop bounds. */
+  readonly intBounds: { code: Code; value: number }[] = [];
   readonly tags = new Set<string>();
   hasFloat = false;
   private counter = 0;
@@ -114,9 +128,12 @@ export class ProgramState {
   }
 
   weight(name: string, dflt: number): number {
+    if ((SINCE[name] ?? 1) > this.opts.version) return 0;
     const w = this.opts.weights[name];
     return w === undefined ? dflt : w;
   }
+
+  since(version: number): boolean { return this.opts.version >= version; }
 
   kind(pFloat = 0.25): Kind {
     const k: Kind = this.rng.chance(pFloat * this.weight('float', 1)) ? 'F' : 'D';
@@ -126,6 +143,9 @@ export class ProgramState {
 }
 
 export const MAX_BOUND = 1e4;
+
+/** The generator version that introduced a feature (features not listed: version 1). */
+const SINCE: Record<string, number> = { switch: 2, rows: 2, fnptr: 2, pstruct: 2 };
 
 export interface FnOptions {
   /** How many times the body may run in one evaluation of the target (callers' loops). */
@@ -252,6 +272,13 @@ export function genIndex(ctx: FnCtx, len: number): Code {
     for (const ia of ctx.prog.intArrays) {
       if (v.lo >= 0 && v.hi < ia.len && ia.lo >= 0 && ia.hi < len) cands.push([c`${ia.name}[${v.name}]`, 3]);
     }
+  }
+  // row-major 2-D indexing a * M + b
+  const nonneg = ctx.ints().filter((v) => v.lo >= 0);
+  if (nonneg.length >= 2 && ctx.prog.since(2)) {
+    const a = rng.pick(nonneg), b = rng.pick(nonneg);
+    const M = b.hi + 1;
+    if (a !== b && a.hi * M + b.hi < len && ctx.prog.since(2)) cands.push([c`${a.name} * ${M} + ${b.name}`, 3]);
   }
   cands.push([[String(rng.int(0, len - 1))], cands.length ? 1 : 4]);
   return rng.weighted(cands);

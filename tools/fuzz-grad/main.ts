@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { programSeed } from './seed.js';
 import { reduceProgram, writeReduced } from './reduce.js';
+import { GENERATOR_VERSION } from './program.js';
 import { BUG_OUTCOMES, CONFIGS, DEFAULT_CONFIGS, EXTRA_CONFIGS, type Outcome, type RunResult } from './runner.js';
 import type { Task, WorkerMsg } from './worker.js';
 
@@ -21,6 +22,8 @@ export interface FuzzOptions {
   keepRefused: boolean;
   log: string | null;
   weights: Record<string, number>;
+  /** Generator version (default the newest): older ones reproduce the programs of older runs. */
+  version: number;
   cli: boolean;
   timeoutMs: number;
   quiet: boolean;
@@ -44,7 +47,7 @@ export function taskFor(o: FuzzOptions, index: number): Task {
     if (!configs.includes(x)) configs.push(x);
   }
   const lli = o.lliEvery > 0 && index % o.lliEvery === 0 ? [o.configs[Math.floor(index / o.lliEvery) % o.configs.length]!] : [];
-  return { id, seed: programSeed(o.seed, index), configs, lli, keep: o.keep, keepRefused: o.keepRefused, weights: o.weights, cli: o.cli, timeoutMs: o.timeoutMs };
+  return { id, seed: programSeed(o.seed, index), configs, lli, keep: o.keep, keepRefused: o.keepRefused, weights: o.weights, version: o.version, cli: o.cli, timeoutMs: o.timeoutMs };
 }
 
 /** Runs the programs on `jobs` worker threads; resolves with every result. */
@@ -152,7 +155,7 @@ export function summarize(r: FuzzReport): string {
   const widths = head.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const lines = table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
   const o = r.options;
-  const out = [`fuzz-grad: ${r.programs.length} programs (seed ${o.seed}, programs ${o.start}..${o.start + o.count - 1}), ${r.seconds.toFixed(0)} s, ${o.jobs} jobs`, ...lines];
+  const out = [`fuzz-grad: ${r.programs.length} programs (generator ${o.version}, seed ${o.seed}, programs ${o.start}..${o.start + o.count - 1}), ${r.seconds.toFixed(0)} s, ${o.jobs} jobs`, ...lines];
   for (const [k, m] of [...codes].sort()) out.push(`${k} by code: ${[...m].sort((a, b) => b[1] - a[1]).map(([c, v]) => `${c} ${v}`).join(', ')}`);
   const bugs = r.programs.flatMap((p) => p.results.filter((x) => BUG_OUTCOMES.has(x.outcome)).map((x) => ({ p, x })));
   if (bugs.length) {
@@ -171,7 +174,7 @@ export function summarize(r: FuzzReport): string {
 function parseArgs(argv: string[]): FuzzOptions {
   const o: FuzzOptions = {
     count: 20, seed: 1, start: 0, jobs: 2, configs: DEFAULT_CONFIGS, extra: true, lliEvery: 20, keep: null, keepRefused: false,
-    log: null, weights: {}, cli: false, timeoutMs: 60_000, quiet: false, reduce: null, config: null, out: null,
+    log: null, weights: {}, version: GENERATOR_VERSION, cli: false, timeoutMs: 60_000, quiet: false, reduce: null, config: null, out: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -207,6 +210,11 @@ function parseArgs(argv: string[]): FuzzOptions {
         break;
       }
       case '--cli': o.cli = true; break;
+      case '--generator': {
+        o.version = int();
+        if (o.version < 1 || o.version > GENERATOR_VERSION) throw new Error(`--generator takes 1..${GENERATOR_VERSION}`);
+        break;
+      }
       case '--timeout': o.timeoutMs = int() * 1000; break;
       case '--quiet': case '-q': o.quiet = true; break;
       case '--reduce': o.reduce = val(); break;
@@ -242,6 +250,7 @@ enzyme-ts lower, clang again, and the program; prints a table of outcomes per co
   --weight NAME=W    weight of a feature (decl assign store loop while break if return call recursion heap
                      realloc stack memops vector int toint inplace structcopy), an expression form (expr:NAME)
                      or a program-level choice (float cpp globals structs restrict vla); 0 disables it
+  --generator V      generator version (default ${GENERATOR_VERSION}, the newest): reproduces programs of runs made by older versions
   --cli              run the enzyme-ts CLI for lowering instead of the same code in-process
   --timeout SEC      time limit of each compiler / program run (default 60)
   -q, --quiet        no progress lines
@@ -262,7 +271,7 @@ async function cli(): Promise<number> {
   }
   if (o.reduce) {
     if (!o.config || !o.out) { process.stderr.write('fuzz-grad: --reduce needs --config and --out\n'); return 2; }
-    const r = reduceProgram({ id: o.reduce, config: o.config, out: o.out, weights: o.weights, timeoutMs: Math.min(o.timeoutMs, 30_000), log: (l) => process.stderr.write(l + '\n') });
+    const r = reduceProgram({ id: o.reduce, config: o.config, out: o.out, weights: o.weights, version: o.version, timeoutMs: Math.min(o.timeoutMs, 30_000), log: (l) => process.stderr.write(l + '\n') });
     if (!r) return 0;
     writeReduced(o.out, r.program, o.config, r.result);
     process.stdout.write(`reduced program written to ${o.out}\n`);

@@ -2,7 +2,7 @@
 // body) and the description of its interface that the checker's `main` needs.
 import { Rng } from './rng.js';
 import { c, num, realLiteral, sym, ty, type CFunc, type Code, type Kind, type Stmt } from './c.js';
-import { FnCtx, ProgramState, genBlock, genExpr, fitWrite, inLoop, type ArrayRef, type ProgramOptions, type StructType } from './gen.js';
+import { FnCtx, ProgramState, fieldDecl, genBlock, genExpr, fitWrite, inLoop, type ArrayRef, type ProgramOptions, type StructType } from './gen.js';
 import { FEATURES } from './features/index.js';
 import { finish, joinCode } from './features/calls.js';
 
@@ -16,9 +16,15 @@ export interface StructParamI {
   /** Initial values and seeds of the floating leaves, in leaf order (see structLeaves). */
   init: number[]; seeds: number[];
 }
+/** `P0 *name` with `P0 = { T *v; int m; W w; }`: v points to `len` elements (its own buffer). */
+export interface PStructParamI {
+  p: 'pstruct'; name: string; type: StructType; kind: Kind; wkind: Kind; len: number;
+  /** Values and seeds of v[0..len-1] then w. */
+  init: number[]; seeds: number[];
+}
 export interface NParam { p: 'n'; value: number; omitMarker: boolean }
 export interface ScalarParam { p: 'scalar'; name: string; kind: Kind; act: 'out' | 'const'; init: number; omitMarker: boolean }
-export type Param = ArrParam | IntArrParam | StructParamI | NParam | ScalarParam;
+export type Param = ArrParam | IntArrParam | StructParamI | PStructParamI | NParam | ScalarParam;
 
 export interface GlobalArr { name: string; kind: Kind; values: number[]; mutable: boolean; isStatic: boolean }
 export interface GlobalScalar { name: string; kind: Kind; value: number; isStatic: boolean }
@@ -26,6 +32,7 @@ export interface GlobalScalar { name: string; kind: Kind; value: number; isStati
 export interface Program {
   id: string;
   seed: number;
+  version: number;
   lang: 'c' | 'cpp';
   n: number;
   hasFloat: boolean;
@@ -68,7 +75,7 @@ function seedValue(rng: Rng): number {
   return k / 32;
 }
 
-export interface GenOptions { weights: Record<string, number> }
+export interface GenOptions { weights: Record<string, number>; version?: number }
 
 const W = (o: GenOptions, name: string, d: number): number => o.weights[name] ?? d;
 
@@ -76,7 +83,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
   const rng = new Rng(seed);
   const lang: 'c' | 'cpp' = rng.chance(0.15 * W(o, 'cpp', 1)) ? 'cpp' : 'c';
   const n = rng.weighted<number>([[1, 0.3], [2, 1], [3, 2], [4, 2], [5, 2], [6, 1.5], [7, 1], [8, 1], [10, 0.5], [12, 0.3]]);
-  const popts: ProgramOptions = { weights: o.weights, lang };
+  const popts: ProgramOptions = { weights: o.weights, lang, version: o.version ?? GENERATOR_VERSION };
   const prog = new ProgramState(rng, n, popts, [...FEATURES]);
   const restrict = rng.chance(0.35 * W(o, 'restrict', 1));
   const R = restrict ? '__restrict ' : '';
@@ -126,6 +133,15 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
     const constQual = rng.chance(0.15);
     params.push({ p: 'struct', name: count === 1 ? 's' : 'ps', type, count, constQual,
       init: leaves.map(() => inputValue(rng)), seeds: leaves.map(() => seedValue(rng)) });
+  }
+  // a struct that holds a pointer to its data
+  if (prog.since(2) && rng.chance(0.2 * W(o, 'pstruct', 1))) {
+    const kind = prog.kind(0.2), wkind = prog.kind(0.2);
+    const len = rng.chance(0.6) ? n : rng.int(2, 8);
+    const type: StructType = { name: 'P0', fields: [{ name: 'v', kind, len: 1, t: 'ptr' }, { name: 'm', kind: 'D', len: 1, t: 'int' }, { name: 'w', kind: wkind, len: 1 }] };
+    prog.structs.push(type);
+    params.push({ p: 'pstruct', name: 'pp', type, kind, wkind, len,
+      init: Array.from({ length: len + 1 }, () => inputValue(rng)), seeds: Array.from({ length: len + 1 }, () => seedValue(rng)) });
   }
   params.push({ p: 'n', value: n, omitMarker: rng.chance(0.3) });
   const nScalars = rng.weighted<number>([[0, 3], [1, 4], [2, 2]]);
@@ -196,6 +212,17 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
         prog.tags.add(p.count === 1 ? 'struct:ptr' : 'struct:array');
         break;
       }
+      case 'pstruct': {
+        sig.push(c`${sym(p.type.name)} *${R}${p.name}`);
+        const st = prog.storage(8, 2, null);
+        top.push({ name: `${p.name}.v`, kind: p.kind, len: p.len, lenCode: [String(p.len)], at: (idx) => c`${p.name}->v[${idx}]`,
+          base: [`${p.name}->v`], writable: true, st, object: st.id });
+        const st2 = prog.storage(8, 2, null);
+        top.push({ name: `${p.name}.w`, kind: p.wkind, len: 1, lenCode: ['1'], at: () => [`${p.name}->w`], base: null, writable: true, st: st2, object: st2.id });
+        prog.intBounds.push({ code: [`${p.name}->m`], value: p.len });
+        prog.tags.add('struct:pointer-member');
+        break;
+      }
       case 'n': sig.push(['int n']); break;
       case 'scalar':
         sig.push(c`${ty(p.kind)} ${p.name}`);
@@ -206,7 +233,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
   f.top().arrays.push(...top);
 
   // return kind
-  const writableDup = params.some((p) => (p.p === 'arr' && p.act === 'dup' && !p.constQual) || (p.p === 'struct' && !p.constQual));
+  const writableDup = params.some((p) => (p.p === 'arr' && p.act === 'dup' && !p.constQual) || (p.p === 'struct' && !p.constQual) || p.p === 'pstruct');
   let ret: Kind | null = rng.weighted<Kind | null>([['D', 6], ['F', prog.weight('float', 1) > 0 ? 1 : 0], [null, 3]]);
   if (ret === 'F') prog.hasFloat = true;
   if (ret === null && !writableDup) ret = 'D';
@@ -232,13 +259,15 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
   const fields = nOut + (primalReturn ? 1 : 0);
   const resultForm: Program['resultForm'] = fields === 0 ? 'void' : fields === 1 && rng.chance(0.5) ? 'scalar' : 'struct';
   return {
-    id, seed, lang, n, hasFloat: prog.hasFloat || params.some((p) => (p.p === 'arr' || p.p === 'scalar') && p.kind === 'F'),
+    id, seed, version: popts.version, lang, n, hasFloat: prog.hasFloat || params.some((p) => (p.p === 'arr' || p.p === 'scalar') && p.kind === 'F'),
     tags: [...prog.tags].sort(), params, ret, primalReturn, resultForm, restrict,
     structs: prog.structs, globalArrs, globalScalars, helpers: prog.helpers, target,
   };
 }
 
 /** C declarations of the globals and the reset function (and the twin's struct types). */
+export const GENERATOR_VERSION = 2;
+
 export function renderDecls(p: Program, mode: 'primal' | 'twin'): string {
   const out: string[] = [];
   const twin = mode === 'twin';
@@ -246,7 +275,7 @@ export function renderDecls(p: Program, mode: 'primal' | 'twin'): string {
   const suffix = twin ? '_ld' : '';
   const lit = (v: number, k: Kind): string => realLiteral(v) + (twin ? 'L' : k === 'F' ? 'f' : '');
   for (const s of twin ? p.structs : []) {
-    out.push(`typedef struct { ${s.fields.map((f) => `${T(f.kind)} ${f.name}${f.len > 1 ? `[${f.len}]` : ''};`).join(' ')} } ${s.name}${suffix};`);
+    out.push(`typedef struct { ${s.fields.map((f) => fieldDecl(f, T)).join(' ')} } ${s.name}${suffix};`);
   }
   for (const g of p.globalArrs) {
     const q = (twin || g.isStatic ? 'static ' : '') + (g.mutable ? '' : 'const ');

@@ -16,6 +16,7 @@ export interface ReduceOptions {
   config: string;
   out: string;
   weights: Record<string, number>;
+  version: number;
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -37,10 +38,17 @@ export function signature(r: RunResult): string {
 
 interface Slot { list: Stmt[]; stmt: Stmt }
 
+/** A fixed line, or a group holding one (the return of a function after its cleanup). */
+function pinned(st: Stmt): boolean {
+  if (st.s === 'line') return !!st.fixed;
+  if (st.s === 'group') return st.body.some(pinned);
+  return false;
+}
+
 /** Statements the reducer may delete: everything but fixed lines and the insides of groups. */
 function slots(list: Stmt[], out: Slot[]): void {
   for (const st of list) {
-    if (!(st.s === 'line' && st.fixed)) out.push({ list, stmt: st });
+    if (!pinned(st)) out.push({ list, stmt: st });
     if (st.s === 'block') slots(st.body, out);
     else if (st.s === 'if') { slots(st.then, out); if (st.else) slots(st.else, out); }
     else if (st.s === 'group') for (const inner of st.body) {
@@ -55,7 +63,7 @@ export function reduceProgram(o: ReduceOptions): { program: Program; result: Run
   if (!m) throw new Error(`--reduce takes a program id SEED-INDEX, not '${o.id}'`);
   const cfg = CONFIGS[o.config];
   if (!cfg) throw new Error(`unknown configuration '${o.config}'`);
-  const p = generateProgram(programSeed(Number(m[1]), Number(m[2])), o.id, { weights: o.weights });
+  const p = generateProgram(programSeed(Number(m[1]), Number(m[2])), o.id, { weights: o.weights, version: o.version });
   const work = join(tmpdir(), `fuzz-grad-reduce-${process.pid}`);
   let attempt = 0;
   const ext = p.lang === 'cpp' ? 'cpp' : 'c';
@@ -90,6 +98,7 @@ export function reduceProgram(o: ReduceOptions): { program: Program; result: Run
     for (const body of bodies()) {
       for (let chunk = Math.max(1, Math.floor(body.length / 2)); chunk >= 2; chunk = Math.floor(chunk / 2)) {
         for (let at = 0; at + chunk <= body.length;) {
+          if (body.slice(at, at + chunk).some(pinned)) { at += chunk; continue; }
           const removed = body.splice(at, chunk);
           if (same()) { changed = true; o.log(`  -${chunk} statements: ${size(p)} left`); } else { body.splice(at, 0, ...removed); at += chunk; }
         }

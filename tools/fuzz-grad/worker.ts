@@ -16,6 +16,7 @@ export interface Task {
   keep: string | null;
   keepRefused: boolean;
   weights: Record<string, number>;
+  version: number;
   cli: boolean;
   timeoutMs: number;
 }
@@ -28,7 +29,7 @@ export type WorkerMsg =
 const base = ensureDir(join(tmpdir(), `fuzz-grad-${process.pid}`));
 
 export function runTask(t: Task, post: (m: WorkerMsg) => void): void {
-  const p = generateProgram(t.seed, t.id, { weights: t.weights });
+  const p = generateProgram(t.seed, t.id, { weights: t.weights, version: t.version });
   const dir = ensureDir(join(base, t.id));
   const ext = p.lang === 'cpp' ? 'cpp' : 'c';
   const src = `prog.${ext}`;
@@ -59,7 +60,7 @@ export function runTask(t: Task, post: (m: WorkerMsg) => void): void {
   let kept: string | null = null;
   if (keepIt && t.keep) {
     kept = join(t.keep, t.id);
-    writeFileSync(join(dir, 'cmd.txt'), `# fuzz-grad program ${t.id} (seed ${t.seed}); tags: ${p.tags.join(' ')}\n${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'cmd.txt'), `# fuzz-grad program ${t.id} (generator ${t.version}, seed ${t.seed}); tags: ${p.tags.join(' ')}\n${lines.join('\n')}\n`);
     cpSync(dir, kept, { recursive: true });
   }
   rmSync(dir, { recursive: true, force: true });

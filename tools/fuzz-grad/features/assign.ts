@@ -55,7 +55,7 @@ export const store: Feature = {
     const a = ctx.rng.pick(arrs);
     const idx = genIndex(ctx, a.len);
     const e = genExpr(ctx, depth(ctx), a.kind);
-    const add = ctx.rng.chance(0.4);
+    const add = !a.noAdd && ctx.rng.chance(0.4);
     const w = fitWrite(ctx, e, a.st, add);
     if (!w) return null;
     const out: Stmt[] = [{ s: 'line', code: c`${a.at(idx)} ${add ? '+=' : '='} ${w.code};` }];

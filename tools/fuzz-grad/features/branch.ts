@@ -58,3 +58,24 @@ export const earlyReturn: Feature = {
     return [{ s: 'if', cond, then: [body], else: null }];
   },
 };
+
+/** `switch (k % m) { case 0: {...} break; ... default: {...} }` on an integer. */
+export const switchStmt: Feature = {
+  name: 'switch',
+  weight: 0.7,
+  gen(ctx) {
+    const rng = ctx.rng;
+    const ints = ctx.ints().filter((v) => v.lo >= 0);
+    const m = rng.int(2, 4);
+    const subject: Code = ints.length ? c`${rng.pick(ints).name} % ${m}` : c`n % ${m}`;
+    const cases: Stmt[] = [];
+    const nc = rng.int(1, m);
+    for (let k = 0; k < nc; k++) {
+      const body = scoped(ctx, () => genBlock(ctx, rng.int(1, 2)));
+      cases.push({ s: 'block', head: [`case ${k}: {`], body, tail: [rng.chance(0.8) ? '} break;' : '}'] });
+    }
+    if (rng.chance(0.6)) cases.push({ s: 'block', head: ['default: {'], body: scoped(ctx, () => genBlock(ctx, rng.int(1, 2))), tail: ['}'] });
+    ctx.prog.tags.add('branch:switch');
+    return [{ s: 'block', head: c`switch (${subject}) {`, body: cases, tail: ['}'] }];
+  },
+};

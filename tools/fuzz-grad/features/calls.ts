@@ -75,6 +75,18 @@ export const call: Feature = {
       args.push(e.code);
       h.top().reals.push({ ref: [p], kind, writable: true, name: p, st: prog.storage(Math.max(4, e.bound * 2), e.bound, h) });
     }
+    // C++: a caller's local updated through a reference
+    if (prog.opts.lang === 'cpp' && prog.since(2) && rng.chance(0.4)) {
+      const locals = ctx.writableReals().filter((v) => v.st.owner === ctx && /^[vf]\d+$/.test(v.name));
+      if (locals.length) {
+        const v = rng.pick(locals);
+        const p = prog.fresh('ref');
+        params.push(c`${ty(v.kind)} &${p}`);
+        args.push(v.ref);
+        h.top().reals.push({ ref: [p], kind: v.kind, writable: true, name: p, st: v.st });
+        prog.tags.add('call:reference');
+      }
+    }
     // an index
     const ints = ctx.ints();
     if (ints.length && rng.chance(0.5)) {

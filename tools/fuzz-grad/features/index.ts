@@ -4,7 +4,7 @@
 import type { Feature } from '../gen.js';
 import { assign, decl, store } from './assign.js';
 import { breakStmt, forLoop, whileLoop } from './loops.js';
-import { earlyReturn, ifStmt } from './branch.js';
+import { earlyReturn, ifStmt, switchStmt } from './branch.js';
 import { call, recursion } from './calls.js';
 import { heap, realloc } from './heap.js';
 import { stackArray } from './stack.js';
@@ -13,8 +13,10 @@ import { vecLoop } from './vector.js';
 import { intVar, toInt } from './ints.js';
 import { inplace } from './inplace.js';
 import { structCopy } from './structs.js';
+import { rows } from './rows.js';
+import { fnptr } from './fnptr.js';
 
 export const FEATURES: readonly Feature[] = [
   decl, assign, store, forLoop, whileLoop, breakStmt, ifStmt, earlyReturn, call, recursion,
-  heap, realloc, stackArray, memops, vecLoop, intVar, toInt, inplace, structCopy,
+  heap, realloc, stackArray, memops, vecLoop, intVar, toInt, inplace, structCopy, switchStmt, rows, fnptr,
 ];

@@ -35,6 +35,12 @@ export const forLoop: Feature = {
         return { head: c`for (int ${i} = ${o.name} + 1; ${i} < n; ${i}++) {`, iv: { name: i, lo: o.lo + 1, hi: n - 1 }, trips: n - 1 - o.lo, tag: 'loop:triangular' };
       }, 1],
       [() => {
+        // a bound read from a struct's length field
+        if (ctx.opt.depth > 0 || !ctx.prog.intBounds.length) return null;
+        const b = rng.pick(ctx.prog.intBounds);
+        return { head: c`for (int ${i} = 0; ${i} < ${b.code}; ${i}++) {`, iv: { name: i, lo: 0, hi: b.value - 1 }, trips: b.value, tag: 'loop:field' };
+      }, ctx.prog.intBounds.length ? 1.5 : 0],
+      [() => {
         // a trip count read from data (a constant index array)
         const ia = ctx.prog.intArrays.find((a) => a.lo >= 0);
         if (!ia) return null;

@@ -26,7 +26,8 @@ export const stackArray: Feature = {
       out.push({ s: 'line', code: c`${ty(kind)} ${name}[${len}] = {0};` });
     } else {
       const items: Code[] = [];
-      for (let k = 0; k < len; k++) items.push(fitWrite(ctx, genExpr(ctx, rng.int(0, 2), kind), st, false)!.code);
+      // cast to the element type: C++ rejects narrowing in a list
+      for (let k = 0; k < len; k++) items.push(c`(${ty(kind)})(${fitWrite(ctx, genExpr(ctx, rng.int(0, 2), kind), st, false)!.code})`);
       const list: Code = items.flatMap((x, i) => (i ? [', ', ...x] : [...x]));
       out.push({ s: 'line', code: c`${ty(kind)} ${name}[${len}] = {${list}};` });
     }

@@ -17,7 +17,7 @@ export const vecLoop: Feature = {
     const i = prog.fresh('i');
     const head: Code = c`for (int ${i} = 0; ${i} < n; ${i}++) {`;
     const x = rng.pick(srcs), y = rng.pick(srcs);
-    const form = rng.weighted<string>([['axpy', 3], ['mul', 1.5], ['update', 1.5], ['dot', 3], ['max', 1], ['gather', prog.intArrays.length ? 1.5 : 0]]);
+    const form = rng.weighted<string>([['axpy', 3], ['mul', 1.5], ['update', 1.5], ['dot', 3], ['max', 1], ['gather', prog.intArrays.length ? 1.5 : 0], ['walk', prog.since(2) ? 1 : 0]]);
     prog.tags.add(`vector:${form}`);
     const loop = (mk: () => Stmt[]): Stmt => ({ s: 'block', head, body: inLoop(ctx, n, { name: i, lo: 0, hi: n - 1 }, 'for', mk), tail: ['}'] });
     const at = (a: ArrayRef): Code => a.at([i]);
@@ -40,6 +40,19 @@ export const vecLoop: Feature = {
         const w = fitWrite(ctx, { code: c`${num(0.5, x.kind)} * ${at(x)}`, kind: x.kind, bound: 0.5 * x.st.cap }, d.st, true);
         if (!w || w.code.length > 3 + at(x).length + 2) return null; // squashed: not a plain axpy any more
         return [loop(() => [{ s: 'line', code: c`${at(d)} += ${w.code};` }])];
+      }
+      case 'walk': {
+        // pointer increments: s += *p++ * c
+        const k = x.kind;
+        const s = prog.fresh('s'), pw = prog.fresh('pw');
+        const st = prog.storage(niceCap(n * x.st.cap + 1), 0, ctx, ctx.tripProduct());
+        st.used = st.cap;
+        ctx.top().reals.push({ ref: [s], kind: k, st, writable: false, name: s });
+        return [
+          { s: 'line', code: c`${ty(k)} ${s} = ${num(0, k)};` },
+          { s: 'line', code: c`const ${ty(k)} *${pw} = ${x.base!};` },
+          loop(() => [{ s: 'line', code: c`${s} += *${pw}++;` }]),
+        ];
       }
       case 'dot': case 'max': case 'gather': {
         const k = x.kind === 'D' || y.kind === 'D' ? 'D' : 'F';
