@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { countStmts, type Stmt } from './c.js';
+import { countStmts, type Code, type Stmt, type Tok } from './c.js';
 import { generateProgram, type Program } from './program.js';
 import { renderProgram } from './checker.js';
 import { CONFIGS, BUG_OUTCOMES, commands, runConfig, type RunResult } from './runner.js';
@@ -141,9 +141,56 @@ export function reduceProgram(o: ReduceOptions): { program: Program; result: Run
       if (same()) { changed = true; o.log(`  -helper ${h.name}`); } else p.helpers.splice(i, 0, h);
     }
   }
+  // then expressions: a call or kink by one of its arguments, a comparison by 0 or 1
+  const lines: Extract<Stmt, { s: 'line' }>[] = [];
+  const collect = (list: Stmt[]): void => {
+    for (const st of list) {
+      if (st.s === 'line') lines.push(st);
+      else if (st.s === 'block' || st.s === 'group') collect(st.body);
+      else { collect(st.then); if (st.else) collect(st.else); }
+    }
+  };
+  for (const body of bodies()) collect(body);
+  for (const st of lines) {
+    for (let more = true; more;) {
+      more = false;
+      for (const alt of simplifications(st.code)) {
+        const old = st.code;
+        st.code = alt;
+        if (same()) { more = true; o.log('  simpler expression'); break; }
+        st.code = old;
+      }
+    }
+  }
   rmSync(work, { recursive: true, force: true });
   o.log(`${o.id} ${o.config}: reduced to ${size(p)} statements in ${attempt} runs`);
   return { program: p, result: last };
+}
+
+/** Each way of replacing one token of `code` by something simpler, outermost first. */
+export function simplifications(code: Code): Code[] {
+  const out: Code[] = [];
+  code.forEach((part, i) => {
+    if (typeof part === 'string') return;
+    const put = (repl: Code): void => { out.push([...code.slice(0, i), '(', ...repl, ')', ...code.slice(i + 1)]); };
+    const inner = (args: Code[], make: (a: Code[]) => Tok): void => {
+      args.forEach((a, j) => { for (const alt of simplifications(a)) out.push([...code.slice(0, i), make(args.map((x, k) => (k === j ? alt : x))), ...code.slice(i + 1)]); });
+    };
+    switch (part.t) {
+      case 'math': part.args.forEach((a) => put(a)); inner(part.args, (a) => ({ ...part, args: a })); break;
+      case 'kink':
+        if (part.fn === 'toint') put(['0']); else part.args.forEach((a) => put(a));
+        inner(part.args, (a) => ({ ...part, args: a }));
+        break;
+      case 'cmp':
+        put(['1']); put(['0']);
+        for (const alt of simplifications(part.a)) out.push([...code.slice(0, i), { ...part, a: alt }, ...code.slice(i + 1)]);
+        for (const alt of simplifications(part.b)) out.push([...code.slice(0, i), { ...part, b: alt }, ...code.slice(i + 1)]);
+        break;
+      default: break;
+    }
+  });
+  return out;
 }
 
 function size(p: Program): number {

@@ -137,7 +137,11 @@ function classifyDiag(text: string, exit: number): { outcome: Outcome; code: str
 /** Compiles, lowers, builds and runs `src` (prog.c and check.c written in `dir`) for one configuration. */
 export function runConfig(dir: string, srcName: string, lang: 'c' | 'cpp', cfg: Config, id: string, opts: RunOptions = {}): RunResult {
   const t0 = Date.now();
-  const done = (r: Omit<RunResult, 'id' | 'config' | 'ms'>): RunResult => ({ id, config: cfg.name + (cfg.lli ? '+lli' : ''), ms: Date.now() - t0, ...r });
+  // messages name files relative to the program's folder (no temporary paths in kept findings)
+  const done = (r: Omit<RunResult, 'id' | 'config' | 'ms'>): RunResult => ({
+    id, config: cfg.name + (cfg.lli ? '+lli' : ''), ms: Date.now() - t0, ...r,
+    ...(r.detail !== undefined ? { detail: r.detail.split(`${dir}/`).join('') } : {}),
+  });
   const cc = compilerFor(cfg, lang);
   const ext = lang === 'cpp' ? 'cpp' : 'c';
   const ll = join(dir, `${cfg.name}.ll`), ad = join(dir, `${cfg.name}.ad.ll`), bin = join(dir, `${cfg.name}.bin`);

@@ -21,7 +21,7 @@ export function finish(ctx: FnCtx, body: Stmt[], ret: Kind | null): Stmt[] {
   if (!ret || !v) return [...body, ...cleanup];
   if (!cleanup.length) return [...body, { s: 'line', code: c`return ${v.code};`, fixed: true }];
   const r = ctx.prog.fresh('ret');
-  return [...body, { s: 'group', body: [{ s: 'line', code: c`${ty(ret)} ${r} = ${v.code};` }, ...cleanup, { s: 'line', code: c`return ${r};` }] }];
+  return [...body, { s: 'group', body: [{ s: 'line', code: c`${ty(ret)} ${r} = ${v.code};` }, ...cleanup, { s: 'line', code: c`return ${r};`, fixed: true }] }];
 }
 
 export const call: Feature = {
