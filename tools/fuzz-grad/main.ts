@@ -1,8 +1,8 @@
 // `npm run fuzz-grad -- --count N --seed S [--jobs J] [--keep DIR] ...`: differential testing of
 // enzyme-ts on random numerical C/C++ programs (README.md in this folder).
 import { Worker } from 'node:worker_threads';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { programSeed } from './seed.js';
 import { reduceProgram, writeReduced } from './reduce.js';
@@ -31,6 +31,8 @@ export interface FuzzOptions {
   reduce: string | null;
   config: string | null;
   out: string | null;
+  /** --summarize FILE...: print the table of earlier runs' --log files instead of fuzzing. */
+  summarize: string[];
 }
 
 export interface ProgramSummary { id: string; tags: string[]; lang: string; hasFloat: boolean; kept: string | null; results: RunResult[] }
@@ -124,7 +126,7 @@ function idNum(id: string): number { return Number(id.split('-').pop()); }
 const OUTCOMES: Outcome[] = ['ok', 'skip', 'mismatch', 'ad-crash', 'ad-hang', 'refused', 'internal', 'tool-error', 'invalid', 'gen-error'];
 
 /** The summary table: one row per configuration, one column per outcome, then the codes. */
-export function summarize(r: FuzzReport): string {
+export function summarize(r: FuzzReport, source?: string): string {
   const rows = new Map<string, Map<Outcome, number>>();
   const codes = new Map<string, Map<string, number>>();
   for (const p of r.programs) {
@@ -155,7 +157,10 @@ export function summarize(r: FuzzReport): string {
   const widths = head.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const lines = table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
   const o = r.options;
-  const out = [`fuzz-grad: ${r.programs.length} programs (generator ${o.version}, seed ${o.seed}, programs ${o.start}..${o.start + o.count - 1}), ${r.seconds.toFixed(0)} s, ${o.jobs} jobs`, ...lines];
+  const head0 = source
+    ? `fuzz-grad: ${r.programs.length} programs from ${source}`
+    : `fuzz-grad: ${r.programs.length} programs (generator ${o.version}, seed ${o.seed}, programs ${o.start}..${o.start + o.count - 1}), ${r.seconds.toFixed(0)} s, ${o.jobs} jobs`;
+  const out = [head0, ...lines];
   for (const [k, m] of [...codes].sort()) out.push(`${k} by code: ${[...m].sort((a, b) => b[1] - a[1]).map(([c, v]) => `${c} ${v}`).join(', ')}`);
   const bugs = r.programs.flatMap((p) => p.results.filter((x) => BUG_OUTCOMES.has(x.outcome)).map((x) => ({ p, x })));
   if (bugs.length) {
@@ -174,7 +179,7 @@ export function summarize(r: FuzzReport): string {
 function parseArgs(argv: string[]): FuzzOptions {
   const o: FuzzOptions = {
     count: 20, seed: 1, start: 0, jobs: 2, configs: DEFAULT_CONFIGS, extra: true, lliEvery: 20, keep: null, keepRefused: false,
-    log: null, weights: {}, version: GENERATOR_VERSION, cli: false, timeoutMs: 60_000, quiet: false, reduce: null, config: null, out: null,
+    log: null, weights: {}, version: GENERATOR_VERSION, cli: false, timeoutMs: 60_000, quiet: false, reduce: null, config: null, out: null, summarize: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -220,6 +225,7 @@ function parseArgs(argv: string[]): FuzzOptions {
       case '--reduce': o.reduce = val(); break;
       case '--config': o.config = val(); break;
       case '--out': o.out = resolve(val()); break;
+      case '--summarize': while (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) o.summarize.push(resolve(argv[++i]!)); break;
       case '--help': case '-h':
         process.stdout.write(HELP);
         process.exit(0);
@@ -254,6 +260,7 @@ enzyme-ts lower, clang again, and the program; prints a table of outcomes per co
   --cli              run the enzyme-ts CLI for lowering instead of the same code in-process
   --timeout SEC      time limit of each compiler / program run (default 60)
   -q, --quiet        no progress lines
+  --summarize LOG... print the table of the programs recorded in --log files (several runs together)
   --reduce ID --config NAME --out DIR
                      delete statements of program ID while its failure in configuration NAME persists;
                      write the smallest program found (prog, check, cmd.txt, memcheck.txt) to DIR
@@ -268,6 +275,14 @@ async function cli(): Promise<number> {
   } catch (e) {
     process.stderr.write(`fuzz-grad: ${(e as Error).message}\n`);
     return 2;
+  }
+  if (o.summarize.length) {
+    const programs: ProgramSummary[] = [];
+    for (const f of o.summarize) {
+      for (const l of readFileSync(f, 'utf8').split('\n')) if (l.trim()) programs.push(JSON.parse(l) as ProgramSummary);
+    }
+    process.stdout.write(summarize({ options: { ...o, count: programs.length }, programs, seconds: 0 }, o.summarize.map((f) => basename(f)).join(' ')) + '\n');
+    return 0;
   }
   if (o.reduce) {
     if (!o.config || !o.out) { process.stderr.write('fuzz-grad: --reduce needs --config and --out\n'); return 2; }
