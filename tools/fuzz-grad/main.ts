@@ -173,6 +173,9 @@ export function summarize(r: FuzzReport, source?: string): string {
     const q = (f: number): string => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))]!.toExponential(1);
     out.push(`error/tolerance on passing runs: median ${q(0.5)}, 99% ${q(0.99)}, max ${q(1)}`);
   }
+  // how far above the tolerance the failing gradients are (a value near 1 would deserve a look)
+  const bad = r.programs.flatMap((p) => p.results.filter((x) => x.outcome === 'mismatch' && x.code === 'grad' && x.maxratio !== undefined).map((x) => x.maxratio!));
+  if (bad.length) out.push(`error/tolerance on gradient mismatches: min ${Math.min(...bad).toExponential(1)}, median ${bad.sort((a, b) => a - b)[Math.floor(bad.length / 2)]!.toExponential(1)}`);
   return out.join('\n');
 }
 
