@@ -19,9 +19,12 @@ export interface Config {
   flags: string[];
   /** Also run the lowered module under lli (a sample). */
   lli?: boolean;
+  /** `enzyme-ts lower --checkpoint POLICY` (default: the tool's own, auto). */
+  checkpoint?: 'cache' | 'recompute';
 }
 
-const mk = (llvm: 14 | 19, name: string, flags: string[]): Config => ({ name: `clang${llvm}-${name}`, llvm, flags });
+const mk = (llvm: 14 | 19, name: string, flags: string[], checkpoint?: 'cache' | 'recompute'): Config =>
+  ({ name: `clang${llvm}-${name}${checkpoint ? `-${checkpoint}` : ''}`, llvm, flags, ...(checkpoint ? { checkpoint } : {}) });
 
 /** Every configuration `--configs` knows. */
 export const CONFIGS: Record<string, Config> = Object.fromEntries([
@@ -31,12 +34,13 @@ export const CONFIGS: Record<string, Config> = Object.fromEntries([
   mk(14, 'O2-fastmath', ['-O2', '-ffast-math']), mk(19, 'O2-fastmath', ['-O2', '-ffast-math']),
   mk(19, 'O3-native-fastmath', ['-O3', '-march=native', '-ffast-math']),
   mk(14, 'Os', ['-Os']), mk(19, 'Os', ['-Os']),
+  mk(14, 'O0', ['-O0'], 'cache'), mk(19, 'O2', ['-O2'], 'recompute'), mk(14, 'O2', ['-O2'], 'cache'), mk(19, 'O0', ['-O0'], 'recompute'),
 ].map((c) => [c.name, c]));
 
 export const DEFAULT_CONFIGS = ['clang14-O0', 'clang14-O2', 'clang19-O0', 'clang19-O2'];
 /** One of these is added per program with `--extra` (rotating through them by program index). */
 export const EXTRA_CONFIGS = ['clang19-O3-native', 'clang14-O2-fastmath', 'clang19-O2-fastmath', 'clang14-O3-native',
-  'clang19-O1', 'clang14-O3', 'clang19-O3-native-fastmath', 'clang19-Os'];
+  'clang19-O1', 'clang14-O3', 'clang19-O3-native-fastmath', 'clang19-Os', 'clang19-O2-recompute', 'clang14-O0-cache'];
 
 /**
  * ok / skip: the program checked itself (skip: it found no point far enough from a kink, or f
@@ -89,10 +93,11 @@ export function commands(cfg: Config, lang: 'c' | 'cpp'): string[] {
   const cc = compilerFor(cfg, lang);
   const ext = lang === 'cpp' ? 'cpp' : 'c';
   const f = cfg.flags.join(' ');
+  const lowerCmd = `enzyme-ts lower${cfg.checkpoint ? ` --checkpoint ${cfg.checkpoint}` : ''} prog.ll -o prog.ad.ll`;
   if (cfg.lli) {
     return [
       `${cc} ${f} -S -emit-llvm prog.${ext} -o prog.ll`,
-      'enzyme-ts lower prog.ll -o prog.ad.ll',
+      lowerCmd,
       `${cc} -O1 -S -emit-llvm check.${ext} -o check.ll`,
       `${cfg.llvm === 14 ? 'lli' : 'lli-19'} -extra-module=check.ll prog.ad.ll`,
     ];
@@ -100,22 +105,22 @@ export function commands(cfg: Config, lang: 'c' | 'cpp'): string[] {
   return [
     `${compilerFor(CHECK_CFG, lang)} ${CHECK_CFG.flags.join(' ')} -c check.${ext} -o check.o`,
     `${cc} ${f} -S -emit-llvm prog.${ext} -o prog.ll`,
-    'enzyme-ts lower prog.ll -o prog.ad.ll',
+    lowerCmd,
     `${cc} ${f} prog.ad.ll check.o -lm -o prog && ./prog`,
   ];
 }
 
 /** `enzyme-ts lower IN -o OUT`: null on success, else the outcome. */
-function lower(inPath: string, outPath: string, opts: RunOptions): { outcome: Outcome; code: string; detail: string } | null {
+function lower(inPath: string, outPath: string, opts: RunOptions, cfg: Config): { outcome: Outcome; code: string; detail: string } | null {
   if (opts.cli) {
-    const r = sh(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', inPath, '-o', outPath], opts.timeoutMs ?? 120_000);
+    const r = sh(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', ...(cfg.checkpoint ? ['--checkpoint', cfg.checkpoint] : []), inPath, '-o', outPath], opts.timeoutMs ?? 120_000);
     if (r.code === 0) return null;
     if (r.timedOut) return { outcome: 'internal', code: 'hang', detail: 'enzyme-ts lower did not finish' };
     return classifyDiag(r.err, r.code ?? 3);
   }
   try {
     const { module: m, file } = loadModuleWithSource(inPath);
-    lowerAndVerify(m, file);
+    lowerAndVerify(m, file, cfg.checkpoint ? { checkpoint: cfg.checkpoint } : {});
     writeFileSync(outPath, printModule(m));
     return null;
   } catch (e) {
@@ -144,7 +149,9 @@ export function runConfig(dir: string, srcName: string, lang: 'c' | 'cpp', cfg: 
   });
   const cc = compilerFor(cfg, lang);
   const ext = lang === 'cpp' ? 'cpp' : 'c';
-  const ll = join(dir, `${cfg.name}.ll`), ad = join(dir, `${cfg.name}.ad.ll`), bin = join(dir, `${cfg.name}.bin`);
+  // the IR from clang is shared by the configurations that differ only in enzyme-ts's options
+  const ll = join(dir, `${cfg.checkpoint ? cfg.name.slice(0, -cfg.checkpoint.length - 1) : cfg.name}.ll`);
+  const ad = join(dir, `${cfg.name}.ad.ll`), bin = join(dir, `${cfg.name}.bin`);
   const timeout = opts.timeoutMs ?? 120_000;
   // the checker: an object for native runs, IR of the same LLVM for lli
   const checkObj = join(dir, 'check.o'), checkLl = join(dir, `check${cfg.llvm}.ll`);
@@ -161,7 +168,7 @@ export function runConfig(dir: string, srcName: string, lang: 'c' | 'cpp', cfg: 
     if (c1.code !== 0) return done({ outcome: 'gen-error', code: 'cc', detail: c1.err.slice(0, 4000) });
   }
   if (!existsSync(ad)) {
-    const lr = lower(ll, ad, opts);
+    const lr = lower(ll, ad, opts, cfg);
     if (lr) return done(lr);
   }
   let runCmd: string[];
