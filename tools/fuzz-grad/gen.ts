@@ -116,6 +116,11 @@ export class ProgramState {
   readonly intBounds: { code: Code; value: number }[] = [];
   readonly tags = new Set<string>();
   hasFloat = false;
+  /**
+   * Scales the probability of float in every choice (generator 3: 0 for about half the programs,
+   * which are then all double and checked at the tighter tolerance).
+   */
+  floatScale = 1;
   private counter = 0;
   private storageIds = 0;
 
@@ -136,7 +141,8 @@ export class ProgramState {
   since(version: number): boolean { return this.opts.version >= version; }
 
   kind(pFloat = 0.25): Kind {
-    const k: Kind = this.rng.chance(pFloat * this.weight('float', 1)) ? 'F' : 'D';
+    if (this.floatScale === 0) return 'D';
+    const k: Kind = this.rng.chance(Math.min(1, pFloat * this.floatScale) * this.weight('float', 1)) ? 'F' : 'D';
     if (k === 'F') this.hasFloat = true;
     return k;
   }
@@ -442,7 +448,7 @@ const forms: [string, number, ExprForm][] = [
   ['cast', 1, (ctx, d, k) => {
     const a = genExpr(ctx, d - 1, k);
     const to: Kind = a.kind === 'D' ? 'F' : 'D';
-    if (to === 'F' && ctx.prog.weight('float', 1) <= 0) return a;
+    if (to === 'F' && (ctx.prog.weight('float', 1) <= 0 || ctx.prog.floatScale === 0)) return a;
     if (to === 'F') ctx.prog.hasFloat = true;
     ctx.prog.tags.add('float:cast');
     return { code: c`((${ty(to)})(${a.code}))`, kind: to, bound: a.bound };

@@ -85,6 +85,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
   const n = rng.weighted<number>([[1, 0.3], [2, 1], [3, 2], [4, 2], [5, 2], [6, 1.5], [7, 1], [8, 1], [10, 0.5], [12, 0.3]]);
   const popts: ProgramOptions = { weights: o.weights, lang, version: o.version ?? GENERATOR_VERSION };
   const prog = new ProgramState(rng, n, popts, [...FEATURES]);
+  if (prog.since(3)) prog.floatScale = W(o, 'float', 1) <= 0 ? 0 : rng.weighted<number>([[0, 5], [1, 3.5], [2, 1.5]]);
   const restrict = rng.chance(0.35 * W(o, 'restrict', 1));
   const R = restrict ? '__restrict ' : '';
   const params: Param[] = [];
@@ -234,7 +235,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
 
   // return kind
   const writableDup = params.some((p) => (p.p === 'arr' && p.act === 'dup' && !p.constQual) || (p.p === 'struct' && !p.constQual) || p.p === 'pstruct');
-  let ret: Kind | null = rng.weighted<Kind | null>([['D', 6], ['F', prog.weight('float', 1) > 0 ? 1 : 0], [null, 3]]);
+  let ret: Kind | null = rng.weighted<Kind | null>([['D', 6], ['F', prog.weight('float', 1) > 0 && prog.floatScale > 0 ? 1 : 0], [null, 3]]);
   if (ret === 'F') prog.hasFloat = true;
   if (ret === null && !writableDup) ret = 'D';
   f.opt.ret = ret;
@@ -266,7 +267,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
 }
 
 /** C declarations of the globals and the reset function (and the twin's struct types). */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export function renderDecls(p: Program, mode: 'primal' | 'twin'): string {
   const out: string[] = [];
