@@ -82,7 +82,7 @@ for (const config of ['clang14', 'clang19'] as const) {
       if (FILTER && !FILTER.test(name)) continue;
       test(name, async () => {
         const text = lowerFile(join(dir, f));
-        expect(text).not.toMatch(/__enzyme_(autodiff|augmentfwd|reverse|augmentsize|fwddiff)/);
+        expect(text).not.toMatch(/@__enzyme_(autodiff|augmentfwd|reverse|augmentsize|fwddiff)/);
         const out = join(TMP, `${config}.${f}`);
         writeFileSync(out, text);
         const r = await withSlot(() => lli(cmd!, out));
