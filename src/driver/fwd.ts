@@ -7,12 +7,14 @@ import type { SourceFile } from '../diag/source.js';
 import type { FwdActivity, FwdRequest, FwdResult, FwdRetActivity } from '../ad/api.js';
 import { fwdModule } from '../ad/fwd.js';
 import { parseFwdCustomSpec } from '../ad/custom.js';
-import { renderAll } from '../diag/render.js';
 import { lazyReport, loadModuleWithSource } from './load.js';
 import { parseTarget, writeModuleFor } from './target.js';
 import { quietSession, type Session } from './session.js';
 import { fwdActivityReport } from './activity.js';
 import { debugFromEnv, parseWidth, type DebugSwitches } from './grad.js';
+import { cInterface, parseAbi, writeHeader } from './cinterface.js';
+import { describeForward } from '../abi/describe.js';
+import { findFunction } from '../ad/grad.js';
 
 const ARG_WORDS: Record<string, FwdActivity> = {
   dup: 'dup', dual: 'dup', duplicated: 'dup',
@@ -59,6 +61,12 @@ export interface FwdOptions extends DebugSwitches {
   /** `--inactive FN`, repeatable. */
   inactive?: string[] | undefined;
   session?: Session | undefined;
+  /** `--abi c|ir`. */
+  abi?: string | undefined;
+  /** `--header FILE`. */
+  header?: string | undefined;
+  /** The command line (for the header's comment). */
+  commandLine?: string | undefined;
   /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
   verifyAll?: boolean;
   /** `--target-llvm N`: write the syntax LLVM N reads. */
@@ -78,11 +86,11 @@ export function fwdRequestFrom(opts: Omit<FwdOptions, 'input' | 'output'>): FwdR
 }
 
 /** Differentiates and checks the result with the verifier (a failure there is a bug of the tool). */
-export function fwdDifferentiate(m: Module, req: FwdRequest, file: SourceFile | null, dbg: DebugSwitches = {}): FwdResult {
+export function fwdDifferentiate(m: Module, req: FwdRequest, file: SourceFile | null, dbg: DebugSwitches = {}, session: Session = quietSession()): FwdResult {
   const r = fwdModule(m, req, file);
-  if (r.warnings?.length) process.stderr.write(renderAll(r.warnings, { color: !!process.stderr.isTTY && !process.env.NO_COLOR }));
-  if (dbg.printPerf) process.stderr.write(r.perf.map((l) => `perf: ${l}\n`).join(''));
-  if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(fwddiffe|__enzyme_ts_)/.test(f.name ?? ''))) process.stderr.write(printFunction(f, m) + '\n');
+  if (r.warnings?.length) session.report(r.warnings);
+  if (dbg.printPerf) session.stderr(r.perf.map((l) => `perf: ${l}\n`).join(''));
+  if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(fwddiffe|__enzyme_ts_)/.test(f.name ?? ''))) session.stderr(printFunction(f, m) + '\n');
   const problems = verifyModule(m, null);
   if (problems.length) {
     throw new DiagnosticError([diag('E0999', `internal error: the generated forward derivative of @${req.fn} is invalid IR: ${problems[0]!.message}`, null, -1, -1,
@@ -99,8 +107,12 @@ export function runFwd(opts: FwdOptions): void {
   const req = fwdRequestFrom(opts);
   const dbg = debugFromEnv(opts);
   if (dbg.printActivity) session.stderr(fwdActivityReport(m, req, file).join('\n') + '\n');
-  session.stage('differentiate', `differentiating @${req.fn} (forward)`, () => fwdDifferentiate(m, req, file, dbg));
+  const abi = parseAbi(opts.abi);
+  const r = session.stage('differentiate', `differentiating @${req.fn} (forward)`, () => fwdDifferentiate(m, req, file, dbg, session));
+  const desc = describeForward(findFunction(m, req.fn), r.fn, r.args, r.ret === 'none' ? 'const' : r.ret, req.width ?? 1);
+  const header = cInterface(m, [desc], { abi, header: opts.header, madeBy: opts.commandLine ?? 'enzyme-ts fwd' }, session);
   writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
+  writeHeader(opts.header, header);
   // after printing, which reads what must print differently than written (renumbered globals)
   const lazy = lazyReport(stats);
   if (dbg.printPerf && lazy) session.stderr(`perf: ${lazy}\n`);
