@@ -11,7 +11,7 @@ import { lazyReport, loadModuleWithSource } from './load.js';
 import { parseTarget, writeModuleFor } from './target.js';
 import { quietSession, type Session } from './session.js';
 import { fwdActivityReport } from './activity.js';
-import { debugFromEnv, parseWidth, type DebugSwitches } from './grad.js';
+import { debugFromEnv, inactiveNames, parseWidth, type DebugSwitches, type DeriveOptions } from './grad.js';
 import { cInterface, parseAbi, writeHeader } from './cinterface.js';
 import { describeForward } from '../abi/describe.js';
 import { findFunction } from '../ad/grad.js';
@@ -47,31 +47,8 @@ export function parseFwdRet(word: string): FwdRetActivity {
   return r;
 }
 
-export interface FwdOptions extends DebugSwitches {
-  input: string;
-  output?: string | undefined;
-  fn: string;
-  args?: string | undefined;
-  ret?: string | undefined;
-  name?: string | undefined;
-  width?: string | undefined;
-  looseTypes?: boolean;
-  /** `--custom FN=DF`, repeatable. */
-  custom?: string[] | undefined;
-  /** `--inactive FN`, repeatable. */
-  inactive?: string[] | undefined;
-  session?: Session | undefined;
-  /** `--abi c|ir`. */
-  abi?: string | undefined;
-  /** `--header FILE`. */
-  header?: string | undefined;
-  /** The command line (for the header's comment). */
-  commandLine?: string | undefined;
-  /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
-  verifyAll?: boolean;
-  /** `--target-llvm N`: write the syntax LLVM N reads. */
-  targetLlvm?: string | undefined;
-}
+/** `enzyme-ts fwd`'s options: those of `grad` but `--checkpoint`. */
+export type FwdOptions = DeriveOptions;
 
 export function fwdRequestFrom(opts: Omit<FwdOptions, 'input' | 'output'>): FwdRequest {
   const dbg = debugFromEnv(opts);
@@ -81,7 +58,8 @@ export function fwdRequestFrom(opts: Omit<FwdOptions, 'input' | 'output'>): FwdR
   if (opts.name !== undefined) req.name = opts.name;
   if (opts.width !== undefined) req.width = parseWidth(opts.width);
   if (opts.custom?.length) req.custom = opts.custom.map(parseFwdCustomSpec);
-  if (opts.inactive?.length) req.inactive = opts.inactive.map((n) => n.trim().replace(/^@/, ''));
+  const inactive = inactiveNames(opts);
+  if (inactive) req.inactive = inactive;
   return req;
 }
 
