@@ -329,6 +329,11 @@ export class ForwardGenerator implements SweepMode {
     const bp = m.ptrTo(t.i8);
     switch (k.k) {
       case 'rule': {
+        // Memory the call wrote values without derivative into (modf's integral part): their tangents are zero.
+        for (const o of k.rule.outArgs ?? []) {
+          if (!o.zeroShadow || !aa.shadowed(i.arg(o.arg))) continue;
+          for (let lane = 0; lane < this.width; lane++) b.store(nullValue(i.type), this.sweep.shadowOf(i.arg(o.arg), i, lane));
+        }
         if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
         const args = i.args();
         this.applyRule(i, nb, (e) => k.rule.partials!(e, i as CallInst, args), args);

@@ -285,6 +285,14 @@ export class ReverseSweep {
     const t = this.f.m.types;
     switch (k.k) {
       case 'rule': {
+        // Memory the call overwrote with values without derivative (modf's integral part): the adjoints there are discarded.
+        for (const o of k.rule.outArgs ?? []) {
+          if (!o.zeroShadow || !aa.shadowed(i.arg(o.arg))) continue;
+          for (let lane = 0; lane < this.width; lane++) {
+            b.store(nullValue(i.type), this.plan.get(this.sweep.shadowOf(i.arg(o.arg), i, lane), rc));
+          }
+        }
+        if (!aa.isActiveValue(i)) return;
         const args = i.args();
         this.applyPartials(i, rc, (e) => k.rule.partials!(e, i as CallInst, args), args);
         return;

@@ -98,7 +98,9 @@ export class OverwriteAnalysis {
           case 'atomicrmw': case 'cmpxchg': this.written.push(underlyingObjects(i.operands[0]!)); break;
           case 'call': case 'invoke': {
             const k = kindOf(i);
-            if (k.k === 'rule' || k.k === 'zero' || (k.k === 'inactive' && !k.fn) || k.k === 'malloc' || k.k === 'calloc') break;
+            // Rules with out-pointers (frexp, modf) write through them.
+            if (k.k === 'rule') { for (const o of k.rule.outArgs ?? []) this.written.push(underlyingObjects(i.arg(o.arg))); break; }
+            if (k.k === 'zero' || (k.k === 'inactive' && !k.fn) || k.k === 'malloc' || k.k === 'calloc') break;
             if (k.k === 'memcpy' || k.k === 'memmove' || k.k === 'memset' || k.k === 'free' || k.k === 'realloc') {
               this.written.push(underlyingObjects(i.arg(0)));
               break;

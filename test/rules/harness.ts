@@ -30,7 +30,7 @@ import { hasTool, run, type LLVMVersion } from '../util/llvm.js';
 export interface MathCase {
   /** The callee as written in IR (`sinf`, `llvm.powi.f64.i32`). */
   callee: string;
-  /** `double`, `float`, `x86_fp80`, `i32`, or a vector `v4double`, `v2i32`. */
+  /** `double`, `float`, `x86_fp80`, `i32`, a vector `v4double`, `v2i32`, or `ptr`: an out-pointer (to a fresh stack slot, not a lane). */
   params: readonly string[];
   /** Default: the type of the first parameter. */
   ret?: string;
@@ -69,12 +69,13 @@ function parseType(m: Module, s: string): Type {
   if (int) return t.int(Number(int[1]));
   switch (s) {
     case 'double': case 'float': case 'half': case 'x86_fp80': case 'fp128': return t.float(s);
+    case 'ptr': return t.opaquePtr();
     default: throw new Error(`test type ${s}?`);
   }
 }
 
 function laneCount(t: Type): number {
-  return t.kind === 'vector' ? t.count : 1;
+  return t.kind === 'vector' ? t.count : t.kind === 'pointer' ? 0 : 1;
 }
 
 /** The weight of result lane j: unequal weights catch lanes mixed up. */
@@ -179,6 +180,8 @@ function buildCall(m: Module, b: IRBuilder, c: MathCase, params: readonly Value[
   const callee = m.getFunction(c.callee) ?? declareFunction(m, c.callee, fnType);
   let k = 0;
   const args = types.map((ty) => {
+    // An out-pointer: room for any scalar the callee writes.
+    if (ty.kind === 'pointer') return b.alloca(t.array(16, t.i8), null, null, 16);
     if (ty.kind !== 'vector') return params[k++]!;
     let v: Value = poisonValue(ty);
     for (let j = 0; j < ty.count; j++) v = b.insertElement(v, params[k++]!, b.i32(j));
