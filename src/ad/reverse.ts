@@ -360,6 +360,20 @@ export class ReverseSweep {
         }
         return;
       }
+      case 'posix_memalign': {
+        // The shadow goes when the program frees the block: a pointer loaded from the out-pointer's memory.
+        const made = this.sweep.posixShadows.get(i);
+        const slot = i.arg(0);
+        const freed = this.sweep.freedClasses.some((f) => {
+          let v: Value = f;
+          while (v.vk === 'inst' && ((v as Instruction).op === 'bitcast' || (v as Instruction).op === 'addrspacecast')) v = (v as Instruction).operands[0]!;
+          return v.vk === 'inst' && (v as Instruction).op === 'load' && sameObject((v as Instruction).operands[0]!, slot);
+        });
+        if (!made || !freed) return;
+        const free = this.f.ctx.declare('free', t.void, [this.plan.frame.bytePtr]);
+        for (const s of made) b.call(free, [b.bitcastIfNeeded(this.plan.get(s, rc), this.plan.frame.bytePtr)]);
+        return;
+      }
       case 'malloc': case 'calloc': {
         if (!this.sweep.freedClasses.some((f) => sameObject(f, i))) return;
         for (let lane = 0; lane < this.width; lane++) {

@@ -215,6 +215,7 @@ export class ActivityAnalysis {
           case 'memcpy': case 'memmove': case 'memset': return this.shadowed(i.arg(0));
           case 'defined': return this.callTouchesActive(i);
           case 'malloc': case 'calloc': case 'realloc': return this.shadowed(i);
+          case 'posix_memalign': return this.shadowed(i.arg(0));
           case 'rule': return this.isActiveValue(i) || (k.rule.outArgs ?? []).some((o) => o.zeroShadow && this.shadowed(i.arg(o.arg)));
           default: return this.isActiveValue(i);
         }
