@@ -8,6 +8,7 @@ import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
 import type { Function } from '../ir/function.js';
 import type { Value } from '../ir/value.js';
+import { lookupBlas, type BlasRule } from '../rules/blas.js';
 import { callSiteInactive, type CustomGradient, type CustomHints } from './custom.js';
 
 export type CallKind =
@@ -16,6 +17,8 @@ export type CallKind =
   /** `fn`: a function the user declared inactive (it may still write memory). */
   | { k: 'inactive'; name: string; fn?: Function }
   | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string }
+  /** A BLAS routine differentiated by BLAS calls (src/rules/blas.ts, src/ad/blas.ts). */
+  | { k: 'blas'; rule: BlasRule; name: string }
   /** `posix_memalign(&p, align, size)`: an allocation returned through the out-pointer argument 0. */
   | { k: 'posix_memalign'; name: string }
   | { k: 'memcpy' | 'memmove' | 'memset'; name: string }
@@ -99,6 +102,8 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   const alloc = ALLOC[name];
   if (alloc) return { k: alloc, name };
   if (name === 'posix_memalign') return { k: 'posix_memalign', name };
+  const blas = fn.isDeclaration ? lookupBlas(name) : undefined;
+  if (blas) return { k: 'blas', rule: blas, name };
   const rule = rules.lookup(name);
   if (rule) {
     if (rule.kind === 'rule') return { k: 'rule', rule, name };

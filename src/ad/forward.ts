@@ -34,6 +34,7 @@ import { canonicalizeCarriers } from './canonical.js';
 import { customForward } from './custom.js';
 import { fail } from '../diag/diagnostic.js';
 import { sourceSpan } from '../ir/verify.js';
+import { BlasCalls, blasAlphaActive, blasForwardMemory, blasForwardResult, blasScalars } from './blas.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -337,6 +338,31 @@ export class ForwardGenerator implements SweepMode {
         if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
         const args = i.args();
         this.applyRule(i, nb, (e) => k.rule.partials!(e, i as CallInst, args), args);
+        return;
+      }
+      case 'blas': {
+        if (!aa.callTouchesActive(i)) return;
+        const rule = k.rule;
+        const clone = this.sweep.vmap.get(i) as Instruction;
+        // Scalars and the tangents of the array written: before the primal call (scal overwrites its x).
+        const pre = new IRBuilder(m).before(clone);
+        pre.origin = i;
+        const mapV = (v: Value): Value => this.sweep.mapV(v);
+        const s = blasScalars(pre, this.f.ctx, rule, i, mapV);
+        const alphaActive = blasAlphaActive(aa, rule, i);
+        for (let lane = 0; lane < this.width; lane++) {
+          const shadow = (pos: number): Value | null => (aa.shadowed(i.arg(pos)) ? this.sweep.shadowOf(i.arg(pos), i, lane) : null);
+          let alphaT: Value | null = null;
+          if (alphaActive) {
+            const a = i.arg(rule.alpha!);
+            alphaT = rule.abi === 'cblas' ? this.tangent(a, lane, i) : pre.load(s.alpha!.type, pre.bitcastIfNeeded(this.sweep.shadowOf(a, i, lane), m.ptrTo(s.alpha!.type)));
+          }
+          blasForwardMemory(new BlasCalls(this.f.ctx, pre, rule), s, i, { shadow }, alphaT, mapV);
+          if (aa.isActiveValue(i) && isDiffType(i.type)) {
+            const t = blasForwardResult(new BlasCalls(this.f.ctx, b, rule), s, i, { shadow }, mapV, b);
+            this.setTangent(i, lane, t ?? nullValue(i.type));
+          }
+        }
         return;
       }
       case 'memcpy': case 'memmove': {

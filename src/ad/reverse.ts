@@ -21,6 +21,7 @@ import type { FunctionFacts } from './facts.js';
 import type { ForwardSweep } from './sweep.js';
 import { toI64At } from './sweep.js';
 import { sameObject } from './memkind.js';
+import { BlasCalls, blasAlphaActive, blasReverse, type BlasSaved } from './blas.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 
@@ -358,6 +359,34 @@ export class ReverseSweep {
           }
           if (freed) b.call(this.f.ctx.declare('free', t.void, [bp]), [nu]);
         }
+        return;
+      }
+      case 'blas': {
+        const saved = this.sweep.blasSaved.get(i);
+        if (!saved) return;
+        const rule = k.rule;
+        const get = (v: Value | null): Value | null => (v === null ? null : this.plan.get(v, rc));
+        const s: BlasSaved = {
+          n: get(saved.n)!, incx: get(saved.incx)!, incy: get(saved.incy), alpha: get(saved.alpha),
+          xCopy: get(saved.xCopy), yCopy: get(saved.yCopy),
+        };
+        const calls = new BlasCalls(this.f.ctx, b, rule);
+        const alphaActive = blasAlphaActive(aa, rule, i);
+        const returns = rule.routine === 'dot' || rule.routine === 'nrm2';
+        const result = rule.routine === 'nrm2' && aa.isActiveValue(i) ? this.plan.get(this.sweep.mapV(i), rc) : null;
+        for (let lane = 0; lane < this.width; lane++) {
+          const shadow = (pos: number): Value | null => (aa.shadowed(i.arg(pos)) ? this.plan.get(this.sweep.shadowOf(i.arg(pos), i, lane), rc) : null);
+          const d = returns && aa.isActiveValue(i) ? this.takeDiffe(i, b, lane) : null;
+          const da = blasReverse(calls, s, { shadow }, d, result, alphaActive, b);
+          if (!da || rule.alpha === null) continue;
+          const alpha = i.arg(rule.alpha);
+          if (rule.abi === 'cblas') this.addDiffe(alpha, da, b, lane);
+          else {
+            const sp = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(alpha, i, lane), rc), this.f.m.ptrTo(da.type));
+            b.store(b.fadd(b.load(da.type, sp), da), sp);
+          }
+        }
+        for (const c of [s.xCopy, s.yCopy]) if (c) calls.free(c);
         return;
       }
       case 'posix_memalign': {

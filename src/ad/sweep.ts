@@ -18,6 +18,8 @@ import type { FunctionFacts } from './facts.js';
 import { Refusals } from './checks.js';
 import { laneName, signatureParams } from './signature.js';
 import { allocShape } from './calls.js';
+import type { BlasRule } from '../rules/blas.js';
+import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalars, type BlasSaved } from './blas.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -73,6 +75,8 @@ export class ForwardSweep {
   readonly toFreeAtEnd: Value[] = [];
   /** Per realloc: per lane, how many bytes of the old shadow were moved into the new one. */
   readonly reallocMoved = new Map<CallBase, Value[]>();
+  /** Per active BLAS call (reverse mode): its scalars and the copies of the arrays its reverse reads. */
+  readonly blasSaved = new Map<CallBase, BlasSaved>();
   /** Per posix_memalign with a shadowed out-pointer: per lane, the shadow block allocated. */
   readonly posixShadows = new Map<CallBase, Value[]>();
   /** Positioned by the sweep at the current primal instruction's clone. */
@@ -237,6 +241,8 @@ export class ForwardSweep {
           f.error('E0401', `cannot differentiate ${f.fnName()}: invoke (exception handling) in the active path`, i,
             ['compile with -fno-exceptions, or mark the call inactive']);
         }
+        // Reverse mode: what the reverse of a BLAS call reads, saved before the call overwrites anything.
+        if (k.k === 'blas' && !f.forward && aa.isActiveInst(i)) this.blasSaved.set(i, this.saveBlas(i, k.rule));
         const c = this.copyInst(i);
         fb.insert(c);
         this.vmap.set(i, c);
@@ -328,6 +334,19 @@ export class ForwardSweep {
           ['keep pointers to active data as pointers (no integer round trips)']);
       }
     }
+  }
+
+  private saveBlas(i: CallBase, rule: BlasRule): BlasSaved {
+    const aa = this.f.aa;
+    const s = blasScalars(this.fb, this.f.ctx, rule, i, (v) => this.mapV(v));
+    const alphaActive = blasAlphaActive(aa, rule, i);
+    const need = blasCopiesNeeded(rule, aa.shadowed(i.arg(rule.x)), rule.y !== null && aa.shadowed(i.arg(rule.y)), alphaActive);
+    const c = new BlasCalls(this.f.ctx, this.fb, rule);
+    return {
+      ...s,
+      xCopy: need.x ? c.copyOut(s.n, this.mapV(i.arg(rule.x)), s.incx) : null,
+      yCopy: need.y ? c.copyOut(s.n, this.mapV(i.arg(rule.y!)), s.incy!) : null,
+    };
   }
 
   private memKind(i: CallBase): ReturnType<FunctionFacts['kinds']['memKind']> {
