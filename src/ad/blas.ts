@@ -27,6 +27,12 @@ export interface BlasScalars {
   incx: Value;
   incy: Value | null;
   alpha: Value | null;
+  /** gemv: the CBLAS layout and trans enums (Fortran: column-major, trans from its character), m, lda, beta. */
+  layout?: Value;
+  trans?: Value;
+  m?: Value;
+  lda?: Value;
+  beta?: Value;
 }
 
 /** What the reverse needs of one call, saved by the forward sweep. */
@@ -34,6 +40,8 @@ export interface BlasSaved extends BlasScalars {
   /** Contiguous copies of x and y taken just before the call (when the reverse reads them). */
   xCopy: Value | null;
   yCopy: Value | null;
+  /** gemv: a copy of the matrix (with its leading dimension). */
+  aCopy?: Value | null;
 }
 
 /** Calls to CBLAS routines of one precision. */
@@ -71,11 +79,62 @@ export class BlasCalls {
   axpy(n: Value, a: Value, x: Value, incx: Value, y: Value, incy: Value): void {
     this.call('axpy', this.ctx.module.types.void, ['int', 'elem', 'ptr', 'int', 'ptr', 'int'], [n, a, x, incx, y, incy]);
   }
+  /** x := a x, as BLAS does it (nothing for a stride <= 0). */
   scal(n: Value, a: Value, x: Value, incx: Value): void {
     this.call('scal', this.ctx.module.types.void, ['int', 'elem', 'ptr', 'int'], [n, a, x, incx]);
   }
+  /** x := a x on the n elements another routine reaches with stride incx, negative or not (scal itself ignores negative strides). */
+  scalAll(n: Value, a: Value, x: Value, incx: Value): void {
+    const b = this.b;
+    this.scal(n, a, x, b.select(b.icmp('slt', incx, constInt(incx.type, 0)), b.sub(constInt(incx.type, 0), incx), incx));
+  }
+  /** scal's n as BLAS applies it: 0 when the stride is not positive (the call does nothing). */
+  scalCount(n: Value, incx: Value): Value {
+    const b = this.b;
+    return b.select(b.icmp('sgt', incx, constInt(incx.type, 0)), n, constInt(n.type, 0));
+  }
   copy(n: Value, x: Value, incx: Value, y: Value, incy: Value): void {
     this.call('copy', this.ctx.module.types.void, ['int', 'ptr', 'int', 'ptr', 'int'], [n, x, incx, y, incy]);
+  }
+  gemv(s: BlasScalars, trans: Value, alpha: Value, a: Value, x: Value, incx: Value, beta: Value, y: Value, incy: Value): void {
+    this.call('gemv', this.ctx.module.types.void, ['int', 'int', 'int', 'int', 'elem', 'ptr', 'int', 'ptr', 'int', 'elem', 'ptr', 'int'],
+      [s.layout!, trans, s.m!, s.n, alpha, a, s.lda!, x, incx, beta, y, incy]);
+  }
+  ger(s: BlasScalars, alpha: Value, x: Value, incx: Value, y: Value, incy: Value, a: Value): void {
+    this.call('ger', this.ctx.module.types.void, ['int', 'int', 'int', 'elem', 'ptr', 'int', 'ptr', 'int', 'ptr', 'int'],
+      [s.layout!, s.m!, s.n, alpha, x, incx, y, incy, a, s.lda!]);
+  }
+  /** gemv: whether op(A) = A, and the lengths of x and y. */
+  shape(s: BlasScalars): { noTrans: Value; lenx: Value; leny: Value; flipped: Value } {
+    const b = this.b;
+    const i32 = this.ctx.module.types.i32;
+    const noTrans = b.icmp('eq', s.trans!, constInt(i32, 111));
+    return {
+      noTrans,
+      lenx: b.select(noTrans, s.n, s.m!),
+      leny: b.select(noTrans, s.m!, s.n),
+      flipped: b.select(noTrans, constInt(i32, 112), constInt(i32, 111)),
+    };
+  }
+  /** A malloc'd copy of the matrix A as gemv reads it: lda (outer - 1) + inner elements, the same leading dimension. */
+  copyMatrix(s: BlasScalars, a: Value): Value {
+    const b = this.b;
+    const i32 = this.ctx.module.types.i32;
+    const colMajor = b.icmp('eq', s.layout!, constInt(i32, 102));
+    const outer = b.select(colMajor, s.n, s.m!);
+    const inner = b.select(colMajor, s.m!, s.n);
+    const some = b.binop('and', b.icmp('sgt', outer, constInt(i32, 0)), b.icmp('sgt', inner, constInt(i32, 0)));
+    const count = b.select(some, b.add(b.binop('mul', s.lda!, b.sub(outer, constInt(i32, 1))), inner), constInt(i32, 0));
+    return this.copyOut(count, a, this.unit());
+  }
+  /** A malloc'd scratch array of n elements. */
+  scratch(n: Value): Value {
+    const b = this.b;
+    const t = this.ctx.module.types;
+    const n64 = b.cast('sext', n, t.i64);
+    const count = b.select(b.icmp('sgt', n64, constInt(t.i64, 0)), n64, constInt(t.i64, 0));
+    const raw = b.call(this.ctx.declare('malloc', this.ctx.module.ptrTo(t.i8), [t.i64]), [b.binop('mul', count, constInt(t.i64, this.ctx.dl.allocSize(this.elem)))], 'blas_tmp');
+    return b.bitcastIfNeeded(raw, this.ptr);
   }
   zero(): Value { return constFP(this.elem, 0); }
   one(): Value { return constFP(this.elem, 1); }
@@ -110,28 +169,51 @@ export function blasScalars(b: IRBuilder, ctx: DiffContext, rule: BlasRule, call
     return b.load(ty, b.bitcastIfNeeded(a, ctx.module.ptrTo(ty)));
   };
   const elem = rule.prec === 'double' ? t.double : t.f32;
-  return {
+  const s: BlasScalars = {
     n: get(rule.n, t.i32),
     incx: get(rule.incx, t.i32),
     incy: rule.incy === null ? null : get(rule.incy, t.i32),
     alpha: rule.alpha === null ? null : get(rule.alpha, elem),
   };
+  if (rule.routine !== 'gemv') return s;
+  s.m = get(rule.m!, t.i32);
+  s.lda = get(rule.lda!, t.i32);
+  s.beta = get(rule.beta!, elem);
+  if (rule.abi === 'cblas') {
+    s.layout = get(rule.layout!, t.i32);
+    s.trans = get(rule.trans!, t.i32);
+  } else {
+    // Fortran: column-major; 'N' / 'n' is no transpose, anything else ('T', 'C') a transpose (real data).
+    s.layout = constInt(t.i32, 102);
+    const c = b.load(t.i8, b.bitcastIfNeeded(mapV(call.arg(rule.trans!)), ctx.module.ptrTo(t.i8)));
+    const isN = b.binop('or', b.icmp('eq', c, constInt(t.i8, 78)), b.icmp('eq', c, constInt(t.i8, 110)));
+    s.trans = b.select(isN, constInt(t.i32, 111), constInt(t.i32, 112));
+  }
+  return s;
 }
 
-/** Whether alpha carries a derivative: a varied value (CBLAS), or a pointer to shadowed memory (Fortran). */
-export function blasAlphaActive(aa: { varied: ReadonlySet<Value>; shadowed(v: Value): boolean }, rule: BlasRule, call: CallBase): boolean {
-  if (rule.alpha === null) return false;
-  const a = call.arg(rule.alpha);
+type Activity = { varied: ReadonlySet<Value>; shadowed(v: Value): boolean };
+
+/** Whether the scalar at `pos` carries a derivative: a varied value (CBLAS), or a pointer to shadowed memory (Fortran). */
+export function blasScalarActive(aa: Activity, rule: BlasRule, call: CallBase, pos: number | null | undefined): boolean {
+  if (pos === null || pos === undefined) return false;
+  const a = call.arg(pos);
   return rule.abi === 'cblas' ? aa.varied.has(a) : aa.shadowed(a);
 }
 
+/** Whether alpha carries a derivative. */
+export function blasAlphaActive(aa: Activity, rule: BlasRule, call: CallBase): boolean {
+  return blasScalarActive(aa, rule, call, rule.alpha);
+}
+
 /** Which copies the reverse of a call reads, given which of its inputs carry derivatives. */
-export function blasCopiesNeeded(rule: BlasRule, xActive: boolean, yActive: boolean, alphaActive: boolean): { x: boolean; y: boolean } {
+export function blasCopiesNeeded(rule: BlasRule, act: { x: boolean; y: boolean; a: boolean; alpha: boolean; beta: boolean }): { x: boolean; y: boolean; a: boolean } {
   switch (rule.routine) {
-    case 'dot': return { x: yActive, y: xActive };
-    case 'nrm2': return { x: xActive, y: false };
-    case 'axpy': case 'scal': return { x: alphaActive, y: false };
-    case 'copy': return { x: false, y: false };
+    case 'dot': return { x: act.y, y: act.x, a: false };
+    case 'nrm2': return { x: act.x, y: false, a: false };
+    case 'axpy': case 'scal': return { x: act.alpha, y: false, a: false };
+    case 'copy': return { x: false, y: false, a: false };
+    case 'gemv': return { x: act.a || act.alpha, y: act.beta, a: act.x || act.alpha };
   }
 }
 
@@ -145,11 +227,24 @@ export interface BlasLane {
  * Forward mode, before the primal call: the tangents of the array the call
  * writes (axpy, scal, copy). `alphaT`: the tangent of alpha, or null.
  */
-export function blasForwardMemory(c: BlasCalls, s: BlasScalars, call: CallBase, lane: BlasLane, alphaT: Value | null, mapV: (v: Value) => Value): void {
+export function blasForwardMemory(c: BlasCalls, s: BlasScalars, call: CallBase, lane: BlasLane, alphaT: Value | null, mapV: (v: Value) => Value, betaT: Value | null = null): void {
   const r = c.rule;
   const dx = lane.shadow(r.x);
   const x = mapV(call.arg(r.x));
   switch (r.routine) {
+    case 'gemv': {
+      const dy = lane.shadow(r.y!);
+      if (!dy) return;
+      const a = mapV(call.arg(r.a!));
+      const dA = lane.shadow(r.a!);
+      const { leny } = c.shape(s);
+      if (dx) c.gemv(s, s.trans!, s.alpha!, a, dx, s.incx, s.beta!, dy, s.incy!);
+      else c.scalAll(leny, s.beta!, dy, s.incy!);
+      if (dA) c.gemv(s, s.trans!, s.alpha!, dA, x, s.incx, c.one(), dy, s.incy!);
+      if (alphaT) c.gemv(s, s.trans!, alphaT, a, x, s.incx, c.one(), dy, s.incy!);
+      if (betaT) c.axpy(leny, betaT, mapV(call.arg(r.y!)), s.incy!, dy, s.incy!);
+      return;
+    }
     case 'axpy': {
       const dy = lane.shadow(r.y!);
       if (!dy) return;
@@ -160,14 +255,14 @@ export function blasForwardMemory(c: BlasCalls, s: BlasScalars, call: CallBase, 
     case 'scal': {
       if (!dx) return;
       c.scal(s.n, s.alpha!, dx, s.incx);
-      if (alphaT) c.axpy(s.n, alphaT, x, s.incx, dx, s.incx);
+      if (alphaT) c.axpy(c.scalCount(s.n, s.incx), alphaT, x, s.incx, dx, s.incx);
       return;
     }
     case 'copy': {
       const dy = lane.shadow(r.y!);
       if (!dy) return;
       if (dx) c.copy(s.n, dx, s.incx, dy, s.incy!);
-      else c.scal(s.n, c.zero(), dy, s.incy!);
+      else c.scalAll(s.n, c.zero(), dy, s.incy!);
       return;
     }
     default: return;
@@ -198,11 +293,35 @@ export function blasForwardResult(c: BlasCalls, s: BlasScalars, call: CallBase, 
  * shadows by BLAS calls. `d`: the adjoint of the returned value (dot, nrm2);
  * `result`: the primal result (nrm2). Returns alpha's adjoint contribution, if any.
  */
-export function blasReverse(c: BlasCalls, s: BlasSaved, lane: BlasLane, d: Value | null, result: Value | null, alphaActive: boolean, b: IRBuilder): Value | null {
+export function blasReverse(c: BlasCalls, s: BlasSaved, lane: BlasLane, d: Value | null, result: Value | null, alphaActive: boolean, b: IRBuilder,
+  betaActive = false, betaOut: { da: Value | null } = { da: null }): Value | null {
   const r = c.rule;
   const one = c.unit();
   const dx = lane.shadow(r.x);
   switch (r.routine) {
+    case 'gemv': {
+      const dy = lane.shadow(r.y!);
+      if (!dy) return null;
+      const dA = lane.shadow(r.a!);
+      const { noTrans, leny, flipped } = c.shape(s);
+      let da: Value | null = null;
+      if (alphaActive) {
+        const tmp = c.scratch(leny);
+        c.gemv(s, s.trans!, c.one(), s.aCopy!, s.xCopy!, one, c.zero(), tmp, one);
+        da = c.dot(leny, tmp, one, dy, s.incy!);
+        c.free(tmp);
+      }
+      if (betaActive) betaOut.da = c.dot(leny, s.yCopy!, one, dy, s.incy!);
+      if (dx) c.gemv(s, flipped, s.alpha!, s.aCopy!, dy, s.incy!, c.one(), dx, s.incx);
+      if (dA) {
+        // A' += alpha y' x^T (no transpose) or alpha x y'^T (transpose).
+        const first = b.select(noTrans, dy, s.xCopy!);
+        const second = b.select(noTrans, s.xCopy!, dy);
+        c.ger(s, s.alpha!, first, b.select(noTrans, s.incy!, one), second, b.select(noTrans, one, s.incy!), dA);
+      }
+      c.scalAll(leny, s.beta!, dy, s.incy!);
+      return da;
+    }
     case 'dot': {
       const dy = lane.shadow(r.y!);
       if (!d) return null;
@@ -224,7 +343,7 @@ export function blasReverse(c: BlasCalls, s: BlasSaved, lane: BlasLane, d: Value
     }
     case 'scal': {
       if (!dx) return null;
-      const da = alphaActive ? c.dot(s.n, s.xCopy!, one, dx, s.incx) : null;
+      const da = alphaActive ? c.dot(c.scalCount(s.n, s.incx), s.xCopy!, one, dx, s.incx) : null;
       c.scal(s.n, s.alpha!, dx, s.incx);
       return da;
     }
@@ -232,7 +351,7 @@ export function blasReverse(c: BlasCalls, s: BlasSaved, lane: BlasLane, d: Value
       const dy = lane.shadow(r.y!);
       if (!dy) return null;
       if (dx) c.axpy(s.n, c.one(), dy, s.incy!, dx, s.incx);
-      c.scal(s.n, c.zero(), dy, s.incy!);
+      c.scalAll(s.n, c.zero(), dy, s.incy!);
       return null;
     }
   }

@@ -34,7 +34,7 @@ import { canonicalizeCarriers } from './canonical.js';
 import { customForward } from './custom.js';
 import { fail } from '../diag/diagnostic.js';
 import { sourceSpan } from '../ir/verify.js';
-import { BlasCalls, blasAlphaActive, blasForwardMemory, blasForwardResult, blasScalars } from './blas.js';
+import { BlasCalls, blasForwardMemory, blasForwardResult, blasScalarActive, blasScalars } from './blas.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -349,15 +349,16 @@ export class ForwardGenerator implements SweepMode {
         pre.origin = i;
         const mapV = (v: Value): Value => this.sweep.mapV(v);
         const s = blasScalars(pre, this.f.ctx, rule, i, mapV);
-        const alphaActive = blasAlphaActive(aa, rule, i);
+        const scalarT = (pos: number | null | undefined, lane: number, ty: Type): Value | null => {
+          if (!blasScalarActive(aa, rule, i, pos)) return null;
+          const a = i.arg(pos!);
+          return rule.abi === 'cblas' ? this.tangent(a, lane, i) : pre.load(ty, pre.bitcastIfNeeded(this.sweep.shadowOf(a, i, lane), m.ptrTo(ty)));
+        };
         for (let lane = 0; lane < this.width; lane++) {
           const shadow = (pos: number): Value | null => (aa.shadowed(i.arg(pos)) ? this.sweep.shadowOf(i.arg(pos), i, lane) : null);
-          let alphaT: Value | null = null;
-          if (alphaActive) {
-            const a = i.arg(rule.alpha!);
-            alphaT = rule.abi === 'cblas' ? this.tangent(a, lane, i) : pre.load(s.alpha!.type, pre.bitcastIfNeeded(this.sweep.shadowOf(a, i, lane), m.ptrTo(s.alpha!.type)));
-          }
-          blasForwardMemory(new BlasCalls(this.f.ctx, pre, rule), s, i, { shadow }, alphaT, mapV);
+          const alphaT = s.alpha ? scalarT(rule.alpha, lane, s.alpha.type) : null;
+          const betaT = s.beta ? scalarT(rule.beta, lane, s.beta.type) : null;
+          blasForwardMemory(new BlasCalls(this.f.ctx, pre, rule), s, i, { shadow }, alphaT, mapV, betaT);
           if (aa.isActiveValue(i) && isDiffType(i.type)) {
             const t = blasForwardResult(new BlasCalls(this.f.ctx, b, rule), s, i, { shadow }, mapV, b);
             this.setTangent(i, lane, t ?? nullValue(i.type));

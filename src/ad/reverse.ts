@@ -21,7 +21,7 @@ import type { FunctionFacts } from './facts.js';
 import type { ForwardSweep } from './sweep.js';
 import { toI64At } from './sweep.js';
 import { sameObject } from './memkind.js';
-import { BlasCalls, blasAlphaActive, blasReverse, type BlasSaved } from './blas.js';
+import { BlasCalls, blasAlphaActive, blasReverse, blasScalarActive, type BlasSaved } from './blas.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 
@@ -370,6 +370,17 @@ export class ReverseSweep {
           n: get(saved.n)!, incx: get(saved.incx)!, incy: get(saved.incy), alpha: get(saved.alpha),
           xCopy: get(saved.xCopy), yCopy: get(saved.yCopy),
         };
+        if (rule.routine === 'gemv') {
+          s.layout = get(saved.layout!)!; s.trans = get(saved.trans!)!; s.m = get(saved.m!)!; s.lda = get(saved.lda!)!; s.beta = get(saved.beta!)!;
+          s.aCopy = get(saved.aCopy ?? null);
+        }
+        const betaActive = blasScalarActive(aa, rule, i, rule.beta);
+        const scalarAdjoint = (pos: number, v: Value, lane: number): void => {
+          const p = i.arg(pos);
+          if (rule.abi === 'cblas') { this.addDiffe(p, v, b, lane); return; }
+          const sp = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(p, i, lane), rc), this.f.m.ptrTo(v.type));
+          b.store(b.fadd(b.load(v.type, sp), v), sp);
+        };
         const calls = new BlasCalls(this.f.ctx, b, rule);
         const alphaActive = blasAlphaActive(aa, rule, i);
         const returns = rule.routine === 'dot' || rule.routine === 'nrm2';
@@ -377,16 +388,12 @@ export class ReverseSweep {
         for (let lane = 0; lane < this.width; lane++) {
           const shadow = (pos: number): Value | null => (aa.shadowed(i.arg(pos)) ? this.plan.get(this.sweep.shadowOf(i.arg(pos), i, lane), rc) : null);
           const d = returns && aa.isActiveValue(i) ? this.takeDiffe(i, b, lane) : null;
-          const da = blasReverse(calls, s, { shadow }, d, result, alphaActive, b);
-          if (!da || rule.alpha === null) continue;
-          const alpha = i.arg(rule.alpha);
-          if (rule.abi === 'cblas') this.addDiffe(alpha, da, b, lane);
-          else {
-            const sp = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(alpha, i, lane), rc), this.f.m.ptrTo(da.type));
-            b.store(b.fadd(b.load(da.type, sp), da), sp);
-          }
+          const betaOut: { da: Value | null } = { da: null };
+          const da = blasReverse(calls, s, { shadow }, d, result, alphaActive, b, betaActive, betaOut);
+          if (da && rule.alpha !== null) scalarAdjoint(rule.alpha, da, lane);
+          if (betaOut.da && rule.beta !== undefined) scalarAdjoint(rule.beta, betaOut.da, lane);
         }
-        for (const c of [s.xCopy, s.yCopy]) if (c) calls.free(c);
+        for (const c of [s.xCopy, s.yCopy, s.aCopy ?? null]) if (c) calls.free(c);
         return;
       }
       case 'posix_memalign': {

@@ -19,7 +19,7 @@ import { Refusals } from './checks.js';
 import { laneName, signatureParams } from './signature.js';
 import { allocShape } from './calls.js';
 import type { BlasRule } from '../rules/blas.js';
-import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalars, type BlasSaved } from './blas.js';
+import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalarActive, blasScalars, type BlasSaved } from './blas.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -339,13 +339,17 @@ export class ForwardSweep {
   private saveBlas(i: CallBase, rule: BlasRule): BlasSaved {
     const aa = this.f.aa;
     const s = blasScalars(this.fb, this.f.ctx, rule, i, (v) => this.mapV(v));
-    const alphaActive = blasAlphaActive(aa, rule, i);
-    const need = blasCopiesNeeded(rule, aa.shadowed(i.arg(rule.x)), rule.y !== null && aa.shadowed(i.arg(rule.y)), alphaActive);
+    const need = blasCopiesNeeded(rule, {
+      x: aa.shadowed(i.arg(rule.x)), y: rule.y !== null && aa.shadowed(i.arg(rule.y)), a: rule.a !== undefined && aa.shadowed(i.arg(rule.a)),
+      alpha: blasAlphaActive(aa, rule, i), beta: blasScalarActive(aa, rule, i, rule.beta),
+    });
     const c = new BlasCalls(this.f.ctx, this.fb, rule);
+    const shape = rule.routine === 'gemv' ? c.shape(s) : null;
     return {
       ...s,
-      xCopy: need.x ? c.copyOut(s.n, this.mapV(i.arg(rule.x)), s.incx) : null,
-      yCopy: need.y ? c.copyOut(s.n, this.mapV(i.arg(rule.y!)), s.incy!) : null,
+      xCopy: need.x ? c.copyOut(shape ? shape.lenx : s.n, this.mapV(i.arg(rule.x)), s.incx) : null,
+      yCopy: need.y ? c.copyOut(shape ? shape.leny : s.n, this.mapV(i.arg(rule.y!)), s.incy!) : null,
+      aCopy: need.a ? c.copyMatrix(s, this.mapV(i.arg(rule.a!))) : null,
     };
   }
 

@@ -372,7 +372,7 @@ export class ActivityAnalysis {
             // The result varies with the arrays; the array written, with x and alpha (a value, or a pointer to it).
             const r = k.rule;
             let ch = diff && i.args().some((a) => this.carries(a)) && this.mark(i);
-            const inputs = [r.x, ...(r.alpha !== null ? [r.alpha] : [])].map((p) => i.arg(p));
+            const inputs = [r.x, r.alpha, r.a, r.beta].filter((p): p is number => p !== null && p !== undefined).map((p) => i.arg(p));
             if (r.out === 'y' && inputs.some((a) => this.carries(a))) ch = this.markShadow(i.arg(r.y!)) || ch;
             if (r.out === 'x' && r.alpha !== null && this.carries(i.arg(r.alpha))) ch = this.markShadow(i.arg(r.x)) || ch;
             return ch;

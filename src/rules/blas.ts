@@ -11,8 +11,12 @@
 //   axpy (n, alpha, x, incx, y, incy)    y := alpha x + y
 //   scal (n, alpha, x, incx)             x := alpha x
 //   copy (n, x, incx, y, incy)           y := x
+// and level 2 (CBLAS puts the layout first; Fortran has none, column-major, and
+// passes trans as a character):
+//   gemv ([layout,] trans, m, n, alpha, A, lda, x, incx, beta, y, incy)
+//                                        y := alpha op(A) x + beta y
 
-export type BlasRoutine = 'dot' | 'nrm2' | 'axpy' | 'scal' | 'copy';
+export type BlasRoutine = 'dot' | 'nrm2' | 'axpy' | 'scal' | 'copy' | 'gemv';
 
 export interface BlasRule {
   readonly routine: BlasRoutine;
@@ -29,9 +33,20 @@ export interface BlasRule {
   readonly incy: number | null;
   /** The array the routine writes (null: none, the result is returned). */
   readonly out: 'x' | 'y' | null;
+  /** gemv: the layout (CBLAS only), trans, m, the matrix, its leading dimension, beta. */
+  readonly layout?: number;
+  readonly trans?: number;
+  readonly m?: number;
+  readonly a?: number;
+  readonly lda?: number;
+  readonly beta?: number;
 }
 
-const SHAPES: Record<BlasRoutine, Omit<BlasRule, 'routine' | 'prec' | 'abi'>> = {
+type Shape = Omit<BlasRule, 'routine' | 'prec' | 'abi'>;
+const GEMV_CBLAS: Shape = { layout: 0, trans: 1, m: 2, n: 3, alpha: 4, a: 5, lda: 6, x: 7, incx: 8, beta: 9, y: 10, incy: 11, out: 'y' };
+const GEMV_FORTRAN: Shape = { trans: 0, m: 1, n: 2, alpha: 3, a: 4, lda: 5, x: 6, incx: 7, beta: 8, y: 9, incy: 10, out: 'y' };
+
+const SHAPES: Record<Exclude<BlasRoutine, 'gemv'>, Shape> = {
   dot: { n: 0, alpha: null, x: 1, incx: 2, y: 3, incy: 4, out: null },
   nrm2: { n: 0, alpha: null, x: 1, incx: 2, y: null, incy: null, out: null },
   axpy: { n: 0, alpha: 1, x: 2, incx: 3, y: 4, incy: 5, out: 'y' },
@@ -46,16 +61,22 @@ export const BLAS_DOCS: Record<BlasRoutine, { fwd: string; rev: string }> = {
   axpy: { fwd: "y' += alpha x' + alpha' x", rev: "x' += alpha y'; alpha' += dot(x, y') (x copied at the call)" },
   scal: { fwd: "x' := alpha x' + alpha' x (before the call overwrites x)", rev: "alpha' += dot(x, x'); x' := alpha x' (x copied before the call)" },
   copy: { fwd: "y' := x' (0 when x has no derivative)", rev: "x' += y'; y' := 0" },
+  gemv: {
+    fwd: "y' := alpha op(A) x' + alpha op(A') x + alpha' op(A) x + beta y' + beta' y (gemv, axpy; before the call)",
+    rev: "alpha' += dot(op(A) x, y'); beta' += dot(y, y'); x' += alpha op(A)^T y'; A' += alpha y' x^T (or x y'^T) (ger); y' := beta y' (A, x, y copied at the call as needed)",
+  },
 };
 
 const BY_NAME: ReadonlyMap<string, BlasRule> = (() => {
   const m = new Map<string, BlasRule>();
-  for (const routine of Object.keys(SHAPES) as BlasRoutine[]) {
-    for (const [p, prec] of [['d', 'double'], ['s', 'float']] as const) {
+  for (const [p, prec] of [['d', 'double'], ['s', 'float']] as const) {
+    for (const routine of Object.keys(SHAPES) as Exclude<BlasRoutine, 'gemv'>[]) {
       const base = `${p}${routine}`;
       m.set(`cblas_${base}`, { routine, prec, abi: 'cblas', ...SHAPES[routine] });
       m.set(`${base}_`, { routine, prec, abi: 'fortran', ...SHAPES[routine] });
     }
+    m.set(`cblas_${p}gemv`, { routine: 'gemv', prec, abi: 'cblas', ...GEMV_CBLAS });
+    m.set(`${p}gemv_`, { routine: 'gemv', prec, abi: 'fortran', ...GEMV_FORTRAN });
   }
   return m;
 })();
@@ -73,7 +94,7 @@ export function blasNames(): string[] {
 /** The markdown table of the docs. */
 export function blasTable(): string {
   const rows = ['| routine | names | forward | reverse |', '|---|---|---|---|'];
-  for (const routine of Object.keys(SHAPES) as BlasRoutine[]) {
+  for (const routine of Object.keys(BLAS_DOCS) as BlasRoutine[]) {
     const names = [...BY_NAME.entries()].filter(([, r]) => r.routine === routine).map(([n]) => '`' + n + '`').join(', ');
     rows.push(`| ${routine} | ${names} | ${BLAS_DOCS[routine].fwd} | ${BLAS_DOCS[routine].rev} |`);
   }
