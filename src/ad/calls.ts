@@ -73,6 +73,8 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
     const custom = h.gradients.get(fn);
     if (custom) return { k: 'defined', fn, name, custom };
   }
+  // Enzyme's type annotations (`__enzyme_double(ptr, bytes)`) compute nothing (lower removes them).
+  if (/^__enzyme_(float|double|integer|pointer)$/.test(name)) return { k: 'inactive', name };
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };

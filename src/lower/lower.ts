@@ -50,16 +50,24 @@ import { castArg, fitResult, ones, showType } from './fit.js';
 export type Mode = 'autodiff' | 'augmentfwd' | 'reverse' | 'augmentsize' | 'fwddiff';
 
 /** Which Enzyme entry point a callee name is (C++-mangled and suffixed names included). */
-export function modeOf(name: string): Mode | 'unsupported' | null {
+export function modeOf(name: string): Mode | 'unsupported' | 'hint' | null {
   if (!name.includes('__enzyme_')) return null;
+  // The tool's own helpers (`__enzyme_ts_memcpy_adj_double`...), in a module lowered before.
+  if (name.includes('__enzyme_ts_')) return null;
   if (name.includes('__enzyme_autodiff')) return 'autodiff';
   if (name.includes('__enzyme_augmentfwd')) return 'augmentfwd';
   if (name.includes('__enzyme_augmentsize')) return 'augmentsize';
   if (name.includes('__enzyme_reverse')) return 'reverse';
   if (name.includes('__enzyme_fwddiff') || name.includes('__enzyme_fwdsplit')) return 'fwddiff';
-  if (/__enzyme_(batch|todense|truncate|error_estimate|iter|hessian)/.test(name)) return 'unsupported';
-  return null;
+  // Enzyme's type annotations (`__enzyme_double(ptr, bytes)`): hints for its type analysis, no code.
+  if (/__enzyme_(float|double|integer|pointer)(?![A-Za-z_])/.test(name)) return 'hint';
+  // Every other Enzyme entry point (__enzyme_virtualreverse, __enzyme_batch, __enzyme_todense,
+  // __enzyme_set_fixed_point...) would be left as an unresolved call: an error at the call.
+  return 'unsupported';
 }
+
+/** Markers Enzyme knows that enzyme-ts does not implement yet (an error at the call, E0422). */
+const UNSUPPORTED_MARKERS = new Set(['enzyme_runtime_activity', 'enzyme_context', 'enzyme_byref', 'enzyme_scalar', 'enzyme_mutable']);
 
 const ACTIVITY_MARKERS: Record<string, ArgActivity> = {
   enzyme_dup: 'dup', enzyme_dupnoneed: 'dupnoneed', enzyme_out: 'active', enzyme_const: 'const',
@@ -153,6 +161,7 @@ class Lowering {
 
   run(): void {
     const found: { call: CallBase; mode: Mode; callee: Function }[] = [];
+    const hints: CallBase[] = [];
     for (const f of [...this.m.functions]) {
       for (const b of f.blocks) {
         for (const i of b.instructions) {
@@ -161,18 +170,24 @@ class Lowering {
           if (!callee || callee.name === null) continue;
           const mode = modeOf(callee.name);
           if (mode === null) continue;
-          if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse and __enzyme_augmentsize']);
+          if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse and __enzyme_augmentsize (and removes the type hints __enzyme_float, __enzyme_double, __enzyme_integer, __enzyme_pointer)']);
+          if (mode === 'hint') { hints.push(i); continue; }
           if (mode === 'fwddiff') this.error('E0422', `forward mode (@${callee.name}) is not supported yet`, i, ['use reverse mode: __enzyme_autodiff']);
           found.push({ call: i, mode, callee });
         }
       }
+    }
+    // Type hints go first: the functions they sit in may be differentiated below.
+    for (const h of hints) {
+      if (h.type.kind !== 'void' && callHasUses(h)) this.error('E0421', `${calledName(h)} is one of Enzyme's type hints: it returns nothing`, h, ['declare it returning void']);
+      this.remove(h);
     }
     const touched = new Set<Function>();
     for (const c of found) {
       touched.add(c.call.parent!.parent!);
       this.lowerCall(this.parse(c.call, c.mode));
     }
-    this.cleanup(found.map((c) => c.callee));
+    this.cleanup([...found.map((c) => c.callee), ...hints.map((h) => calledFunction(h)!)]);
     for (const f of touched) uniquifyNames(f);
   }
 
@@ -231,6 +246,9 @@ class Lowering {
           p.primalReturn = true;
         } else if (name === 'enzyme_nofree') {
           p.nofree = true;
+        } else if (UNSUPPORTED_MARKERS.has(name)) {
+          this.error('E0422', `${cname}: the marker ${name} is not supported by enzyme-ts yet`, call, [
+            `supported markers: ${[...Object.keys(ACTIVITY_MARKERS), ...VALUE_MARKERS, ...FLAG_MARKERS].join(', ')}`]);
         } else {
           this.error('E0421', `${cname}: unknown marker ${name}`, call, [
             `known markers: ${[...Object.keys(ACTIVITY_MARKERS), ...VALUE_MARKERS, ...FLAG_MARKERS].join(', ')}`]);
