@@ -217,6 +217,7 @@ class FunctionVerifier {
       this.structural = true;
     }
     this.checkPhiEntries(cfg);
+    this.checkExceptionHandling();
     this.checkInstructions(this.structural ? null : new DominatorTree(cfg));
     return this.out;
   }
@@ -271,6 +272,44 @@ class FunctionVerifier {
         this.report('E0301', last, `block ${this.n(b)} does not end with a terminator`);
         this.structural = true;
       }
+    }
+  }
+
+  /**
+   * LLVM's rules for exception handling: EH pads (landingpad, catchpad, cleanuppad,
+   * catchswitch) and resume need a personality, an EH pad is the first non-phi of its
+   * block, an invoke unwinds to a block that starts with an EH pad, and a landingpad block
+   * is entered only by unwind edges of invokes.
+   */
+  private checkExceptionHandling(): void {
+    const fn = this.fn;
+    const firstNonPhi = (b: BasicBlock): Instruction | undefined => b.instructions.find((i) => i.op !== 'phi');
+    for (const b of fn.blocks) {
+      const first = firstNonPhi(b);
+      for (const i of b.instructions) {
+        const op = i.op;
+        const pad = op === 'landingpad' || op === 'catchpad' || op === 'cleanuppad' || op === 'catchswitch';
+        if ((pad || op === 'resume') && fn.personality === null) {
+          this.report('E0306', i, `'${op}' in ${this.n(fn)}, which has no personality function`);
+        }
+        if (pad && i !== first) this.report('E0306', i, `'${op}' must be the first non-phi instruction of block ${this.n(b)}`);
+        if (op === 'invoke' && i.successors.length === 2) {
+          const unwind = i.successors[1]!;
+          const u = firstNonPhi(unwind);
+          if (!u || (u.op !== 'landingpad' && u.op !== 'catchpad' && u.op !== 'cleanuppad' && u.op !== 'catchswitch')) {
+            this.report('E0306', i, `the unwind destination ${this.n(unwind)} of 'invoke' does not start with an exception handling instruction`);
+          }
+        }
+      }
+      const term = b.terminator;
+      if (!term) continue;
+      const succ = (term as { successors?: BasicBlock[] }).successors ?? [];
+      succ.forEach((s, k) => {
+        if (firstNonPhi(s)?.op !== 'landingpad') return;
+        if (term.op !== 'invoke' || k !== 1) {
+          this.report('E0306', term, `block ${this.n(s)} starts with a landingpad: it may only be entered by the unwind edge of an invoke`);
+        }
+      });
     }
   }
 
@@ -711,6 +750,11 @@ class FunctionVerifier {
     if (!ft) { this.report('E0304', inst, `'${inst.op}' has no function type`); return; }
     const callee = i.callee;
     if (callee.vk !== 'asm' && callee.type.kind !== 'pointer') this.report('E0304', inst, `callee ${this.n(callee)} is not a pointer`);
+    // Typed pointers: the call's function type is the callee's pointee (LLVM <= 16 reads it from there).
+    const pointee = callee.vk !== 'asm' && callee.type.kind === 'pointer' ? callee.type.pointee : null;
+    if (pointee !== null && pointee !== ft) {
+      this.report('E0304', inst, `callee ${this.n(callee)} has type ${this.t(callee.type)}, not a pointer to the call's function type ${this.t(ft)}`);
+    }
     const n = ft.params.length;
     const got = i.argCount;
     if (ft.vararg ? got < n : got !== n) {
