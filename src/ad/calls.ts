@@ -7,8 +7,9 @@
 import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
 import type { Function } from '../ir/function.js';
-import type { Value } from '../ir/value.js';
 import { callSiteInactive, type CustomGradient, type CustomHints } from './custom.js';
+import { functionBehind } from '../analysis/targets.js';
+import type { ModuleFacts } from '../analysis/facts.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
@@ -28,6 +29,8 @@ export interface CallRules {
   lookup(name: string): CallRule | undefined;
   /** Registered custom derivatives and inactivity / function-like hints (src/ad/custom.ts). */
   hints?: CustomHints;
+  /** Module-wide facts shared by the analyses of one run (resolved indirect calls, return origins). */
+  facts?: ModuleFacts;
 }
 
 const ALLOC: Record<string, 'malloc' | 'calloc' | 'realloc' | 'free'> = {
@@ -37,28 +40,17 @@ const ALLOC: Record<string, 'malloc' | 'calloc' | 'realloc' | 'free'> = {
   __rust_alloc: 'malloc', __rust_alloc_zeroed: 'calloc', __rust_dealloc: 'free',
 };
 
-/** The function a value stands for, looking through aliases and pointer casts (constant or not). */
-export function functionBehind(v: Value): Function | null {
-  let cur = v;
-  for (let i = 0; i < 4; i++) {
-    if (cur.vk === 'function') return cur as Function;
-    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
-    const e = cur as unknown as { ck?: string; op?: string; operands?: Value[] };
-    const isCast = e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint';
-    if (isCast && e.operands && ((cur.vk === 'const' && e.ck === 'expr') || cur.vk === 'inst')) { cur = e.operands[0]!; continue; }
-    return null;
-  }
-  return null;
-}
+export { functionBehind };
 
-/** The function a call reaches, looking through pointer casts of the callee. */
+/** The function a call names, looking through pointer casts of the callee (indirect calls: null). */
 export function calledFunction(call: CallBase): Function | null {
   return functionBehind(call.callee);
 }
 
 export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (call.callee.vk === 'asm') return { k: 'asm' };
-  const fn = calledFunction(call);
+  // An indirect call whose target is known (src/analysis/targets.ts) is the direct call.
+  const fn = rules.facts ? rules.facts.targets.calledFunction(call) : calledFunction(call);
   if (!fn || fn.name === null) return { k: 'indirect' };
   const name = fn.name;
   const h = rules.hints;

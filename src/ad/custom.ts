@@ -41,6 +41,8 @@ import type { SourceFile } from '../diag/source.js';
 import type { CallRules } from './calls.js';
 import type { GradContext, DiffSig, SplitPair } from './transform.js';
 import { activeGradTypes, signatureParams } from './transform.js';
+import { ModuleFacts } from '../analysis/facts.js';
+import { seedGlobalFacts } from './globals.js';
 
 /** `--custom FN=AUG,REV`: names without `@`. */
 export interface CustomSpec { fn: string; aug: string; rev: string }
@@ -64,15 +66,22 @@ export interface CustomHints {
   readonly like: Map<Function, string>;
   /** Call sites carrying "enzyme_inactive" (directly or in an attribute group). */
   readonly inactiveCalls: Set<CallBase>;
+  /** Globals registered inactive (`__enzyme_inactive_global`): never shadowed (src/ad/globals.ts). */
+  readonly inactiveGlobals: Set<GlobalVariable>;
 }
 
 export function emptyHints(): CustomHints {
-  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCalls: new Set() };
+  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCalls: new Set(), inactiveGlobals: new Set() };
 }
 
-/** The call rules with the hints attached (what classifyCall and GradContext.split consult). */
-export function withHints(rules: CallRules, hints: CustomHints): CallRules {
-  return { lookup: (n) => rules.lookup(n), hints };
+/** The call rules with the hints (and, given the module, the run's shared module facts) attached: what classifyCall and GradContext.split consult. */
+export function withHints(rules: CallRules, hints: CustomHints, m?: Module): CallRules {
+  let facts = rules.facts;
+  if (m) {
+    facts = new ModuleFacts(m);
+    seedGlobalFacts(m, facts, hints.inactiveGlobals);
+  }
+  return { lookup: (n) => rules.lookup(n), hints, ...(facts ? { facts } : {}) };
 }
 
 // -- discovery ----------------------------------------------------------------
@@ -180,6 +189,12 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
     const isGrad = name.includes('__enzyme_register_gradient');
     const isLike = name.includes('__enzyme_function_like');
     const isInactive = name.includes('__enzyme_inactivefn');
+    if (name.includes('__enzyme_inactive_global')) {
+      const v = g.init ? strip(g.init, true) : null;
+      if (g.init && (!v || v.vk !== 'global')) bad(file, g, `@${name} must hold the address of a global variable (the one to treat as inactive)`);
+      if (v) h.inactiveGlobals.add(v as GlobalVariable);
+      continue;
+    }
     if (!isGrad && !isLike && !isInactive) continue;
     if (!g.init) continue; // a declaration: nothing registered here
     const elems = initElems(g) ?? [];

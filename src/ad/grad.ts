@@ -11,6 +11,7 @@ import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
 import { addCommandLineHints, customCombined, moduleHints, withHints, type CustomHints } from './custom.js';
 import { canonicalizeCarriers } from './canonical.js';
+import { withGlobalRestarts } from './globals.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
 function holdsFloat(t: Type, depth = 0): boolean {
@@ -93,7 +94,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH) {
     fail('E0903', `--width: ${width} is not an integer from 1 to ${MAX_WIDTH}`, null);
   }
-  rules = withHints(rules, requestHints(m, req, file));
+  rules = withHints(rules, requestHints(m, req, file), m);
   // `lower` shares one context between its calls, so callees are differentiated once.
   const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
   const perfStart = ctx.perf.length;
@@ -122,7 +123,11 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   else {
     // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
     const fn = canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules }, file: ctx.file }).fn;
-    new Generator(ctx, { ...sig, fn }, out, out).run();
+    // Started over (without `out`'s old body) when it finds globals that need shadows (globals.ts).
+    withGlobalRestarts(ctx, () => {
+      out.blocks = [];
+      new Generator(ctx, { ...sig, fn }, out, out).run();
+    });
   }
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

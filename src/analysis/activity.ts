@@ -13,6 +13,28 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { ArgActivity } from '../ad/api.js';
 import { classifyCall, type CallKind, type CallRules } from '../ad/calls.js';
+import type { GlobalVariable } from '../ir/function.js';
+import { ModuleFacts } from './facts.js';
+
+/** Null, undef and poison pointers: no memory, no class. */
+function isNullish(v: Value): boolean {
+  if (v.vk !== 'const') return false;
+  const ck = (v as unknown as { ck: string }).ck;
+  return ck === 'null' || ck === 'undef' || ck === 'poison';
+}
+
+/** The global, function or other constant a constant address is computed from (through GEPs and casts). */
+function constBase(v: Value): Value | null {
+  let cur = v;
+  for (let k = 0; k < 16; k++) {
+    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
+    if (cur.vk !== 'const') return cur;
+    const e = cur as unknown as { ck: string; op?: string; operands?: Value[] };
+    if (e.ck === 'expr' && (e.op === 'getelementptr' || e.op === 'bitcast' || e.op === 'addrspacecast') && e.operands?.[0]) { cur = e.operands[0]; continue; }
+    return cur;
+  }
+  return cur;
+}
 
 /** Floating scalars, vectors of them, and arrays / structs whose leaves all are. */
 export function isDiffType(t: Type): boolean {
@@ -102,7 +124,14 @@ export class ActivityAnalysis {
   readonly fn: Function;
   private readonly classes = new Classes();
   private readonly shadowedRoots = new Set<Value>();
-  private readonly blockedRoots = new Set<Value>();
+  /**
+   * Classes that must not get a shadow, with why: the const arguments, globals and
+   * constants in the class ('direct'), or behind the pointers its pointers were read
+   * from ('deep': a pointer loaded from a const argument's memory points to memory
+   * that is inactive too, as in Enzyme).
+   */
+  private readonly blockedRoots = new Map<Value, Map<Value, 'direct' | 'deep'>>();
+  private readonly facts: ModuleFacts;
   /** `inttoptr` results whose integer does not come from one pointer: memory the analysis cannot see. */
   private readonly opaqueIntPtrs: Value[] = [];
   readonly varied = new Set<Value>();
@@ -111,6 +140,7 @@ export class ActivityAnalysis {
 
   constructor(readonly input: ActivityInput) {
     this.fn = input.fn;
+    this.facts = input.rules.facts ?? new ModuleFacts(null);
     this.buildClasses();
     this.forward();
     this.backward();
@@ -141,6 +171,28 @@ export class ActivityAnalysis {
   /** A pointer into memory that must not get a shadow (const argument, global). */
   blocked(v: Value): boolean { return this.blockedRoots.has(this.classes.find(v)); }
 
+  /** What makes `v`'s class blocked: const arguments, globals, functions, constants, each direct or deep. */
+  blockedBy(v: Value): ReadonlyMap<Value, 'direct' | 'deep'> {
+    return this.blockedRoots.get(this.classes.find(v)) ?? new Map();
+  }
+
+  /**
+   * Whether the primal pointer may stand for the shadow of `v` (Enzyme's convention for
+   * constants): only memory nothing writes, constant globals and functions. A const
+   * argument's memory or a mutable global's would receive adjoints meant for a shadow.
+   */
+  readOnlyShadow(v: Value): boolean {
+    const by = this.blockedBy(v);
+    if (!by.size) return false;
+    for (const o of by.keys()) {
+      if (o.vk === 'function') continue;
+      if (o.vk === 'global' && this.facts.targets.isReadOnly(o as GlobalVariable)) continue;
+      if (o.vk === 'const') continue; // inttoptr of a constant, blockaddress...
+      return false;
+    }
+    return true;
+  }
+
   /** Whether `p` may point where an `inttoptr` of an integer of unknown origin points (memory the analysis cannot see). */
   fromUnknownInt(p: Value): boolean {
     if (!this.opaqueIntPtrs.length) return false;
@@ -168,10 +220,15 @@ export class ActivityAnalysis {
     }
   }
 
-  /** A call to a defined function that sees varied values or shadowed memory. */
+  /** A call to a defined function that sees varied values or shadowed memory (its own, or active globals it reaches). */
   callTouchesActive(c: CallBase): boolean {
     for (const a of c.args()) if (this.varied.has(a) || this.shadowed(a)) return true;
-    return this.isActiveValue(c) || this.shadowed(c);
+    return this.isActiveValue(c) || this.shadowed(c) || this.reachesActiveGlobals(c);
+  }
+
+  private reachesActiveGlobals(c: CallBase): boolean {
+    const k = this.callKind(c);
+    return k.k === 'defined' && !k.custom && this.facts.activeGlobalsReached(k.fn).size > 0;
   }
 
   // -------------------------------------------------------------------------
@@ -184,8 +241,12 @@ export class ActivityAnalysis {
         switch (i.op) {
           case 'getelementptr': this.classes.union(i, i.operands[0]!); break;
           case 'bitcast': case 'addrspacecast': this.classes.union(i, i.operands[0]!); break;
-          case 'phi': for (const o of i.operands) this.classes.union(i, o); break;
-          case 'select': this.classes.union(i, i.operands[1]!); this.classes.union(i, i.operands[2]!); break;
+          // Null and undef are one shared constant each: joining them would join every class that meets them.
+          case 'phi': for (const o of i.operands) if (!isNullish(o)) this.classes.union(i, o); break;
+          case 'select':
+            if (!isNullish(i.operands[1]!)) this.classes.union(i, i.operands[1]!);
+            if (!isNullish(i.operands[2]!)) this.classes.union(i, i.operands[2]!);
+            break;
           case 'freeze': this.classes.union(i, i.operands[0]!); break;
           case 'inttoptr': {
             // Integer round trips of a pointer (alignment, tagging): same object.
@@ -203,11 +264,27 @@ export class ActivityAnalysis {
         }
       }
     }
+    // clang -O0 keeps pointer variables in stack slots: what is loaded from such a slot is
+    // what was stored into it (mem2reg's view), so they share a class.
+    for (const { loads, stores } of this.facts.pointerSlots(fn).values()) {
+      const all = [...loads, ...stores.filter((v) => !isNullish(v))];
+      for (let k = 1; k < all.length; k++) this.classes.union(all[0]!, all[k]!);
+    }
+    // A constant address (`getelementptr (@g, 0, 2)`) is in its global's class.
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        for (const o of i.operands) {
+          if (o.vk !== 'const' || !isPtr(o)) continue;
+          const base = constBase(o);
+          if (base && base !== o) this.classes.union(o, base);
+        }
+      }
+    }
     fn.args.forEach((a, idx) => {
       if (!isPtr(a)) return;
       const act = args[idx];
       if (act === 'dup' || act === 'dupnoneed') this.shadowedRoots.add(this.classes.find(a));
-      else this.blockedRoots.add(this.classes.find(a));
+      else this.block(a, a, 'direct');
     });
     // Globals and other constants reached by pointer flow: read-only tables and
     // constant outputs; they never get shadows.
@@ -216,20 +293,57 @@ export class ActivityAnalysis {
         for (const o of i.operands) {
           if (isPtr(o) && (o.vk === 'global' || o.vk === 'const' || o.vk === 'function' || o.vk === 'alias')) {
             // Null and undef pointers mix into phis of real pointers without blocking them.
-            const ck = o.vk === 'const' ? (o as unknown as { ck: string }).ck : '';
-            if (ck === 'null' || ck === 'undef' || ck === 'poison') continue;
-            this.blockedRoots.add(this.classes.find(o));
+            if (isNullish(o)) continue;
+            const base = constBase(o) ?? o;
+            // A global carrying derivatives has a shadow global (src/ad/globals.ts).
+            if (this.facts.isActiveGlobal(base)) this.shadowedRoots.add(this.classes.find(o));
+            else this.block(o, base, 'direct');
           }
         }
       }
     }
-    // Blocking is recorded per root at the time; re-root after all unions.
-    const blocked = [...this.blockedRoots];
-    this.blockedRoots.clear();
-    for (const r of blocked) this.blockedRoots.add(this.classes.find(r));
     const sh = [...this.shadowedRoots];
     this.shadowedRoots.clear();
     for (const r of sh) this.shadowedRoots.add(this.classes.find(r));
+    this.deepConst();
+  }
+
+  /** Records `origin` as a reason for `v`'s class to be blocked; whether the class was not blocked before. */
+  private block(v: Value, origin: Value, how: 'direct' | 'deep'): boolean {
+    const r = this.classes.find(v);
+    let by = this.blockedRoots.get(r);
+    const fresh = !by;
+    if (!by) { by = new Map(); this.blockedRoots.set(r, by); }
+    if (by.get(origin) !== 'direct') by.set(origin, how);
+    return fresh;
+  }
+
+  /**
+   * Pointers read from blocked memory, and pointers a callee returns from blocked
+   * arguments (src/analysis/facts.ts, returnOrigin), are blocked too: the memory behind
+   * a const argument is inactive all the way down. Without this, a const matrix reached
+   * through `model->mats[i]` would get its primal memory as its shadow.
+   */
+  private deepConst(): void {
+    for (let changed = true, rounds = 0; changed && rounds < 64; rounds++) {
+      changed = false;
+      for (const b of this.fn.blocks) {
+        for (const i of b.instructions) {
+          if (!isPtr(i) || this.blocked(i)) continue;
+          let srcs: Value[] | null = null;
+          if (i.op === 'load') srcs = [i.ptr];
+          else if (i.op === 'call' || i.op === 'invoke') {
+            const k = this.callKind(i);
+            if (k.k === 'defined' && !k.custom) {
+              const o = this.facts.returnOrigin(k.fn);
+              if (o && o.length) srcs = o.map((n) => i.arg(n));
+            }
+          }
+          if (!srcs || !srcs.every((x) => this.blocked(x))) continue;
+          for (const x of srcs) for (const origin of this.blockedBy(x).keys()) if (this.block(i, origin, 'deep')) changed = true;
+        }
+      }
+    }
   }
 
   private markShadow(p: Value): boolean {
@@ -281,6 +395,11 @@ export class ActivityAnalysis {
         }
         return ch;
       }
+      case 'ret': {
+        // The caller needs the shadow of a returned pointer: the pointer's memory has one.
+        const r = i.operands[0];
+        return !!this.input.retShadow && !!r && isPtr(r) && this.markShadow(r);
+      }
       case 'store': {
         const v = i.value;
         if (this.carries(v)) return this.markShadow(i.ptr);
@@ -297,7 +416,7 @@ export class ActivityAnalysis {
           case 'memcpy': case 'memmove':
             return this.shadowed(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
           case 'defined': {
-            if (!i.args().some((a) => this.carries(a))) return false;
+            if (!i.args().some((a) => this.carries(a)) && !this.reachesActiveGlobals(i)) return false;
             let ch = false;
             if (diff) ch = this.mark(i) || ch;
             if (isPtr(i)) ch = this.markShadow(i) || ch;

@@ -20,7 +20,7 @@ import { requestFrom, type GradOptions } from './grad.js';
 export function activityReport(m: Module, req: GradRequest, file: SourceFile | null): string[] {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
-  const aa = new ActivityAnalysis({ fn: f, args, retActive: ret === 'active' || ret === 'activeonly', rules: withHints(defaultCallRules(), requestHints(m, req, file)) });
+  const aa = new ActivityAnalysis({ fn: f, args, retActive: ret === 'active' || ret === 'activeonly', rules: withHints(defaultCallRules(), requestHints(m, req, file), m) });
   const namer = new ValueNamer(f);
   const where = (v: Value): string => {
     const s = sourceSpan(v);

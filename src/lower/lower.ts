@@ -46,6 +46,7 @@ import { withHints } from '../ad/custom.js';
 import type { ArgActivity, CheckpointPolicy, GradRequest, RetActivity } from '../ad/api.js';
 import { uniquifyNames } from '../ad/names.js';
 import { castArg, fitResult, ones, showType } from './fit.js';
+import { withGlobalRestarts } from '../ad/globals.js';
 
 export type Mode = 'autodiff' | 'augmentfwd' | 'reverse' | 'augmentsize' | 'fwddiff';
 
@@ -144,7 +145,7 @@ class Lowering {
   constructor(readonly m: Module, readonly file: SourceFile | null, readonly opts: LowerOptions) {
     // Custom derivatives and hints the module registers (docs/custom.md) apply to every call site.
     const hints = requestHints(m, { ...(opts.custom ? { custom: opts.custom } : {}), ...(opts.inactive ? { inactive: opts.inactive } : {}) }, file);
-    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
+    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints, m), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
   }
 
   private error(code: Code, message: string, at: Value | null, notes?: string[]): never {
@@ -422,9 +423,9 @@ class Lowering {
       retShadow: false,
       ...(p.nofree ? { nofree: true } : {}),
       ...(p.width !== 1 ? { width: p.width } : {}),
+      topLevel: true,
     };
-    const pair = this.ctx.split(sig);
-    return pair;
+    return withGlobalRestarts(this.ctx, () => this.ctx.split(sig));
   }
 
   /** The user's tape memory must hold the pointer to enzyme-ts's tape. */
