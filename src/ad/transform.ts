@@ -56,6 +56,8 @@ import { definedOutside, tripPattern, type TripPattern } from '../tape/trip.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
 import { canonicalizeCarriers } from './canonical.js';
+import { dropEmptyPhis, dropPhiEntries, invokeToCall } from './invoke.js';
+import { checkGlobalStores, globalShadowOf, zeroImplicitShadows } from './globals.js';
 
 /** What to differentiate and how. */
 export interface DiffSig {
@@ -81,7 +83,15 @@ export interface DiffSig {
   nofree?: boolean;
   /** Batch width (contract section 6): N shadows per duplicated argument, `[N x T]` seeds and gradients. Default 1. */
   width?: number;
+  /**
+   * Split mode: a pair the user calls (lower's `__enzyme_augmentfwd` / `__enzyme_reverse`),
+   * not a callee's: its reverse ends the derivative, as a combined function's does.
+   */
+  topLevel?: boolean;
 }
+
+/** What `GradContext.mark` records: the sizes to go back to when a derivative is started over. */
+export interface ContextMark { functions: number; globals: number; types: number; pairs: number; perf: number; warnings: number }
 
 export interface SplitPair {
   sig: DiffSig;
@@ -128,6 +138,24 @@ export class GradContext {
       : this.declare(opaque ? 'llvm.memset.p0.i64' : 'llvm.memset.p0i8.i64', t.void, [bp, t.i8, t.i64, t.i1]);
   }
 
+  /** The state to return to if the derivative being generated must be started over (src/ad/globals.ts). */
+  mark(): ContextMark {
+    const m = this.module;
+    return { functions: m.functions.length, globals: m.globals.length, types: m.types.namedOrder.length, pairs: this.pairs.size, perf: this.perf.length, warnings: this.warnings.length };
+  }
+
+  /** Drops everything generated since `k` (functions, globals, tape types, cached pairs). */
+  rollback(k: ContextMark): void {
+    const m = this.module;
+    m.functions.length = k.functions;
+    m.globals.length = k.globals;
+    for (const t of m.types.namedOrder.splice(k.types)) if (t.name !== null) m.types.named.delete(t.name);
+    m.invalidateSymbols();
+    [...this.pairs.keys()].slice(k.pairs).forEach((key) => this.pairs.delete(key));
+    this.perf.length = k.perf;
+    this.warnings.length = k.warnings;
+  }
+
   freshName(base: string): string {
     let name = base;
     for (let k = 1; this.module.getGlobal(name); k++) name = `${base}.${k}`;
@@ -171,7 +199,7 @@ export class GradContext {
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
     const width = sig.width ?? 1;
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const custom = this.rules.hints?.gradients.get(sig.fn);
@@ -332,6 +360,7 @@ export class Generator {
     this.aa = new ActivityAnalysis({
       fn: prim, args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules,
     });
+    checkGlobalStores(ctx, this.aa, `@${prim.name}`);
     this.overwrite = this.split && !(sig.unchanging ?? []).some((u) => u) ? null : new OverwriteAnalysis(this.m, prim, (c) => this.aa.callKind(c));
     this.fwdPro = new Prologue(this.m, fwdFn);
     this.revPro = this.split ? new Prologue(this.m, revFn) : this.fwdPro;
@@ -392,6 +421,8 @@ export class Generator {
       this.error('E0402', `cannot differentiate ${this.fnName()}: it is only declared, its body is not in the module`, null,
         ['define it in the module, or register a custom derivative (docs/custom.md)']);
     }
+    // Landing pads copied into the forward sweep need the primal's personality.
+    if (prim.personality) this.fwdFn.personality ??= prim.personality;
     this.computeReaches();
     this.buildForward();
     this.buildReverse();
@@ -447,6 +478,7 @@ export class Generator {
 
     for (const b of cfg.rpo) this.cloneBlock(b);
     this.patchPhis();
+    for (const [from, to] of this.cutEdges) dropPhiEntries(from, to);
   }
 
   private cloneBlock(b: BasicBlock): void {
@@ -466,7 +498,31 @@ export class Generator {
     }
     const first = nb.instructions[bodyStart];
     if (first) this.firstBody.set(nb, first);
+    if (b.terminator?.op === 'invoke') this.finishInvoke(b, nb);
   }
+
+  /** An invoke whose forward copy needs code after it becomes a call and a branch (src/ad/invoke.ts). */
+  private finishInvoke(b: BasicBlock, nb: BasicBlock): void {
+    const term = b.terminator as InvokeInst;
+    const last = nb.instructions[nb.instructions.length - 1];
+    if (last && last.op === 'invoke' && last.origin === term) return;
+    this.checkNotCaught(term);
+    const normal = this.fwdBlocks.get(term.successors[0]!)!;
+    const inv = nb.instructions.find((x) => x.op === 'invoke' && x.origin === term) as InvokeInst | undefined;
+    if (inv) this.cutEdges.push([nb, invokeToCall(this.m, inv, normal)]);
+    else {
+      new IRBuilder(this.m).atEnd(nb).br(normal);
+      this.cutEdges.push([nb, this.fwdBlocks.get(term.successors[1]!)!]);
+    }
+  }
+
+  /** A converted invoke must not be one whose exception the function catches and returns from. */
+  private checkNotCaught(term: InvokeInst): void {
+    if (!this.reaches.has(term.successors[1]!)) return;
+    this.error('E0401', `cannot differentiate ${this.fnName()}: an exception caught inside the function (the landing pad of this call leads to a return) on the active path`, term,
+      ['the derivative assumes no exception is thrown: move the try / catch out of the differentiated function, or compile with -fno-exceptions']);
+  }
+  private readonly cutEdges: [BasicBlock, BasicBlock][] = [];
 
   /** A shallow copy of a primal instruction with operands and blocks mapped into the forward function. */
   private copyInst<T extends Instruction>(i: T): T {
@@ -535,13 +591,20 @@ export class Generator {
   private shadowOf(v: Value, at: Instruction | null, lane: number): Value {
     const s = this.shadows[lane]!.get(v);
     if (s) return s;
+    const gs = globalShadowOf(this.ctx, v, lane, this.width, at);
+    if (gs) return gs;
     if (v.vk === 'const') {
       const ck = (v as unknown as { ck: string }).ck;
       if (ck === 'null' || ck === 'undef' || ck === 'poison') return v;
     }
-    // An inactive pointer mixed with active ones (a phi of an array and a
-    // constant table): its shadow is the primal pointer, as in Enzyme.
-    if (!this.aa.shadowed(v)) return this.mapV(v);
+    // A pointer to memory nothing writes (a constant table, a function) needed as a
+    // shadow: the primal pointer stands for it, as in Enzyme. Never a const argument's or
+    // a mutable global's memory: adjoints would be added into the primal data.
+    if (!this.aa.shadowed(v)) {
+      if (this.aa.readOnlyShadow(v)) return this.mapV(v);
+      return this.error('E0401', `cannot differentiate ${this.fnName()}: ${describeNoShadow(this.aa, v)} is used where the derivative needs its shadow`, at,
+        ['the derivative would add adjoints into the primal memory: make the argument dup (with a zeroed shadow) if its memory takes part in the computation']);
+    }
     return this.error('E0401', `cannot differentiate ${this.fnName()}: no shadow for a pointer into active memory`, at,
       ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
   }
@@ -698,14 +761,10 @@ export class Generator {
         const k = aa.callKind(i);
         if (k.k === 'inactive' && k.name.startsWith('llvm.dbg.')) return;
         if (k.k === 'defined' && aa.callTouchesActive(i)) { this.augmentedCall(i, nb); return; }
-        if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || i.args().some((a) => aa.shadowed(a)))) {
+        if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || aa.shadowed(i) || i.args().some((a) => aa.shadowed(a)))) {
           const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? 'an indirect call' : `@${k.name}`;
           this.error('E0402', `cannot differentiate ${this.fnName()}: ${what} touches active data and has no known derivative`, i,
             ['make its arguments const, register a custom derivative or declare it inactive (--custom, --inactive, docs/custom.md)']);
-        }
-        if (i.op === 'invoke' && (k.k === 'rule' && aa.isActiveValue(i))) {
-          this.error('E0401', `cannot differentiate ${this.fnName()}: invoke (exception handling) in the active path`, i,
-            ['compile with -fno-exceptions, or mark the call inactive']);
         }
         const c = this.copyInst(i);
         fb.insert(c);
@@ -877,10 +936,6 @@ export class Generator {
   private augmentedCall(i: CallBase, nb: BasicBlock): void {
     const aa = this.aa;
     const callee = (aa.callKind(i) as { fn: Function }).fn;
-    if (i.op === 'invoke') {
-      this.error('E0401', `cannot differentiate ${this.fnName()}: invoke of @${callee.name} (exception handling) in the active path`, i,
-        ['compile with -fno-exceptions, or mark the callee inactive']);
-    }
     if (callee.fnType.vararg) {
       this.error('E0401', `cannot differentiate ${this.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }
@@ -1044,6 +1099,15 @@ export class Generator {
 
   /** Positions `b` right after the definition of `fi` in the forward sweep (after all phis for a phi). */
   private placeAfterDef(b: IRBuilder, fi: Instruction): void {
+    if (fi.op === 'invoke') {
+      // Nothing may follow an invoke in its block: it becomes a call (src/ad/invoke.ts).
+      const term = fi.origin as InvokeInst;
+      this.checkNotCaught(term);
+      const from = fi.parent!;
+      const unwind = invokeToCall(this.m, fi as InvokeInst, this.fwdBlocks.get(term.successors[0]!)!);
+      dropPhiEntries(from, unwind);
+      this.cutEdges.push([from, unwind]);
+    }
     if (fi.op === 'phi') {
       const blk = fi.parent!;
       const first = this.firstBody.get(blk);
@@ -1188,7 +1252,7 @@ export class Generator {
     for (let k = insts.length - 1; k >= 0; k--) {
       const i = insts[k]!;
       if (i.op === 'phi') break;
-      if (i === term) continue;
+      if (i === term && i.op !== 'invoke') continue;
       if (!aa.isActiveInst(i)) continue;
       b.origin = i;
       this.reverseInst(i, rc);
@@ -1614,6 +1678,7 @@ export class Generator {
         slots.has(a) ? b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, this.width, lane)) : nullValue(a.type));
       parts.push(this.width === 1 || lanes.some((x) => x.vk !== 'const') ? this.packLanes(lanes, b) : nullValue(lanesType(this.m, a.type, this.width)));
     });
+    if (!this.split || this.sig.topLevel) zeroImplicitShadows(this.ctx, b, this.sig.fn);
     const free = (): Function => this.ctx.declare('free', t.void, [this.frame.bytePtr]);
     if (!this.sig.nofree) {
       for (const raw of this.toFreeAtEnd) b.call(free(), [this.getRev(raw, rc)]);
@@ -1654,6 +1719,7 @@ export class Generator {
         blk.instructions.splice(blk.instructions.indexOf(p), 1);
       }
     }
+    if (this.cutEdges.length) dropEmptyPhis(this.fwdFn);
     uniquifyNames(this.fwdFn);
     if (this.split) uniquifyNames(this.revFn);
     this.ctx.perf.push(`${this.fnName()}: ${this.split ? 'tape' : 'frame'} ${this.frame.bytes()} bytes per call` +
@@ -1919,6 +1985,17 @@ export function addValues(b: IRBuilder, x: Value, y: Value): Value {
     return agg;
   }
   throw new Error(`addValues: not a differentiable type (${t.kind})`);
+}
+
+/** What makes a pointer shadowless, for messages: `the const argument %m`, `the global @g`, `memory reached through ...`. */
+function describeNoShadow(aa: ActivityAnalysis, v: Value): string {
+  const by = [...aa.blockedBy(v)];
+  const name = (o: Value): string => o.vk === 'argument' ? `the const argument %${o.name ?? (o as Argument).index}` : o.vk === 'global' ? `the global @${o.name ?? '?'}` : 'a constant';
+  const direct = by.filter(([, how]) => how === 'direct').map(([o]) => name(o));
+  const deep = by.filter(([, how]) => how === 'deep').map(([o]) => name(o));
+  if (direct.length) return `a pointer into the memory of ${direct.join(', ')}`;
+  if (deep.length) return `a pointer read from the memory of ${deep.join(', ')}`;
+  return 'a pointer that has no shadow';
 }
 
 function hasPointer(t: Type, depth = 0): boolean {
