@@ -7,7 +7,7 @@
 import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
 import type { Function } from '../ir/function.js';
-import { callSiteInactive, type CustomGradient, type CustomHints } from './custom.js';
+import { callSiteInactive, type AllocLike, type CustomGradient, type CustomHints } from './custom.js';
 import { functionBehind } from '../analysis/targets.js';
 import type { ModuleFacts } from '../analysis/facts.js';
 
@@ -16,7 +16,8 @@ export type CallKind =
   | { k: 'zero'; rule: CallRule; name: string }
   /** `fn`: a function the user declared inactive (it may still write memory). */
   | { k: 'inactive'; name: string; fn?: Function }
-  | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string }
+  /** `like`: an allocator registered with `__enzyme_allocation_like`; `ptrArg`: the freed pointer's argument (default 0). */
+  | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string; like?: AllocLike; ptrArg?: number }
   | { k: 'memcpy' | 'memmove' | 'memset'; name: string }
   /** A module function, differentiated through a split pair; `custom`: with a registered derivative (fn may be only declared). */
   | { k: 'defined'; fn: Function; name: string; custom?: CustomGradient }
@@ -64,6 +65,10 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
     }
     const custom = h.gradients.get(fn);
     if (custom) return { k: 'defined', fn, name, custom };
+    const alloc = h.allocLike.get(fn);
+    if (alloc) return { k: 'malloc', name, like: alloc };
+    const free = h.freeLike.get(fn);
+    if (free) return { k: 'free', name, ptrArg: free.ptrArg, like: free.alloc };
   }
   // Enzyme's type annotations (`__enzyme_double(ptr, bytes)`) compute nothing (lower removes them).
   if (/^__enzyme_(float|double|integer|pointer)$/.test(name)) return { k: 'inactive', name };

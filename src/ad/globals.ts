@@ -14,7 +14,8 @@
 //
 // Which globals carry derivatives is found by the activity analysis of the functions
 // being differentiated: a store of active data into a global (directly, or through a
-// pointer the global is the object of), or an active callee given its address. Found
+// pointer the global is the object of), an active callee given its address, or a pointer
+// into it returned where the caller needs its shadow (an arena allocator's block). Found
 // late (in a callee), the derivative is started over with the global active everywhere
 // (withGlobalRestarts). Active data stored into memory *reached through a pointer held
 // in a global* (`table->buf[i] = x`) has no shadow the tool can know: error E0409, naming
@@ -202,6 +203,8 @@ export function checkGlobalStores(ctx: GradContext, aa: ActivityAnalysis, fnName
   };
   for (const b of aa.fn.blocks) {
     for (const i of b.instructions) {
+      // A pointer into a global returned where the caller needs its shadow (an arena allocator).
+      if (i.op === 'ret' && aa.input.retShadow && i.operands[0] && aa.blocked(i.operands[0])) consider(i.operands[0], i, 'call');
       if (i.op === 'store') {
         if ((aa.varied.has(i.value) || aa.shadowed(i.value)) && aa.blocked(i.ptr)) consider(i.ptr, i, 'stored into');
       } else if (i.op === 'call' || i.op === 'invoke') {

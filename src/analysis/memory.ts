@@ -100,7 +100,7 @@ export class OverwriteAnalysis {
             const k = kindOf(i);
             if (k.k === 'rule' || k.k === 'zero' || (k.k === 'inactive' && !k.fn) || k.k === 'malloc' || k.k === 'calloc') break;
             if (k.k === 'memcpy' || k.k === 'memmove' || k.k === 'memset' || k.k === 'free' || k.k === 'realloc') {
-              this.written.push(underlyingObjects(i.arg(0)));
+              this.written.push(underlyingObjects(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0)));
               break;
             }
             if (!callMayWrite(m, i)) break;

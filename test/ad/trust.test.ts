@@ -175,3 +175,51 @@ define i32 @main() {
     expect(b).toBeCloseTo(want, 12);
   });
 });
+
+describe('__enzyme_allocation_like', () => {
+  test.skipIf(!hasTool('lli-19'))('the attribute form Enzyme\'s preprocessing produces ("enzyme_allocator", !enzyme_deallocator_fn): shadows from the pair', () => {
+    // @mk counts allocations, @rm counts frees: the shadow block must go through both.
+    const text = `
+declare double @__enzyme_autodiff(...)
+declare i32 @printf(ptr, ...)
+declare ptr @malloc(i64)
+declare void @free(ptr)
+@fmt = private constant [13 x i8] c"%.17g %d %d\\0A\\00"
+@made = global i32 0
+@gone = global i32 0
+define ptr @mk(i64 %n) "enzyme_allocator"="0" "enzyme_deallocator"="-1" !enzyme_deallocator_fn !0 {
+  %c = load i32, ptr @made
+  %c1 = add i32 %c, 1
+  store i32 %c1, ptr @made
+  %p = call ptr @malloc(i64 %n)
+  ret ptr %p
+}
+define void @rm(ptr %p) {
+  %c = load i32, ptr @gone
+  %c1 = add i32 %c, 1
+  store i32 %c1, ptr @gone
+  call void @free(ptr %p)
+  ret void
+}
+define double @f(double %x) {
+  %t = call ptr @mk(i64 8)
+  %sq = fmul double %x, %x
+  store double %sq, ptr %t
+  %v = load double, ptr %t
+  %r = fmul double %v, %x
+  call void @rm(ptr %t)
+  ret double %r
+}
+define i32 @main() {
+  %d = call double (...) @__enzyme_autodiff(ptr @f, double 2.0)
+  %a = load i32, ptr @made
+  %b = load i32, ptr @gone
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d, i32 %a, i32 %b)
+  ret i32 0
+}
+!0 = !{ptr @rm}
+`;
+    // d(x^3)/dx = 12 at 2; the primal and the shadow block: two allocations, two frees.
+    expect(lowerAndRun(text, 'lli-19').trim()).toBe('12 2 2');
+  });
+});
