@@ -49,7 +49,7 @@ import { instRule } from '../rules/instructions.js';
 import { intrinsicSuffix } from '../rules/calls.js';
 import { Frame, Prologue, type Slot } from '../tape/frame.js';
 import { uniquifyNames } from './names.js';
-import { customSplit } from './custom.js';
+import { allocLikeFree, allocLikeShadow, customSplit } from './custom.js';
 import { sourceSpan } from '../ir/verify.js';
 import { OverwriteAnalysis, underlyingObjects } from '../analysis/memory.js';
 import { definedOutside, tripPattern, type TripPattern } from '../tape/trip.js';
@@ -769,7 +769,7 @@ export class Generator {
         const c = this.copyInst(i);
         fb.insert(c);
         this.vmap.set(i, c);
-        if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(0));
+        if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(1)) && declaredKind(i.arg(1)) === 'float' && declaredKind(i.arg(0)) === 'int'
@@ -893,9 +893,13 @@ export class Generator {
   private shadowAllocLane(i: CallBase, c: Instruction, lane: number): void {
     const t = this.m.types;
     const name = laneName(i.name !== null ? `${i.name}'mi` : null, this.width, lane);
-    const k = this.aa.callKind(i).k;
+    const kind = this.aa.callKind(i);
+    const k = kind.k;
     let s: Value;
-    if (k === 'calloc') {
+    if (k === 'malloc' && kind.like) {
+      // An allocator registered with __enzyme_allocation_like makes its own shadows (custom.ts).
+      s = allocLikeShadow(this.ctx, this.fb, kind.like, i.args().map((a) => this.mapV(a)), name);
+    } else if (k === 'calloc') {
       s = this.fb.call(this.ctx.declare('calloc', this.frame.bytePtr, [t.i64, t.i64]),
         [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => this.toI64At(v, this.fb)), name);
     } else {
@@ -1512,6 +1516,7 @@ export class Generator {
         if (!this.freedClasses.some((f) => this.sameObject(f, i))) return;
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.getRev(this.shadowOf(i, i, lane), rc);
+          if (k.like) { allocLikeFree(b, k.like, s, i.args().map((a) => this.getRev(this.mapV(a), rc))); continue; }
           const free = this.ctx.declare('free', t.void, [this.frame.bytePtr]);
           b.call(free, [b.bitcastIfNeeded(s, this.frame.bytePtr)]);
         }
@@ -1537,6 +1542,9 @@ export class Generator {
       if (v.vk === 'inst') {
         const i = v as Instruction;
         if (i.op === 'bitcast' || i.op === 'addrspacecast' || (i.op === 'getelementptr' && i.operands.length > 0)) { v = i.operands[0]!; continue; }
+        // -O0: the pointer was kept in a stack slot that holds one pointer (analysis/facts.ts).
+        const held = i.op === 'load' ? this.ctx.rules.facts?.pointerSlots(this.sig.fn).get(i.ptr)?.stores.filter((x) => x.vk !== 'const') : undefined;
+        if (held && held.length === 1) { v = held[0]!; continue; }
       }
       if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') { v = (v as unknown as { operands: Value[] }).operands[0]!; continue; }
       break;
