@@ -16,6 +16,7 @@ import { verifyModule } from '../../src/ir/verify.js';
 import { DiagnosticError } from '../../src/diag/diagnostic.js';
 import type { GradRequest } from '../../src/ad/api.js';
 import { hasTool } from '../util/llvm.js';
+import { runCli } from '../util/cli.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'enzyme-ts-trust-'));
 
@@ -221,5 +222,125 @@ define i32 @main() {
 `;
     // d(x^3)/dx = 12 at 2; the primal and the shadow block: two allocations, two frees.
     expect(lowerAndRun(text, 'lli-19').trim()).toBe('12 2 2');
+  });
+});
+
+describe('internal errors on valid input', () => {
+  /** `enzyme-ts check` on `text` (a module of LLVM `v`): it must differentiate and agree with finite differences. */
+  function checkOk(text: string, args: string[]): void {
+    const file = join(TMP, `c${Math.random().toString(36).slice(2)}.ll`);
+    writeFileSync(file, text);
+    const r = runCli(['check', file, ...args]);
+    expect(r.stderr + r.stdout).toMatch(/^ok: \d+ values agree/m);
+    expect(r.code).toBe(0);
+  }
+  test.skipIf(!hasTool('lli'))('an allocator declared with a 32-bit size (i8* @malloc(i32)) and the tape the loop needs', () => {
+    checkOk(`
+declare noalias i8* @malloc(i32)
+declare void @free(i8*)
+declare double @exp(double)
+define double @f(double* %x, i32 %n) {
+entry:
+  %bytes = shl i32 %n, 3
+  %p = call noalias i8* @malloc(i32 %bytes)
+  %d = bitcast i8* %p to double*
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i1, %loop ]
+  %s = phi double [ 0.0, %entry ], [ %s1, %loop ]
+  %xi.p = getelementptr double, double* %x, i32 %i
+  %xi = load double, double* %xi.p
+  %e = call double @exp(double %xi)
+  %di.p = getelementptr double, double* %d, i32 %i
+  store double %e, double* %di.p
+  %m = fmul double %e, %s
+  %s1 = fadd double %m, %xi
+  %i1 = add i32 %i, 1
+  %c = icmp slt i32 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  %v = load double, double* %d
+  %r = fadd double %s1, %v
+  call void @free(i8* %p)
+  ret double %r
+}
+`, ['-f', 'f', '--args', 'dup,const', '--at', '[0.1 0.2 0.3],3']);
+  });
+  test.skipIf(!hasTool('lli'))('an internal fastcc callee returning a block from malloc declared as double* @malloc(i64)', () => {
+    checkOk(`
+declare double* @malloc(i64)
+define internal fastcc nonnull double* @fill(double* %src) {
+top:
+  %v = load double, double* %src, align 8
+  %buf = call noalias nonnull double* @malloc(i64 24)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %top ], [ %i.next, %loop ]
+  %p = getelementptr inbounds double, double* %buf, i64 %i
+  %w = fmul double %v, 2.0
+  store double %w, double* %p, align 8
+  %i.next = add nuw nsw i64 %i, 1
+  %more = icmp ne i64 %i.next, 3
+  br i1 %more, label %loop, label %done
+done:
+  ret double* %buf
+}
+define internal fastcc nonnull double* @wrap(double* %a) {
+  %r = call fastcc nonnull double* @fill(double* %a)
+  ret double* %r
+}
+define double @f(double* %x) {
+  %b = call fastcc nonnull double* @wrap(double* %x)
+  %q = getelementptr inbounds double, double* %b, i64 2
+  %v = load double, double* %q, align 8
+  %s = fmul double %v, %v
+  ret double %s
+}
+`, ['-f', 'f', '--at', '[1.5]']);
+  });
+  test.skipIf(!hasTool('lli-19'))('llvm.memcpy from another address space: the adjoint moves back through an addrspacecast', () => {
+    const text = `
+declare void @llvm.memcpy.p0.p1.i64(ptr noalias nocapture writeonly, ptr addrspace(1) noalias nocapture readonly, i64, i1 immarg)
+define double @f(ptr addrspace(1) %x) {
+  %buf = alloca [2 x double], align 8
+  call void @llvm.memcpy.p0.p1.i64(ptr %buf, ptr addrspace(1) %x, i64 16, i1 false)
+  %p1 = getelementptr double, ptr %buf, i64 1
+  %a = load double, ptr %buf
+  %b = load double, ptr %p1
+  %m = fmul double %a, %b
+  %r = fmul double %m, %a
+  ret double %r
+}
+`;
+    const main = `
+declare i32 @printf(ptr, ...)
+@fmt = private constant [13 x i8] c"%.17g %.17g\\0A\\00"
+define i32 @main() {
+  %x = alloca [2 x double]
+  %dx = alloca [2 x double]
+  %x1 = getelementptr double, ptr %x, i64 1
+  %dx1 = getelementptr double, ptr %dx, i64 1
+  store double 1.5, ptr %x
+  store double 2.5, ptr %x1
+  store double 0.0, ptr %dx
+  store double 0.0, ptr %dx1
+  %xa = addrspacecast ptr %x to ptr addrspace(1)
+  %dxa = addrspacecast ptr %dx to ptr addrspace(1)
+  call { double } @diffef(ptr addrspace(1) %xa, ptr addrspace(1) %dxa, double 1.0)
+  %a = load double, ptr %dx
+  %b = load double, ptr %dx1
+  call i32 (ptr, ...) @printf(ptr @fmt, double %a, double %b)
+  ret i32 0
+}
+`;
+    const file = new SourceFile('t.ll', text);
+    const m = parseModule(file);
+    gradModule(m, { fn: 'f', args: ['dup'] }, file);
+    expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+    const out = join(TMP, 'as.ll');
+    writeFileSync(out, printModule(m) + main);
+    execFileSync('llvm-as-19', [out, '-o', '/dev/null']);
+    // f = a^2 b: d/da = 2ab = 7.5, d/db = a^2 = 2.25
+    expect(execFileSync('lli-19', [out], { encoding: 'utf8' }).trim()).toBe('7.5 2.25');
   });
 });
