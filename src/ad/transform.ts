@@ -23,7 +23,7 @@
 // a heap tape that `reverse_<f>` consumes), used for calls to module
 // functions inside differentiated code, recursion included.
 
-import { IRBuilder, addIncoming, constInt, nullValue, addFunction, declareFunction, addBlock } from '../ir/builder.js';
+import { IRBuilder, addIncoming, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
 import { constFP } from '../ir/builder.js';
 import type { Argument, BasicBlock, Function } from '../ir/function.js';
 import type { AllocaInst, CallInst, InvokeInst, Instruction, PhiInst } from '../ir/instructions.js';
@@ -57,6 +57,7 @@ import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
 import { canonicalizeCarriers } from './canonical.js';
 import { dropEmptyPhis, dropPhiEntries, invokeToCall } from './invoke.js';
+import { declareWithSignature } from './declare.js';
 import { checkGlobalStores, globalShadowOf, zeroImplicitShadows } from './globals.js';
 
 /** What to differentiate and how. */
@@ -121,11 +122,9 @@ export class GradContext {
     this.dl = DataLayout.of(module);
   }
 
-  /** An existing function of that name, or a new declaration. */
+  /** An existing function of that name and type, a new declaration, or an adapter when the module declares it with another type (declare.ts). */
   declare(name: string, ret: Type, params: Type[]): Function {
-    const f = this.module.getFunction(name);
-    if (f) return f;
-    return declareFunction(this.module, name, this.module.types.fn(ret, params));
+    return declareWithSignature(this.module, name, ret, params);
   }
 
   /** `llvm.memcpy` / `llvm.memset` on byte pointers, spelled for the module's pointer dialect. */
