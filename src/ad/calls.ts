@@ -10,6 +10,7 @@ import type { Function } from '../ir/function.js';
 import { callSiteInactive, type AllocLike, type CustomGradient, type CustomHints } from './custom.js';
 import { functionBehind } from '../analysis/targets.js';
 import type { ModuleFacts } from '../analysis/facts.js';
+import { vecMemShape, type VecMemShape } from './vecmem.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
@@ -19,6 +20,8 @@ export type CallKind =
   /** `like`: an allocator registered with `__enzyme_allocation_like`; `ptrArg`: the freed pointer's argument (default 0). */
   | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string; like?: AllocLike; ptrArg?: number }
   | { k: 'memcpy' | 'memmove' | 'memset'; name: string }
+  /** A vector memory intrinsic: masked load / store / gather / scatter, llvm.vp.* (src/ad/vecmem.ts). */
+  | { k: 'vecmem'; name: string; shape: VecMemShape }
   /** A module function, differentiated through a split pair; `custom`: with a registered derivative (fn may be only declared). */
   | { k: 'defined'; fn: Function; name: string; custom?: CustomGradient }
   | { k: 'unknown'; name: string }
@@ -77,6 +80,8 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };
   const alloc = ALLOC[name];
   if (alloc) return { k: alloc, name };
+  const shape = name.startsWith('llvm.') ? vecMemShape(name) : null;
+  if (shape) return { k: 'vecmem', name, shape };
   const rule = rules.lookup(name);
   if (rule) {
     if (rule.kind === 'rule') return { k: 'rule', rule, name };

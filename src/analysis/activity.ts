@@ -20,7 +20,7 @@ import { ModuleFacts } from './facts.js';
 function isNullish(v: Value): boolean {
   if (v.vk !== 'const') return false;
   const ck = (v as unknown as { ck: string }).ck;
-  return ck === 'null' || ck === 'undef' || ck === 'poison';
+  return ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind === 'vector');
 }
 
 /** The global, function or other constant a constant address is computed from (through GEPs and casts). */
@@ -47,7 +47,8 @@ export function isDiffType(t: Type): boolean {
   }
 }
 
-function isPtr(v: Value): boolean { return v.type.kind === 'pointer'; }
+/** A pointer, or a vector of pointers (a vector GEP's `<8 x ptr>`): both have memory classes and shadows. */
+function isPtr(v: Value): boolean { return v.type.kind === 'pointer' || (v.type.kind === 'vector' && v.type.elem.kind === 'pointer'); }
 
 /**
  * The pointer an integer was computed from (`inttoptr` of it points into the
@@ -213,6 +214,7 @@ export class ActivityAnalysis {
           case 'memcpy': case 'memmove': case 'memset': return this.shadowed(i.arg(0));
           case 'defined': return this.callTouchesActive(i);
           case 'malloc': case 'calloc': case 'realloc': return this.shadowed(i);
+          case 'vecmem': return k.shape.store ? isDiffType(i.arg(k.shape.value!).type) && this.shadowed(i.arg(k.shape.ptr)) : this.isActiveValue(i);
           default: return this.isActiveValue(i);
         }
       }
@@ -248,6 +250,11 @@ export class ActivityAnalysis {
             if (!isNullish(i.operands[2]!)) this.classes.union(i, i.operands[2]!);
             break;
           case 'freeze': this.classes.union(i, i.operands[0]!); break;
+          // Vectors of pointers are built from pointers and taken apart into them.
+          case 'insertelement': case 'shufflevector':
+            for (const o of i.operands.slice(0, 2)) if (isPtr(o) && !isNullish(o)) this.classes.union(i, o);
+            break;
+          case 'extractelement': this.classes.union(i, i.operands[0]!); break;
           case 'inttoptr': {
             // Integer round trips of a pointer (alignment, tagging): same object.
             const base = intBase(i.operands[0]!);
@@ -415,6 +422,24 @@ export class ActivityAnalysis {
             return diff && i.args().some((a) => this.varied.has(a)) && this.mark(i);
           case 'memcpy': case 'memmove':
             return this.shadowed(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
+          case 'vecmem': {
+            // As a load or a store, lane by lane (src/ad/vecmem.ts).
+            const sh = k.shape;
+            const p = i.arg(sh.ptr);
+            let ch = false;
+            if (!sh.store) {
+              if (this.shadowed(p)) {
+                if (diff) ch = this.mark(i) || ch;
+                if (isPtr(i)) ch = this.markShadow(i) || ch;
+              } else if (isPtr(i) && this.shadowed(i)) ch = this.markShadow(p) || ch;
+              if (diff && sh.passthru !== null && this.varied.has(i.arg(sh.passthru))) ch = this.mark(i) || ch;
+              return ch;
+            }
+            const v = i.arg(sh.value!);
+            if (this.carries(v)) return this.markShadow(p);
+            if (isPtr(v) && this.shadowed(p)) return this.markShadow(v);
+            return false;
+          }
           case 'defined': {
             if (!i.args().some((a) => this.carries(a)) && !this.reachesActiveGlobals(i)) return false;
             let ch = false;
@@ -446,6 +471,10 @@ export class ActivityAnalysis {
       for (const i of b.instructions) {
         if (i.op === 'ret' && retActive && i.operands[0]) use(i.operands[0]);
         if (i.op === 'store' && this.shadowed(i.ptr)) use(i.value);
+        if (i.op === 'call' || i.op === 'invoke') {
+          const k = this.callKind(i);
+          if (k.k === 'vecmem' && k.shape.store && this.shadowed(i.arg(k.shape.ptr))) use(i.arg(k.shape.value!));
+        }
         if ((i.op === 'call' || i.op === 'invoke') && this.callKind(i).k === 'defined' && this.callTouchesActive(i)) {
           for (const a of i.args()) use(a);
           use(i);
