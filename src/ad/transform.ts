@@ -58,6 +58,7 @@ import { TypeAnalysis, isFloatScalar } from '../analysis/types.js';
 import { canonicalizeCarriers } from './canonical.js';
 import { dropEmptyPhis, dropPhiEntries, invokeToCall } from './invoke.js';
 import { declareWithSignature } from './declare.js';
+import { isPointerLike, reverseVecMem, vecMemShadowCopy } from './vecmem.js';
 import { checkGlobalStores, globalShadowOf, zeroImplicitShadows } from './globals.js';
 
 /** What to differentiate and how. */
@@ -613,7 +614,9 @@ export class Generator {
     const aa = this.aa;
     let bad = false;
     switch (i.op) {
-      case 'insertvalue': case 'insertelement': bad = aa.shadowed(i.operands[1]!); break;
+      case 'insertvalue': bad = aa.shadowed(i.operands[1]!); break;
+      // A vector of pointers has vector shadows (below); other vectors cannot hold pointers.
+      case 'insertelement': bad = aa.shadowed(i.operands[1]!) && !isPointerLike(i.type); break;
       case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr); break;
       case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr); break;
       case 'call': case 'invoke': {
@@ -770,6 +773,7 @@ export class Generator {
         this.vmap.set(i, c);
         if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
+        if (k.k === 'vecmem') for (let lane = 0; lane < this.width; lane++) vecMemShadowCopy(aa, i, k.shape, fb, (v) => this.copyInst(v), (v) => this.shadowOf(v, i, lane), (s) => this.shadows[lane]!.set(i, s));
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(1)) && declaredKind(i.arg(1)) === 'float' && declaredKind(i.arg(0)) === 'int'
           && this.computedOn(i.arg(0))) {
@@ -792,10 +796,10 @@ export class Generator {
     const c = this.copyInst(i);
     fb.insert(c);
     this.vmap.set(i, c);
-    if (i.type.kind !== 'pointer' && i.op !== 'store') return;
+    if (!isPointerLike(i.type) && i.op !== 'store') return;
     switch (i.op) {
       case 'store':
-        if (i.value.type.kind === 'pointer' && aa.shadowed(i.ptr)) {
+        if (isPointerLike(i.value.type) && aa.shadowed(i.ptr)) {
           for (let lane = 0; lane < this.width; lane++) fb.store(this.shadowOf(i.value, i, lane), this.shadowOf(i.ptr, i, lane), i.align);
         }
         return;
@@ -807,7 +811,8 @@ export class Generator {
     if (!aa.shadowed(i)) return;
     const name = i.name !== null ? `${i.name}'` : null;
     switch (i.op) {
-      case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': case 'select': {
+      case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': case 'select':
+      case 'insertelement': case 'shufflevector': case 'extractelement': {
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.copyInst(i);
           s.name = laneName(name, this.width, lane);
@@ -817,6 +822,8 @@ export class Generator {
           } else {
             s.operands[0] = this.shadowOf(i.operands[0]!, i, lane);
           }
+          // Vectors of pointers: the same lanes of the shadows.
+          if (i.op === 'insertelement' || i.op === 'shufflevector') s.operands[1] = this.shadowOf(i.operands[1]!, i, lane);
           s.attachments = null;
           fb.insert(s);
           this.shadows[lane]!.set(i, s);
@@ -1483,6 +1490,20 @@ export class Generator {
           if (ds) a.push(b.bitcastIfNeeded(ds, bp));
           a.push(n);
           b.call(helper, a);
+        }
+        return;
+      }
+      case 'vecmem': {
+        for (let lane = 0; lane < this.width; lane++) {
+          reverseVecMem({
+            m: this.m, b,
+            primal: (v) => this.getRev(this.mapV(v), rc),
+            shadow: (v) => this.getRev(this.shadowOf(v, i, lane), rc),
+            takeResult: () => this.takeDiffe(i, b, lane),
+            add: (v, d) => this.addDiffe(v, d, b, lane),
+            varied: (v) => aa.varied.has(v),
+            declareHelper: (name, make) => this.m.getFunction(name) ?? make(),
+          }, i, k.shape);
         }
         return;
       }
