@@ -3,6 +3,7 @@ import type { Function } from '../ir/function.js';
 import type { Type } from '../ir/types.js';
 import type { SourceFile } from '../diag/source.js';
 import { fail } from '../diag/diagnostic.js';
+import { sourceSpan } from '../ir/verify.js';
 import { addFunction } from '../ir/builder.js';
 import type { ArgActivity, GradRequest, GradResult, RetActivity } from './api.js';
 import { isDiffType } from '../analysis/activity.js';
@@ -86,10 +87,28 @@ export function requestHints(m: Module, req: Pick<GradRequest, 'custom' | 'inact
   return h;
 }
 
+/**
+ * A variadic function that reads its variable arguments (`llvm.va_start`) cannot be
+ * differentiated: the derivative has a fixed signature (contract section 6), and a copy of
+ * `va_start` in it would be invalid IR.
+ */
+export function refuseVarargs(f: Function, file: SourceFile | null): void {
+  if (!f.fnType.vararg) return;
+  for (const b of f.blocks) {
+    for (const i of b.instructions) {
+      if (i.op !== 'call' || !((i.callee as { name?: string | null }).name ?? '').startsWith('llvm.va_start')) continue;
+      const s = sourceSpan(i);
+      fail('E0401', `cannot differentiate @${f.name}: a variadic function that reads its variable arguments (va_start)`, file, s.start, s.end,
+        ['differentiate a function with fixed parameters that the variadic one calls, or pass the values in an array']);
+    }
+  }
+}
+
 /** Differentiates `req.fn` in `m`, adding the derivative (and the helpers it needs) to `m`. */
 export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules(), shared?: GradContext): GradResult {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
+  refuseVarargs(f, file);
   const width = req.width ?? 1;
   if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH) {
     fail('E0903', `--width: ${width} is not an integer from 1 to ${MAX_WIDTH}`, null);

@@ -750,6 +750,9 @@ class FunctionVerifier {
     if (!ft) { this.report('E0304', inst, `'${inst.op}' has no function type`); return; }
     const callee = i.callee;
     if (callee.vk !== 'asm' && callee.type.kind !== 'pointer') this.report('E0304', inst, `callee ${this.n(callee)} is not a pointer`);
+    if (!this.fn.fnType.vararg && (callee as { name?: string | null }).name?.startsWith('llvm.va_start') && callee.vk === 'function') {
+      this.report('E0304', inst, `va_start in ${this.n(this.fn)}, which is not variadic`);
+    }
     // Typed pointers: the call's function type is the callee's pointee (LLVM <= 16 reads it from there).
     const pointee = callee.vk !== 'asm' && callee.type.kind === 'pointer' ? callee.type.pointee : null;
     if (pointee !== null && pointee !== ft) {

@@ -38,7 +38,7 @@ import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
 import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction, functionBehind } from '../ad/calls.js';
-import { defaultActivity, gradModule, requestHints } from '../ad/grad.js';
+import { defaultActivity, gradModule, refuseVarargs, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/transform.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
@@ -425,6 +425,7 @@ class Lowering {
       ...(p.width !== 1 ? { width: p.width } : {}),
       topLevel: true,
     };
+    refuseVarargs(p.fn, this.file);
     return withGlobalRestarts(this.ctx, () => this.ctx.split(sig));
   }
 

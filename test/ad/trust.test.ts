@@ -344,3 +344,69 @@ define i32 @main() {
     expect(execFileSync('lli-19', [out], { encoding: 'utf8' }).trim()).toBe('7.5 2.25');
   });
 });
+
+describe('vector memory intrinsics (vector GEPs, masked and vp forms)', () => {
+  test.skipIf(!hasTool('lli-19'))('vp.load / vp.store / vp.gather / vp.scatter with masks, a length and repeated addresses agree with finite differences', () => {
+    const r = runCli(['check', 'test/ad/inputs/vp_memory.ll', '-f', 'f', '--args', 'dup,dup', '--at', '[1.5 -0.5 2.0 0.75 1.25 -1.0],[0 0 0 0 0 0 0 0 0 0]']);
+    expect(r.stdout + r.stderr).toMatch(/^ok: 17 values agree/m);
+    expect(r.code).toBe(0);
+  });
+  test('strided vp loads and stores are differentiated (valid IR; LLVM 19 cannot compile them for x86 to run)', () => {
+    const text = `
+declare <4 x double> @llvm.experimental.vp.strided.load.v4f64.p0.i64(ptr, i64, <4 x i1>, i32)
+declare void @llvm.experimental.vp.strided.store.v4f64.p0.i64(<4 x double>, ptr, i64, <4 x i1>, i32)
+define void @f(ptr %x, ptr %y, i64 %stride) {
+  %s = call <4 x double> @llvm.experimental.vp.strided.load.v4f64.p0.i64(ptr %x, i64 %stride, <4 x i1> <i1 1, i1 1, i1 0, i1 1>, i32 3)
+  %sq = fmul <4 x double> %s, %s
+  call void @llvm.experimental.vp.strided.store.v4f64.p0.i64(<4 x double> %sq, ptr %y, i64 16, <4 x i1> <i1 1, i1 1, i1 0, i1 1>, i32 3)
+  ret void
+}
+`;
+    const file = new SourceFile('t.ll', text);
+    const m = parseModule(file);
+    gradModule(m, { fn: 'f', args: ['dup', 'dup', 'const'] }, file);
+    expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+    const out = printModule(m);
+    expect(out).toMatch(/call void @__enzyme_ts_vstore_adj_strided_v4double|call <4 x double> @__enzyme_ts_vstore_adj_strided_v4double/);
+    expect(out).toMatch(/call void @__enzyme_ts_vload_adj_strided_v4double/);
+    if (hasTool('llvm-as-19')) {
+      const path = join(TMP, 'strided.ll');
+      writeFileSync(path, out);
+      execFileSync('llvm-as-19', [path, '-o', '/dev/null']);
+    }
+  });
+  test('a vector memory intrinsic the tool does not differentiate (expandload) on active data is an error, not inactive', () => {
+    const text = `
+declare <4 x double> @llvm.masked.expandload.v4f64(ptr, <4 x i1>, <4 x double>)
+declare double @llvm.vector.reduce.fadd.v4f64(double, <4 x double>)
+define double @f(ptr %x) {
+  %v = call <4 x double> @llvm.masked.expandload.v4f64(ptr %x, <4 x i1> <i1 1, i1 0, i1 1, i1 1>, <4 x double> zeroinitializer)
+  %r = call double @llvm.vector.reduce.fadd.v4f64(double 0.0, <4 x double> %v)
+  ret double %r
+}
+`;
+    const e = gradError(text, { fn: 'f', args: ['dup'] });
+    expect(e.code).toBe('E0402');
+    expect(e.line).toBe(lineOf(text, 'expandload.v4f64(ptr %x'));
+  });
+});
+
+describe('invalid output', () => {
+  test('a variadic function that reads its arguments: E0401 at va_start (its copy in the derivative was invalid IR)', () => {
+    const text = `
+declare void @llvm.va_start.p0(ptr)
+declare void @llvm.va_end.p0(ptr)
+define double @vsum(i32 %n, ...) {
+  %ap = alloca [24 x i8]
+  call void @llvm.va_start.p0(ptr %ap)
+  %v = va_arg ptr %ap, double
+  call void @llvm.va_end.p0(ptr %ap)
+  ret double %v
+}
+`;
+    const e = gradError(text, { fn: 'vsum' });
+    expect(e.code).toBe('E0401');
+    expect(e.message).toMatch(/a variadic function that reads its variable arguments/);
+    expect(e.line).toBe(lineOf(text, 'call void @llvm.va_start.p0(ptr %ap)'));
+  });
+});
