@@ -5,7 +5,10 @@ import { callRulesTable } from './calls.js';
 
 export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]> = [
   ['atomicrmw, cmpxchg on active data', 'E0401: the reverse of an atomic update is not generated'],
-  ['invoke / landingpad / callbr in the active path', 'E0401: compile with -fno-exceptions, or mark the callee inactive'],
+  ['invoke whose landing pad catches the exception and returns (try / catch inside the function) in the active path; callbr', 'E0401: the derivative assumes no exception is thrown (other invokes work, [ad.md](ad.md#exceptions))'],
+  ['vector memory intrinsics other than masked / vp loads, stores, gathers and scatters (expandload, compressstore), scalable vectors of pointers', 'E0402'],
+  ['a variadic function that reads its arguments (va_start) as the differentiated function', 'E0401'],
+  ['a pointer into a const argument\'s memory (or a global without a shadow) where the derivative needs its shadow', 'E0401 ([ad.md](ad.md#memory-behind-const-arguments)); active data stored through a pointer held in a global: E0409'],
   ['va_arg', 'never active (varargs carry no derivatives)'],
   ['inline asm touching active values', 'E0402: make its arguments const or keep it out of the differentiated function'],
   ['calls to external functions with no rule', 'E0402: make its arguments const or keep it out of the differentiated function'],
@@ -52,7 +55,7 @@ export function instructionsDoc(): string {
     'Looked up by callee name; intrinsic type suffixes (`.f64`, `.v4f64`, `.p0i8`) are ignored.',
     '`rule`: differentiated; `zero`: result has no derivative; `inactive`: no effect on derivatives.',
     'Functions defined in the module are differentiated recursively (augmented forward + reverse);',
-    '`malloc`, `calloc`, `realloc`, `free`, `memcpy`, `memmove` and `memset` get shadow-memory treatment (`realloc` of active memory: the shadow moves with it; the old shadow\'s size is `malloc_usable_size`).',
+    '`malloc`, `calloc`, `realloc`, `free`, `memcpy`, `memmove` and `memset` get shadow-memory treatment (`realloc` of active memory: the shadow moves with it; the old shadow\'s size is `malloc_usable_size`), and so do allocators registered with `__enzyme_allocation_like` ([custom.md](custom.md)). A call through a function pointer whose target is known at compile time (a table of callbacks nothing writes) is the direct call.',
     '',
     callRulesTable().trimEnd(),
     '',
