@@ -58,7 +58,7 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (!fn || fn.name === null) return { k: 'indirect' };
   const name = fn.name;
   const h = rules.hints;
-  if (h ? h.inactive.has(fn) || h.inactiveCalls.has(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
+  if (h ? h.inactive.has(fn) || h.inactiveCall(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
   if (h) {
     const like = h.like.get(fn);
     if (like !== undefined) {
@@ -72,6 +72,8 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
     if (alloc) return { k: 'malloc', name, like: alloc };
     const free = h.freeLike.get(fn);
     if (free) return { k: 'free', name, ptrArg: free.ptrArg, like: free.alloc };
+    // A registered forward derivative: a module function (forward mode calls the derivative; reverse mode needs a body).
+    if (h.derivatives.has(fn)) return { k: 'defined', fn, name };
   }
   // Enzyme's type annotations (`__enzyme_double(ptr, bytes)`) compute nothing (lower removes them).
   if (/^__enzyme_(float|double|integer|pointer)$/.test(name)) return { k: 'inactive', name };

@@ -36,7 +36,7 @@ import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { ActivityAnalysis } from '../analysis/activity.js';
 import type { GlobalShadows, ModuleFacts } from '../analysis/facts.js';
-import type { GradContext } from './transform.js';
+import type { DiffContext as GradContext } from './signature.js';
 
 /** Thrown when the derivative being generated found globals that must get shadows: it is started over. */
 export class NeedGlobalShadows extends Error {

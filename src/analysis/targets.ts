@@ -39,7 +39,7 @@ export function functionBehind(v: Value): Function | null {
 export class CallTargets {
   private readonly resolved = new Map<CallBase, Function | null>();
   private readonly dl: DataLayout | null;
-  private readOnly: Set<GlobalVariable> | null = null;
+  private readonly readOnly = new Map<GlobalVariable, boolean>();
 
   constructor(readonly module: Module | null) {
     this.dl = module ? DataLayout.of(module) : null;
@@ -178,33 +178,40 @@ export class CallTargets {
    * Globals nothing can write: constants, and globals whose address is used only as the
    * address of loads (directly, or through GEPs and casts that are only loaded from).
    * A global named in another global's initializer escapes (except llvm.used lists).
+   * Asked per global: bodies and initializers still kept as text (lazy loading) are read
+   * only when they name it.
    */
   isReadOnly(g: GlobalVariable): boolean {
     if (g.isConstant) return true;
-    if (!this.readOnly) this.readOnly = this.computeReadOnly();
-    return this.readOnly.has(g);
+    let r = this.readOnly.get(g);
+    if (r === undefined) {
+      r = this.computeReadOnly(g);
+      this.readOnly.set(g, r);
+    }
+    return r;
   }
 
-  private computeReadOnly(): Set<GlobalVariable> {
+  private computeReadOnly(g: GlobalVariable): boolean {
     const m = this.module;
-    const out = new Set<GlobalVariable>();
-    if (!m) return out;
-    const escaped = new Set<GlobalVariable>();
-    const globalsIn = (v: Value, acc: Set<GlobalVariable>, depth: number): void => {
-      if (depth > 16) return;
-      if (v.vk === 'global') { acc.add(v as GlobalVariable); return; }
-      if (v.vk !== 'const') return;
-      if (v instanceof ConstantExpr) for (const o of v.operands) globalsIn(o, acc, depth + 1);
-      else if (v instanceof ConstantAggregate) for (const o of v.elems) globalsIn(o, acc, depth + 1);
+    if (!m) return false;
+    const mentions = (v: Value, depth: number): boolean => {
+      if (depth > 16) return false;
+      if (v === g) return true;
+      if (v.vk !== 'const') return false;
+      if (v instanceof ConstantExpr) return v.operands.some((o) => mentions(o, depth + 1));
+      if (v instanceof ConstantAggregate) return v.elems.some((o) => mentions(o, depth + 1));
+      return false;
     };
-    for (const g of m.globals) {
-      if (!g.init || g.name === 'llvm.used' || g.name === 'llvm.compiler.used') continue;
-      globalsIn(g.init, escaped, 0);
+    for (const h of m.globals) {
+      if (!h.hasInit || h.name === 'llvm.used' || h.name === 'llvm.compiler.used') continue;
+      if (h.deferredInit !== null && !h.deferredInit.mentionsGlobal(g)) continue;
+      if (mentions(h.init!, 0)) return false;
     }
     for (const f of m.functions) {
       if (f.isDeclaration) continue;
+      if (f.deferred !== null && !f.deferred.mentionsGlobal(g)) continue;
       const uses = computeUses(f);
-      // Instructions derived from a global's address that are only loaded from.
+      // Instructions derived from the global's address that are only loaded from.
       const onlyLoaded = (i: Instruction, depth: number): boolean => {
         if (depth > 8) return false;
         for (const u of uses.users(i)) {
@@ -216,18 +223,15 @@ export class CallTargets {
       };
       for (const b of f.blocks) {
         for (const i of b.instructions) {
-          i.operands.forEach((o, k) => {
-            const gs = new Set<GlobalVariable>();
-            globalsIn(o, gs, 0);
-            if (!gs.size) return;
+          for (let k = 0; k < i.operands.length; k++) {
+            if (!mentions(i.operands[k]!, 0)) continue;
             const ok = (i.op === 'load' && k === 0)
               || ((i.op === 'getelementptr' || i.op === 'bitcast' || i.op === 'addrspacecast') && k === 0 && onlyLoaded(i, 0));
-            if (!ok) for (const g of gs) escaped.add(g);
-          });
+            if (!ok) return false;
+          }
         }
       }
     }
-    for (const g of m.globals) if (!escaped.has(g)) out.add(g);
-    return out;
+    return true;
   }
 }

@@ -45,7 +45,7 @@ function reads(dialect: PointerDialect, version: number | null): boolean {
  * Typed modules prefer LLVM 14 (the typed-pointer compilers of the corpus);
  * opaque modules prefer LLVM 19, then any newer, then an older one with the flag.
  */
-export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = process.env, producer: number | null = null): Lli | string {
+export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = process.env, producer: number | null = null, minVersion = 0): Lli | string {
   const override = env.ENZYME_TS_LLI;
   if (override) {
     const v = llvmVersion(override);
@@ -56,22 +56,92 @@ export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = proces
   // The LLVM of the compiler that produced the module reads its attributes
   // and spellings; a module of a newer compiler may use syntax LLVM 14 rejects
   // even when it has no pointers to tell its dialect by.
-  const candidates = dialect === 'typed'
+  const need = Math.max(minVersion, producer ?? 0);
+  const candidates = dialect === 'typed' && need < 17
     ? ['lli-14', 'lli-15', 'lli-16', 'lli', 'lli-13']
-    : ['lli-19', 'lli-20', 'lli-21', 'lli-22', 'lli-18', 'lli-17', 'lli', 'lli-16', 'lli-15', 'lli-14'];
-  const modern = producer !== null && producer >= 17;
-  if (modern) candidates.unshift(`lli-${producer}`, 'lli-19', 'lli-20', 'lli-21', 'lli-22');
+    : ['lli-19', 'lli-20', 'lli-21', 'lli-22', 'lli-23', 'lli-18', 'lli-17', 'lli', 'lli-16', 'lli-15', 'lli-14'];
+  const modern = need >= 17;
+  if (modern) candidates.unshift(`lli-${need}`, 'lli-19', 'lli-20', 'lli-21', 'lli-22', 'lli-23');
   const seen: string[] = [];
+  const runnable: Lli[] = [];
   for (const cmd of candidates) {
+    if (seen.some((s) => s.startsWith(`${cmd} `))) continue;
     const v = llvmVersion(cmd);
     if (v === undefined) continue;
     seen.push(`${cmd} (LLVM ${v ?? '?'})`);
     // LLVM 17 and newer read both dialects (typed pointers are upgraded).
     const ok = modern ? v === null || v >= 17 : reads(dialect, v);
-    if (ok) return { cmd, flags: flagsFor(dialect, v), version: v };
+    const lli = { cmd, flags: flagsFor(dialect, v), version: v };
+    if (ok && (v === null || v >= need)) return lli;
+    if (ok || (modern && v !== null && reads(dialect, v))) runnable.push(lli);
   }
+  // None is new enough: the newest one that reads the dialect, so that the caller can say which LLVM is missing.
+  if (runnable.length) return runnable.reduce((a, b) => ((b.version ?? 0) > (a.version ?? 0) ? b : a));
   const want = dialect === 'typed' ? 'LLVM 14, 15 or 16 (typed pointers)' : 'LLVM 14 or newer';
   return `no lli for ${want} on the PATH${seen.length ? `; found ${seen.join(', ')}` : ''}; set ENZYME_TS_LLI`;
+}
+
+/** Syntax that an LLVM older than `llvm` rejects, as it appears in printed IR (outside strings and comments). */
+const NEWER_SYNTAX: readonly { llvm: number; what: string; re: RegExp }[] = [
+  { llvm: 22, what: 'the nocreateundeforpoison attribute', re: /(?<![%@$.\w-])nocreateundeforpoison\b/ },
+  { llvm: 22, what: 'target_mem in memory(...)', re: /(?<![%@$.\w-])target_mem\d+:/ },
+  { llvm: 22, what: 'llvm.lifetime markers without a size', re: /@llvm\.lifetime\.(?:start|end)\.p0\(ptr\b/ },
+  { llvm: 21, what: 'the captures(...) attribute', re: /(?<![%@$.\w-])captures\(/ },
+  { llvm: 21, what: 'errnomem in memory(...)', re: /(?<![%@$.\w-])errnomem:/ },
+  { llvm: 20, what: 'the samesign flag of icmp', re: /(?<![%@$.\w-])icmp samesign\b/ },
+  { llvm: 19, what: 'debug records (#dbg_...)', re: /^\s*#dbg_\w+\(/ },
+  { llvm: 19, what: 'getelementptr nuw / nusw', re: /(?<![%@$.\w-])getelementptr (?:inbounds )?(?:nuw|nusw)\b/ },
+  { llvm: 19, what: 'trunc nuw / nsw', re: /(?<![%@$.\w-])trunc (?:nuw|nsw)\b/ },
+  { llvm: 19, what: 'splat (...) constants', re: /(?<![%@$.\w-])splat \(/ },
+  { llvm: 19, what: 'the initializes attribute', re: /(?<![%@$.\w-])initializes\(\(/ },
+  { llvm: 19, what: 'the range(...) attribute', re: /(?<![%@$.\w-])range\(i\d+ / },
+  { llvm: 18, what: 'the nneg flag', re: /\b(?:zext|uitofp) nneg\b/ },
+  { llvm: 18, what: 'the disjoint flag of or', re: /(?<![%@$.\w-])or disjoint\b/ },
+  { llvm: 18, what: 'the writable / dead_on_unwind attributes', re: /\b(?:writable|dead_on_unwind)\b/ },
+  { llvm: 17, what: 'the nofpclass attribute', re: /(?<![%@$.\w-])nofpclass\(/ },
+  { llvm: 16, what: 'the memory(...) attribute', re: /(?<![%@$.\w-])memory\((?:none|read|write|readwrite|argmem|inaccessiblemem)/ },
+  { llvm: 15, what: 'the allockind attribute', re: /(?<![%@$.\w-])allockind\("/ },
+  { llvm: 15, what: 'module flag behaviour 8 (Min)', re: /^!\d+ = !\{i32 8, !"/ },
+];
+
+/** A line without its comment and string contents (quotes kept), so that syntax is not matched inside text. */
+function codeOf(line: string): string {
+  let out = '';
+  let inStr = false;
+  for (let k = 0; k < line.length; k++) {
+    const c = line[k]!;
+    if (inStr) { if (c === '"') { inStr = false; out += c; } continue; }
+    if (c === '"') { inStr = true; out += c; continue; }
+    if (c === ';') break;
+    out += c;
+  }
+  return out;
+}
+
+export interface NewSyntax {
+  /** The oldest LLVM that reads all of the module. */
+  llvm: number;
+  /** What needs it, for messages. */
+  what: string;
+  /** The line of `text` where it first appears (1-based). */
+  line: number;
+}
+
+/** The newest syntax `text` (printed IR) uses, or null when LLVM 14 reads all of it. */
+export function requiredLlvm(text: string): NewSyntax | null {
+  let best: NewSyntax | null = null;
+  const lines = text.split('\n');
+  const quick = /nocreateundef|target_mem|lifetime|captures|errnomem|samesign|#dbg_|nuw|nusw|nsw|splat|initializes|range\(|nneg|disjoint|writable|dead_on_unwind|nofpclass|memory\(|allockind|i32 8,/;
+  for (let n = 0; n < lines.length; n++) {
+    const raw = lines[n]!;
+    if (!quick.test(raw)) continue;
+    const line = codeOf(raw);
+    for (const f of NEWER_SYNTAX) {
+      if (best && f.llvm <= best.llvm) break;
+      if (f.re.test(line)) { best = { llvm: f.llvm, what: f.what, line: n + 1 }; break; }
+    }
+  }
+  return best;
 }
 
 /** The major version of the clang that produced the module (`!llvm.ident`), if it says. */

@@ -18,7 +18,9 @@ export type ElemType = { kind: 'float'; fk: CheckFloat } | { kind: 'int'; bits: 
 export type ParamValue =
   | { kind: 'float'; fk: CheckFloat; value: number }
   | { kind: 'int'; bits: number; value: number }
-  | { kind: 'array'; elem: ElemType; values: number[] };
+  | { kind: 'array'; elem: ElemType; values: number[] }
+  /** A by-value struct, array or vector of floats: its leaves in order (`floatLeaves`). */
+  | { kind: 'agg'; fks: CheckFloat[]; leaves: number[] };
 
 /** One `--at` item before it is matched with its parameter. */
 export type AtItem =
@@ -133,23 +135,57 @@ function sameElem(a: ElemType, b: ElemType): boolean {
  * one because -O2 code copies doubles through i64 loads; without any hint it
  * is double, the common case.
  */
-export function inferElemType(fn: Function, index: number): ElemType {
+export function inspectElemType(fn: Function, index: number): ElemType | MemoryProblem {
+  const acc: Accesses = { floatHit: null, intHit: null, intWidths: new Set(), pointerHit: null, mixedHit: null };
+  collectAccesses(fn, index, acc, new Set(), 0);
+  // Memory that holds pointers (std::vector, a struct with a data pointer) cannot be made from numbers.
+  if (acc.pointerHit) return acc.pointerHit;
+  // Nor can a struct that keeps integers (a count, a flag) beside its floats: random floats
+  // would give the count a random bit pattern. Integer accesses narrower than the floats
+  // cannot be copies of them (-O2 copies a double as an i64, two floats as one i64).
+  if (acc.mixedHit) return acc.mixedHit;
+  const f = acc.floatHit;
+  if (f && f.kind === 'float' && [...acc.intWidths].some((b) => b < (f.fk === 'double' ? 64 : 32))) {
+    return { kind: 'mixed', type: null, at: null };
+  }
+  return acc.floatHit ?? acc.intHit ?? { kind: 'float', fk: 'double' };
+}
+
+interface Accesses {
+  floatHit: ElemType | null;
+  intHit: ElemType | null;
+  intWidths: Set<number>;
+  pointerHit: MemoryProblem | null;
+  mixedHit: MemoryProblem | null;
+}
+
+/** Notes the accesses of `fn` to the memory behind its parameter `index`, following the pointer into defined callees. */
+function collectAccesses(fn: Function, index: number, acc: Accesses, seen: Set<string>, depth: number): void {
+  const key = `${fn.name ?? '?'}#${index}`;
+  if (seen.has(key) || depth > 4 || fn.isDeclaration) return;
+  seen.add(key);
   const arg = fn.args[index]!;
   const pt = arg.type;
   if (pt.kind === 'pointer' && pt.pointee) {
     const e = elemOfMemType(pt.pointee);
-    if (e) return e;
+    if (e) { if (e.kind === 'float') acc.floatHit ??= e; else acc.intHit ??= e; return; }
+    if (holdsPointers(pt.pointee)) { acc.pointerHit ??= { kind: 'pointers', type: pt.pointee, at: null }; return; }
+    if (mixesKinds(pt.pointee)) { acc.mixedHit ??= { kind: 'mixed', type: pt.pointee, at: null }; return; }
   }
   const derived = new Set<Value>([arg]);
   /** Stack slots the pointer is stored into (-O0 spills every argument): loads from them are the pointer again. */
   const holders = new Set<Value>();
-  let floatHit: ElemType | null = null;
-  let intHit: ElemType | null = null;
-  const note = (t: Type): void => {
+  const note = (t: Type, at: Instruction, access: boolean): void => {
+    if (holdsPointers(t)) { acc.pointerHit ??= { kind: 'pointers', type: t, at }; return; }
+    if (mixesKinds(t)) { acc.mixedHit ??= { kind: 'mixed', type: t, at }; return; }
+    // Byte GEPs (`getelementptr i8, ptr %p, i64 8`) are offsets, not integer data: only loads and stores count here.
+    const scalar = t.kind === 'vector' || t.kind === 'array' ? t.elem : t;
+    if (access && scalar.kind === 'int') acc.intWidths.add(scalar.bits);
     const e = elemOfMemType(t);
     if (!e) return;
-    if (e.kind === 'float') floatHit ??= e; else intHit ??= e;
+    if (e.kind === 'float') acc.floatHit ??= e; else acc.intHit ??= e;
   };
+  const calls: [Function, number][] = [];
   // Phis can bring a derived pointer back to an earlier instruction: iterate to a fixpoint.
   for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
     changed = false;
@@ -157,29 +193,78 @@ export function inferElemType(fn: Function, index: number): ElemType {
       for (const i of b.instructions) {
         if (i.op === 'store' && derived.has(i.value) && !holders.has(i.ptr)) { holders.add(i.ptr); changed = true; }
         const spilled = i.op === 'load' && i.type.kind === 'pointer' && holders.has(i.ptr);
-        if ((spilled || visit(i, derived, note)) && !derived.has(i)) { derived.add(i); changed = true; }
+        if ((spilled || visit(i, derived, (t, access) => { note(t, i, access); })) && !derived.has(i)) { derived.add(i); changed = true; }
       }
     }
   }
-  return floatHit ?? intHit ?? { kind: 'float', fk: 'double' };
+  // The pointer handed to a function of the module (-O0 C++: std::vector's begin() and size()).
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.op !== 'call' && i.op !== 'invoke') continue;
+      const callee = i.callee;
+      if (callee.vk !== 'function' || (callee as Function).isDeclaration) continue;
+      i.args().forEach((a, k) => { if (derived.has(a) && k < (callee as Function).args.length) calls.push([callee as Function, k]); });
+    }
+  }
+  for (const [callee, k] of calls) collectAccesses(callee, k, acc, seen, depth + 1);
+}
+
+/** A struct (or array of them) with both integer and floating fields. */
+function mixesKinds(t: Type): boolean {
+  let ints = false, floats = false;
+  const walk = (x: Type, depth: number): void => {
+    if (depth > 8) return;
+    if (x.kind === 'int') ints = true;
+    else if (x.kind === 'float') floats = true;
+    else if (x.kind === 'array' || x.kind === 'vector') walk(x.elem, depth + 1);
+    else if (x.kind === 'struct' && x.elems) for (const e of x.elems) walk(e, depth + 1);
+  };
+  if (t.kind !== 'struct' && !(t.kind === 'array' && t.elem.kind === 'struct')) return false;
+  walk(t, 0);
+  return ints && floats;
+}
+
+/** `inspectElemType` for callers that only want an element type (memory of pointers reads as double). */
+export function inferElemType(fn: Function, index: number): ElemType {
+  const e = inspectElemType(fn, index);
+  return isMemoryProblem(e) ? { kind: 'float', fk: 'double' } : e;
+}
+
+/** Why the memory behind a pointer parameter cannot be filled with numbers: it holds pointers, or integers beside floats (accessed at `at`). */
+export interface MemoryProblem { kind: 'pointers' | 'mixed'; type: Type | null; at: Instruction | null }
+
+export function isMemoryProblem(e: ElemType | MemoryProblem): e is MemoryProblem {
+  return e.kind === 'pointers' || e.kind === 'mixed';
+}
+
+function holdsPointers(t: Type, seen = new Set<Type>()): boolean {
+  switch (t.kind) {
+    case 'pointer': return true;
+    case 'array': case 'vector': return holdsPointers(t.elem, seen);
+    case 'struct':
+      if (!t.elems || seen.has(t)) return false;
+      seen.add(t);
+      return t.elems.some((e) => holdsPointers(e, seen));
+    default: return false;
+  }
 }
 
 /** Notes what `i` says about memory reached from `derived`; returns whether `i` is itself a derived pointer. */
-function visit(i: Instruction, derived: Set<Value>, note: (t: Type) => void): boolean {
+function visit(i: Instruction, derived: Set<Value>, note: (t: Type, access: boolean) => void): boolean {
   switch (i.op) {
     case 'load':
-      if (derived.has(i.ptr)) note(i.type);
+      if (derived.has(i.ptr)) note(i.type, true);
       return false;
     case 'store':
-      if (derived.has(i.ptr)) note(i.value.type);
+      if (derived.has(i.ptr)) note(i.value.type, true);
       return false;
     case 'getelementptr':
       if (!derived.has(i.operands[0]!)) return false;
-      note(i.srcType);
+      note(i.srcType, false);
       return true;
     case 'bitcast': case 'addrspacecast':
       if (!derived.has(i.operands[0]!)) return false;
-      if (i.type.kind === 'pointer' && i.type.pointee) note(i.type.pointee);
+      if (i.type.kind === 'pointer' && i.type.pointee) note(i.type.pointee, false);
       return true;
     case 'phi': case 'select':
       return i.type.kind === 'pointer' && i.operands.some((o) => derived.has(o));
@@ -190,7 +275,7 @@ function visit(i: Instruction, derived: Set<Value>, note: (t: Type) => void): bo
 
 /** `--at` text that reproduces a point (shortest round-trip spelling of each number). */
 export function atText(values: readonly ParamValue[]): string {
-  return values.map((v) => v.kind === 'array' ? `[${v.values.map(numText).join(' ')}]` : numText(v.value)).join(',');
+  return values.map((v) => v.kind === 'array' ? `[${v.values.map(numText).join(' ')}]` : v.kind === 'agg' ? `[${v.leaves.map(numText).join(' ')}]` : numText(v.value)).join(',');
 }
 
 export function numText(x: number): string {

@@ -18,10 +18,15 @@ import type { Type } from '../ir/types.js';
 import { verifyModule } from '../ir/verify.js';
 import { printModule } from '../print/printer.js';
 import { parseModule } from '../syntax/parse.js';
-import { buildDriver, signatureProblem, type DriverParam, type Evaluation } from './check-driver.js';
-import { findLli, producerVersion, runLli } from './check-lli.js';
+import { buildDriver, floatLeaves, type DriverParam } from './check-driver.js';
+import { verdict, type Tolerance } from './check-fd.js';
+import { findLli, producerVersion, requiredLlvm, runLli, type Lli, type NewSyntax } from './check-lli.js';
+import type { CheckRow, Output, Tag } from './check-mode.js';
+import { mutableGlobals, pruneModule, reachable } from './check-prune.js';
+import { ReverseCheck } from './check-reverse.js';
+import { widenFloat } from './check-widen.js';
 import {
-  Rng, atText, inferElemType, numText, parseAt,
+  Rng, atText, inferElemType, inspectElemType, isMemoryProblem, numText, parseAt,
   type AtItem, type CheckFloat, type ElemType, type ParamValue,
 } from './check-points.js';
 import { readSource } from './io.js';
@@ -86,8 +91,6 @@ function typeWord(t: Type): string {
   }
 }
 
-/** One row of the report. */
-interface Row { label: string; analytic: number; numeric: number }
 
 /** Runs `check`; resolves to the exit code (0: every derivative agrees, 1: a mismatch). Usage and run failures throw diagnostics. */
 export async function runCheck(opts: CheckOptions): Promise<number> {
@@ -110,6 +113,9 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   if (atItems && atItems.length !== nParams) {
     fail(USAGE, `--at gives ${atItems.length} value${atItems.length === 1 ? '' : 's'}, @${opts.fn} has ${nParams} parameter${nParams === 1 ? '' : 's'}`, null);
   }
+  const where: Where = { file, fn };
+  // What check cannot build is refused before any differentiation (the transform might accept it).
+  fn.fnType.params.forEach((t, k) => { precheckParam(where, k, t, atItems ? atItems[k]! : null); });
 
   const req: GradRequest = { fn: opts.fn, ...(argActs ? { args: argActs } : {}), ...(retAct ? { ret: retAct } : {}), ...(width !== 1 ? { width } : {}) };
   if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);
@@ -124,25 +130,26 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   const values: ParamValue[] = [];
   const rng = new Rng(seed);
   fn.fnType.params.forEach((t, k) => {
-    const act = result.args[k]!;
-    const label = argLabel(fn, k);
     const item: AtItem | null = atItems ? atItems[k]! : null;
-    values.push(paramValue(fn, k, t, act, label, item, rng, len));
+    values.push(paramValue(where, k, t, result.args[k]!, argLabel(fn, k), item, rng, len));
   });
 
   const retType = fn.fnType.ret;
   const retSeeded = result.ret === 'active' || result.ret === 'activeonly';
-  const retFk = floatKindOf(retType);
-  if (retSeeded && !retFk) fail(USAGE, `@${opts.fn} returns ${typeWord(retType)}: check supports an active return of double or float only`, null);
+  const retFks = floatLeaves(retType);
+  if (retSeeded && !retFks) {
+    fail('E0440', `@${opts.fn} returns ${typeWord(retType)}: check can seed a return of double, float, or a struct, array or vector of them`, file, fn.pos, fn.pos,
+      ['give --ret const (or none) to check the other derivatives']);
+  }
   const gradReturnsPrimal = (result.ret === 'active' || result.ret === 'const') && retType.kind !== 'void';
 
   // Seeds come from their own stream, so that giving --at does not change them.
   // Lane 0 draws first, so a width-1 check sees the seeds it always saw; later lanes draw after.
   const seedRng = new Rng(seed ^ 0x9e3779b9);
-  const laneRet: number[] = [];
+  const laneRet: number[][] = [];
   const laneArr: (number[] | null)[][] = [];
   for (let j = 0; j < width; j++) {
-    if (retSeeded) laneRet.push(seedRng.value(retFk!));
+    if (retSeeded) laneRet.push(retFks!.map((fk) => seedRng.value(fk)));
     laneArr.push(values.map((v, k) => {
       const act = result.args[k]!;
       const dup = act === 'dup' || act === 'dupnoneed';
@@ -150,116 +157,115 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       return dup && v.kind === 'array' && elem?.kind === 'float' ? v.values.map(() => seedRng.value(elem.fk)) : null;
     }));
   }
-  const retSeed = retSeeded ? laneRet : null;
   const params: DriverParam[] = values.map((v, k) => {
     const first = laneArr[0]![k]!;
     return { activity: result.args[k]!, value: v, seeds: first ? laneArr.map((l) => l[k]!) : null };
   });
 
-  // Precision: one float anywhere in the loss makes the whole comparison a float one.
-  const usesFloat = retSeeded && retFk === 'float'
-    || params.some((p) => p.activity !== 'const' && (p.value.kind === 'float' ? p.value.fk === 'float' : p.value.kind === 'array' && p.value.elem.kind === 'float' && p.value.elem.fk === 'float'));
-  const tol = tolGiven ?? (usesFloat ? 1e-2 : 1e-5);
+  // Finite differences of a float computation are taken on its double twin.
+  const namer = freshNamer(m);
+  const twin = widenFloat(m, fn, namer);
+  const usesFloat = twin !== null || (retFks ?? []).includes('float')
+    || values.some((v) => v.kind === 'float' ? v.fk === 'float' : v.kind === 'agg' ? v.fks.includes('float') : v.kind === 'array' && v.elem.kind === 'float' && v.elem.fk === 'float');
+  const tol = tolGiven ?? (usesFloat ? FLOAT_TOL : DOUBLE_TOL);
 
-  // Evaluation points: the base, then +h / -h for every active scalar and every dup element.
-  const evals: Evaluation[] = [{ param: -1, elem: -1, value: 0 }];
-  const entries: { label: string; plus: number; minus: number; step: number }[] = [];
-  const perturb = (param: number, elem: number, x: number, fk: CheckFloat, label: string): void => {
-    const h = (fk === 'float' ? 1e-2 : 1e-6) * Math.max(1, Math.abs(x));
-    const round = fk === 'float' ? Math.fround : (y: number) => y;
-    const xp = round(x + h);
-    const xm = round(x - h);
-    entries.push({ label, plus: evals.length, minus: evals.length + 1, step: xp - xm });
-    evals.push({ param, elem, value: xp }, { param, elem, value: xm });
-  };
-  params.forEach((p, k) => {
-    const v = p.value;
-    if (p.activity === 'active' && v.kind === 'float') perturb(k, -1, v.value, v.fk, argLabel(fn, k));
-    if (p.seeds && v.kind === 'array' && v.elem.kind === 'float') {
-      const fk = v.elem.fk;
-      v.values.forEach((x, i) => { perturb(k, i, x, fk, `${argLabel(fn, k)}[${i}]`); });
-    }
+  // ... and the derivative of a float computation gets a double twin as well: its distance to
+  // the derivative measures the derivative's own rounding, which sets the tolerance row by row.
+  const gradTwin = twin ? widenFloat(m, result.fn, namer) : null;
+  const mode = new ReverseCheck({
+    m, fn, result, params, labels: fn.args.map((_, k) => argLabel(fn, k)),
+    retSeeds: retSeeded ? laneRet : null, width, gradReturnsPrimal, wide: twin !== null, gradTwin: gradTwin?.fn ?? null,
+    roundsInside: twin !== null && (twin.floatStores > 0 || twin.roundings.length > 0),
   });
-
-  const spec = { fn, params, retSeed, gradReturnsPrimal, width };
-  const bad = signatureProblem(m, spec, result.fn);
+  const bad = mode.signatureProblem();
   if (bad) fail('E0999', `internal error: the derivative @${result.fn.name ?? '?'} has ${bad}`, null);
 
-  const entry = buildDriver(m, { ...spec, grad: result.fn, evals });
+  // Every writable global the function, its twin or its derivative may touch is restored before each run.
+  const roots = [fn, result.fn, ...(twin ? [twin.fn] : []), ...(gradTwin ? [gradTwin.fn] : [])];
+  const state = mutableGlobals(m).filter((g) => reachable(m, roots).has(g));
+  const entry = buildDriver(m, {
+    fn, evalFn: twin?.fn ?? fn, params, observe: mode.observe, width, evals: mode.evals, state,
+    derivative: (d) => { mode.emitDerivative(d); },
+  });
+  pruneModule(m, entry);
   const text = printModule(m);
   const env = opts.env ?? process.env;
   if (env.ENZYME_TS_CHECK_KEEP) writeFileSync(env.ENZYME_TS_CHECK_KEEP, text);
-  const lli = findLli(m.dialect, env, producerVersion(m));
+  const newer = requiredLlvm(text);
+  const lli = findLli(m.dialect, env, producerVersion(m), newer?.llvm ?? 0);
   if (typeof lli === 'string') fail(RUN_FAILED, `cannot run the check: ${lli}`, null);
-  const run = await runLli(lli, text, entry, 300_000);
+  if (newer && lli.version !== null && lli.version < newer.llvm) tooOld(file, newer, lli);
+  const run = await runLli(lli, text, entry.name!, 300_000);
   const lliName = [lli.cmd, ...lli.flags].join(' ');
   const keepNote = 'set ENZYME_TS_CHECK_KEEP=FILE.ll to keep the module that was run';
   if (run.error) fail(RUN_FAILED, `cannot run the check with ${lliName}: ${run.error}`, null, -1, -1, [keepNote]);
   if (run.status !== 0) {
     const why = run.signal ? `was killed by ${run.signal}` : `exited with status ${run.status}`;
     const tail = run.stderr.trim().split('\n').slice(0, 12).map((l) => `  ${l}`);
+    const unresolved = /could not be resolved|Symbols not found|undefined symbol/i.test(run.stderr);
     fail(RUN_FAILED, `${lliName} ${why} while running @${opts.fn} and its derivative`, null, -1, -1,
       [...(tail.length && tail[0]!.trim() ? ['lli said:', ...tail] : []), keepNote,
-        'arrays passed to pointer parameters have --len elements; a function that reads further crashes or reads garbage']);
+        unresolved
+          ? `lli could not find a function or global that @${opts.fn} (or its derivative) uses: it is defined in another file or library; link it into the module (llvm-link) first`
+          : 'arrays passed to pointer parameters have --len elements; a function that reads further crashes or reads garbage']);
   }
 
   const got = parseOutput(run.stdout);
-  const nGrads = params.filter((p) => p.activity === 'active').length;
-  const nShadow = params.reduce((s, p) => s + (p.seeds ? p.seeds[0]!.length : 0), 0);
-  const want = { R: retFk ? 1 : 0, L: evals.length * width, P: gradReturnsPrimal && retFk ? 1 : 0, G: nGrads * width, S: nShadow * width };
-  if (!got.end || (Object.keys(want) as (keyof typeof want)[]).some((k) => got[k].length !== want[k])) {
+  const want = mode.expected();
+  if (!got.end || (Object.keys(want) as Tag[]).some((k) => got[k].length !== want[k])) {
     fail(RUN_FAILED, `${lliName} printed output the check cannot read (expected ${want.L} loss values, ${want.G + want.S} gradient values and END)`,
       null, -1, -1, [`first lines: ${run.stdout.split('\n').slice(0, 4).join(' | ')}`, keepNote]);
   }
 
-  // The table: lane by lane, each lane's derivative against the differences of its own loss.
-  const rows: (Row & { atol: number })[] = [];
-  let g = 0, s = 0;
-  const bases: number[] = [];
-  for (let j = 0; j < width; j++) {
-    const L = (n: number): number => got.L[n * width + j]!;
-    const base = L(0);
-    bases.push(base);
-    const atol = tol * 1e-2 * Math.max(1, Math.abs(base));
-    const suffix = width === 1 ? '' : ` lane ${j}`;
-    let e = 0;
-    params.forEach((p) => {
-      if (p.activity === 'active' && p.value.kind === 'float') {
-        const en = entries[e++]!;
-        rows.push({ label: en.label + suffix, analytic: got.G[g++]!, numeric: (L(en.plus) - L(en.minus)) / en.step, atol });
-      }
-      if (p.seeds) {
-        for (let i = 0; i < p.seeds[0]!.length; i++) {
-          const en = entries[e++]!;
-          rows.push({ label: en.label + suffix, analytic: got.S[s++]!, numeric: (L(en.plus) - L(en.minus)) / en.step, atol });
-        }
-      }
-    });
-  }
+  const bases: number[] = Array.from({ length: width }, (_, j) => got.L[j]!);
   const base = bases[0]!;
-  const atol = tol * 1e-2 * Math.max(1, Math.abs(base));
-  if (want.P) rows.push({ label: 'return (primal)', analytic: got.P[0]!, numeric: got.R[0]!, atol });
+  const tolerance = { rel: tol, abs: tol * 1e-2 * Math.max(1, Math.abs(base)) };
+  // A float derivative may differ from exact differences by its rounding: ten times its distance to
+  // its double twin, at least 1e-6 (1e-5 when the twin itself still rounds in float memory: tapes,
+  // shadows), at most the float tolerance. A derivative computed mostly in double (musl's float
+  // kernels) is thus held to double accuracy, and a wrong term of 1e-4 is caught.
+  const twinFloor = gradTwin && gradTwin.floatStores > 0 ? TWIN_ROUNDING_TOL : TWIN_TOL;
+  const rowTolerance = (r: CheckRow): Tolerance => {
+    if (tolGiven !== null || r.twin === null) return tolerance;
+    const scale = Math.max(Math.abs(r.analytic), Math.abs(r.estimate.value));
+    const own = scale === 0 ? 0 : 10 * Math.abs(r.analytic - r.twin) / scale;
+    const rel = Math.min(tol, Math.max(twinFloor, Number.isFinite(own) ? own : tol));
+    return { rel, abs: rel * 1e-2 * Math.max(1, Math.abs(base)) };
+  };
+  const rows = mode.rows(got);
   const lines: string[] = [];
   const acts = result.args.map((a, k) => `${argLabel(fn, k)}: ${a}`).join(', ');
   lines.push(`check @${opts.fn} (${acts || 'no parameters'}; return ${result.ret}) with ${lliName}`);
   lines.push(`point: --at '${atText(values)}'${opts.at === undefined ? ` (random, --seed ${seed})` : ''}`);
-  for (let j = 0; j < width; j++) {
-    const seedText = [retSeed !== null ? `return ${numText(retSeed[j]!)}` : null,
-      ...params.map((p, k) => p.seeds ? `${argLabel(fn, k)} [${p.seeds[j]!.map(numText).join(' ')}]` : null)].filter((x) => x !== null);
-    if (seedText.length) lines.push(`${width === 1 ? 'seeds' : `seeds of lane ${j}`}: ${seedText.join(', ')}`);
-  }
+  lines.push(...mode.describe());
   lines.push(`loss at the point: ${width === 1 ? numText(base) : bases.map((x, j) => `${numText(x)} (lane ${j})`).join(', ')}`);
+  if (twin) {
+    lines.push(`finite differences: on a double twin of the float computation${twin.roundings.length ? ` (still rounded to float where ${twin.roundings.join('; ')})` : ''}`);
+    if (gradTwin && tolGiven === null) lines.push(`tolerance of each value: from the derivative's distance to its own double twin, between ${twinFloor} and ${tol}`);
+  }
   lines.push('');
 
-  const table: string[][] = [['parameter', 'analytic', 'numeric', 'rel. error', '']];
+  const twinColumn = rows.some((r) => r.twin !== null);
+  const table: string[][] = [['parameter', 'analytic', 'numeric', 'rel. error', 'fd error', ...(twinColumn ? ['tolerance'] : []), '']];
   let mismatches = 0;
+  let noisy = 0;
+  let smallNoisy = 0;
+  // A value a hundred times smaller than the largest of the table, whose differences are noisy
+  // (the loss's rounding over the step is large beside it), agrees within its error bar: it is
+  // marked ok*, as far as differences can tell. A wrong derivative is wrong in larger values too.
+  const largest = Math.max(0, ...rows.map((r) => Math.max(Math.abs(r.analytic), Math.abs(r.estimate.value))).filter(Number.isFinite));
   for (const r of rows) {
-    const diff = Math.abs(r.analytic - r.numeric);
-    const scale = Math.max(Math.abs(r.analytic), Math.abs(r.numeric));
-    const ok = Number.isFinite(r.analytic) && Number.isFinite(r.numeric) && diff <= tol * scale + r.atol;
-    if (!ok) mismatches++;
+    const rt = rowTolerance(r);
+    let v: string = verdict(r.analytic, r.estimate, rt);
+    if (v === 'NOISY' && Math.max(Math.abs(r.analytic), Math.abs(r.estimate.value)) < 1e-2 * largest) { v = 'ok*'; smallNoisy++; }
+    if (v === 'MISMATCH') mismatches++;
+    if (v === 'NOISY') noisy++;
+    const diff = Math.abs(r.analytic - r.estimate.value);
+    const scale = Math.max(Math.abs(r.analytic), Math.abs(r.estimate.value));
     const rel = scale === 0 ? 0 : diff / scale;
-    table.push([r.label, fmt(r.analytic), fmt(r.numeric), Number.isFinite(rel) ? rel.toExponential(1) : 'nan', ok ? 'ok' : 'MISMATCH']);
+    const err = r.estimate.error;
+    table.push([r.label, fmt(r.analytic), fmt(r.estimate.value), Number.isFinite(rel) ? rel.toExponential(1) : 'nan',
+      Number.isFinite(err) ? err.toExponential(1) : '-', ...(twinColumn ? [rt.rel.toExponential(0)] : []), v]);
   }
   if (rows.length === 0) lines.push('nothing to check: no active parameter, no dup array, and no primal return');
   else {
@@ -269,21 +275,99 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   lines.push('');
   const finite = bases.every((x) => Number.isFinite(x));
   if (!finite) lines.push(`the loss is ${numText(bases.find((x) => !Number.isFinite(x))!)} at this point: the function does not compute a finite value there`);
+  const rels = rows.map((r) => rowTolerance(r).rel);
+  const lo = Math.min(tol, ...rels);
+  const tolText = `relative tolerance ${lo < tol ? `${lo} to ${tol} (by value)` : tol}, absolute floor ${tolerance.abs.toExponential(1)}`;
   if (mismatches || !finite) {
-    lines.push(`FAILED: ${mismatches} of ${rows.length} value${rows.length === 1 ? '' : 's'} differ (relative tolerance ${tol}, absolute floor ${atol.toExponential(1)})`);
+    lines.push(`FAILED: ${mismatches} of ${rows.length} value${rows.length === 1 ? '' : 's'} differ (${tolText})`);
+  } else if (noisy) {
+    lines.push(`INCONCLUSIVE: the finite differences of ${noisy} of ${rows.length} value${rows.length === 1 ? '' : 's'} are too noisy to tell (${tolText}); the function is not smooth at this point, or rounds heavily: try another --seed or --at`);
   } else {
-    lines.push(`ok: ${rows.length} value${rows.length === 1 ? '' : 's'} agree (relative tolerance ${tol}, absolute floor ${atol.toExponential(1)})`);
+    lines.push(`ok: ${rows.length} value${rows.length === 1 ? '' : 's'} agree (${tolText})`);
   }
+  if (smallNoisy) lines.push(`ok*: ${smallNoisy} small value${smallNoisy === 1 ? '' : 's'} agree only within the error of their finite differences`);
   out(lines.join('\n') + '\n');
-  return mismatches || !finite ? 1 : 0;
+  return mismatches || noisy || !finite ? 1 : 0;
 }
+
+/** Relative tolerances: a double derivative against double differences, a float one against differences of its double twin. */
+const DOUBLE_TOL = 1e-5;
+const FLOAT_TOL = 1e-3;
+/** The least relative tolerance of a float derivative: 1e-5 when its double twin still rounds through float memory (tapes, shadows), else 1e-6. */
+const TWIN_ROUNDING_TOL = 1e-5;
+const TWIN_TOL = 1e-6;
 
 function fmt(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(12))) : numText(x);
 }
 
+/** Names of the check's own globals: never a user symbol. */
+function freshNamer(m: Module): (base: string) => string {
+  const taken = new Set<string>();
+  return (base) => {
+    let name = `__enzyme_ts_check.${base}`;
+    for (let k = 1; m.getGlobal(name) !== undefined || taken.has(name); k++) name = `__enzyme_ts_check.${base}.${k}`;
+    taken.add(name);
+    return name;
+  };
+}
+
+/** The module needs an LLVM newer than every lli found: a located error naming the syntax. */
+function tooOld(file: SourceFile, newer: NewSyntax, lli: Lli): never {
+  // Point at the same syntax in the input (the printed module may number lines differently).
+  const lines = file.text.split('\n');
+  let offset = -1;
+  const needle = /^[a-z_#]+/i.exec(newer.what.replace(/^the /, ''))?.[0] ?? '';
+  for (let n = 0, pos = 0; n < lines.length; pos += lines[n]!.length + 1, n++) {
+    const at = needle ? lines[n]!.indexOf(needle) : -1;
+    if (at >= 0 && !lines[n]!.trimStart().startsWith(';')) { offset = pos + at; break; }
+  }
+  return fail('E0441', `the module uses ${newer.what}, which needs LLVM ${newer.llvm} or newer, and the newest lli found is ${lli.cmd} (LLVM ${lli.version})`,
+    offset >= 0 ? file : null, offset, offset >= 0 ? offset + needle.length : offset,
+    [`install lli of LLVM ${newer.llvm} or newer (Debian: apt-get install llvm-${newer.llvm}), or name one with ENZYME_TS_LLI`,
+      'the module was probably written by a newer compiler (rustc, a newer clang) than this lli']);
+}
+
+interface Where { file: SourceFile; fn: Function }
+
+/** Refuses parameters check cannot build, pointing at the function. */
+function refuse(w: Where, label: string, why: string, notes: string[]): never {
+  return fail('E0440', `check cannot drive parameter ${label} of @${w.fn.name ?? '?'}: ${why}`, w.file, w.fn.pos, w.fn.pos, notes);
+}
+
+const WRAP_NOTE = 'write a small wrapper taking double* (or float*) arrays and scalars that builds the argument and calls the function, and check the wrapper';
+
+/** Refusals that do not depend on the activities: memory of pointers, types check cannot make. */
+function precheckParam(w: Where, k: number, t: Type, item: AtItem | null): void {
+  const label = argLabel(w.fn, k);
+  if (t.kind === 'pointer') {
+    if (item?.kind === 'array' && item.elem) return;
+    const e = inspectElemType(w.fn, k);
+    if (isMemoryProblem(e)) {
+      const what = e.type === null ? '' : e.type.kind === 'struct' && e.type.name !== null ? `%${e.type.name}` : e.type.kind === 'pointer' ? 'a pointer' : typeWord(e.type);
+      const where = [what, e.at && e.at.pos >= 0 ? `accessed at line ${lineOf(w.file, e.at.pos)}` : ''].filter((x) => x).join(', ');
+      refuse(w, label, e.kind === 'pointers'
+        ? `it points to memory that holds pointers${where ? ` (${where})` : ''}, such as a std::vector or a struct with a data pointer, which check cannot make from numbers`
+        : `it points to a struct that keeps integers beside its floating values${where ? ` (${where})` : ''}: random numbers would make a nonsense count or index of the integers`,
+        [WRAP_NOTE, ...(e.kind === 'mixed' ? ['or give the memory as typed numbers with --at (double[...], i32[...]) if its layout is one type'] : [])]);
+    }
+    return;
+  }
+  if (t.kind === 'float' || t.kind === 'int') return;
+  if ((t.kind === 'struct' || t.kind === 'array' || t.kind === 'vector') && floatLeaves(t)) return;
+  refuse(w, label, `it is ${typeWord(t)}${t.kind === 'struct' || t.kind === 'array' || t.kind === 'vector' ? ' that holds more than double and float values' : ''}; check passes double, float, integers, pointers to arrays, and structs, arrays or vectors of double and float`, [WRAP_NOTE]);
+}
+
+function lineOf(file: SourceFile, pos: number): number {
+  if (pos < 0) return 0;
+  let n = 1;
+  for (let k = 0; k < pos && k < file.text.length; k++) if (file.text.charCodeAt(k) === 10) n++;
+  return n;
+}
+
 /** The value given to parameter `k`: from its `--at` item, or drawn at random. */
-function paramValue(fn: Function, k: number, t: Type, act: ArgActivity, label: string, item: AtItem | null, rng: Rng, len: number): ParamValue {
+function paramValue(w: Where, k: number, t: Type, act: ArgActivity, label: string, item: AtItem | null, rng: Rng, len: number): ParamValue {
+  const fn = w.fn;
   const fk = floatKindOf(t);
   if (t.kind === 'pointer') {
     if (act === 'active') fail(USAGE, `parameter ${label} is a pointer: it cannot be active (use dup or const)`, null);
@@ -301,6 +385,14 @@ function paramValue(fn: Function, k: number, t: Type, act: ArgActivity, label: s
     const values = Array.from({ length: len }, (_, i) => elem.kind === 'float' ? rng.value(elem.fk) : i);
     return { kind: 'array', elem, values };
   }
+  const leaves = t.kind === 'struct' || t.kind === 'array' || t.kind === 'vector' ? floatLeaves(t) : null;
+  if (leaves) {
+    if (act === 'dup' || act === 'dupnoneed') fail(USAGE, `parameter ${label} is ${typeWord(t)} passed by value: it cannot be ${act} (use active or const)`, null);
+    if (item && item.kind !== 'array') fail(USAGE, `--at: parameter ${label} is ${typeWord(t)} of ${leaves.length} values: give them as [1 2 ...], not '${item.text}'`, null);
+    if (item && item.values.length !== leaves.length) fail(USAGE, `--at: parameter ${label} holds ${leaves.length} values, '${item.text}' gives ${item.values.length}`, null);
+    const vals = item ? item.values : leaves.map((f) => rng.value(f));
+    return { kind: 'agg', fks: leaves, leaves: vals.map((v, i) => (leaves[i] === 'float' ? Math.fround(v) : v)) };
+  }
   if (item && item.kind !== 'scalar') fail(USAGE, `--at: parameter ${label} is ${typeWord(t)}, not a pointer: give one number, not '${item.text}'`, null);
   if (fk) {
     if (act === 'dup' || act === 'dupnoneed') fail(USAGE, `parameter ${label} is ${fk}: it cannot be ${act} (use active or const)`, null);
@@ -313,18 +405,17 @@ function paramValue(fn: Function, k: number, t: Type, act: ArgActivity, label: s
     // Integers are usually sizes of the arrays passed next to them.
     return { kind: 'int', bits: t.bits, value: item ? item.value : len };
   }
-  return fail(USAGE, `parameter ${label} is ${typeWord(t)}: check supports double, float, integer and pointer parameters`, null);
+  return refuse(w, label, `it is ${typeWord(t)}`, [WRAP_NOTE]);
 }
 
-type Tag = 'R' | 'L' | 'P' | 'G' | 'S';
-type Parsed = Record<Tag, number[]> & { end: boolean };
+type Parsed = Output;
 
 /** The tagged lines of the driver; anything else (the user's own printing) is skipped. */
-function parseOutput(stdout: string): Parsed {
-  const p: Parsed = { R: [], L: [], P: [], G: [], S: [], end: false };
+export function parseOutput(stdout: string): Parsed {
+  const p: Parsed = { R: [], L: [], Q: [], Y: [], P: [], G: [], S: [], W: [], end: false };
   for (const line of stdout.split('\n')) {
     if (line === 'END') { p.end = true; continue; }
-    const m = /^([RLPGS]) (\S+)$/.exec(line);
+    const m = /^([RLQYPGSW]) (\S+)$/.exec(line);
     if (!m) continue;
     const v = cNumber(m[2]!);
     // A tagged line that is not a number: the protocol is broken, so the counts must not match.

@@ -121,6 +121,20 @@ function sequenceEnd(s: string, from: number, close: string): number {
   return -1;
 }
 
+/**
+ * The full name of an overloaded intrinsic called with `args`: the suffix of
+ * the first argument's type (`llvm.cos.f64`), both operand types for powi
+ * (`llvm.powi.f64.i32`), the vector's for reductions, whose first argument is
+ * the scalar start value (`llvm.vector.reduce.fadd.v4f64`). Other names unchanged.
+ */
+export function overloadedName(name: string, args: readonly { type: Type }[]): string {
+  if (!name.startsWith('llvm.')) return name;
+  if (name.startsWith('llvm.vector.reduce.')) return `${name}.${intrinsicSuffix(args[args.length - 1]!.type)}`;
+  let full = `${name}.${intrinsicSuffix(args[0]!.type)}`;
+  if (name === 'llvm.powi') full += `.${intrinsicSuffix(args[1]!.type)}`;
+  return full;
+}
+
 /** The suffix LLVM gives an overloaded intrinsic for an operand of type `t` (`f64`, `v4f32`, `nxv2f64`, `p0`). */
 export function intrinsicSuffix(t: Type): string {
   switch (t.kind) {

@@ -1,10 +1,12 @@
-// Reverse rules of the differentiable instructions: per-operand partials,
-// accumulated with `c.add`. Memory (load, store, memcpy), phis and calls are
+// Rules of the differentiable instructions: per-operand partials, used by
+// forward mode (tangents) and reverse mode (adjoints, accumulated with `+=`)
+// alike (src/rules/api.ts). Memory (load, store, memcpy), phis and calls are
 // the transform's own business (they need shadows and control flow); they are
 // listed in TRANSFORM_OWNED for the docs and the coverage test.
 
-import type { InstRule, RuleCtx } from './api.js';
+import { IDENTITY, once, pointwise, type InstRule, type Linear, type RuleEnv } from './api.js';
 import type { Instruction } from '../ir/instructions.js';
+import { ShuffleVectorInst } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
 import type { Type } from '../ir/types.js';
 import { nullValue } from '../ir/builder.js';
@@ -12,112 +14,145 @@ import { ConstantAggregate, ConstantInt, type Constant } from '../ir/constants.j
 
 function ops(i: Instruction): Value[] { return i.operands; }
 
+/** A cast between floating types: the tangent goes the primal's way, the adjoint back. */
+function castBetween(e: RuleEnv, forward: 'fpext' | 'fptrunc' | 'bitcast', from: Type, to: Type): Linear {
+  const back = forward === 'fpext' ? 'fptrunc' : forward === 'fptrunc' ? 'fpext' : 'bitcast';
+  const b = e.b;
+  if (forward === 'bitcast') return { jvp: (t) => b.bitcastIfNeeded(t, to), vjp: (d) => b.bitcastIfNeeded(d, from) };
+  return { jvp: (t) => b.cast(forward, t, to), vjp: (d) => b.cast(back, d, from) };
+}
+
 const rules: InstRule[] = [
   {
-    op: 'fadd', doc: 'da += d; db += d',
-    reverse(c, i) { const [a, b] = ops(i); c.add(a!, c.d); c.add(b!, c.d); },
+    op: 'fadd', fwdDoc: 't = ta + tb', doc: 'da += d; db += d',
+    partials: () => [IDENTITY, IDENTITY],
   },
   {
-    op: 'fsub', doc: 'da += d; db -= d',
-    reverse(c, i) {
+    op: 'fsub', fwdDoc: 't = ta - tb', doc: 'da += d; db -= d',
+    partials: (e) => [IDENTITY, pointwise((g) => e.b.fneg(g))],
+  },
+  {
+    op: 'fmul', fwdDoc: 't = ta*b + tb*a', doc: 'da += d*b; db += d*a',
+    partials(e, i) {
       const [a, b] = ops(i);
-      c.add(a!, c.d);
-      if (c.active(b!)) c.add(b!, c.b.fneg(c.d));
+      return [pointwise((g) => e.b.fmul(g, e.primal(b!))), pointwise((g) => e.b.fmul(g, e.primal(a!)))];
     },
   },
   {
-    op: 'fmul', doc: 'da += d*b; db += d*a',
-    reverse(c, i) {
+    op: 'fdiv', fwdDoc: 't = ta/b - tb*a/b²', doc: 'da += d/b; db -= d*a/b²',
+    partials(e, i) {
       const [a, b] = ops(i);
-      if (c.active(a!)) c.add(a!, c.b.fmul(c.d, c.primal(b!)));
-      if (c.active(b!)) c.add(b!, c.b.fmul(c.d, c.primal(a!)));
+      const pb = once(() => e.primal(b!));
+      return [
+        pointwise((g) => e.b.fdiv(g, pb())),
+        pointwise((g) => e.b.fneg(e.b.fdiv(e.b.fmul(g, e.primal(a!)), e.b.fmul(pb(), pb())))),
+      ];
     },
   },
   {
-    op: 'fdiv', doc: 'da += d/b; db -= d*a/b²',
-    reverse(c, i) {
+    op: 'frem', fwdDoc: 't = ta - tb*trunc(a/b)', doc: 'da += d; db -= d*trunc(a/b)',
+    partials(e, i) {
       const [a, b] = ops(i);
-      const pb = c.primal(b!);
-      if (c.active(a!)) c.add(a!, c.b.fdiv(c.d, pb));
-      if (c.active(b!)) c.add(b!, c.b.fneg(c.b.fdiv(c.b.fmul(c.d, c.primal(a!)), c.b.fmul(pb, pb))));
+      const q = once(() => e.callMath('llvm.trunc', [e.b.fdiv(e.primal(a!), e.primal(b!))]));
+      return [IDENTITY, pointwise((g) => e.b.fneg(e.b.fmul(g, q())))];
     },
   },
   {
-    op: 'frem', doc: 'da += d; db -= d*trunc(a/b)',
-    reverse(c, i) {
-      const [a, b] = ops(i);
-      c.add(a!, c.d);
-      if (c.active(b!)) {
-        const q = c.callMath('llvm.trunc', [c.b.fdiv(c.primal(a!), c.primal(b!))]);
-        c.add(b!, c.b.fneg(c.b.fmul(c.d, q)));
-      }
-    },
+    op: 'fneg', fwdDoc: 't = -ta', doc: 'da -= d',
+    partials: (e) => [pointwise((g) => e.b.fneg(g))],
   },
   {
-    op: 'fneg', doc: 'da -= d',
-    reverse(c, i) { c.add(ops(i)[0]!, c.b.fneg(c.d)); },
+    op: 'fpext', fwdDoc: 't = fpext(ta)', doc: 'da += fptrunc(d)',
+    partials: (e, i) => [castBetween(e, 'fpext', ops(i)[0]!.type, i.type)],
   },
   {
-    op: 'fpext', doc: 'da += fptrunc(d)',
-    reverse(c, i) { const a = ops(i)[0]!; c.add(a, c.b.cast('fptrunc', c.d, a.type)); },
+    op: 'fptrunc', fwdDoc: 't = fptrunc(ta)', doc: 'da += fpext(d)',
+    partials: (e, i) => [castBetween(e, 'fptrunc', ops(i)[0]!.type, i.type)],
   },
   {
-    op: 'fptrunc', doc: 'da += fpext(d)',
-    reverse(c, i) { const a = ops(i)[0]!; c.add(a, c.b.cast('fpext', c.d, a.type)); },
+    op: 'bitcast', fwdDoc: 't = bitcast(ta)', doc: 'da += bitcast(d) (between floating types of the same element kind)',
+    partials: (e, i) => [castBetween(e, 'bitcast', ops(i)[0]!.type, i.type)],
   },
   {
-    op: 'bitcast', doc: 'da += bitcast(d) (between floating types of the same element kind)',
-    reverse(c, i) { const a = ops(i)[0]!; c.add(a, c.b.bitcastIfNeeded(c.d, a.type)); },
+    op: 'freeze', fwdDoc: 't = ta', doc: 'da += d',
+    partials: () => [IDENTITY],
   },
   {
-    op: 'freeze', doc: 'da += d',
-    reverse(c, i) { c.add(ops(i)[0]!, c.d); },
-  },
-  {
-    op: 'select', doc: 'da += cond ? d : 0; db += cond ? 0 : d',
-    reverse(c, i) {
-      const [cond, a, b] = ops(i);
+    op: 'select', fwdDoc: 't = cond ? ta : tb', doc: 'da += cond ? d : 0; db += cond ? 0 : d',
+    partials(e, i) {
+      const cond = once(() => e.primal(ops(i)[0]!));
       const z = nullValue(i.type);
-      if (c.active(a!)) c.add(a!, c.b.select(c.primal(cond!), c.d, z));
-      if (c.active(b!)) c.add(b!, c.b.select(c.primal(cond!), z, c.d));
+      return [null, pointwise((g) => e.b.select(cond(), g, z)), pointwise((g) => e.b.select(cond(), z, g))];
+    },
+    tangent(e, i, ts) {
+      const z = nullValue(i.type);
+      return e.b.select(e.primal(ops(i)[0]!), ts[1] ?? z, ts[2] ?? z);
     },
   },
   {
-    op: 'extractvalue', doc: 'dagg[idx] += d',
-    reverse(c, i) {
-      if (i.op !== 'extractvalue') return;
+    op: 'extractvalue', fwdDoc: 't = tagg[idx]', doc: 'dagg[idx] += d',
+    partials(e, i) {
+      if (i.op !== 'extractvalue') return [];
       const agg = ops(i)[0]!;
-      c.add(agg, c.b.insertValue(nullValue(agg.type), c.d, i.indices));
+      return [{ jvp: (t) => e.b.extractValue(t, i.indices), vjp: (d) => e.b.insertValue(nullValue(agg.type), d, i.indices) }];
     },
   },
   {
-    op: 'insertvalue', doc: 'dagg += d with d[idx] = 0; dv += d[idx]',
-    reverse(c, i) {
-      if (i.op !== 'insertvalue') return;
+    op: 'insertvalue', fwdDoc: 't = tagg with t[idx] = tv', doc: 'dagg += d with d[idx] = 0; dv += d[idx]',
+    partials(e, i) {
+      if (i.op !== 'insertvalue') return [];
       const [agg, v] = ops(i);
-      if (c.active(agg!)) c.add(agg!, c.b.insertValue(c.d, nullValue(v!.type), i.indices));
-      if (c.active(v!)) c.add(v!, c.b.extractValue(c.d, i.indices));
+      return [
+        { jvp: (t) => e.b.insertValue(t, nullValue(v!.type), i.indices), vjp: (d) => e.b.insertValue(d, nullValue(v!.type), i.indices) },
+        { jvp: (t) => e.b.insertValue(nullValue(agg!.type), t, i.indices), vjp: (d) => e.b.extractValue(d, i.indices) },
+      ];
+    },
+    tangent(e, i, ts) {
+      if (i.op !== 'insertvalue') throw new Error('insertvalue rule on another instruction');
+      const [agg, v] = ops(i);
+      return e.b.insertValue(ts[0] ?? nullValue(agg!.type), ts[1] ?? nullValue(v!.type), i.indices);
     },
   },
   {
-    op: 'extractelement', doc: 'dvec[idx] += d',
-    reverse(c, i) {
+    op: 'extractelement', fwdDoc: 't = tvec[idx]', doc: 'dvec[idx] += d',
+    partials(e, i) {
       const [vec, idx] = ops(i);
-      c.add(vec!, c.b.insertElement(nullValue(vec!.type), c.d, c.primal(idx!)));
+      const pi = once(() => e.primal(idx!));
+      return [{ jvp: (t) => e.b.extractElement(t, pi()), vjp: (d) => e.b.insertElement(nullValue(vec!.type), d, pi()) }];
     },
   },
   {
-    op: 'insertelement', doc: 'dvec += d with d[idx] = 0; delt += d[idx]',
-    reverse(c, i) {
+    op: 'insertelement', fwdDoc: 't = tvec with t[idx] = telt', doc: 'dvec += d with d[idx] = 0; delt += d[idx]',
+    partials(e, i) {
       const [vec, elt, idx] = ops(i);
-      const pi = c.primal(idx!);
-      if (c.active(vec!)) c.add(vec!, c.b.insertElement(c.d, nullValue(elt!.type), pi));
-      if (c.active(elt!)) c.add(elt!, c.b.extractElement(c.d, pi));
+      const pi = once(() => e.primal(idx!));
+      return [
+        { jvp: (t) => e.b.insertElement(t, nullValue(elt!.type), pi()), vjp: (d) => e.b.insertElement(d, nullValue(elt!.type), pi()) },
+        { jvp: (t) => e.b.insertElement(nullValue(vec!.type), t, pi()), vjp: (d) => e.b.extractElement(d, pi()) },
+        null,
+      ];
+    },
+    tangent(e, i, ts) {
+      const [vec, elt, idx] = ops(i);
+      return e.b.insertElement(ts[0] ?? nullValue(vec!.type), ts[1] ?? nullValue(elt!.type), e.primal(idx!));
     },
   },
   {
-    op: 'shufflevector', doc: 'each source lane gets the sum of the result lanes that read it',
-    reverse(c, i) { shuffleReverse(c, i); },
+    op: 'shufflevector', fwdDoc: 't = shufflevector(ta, tb, mask)', doc: 'each source lane gets the sum of the result lanes that read it',
+    partials(e, i) {
+      const [a, b, mask] = ops(i);
+      const shuffled = (t: Value, first: boolean): Value =>
+        e.b.insert(new ShuffleVectorInst(i.type, first ? [t, nullValue(b!.type), mask!] : [nullValue(a!.type), t, mask!]));
+      return [
+        { jvp: (t) => shuffled(t, true), vjp: (d) => shuffleTranspose(e, i, d, 0) },
+        { jvp: (t) => shuffled(t, false), vjp: (d) => shuffleTranspose(e, i, d, 1) },
+        null,
+      ];
+    },
+    tangent(e, i, ts) {
+      const [a, b, mask] = ops(i);
+      return e.b.insert(new ShuffleVectorInst(i.type, [ts[0] ?? nullValue(a!.type), ts[1] ?? nullValue(b!.type), mask!]));
+    },
   },
 ];
 
@@ -129,27 +164,27 @@ function maskOf(mask: Value, n: number): number[] {
   return new Array<number>(n).fill(mask.vk === 'const' && (mask as Constant).ck === 'zero' ? 0 : -1);
 }
 
-function shuffleReverse(c: RuleCtx, i: Instruction): void {
-  const [a, b, mask] = ops(i);
+/** The adjoint of source `which` (0: a, 1: b) of a shuffle: each of its lanes gets the sum of the result lanes that read it. */
+function shuffleTranspose(e: RuleEnv, i: Instruction, d: Value, which: 0 | 1): Value {
+  const [a, , mask] = ops(i);
+  const src = ops(i)[which]!;
   const rt = i.type;
-  if (rt.kind !== 'vector' || a!.type.kind !== 'vector') return;
+  if (rt.kind !== 'vector' || a!.type.kind !== 'vector') throw new Error('shufflevector of non-vectors');
   const n = a!.type.count;
+  const base = which === 0 ? 0 : n;
   const m = maskOf(mask!, rt.count);
-  const i32 = c.module.types.i32;
-  for (const [src, base] of [[a!, 0], [b!, n]] as const) {
-    if (!c.active(src)) continue;
-    let acc: Value = nullValue(src.type);
-    for (let lane = 0; lane < n; lane++) {
-      let sum: Value | null = null;
-      m.forEach((from, j) => {
-        if (from !== base + lane) return;
-        const e = c.b.extractElement(c.d, new ConstantInt(i32, BigInt(j)));
-        sum = sum === null ? e : c.b.fadd(sum, e);
-      });
-      if (sum !== null) acc = c.b.insertElement(acc, sum, new ConstantInt(i32, BigInt(lane)));
-    }
-    c.add(src, acc);
+  const i32 = e.module.types.i32;
+  let acc: Value = nullValue(src.type);
+  for (let lane = 0; lane < n; lane++) {
+    let sum: Value | null = null;
+    m.forEach((from, j) => {
+      if (from !== base + lane) return;
+      const x = e.b.extractElement(d, new ConstantInt(i32, BigInt(j)));
+      sum = sum === null ? x : e.b.fadd(sum, x);
+    });
+    if (sum !== null) acc = e.b.insertElement(acc, sum, new ConstantInt(i32, BigInt(lane)));
   }
+  return acc;
 }
 
 const byOp = new Map<string, InstRule>(rules.map((r) => [r.op, r]));

@@ -17,7 +17,7 @@
 //   where Enzyme gives 0 * inf = NaN), and the y partial (which needs log x,
 //   NaN for x < 0) only when y is active.
 
-import type { CallRule, RuleCtx } from './api.js';
+import { IDENTITY, once, pointwise, type CallRule, type Linear, type RuleEnv } from './api.js';
 import type { CallInst } from '../ir/instructions.js';
 import { ShuffleVectorInst } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
@@ -35,12 +35,6 @@ function intrinsic(...bases: string[]): string[] {
   return bases.map((b) => 'llvm.' + b);
 }
 
-/** A lazily computed primal, asked for once. */
-function once(f: Lazy): Lazy {
-  let v: Value | null = null;
-  return () => (v ??= f());
-}
-
 function calleeName(call: CallInst): string {
   return call.callee.name ?? '';
 }
@@ -50,13 +44,13 @@ function calleeName(call: CallInst): string {
  * differentiating an intrinsic (vectors need it, and the intrinsic exists in
  * any module that has the one being differentiated), else the libm variant.
  */
-function sameFamily(c: RuleCtx, call: CallInst, base: string, args: readonly Value[]): Value {
+function sameFamily(c: RuleEnv, call: CallInst, base: string, args: readonly Value[]): Value {
   if (calleeName(call).startsWith('llvm.')) return c.callMath('llvm.' + base, args);
   return libmCall(c, base, args);
 }
 
 /** The libm function of the argument's precision; half and bfloat go through float (libm has none). */
-function libmCall(c: RuleCtx, base: string, args: readonly Value[]): Value {
+function libmCall(c: RuleEnv, base: string, args: readonly Value[]): Value {
   const t = args[0]!.type;
   if (!isFloat(t)) throw new Error(`${base}: the C library has no function for ${t.kind} arguments`);
   switch (t.fk) {
@@ -72,7 +66,7 @@ function libmCall(c: RuleCtx, base: string, args: readonly Value[]): Value {
 }
 
 /** `scalar` in every lane of `vt`: insertelement + shufflevector (works for scalable vectors too). */
-function splat(c: RuleCtx, scalar: Value, vt: VectorType): Value {
+function splat(c: RuleEnv, scalar: Value, vt: VectorType): Value {
   const b = c.b;
   const one = b.insertElement(poisonValue(vt), scalar, b.i32(0));
   const maskType = b.types.vector(vt.count, b.types.i32, vt.scalable);
@@ -87,52 +81,54 @@ function asVector(t: Type, what: string): VectorType {
 // ---------------------------------------------------------------------------
 // Rule shapes
 
-/** y = f(x): `delta(c, x, y)` is the contribution to x's adjoint, given `c.d`. */
-function unary(names: readonly string[], doc: string, delta: (c: RuleCtx, x: Lazy, y: Lazy, call: CallInst) => Value): CallRule {
+/** A partial that multiplies by a factor computed once (shared by the lanes of a batch). */
+function scaled(e: RuleEnv, factor: Lazy): Linear {
+  const f = once(factor);
+  return pointwise((g) => e.b.fmul(g, f()));
+}
+
+/** y = f(x): `partial(e, x, y, call)` is the partial of the result with respect to x. */
+function unary(names: readonly string[], doc: string, partial: (e: RuleEnv, x: Lazy, y: Lazy, call: CallInst) => Linear): CallRule {
   return {
     names, doc, kind: 'rule', diffArgs: [0],
-    reverse(c, call, args) {
+    partials(e, call, args) {
       const a = args[0]!;
-      if (!c.active(a)) return;
-      c.add(a, delta(c, once(() => c.primal(a)), once(() => c.primal(call)), call));
+      return [partial(e, once(() => e.primal(a)), once(() => e.primal(call)), call)];
     },
   };
 }
 
-/** The adjoint times a factor. */
-function times(c: RuleCtx, factor: Value): Value {
-  return c.b.fmul(c.d, factor);
-}
-
 /** 1 - v*v, and 1 + v*v, shared by several inverse trigonometric and hyperbolic rules. */
-function oneMinusSq(c: RuleCtx, v: Value): Value {
-  return c.b.fsub(c.fp(v.type, 1), c.b.fmul(v, v));
+function oneMinusSq(e: RuleEnv, v: Value): Value {
+  return e.b.fsub(e.fp(v.type, 1), e.b.fmul(v, v));
 }
-function onePlusSq(c: RuleCtx, v: Value): Value {
-  return c.b.fadd(c.fp(v.type, 1), c.b.fmul(v, v));
+function onePlusSq(e: RuleEnv, v: Value): Value {
+  return e.b.fadd(e.fp(v.type, 1), e.b.fmul(v, v));
 }
 
-/** Routes the whole adjoint to args[0] where `pickFirst` holds, else to args[1]. */
-function route(c: RuleCtx, args: readonly Value[], pickFirst: Value): void {
-  const [x, y] = [args[0]!, args[1]!];
-  const zero = c.fp(c.d.type, 0);
-  if (c.active(x)) c.add(x, c.b.select(pickFirst, c.d, zero));
-  if (c.active(y)) c.add(y, c.b.select(pickFirst, zero, c.d));
+/** The whole derivative goes to one operand where `cond` holds, to nothing elsewhere. */
+function where(e: RuleEnv, cond: Lazy, holds: boolean): Linear {
+  return pointwise((g) => {
+    const zero = e.fp(g.type, 0);
+    return holds ? e.b.select(cond(), g, zero) : e.b.select(cond(), zero, g);
+  });
 }
 
 /**
  * Rule of a two-operand min or max. `pred` is the ordered comparison under
  * which x is chosen, ties included; a NaN y also picks x, because minnum /
  * maxnum return the other operand then (minimum / maximum return NaN, whose
- * adjoint may go anywhere).
+ * derivative may go anywhere).
  */
 function minmax(names: readonly string[], doc: string, pred: 'ole' | 'oge'): CallRule {
   return {
     names, doc, kind: 'rule', diffArgs: [0, 1],
-    reverse(c, _call, args) {
-      const [x, y] = [c.primal(args[0]!), c.primal(args[1]!)];
-      const b = c.b;
-      route(c, args, b.binop('or', b.fcmp(pred, x, y), b.fcmp('uno', y, y)));
+    partials(e, _call, args) {
+      const pickFirst = once(() => {
+        const [x, y] = [e.primal(args[0]!), e.primal(args[1]!)];
+        return e.b.binop('or', e.b.fcmp(pred, x, y), e.b.fcmp('uno', y, y));
+      });
+      return [where(e, pickFirst, true), where(e, pickFirst, false)];
     },
   };
 }
@@ -141,72 +137,87 @@ function minmax(names: readonly string[], doc: string, pred: 'ole' | 'oge'): Cal
 // One-argument functions
 
 const SQRT = unary([...intrinsic('sqrt'), ...libm('sqrt')], "sqrt(x)' = 1 / (2 sqrt(x)); 0 at x = 0 (as Enzyme)",
-  (c, x, y) => {
-    const zero = c.fp(c.d.type, 0);
-    const g = c.b.fdiv(c.d, c.b.fmul(c.fp(c.d.type, 2), y()));
-    return c.b.select(c.b.fcmp('ueq', x(), zero), zero, g);
+  (e, x, y) => {
+    const twoY = once(() => e.b.fmul(e.fp(y().type, 2), y()));
+    const atZero = once(() => e.b.fcmp('ueq', x(), e.fp(x().type, 0)));
+    return pointwise((g) => e.b.select(atZero(), e.fp(g.type, 0), e.b.fdiv(g, twoY())));
   });
 const CBRT = unary(libm('cbrt'), "cbrt(x)' = 1 / (3 cbrt(x)^2) (inf at 0)",
-  (c, _x, y) => c.b.fdiv(c.d, c.b.fmul(c.fp(c.d.type, 3), c.b.fmul(y(), y()))));
+  (e, _x, y) => {
+    const den = once(() => e.b.fmul(e.fp(y().type, 3), e.b.fmul(y(), y())));
+    return pointwise((g) => e.b.fdiv(g, den()));
+  });
 
 const SIN = unary([...intrinsic('sin'), ...libm('sin')], "sin(x)' = cos(x)",
-  (c, x, _y, call) => times(c, sameFamily(c, call, 'cos', [x()])));
+  (e, x, _y, call) => scaled(e, () => sameFamily(e, call, 'cos', [x()])));
 const COS = unary([...intrinsic('cos'), ...libm('cos')], "cos(x)' = -sin(x)",
-  (c, x, _y, call) => c.b.fneg(times(c, sameFamily(c, call, 'sin', [x()]))));
+  (e, x, _y, call) => scaled(e, () => e.b.fneg(sameFamily(e, call, 'sin', [x()]))));
 const TAN = unary([...intrinsic('tan'), ...libm('tan')], "tan(x)' = 1 + tan(x)^2",
-  (c, _x, y) => times(c, onePlusSq(c, y())));
+  (e, _x, y) => scaled(e, () => onePlusSq(e, y())));
 
 const ASIN = unary([...intrinsic('asin'), ...libm('asin')], "asin(x)' = 1 / sqrt(1 - x^2)",
-  (c, x) => c.b.fdiv(c.d, c.callMath('llvm.sqrt', [oneMinusSq(c, x())])));
+  (e, x) => divideBy(e, () => e.callMath('llvm.sqrt', [oneMinusSq(e, x())])));
 const ACOS = unary([...intrinsic('acos'), ...libm('acos')], "acos(x)' = -1 / sqrt(1 - x^2)",
-  (c, x) => c.b.fneg(c.b.fdiv(c.d, c.callMath('llvm.sqrt', [oneMinusSq(c, x())]))));
+  (e, x) => {
+    const den = once(() => e.callMath('llvm.sqrt', [oneMinusSq(e, x())]));
+    return pointwise((g) => e.b.fneg(e.b.fdiv(g, den())));
+  });
 const ATAN = unary([...intrinsic('atan'), ...libm('atan')], "atan(x)' = 1 / (1 + x^2)",
-  (c, x) => c.b.fdiv(c.d, onePlusSq(c, x())));
+  (e, x) => divideBy(e, () => onePlusSq(e, x())));
 
 // sinh and cosh have intrinsics only since LLVM 19, which added both at once.
 const SINH = unary([...intrinsic('sinh'), ...libm('sinh')], "sinh(x)' = cosh(x)",
-  (c, x, _y, call) => times(c, sameFamily(c, call, 'cosh', [x()])));
+  (e, x, _y, call) => scaled(e, () => sameFamily(e, call, 'cosh', [x()])));
 const COSH = unary([...intrinsic('cosh'), ...libm('cosh')], "cosh(x)' = sinh(x)",
-  (c, x, _y, call) => times(c, sameFamily(c, call, 'sinh', [x()])));
+  (e, x, _y, call) => scaled(e, () => sameFamily(e, call, 'sinh', [x()])));
 const TANH = unary([...intrinsic('tanh'), ...libm('tanh')], "tanh(x)' = 1 - tanh(x)^2",
-  (c, _x, y) => times(c, oneMinusSq(c, y())));
+  (e, _x, y) => scaled(e, () => oneMinusSq(e, y())));
 const ASINH = unary(libm('asinh'), "asinh(x)' = 1 / sqrt(x^2 + 1)",
-  (c, x) => c.b.fdiv(c.d, c.callMath('llvm.sqrt', [onePlusSq(c, x())])));
+  (e, x) => divideBy(e, () => e.callMath('llvm.sqrt', [onePlusSq(e, x())])));
 const ACOSH = unary(libm('acosh'), "acosh(x)' = 1 / sqrt(x^2 - 1)",
-  (c, x) => c.b.fdiv(c.d, c.callMath('llvm.sqrt', [c.b.fsub(c.b.fmul(x(), x()), c.fp(c.d.type, 1))])));
+  (e, x) => divideBy(e, () => e.callMath('llvm.sqrt', [e.b.fsub(e.b.fmul(x(), x()), e.fp(x().type, 1))])));
 const ATANH = unary(libm('atanh'), "atanh(x)' = 1 / (1 - x^2)",
-  (c, x) => c.b.fdiv(c.d, oneMinusSq(c, x())));
+  (e, x) => divideBy(e, () => oneMinusSq(e, x())));
 
 const EXP = unary([...intrinsic('exp'), ...libm('exp')], "exp(x)' = exp(x)",
-  (c, _x, y) => times(c, y()));
+  (e, _x, y) => scaled(e, y));
 const EXP2 = unary([...intrinsic('exp2'), ...libm('exp2')], "exp2(x)' = exp2(x) ln 2",
-  (c, _x, y) => times(c, c.b.fmul(y(), c.fp(c.d.type, Math.LN2))));
+  (e, _x, y) => scaled(e, () => e.b.fmul(y(), e.fp(y().type, Math.LN2))));
 const EXP10 = unary([...intrinsic('exp10'), ...libm('exp10')], "exp10(x)' = exp10(x) ln 10",
-  (c, _x, y) => times(c, c.b.fmul(y(), c.fp(c.d.type, Math.LN10))));
+  (e, _x, y) => scaled(e, () => e.b.fmul(y(), e.fp(y().type, Math.LN10))));
 const EXPM1 = unary(libm('expm1'), "expm1(x)' = expm1(x) + 1",
-  (c, _x, y) => times(c, c.b.fadd(y(), c.fp(c.d.type, 1))));
+  (e, _x, y) => scaled(e, () => e.b.fadd(y(), e.fp(y().type, 1))));
 
 const LOG = unary([...intrinsic('log'), ...libm('log')], "log(x)' = 1 / x",
-  (c, x) => c.b.fdiv(c.d, x()));
+  (e, x) => divideBy(e, x));
 const LOG2 = unary([...intrinsic('log2'), ...libm('log2')], "log2(x)' = 1 / (x ln 2)",
-  (c, x) => c.b.fdiv(c.d, c.b.fmul(x(), c.fp(c.d.type, Math.LN2))));
+  (e, x) => divideBy(e, () => e.b.fmul(x(), e.fp(x().type, Math.LN2))));
 const LOG10 = unary([...intrinsic('log10'), ...libm('log10')], "log10(x)' = 1 / (x ln 10)",
-  (c, x) => c.b.fdiv(c.d, c.b.fmul(x(), c.fp(c.d.type, Math.LN10))));
+  (e, x) => divideBy(e, () => e.b.fmul(x(), e.fp(x().type, Math.LN10))));
 const LOG1P = unary(libm('log1p'), "log1p(x)' = 1 / (1 + x)",
-  (c, x) => c.b.fdiv(c.d, c.b.fadd(c.fp(c.d.type, 1), x())));
+  (e, x) => divideBy(e, () => e.b.fadd(e.fp(x().type, 1), x())));
+
+/** A partial that divides by a value computed once. */
+function divideBy(e: RuleEnv, den: Lazy): Linear {
+  const d = once(den);
+  return pointwise((g) => e.b.fdiv(g, d()));
+}
 
 // 2 / sqrt(pi): the factor of erf's derivative.
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-function gauss(c: RuleCtx, x: Value): Value {
-  return c.b.fmul(c.fp(x.type, TWO_OVER_SQRT_PI), c.callMath('llvm.exp', [c.b.fneg(c.b.fmul(x, x))]));
+function gauss(e: RuleEnv, x: Value): Value {
+  return e.b.fmul(e.fp(x.type, TWO_OVER_SQRT_PI), e.callMath('llvm.exp', [e.b.fneg(e.b.fmul(x, x))]));
 }
 const ERF = unary(libm('erf'), "erf(x)' = 2/sqrt(pi) exp(-x^2)",
-  (c, x) => times(c, gauss(c, x())));
+  (e, x) => scaled(e, () => gauss(e, x())));
 const ERFC = unary(libm('erfc'), "erfc(x)' = -2/sqrt(pi) exp(-x^2)",
-  (c, x) => c.b.fneg(times(c, gauss(c, x()))));
+  (e, x) => scaled(e, () => e.b.fneg(gauss(e, x()))));
 
 const FABS = unary([...intrinsic('fabs'), ...libm('fabs')], "|x|' = sign(x); 1 at x = 0 (as Enzyme)",
-  (c, x) => c.b.select(c.b.fcmp('olt', x(), c.fp(c.d.type, 0)), c.b.fneg(c.d), c.d));
+  (e, x) => {
+    const neg = once(() => e.b.fcmp('olt', x(), e.fp(x().type, 0)));
+    return pointwise((g) => e.b.select(neg(), e.b.fneg(g), g));
+  });
 
 // ---------------------------------------------------------------------------
 // Several arguments
@@ -215,20 +226,20 @@ const POW: CallRule = {
   names: [...intrinsic('pow'), ...libm('pow')],
   doc: 'd/dx x^y = y x^(y-1) (0 when y = 0); d/dy x^y = x^y log(x), only when y is active',
   kind: 'rule', diffArgs: [0, 1],
-  reverse(c, call, args) {
+  partials(e, call, args) {
     const [xa, ya] = [args[0]!, args[1]!];
-    const b = c.b;
-    if (c.active(xa)) {
-      const x = c.primal(xa);
-      const y = c.primal(ya);
-      const one = c.fp(y.type, 1);
-      const zero = c.fp(y.type, 0);
-      const dx = b.fmul(times(c, y), c.callMath('llvm.pow', [x, b.fsub(y, one)]));
-      c.add(xa, b.select(b.fcmp('oeq', y, zero), zero, dx));
-    }
-    if (c.active(ya)) {
-      c.add(ya, times(c, b.fmul(c.primal(call), c.callMath('llvm.log', [c.primal(xa)]))));
-    }
+    const b = e.b;
+    const y = once(() => e.primal(ya));
+    const x = once(() => e.primal(xa));
+    const dx = once(() => {
+      const one = e.fp(y().type, 1);
+      return b.fmul(y(), e.callMath('llvm.pow', [x(), b.fsub(y(), one)]));
+    });
+    const yZero = once(() => b.fcmp('oeq', y(), e.fp(y().type, 0)));
+    return [
+      pointwise((g) => b.select(yZero(), e.fp(g.type, 0), b.fmul(g, dx()))),
+      scaled(e, () => b.fmul(e.primal(call), e.callMath('llvm.log', [x()]))),
+    ];
   },
 };
 
@@ -240,18 +251,20 @@ const POWI: CallRule = {
   names: intrinsic('powi'),
   doc: "d/dx x^n = n x^(n-1) (0 when n = 0), n an integer",
   kind: 'rule', diffArgs: [0],
-  reverse(c, _call, args) {
-    const xa = args[0]!;
-    if (!c.active(xa)) return;
-    const b = c.b;
-    const x = c.primal(xa);
-    const t = x.type;
-    const st = scalarOf(t);
-    let n: Value = b.cast('sitofp', c.primal(args[1]!), st);
-    if (t.kind === 'vector') n = splat(c, n, t);
-    const zero = c.fp(t, 0);
-    const dx = b.fmul(times(c, n), c.callMath('llvm.pow', [x, b.fsub(n, c.fp(t, 1))]));
-    c.add(xa, b.select(b.fcmp('oeq', n, zero), zero, dx));
+  partials(e, _call, args) {
+    const b = e.b;
+    const n = once(() => {
+      const x = e.primal(args[0]!);
+      let v: Value = b.cast('sitofp', e.primal(args[1]!), scalarOf(x.type));
+      if (x.type.kind === 'vector') v = splat(e, v, x.type);
+      return v;
+    });
+    const dx = once(() => {
+      const x = e.primal(args[0]!);
+      return b.fmul(n(), e.callMath('llvm.pow', [x, b.fsub(n(), e.fp(x.type, 1))]));
+    });
+    const nZero = once(() => b.fcmp('oeq', n(), e.fp(n().type, 0)));
+    return [pointwise((g) => b.select(nZero(), e.fp(g.type, 0), b.fmul(g, dx())))];
   },
 };
 
@@ -259,21 +272,19 @@ const POWI: CallRule = {
 function muladd(names: readonly string[], doc: string): CallRule {
   return {
     names, doc, kind: 'rule', diffArgs: [0, 1, 2],
-    reverse(c, _call, args) {
-      const [x, y, z] = [args[0]!, args[1]!, args[2]!];
-      if (c.active(x)) c.add(x, times(c, c.primal(y)));
-      if (c.active(y)) c.add(y, times(c, c.primal(x)));
-      if (c.active(z)) c.add(z, c.d);
+    partials(e, _call, args) {
+      const [x, y] = [args[0]!, args[1]!];
+      return [scaled(e, () => e.primal(y)), scaled(e, () => e.primal(x)), IDENTITY];
     },
   };
 }
 const FMA = muladd([...intrinsic('fma'), ...libm('fma')], 'd(x y + z) = y dx + x dy + dz');
 const FMULADD = muladd(intrinsic('fmuladd'), 'd(x y + z) = y dx + x dy + dz');
 
-const MINNUM = minmax([...intrinsic('minnum'), ...libm('fmin')], 'the adjoint goes to the smaller operand (ties: the first; a NaN operand gets nothing)', 'ole');
-const MAXNUM = minmax([...intrinsic('maxnum'), ...libm('fmax')], 'the adjoint goes to the larger operand (ties: the first; a NaN operand gets nothing)', 'oge');
-const MINIMUM = minmax(intrinsic('minimum', 'minimumnum'), 'the adjoint goes to the smaller operand (ties: the first)', 'ole');
-const MAXIMUM = minmax(intrinsic('maximum', 'maximumnum'), 'the adjoint goes to the larger operand (ties: the first)', 'oge');
+const MINNUM = minmax([...intrinsic('minnum'), ...libm('fmin')], 'the derivative goes to the smaller operand (ties: the first; a NaN operand gets nothing)', 'ole');
+const MAXNUM = minmax([...intrinsic('maxnum'), ...libm('fmax')], 'the derivative goes to the larger operand (ties: the first; a NaN operand gets nothing)', 'oge');
+const MINIMUM = minmax(intrinsic('minimum', 'minimumnum'), 'the derivative goes to the smaller operand (ties: the first)', 'ole');
+const MAXIMUM = minmax(intrinsic('maximum', 'maximumnum'), 'the derivative goes to the larger operand (ties: the first)', 'oge');
 
 // The sign of a product is the xor of the operands' signs, zeros and
 // infinities included, so copysign(1, x*y) is +1 exactly when the result
@@ -282,11 +293,11 @@ const COPYSIGN: CallRule = {
   names: [...intrinsic('copysign'), ...libm('copysign')],
   doc: 'd/dx copysign(x, y) = sign(x) sign(y); nothing for y',
   kind: 'rule', diffArgs: [0],
-  reverse(c, _call, args) {
-    const xa = args[0]!;
-    if (!c.active(xa)) return;
-    const prod = c.b.fmul(c.primal(xa), c.primal(args[1]!));
-    c.add(xa, times(c, c.callMath('llvm.copysign', [c.fp(prod.type, 1), prod])));
+  partials(e, _call, args) {
+    return [scaled(e, () => {
+      const prod = e.b.fmul(e.primal(args[0]!), e.primal(args[1]!));
+      return e.callMath('llvm.copysign', [e.fp(prod.type, 1), prod]);
+    })];
   },
 };
 
@@ -294,14 +305,15 @@ const ATAN2: CallRule = {
   names: [...intrinsic('atan2'), ...libm('atan2')],
   doc: 'd atan2(y, x) = (x dy - y dx) / (x^2 + y^2)',
   kind: 'rule', diffArgs: [0, 1],
-  reverse(c, _call, args) {
-    const [ya, xa] = [args[0]!, args[1]!];
-    const b = c.b;
-    const y = c.primal(ya);
-    const x = c.primal(xa);
-    const q = b.fdiv(c.d, b.fadd(b.fmul(x, x), b.fmul(y, y)));
-    if (c.active(ya)) c.add(ya, b.fmul(q, x));
-    if (c.active(xa)) c.add(xa, b.fneg(b.fmul(q, y)));
+  partials(e, _call, args) {
+    const b = e.b;
+    const y = once(() => e.primal(args[0]!));
+    const x = once(() => e.primal(args[1]!));
+    const r2 = once(() => b.fadd(b.fmul(x(), x()), b.fmul(y(), y())));
+    return [
+      pointwise((g) => b.fmul(b.fdiv(g, r2()), x())),
+      pointwise((g) => b.fneg(b.fmul(b.fdiv(g, r2()), y()))),
+    ];
   },
 };
 
@@ -309,9 +321,9 @@ const HYPOT: CallRule = {
   names: libm('hypot'),
   doc: 'd hypot(x, y) = (x dx + y dy) / hypot(x, y)',
   kind: 'rule', diffArgs: [0, 1],
-  reverse(c, call, args) {
-    const q = c.b.fdiv(c.d, c.primal(call));
-    for (const a of args.slice(0, 2)) if (c.active(a)) c.add(a, c.b.fmul(q, c.primal(a)));
+  partials(e, call, args) {
+    const h = once(() => e.primal(call));
+    return args.slice(0, 2).map((a) => pointwise((g) => e.b.fmul(e.b.fdiv(g, h()), e.primal(a))));
   },
 };
 
@@ -319,13 +331,9 @@ const FMOD: CallRule = {
   names: libm('fmod'),
   doc: 'd fmod(x, y) = dx - trunc(x / y) dy',
   kind: 'rule', diffArgs: [0, 1],
-  reverse(c, _call, args) {
-    const [xa, ya] = [args[0]!, args[1]!];
-    if (c.active(xa)) c.add(xa, c.d);
-    if (c.active(ya)) {
-      const q = c.callMath('llvm.trunc', [c.b.fdiv(c.primal(xa), c.primal(ya))]);
-      c.add(ya, c.b.fneg(times(c, q)));
-    }
+  partials(e, _call, args) {
+    const q = once(() => e.callMath('llvm.trunc', [e.b.fdiv(e.primal(args[0]!), e.primal(args[1]!))]));
+    return [IDENTITY, pointwise((g) => e.b.fneg(e.b.fmul(g, q())))];
   },
 };
 
@@ -335,11 +343,8 @@ const LDEXP: CallRule = {
   names: [...intrinsic('ldexp'), ...libm('ldexp', 'scalbn')],
   doc: 'd/dx ldexp(x, e) = 2^e',
   kind: 'rule', diffArgs: [0],
-  reverse(c, _call, args) {
-    const xa = args[0]!;
-    if (!c.active(xa)) return;
-    const e = c.b.cast('sitofp', c.primal(args[1]!), xa.type);
-    c.add(xa, times(c, c.callMath('llvm.exp2', [e])));
+  partials(e, _call, args) {
+    return [scaled(e, () => e.callMath('llvm.exp2', [e.b.cast('sitofp', e.primal(args[1]!), args[0]!.type)]))];
   },
 };
 
@@ -347,20 +352,33 @@ const LDEXP: CallRule = {
 // Vector reductions
 
 /** `f(i)` for each lane of a fixed vector, assembled into a vector of `vt`. */
-function lanes(c: RuleCtx, vt: VectorType, f: (i: number) => Value): Value {
+function lanes(e: RuleEnv, vt: VectorType, f: (i: number) => Value): Value {
   let acc: Value = nullValue(vt);
-  for (let i = 0; i < vt.count; i++) acc = c.b.insertElement(acc, f(i), c.b.i32(i));
+  for (let i = 0; i < vt.count; i++) acc = e.b.insertElement(acc, f(i), e.b.i32(i));
   return acc;
+}
+
+/** The sum of the lanes of `v` (the tangent of a reduction), in no particular order. */
+function sumLanes(e: RuleEnv, v: Value): Value {
+  const vt = asVector(v.type, 'a reduction');
+  return e.callMath('llvm.vector.reduce.fadd', [e.fp(vt.elem, -0), v], vt.elem);
+}
+
+/** A partial from a vector to a scalar: `jvp` sums `t * w` over the lanes, `vjp` is `d * w` in every lane. */
+function weighted(e: RuleEnv, vt: VectorType, w: Lazy | null): Linear {
+  const wv = w ? once(w) : null;
+  return {
+    jvp: (t) => sumLanes(e, wv ? e.b.fmul(t, wv()) : t),
+    vjp: (d) => { const s = splat(e, d, vt); return wv ? e.b.fmul(s, wv()) : s; },
+  };
 }
 
 const REDUCE_FADD: CallRule = {
   names: intrinsic('vector.reduce.fadd', 'experimental.vector.reduce.v2.fadd'),
   doc: 'd(s + sum v) = ds + sum dv (any association)',
   kind: 'rule', diffArgs: [0, 1],
-  reverse(c, _call, args) {
-    const [s, v] = [args[0]!, args[1]!];
-    if (c.active(s)) c.add(s, c.d);
-    if (c.active(v)) c.add(v, splat(c, c.d, asVector(v.type, 'vector.reduce.fadd')));
+  partials(e, _call, args) {
+    return [IDENTITY, weighted(e, asVector(args[1]!.type, 'vector.reduce.fadd'), null)];
   },
 };
 
@@ -372,68 +390,75 @@ const REDUCE_FMUL: CallRule = {
   names: intrinsic('vector.reduce.fmul', 'experimental.vector.reduce.v2.fmul'),
   doc: 'd(s prod v) = prod v ds + sum (s prod_{j != i} v_j) dv_i',
   kind: 'rule', diffArgs: [0, 1],
-  reverse(c, call, args) {
+  partials(e, call, args) {
     const [sa, va] = [args[0]!, args[1]!];
     const vt = asVector(va.type, 'vector.reduce.fmul');
-    const b = c.b;
+    const b = e.b;
     if (vt.scalable) {
-      const dr = times(c, c.primal(call));
-      if (c.active(sa)) c.add(sa, b.fdiv(dr, c.primal(sa)));
-      if (c.active(va)) c.add(va, b.fdiv(splat(c, dr, vt), c.primal(va)));
-      return;
+      const r = once(() => e.primal(call));
+      return [
+        pointwise((g) => b.fdiv(b.fmul(g, r()), e.primal(sa))),
+        { jvp: (t) => sumLanes(e, b.fmul(t, b.fdiv(splat(e, r(), vt), e.primal(va)))), vjp: (d) => b.fdiv(splat(e, b.fmul(d, r()), vt), e.primal(va)) },
+      ];
     }
-    const v = c.primal(va);
-    const lane = Array.from({ length: vt.count }, (_, i) => b.extractElement(v, b.i32(i)));
+    const lane = once(() => { const v = e.primal(va); return Array.from({ length: vt.count }, (_, i) => b.extractElement(v, b.i32(i))); });
     // after[i] = v[i+1] * ... * v[n-1]; after[n-1] = null stands for 1.
-    const after: (Value | null)[] = new Array<Value | null>(vt.count).fill(null);
-    for (let i = vt.count - 2; i >= 0; i--) after[i] = after[i + 1] ? b.fmul(lane[i + 1]!, after[i + 1]!) : lane[i + 1]!;
-    if (c.active(sa)) {
-      const all = after[0] ? b.fmul(lane[0]!, after[0]) : lane[0]!;
-      c.add(sa, times(c, all));
-    }
-    if (c.active(va)) {
-      // before = d * s * v[0] * ... * v[i-1]
-      let before: Value = times(c, c.primal(sa));
-      c.add(va, lanes(c, vt, (i) => {
-        const g = after[i] ? b.fmul(before, after[i]!) : before;
-        if (i + 1 < vt.count) before = b.fmul(before, lane[i]!);
+    const after = once(() => {
+      const l = lane();
+      const r: (Value | null)[] = new Array<Value | null>(vt.count).fill(null);
+      for (let i = vt.count - 2; i >= 0; i--) r[i] = r[i + 1] ? b.fmul(l[i + 1]!, r[i + 1]!) : l[i + 1]!;
+      return r;
+    });
+    const all = (): Value => { const l = lane(); const a = after(); return a[0] ? b.fmul(l[0]!, a[0]) : l[0]!; };
+    // The partial of lane i: s * v[0] * ... * v[i-1] * after[i].
+    const partialsOfV = (): Value => {
+      const l = lane(); const a = after();
+      let before: Value = e.primal(sa);
+      return lanes(e, vt, (i) => {
+        const g = a[i] ? b.fmul(before, a[i]!) : before;
+        if (i + 1 < vt.count) before = b.fmul(before, l[i]!);
         return g;
-      }));
-    }
+      });
+    };
+    return [scaled(e, all), weighted(e, vt, partialsOfV)];
   },
 };
 
-// The adjoint goes to the first lane equal to the result. Scalable vectors
+// The derivative goes to the first lane equal to the result. Scalable vectors
 // cannot be walked lane by lane: there every lane equal to the result gets it.
 function reduceMinMax(names: readonly string[], doc: string): CallRule {
   return {
     names, doc, kind: 'rule', diffArgs: [0],
-    reverse(c, call, args) {
+    partials(e, call, args) {
       const va = args[0]!;
-      if (!c.active(va)) return;
       const vt = asVector(va.type, names[0]!);
-      const b = c.b;
-      const v = c.primal(va);
-      const r = c.primal(call);
-      const zero = c.fp(c.d.type, 0);
-      if (vt.scalable) {
-        c.add(va, b.select(b.fcmp('oeq', v, splat(c, r, vt)), splat(c, c.d, vt), nullValue(vt)));
-        return;
-      }
-      let found: Value | null = null;
-      c.add(va, lanes(c, vt, (i) => {
-        const eq = b.fcmp('oeq', b.extractElement(v, b.i32(i)), r);
-        const hit = found ? b.binop('and', eq, b.binop('xor', found, constInt(eq.type, 1))) : eq;
-        if (i + 1 < vt.count) found = found ? b.binop('or', found, eq) : eq;
-        return b.select(hit, c.d, zero);
-      }));
+      const b = e.b;
+      const mask = once(() => {
+        const v = e.primal(va);
+        const r = e.primal(call);
+        if (vt.scalable) return b.fcmp('oeq', v, splat(e, r, vt));
+        const m1 = b.types.vector(vt.count, b.types.i1, false);
+        let found: Value | null = null;
+        let acc: Value = nullValue(m1);
+        for (let i = 0; i < vt.count; i++) {
+          const eq = b.fcmp('oeq', b.extractElement(v, b.i32(i)), r);
+          const hit = found ? b.binop('and', eq, b.binop('xor', found, constInt(eq.type, 1))) : eq;
+          if (i + 1 < vt.count) found = found ? b.binop('or', found, eq) : eq;
+          acc = b.insertElement(acc, hit, b.i32(i));
+        }
+        return acc;
+      });
+      return [{
+        jvp: (t) => sumLanes(e, b.select(mask(), t, nullValue(vt))),
+        vjp: (d) => b.select(mask(), splat(e, d, vt), nullValue(vt)),
+      }];
     },
   };
 }
 const REDUCE_FMAX = reduceMinMax(intrinsic('vector.reduce.fmax', 'vector.reduce.fmaximum', 'experimental.vector.reduce.fmax'),
-  'the adjoint goes to the first lane equal to the maximum');
+  'the derivative goes to the first lane equal to the maximum');
 const REDUCE_FMIN = reduceMinMax(intrinsic('vector.reduce.fmin', 'vector.reduce.fminimum', 'experimental.vector.reduce.fmin'),
-  'the adjoint goes to the first lane equal to the minimum');
+  'the derivative goes to the first lane equal to the minimum');
 
 /** Rules with a reverse: the differentiable math functions. */
 export const MATH_RULES: readonly CallRule[] = [

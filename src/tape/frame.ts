@@ -5,7 +5,7 @@
 // registers. A split pair (augmented forward + reverse, used for calls inside
 // differentiated code) keeps them in a heap "tape" struct that the augmented
 // function allocates and returns, and the reverse function reads and frees.
-// Values produced inside loops go into growable buffers (see ad/transform.ts);
+// Values produced inside loops go into growable buffers (see buffers.ts);
 // the frame holds the buffer pointers, their capacities and the loop counters.
 
 import { IRBuilder, constInt, nullValue } from '../ir/builder.js';

@@ -1,7 +1,7 @@
 // Trip counts for loop buffers.
 //
 // A loop's cached values go into buffers indexed by the loop's counter (see
-// ad/transform.ts). When the number of header executions of an execution of
+// buffers.ts). When the number of header executions of an execution of
 // the loop can be computed before it starts, the buffers are reserved at the
 // loop's entry instead of growing while the loop runs.
 //

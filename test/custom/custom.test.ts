@@ -18,7 +18,7 @@ import { renderAll } from '../../src/diag/render.js';
 import { parseText } from '../../src/syntax/parse.js';
 import { printModule } from '../../src/print/printer.js';
 import { gradModule, requestHints } from '../../src/ad/grad.js';
-import { GradContext, type DiffSig } from '../../src/ad/transform.js';
+import { GradContext, type DiffSig } from '../../src/ad/context.js';
 import { withHints } from '../../src/ad/custom.js';
 import { defaultCallRules } from '../../src/ad/registry.js';
 import { activityReport } from '../../src/driver/activity.js';

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IRBuilder, addFunction, declareFunction } from '../../src/ir/builder.js';
 import { Module } from '../../src/ir/module.js';
-import type { Type } from '../../src/ir/types.js';
+import { isFloat, scalarOf, type Type } from '../../src/ir/types.js';
 import { verifyModule } from '../../src/ir/verify.js';
 import { printModule } from '../../src/print/printer.js';
 import {
   ALL_CALL_RULES, callRulesTable, intrinsicSuffix, isTypeMangling, lookupCallRule, normalizeCalleeName,
 } from '../../src/rules/calls.js';
 import { MATH_RULES } from '../../src/rules/math.js';
-import { DirectCtx, fpConst } from './harness.js';
+import { DirectEnv, applyJvp, applyVjp, fpConst } from './harness.js';
 import { INTRINSICS, LIBM_DOUBLE, LIBM_OTHER } from './cases.js';
 import { hasTool } from '../util/llvm.js';
 
@@ -149,11 +149,11 @@ describe('lookup', () => {
     }
   });
 
-  it('gives every rule a doc line, and a reverse exactly to kind rule', () => {
+  it('gives every rule a doc line, and partials exactly to kind rule', () => {
     for (const r of ALL_CALL_RULES) {
       expect(r.doc.length, r.names[0]).toBeGreaterThan(5);
       expect(r.names.length).toBeGreaterThan(0);
-      expect(typeof r.reverse === 'function', r.names[0]).toBe(r.kind === 'rule');
+      expect(typeof r.partials === 'function', r.names[0]).toBe(r.kind === 'rule');
     }
   });
 
@@ -175,7 +175,7 @@ describe('lookup', () => {
 });
 
 /** Runs a rule in a fresh function `g(params...)` and returns the module and what the rule called. */
-function runRule(callee: string, params: (m: Module) => Type[], ret: ((m: Module) => Type) | null, active: readonly number[]): { m: Module; called: string[]; text: string } {
+function runRule(callee: string, params: (m: Module) => Type[], ret: ((m: Module) => Type) | null, active: readonly number[], mode: 'reverse' | 'forward' = 'reverse'): { m: Module; called: string[]; text: string } {
   const m = new Module();
   const b = new IRBuilder(m);
   const ps = params(m);
@@ -184,11 +184,13 @@ function runRule(callee: string, params: (m: Module) => Type[], ret: ((m: Module
   b.atEnd(b.block(g, 'entry'));
   const call = b.call(declareFunction(m, callee, m.types.fn(rt, ps)), g.args);
   const activeArgs = new Set(active.map((i) => g.args[i]!));
-  const ctx = new DirectCtx(b, fpConst(rt, 1), activeArgs);
-  lookupCallRule(callee)!.reverse!(ctx, call, g.args);
+  const env = new DirectEnv(b, activeArgs);
+  const rule = lookupCallRule(callee)!;
+  if (mode === 'reverse') applyVjp(rule, env, call, g.args, fpConst(rt, 1));
+  else applyJvp(rule, env, call, g.args, ps.map((p) => (isFloat(scalarOf(p)) ? fpConst(p, 1) : null)));
   b.ret();
   expect(verifyModule(m, null)).toEqual([]);
-  return { m, called: ctx.called, text: printModule(m) };
+  return { m, called: env.called, text: printModule(m) };
 }
 
 const assembler = hasTool('llvm-as-19') ? ['llvm-as-19'] : hasTool('llvm-as') ? ['llvm-as', '-opaque-pointers'] : null;
@@ -214,11 +216,18 @@ describe('rules emit only what they need', () => {
     expect(called).toEqual(['llvm.pow.f64', 'llvm.log.f64']);
   });
 
-  it('an inactive argument costs nothing', () => {
+  it('an inactive argument costs nothing, in either mode', () => {
     for (const n of ['sin', 'exp', 'sqrt', 'log', 'fabs', 'tanh']) {
-      const { m } = runRule(n, (mm) => [mm.types.double], null, []);
-      expect(m.getFunction('g')!.blocks[0]!.instructions.map((i) => i.op), n).toEqual(['call', 'ret']);
+      for (const mode of ['reverse', 'forward'] as const) {
+        const { m } = runRule(n, (mm) => [mm.types.double], null, [], mode);
+        expect(m.getFunction('g')!.blocks[0]!.instructions.map((i) => i.op), `${n} ${mode}`).toEqual(['call', 'ret']);
+      }
     }
+  });
+
+  it('forward mode of pow with a constant exponent does not take log(x) either', () => {
+    const { called } = runRule('pow', (m) => [m.types.double, m.types.double], null, [0], 'forward');
+    expect(called).toEqual(['llvm.pow.f64']);
   });
 
   it('sinh of a libm call calls libm cosh, of an intrinsic the intrinsic', () => {
@@ -242,5 +251,6 @@ describe.skipIf(!assembler)('scalable vectors (built and assembled; x86 cannot r
   ] as const)('%s', (name, params, ret) => {
     const active = params(new Module()).map((_, i) => i);
     assemble(runRule(name, params, ret, active).text);
+    assemble(runRule(name, params, ret, active, 'forward').text);
   });
 });

@@ -2,9 +2,11 @@
 //
 // For each case, one module holds
 //   f_k(lanes...)          -> double: the call, its vector result weighted per lane
-//   g_k(lanes..., ptr out) -> void:   the rule run with a RuleCtx in which every
+//   g_k(lanes..., ptr out) -> void:   the rule's reverse mode (vjp) run where every
 //                                     primal is simply available, storing the
 //                                     adjoint of each active lane into out[]
+//   h_k(lanes..., ptr out) -> void:   its forward mode (jvp), one unit tangent per
+//                                     active lane, storing the tangent of the output
 // and a `main` that prints f at x +- h e_i and g at x for every point, with
 // printf("%.17g\n"). Every case of a test file goes into one module and one
 // lli run per LLVM version, since lli's start-up costs more than a case.
@@ -21,8 +23,8 @@ import { isFloat, scalarOf, type FloatType, type Type } from '../../src/ir/types
 import type { Value } from '../../src/ir/value.js';
 import { verifyModule } from '../../src/ir/verify.js';
 import { printModule } from '../../src/print/printer.js';
-import type { CallRule, RuleCtx } from '../../src/rules/api.js';
-import { intrinsicSuffix, lookupCallRule } from '../../src/rules/calls.js';
+import type { CallRule, RuleEnv } from '../../src/rules/api.js';
+import { overloadedName, lookupCallRule } from '../../src/rules/calls.js';
 import { hasTool, run, type LLVMVersion } from '../util/llvm.js';
 
 export interface MathCase {
@@ -100,25 +102,18 @@ export function fpConst(type: Type, value: number): Value {
   return constFP(type, value);
 }
 
-/** A RuleCtx where primals are available as they are (the argument, or the call itself). */
-export class DirectCtx implements RuleCtx {
+/** A RuleEnv where primals are available as they are (the argument, or the call itself). */
+export class DirectEnv implements RuleEnv {
   readonly module: Module;
-  readonly adjoints = new Map<Value, Value>();
   readonly called: string[] = [];
-  constructor(readonly b: IRBuilder, readonly d: Value, private readonly activeSet: ReadonlySet<Value>) {
+  constructor(readonly b: IRBuilder, private readonly activeSet: ReadonlySet<Value>) {
     this.module = b.module;
   }
   primal(v: Value): Value { return v; }
   active(v: Value): boolean { return this.activeSet.has(v); }
-  add(v: Value, delta: Value): void {
-    if (delta.type !== v.type) throw new Error('add: the delta has another type than the value');
-    if (!this.activeSet.has(v)) return;
-    const prev = this.adjoints.get(v);
-    this.adjoints.set(v, prev ? this.b.fadd(prev, delta) : delta);
-  }
   fp(type: Type, value: number): Value { return fpConst(type, value); }
   callMath(name: string, args: readonly Value[], ret?: Type): Value {
-    const full = name.startsWith('llvm.') ? `${name}.${intrinsicSuffix(args[0]!.type)}` : name;
+    const full = overloadedName(name, args);
     this.called.push(full);
     const fnType = this.module.types.fn(ret ?? args[0]!.type, args.map((a) => a.type));
     const fn = this.module.getFunction(full) ?? declareFunction(this.module, full, fnType);
@@ -127,11 +122,42 @@ export class DirectCtx implements RuleCtx {
   }
 }
 
+/** Reverse mode of a call rule: the adjoint `d` of the result, transposed into each active argument. */
+export function applyVjp(rule: CallRule, env: DirectEnv, call: CallInst, args: readonly Value[], d: Value): Map<Value, Value> {
+  const out = new Map<Value, Value>();
+  const ps = rule.partials!(env, call, args);
+  args.forEach((a, k) => {
+    const p = ps[k];
+    if (!p || !env.active(a)) return;
+    const delta = p.vjp(d);
+    if (delta.type !== a.type) throw new Error('vjp: the adjoint has another type than the argument');
+    const prev = out.get(a);
+    out.set(a, prev ? env.b.fadd(prev, delta) : delta);
+  });
+  return out;
+}
+
+/** Forward mode of a call rule: the tangent of the result from the arguments' tangents (null: none). */
+export function applyJvp(rule: CallRule, env: DirectEnv, call: CallInst, args: readonly Value[], tangents: readonly (Value | null)[]): Value | null {
+  const ps = rule.partials!(env, call, args);
+  let sum: Value | null = null;
+  args.forEach((a, k) => {
+    const p = ps[k];
+    const t = tangents[k];
+    if (!p || !t || !env.active(a)) return;
+    const c = p.jvp(t);
+    if (c.type !== call.type) throw new Error('jvp: the tangent has another type than the result');
+    sum = sum ? env.b.fadd(sum, c) : c;
+  });
+  return sum;
+}
+
 interface Built {
   c: MathCase;
   rule: CallRule;
   f: Function;
   g: Function;
+  h: Function;
   lanes: Type[];
   /** Lane indices (into the flat lane list) that are active. */
   active: number[];
@@ -165,7 +191,7 @@ function buildCall(m: Module, b: IRBuilder, c: MathCase, params: readonly Value[
 
 function buildCase(m: Module, b: IRBuilder, c: MathCase, k: number): Built {
   const rule = lookupCallRule(c.callee);
-  if (!rule || rule.kind !== 'rule' || !rule.reverse) throw new Error(`no differentiable rule for ${c.callee}`);
+  if (!rule || rule.kind !== 'rule' || !rule.partials) throw new Error(`no differentiable rule for ${c.callee}`);
   const t = m.types;
   const types = c.params.map((p) => parseType(m, p));
   const lanes = types.flatMap((ty) => new Array<Type>(laneCount(ty)).fill(scalarOf(ty)));
@@ -200,14 +226,14 @@ function buildCase(m: Module, b: IRBuilder, c: MathCase, k: number): Built {
     ? new ConstantAggregate(rt, Array.from({ length: rt.count }, (_, j) => constFP(rt.elem, weight(j))))
     : constFP(rt, 1);
   const activeArgs = new Set(gc.args.filter((_, i) => isFloat(scalarOf(types[i]!)) && !c.inactive?.includes(i)));
-  const ctx = new DirectCtx(b, d, activeArgs);
-  rule.reverse(ctx, gc.call, gc.args);
+  const env = new DirectEnv(b, activeArgs);
+  const adjoints = applyVjp(rule, env, gc.call, gc.args, d);
   const outPtr = g.args[lanes.length]!;
   let slot = 0;
   types.forEach((ty, i) => {
     const arg = gc.args[i]!;
     if (!activeArgs.has(arg)) return;
-    const adj = ctx.adjoints.get(arg);
+    const adj = adjoints.get(arg);
     for (let j = 0; j < laneCount(ty); j++) {
       let v: Value = adj ? (ty.kind === 'vector' ? b.extractElement(adj, b.i32(j)) : adj) : constFP(scalarOf(ty), 0);
       v = toDouble(b, v);
@@ -215,7 +241,40 @@ function buildCase(m: Module, b: IRBuilder, c: MathCase, k: number): Built {
     }
   });
   b.ret();
-  return { c, rule, f, g, lanes, active };
+
+  // h(lanes..., out): forward mode, one unit tangent per active lane; out[s] is the weighted tangent of the result.
+  const h = addFunction(m, `h${k}`, t.fn(t.void, [...lanes, t.opaquePtr()]));
+  b.atEnd(b.block(h, 'entry'));
+  const hc = buildCall(m, b, c, h.args);
+  const hActive = new Set(hc.args.filter((_, i) => isFloat(scalarOf(types[i]!)) && !c.inactive?.includes(i)));
+  const henv = new DirectEnv(b, hActive);
+  const hOut = h.args[lanes.length]!;
+  let flat = 0;
+  let hslot = 0;
+  types.forEach((ty, i) => {
+    for (let j = 0; j < laneCount(ty); j++, flat++) {
+      if (!active.includes(flat)) continue;
+      const unit: Value = ty.kind === 'vector'
+        ? new ConstantAggregate(ty, Array.from({ length: ty.count }, (_, q) => constFP(ty.elem, q === j ? 1 : 0)))
+        : constFP(ty, 1);
+      const tangents = types.map((_, q) => (q === i ? unit : null));
+      const tr = applyJvp(rule, henv, hc.call, hc.args, tangents);
+      let v: Value;
+      if (!tr) v = constFP(t.double, 0);
+      else if (tr.type.kind === 'vector') {
+        const vt = tr.type;
+        let sum: Value | null = null;
+        for (let q = 0; q < vt.count; q++) {
+          const x = b.fmul(b.extractElement(tr, b.i32(q)), constFP(vt.elem, weight(q)));
+          sum = sum ? b.fadd(sum, x) : x;
+        }
+        v = toDouble(b, sum!);
+      } else v = toDouble(b, tr);
+      b.store(v, b.gep(t.double, hOut, [b.i64(hslot++)]));
+    }
+  });
+  b.ret();
+  return { c, rule, f, g, h, lanes, active };
 }
 
 interface Expectation {
@@ -231,6 +290,8 @@ export interface LaneResult {
   lane: number;
   analytic: number;
   fd: number;
+  /** Which direction of the rule computed `analytic`. */
+  mode: 'reverse' | 'forward';
   /** The expected value when finite differences cannot judge. */
   exact?: number;
 }
@@ -283,9 +344,11 @@ export function buildModule(cases: readonly MathCase[]): { text: string; plan: {
         const step = plus[lane]! - minus[lane]!;
         fd.push({ c: x.c, point, lane, step: Number.isNaN(step) ? 2 * h : step });
       }
-      b.call(x.g, [...base.map((v, i) => constant(x.lanes[i]!, v)), out]);
-      for (let s = 0; s < x.active.length; s++) {
-        print(b.load(t.double, b.gep(t.double, out, [b.i64(s)])));
+      for (const fn of [x.g, x.h]) {
+        b.call(fn, [...base.map((v, i) => constant(x.lanes[i]!, v)), out]);
+        for (let s = 0; s < x.active.length; s++) {
+          print(b.load(t.double, b.gep(t.double, out, [b.i64(s)])));
+        }
       }
       plan.push({ built: x, point, fd });
     }
@@ -322,10 +385,14 @@ export async function runCases(cases: readonly MathCase[], lli: (typeof LLI)[num
       const fm = lines[at++]!;
       return { e, fd: (fp - fm) / e.step };
     });
+    const reverse = fds.map(() => lines[at++]!);
+    const forward = fds.map(() => lines[at++]!);
     fds.forEach(({ e, fd }, s) => {
-      const l: LaneResult = { point: e.point, lane: e.lane, analytic: lines[at++]!, fd };
-      if (exact) l.exact = exact[s]!;
-      results.get(p.built.c)!.lanes.push(l);
+      for (const [mode, analytic] of [['reverse', reverse[s]!], ['forward', forward[s]!]] as const) {
+        const l: LaneResult = { point: e.point, lane: e.lane, analytic, fd, mode };
+        if (exact) l.exact = exact[s]!;
+        results.get(p.built.c)!.lanes.push(l);
+      }
     });
   }
   if (at !== lines.length) throw new Error(`lli printed ${lines.length} numbers, expected ${at}`);
@@ -338,7 +405,7 @@ export function expectClose(r: CaseResult): void {
   const rtol = r.c.rtol ?? (single ? 2e-3 : 1e-6);
   expect(r.lanes.length).toBeGreaterThan(0);
   for (const l of r.lanes) {
-    const where = `${caseLabel(r.c)} at (${l.point.join(', ')}), lane ${l.lane}: analytic ${l.analytic}, finite difference ${l.fd}`;
+    const where = `${caseLabel(r.c)} at (${l.point.join(', ')}), lane ${l.lane}, ${l.mode} mode: analytic ${l.analytic}, finite difference ${l.fd}`;
     if (l.exact !== undefined) {
       expect(l.analytic, where).toBe(l.exact);
       continue;

@@ -1,0 +1,170 @@
+// Constructs the transform refuses, checked on each primal instruction before
+// it is cloned: an honest located error (E0401 / E0403) instead of a
+// derivative that would silently be wrong.
+
+import type { Instruction } from '../ir/instructions.js';
+import type { Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+import { sourceSpan } from '../ir/verify.js';
+import { isDiffType, isMixedAggType } from '../analysis/activity.js';
+import { underlyingObjects } from '../analysis/memory.js';
+import { declaredKind, tbaaKind } from '../analysis/scalar.js';
+import { isFloatScalar } from '../analysis/types.js';
+import type { FunctionFacts } from './facts.js';
+import { hasPointer, typeTextShort } from './typetext.js';
+import { isPointerLike } from './vecmem.js';
+
+export class Refusals {
+  private bitsTaint: Set<Value> | null = null;
+
+  constructor(private readonly f: FunctionFacts) {}
+
+  /** Every check that applies to any instruction. */
+  check(i: Instruction): void {
+    this.checkAggregatePointers(i);
+    this.checkIntegerCarriers(i);
+    this.checkUnknownMemory(i);
+    this.checkBitArithmetic(i);
+    const aa = this.f.aa;
+    if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
+      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: atomic ${i.op} on active data is not supported`, i,
+        ['use a plain load and store, or make the memory const']);
+    }
+  }
+
+  /** Pointers to active memory carried inside aggregates (Rust slices `{ ptr, i64 }` at -O0) have no shadows yet: refuse rather than lose derivatives. */
+  private checkAggregatePointers(i: Instruction): void {
+    const aa = this.f.aa;
+    let bad = false;
+    switch (i.op) {
+      // Forward mode carries shadows in aggregates of floats and pointers (an augmented forward's { tape, result }).
+      case 'insertvalue': bad = aa.shadowed(i.operands[1]!) && !(this.f.forward && isMixedAggType(i.type)); break;
+      // A vector of pointers has vector shadows (sweep.ts); other vectors cannot hold pointers.
+      case 'insertelement': bad = aa.shadowed(i.operands[1]!) && !isPointerLike(i.type); break;
+      case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.type)); break;
+      case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.value.type)); break;
+      case 'call': case 'invoke': {
+        const k = aa.callKind(i);
+        bad = k.k === 'defined' && hasPointer(i.type) && i.type.kind !== 'pointer' && aa.callTouchesActive(i) && !(this.f.forward && isMixedAggType(i.type));
+        break;
+      }
+      default: break;
+    }
+    if (bad) {
+      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: a pointer to active memory inside an aggregate (${typeTextShort(i.op === 'store' ? i.value.type : i.type)}) is not supported yet`, i,
+        ['compile with optimisation (-O1 or more, which splits such aggregates), or pass the pointer itself']);
+    }
+  }
+
+  /**
+   * An integer-typed load or store of shadowed memory moves floats when the
+   * memory holds floats (clang's `load i64` copies of doubles). Not supported
+   * yet: refuse unless the IR says the data is integer.
+   */
+  private checkIntegerCarriers(i: Instruction): void {
+    if (i.op !== 'load' && i.op !== 'store') return;
+    const t = i.op === 'load' ? i.type : i.value.type;
+    const st = t.kind === 'vector' ? t.elem : t;
+    const f = this.f;
+    if (st.kind !== 'int' || st.bits < 16 || !f.aa.shadowed(i.ptr)) return;
+    let declared = declaredKind(i.ptr) ?? tbaaKind(f.m, i);
+    // Type analysis may only confirm floats here: an 'integer' it reports could
+    // come from this very access, which is what is in doubt.
+    if (declared === null && isFloatScalar(f.types().memoryAt(i.ptr))) declared = 'float';
+    if (declared === 'int' || declared === 'pointer') return;
+    const known = declared === 'float' ? 'holds floating data' : 'may hold floating data (nothing in the IR says what it holds)';
+    if (declared === null && f.ctx.opts.looseTypes) {
+      const span = sourceSpan(i);
+      f.ctx.warnings.push({ code: 'E0403', severity: 'warning', message: `${f.fnName()}: an integer ${i.op} of active memory is treated as non-differentiable (--loose-types)`, file: f.ctx.file, start: span.start, end: span.end });
+      return;
+    }
+    f.error('E0403', `cannot differentiate ${f.fnName()}: an integer ${i.op} (${typeTextShort(t)}) of memory that ${known} is not supported yet`, i,
+      declared === null ? ['pass --loose-types to treat it as non-differentiable (with a warning)'] : ['copy floating data with floating types or memcpy']);
+  }
+
+  /**
+   * Integers computed from the bits of varied floating values (a bitcast to an
+   * integer, then integer operations): after canonicalization (canonical.ts)
+   * folded plain copies, a bitcast of such an integer back to a floating type is
+   * arithmetic on the bits (the fast inverse square root), whose derivative the
+   * tool cannot know.
+   */
+  private taintedBits(): Set<Value> {
+    if (this.bitsTaint) return this.bitsTaint;
+    const aa = this.f.aa;
+    const taint = new Set<Value>();
+    const isIntish = (t: Type): boolean => t.kind === 'int' || (t.kind === 'vector' && t.elem.kind === 'int');
+    for (let changed = true, rounds = 0; changed && rounds < 16; rounds++) {
+      changed = false;
+      for (const b of this.f.prim.blocks) {
+        for (const i of b.instructions) {
+          if (taint.has(i) || !isIntish(i.type)) continue;
+          const seed = i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type);
+          const flows = i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && i.operands.some((o) => taint.has(o));
+          if (seed || flows) { taint.add(i); changed = true; }
+        }
+      }
+    }
+    this.bitsTaint = taint;
+    return taint;
+  }
+
+  private checkBitArithmetic(i: Instruction): void {
+    if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
+    if (!this.taintedBits().has(i.operands[0]!)) return;
+    this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integer arithmetic on the bits of an active floating value`, i,
+      ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+  }
+
+  /** memcpy(&bits, &x, ...): the bits of active floats become integers the program computes on. */
+  checkCopyIntoIntegers(i: Instruction, dst: Value, src: Value): void {
+    if (!(this.f.aa.shadowed(src) && declaredKind(src) === 'float' && declaredKind(dst) === 'int' && this.computedOn(dst))) return;
+    this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bytes of active floating data are copied into integer memory that the function computes on`, i,
+      ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+  }
+
+  /**
+   * Whether the integer memory at `p` is computed on: some integer load of its
+   * object feeds anything but a store (a pure carrier, memcpy'd in and out or
+   * stored back, is not).
+   */
+  private computedOn(p: Value): boolean {
+    const roots = underlyingObjects(p);
+    if (!roots || roots.size === 0) return true;
+    for (const b of this.f.prim.blocks) {
+      for (const l of b.instructions) {
+        if (l.op !== 'load' || l.type.kind !== 'int') continue;
+        const lr = underlyingObjects(l.ptr);
+        if (!lr || ![...lr].some((r) => roots.has(r))) continue;
+        for (const b2 of this.f.prim.blocks) {
+          for (const u of b2.instructions) {
+            if (!u.operands.includes(l)) continue;
+            if (u.op === 'store' && u.operands[0] === l) continue;
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Floating data that matters moving through memory reached by an `inttoptr` the analysis cannot follow: refuse rather than lose its derivative. */
+  private checkUnknownMemory(i: Instruction): void {
+    const f = this.f;
+    const aa = f.aa;
+    const mixedAccess = (i.op === 'load' && isDiffType(i.type) && aa.mixed(i.ptr))
+      || (i.op === 'store' && isDiffType(i.value.type) && aa.mixed(i.ptr));
+    if (mixedAccess) {
+      f.error('E0401', `cannot differentiate ${f.fnName()}: this ${i.op} may reach duplicated memory or constant memory (a select or phi joins a dup pointer and a const pointer or global)`, i,
+        ['make the const argument dup (with a zeroed shadow), so every pointer here has a shadow']);
+    }
+    // A load matters when it meets active values (it could be active memory the analysis cannot see).
+    const meetsActive = (v: Value): boolean => f.prim.blocks.some((b) => b.instructions.some((u) => u.operands.includes(v) && aa.varied.has(u)));
+    const bad = (i.op === 'load' && isDiffType(i.type) && aa.fromUnknownInt(i.ptr) && meetsActive(i))
+      || (i.op === 'store' && isDiffType(i.value.type) && aa.varied.has(i.value) && aa.fromUnknownInt(i.ptr));
+    if (bad) {
+      f.error('E0401', `cannot differentiate ${f.fnName()}: floating data ${i.op === 'load' ? 'loaded from' : 'stored to'} memory reached through an inttoptr the tool cannot follow`, i,
+        ['keep pointers to active data as pointers, or compute the integer from a single pointer (ptrtoint, arithmetic, inttoptr)']);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+// Reverse mode, stage by stage: the facts about the primal function
+// (facts.ts), the forward sweep with shadows (sweep.ts) in which calls to
+// module functions become calls of their augmented forwards, the tape plan
+// (src/tape/plan.ts: what the reverse reads, and how), the reverse sweep
+// (reverse.ts), then the results, frees and loop buffers.
+//
+// Two shapes are generated: combined (`diffe<f>`, forward then reverse in one
+// function: the tape lives in stack slots) and split (`augmented_<f>` returns
+// a heap tape that `reverse_<f>` consumes), used for calls to module
+// functions inside differentiated code, recursion included.
+
+import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
+import type { BasicBlock, Function } from '../ir/function.js';
+import type { CallInst, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
+
+type CallBase = CallInst | InvokeInst;
+import { BrInst } from '../ir/instructions.js';
+import type { Loop } from '../ir/loops.js';
+import type { Value } from '../ir/value.js';
+import { isDiffType } from '../analysis/activity.js';
+import { Frame, Prologue } from '../tape/frame.js';
+import { TapePlan } from '../tape/plan.js';
+import { LoopBuffers } from '../tape/buffers.js';
+import type { ArgActivity } from './api.js';
+import { FunctionFacts } from './facts.js';
+import { ForwardSweep, type SweepMode } from './sweep.js';
+import { ReverseSweep, type AugmentedCall, type ReverseEntry } from './reverse.js';
+import { uniquifyNames } from './names.js';
+import { dropEmptyPhis } from './invoke.js';
+import { zeroImplicitShadows } from './globals.js';
+import { laneName, lanesType, type DiffContext, type DiffSig } from './signature.js';
+
+export class ReverseGenerator implements SweepMode {
+  private readonly f: FunctionFacts;
+  private readonly fwdPro: Prologue;
+  private readonly revPro: Prologue;
+  private readonly frame: Frame;
+  private readonly sweep: ForwardSweep;
+  private readonly plan: TapePlan;
+  private readonly buffers: LoopBuffers;
+  private readonly augCalls = new Map<CallBase, AugmentedCall>();
+  private readonly entry: ReverseEntry;
+  private retVal: PhiInst | null = null;
+  private readonly retShadowPhis: PhiInst[] = [];
+  private reverse: ReverseSweep | null = null;
+
+  constructor(
+    private readonly ctx: DiffContext,
+    private readonly sig: DiffSig,
+    /** The forward function: `diffe<f>` (combined) or `augmented_<f>` (split). */
+    private readonly fwdFn: Function,
+    /** The reverse function: the same as fwdFn (combined) or `reverse_<f>` (split). */
+    private readonly revFn: Function,
+  ) {
+    const split = fwdFn !== revFn;
+    this.f = new FunctionFacts(ctx, sig, split);
+    const m = ctx.module;
+    this.fwdPro = new Prologue(m, fwdFn);
+    this.revPro = split ? new Prologue(m, revFn) : this.fwdPro;
+    const tapeParam = split ? revFn.args[revFn.args.length - 1]! : null;
+    this.frame = new Frame(m, split, this.fwdPro, this.revPro, tapeParam, `tape.${sig.fn.name ?? 'f'}`,
+      (n, r, p) => ctx.declare(n, r, p));
+    this.sweep = new ForwardSweep(this.f, fwdFn, this.fwdPro, this);
+    this.plan = new TapePlan(this.f, this.sweep, this.frame, revFn);
+    this.buffers = new LoopBuffers(this.f, this.sweep, this.plan);
+    const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2]! : fwdFn.args[fwdFn.args.length - 1]!;
+    this.entry = { fwdReturn: null as unknown as BasicBlock, retIdx: null, seed };
+  }
+
+  run(): void {
+    const prim = this.sig.fn;
+    if (prim.isDeclaration || !prim.blocks.length) {
+      this.f.error('E0402', `cannot differentiate ${this.f.fnName()}: it is only declared, its body is not in the module`, null,
+        ['define it in the module, or register a custom derivative (docs/custom.md)']);
+    }
+    // Landing pads copied into the forward sweep need the primal's personality.
+    if (prim.personality) this.fwdFn.personality ??= prim.personality;
+    this.sweep.build();
+    this.reverse = new ReverseSweep(this.f, this.sweep, this.plan, this.revFn, this.revPro, this.entry, this.augCalls);
+    this.reverse.build();
+    this.finish();
+  }
+
+  // -- the forward sweep's reverse-mode parts (SweepMode) --------------------------
+
+  beforeClone(): void {
+    const m = this.f.m;
+    const fwdReturn = addBlock(m, this.fwdFn, 'fwdreturn');
+    this.entry.fwdReturn = fwdReturn;
+    this.sweep.blockInfo.set(fwdReturn, { primal: null, loop: null, domExit: true });
+    const rb = new IRBuilder(m).atEnd(fwdReturn);
+    const t = m.types;
+    this.entry.retIdx = rb.phi(t.i32, [], 'retidx');
+    const rt = this.sig.fn.fnType.ret;
+    if (rt.kind !== 'void') this.retVal = rb.phi(rt, [], 'retval');
+    if (this.sig.retShadow) for (let k = 0; k < this.f.width; k++) this.retShadowPhis.push(rb.phi(rt, [], laneName("retval'", this.f.width, k)));
+  }
+
+  loopHeader(loop: Loop, nb: BasicBlock): void {
+    this.plan.setupLoop(loop, nb);
+  }
+
+  ret(i: RetInst, nb: BasicBlock): void {
+    const m = this.f.m;
+    const r = i.operands[0];
+    const retIdx = this.entry.retIdx!;
+    retIdx.operands.push(constInt(m.types.i32, retIdx.operands.length));
+    retIdx.blocks.push(nb);
+    if (this.retVal && r) addIncoming(this.retVal, this.sweep.mapV(r), nb);
+    if (r) this.retShadowPhis.forEach((phi, lane) => addIncoming(phi, this.sweep.shadowOf(r, i, lane), nb));
+    const br = new BrInst(m.types.void, []);
+    br.successors = [this.entry.fwdReturn];
+    this.sweep.fb.insert(br);
+  }
+
+  /** Replaces a call to a module function that touches active data with its augmented forward. */
+  activeCall(i: CallBase, nb: BasicBlock): void {
+    const f = this.f;
+    const aa = f.aa;
+    const width = f.width;
+    const sweep = this.sweep;
+    const callee = (aa.callKind(i) as { fn: Function }).fn;
+    if (callee.fnType.vararg) {
+      f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
+    }
+    const args: ArgActivity[] = i.args().map((a) => {
+      if (isDiffType(a.type) && aa.varied.has(a)) return 'active';
+      if (a.type.kind === 'pointer' && aa.shadowed(a)) return 'dup';
+      return 'const';
+    });
+    const rt = callee.fnType.ret;
+    const overwrite = f.overwrite;
+    const sig: DiffSig = {
+      fn: callee, args, retActive: isDiffType(rt) && aa.isActiveValue(i), retPrimal: true,
+      retShadow: rt.kind === 'pointer' && aa.shadowed(i),
+      unchanging: i.args().map((a) => a.type.kind === 'pointer' && overwrite !== null && overwrite.unchanged(a, (x) => f.argUnchanging(x))),
+      ...(this.sig.nofree ? { nofree: true } : {}),
+    };
+    if (width !== 1) sig.width = width;
+    const pair = this.ctx.split(sig);
+    const callArgs: Value[] = [];
+    i.args().forEach((a, k) => {
+      callArgs.push(sweep.mapV(a));
+      if (args[k] === 'dup') for (let lane = 0; lane < width; lane++) callArgs.push(sweep.shadowOf(a, i, lane));
+    });
+    const fb = sweep.fb.atEnd(nb);
+    const r = fb.call(pair.aug, callArgs, i.name !== null ? `${i.name}_augmented` : null);
+    const tape = fb.extractValue(r, [0], 'subtape');
+    let idx = 1;
+    if (rt.kind !== 'void') { sweep.vmap.set(i, fb.extractValue(r, [idx++], i.name)); }
+    if (sig.retShadow) {
+      for (let lane = 0; lane < width; lane++) {
+        sweep.shadows[lane]!.set(i, fb.extractValue(r, [idx++], laneName(i.name !== null ? `${i.name}'` : null, width, lane)));
+      }
+    }
+    this.augCalls.set(i, { pair, tape });
+  }
+
+  // -- finishing -------------------------------------------------------------------
+
+  private finish(): void {
+    const f = this.f;
+    const m = f.m;
+    const t = m.types;
+    const width = f.width;
+    const split = f.split;
+    const reverse = this.reverse!;
+    const frame = this.frame;
+    const b = new IRBuilder(m).atEnd(reverse.revExit);
+    const rc = { pb: null, rb: reverse.revExit, b };
+    // Results: the primal return (combined, when asked) and the gradients of the active arguments.
+    const parts: Value[] = [];
+    if (!split && this.sig.retPrimal && this.retVal) parts.push(this.retVal);
+    this.sig.fn.args.forEach((a, k) => {
+      if (this.sig.args[k] !== 'active') return;
+      const lanes = reverse.diffeSlots.map((slots, lane) =>
+        slots.has(a) ? b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane)) : nullValue(a.type));
+      parts.push(width === 1 || lanes.some((x) => x.vk !== 'const') ? reverse.packLanes(lanes, b) : nullValue(lanesType(m, a.type, width)));
+    });
+    // The end of a whole derivative: implicit shadows of globals go back to zero (globals.ts).
+    if (!split || this.sig.topLevel) zeroImplicitShadows(this.ctx, b, this.sig.fn);
+    const free = (): Function => this.ctx.declare('free', t.void, [frame.bytePtr]);
+    if (!this.sig.nofree) {
+      for (const raw of this.sweep.toFreeAtEnd) b.call(free(), [this.plan.get(raw, rc)]);
+      // Buffers: freed after the last read; their slots are final now that the reverse is built.
+      for (const ls of this.plan.loops.values()) {
+        // One heap block per loop: its first buffer in layout order starts it.
+        const first = ls.buffers.length ? this.buffers.bufferLayout(ls).bufs[0]! : null;
+        if (first) b.call(free(), [b.load(frame.bytePtr, frame.rev(first.slot))]);
+      }
+      if (split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
+    }
+    const rt = this.revFn.fnType.ret;
+    if (rt.kind === 'void') b.ret();
+    else {
+      let agg: Value = nullValue(rt);
+      parts.forEach((p, k) => { agg = b.insertValue(agg, p, [k]); });
+      b.ret(agg);
+    }
+
+    if (split) {
+      const fb = new IRBuilder(m).atEnd(this.entry.fwdReturn);
+      const at = this.fwdFn.fnType.ret;
+      let agg: Value = b.undef(at);
+      agg = fb.insertValue(agg, frame.tapeValue(), [0]);
+      let k = 1;
+      if (this.retVal) agg = fb.insertValue(agg, this.retVal, [k++]);
+      for (const phi of this.retShadowPhis) agg = fb.insertValue(agg, phi, [k++]);
+      fb.ret(agg);
+    }
+    this.buffers.growBuffers();
+    frame.finish();
+    this.fwdPro.flush();
+    if (split) this.revPro.flush();
+    // Phis with no incoming edge (a function that never returns) are invalid: drop them.
+    for (const p of [this.entry.retIdx, this.retVal, ...this.retShadowPhis]) {
+      if (p && p.operands.length === 0) {
+        const blk = p.parent!;
+        blk.instructions.splice(blk.instructions.indexOf(p), 1);
+      }
+    }
+    if (this.sweep.cutEdges.length) dropEmptyPhis(this.fwdFn);
+    uniquifyNames(this.fwdFn);
+    if (split) uniquifyNames(this.revFn);
+    this.ctx.perf.push(`${f.fnName()}: ${split ? 'tape' : 'frame'} ${frame.bytes()} bytes per call` +
+      [...this.plan.loops.entries()].filter(([, s]) => s.buffers.length)
+        .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of the loop ${f.loopName(l)}`).join(''));
+  }
+}
+

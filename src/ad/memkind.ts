@@ -1,0 +1,179 @@
+// What kind of data memory holds, as far as the derivative of a copy or a
+// reallocation cares: a floating kind (its adjoint is moved element by
+// element), pointers (shadows are copied), or nothing differentiable. Read from
+// the IR (typed pointees, GEP source types, allocated types, the function's own
+// accesses), then from type analysis (src/analysis/types.ts); what nothing
+// tells is an E0403 (a warning and 'none' with --loose-types).
+
+import type { Instruction } from '../ir/instructions.js';
+import type { Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+import type { CallInst, InvokeInst } from '../ir/instructions.js';
+
+type CallBase = CallInst | InvokeInst;
+import { sourceSpan } from '../ir/verify.js';
+import { underlyingObjects } from '../analysis/memory.js';
+import type { TypeAnalysis } from '../analysis/types.js';
+import type { Function } from '../ir/function.js';
+import type { Code } from '../diag/codes.js';
+import type { DiffContext } from './signature.js';
+
+export type MemKind = 'double' | 'float' | 'half' | 'pointer' | 'none';
+
+/** What the kind queries need of the function being differentiated (FunctionFacts provides it). */
+export interface KindsHost {
+  readonly prim: Function;
+  readonly ctx: DiffContext;
+  types(): TypeAnalysis;
+  fnName(): string;
+  error(code: Code, message: string, at: Value | null, notes?: string[]): never;
+}
+
+export class MemoryKinds {
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly f: KindsHost) {}
+
+  /** What memory a copy moves: a floating kind, pointers, or (`--loose-types`) nothing differentiable. */
+  memKind(copy: CallBase): 'double' | 'float' | 'half' | 'pointer' | 'none' {
+    return this.kindOfMemory([copy.arg(0), copy.arg(1)], copy, 'the copied memory');
+  }
+
+  /** What the memory at `ptrs` holds (the first that tells), or an E0403 at `at` (a warning and 'none' with --loose-types). */
+  kindOfMemory(ptrs: Value[], at: Instruction, what: string): 'double' | 'float' | 'half' | 'pointer' | 'none' {
+    let k: 'double' | 'float' | 'half' | 'pointer' | null = null;
+    for (const p of ptrs) k ??= elementKind(p);
+    for (const p of ptrs) k ??= this.accessKind(p);
+    if (k) return k;
+    const ta = this.f.types();
+    let u: ReturnType<TypeAnalysis['uniform']> = null;
+    for (const p of ptrs) u ??= ta.uniform(p);
+    if (u === 'double' || u === 'float' || u === 'half' || u === 'pointer') return u;
+    if (u === 'integer') return 'none';
+    if (this.f.ctx.opts.looseTypes) {
+      const key = `memkind:${this.f.fnName()}:${sourceSpan(at).start}`;
+      if (!this.warned.has(key)) {
+        this.warned.add(key);
+        const span = sourceSpan(at);
+        this.f.ctx.warnings.push({ code: 'E0403', severity: 'warning', message: `${this.f.fnName()}: cannot tell what ${what} holds; treated as non-differentiable (--loose-types)`, file: this.f.ctx.file, start: span.start, end: span.end });
+      }
+      return 'none';
+    }
+    return this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: cannot tell what ${what} holds (floats or pointers)`, at,
+      ['pass --loose-types to treat it as non-differentiable (with a warning)']);
+  }
+
+  /**
+   * What the function itself loads from and stores to the memory of `p`'s
+   * underlying allocation (a malloc'd buffer in opaque-pointer IR says nothing
+   * else): the first floating or pointer access type found through any address
+   * derived from the same objects.
+   */
+  private accessKind(p: Value): 'double' | 'float' | 'half' | 'pointer' | null {
+    const roots = underlyingObjects(p);
+    if (!roots || roots.size === 0) return null;
+    const derived = new Set<Value>(roots);
+    const holders = new Set<Value>();
+    // -O0: a pointer reloaded from its stack slot is the pointer stored there.
+    for (const r of roots) {
+      if (r.vk === 'inst' && (r as Instruction).op === 'load') {
+        const slot = (r as Instruction).operands[0]!;
+        if (slot.vk === 'inst' && (slot as Instruction).op === 'alloca') holders.add(slot);
+      }
+    }
+    let found: 'double' | 'float' | 'half' | 'pointer' | null = null;
+    const note = (t: Type): void => {
+      if (found && found !== 'pointer') return;
+      const k = t.kind === 'float' ? (t.fk === 'double' ? 'double' : t.fk === 'float' ? 'float' : t.fk === 'half' ? 'half' : null)
+        : t.kind === 'vector' && t.elem.kind === 'float' ? (t.elem.fk === 'double' ? 'double' : t.elem.fk === 'float' ? 'float' : null)
+          : t.kind === 'pointer' ? 'pointer' : null;
+      if (k && (!found || k !== 'pointer')) found = k;
+    };
+    for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+      changed = false;
+      for (const b of this.f.prim.blocks) {
+        for (const i of b.instructions) {
+          let d = false;
+          switch (i.op) {
+            case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': d = derived.has(i.operands[0]!); break;
+            case 'phi': case 'select': d = i.type.kind === 'pointer' && i.operands.some((o) => derived.has(o)); break;
+            case 'load':
+              if (derived.has(i.ptr)) note(i.type);
+              d = i.type.kind === 'pointer' && holders.has(i.ptr);
+              break;
+            case 'store':
+              if (derived.has(i.ptr)) note(i.value.type);
+              if (derived.has(i.value) && !holders.has(i.ptr)) { holders.add(i.ptr); changed = true; }
+              if (holders.has(i.ptr) && i.value.type.kind === 'pointer' && !derived.has(i.value)) { derived.add(i.value); changed = true; }
+              break;
+            default: break;
+          }
+          if (d && !derived.has(i)) { derived.add(i); changed = true; }
+        }
+      }
+    }
+    return found;
+  }
+}
+
+/** Whether the freed pointer `f` is (a cast of) the allocation `a`. */
+export function sameObject(f: Value, a: Value, slots: ReadonlyMap<Value, { stores: readonly Value[] }> | null = null): boolean {
+  let v: Value = f;
+  for (let n = 0; n < 8; n++) {
+    if (v === a) return true;
+    if (v.vk === 'inst') {
+      const i = v as Instruction;
+      if (i.op === 'bitcast' || i.op === 'addrspacecast' || (i.op === 'getelementptr' && i.operands.length > 0)) { v = i.operands[0]!; continue; }
+      // -O0: the pointer was kept in a stack slot that holds one pointer (analysis/facts.ts).
+      const held = i.op === 'load' && slots ? slots.get(i.operands[0]!)?.stores.filter((x) => x.vk !== 'const') : undefined;
+      if (held && held.length === 1) { v = held[0]!; continue; }
+    }
+    if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') { v = (v as unknown as { operands: Value[] }).operands[0]!; continue; }
+    break;
+  }
+  return false;
+}
+
+/**
+ * The floating kind (or pointers) an address holds, from what the IR itself
+ * says: typed pointees, GEP source types, allocated types, the loads and
+ * stores through it. Type analysis (src/analysis/types.ts) refines this.
+ */
+export function elementKind(p: Value): 'double' | 'float' | 'half' | 'pointer' | null {
+  const seen = new Set<Value>();
+  const leaf = (t: Type | null): 'double' | 'float' | 'half' | 'pointer' | null => {
+    for (let x: Type | null = t; x; ) {
+      switch (x.kind) {
+        case 'float': return x.fk === 'double' ? 'double' : x.fk === 'float' ? 'float' : x.fk === 'half' ? 'half' : null;
+        case 'pointer': return 'pointer';
+        case 'array': case 'vector': x = x.elem; continue;
+        case 'struct': x = x.elems && x.elems.length ? x.elems[0]! : null; continue;
+        default: return null;
+      }
+    }
+    return null;
+  };
+  const walk = (v: Value, depth: number): 'double' | 'float' | 'half' | 'pointer' | null => {
+    if (depth > 6 || seen.has(v)) return null;
+    seen.add(v);
+    const t = v.type;
+    if (t.kind === 'pointer' && t.pointee && !(t.pointee.kind === 'int' && t.pointee.bits === 8)) {
+      const k = leaf(t.pointee);
+      if (k) return k;
+    }
+    if (v.vk === 'inst') {
+      const i = v as Instruction;
+      switch (i.op) {
+        case 'alloca': { const k = leaf(i.allocated); if (k) return k; break; }
+        case 'getelementptr': { const k = leaf(i.srcType); if (k && !(i.srcType.kind === 'int')) return k; return walk(i.operands[0]!, depth + 1); }
+        case 'bitcast': case 'addrspacecast': return walk(i.operands[0]!, depth + 1);
+        default: break;
+      }
+    }
+    if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') {
+      return walk((v as unknown as { operands: Value[] }).operands[0]!, depth + 1);
+    }
+    return null;
+  };
+  return walk(p, 0);
+}

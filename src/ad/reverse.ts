@@ -1,0 +1,455 @@
+// Stage 3 of the transform: the reverse sweep. Every primal block that can
+// reach a `ret` gets an `invert<bb>` block that visits its instructions
+// backwards, retracing the forward path (recorded branch decisions, loop
+// counters stepped back). Adjoints live in stack slots (`x'de`, one per lane)
+// that are accumulated with `+=` and zeroed once consumed, so any control flow
+// works and -O2's mem2reg turns them back into registers. Primal values come
+// from the tape plan (`plan.get`); derivatives of opcodes and math functions
+// come from the rule table (src/rules), which knows nothing of either.
+
+import { IRBuilder, addIncoming, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
+import type { BasicBlock, Function } from '../ir/function.js';
+import type { CallInst, Instruction, InvokeInst, PhiInst } from '../ir/instructions.js';
+import { PhiInst as PhiClass, successors } from '../ir/instructions.js';
+import type { FunctionType } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
+import type { Partials, RuleEnv } from '../rules/api.js';
+import { instRule } from '../rules/instructions.js';
+import type { Prologue } from '../tape/frame.js';
+import type { RevCtx, TapePlan } from '../tape/plan.js';
+import type { FunctionFacts } from './facts.js';
+import type { ForwardSweep } from './sweep.js';
+import { toI64At } from './sweep.js';
+import { sameObject } from './memkind.js';
+import { activePartials, makeRuleEnv } from './ruleenv.js';
+import { laneName, lanesType, type SplitPair } from './signature.js';
+import { allocLikeFree } from './custom.js';
+import { reverseVecMem } from './vecmem.js';
+
+type CallBase = CallInst | InvokeInst;
+
+/** How the reverse sweep is entered: set up by the forward sweep's `ret`s. */
+export interface ReverseEntry {
+  /** Combined shape: the block every forward `ret` branches to. */
+  fwdReturn: BasicBlock;
+  /** Which `ret` the forward sweep left through (an index phi in fwdReturn). */
+  retIdx: PhiInst | null;
+  /** The adjoint of the return value (a parameter), when the return is active. */
+  seed: Value | null;
+}
+
+/** A call replaced by its augmented forward in the forward sweep: its pair, and its tape. */
+export interface AugmentedCall { pair: SplitPair; tape: Value }
+
+export class ReverseSweep {
+  /** Per lane: the adjoint slot of each active value. */
+  readonly diffeSlots: Map<Value, Value>[];
+  private readonly revBlocks = new Map<BasicBlock, BasicBlock>();
+  private readonly predPhis = new Map<BasicBlock, PhiInst>();
+  private readonly width: number;
+  revExit!: BasicBlock;
+
+  constructor(
+    private readonly f: FunctionFacts,
+    private readonly sweep: ForwardSweep,
+    private readonly plan: TapePlan,
+    /** The reverse function: the same as the forward one (combined) or `reverse_<f>` (split). */
+    private readonly revFn: Function,
+    /** Where adjoint slots are allocated. */
+    private readonly revPro: Prologue,
+    private readonly entry: ReverseEntry,
+    private readonly augCalls: ReadonlyMap<CallBase, AugmentedCall>,
+  ) {
+    this.width = f.width;
+    this.diffeSlots = Array.from({ length: f.width }, () => new Map<Value, Value>());
+  }
+
+  // -- adjoints ----------------------------------------------------------------------
+
+  private diffeSlot(v: Value, lane: number): Value {
+    const slots = this.diffeSlots[lane]!;
+    let s = slots.get(v);
+    if (!s) {
+      const b = new IRBuilder(this.f.m).atEnd(this.revPro.allocas);
+      const nm = laneName(v.name !== null ? `${v.name}'de` : null, this.width, lane);
+      s = b.alloca(v.type, nm);
+      b.atEnd(this.revPro.init).store(nullValue(v.type), s);
+      slots.set(v, s);
+    }
+    return s;
+  }
+
+  /** Loads lane `lane`'s adjoint of `v` and resets it to zero (it is consumed). */
+  private takeDiffe(v: Value, b: IRBuilder, lane: number): Value {
+    const s = this.diffeSlot(v, lane);
+    const d = b.load(v.type, s, laneName(v.name !== null ? `d${v.name}` : null, this.width, lane));
+    b.store(nullValue(v.type), s);
+    return d;
+  }
+
+  private addDiffe(v: Value, delta: Value, b: IRBuilder, lane: number): void {
+    if (!this.f.aa.varied.has(v)) return;
+    const s = this.diffeSlot(v, lane);
+    const old = b.load(v.type, s);
+    b.store(addValues(b, old, delta), s);
+  }
+
+  /** Lane `lane` of a batched value (`[N x T]`), or the value itself at width 1. */
+  private laneOf(v: Value, b: IRBuilder, lane: number): Value {
+    return this.width === 1 ? v : b.extractValue(v, [lane]);
+  }
+
+  /** `[N x T]` from one value per lane, or the only value at width 1. */
+  packLanes(vals: readonly Value[], b: IRBuilder): Value {
+    if (this.width === 1) return vals[0]!;
+    let agg: Value = b.undef(lanesType(this.f.m, vals[0]!.type, this.width));
+    vals.forEach((v, k) => { agg = b.insertValue(agg, v, [k]); });
+    return agg;
+  }
+
+  /** Reverse mode of a rule: each lane's adjoint of the result, transposed through the partials into the active operands. */
+  private applyPartials(i: Instruction, rc: RevCtx, partials: (e: RuleEnv) => Partials, operands: readonly Value[]): void {
+    const b = rc.b;
+    const active = (v: Value): boolean => this.f.aa.varied.has(v);
+    const env = makeRuleEnv(this.f.ctx, b, (v) => this.plan.get(this.sweep.mapV(v), rc), active);
+    const ps = activePartials(partials(env), operands, active);
+    for (let lane = 0; lane < this.width; lane++) {
+      const d = this.takeDiffe(i, b, lane);
+      for (const { v, p } of ps) this.addDiffe(v, p.vjp(d), b, lane);
+    }
+  }
+
+  // -- reverse sweep -----------------------------------------------------------------
+
+  build(): void {
+    const rev = this.revFn;
+    const order = [...this.f.cfg.rpo].reverse().filter((b) => this.f.reaches.has(b));
+    let revEntry: BasicBlock | null = null;
+    if (this.f.split) revEntry = addBlock(this.f.m, rev, 'entry');
+    for (const b of order) this.revBlocks.set(b, addBlock(this.f.m, rev, `invert${b.name ?? ''}`));
+    this.revExit = addBlock(this.f.m, rev, 'invertexit');
+
+    // Into the reverse: from the forward return (combined) or the reverse function's entry (split).
+    const into = new IRBuilder(this.f.m);
+    if (!this.f.split) {
+      into.atEnd(this.entry.fwdReturn);
+      this.branchTo(into, this.entry.retIdx!, this.f.retBlocks.map((r) => this.revBlocks.get(r)!));
+    } else {
+      into.atEnd(revEntry!);
+      const rc: RevCtx = { pb: null, rb: revEntry!, b: into };
+      const targets = this.f.retBlocks.map((r) => this.revBlocks.get(r)!);
+      this.branchTo(into, targets.length > 1 ? this.plan.get(this.entry.retIdx!, rc) : this.entry.retIdx!, targets);
+    }
+    for (const b of order) this.invertBlock(b);
+  }
+
+  /** `br` to the only target, or `switch` on an index. */
+  private branchTo(b: IRBuilder, idx: Value, targets: BasicBlock[]): void {
+    if (targets.length === 0) { b.unreachable(); return; }
+    if (targets.length === 1) { b.br(targets[0]!); return; }
+    b.switch(idx, targets[0]!, targets.slice(1).map((t, k) => [constInt(idx.type, k + 1), t] as const));
+  }
+
+  private invertBlock(B: BasicBlock): void {
+    const rb = this.revBlocks.get(B)!;
+    const b = new IRBuilder(this.f.m).atEnd(rb);
+    const rc: RevCtx = { pb: B, rb, b };
+    const aa = this.f.aa;
+    const term = B.terminator;
+    if (term && term.op === 'ret' && this.f.sig.retActive && term.operands[0]) {
+      for (let lane = 0; lane < this.width; lane++) this.addDiffe(term.operands[0], this.laneOf(this.entry.seed!, b, lane), b, lane);
+    }
+    const insts = B.instructions;
+    for (let k = insts.length - 1; k >= 0; k--) {
+      const i = insts[k]!;
+      if (i.op === 'phi') break;
+      // An invoke is the block's terminator and its call: the call is reversed here.
+      if (i === term && i.op !== 'invoke') continue;
+      if (!aa.isActiveInst(i)) continue;
+      b.origin = i;
+      this.reverseInst(i, rc);
+    }
+    b.origin = null;
+    // Phi adjoints are consumed here and handed to the incoming value of the edge taken.
+    const phis: [PhiInst, Value[]][] = [];
+    for (const i of insts) {
+      if (i.op !== 'phi') break;
+      if (aa.isActiveValue(i)) phis.push([i, Array.from({ length: this.width }, (_, lane) => this.takeDiffe(i, b, lane))]);
+    }
+    if (B === this.f.cfg.entry) { b.br(this.revExit); return; }
+    const preds = this.f.cfg.preds(B).filter((p) => this.f.cfg.isReachable(p));
+    if (preds.length === 1) {
+      this.edge(preds[0]!, B, phis, b);
+      b.br(this.revBlocks.get(preds[0]!)!);
+      return;
+    }
+    const idx = this.headerDecision(B, preds, rc) ?? this.plan.get(this.predPhi(B, preds), rc);
+    const targets = preds.map((p) => {
+      if (!this.edgeHasWork(p, B, phis)) return this.revBlocks.get(p)!;
+      const eb = addBlock(this.f.m, this.revFn, `invert${B.name ?? ''}_from_${p.name ?? ''}`);
+      const e = new IRBuilder(this.f.m).atEnd(eb);
+      this.edge(p, B, phis, e);
+      e.br(this.revBlocks.get(p)!);
+      return eb;
+    });
+    this.branchTo(b, idx, targets);
+  }
+
+  private headerDecision(B: BasicBlock, preds: BasicBlock[], rc: RevCtx): Value | null {
+    const sl = this.f.simpleLoop(B);
+    if (!sl) return null;
+    const k = this.plan.revIndex(sl.loop, rc);
+    const start = this.plan.get(this.plan.loopStart(sl.loop, sl.outside), rc);
+    const t = this.f.m.types.i8;
+    const first = rc.b.icmp('eq', k, start, 'first.iter');
+    return rc.b.select(first, constInt(t, preds.indexOf(sl.outside)), constInt(t, preds.indexOf(sl.latch)));
+  }
+
+  /** The index of the predecessor the forward sweep came from (a phi in the forward block). */
+  private predPhi(B: BasicBlock, preds: BasicBlock[]): PhiInst {
+    let p = this.predPhis.get(B);
+    if (p) return p;
+    const t = preds.length < 128 ? this.f.m.types.i8 : this.f.m.types.i32;
+    const nb = this.sweep.fwdBlocks.get(B)!;
+    p = new PhiClass(t, [], []);
+    p.name = `${B.name ?? 'bb'}.from`;
+    // One entry per edge: a switch with several cases to B (or `br %c, %B, %B`) branches to it more than once.
+    preds.forEach((pr, k) => {
+      const edges = pr.terminator ? successors(pr.terminator).filter((s) => s === B).length : 1;
+      for (let e = 0; e < Math.max(1, edges); e++) addIncoming(p!, constInt(t, k), this.sweep.fwdBlocks.get(pr)!);
+    });
+    nb.instructions.unshift(p);
+    p.parent = nb;
+    this.predPhis.set(B, p);
+    return p;
+  }
+
+  private edgeHasWork(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][]): boolean {
+    if (phis.some(([phi]) => this.f.aa.varied.has(phi.operands[phi.blocks.indexOf(P)]!))) return true;
+    for (let l = this.f.li.loopFor(P); l; l = l.parent) if (!l.contains(B) || l.header === B) return true;
+    return false;
+  }
+
+  /** Reverse of the primal edge P -> B: phi adjoints to P's incoming values, loop counters stepped back. */
+  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][], b: IRBuilder): void {
+    for (const [phi, ds] of phis) {
+      const v = phi.operands[phi.blocks.indexOf(P)]!;
+      ds.forEach((d, lane) => this.addDiffe(v, d, b, lane));
+    }
+    for (let l = this.f.li.loopFor(P); l; l = l.parent) {
+      if (l.contains(B) && l.header !== B) continue;
+      const slot = this.plan.frame.revLocal(this.plan.loopState(l).counter);
+      const c = b.load(this.f.m.types.i64, slot);
+      b.store(b.sub(c, constInt(this.f.m.types.i64, 1)), slot);
+    }
+  }
+
+  private reverseInst(i: Instruction, rc: RevCtx): void {
+    const b = rc.b;
+    const aa = this.f.aa;
+    switch (i.op) {
+      case 'store': {
+        for (let lane = 0; lane < this.width; lane++) {
+          const sp = this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc);
+          const t = i.value.type;
+          const ds = b.load(t, sp, null, i.align);
+          b.store(nullValue(t), sp, i.align);
+          if (aa.isActiveValue(i.value)) this.addDiffe(i.value, ds, b, lane);
+        }
+        return;
+      }
+      case 'load': {
+        for (let lane = 0; lane < this.width; lane++) {
+          const d = this.takeDiffe(i, b, lane);
+          const sp = this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc);
+          const old = b.load(i.type, sp, null, i.align);
+          b.store(addValues(b, old, d), sp, i.align);
+        }
+        return;
+      }
+      case 'call': case 'invoke': {
+        this.reverseCall(i, rc);
+        return;
+      }
+      default: {
+        const rule = instRule(i.op);
+        if (!rule) {
+          this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: no derivative rule for '${i.op}'`, i);
+        }
+        this.applyPartials(i, rc, (e) => rule.partials(e, i), i.operands);
+      }
+    }
+  }
+
+  private reverseCall(i: CallBase, rc: RevCtx): void {
+    const b = rc.b;
+    const aa = this.f.aa;
+    const k = aa.callKind(i);
+    const t = this.f.m.types;
+    switch (k.k) {
+      case 'rule': {
+        const args = i.args();
+        this.applyPartials(i, rc, (e) => k.rule.partials!(e, i as CallInst, args), args);
+        return;
+      }
+      case 'defined': {
+        const ac = this.augCalls.get(i);
+        if (!ac) return;
+        const { pair } = ac;
+        const args: Value[] = [];
+        i.args().forEach((a, n) => {
+          args.push(this.plan.get(this.sweep.mapV(a), rc));
+          if (pair.sig.args[n] === 'dup') for (let lane = 0; lane < this.width; lane++) args.push(this.plan.get(this.sweep.shadowOf(a, i, lane), rc));
+        });
+        if (pair.sig.retActive) args.push(this.packLanes(Array.from({ length: this.width }, (_, lane) => this.takeDiffe(i, b, lane)), b));
+        args.push(this.plan.get(ac.tape, rc));
+        const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : `${i.name ?? 'call'}_grads`);
+        let g = 0;
+        i.args().forEach((a, n) => {
+          if (pair.sig.args[n] !== 'active') return;
+          if (this.width === 1) this.addDiffe(a, b.extractValue(r, [g]), b, 0);
+          else for (let lane = 0; lane < this.width; lane++) this.addDiffe(a, b.extractValue(r, [g, lane]), b, lane);
+          g++;
+        });
+        return;
+      }
+      case 'memcpy': case 'memmove': {
+        const kind = this.f.kinds.memKind(i);
+        if (kind === 'pointer' || kind === 'none') return;
+        for (let lane = 0; lane < this.width; lane++) {
+          const dd = this.plan.get(this.sweep.shadowOf(i.arg(0), i, lane), rc);
+          const n = toI64At(this.plan.get(this.sweep.mapV(i.arg(2)), rc), b);
+          const ds = aa.shadowed(i.arg(1)) ? this.plan.get(this.sweep.shadowOf(i.arg(1), i, lane), rc) : null;
+          // Overlapping memmove: the adjoints move in the order that reads each one before it is overwritten.
+          const helper = this.memcpyAdjoint(kind, ds !== null, k.k === 'memmove' && ds !== null);
+          const bp = this.plan.frame.bytePtr;
+          const a: Value[] = [b.bitcastIfNeeded(dd, bp)];
+          if (ds) a.push(b.bitcastIfNeeded(ds, bp));
+          a.push(n);
+          b.call(helper, a);
+        }
+        return;
+      }
+      case 'vecmem': {
+        for (let lane = 0; lane < this.width; lane++) {
+          reverseVecMem({
+            m: this.f.m, b,
+            primal: (v) => this.plan.get(this.sweep.mapV(v), rc),
+            shadow: (v) => this.plan.get(this.sweep.shadowOf(v, i, lane), rc),
+            takeResult: () => this.takeDiffe(i, b, lane),
+            add: (v, d) => this.addDiffe(v, d, b, lane),
+            varied: (v) => aa.varied.has(v),
+            declareHelper: (name, make) => this.f.m.getFunction(name) ?? make(),
+          }, i, k.shape);
+        }
+        return;
+      }
+      case 'memset': {
+        for (let lane = 0; lane < this.width; lane++) {
+          const dd = this.plan.get(this.sweep.shadowOf(i.arg(0), i, lane), rc);
+          const n = toI64At(this.plan.get(this.sweep.mapV(i.arg(2)), rc), b);
+          const bp = this.plan.frame.bytePtr;
+          b.call(this.f.ctx.memIntrinsic('memset'), [b.bitcastIfNeeded(dd, bp), constInt(t.i8, 0), n, constInt(t.i1, 0)]);
+        }
+        return;
+      }
+      case 'realloc': {
+        const moved = this.sweep.reallocMoved.get(i);
+        if (!moved) return;
+        const kind = this.f.kinds.kindOfMemory([i], i, 'the reallocated memory');
+        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()));
+        const bp = this.plan.frame.bytePtr;
+        for (let lane = 0; lane < this.width; lane++) {
+          const nu = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i, i, lane), rc), bp);
+          if (kind !== 'pointer' && kind !== 'none') {
+            const old = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i.arg(0), i, lane), rc), bp);
+            b.call(this.memcpyAdjoint(kind, true), [nu, old, this.plan.get(moved[lane]!, rc)]);
+          }
+          if (freed) b.call(this.f.ctx.declare('free', t.void, [bp]), [nu]);
+        }
+        return;
+      }
+      case 'malloc': case 'calloc': {
+        if (!this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()))) return;
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.plan.get(this.sweep.shadowOf(i, i, lane), rc);
+          // A registered allocator's shadow goes back through its deallocator (custom.ts).
+          if (k.like) { allocLikeFree(b, k.like, s, i.args().map((a) => this.plan.get(this.sweep.mapV(a), rc))); continue; }
+          const free = this.f.ctx.declare('free', t.void, [this.plan.frame.bytePtr]);
+          b.call(free, [b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
+        }
+        return;
+      }
+      default: return;
+    }
+  }
+
+  /** -O0 pointer variables of the primal (analysis/facts.ts): a freed pointer may be read back from one. */
+  private slots(): ReadonlyMap<Value, { stores: readonly Value[] }> | null {
+    return this.f.ctx.rules.facts?.pointerSlots(this.f.prim) ?? null;
+  }
+
+  /**
+   * `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0.
+   * `move` (memmove, `__enzyme_ts_memmove_adj_<kind>`): the regions may overlap,
+   * so elements go from the last to the first when dst < src (each adjoint of
+   * the destination is read before it is overwritten as an adjoint of the source).
+   */
+  private memcpyAdjoint(kind: 'double' | 'float' | 'half', withSrc: boolean, move = false): Function {
+    const name = `__enzyme_ts_mem${move ? 'move' : 'cpy'}_adj_${kind}${withSrc ? '' : '_zero'}`;
+    const have = this.f.m.getFunction(name);
+    if (have) return have;
+    const t = this.f.m.types;
+    const bp = this.plan.frame.bytePtr;
+    const ft: FunctionType = t.fn(t.void, withSrc ? [bp, bp, t.i64] : [bp, t.i64]);
+    const f = addFunction(this.f.m, name, ft, withSrc ? ['dst', 'src', 'bytes'] : ['dst', 'bytes']);
+    f.linkage = 'internal';
+    const et = t.float(kind);
+    const size = this.f.ctx.dl.allocSize(et);
+    const b = new IRBuilder(this.f.m);
+    const entry = addBlock(this.f.m, f, 'entry');
+    const loop = addBlock(this.f.m, f, 'loop');
+    const done = addBlock(this.f.m, f, 'done');
+    b.atEnd(entry);
+    const dst = b.bitcastIfNeeded(f.args[0]!, this.f.m.ptrTo(et));
+    const src = withSrc ? b.bitcastIfNeeded(f.args[1]!, this.f.m.ptrTo(et)) : null;
+    const n = b.binop('udiv', f.args[withSrc ? 2 : 1]!, constInt(t.i64, size), 'n');
+    b.condBr(b.icmp('eq', n, constInt(t.i64, 0)), done, loop);
+    b.atEnd(loop);
+    const i = b.phi(t.i64, [[constInt(t.i64, 0), entry]], 'i');
+    let at: Value = i;
+    if (move) {
+      const down = b.icmp('ult', b.cast('ptrtoint', f.args[0]!, t.i64), b.cast('ptrtoint', f.args[1]!, t.i64), 'down');
+      at = b.select(down, b.sub(b.sub(n, constInt(t.i64, 1)), i), i, 'at');
+    }
+    const dp = b.gep(et, dst, [at], null, true);
+    const dv = b.load(et, dp);
+    if (src) {
+      const sp = b.gep(et, src, [at], null, true);
+      b.store(b.fadd(b.load(et, sp), dv), sp);
+    }
+    b.store(nullValue(et), dp);
+    const i1 = b.add(i, constInt(t.i64, 1), 'i.next');
+    addIncoming(i, i1, loop);
+    b.condBr(b.icmp('ult', i1, n), loop, done);
+    b.atEnd(done);
+    b.ret();
+    return f;
+  }
+}
+
+/** `a + b` for adjoints: fadd for floats and float vectors, element by element for aggregates. */
+export function addValues(b: IRBuilder, x: Value, y: Value): Value {
+  const t = x.type;
+  if (t.kind === 'float' || t.kind === 'vector') return b.fadd(x, y);
+  if (t.kind === 'array' || t.kind === 'struct') {
+    const n = t.kind === 'array' ? t.count : t.elems!.length;
+    let agg: Value = x;
+    for (let k = 0; k < n; k++) {
+      const s = addValues(b, b.extractValue(x, [k]), b.extractValue(y, [k]));
+      agg = b.insertValue(agg, s, [k]);
+    }
+    return agg;
+  }
+  throw new Error(`addValues: not a differentiable type (${t.kind})`);
+}

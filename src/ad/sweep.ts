@@ -1,0 +1,487 @@
+// Stage 1 of the transform: the forward sweep. The primal body is cloned block
+// for block into the function being generated, and every pointer into active
+// memory gets its shadow computed alongside (`%"x'"`, one per lane): the same
+// address arithmetic on the shadow, zeroed shadow allocations, shadows of
+// pointers stored into shadow memory. What a mode does beyond that (reverse
+// mode: loop counters, augmented calls of callees, the jump into the reverse;
+// forward mode: tangents) it does through `SweepMode`.
+
+import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
+import type { BasicBlock, Function } from '../ir/function.js';
+import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
+import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
+import type { Loop } from '../ir/loops.js';
+import type { Value } from '../ir/value.js';
+import { intBase } from '../analysis/activity.js';
+import type { Prologue } from '../tape/frame.js';
+import type { FunctionFacts } from './facts.js';
+import { Refusals } from './checks.js';
+import { laneName, signatureParams } from './signature.js';
+import { allocLikeShadow } from './custom.js';
+import { dropPhiEntries, invokeToCall } from './invoke.js';
+import { isPointerLike, vecMemShadowCopy } from './vecmem.js';
+import { globalShadowOf } from './globals.js';
+import type { ActivityAnalysis } from '../analysis/activity.js';
+import type { Argument } from '../ir/function.js';
+
+/** A call site: `call` or `invoke`. */
+export type CallBase = CallInst | InvokeInst;
+
+export interface BlockInfo {
+  primal: BasicBlock | null;
+  loop: Loop | null;
+  /** Combined mode: the block dominates the forward return, so its values can be used in the reverse directly. */
+  domExit: boolean;
+}
+
+export const ENTRY_INFO: BlockInfo = { primal: null, loop: null, domExit: true };
+
+/** What the mode being generated adds to the forward sweep. */
+export interface SweepMode {
+  /** After the parameters are mapped, before any block is cloned. */
+  beforeClone(): void;
+  /** At the top of a loop header's clone, right after its phis. */
+  loopHeader(loop: Loop, nb: BasicBlock): void;
+  /** A call to a function defined in the module that touches active data. */
+  activeCall(i: CallBase, nb: BasicBlock): void;
+  /** A primal `ret`: the mode ends the cloned block. */
+  ret(i: RetInst, nb: BasicBlock): void;
+  /**
+   * Optional: where each primal parameter sits among the generated function's
+   * parameters (a duplicated pointer's shadows follow it). Default: contract
+   * section 6's layout for the signature's activities.
+   */
+  paramPositions?(): readonly number[];
+  /**
+   * Optional: right after a primal phi or non-terminator instruction is cloned
+   * (its shadows computed), with the sweep's builder at the end of its block.
+   * Forward mode computes tangents here.
+   */
+  afterClone?(i: Instruction, nb: BasicBlock): void;
+  /** Optional: the shadow of a pointer the sweep cannot follow itself (forward mode: one extracted from an aggregate whose tangent the mode holds); null: none. */
+  shadowOfPointer?(i: Instruction, lane: number): Value | null;
+}
+
+const KEEP_ATTACHMENTS = new Set(['tbaa', 'tbaa.struct', 'range', 'nonnull', 'noundef', 'llvm.loop', 'invariant.load', 'align', 'alias.scope', 'noalias']);
+
+export class ForwardSweep {
+  readonly vmap = new Map<Value, Value>();
+  /** Per lane: the forward shadow of each pointer with shadow memory. */
+  readonly shadows: Map<Value, Value>[];
+  readonly fwdBlocks = new Map<BasicBlock, BasicBlock>();
+  readonly blockInfo = new Map<BasicBlock, BlockInfo>();
+  /** The first non-phi instruction cloned into each forward block (values cached after a phi go before it). */
+  readonly firstBody = new Map<BasicBlock, Instruction>();
+  /** Pointers passed to free / realloc: their allocations' shadows are freed in the reverse. */
+  readonly freedClasses: Value[] = [];
+  /** Split mode: heap shadows of stack allocations, freed at the end of the reverse. */
+  readonly toFreeAtEnd: Value[] = [];
+  /** Per realloc: per lane, how many bytes of the old shadow were moved into the new one. */
+  readonly reallocMoved = new Map<CallBase, Value[]>();
+  /** Positioned by the sweep at the current primal instruction's clone. */
+  readonly fb: IRBuilder;
+  /** Phis whose incoming values are filled once every block is cloned; `lane` null for the primal phi. */
+  private readonly phiPatches: { prim: PhiInst; fwd: PhiInst; lane: number | null }[] = [];
+  private readonly refusals: Refusals;
+  private readonly width: number;
+  /** Edges of the primal's CFG the forward copy no longer has: invokes that became calls (src/ad/invoke.ts), from the block to the unwind destination. */
+  readonly cutEdges: [BasicBlock, BasicBlock][] = [];
+
+  constructor(
+    private readonly f: FunctionFacts,
+    /** The function being generated: `diffe<f>` (combined), `augmented_<f>` (split). */
+    readonly fwdFn: Function,
+    /** Where stack shadows are allocated (combined shape). */
+    private readonly pro: Prologue,
+    private readonly mode: SweepMode,
+  ) {
+    this.width = f.width;
+    this.shadows = Array.from({ length: f.width }, () => new Map<Value, Value>());
+    this.fb = new IRBuilder(f.m);
+    this.refusals = new Refusals(f);
+  }
+
+  mapV(v: Value): Value { return this.vmap.get(v) ?? v; }
+
+  info(i: Instruction): BlockInfo {
+    return (i.parent && this.blockInfo.get(i.parent)) || ENTRY_INFO;
+  }
+
+  private bytePtr(): import('../ir/types.js').Type { return this.f.m.ptrTo(this.f.m.types.i8); }
+
+  build(): void {
+    const f = this.f;
+    const prim = f.prim;
+    const fwd = this.fwdFn;
+    for (const b of f.cfg.rpo) {
+      const nb = addBlock(f.m, fwd, b.name);
+      this.fwdBlocks.set(b, nb);
+      const domExit = !f.split && f.retBlocks.length > 0 && f.retBlocks.every((r) => f.dt.dominates(b, r));
+      this.blockInfo.set(nb, { primal: b, loop: f.li.loopFor(b), domExit });
+    }
+    const paramPos = this.mode.paramPositions?.() ?? signatureParams(f.m, prim, f.sig.args, this.width).pos;
+    prim.args.forEach((a, i) => {
+      const p = paramPos[i]!;
+      this.vmap.set(a, fwd.args[p]!);
+      const act = f.sig.args[i];
+      if (act === 'dup' || act === 'dupnoneed') for (let k = 0; k < this.width; k++) this.shadows[k]!.set(a, fwd.args[p + 1 + k]!);
+    });
+    this.mode.beforeClone();
+    for (const b of f.cfg.rpo) this.cloneBlock(b);
+    this.patchPhis();
+    this.dropCutEdges();
+  }
+
+  /** Phi entries of edges an invoke-turned-call removed (run again by a mode that adds phis later). */
+  dropCutEdges(): void {
+    for (const [from, to] of this.cutEdges) dropPhiEntries(from, to);
+  }
+
+  private cloneBlock(b: BasicBlock): void {
+    const nb = this.fwdBlocks.get(b)!;
+    const fb = this.fb.atEnd(nb);
+    const insts = b.instructions;
+    let k = 0;
+    for (; k < insts.length && insts[k]!.op === 'phi'; k++) this.clonePhi(insts[k] as PhiInst, nb);
+    const loop = this.f.li.loopFor(b);
+    if (loop && loop.header === b) this.mode.loopHeader(loop, nb);
+    const bodyStart = nb.instructions.length;
+    for (; k < insts.length; k++) {
+      const i = insts[k]!;
+      fb.atEnd(nb);
+      fb.origin = i;
+      this.cloneInst(i, nb);
+      // An invoke's tangent code follows it too: finishInvoke then makes it a call.
+      if (this.mode.afterClone && (!isTerminator(i) || i.op === 'invoke')) { fb.atEnd(nb); this.mode.afterClone(i, nb); }
+    }
+    const first = nb.instructions[bodyStart];
+    if (first) this.firstBody.set(nb, first);
+    if (b.terminator?.op === 'invoke') this.finishInvoke(b, nb);
+  }
+
+  /** An invoke whose forward copy needs code after it becomes a call and a branch (src/ad/invoke.ts). */
+  private finishInvoke(b: BasicBlock, nb: BasicBlock): void {
+    const term = b.terminator as InvokeInst;
+    const last = nb.instructions[nb.instructions.length - 1];
+    if (last && last.op === 'invoke' && last.origin === term) return;
+    this.checkNotCaught(term);
+    const normal = this.fwdBlocks.get(term.successors[0]!)!;
+    const inv = nb.instructions.find((x) => x.op === 'invoke' && x.origin === term) as InvokeInst | undefined;
+    if (inv) this.cutEdges.push([nb, invokeToCall(this.f.m, inv, normal)]);
+    else {
+      new IRBuilder(this.f.m).atEnd(nb).br(normal);
+      this.cutEdges.push([nb, this.fwdBlocks.get(term.successors[1]!)!]);
+    }
+  }
+
+  /**
+   * The forward copy `fi` of an invoke, after which code must be placed later (a value
+   * cached for the reverse sweep): it becomes a call followed by a branch.
+   */
+  invokeBecomesCall(fi: InvokeInst): void {
+    const term = fi.origin as InvokeInst;
+    this.checkNotCaught(term);
+    const from = fi.parent!;
+    const unwind = invokeToCall(this.f.m, fi, this.fwdBlocks.get(term.successors[0]!)!);
+    dropPhiEntries(from, unwind);
+    this.cutEdges.push([from, unwind]);
+  }
+
+  /** A converted invoke must not be one whose exception the function catches and returns from. */
+  private checkNotCaught(term: InvokeInst): void {
+    if (!this.f.reaches.has(term.successors[1]!)) return;
+    this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: an exception caught inside the function (the landing pad of this call leads to a return) on the active path`, term,
+      ['the derivative assumes no exception is thrown: move the try / catch out of the differentiated function, or compile with -fno-exceptions']);
+  }
+
+  /** A shallow copy of a primal instruction with operands and blocks mapped into the forward function. */
+  copyInst<T extends Instruction>(i: T): T {
+    const c = Object.assign(Object.create(Object.getPrototypeOf(i) as object) as T, i);
+    c.parent = null;
+    c.origin = i;
+    c.dbg = null;
+    c.operands = i.operands.map((o) => this.mapV(o));
+    if (i.attachments) {
+      const kept = i.attachments.filter((a) => KEEP_ATTACHMENTS.has(a.kind));
+      c.attachments = kept.length ? kept : null;
+    }
+    const s = (c as { successors?: BasicBlock[] }).successors;
+    if (s) (c as { successors: BasicBlock[] }).successors = s.map((x) => this.fwdBlocks.get(x) ?? x);
+    if (c.op === 'call' || c.op === 'invoke' || c.op === 'callbr') {
+      const ci = c as unknown as CallBase;
+      ci.argAttrs = [...ci.argAttrs];
+      if (ci.bundles) ci.bundles = ci.bundles.map((bd) => ({ tag: bd.tag, inputs: bd.inputs.map((v) => this.mapV(v)) }));
+    }
+    return c;
+  }
+
+  private clonePhi(p: PhiInst, nb: BasicBlock): void {
+    const c = new PhiClass(p.type, [], []);
+    c.name = p.name;
+    c.origin = p;
+    c.flags = p.flags;
+    this.fb.atEnd(nb).insert(c);
+    this.vmap.set(p, c);
+    this.phiPatches.push({ prim: p, fwd: c, lane: null });
+    if (this.f.aa.shadowed(p)) {
+      for (let lane = 0; lane < this.width; lane++) {
+        const s = new PhiClass(p.type, [], []);
+        s.name = laneName(p.name !== null ? `${p.name}'` : null, this.width, lane);
+        s.origin = p;
+        this.fb.atEnd(nb).insert(s);
+        this.shadows[lane]!.set(p, s);
+        this.phiPatches.push({ prim: p, fwd: s, lane });
+      }
+    }
+    if (this.mode.afterClone) { this.fb.atEnd(nb); this.mode.afterClone(p, nb); }
+  }
+
+  private patchPhis(): void {
+    for (const { prim, fwd, lane } of this.phiPatches) {
+      prim.operands.forEach((v, k) => {
+        const from = prim.blocks[k]!;
+        const nb = this.fwdBlocks.get(from);
+        if (!nb) return; // unreachable predecessor
+        addIncoming(fwd, lane !== null ? this.shadowOf(v, prim, lane) : this.mapV(v), nb);
+      });
+    }
+  }
+
+  /** The forward shadow of a primal pointer value, in lane `lane`. */
+  shadowOf(v: Value, at: Instruction | null, lane: number): Value {
+    const s = this.shadows[lane]!.get(v);
+    if (s) return s;
+    const gs = globalShadowOf(this.f.ctx, v, lane, this.width, at);
+    if (gs) return gs;
+    if (v.vk === 'const') {
+      const ck = (v as unknown as { ck: string }).ck;
+      if (ck === 'null' || ck === 'undef' || ck === 'poison') return v;
+    }
+    // A pointer to memory nothing writes (a constant table, a function) needed as a
+    // shadow: the primal pointer stands for it, as in Enzyme. Never a const argument's or
+    // a mutable global's memory: adjoints would be added into the primal data.
+    if (!this.f.aa.shadowed(v)) {
+      if (this.f.aa.readOnlyShadow(v)) return this.mapV(v);
+      return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: ${describeNoShadow(this.f.aa, v)} is used where the derivative needs its shadow`, at,
+        ['the derivative would add adjoints into the primal memory: make the argument dup (with a zeroed shadow) if its memory takes part in the computation']);
+    }
+    return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: no shadow for a pointer into active memory`, at,
+      ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
+  }
+
+  private cloneInst(i: Instruction, nb: BasicBlock): void {
+    const f = this.f;
+    const fb = this.fb;
+    const aa = f.aa;
+    this.refusals.check(i);
+    switch (i.op) {
+      case 'ret': {
+        this.mode.ret(i, nb);
+        return;
+      }
+      case 'call': case 'invoke': {
+        const k = aa.callKind(i);
+        if (k.k === 'inactive' && k.name.startsWith('llvm.dbg.')) return;
+        if (k.k === 'defined' && aa.callTouchesActive(i)) { this.mode.activeCall(i, nb); return; }
+        if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || aa.shadowed(i) || i.args().some((a) => aa.shadowed(a)))) {
+          const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? 'an indirect call' : `@${k.name}`;
+          f.error('E0402', `cannot differentiate ${f.fnName()}: ${what} touches active data and has no known derivative`, i,
+            ['make its arguments const, register a custom derivative or declare it inactive (--custom, --inactive, docs/custom.md)']);
+        }
+        const c = this.copyInst(i);
+        fb.insert(c);
+        this.vmap.set(i, c);
+        if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0));
+        if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
+        if (k.k === 'vecmem') for (let lane = 0; lane < this.width; lane++) vecMemShadowCopy(aa, i, k.shape, fb, (v) => this.copyInst(v), (v) => this.shadowOf(v, i, lane), (s) => this.shadows[lane]!.set(i, s));
+        if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
+        if (k.k === 'memcpy' || k.k === 'memmove') this.refusals.checkCopyIntoIntegers(i, i.arg(0), i.arg(1));
+        if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
+          for (let lane = 0; lane < this.width; lane++) {
+            const s = this.copyInst(i);
+            s.operands[0] = this.shadowOf(i.arg(0), i, lane);
+            s.operands[1] = this.shadowOf(i.arg(1), i, lane);
+            fb.insert(s);
+          }
+        }
+        return;
+      }
+      default: break;
+    }
+    const c = this.copyInst(i);
+    fb.insert(c);
+    this.vmap.set(i, c);
+    if (!isPointerLike(i.type) && i.op !== 'store') return;
+    switch (i.op) {
+      case 'store':
+        if (isPointerLike(i.value.type) && aa.shadowed(i.ptr)) {
+          for (let lane = 0; lane < this.width; lane++) fb.store(this.shadowOf(i.value, i, lane), this.shadowOf(i.ptr, i, lane), i.align);
+        }
+        return;
+      case 'alloca':
+        if (aa.shadowed(i)) this.shadowAlloca(i, c as AllocaInst);
+        return;
+      default: break;
+    }
+    if (!aa.shadowed(i)) return;
+    const name = i.name !== null ? `${i.name}'` : null;
+    switch (i.op) {
+      case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': case 'select':
+      case 'insertelement': case 'shufflevector': case 'extractelement': {
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.copyInst(i);
+          s.name = laneName(name, this.width, lane);
+          if (i.op === 'select') {
+            s.operands[1] = this.shadowOf(i.operands[1]!, i, lane);
+            s.operands[2] = this.shadowOf(i.operands[2]!, i, lane);
+          } else {
+            s.operands[0] = this.shadowOf(i.operands[0]!, i, lane);
+          }
+          // Vectors of pointers: the same lanes of the shadows.
+          if (i.op === 'insertelement' || i.op === 'shufflevector') s.operands[1] = this.shadowOf(i.operands[1]!, i, lane);
+          s.attachments = null;
+          fb.insert(s);
+          this.shadows[lane]!.set(i, s);
+        }
+        return;
+      }
+      case 'inttoptr': {
+        // The shadow sits at the same offset from the shadow of the pointer the integer came from.
+        const found = intBase(i.operands[0]!);
+        if (!found || (found.vk === 'inst' && !f.dt.dominatesInst(found as Instruction, i))) {
+          return this.f.error('E0401', `cannot differentiate ${f.fnName()}: inttoptr of an integer that does not come from one pointer into active memory`, i,
+            ['keep pointers to active data as pointers (no integer round trips)']);
+        }
+        const base = found;
+        const t = f.m.types;
+        const bp = this.bytePtr();
+        const toI64 = (v: Value): Value => v.type === t.i64 ? v : this.fb.cast((v.type as { bits: number }).bits < 64 ? 'zext' : 'trunc', v, t.i64);
+        const off = this.fb.sub(toI64(this.mapV(i.operands[0]!)), this.fb.cast('ptrtoint', this.mapV(base), t.i64), name !== null ? `${name}off` : null);
+        for (let lane = 0; lane < this.width; lane++) {
+          const sb = this.fb.bitcastIfNeeded(this.shadowOf(base, i, lane), bp);
+          const sp = this.fb.gep(t.i8, sb, [off], laneName(name, this.width, lane));
+          this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(sp, i.type));
+        }
+        return;
+      }
+      case 'load': {
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.copyInst(i);
+          s.name = laneName(name, this.width, lane);
+          s.operands[0] = this.shadowOf(i.ptr, i, lane);
+          s.attachments = null;
+          fb.insert(s);
+          this.shadows[lane]!.set(i, s);
+        }
+        return;
+      }
+      default: {
+        const fromMode = this.mode.shadowOfPointer ? Array.from({ length: this.width }, (_, lane) => this.mode.shadowOfPointer!(i, lane)) : [];
+        if (fromMode.length && fromMode.every((s) => s !== null)) { fromMode.forEach((s, lane) => this.shadows[lane]!.set(i, s!)); return; }
+        f.error('E0401', `cannot differentiate ${f.fnName()}: cannot follow a pointer into active memory through ${i.op}`, i,
+          ['keep pointers to active data as pointers (no integer round trips)']);
+      }
+    }
+  }
+
+  private memKind(i: CallBase): ReturnType<FunctionFacts['kinds']['memKind']> {
+    return this.f.kinds.memKind(i);
+  }
+
+  private shadowAlloca(i: AllocaInst, c: AllocaInst): void {
+    if (i.operands.length) {
+      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: variable-sized alloca of active memory`, i);
+    }
+    for (let lane = 0; lane < this.width; lane++) this.shadowAllocaLane(i, c, lane);
+  }
+
+  private shadowAllocaLane(i: AllocaInst, c: AllocaInst, lane: number): void {
+    const m = this.f.m;
+    const t = i.allocated;
+    const name = laneName(i.name !== null ? `${i.name}'ipa` : null, this.width, lane);
+    if (!this.f.split) {
+      const b = new IRBuilder(m).atEnd(this.pro.allocas);
+      const s = b.alloca(t, name, null, c.align);
+      b.atEnd(this.pro.init).store(nullValue(t), s);
+      this.shadows[lane]!.set(i, s);
+      return;
+    }
+    // Split mode: the shadow must outlive the augmented function (the reverse
+    // accumulates into it), so it is a zeroed heap allocation freed at the end of the reverse.
+    const bytes = constInt(m.types.i64, Math.max(1, this.f.ctx.dl.allocSize(t)));
+    const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [m.types.i64, m.types.i64]);
+    const raw = this.fb.call(calloc, [constInt(m.types.i64, 1), bytes], name);
+    const s = this.fb.bitcastIfNeeded(raw, i.type);
+    this.shadows[lane]!.set(i, s);
+    this.toFreeAtEnd.push(raw);
+  }
+
+  private shadowAlloc(i: CallBase, c: Instruction): void {
+    for (let lane = 0; lane < this.width; lane++) this.shadowAllocLane(i, c, lane);
+  }
+
+  private shadowAllocLane(i: CallBase, c: Instruction, lane: number): void {
+    const t = this.f.m.types;
+    const name = laneName(i.name !== null ? `${i.name}'mi` : null, this.width, lane);
+    const kind = this.f.aa.callKind(i);
+    const k = kind.k;
+    let s: Value;
+    if (k === 'malloc' && kind.like) {
+      // An allocator registered with __enzyme_allocation_like makes its own shadows (custom.ts).
+      s = allocLikeShadow(this.f.ctx, this.fb, kind.like, i.args().map((a) => this.mapV(a)), name);
+    } else if (k === 'calloc') {
+      const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
+      s = this.fb.call(calloc, [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => toI64At(v, this.fb)), name);
+    } else {
+      const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
+      const n = toI64At(this.mapV(i.arg(0)), this.fb);
+      s = this.fb.call(calloc, [constInt(t.i64, 1), n], name);
+    }
+    this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(s, c.type));
+  }
+
+  /**
+   * `q = realloc(p, n)` on active memory: the shadow of `q` is a new zeroed
+   * block holding the shadow of `p`'s first min(old size, n) bytes (the old size
+   * is `malloc_usable_size` of the old shadow, whose slack calloc zeroed). The
+   * old shadow stays alive: the reverse moves the adjoints back into it
+   * before the code that used `p` is reversed.
+   */
+  private shadowRealloc(i: CallBase, c: Instruction): void {
+    const t = this.f.m.types;
+    const ctx = this.f.ctx;
+    const bp = this.bytePtr();
+    const moved: Value[] = [];
+    const n = toI64At(this.mapV(i.arg(1)), this.fb);
+    for (let lane = 0; lane < this.width; lane++) {
+      const old = this.fb.bitcastIfNeeded(this.shadowOf(i.arg(0), i, lane), bp);
+      const size = this.fb.call(ctx.declare('malloc_usable_size', t.i64, [bp]), [old], 'oldsize');
+      const m = this.fb.select(this.fb.icmp('ult', size, n), size, n, laneName(i.name !== null ? `${i.name}'moved` : 'moved', this.width, lane));
+      const nu = this.fb.call(ctx.declare('calloc', bp, [t.i64, t.i64]), [constInt(t.i64, 1), n],
+        laneName(i.name !== null ? `${i.name}'mi` : null, this.width, lane));
+      this.fb.call(ctx.memIntrinsic('memcpy'), [nu, old, m, constInt(t.i1, 0)]);
+      this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(nu, c.type));
+      moved.push(m);
+    }
+    this.reallocMoved.set(i, moved);
+  }
+}
+
+/** A size operand as i64 (allocation and copy sizes may be i32). */
+export function toI64At(v: Value, b: IRBuilder): Value {
+  const i64 = b.types.i64;
+  if (v.type === i64) return v;
+  if (v.type.kind === 'int' && v.type.bits < 64) return b.cast('zext', v, i64);
+  return v;
+}
+
+/** What makes a pointer shadowless, for messages: `the const argument %m`, `the global @g`, `memory reached through ...`. */
+function describeNoShadow(aa: ActivityAnalysis, v: Value): string {
+  const by = [...aa.blockedBy(v)];
+  const name = (o: Value): string => o.vk === 'argument' ? `the const argument %${o.name ?? (o as Argument).index}` : o.vk === 'global' ? `the global @${o.name ?? '?'}` : 'a constant';
+  const direct = by.filter(([, how]) => how === 'direct').map(([o]) => name(o));
+  const deep = by.filter(([, how]) => how === 'deep').map(([o]) => name(o));
+  if (direct.length) return `a pointer into the memory of ${direct.join(', ')}`;
+  if (deep.length) return `a pointer read from the memory of ${deep.join(', ')}`;
+  return 'a pointer that has no shadow';
+}
