@@ -180,6 +180,16 @@ export class ForwardGenerator implements SweepMode {
     }
     // Invokes that became calls (src/ad/invoke.ts): their unwind edges are gone.
     if (this.sweep.cutEdges.length) { this.sweep.dropCutEdges(); dropEmptyPhis(this.out); }
+    // The end of the derivative the user calls: implicit shadows of globals go back to zero
+    // (once every block is cloned: a return may come before the code that made a shadow).
+    if (this.topLevel) {
+      for (const blk of this.out.blocks) {
+        if (blk.terminator?.op !== 'ret') continue;
+        const b = new IRBuilder(this.f.m).beforeTerminator(blk);
+        b.origin = blk.terminator.origin;
+        zeroImplicitShadows(this.f.ctx, b, this.sig.fn);
+      }
+    }
     this.pro.flush();
     uniquifyNames(this.out);
   }
@@ -442,8 +452,6 @@ export class ForwardGenerator implements SweepMode {
     void nb;
     const b = this.sweep.fb;
     b.origin = i;
-    // The end of the derivative the user calls: implicit shadows of globals go back to zero.
-    if (this.topLevel) zeroImplicitShadows(this.f.ctx, b, this.sig.fn);
     const r = i.operands[0];
     const RT = this.out.fnType.ret;
     if (!r || RT.kind === 'void') { b.ret(); return; }

@@ -168,7 +168,8 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
 export function inheritPersonalities(m: Module, from = 0): void {
   let only: Value | null | undefined;
   for (const f of m.functions.slice(from)) {
-    if (f.personality || f.isDeclaration) continue;
+    // (A body still kept as text (lazy loading) is copied as written: the tool added nothing to it.)
+    if (f.personality || f.isDeclaration || f.deferred !== null) continue;
     const pads = f.blocks.flatMap((b) => b.instructions.filter((i) => i.op === 'landingpad'));
     if (!pads.length) continue;
     const own = pads.map((p) => p.origin?.parent?.parent?.personality).find((p) => p);
