@@ -14,7 +14,8 @@ import { lowerModule } from '../../src/lower/lower.js';
 import { printModule } from '../../src/print/printer.js';
 import { verifyModule } from '../../src/ir/verify.js';
 import { DiagnosticError } from '../../src/diag/diagnostic.js';
-import type { GradRequest } from '../../src/ad/api.js';
+import type { FwdRequest, GradRequest } from '../../src/ad/api.js';
+import { fwdModule } from '../../src/ad/fwd.js';
 import { hasTool } from '../util/llvm.js';
 import { runCli } from '../util/cli.js';
 
@@ -408,5 +409,74 @@ define double @vsum(i32 %n, ...) {
     expect(e.code).toBe('E0401');
     expect(e.message).toMatch(/a variadic function that reads its variable arguments/);
     expect(e.line).toBe(lineOf(text, 'call void @llvm.va_start.p0(ptr %ap)'));
+  });
+});
+
+/** The first diagnostic of a forward derivative of `req.fn` in `text`. */
+function fwdError(text: string, req: FwdRequest): { code: string; message: string; line: number } {
+  const file = new SourceFile('t.ll', text);
+  const m = parseModule(file);
+  try {
+    fwdModule(m, req, file);
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    const d = e.diagnostics[0]!;
+    return { code: d.code, message: d.message, line: d.start >= 0 ? file.position(d.start).line : -1 };
+  }
+  throw new Error(`no error; output:\n${printModule(m)}`);
+}
+
+describe('forward mode shares the refusals (never a wrong tangent)', () => {
+  const CAUGHT = `
+declare i32 @__gxx_personality_v0(...)
+define double @g(double %x) {
+  %y = fmul double %x, %x
+  ret double %y
+}
+define double @f(double %x) personality ptr @__gxx_personality_v0 {
+entry:
+  %r = invoke double @g(double %x) to label %ok unwind label %lp
+ok:
+  ret double %r
+lp:
+  %l = landingpad { ptr, i32 } catch ptr null
+  ret double 0.0
+}
+`;
+  test('an exception caught inside the function and returned from: E0401 at the invoke, both modes', () => {
+    for (const e of [gradError(CAUGHT, { fn: 'f' }), fwdError(CAUGHT, { fn: 'f' })]) {
+      expect(e.code).toBe('E0401');
+      expect(e.message).toMatch(/an exception caught inside the function/);
+      expect(e.line).toBe(lineOf(CAUGHT, 'invoke double @g'));
+    }
+  });
+  test('active data stored through a pointer held in a global: E0409 in forward mode too', () => {
+    const text = `
+@buf = global ptr null
+define double @f(double %x) {
+  %p = load ptr, ptr @buf
+  %sq = fmul double %x, %x
+  store double %sq, ptr %p
+  %v = load double, ptr %p
+  ret double %v
+}
+`;
+    const e = fwdError(text, { fn: 'f' });
+    expect(e.code).toBe('E0409');
+    expect(e.line).toBe(lineOf(text, 'store double %sq'));
+  });
+  test('a vector memory intrinsic the tool does not differentiate (expandload) on active data: E0402 in forward mode too', () => {
+    const text = `
+declare <4 x double> @llvm.masked.expandload.v4f64(ptr, <4 x i1>, <4 x double>)
+declare double @llvm.vector.reduce.fadd.v4f64(double, <4 x double>)
+define double @f(ptr %x) {
+  %v = call <4 x double> @llvm.masked.expandload.v4f64(ptr %x, <4 x i1> <i1 1, i1 0, i1 1, i1 1>, <4 x double> zeroinitializer)
+  %r = call double @llvm.vector.reduce.fadd.v4f64(double 0.0, <4 x double> %v)
+  ret double %r
+}
+`;
+    const e = fwdError(text, { fn: 'f', args: ['dup'] });
+    expect(e.code).toBe('E0402');
+    expect(e.line).toBe(lineOf(text, 'expandload.v4f64(ptr %x'));
   });
 });
