@@ -26,7 +26,7 @@ const FORWARD_OWNED: Readonly<Record<string, string>> = {
   phi: 'a phi of the incoming values\' tangents',
   load: 't = shadow[p]',
   store: 'shadow[p] = tv (0 for a value without derivative)',
-  call: 'math functions: rule registry; defined functions: their forward derivative `{ primal, tangent }`; memcpy/memmove: the shadow copied (or cleared); memset: the shadow cleared; malloc/calloc: a zeroed shadow; realloc/free: the shadow moved / freed',
+  call: 'math functions: rule registry; defined functions: their forward derivative `{ primal, tangent }`; memcpy/memmove: the shadow copied (or cleared); memset: the shadow cleared; malloc/calloc: a zeroed shadow; realloc/free: the shadow moved / freed (allocation_like allocators: through the registered pair); masked / vp loads, stores, gathers and scatters: the same call on the shadows',
   alloca: 'a zeroed shadow allocation',
   getelementptr: 'the same address computation on the shadow',
   inttoptr: 'as in reverse mode',
