@@ -262,8 +262,6 @@ class FunctionVerifier {
         if (i.op === 'phi') {
           if (seenNonPhi) this.report('E0303', i, `phi ${this.n(i)} is not at the start of block ${this.n(b)}`);
         } else {
-          // LLVM: "LandingPadInst needs to be in a function with a personality."
-          if (i.op === 'landingpad' && !fn.personality) this.report('E0306', i, `landingpad in ${this.n(fn)}, which has no personality function`);
           seenNonPhi = true;
         }
         if (k < list.length - 1 && isTerminator(i)) {
@@ -280,10 +278,10 @@ class FunctionVerifier {
   }
 
   /**
-   * LLVM's rules for exception handling: EH pads (landingpad, catchpad, cleanuppad,
-   * catchswitch) and resume need a personality, an EH pad is the first non-phi of its
-   * block, an invoke unwinds to a block that starts with an EH pad, and a landingpad block
-   * is entered only by unwind edges of invokes.
+   * LLVM's rules for exception handling beyond those of checkEHPad / checkCallSite (a
+   * personality, a landingpad first in its block, an invoke unwinding to an EH pad): the
+   * other EH pads are the first non-phi of their block too, and a landingpad block is
+   * entered only by unwind edges of invokes.
    */
   private checkExceptionHandling(): void {
     const fn = this.fn;
@@ -293,17 +291,7 @@ class FunctionVerifier {
       for (const i of b.instructions) {
         const op = i.op;
         const pad = op === 'landingpad' || op === 'catchpad' || op === 'cleanuppad' || op === 'catchswitch';
-        if ((pad || op === 'resume') && fn.personality === null) {
-          this.report('E0306', i, `'${op}' in ${this.n(fn)}, which has no personality function`);
-        }
-        if (pad && i !== first) this.report('E0306', i, `'${op}' must be the first non-phi instruction of block ${this.n(b)}`);
-        if (op === 'invoke' && i.successors.length === 2) {
-          const unwind = i.successors[1]!;
-          const u = firstNonPhi(unwind);
-          if (!u || (u.op !== 'landingpad' && u.op !== 'catchpad' && u.op !== 'cleanuppad' && u.op !== 'catchswitch')) {
-            this.report('E0306', i, `the unwind destination ${this.n(unwind)} of 'invoke' does not start with an exception handling instruction`);
-          }
-        }
+        if (pad && op !== 'landingpad' && i !== first) this.report('E0310', i, `'${op}' must be the first non-phi instruction of block ${this.n(b)}`);
       }
       const term = b.terminator;
       if (!term) continue;
@@ -311,7 +299,7 @@ class FunctionVerifier {
       succ.forEach((s, k) => {
         if (firstNonPhi(s)?.op !== 'landingpad') return;
         if (term.op !== 'invoke' || k !== 1) {
-          this.report('E0306', term, `block ${this.n(s)} starts with a landingpad: it may only be entered by the unwind edge of an invoke`);
+          this.report('E0310', term, `block ${this.n(s)} starts with a landingpad: it may only be entered by the unwind edge of an invoke`);
         }
       });
     }
