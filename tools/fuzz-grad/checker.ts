@@ -185,8 +185,10 @@ function mutant(p: Program): string[] {
   const names = p.params.map((q) => (q.p === 'n' ? 'n' : q.name)).join(', ');
   const x = p.params.find((q) => q.p === 'arr' && q.act === 'dup' && (p.ret !== null || !q.constQual));
   if (p.ret) {
-    const extra = x && x.p === 'arr' ? ` + 0.25 * ${x.name}[0] * ${x.name}[0]` : ' * 1.25';
-    return [`static ${T(p.ret)} fz_mutant(${params}) { return f(${names})${extra}; }`];
+    // The input value (read before f runs): f may overwrite x[0] with something that does not
+    // depend on it, and a term in the output value would then change nothing.
+    if (x && x.p === 'arr') return [`static ${T(p.ret)} fz_mutant(${params}) { double fz_m0 = ${x.name}[0]; return f(${names}) + 0.25 * fz_m0 * fz_m0; }`];
+    return [`static ${T(p.ret)} fz_mutant(${params}) { return f(${names}) * 1.25; }`];
   }
   const sp = p.params.find((q) => q.p === 'struct' && !q.constQual);
   const w = x && x.p === 'arr' ? `${x.name}[0]` : sp && sp.p === 'struct' ? `${sp.name}${structLeaves(sp.type, sp.count)[0]!.path}` : '';
