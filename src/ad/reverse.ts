@@ -366,7 +366,7 @@ export class ReverseSweep {
   }
 
   /**
-   * `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0.
+   * `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: t = dst'; dst' = 0; src' += t (element by element).
    * `move` (memmove, `__enzyme_ts_memmove_adj_<kind>`): the regions may overlap,
    * so elements go from the last to the first when dst < src (each adjoint of
    * the destination is read before it is overwritten as an adjoint of the source).
@@ -400,11 +400,13 @@ export class ReverseSweep {
     }
     const dp = b.gep(et, dst, [at], null, true);
     const dv = b.load(et, dp);
+    // Cleared before the source is read: when dst and src are the same element (a copy onto
+    // itself), the adjoint read is added back once instead of doubled and then cleared.
+    b.store(nullValue(et), dp);
     if (src) {
       const sp = b.gep(et, src, [at], null, true);
       b.store(b.fadd(b.load(et, sp), dv), sp);
     }
-    b.store(nullValue(et), dp);
     const i1 = b.add(i, constInt(t.i64, 1), 'i.next');
     addIncoming(i, i1, loop);
     b.condBr(b.icmp('ult', i1, n), loop, done);
