@@ -29,6 +29,7 @@ import { uniquifyNames } from './names.js';
 import { laneName, lanesType, type DiffContext, type DiffSig } from './signature.js';
 
 export class ReverseGenerator implements SweepMode {
+  readonly copyFieldByField = true;
   private readonly f: FunctionFacts;
   private readonly fwdPro: Prologue;
   private readonly revPro: Prologue;

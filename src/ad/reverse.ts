@@ -21,6 +21,7 @@ import type { FunctionFacts } from './facts.js';
 import type { ForwardSweep } from './sweep.js';
 import { toI64At } from './sweep.js';
 import { sameObject } from './memkind.js';
+import { layoutHelper } from './copylayout.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 
@@ -311,6 +312,21 @@ export class ReverseSweep {
         return;
       }
       case 'memcpy': case 'memmove': {
+        const lay = this.f.kinds.copyLayout(i);
+        if (lay) {
+          // Mixed fields: each floating field's adjoint moves in its own type.
+          if (!lay.fields.some((x) => x.kind !== 'pointer')) return;
+          const srcShadowed = aa.shadowed(i.arg(1));
+          const helper = layoutHelper(this.f.ctx, lay, !srcShadowed ? 'zero' : k.k === 'memmove' ? 'move' : 'adj');
+          const bp = this.plan.frame.bytePtr;
+          for (let lane = 0; lane < this.width; lane++) {
+            const a: Value[] = [b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i.arg(0), i, lane), rc), bp)];
+            if (srcShadowed) a.push(b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i.arg(1), i, lane), rc), bp));
+            a.push(toI64At(this.plan.get(this.sweep.mapV(i.arg(2)), rc), b));
+            b.call(helper, a);
+          }
+          return;
+        }
         const kind = this.f.kinds.memKind(i);
         if (kind === 'pointer' || kind === 'none') return;
         for (let lane = 0; lane < this.width; lane++) {

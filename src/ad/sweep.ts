@@ -17,6 +17,7 @@ import type { Prologue } from '../tape/frame.js';
 import type { FunctionFacts } from './facts.js';
 import { Refusals } from './checks.js';
 import { laneName, signatureParams } from './signature.js';
+import { layoutHelper } from './copylayout.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -52,6 +53,11 @@ export interface SweepMode {
    * Forward mode computes tangents here.
    */
   afterClone?(i: Instruction, nb: BasicBlock): void;
+  /**
+   * Optional: copies whose memory mixes kinds (floats and pointers, double and float fields) are
+   * split by field (reverse mode; forward mode copies tangents and shadows whole).
+   */
+  readonly copyFieldByField?: boolean;
   /** Optional: the shadow of a pointer the sweep cannot follow itself (forward mode: one extracted from an aggregate whose tangent the mode holds); null: none. */
   shadowOfPointer?(i: Instruction, lane: number): Value | null;
 }
@@ -241,7 +247,19 @@ export class ForwardSweep {
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if (k.k === 'memcpy' || k.k === 'memmove') this.refusals.checkCopyIntoIntegers(i, i.arg(0), i.arg(1));
-        if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
+        const lay = (k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.mode.copyFieldByField ? f.kinds.copyLayout(i) : null;
+        if (lay) {
+          // Mixed fields (reverse mode): the shadows of the pointer fields are copied; the floating
+          // fields' adjoints move in the reverse sweep.
+          if (lay.fields.some((x) => x.kind === 'pointer')) {
+            const helper = layoutHelper(f.ctx, lay, 'ptrs');
+            const bp = this.bytePtr();
+            for (let lane = 0; lane < this.width; lane++) {
+              fb.call(helper, [fb.bitcastIfNeeded(this.shadowOf(i.arg(0), i, lane), bp), fb.bitcastIfNeeded(this.shadowOf(i.arg(1), i, lane), bp),
+                toI64At(this.mapV(i.arg(2)), fb)]);
+            }
+          }
+        } else if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
           for (let lane = 0; lane < this.width; lane++) {
             const s = this.copyInst(i);
             s.operands[0] = this.shadowOf(i.arg(0), i, lane);

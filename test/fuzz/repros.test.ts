@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, hasTool } from '../util/llvm.js';
 
-const HAVE = ['clang-14', 'clang-19'].every(hasTool);
+const HAVE = ['clang-14', 'clang-19', 'llvm-as', 'llvm-as-19'].every(hasTool);
 const AVX = (() => { try { return /\bavx\b/.test(readFileSync('/proc/cpuinfo', 'utf8')); } catch { return false; } })();
 
 interface Case { dir: string; file: string; clang: 'clang-14' | 'clang-19'; flags: string[]; needs?: 'avx' }
@@ -21,6 +21,10 @@ const ALL: [Case['clang'], string[]][] = [['clang-14', ['-O0']], ['clang-14', ['
 add('const-arg-shadow-O0', 'repro.c', ALL);
 add('memmove-overlap', 'repro.c', [['clang-14', ['-O0']], ['clang-14', ['-O2']], ['clang-19', ['-O0']]]);
 add('memmove-overlap', 'repro2.c', [['clang-14', ['-O0']], ['clang-14', ['-O2']]]);
+add('recursion-mixed-activity-O0', 'repro.c', ALL);
+add('struct-copy-mixed-types', 'repro.c', ALL);
+add('struct-copy-mixed-types', 'repro2.c', [...ALL, ['clang-14', ['-O2', '-ffast-math']]]);
+add('struct-copy-mixed-types', 'repro3.c', ALL);
 add('tape-vector-alignment-avx', 'repro.c', [['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O2', '-mavx']], ['clang-19', ['-O3', '-mavx2', '-mfma']]], 'avx');
 
 function sh(cmd: string, args: string[], cwd: string): { code: number | null; out: string } {
@@ -37,6 +41,8 @@ describe.skipIf(!HAVE)('fuzz-grad findings (fixtures/fuzz): the reproducers now 
         let r = sh(c.clang, [...c.flags, '-S', '-emit-llvm', src, '-o', 'p.ll'], tmp);
         expect(r.code, r.out).toBe(0);
         r = sh(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', 'p.ll', '-o', 'p.ad.ll'], tmp);
+        expect(r.code, r.out).toBe(0);
+        r = sh(c.clang === 'clang-14' ? 'llvm-as' : 'llvm-as-19', ['p.ad.ll', '-o', '/dev/null'], tmp);
         expect(r.code, r.out).toBe(0);
         r = sh(c.clang, [...c.flags, '-Wno-override-module', 'p.ad.ll', '-lm', '-o', 'p'], tmp);
         expect(r.code, r.out).toBe(0);
