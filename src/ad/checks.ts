@@ -91,14 +91,26 @@ export class Refusals {
     if (this.bitsTaint) return this.bitsTaint;
     const aa = this.f.aa;
     const taint = new Set<Value>();
+    const objects = this.taintedObjects;
     const isIntish = (t: Type): boolean => t.kind === 'int' || (t.kind === 'vector' && t.elem.kind === 'int');
+    const objs = (p: Value): Set<Value> | null => underlyingObjects(p);
+    const meets = (p: Value): boolean => { const o = objs(p); return o !== null && [...o].some((x) => objects.has(x)); };
     for (let changed = true, rounds = 0; changed && rounds < 16; rounds++) {
       changed = false;
       for (const b of this.f.prim.blocks) {
         for (const i of b.instructions) {
+          // -O0 keeps the bits in stack slots (musl's `union { float f; uint32_t i; }` and the
+          // integer locals computed from it): the taint follows them through memory.
+          if (i.op === 'store' && taint.has(i.value)) {
+            for (const o of objs(i.ptr) ?? []) if (!objects.has(o)) { objects.add(o); changed = true; }
+            continue;
+          }
           if (taint.has(i) || !isIntish(i.type)) continue;
-          const seed = i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type);
-          const flows = i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && i.operands.some((o) => taint.has(o));
+          // The bits of an active float: a bitcast, or an integer load of a slot an active float was stored to.
+          const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type))
+            || (i.op === 'load' && this.holdsActiveFloat(i.ptr));
+          const flows = (i.op === 'load' && meets(i.ptr))
+            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && i.operands.some((o) => taint.has(o)));
           if (seed || flows) { taint.add(i); changed = true; }
         }
       }
@@ -106,10 +118,35 @@ export class Refusals {
     this.bitsTaint = taint;
     return taint;
   }
+  /** Stack slots (and other objects) that integers computed from the bits of active floats were stored to. */
+  private readonly taintedObjects = new Set<Value>();
+
+  /** Whether an active floating value is stored to the object `p` points into (an alloca of the function). */
+  private holdsActiveFloat(p: Value): boolean {
+    const roots = underlyingObjects(p);
+    if (!roots || roots.size === 0) return false;
+    if (![...roots].every((r) => r.vk === 'inst' && (r as Instruction).op === 'alloca')) return false;
+    const aa = this.f.aa;
+    for (const b of this.f.prim.blocks) {
+      for (const s of b.instructions) {
+        if (s.op !== 'store' || !isDiffType(s.value.type) || !aa.varied.has(s.value)) continue;
+        const o = underlyingObjects(s.ptr);
+        if (o && [...o].some((x) => roots.has(x))) return true;
+      }
+    }
+    return false;
+  }
 
   private checkBitArithmetic(i: Instruction): void {
-    if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
-    if (!this.taintedBits().has(i.operands[0]!)) return;
+    // Back to floating: a bitcast of computed bits, or a floating load of a slot they were stored to.
+    if (i.op === 'load' && isDiffType(i.type) && i.type.kind !== 'vector') {
+      const bits = this.taintedBits();
+      const o = underlyingObjects(i.ptr);
+      if (bits.size === 0 || !o || ![...o].some((x) => this.taintedObjects.has(x)) || !this.f.aa.varied.has(i)) return;
+    } else {
+      if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
+      if (!this.taintedBits().has(i.operands[0]!)) return;
+    }
     this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integer arithmetic on the bits of an active floating value`, i,
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
   }
