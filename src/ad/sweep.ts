@@ -8,6 +8,8 @@
 
 import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
+import { GlobalVariable } from '../ir/function.js';
+import { ConstantExpr, ConstantZero } from '../ir/constants.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
 import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
@@ -210,11 +212,51 @@ export class ForwardSweep {
       const ck = (v as unknown as { ck: string }).ck;
       if (ck === 'null' || ck === 'undef' || ck === 'poison') return v;
     }
-    // An inactive pointer mixed with active ones (a phi of an array and a
-    // constant table): its shadow is the primal pointer, as in Enzyme.
-    if (!this.f.aa.shadowed(v)) return this.mapV(v);
+    if (!this.f.aa.shadowed(v)) {
+      // A pointer into a constant global (a coefficient table) where a shadow is needed (stored
+      // into active memory, or a phi with active pointers): a zeroed global of the same type.
+      // Loads through it give zero derivatives; the reverse adds adjoints into it, not into the
+      // read-only table.
+      const z = this.zeroShadow(v, 0);
+      if (z) return z;
+      // Any other inactive pointer mixed with active ones: its shadow is the primal pointer, as in Enzyme.
+      return this.mapV(v);
+    }
     return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: no shadow for a pointer into active memory`, at,
       ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
+  }
+
+  /** The zero shadow of (a constant GEP or cast of) a constant global, or null. */
+  private zeroShadow(v: Value, depth: number): Value | null {
+    if (depth > 4) return null;
+    if (v instanceof GlobalVariable) {
+      if (!v.isConstant || v.name === null) return null;
+      const m = this.f.m;
+      const name = `__enzyme_ts_zero${this.f.forward ? '_fwd' : ''}.${v.name}`;
+      const have = m.getGlobal(name);
+      if (have) return have;
+      const g = new GlobalVariable(v.type, v.valueType);
+      g.name = name;
+      g.linkage = 'internal';
+      g.addrspace = v.addrspace;
+      g.init = new ConstantZero(v.valueType);
+      // Forward mode only reads it (tangents of constants are zero); the reverse adds into it.
+      g.isConstant = this.f.forward;
+      g.align = v.align;
+      m.globals.push(g);
+      m.invalidateSymbols();
+      return g;
+    }
+    if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) {
+      const base = this.zeroShadow(v.operands[0]!, depth + 1);
+      if (!base) return null;
+      const c = new ConstantExpr(v.type, v.op, [base, ...v.operands.slice(1)], v.flags);
+      c.srcType = v.srcType;
+      c.inrange = v.inrange;
+      c.inrangeIndex = v.inrangeIndex;
+      return c;
+    }
+    return null;
   }
 
   private cloneInst(i: Instruction, nb: BasicBlock): void {
