@@ -4,6 +4,7 @@
 
 import type { Instruction } from '../ir/instructions.js';
 import { Argument, Function as FunctionClass } from '../ir/function.js';
+import { ConstantInt } from '../ir/constants.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
@@ -112,7 +113,7 @@ export class Refusals {
           const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type))
             || (i.op === 'load' && this.holdsActiveFloat(i.ptr));
           const flows = (i.op === 'load' && meets(i.ptr))
-            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && i.operands.some((o) => taint.has(o)));
+            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)));
           if (seed || flows) { taint.add(i); changed = true; }
         }
       }
@@ -301,4 +302,23 @@ function rootsThroughSlots(p: Value): Set<Value> | null {
     for (const x of underlyingObjects(stored[0]!) ?? [r]) out.add(x);
   }
   return out;
+}
+
+/**
+ * Integer operations on the bits of a float whose result does not depend on the mantissa (a
+ * mask that clears every mantissa bit, a shift that drops them): piecewise constant in the
+ * float, so no derivative is lost through them (the exponent `(ix >> 23) - 127`, a mask keeping
+ * sign and exponent).
+ */
+function stepOfBits(i: Instruction): boolean {
+  if (i.type.kind !== 'int') return false;
+  const mant = i.type.bits === 64 ? 52 : i.type.bits === 32 ? 23 : i.type.bits === 16 ? 10 : -1;
+  if (mant < 0) return false;
+  const c = i.operands[1];
+  if (!(c instanceof ConstantInt)) return false;
+  const low = (1n << BigInt(mant)) - 1n;
+  const v = BigInt.asUintN(i.type.bits, c.value);
+  if (i.op === 'and') return (v & low) === 0n;
+  if (i.op === 'lshr' || i.op === 'ashr') return v >= BigInt(mant);
+  return false;
 }
