@@ -410,9 +410,21 @@ export class ForwardSweep {
     }
     // Split mode: the shadow must outlive the augmented function (the reverse
     // accumulates into it), so it is a zeroed heap allocation freed at the end of the reverse.
-    const bytes = constInt(m.types.i64, Math.max(1, this.f.ctx.dl.allocSize(t)));
-    const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [m.types.i64, m.types.i64]);
-    const raw = this.fb.call(calloc, [constInt(m.types.i64, 1), bytes], name);
+    const dl = this.f.ctx.dl;
+    const size = Math.max(1, dl.allocSize(t));
+    const align = Math.max(c.align ?? 0, dl.align(t));
+    let raw: Value;
+    if (align > dl.mallocAlign) {
+      // The primal's accesses carry the alloca's alignment (32 for a <4 x double>): more than
+      // calloc guarantees, so an aligned block, zeroed.
+      const i64 = m.types.i64;
+      const alloc = this.f.ctx.declare('aligned_alloc', this.bytePtr(), [i64, i64]);
+      raw = this.fb.call(alloc, [constInt(i64, align), constInt(i64, Math.ceil(size / align) * align)], name);
+      this.fb.call(this.f.ctx.memIntrinsic('memset'), [raw, constInt(m.types.i8, 0), constInt(i64, size), constInt(m.types.i1, 0)]);
+    } else {
+      const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [m.types.i64, m.types.i64]);
+      raw = this.fb.call(calloc, [constInt(m.types.i64, 1), constInt(m.types.i64, size)], name);
+    }
     const s = this.fb.bitcastIfNeeded(raw, i.type);
     this.shadows[lane]!.set(i, s);
     this.toFreeAtEnd.push(raw);

@@ -11,6 +11,7 @@ import { ROOT, hasTool } from '../util/llvm.js';
 const HAVE = ['clang-14', 'clang-19', 'llvm-as', 'llvm-as-19'].every(hasTool);
 const AVX = (() => { try { return /\bavx\b/.test(readFileSync('/proc/cpuinfo', 'utf8')); } catch { return false; } })();
 
+/** `dir` is a folder of fixtures/fuzz, or `../wrong` for programs of fixtures/wrong. */
 interface Case { dir: string; file: string; clang: 'clang-14' | 'clang-19'; flags: string[]; needs?: 'avx' }
 
 const CASES: Case[] = [];
@@ -26,13 +27,14 @@ add('struct-copy-mixed-types', 'repro.c', ALL);
 add('struct-copy-mixed-types', 'repro2.c', [...ALL, ['clang-14', ['-O2', '-ffast-math']]]);
 add('struct-copy-mixed-types', 'repro3.c', ALL);
 add('tape-vector-alignment-avx', 'repro.c', [['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O2', '-mavx']], ['clang-19', ['-O3', '-mavx2', '-mfma']]], 'avx');
+add('../wrong', 'split_tape_avx.c', [['clang-14', ['-O0', '-mavx']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O0', '-mavx']], ['clang-19', ['-O2', '-mavx']]], 'avx');
 
 function sh(cmd: string, args: string[], cwd: string): { code: number | null; out: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.signal ? ` (signal ${r.signal})` : ''}` };
 }
 
-describe.skipIf(!HAVE)('fuzz-grad findings (fixtures/fuzz): the reproducers now pass', () => {
+describe.skipIf(!HAVE)('fuzz-grad findings (fixtures/fuzz) and fixtures/wrong: the reproducers now pass', () => {
   for (const c of CASES) {
     test.skipIf(c.needs === 'avx' && !AVX)(`${c.dir}/${c.file} ${c.clang} ${c.flags.join(' ')}`, () => {
       const tmp = mkdtempSync(join(tmpdir(), 'fuzz-repro-'));
