@@ -31,6 +31,7 @@ import { zeroImplicitShadows } from './globals.js';
 import { laneName, lanesType, type DiffContext, type DiffSig } from './signature.js';
 
 export class ReverseGenerator implements SweepMode {
+  readonly copyFieldByField = true;
   private readonly f: FunctionFacts;
   private readonly fwdPro: Prologue;
   private readonly revPro: Prologue;
