@@ -21,6 +21,7 @@ import type { FunctionFacts } from './facts.js';
 import type { ForwardSweep } from './sweep.js';
 import { toI64At } from './sweep.js';
 import { sameObject } from './memkind.js';
+import { releaseFn } from './release.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 
@@ -340,7 +341,9 @@ export class ReverseSweep {
         const moved = this.sweep.reallocMoved.get(i);
         if (!moved) return;
         const kind = this.f.kinds.kindOfMemory([i], i, 'the reallocated memory');
-        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i));
+        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i)) || this.f.release.releasedAtAlloc(i);
+        const ctx = this.f.ctx;
+        const release = freed || this.f.sig.nofree ? null : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         const bp = this.plan.frame.bytePtr;
         for (let lane = 0; lane < this.width; lane++) {
           const nu = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i, i, lane), rc), bp);
@@ -349,14 +352,19 @@ export class ReverseSweep {
             b.call(this.memcpyAdjoint(kind, true), [nu, old, this.plan.get(moved[lane]!, rc)]);
           }
           if (freed) b.call(this.f.ctx.declare('free', t.void, [bp]), [nu]);
+          else if (release) b.call(release, [nu]);
         }
         return;
       }
       case 'malloc': case 'calloc': {
-        if (!this.sweep.freedClasses.some((f) => sameObject(f, i))) return;
+        // The shadow dies with the allocation (src/ad/release.ts): freed here when the primal memory
+        // cannot outlive the derivative, else only if a `free` handed it over at run time.
+        const here = this.sweep.freedClasses.some((f) => sameObject(f, i)) || this.f.release.releasedAtAlloc(i);
+        if (!here && this.f.sig.nofree) return;
+        const ctx = this.f.ctx;
+        const free = here ? ctx.declare('free', t.void, [this.plan.frame.bytePtr]) : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.plan.get(this.sweep.shadowOf(i, i, lane), rc);
-          const free = this.f.ctx.declare('free', t.void, [this.plan.frame.bytePtr]);
           b.call(free, [b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
         }
         return;

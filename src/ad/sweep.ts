@@ -17,6 +17,7 @@ import type { Prologue } from '../tape/frame.js';
 import type { FunctionFacts } from './facts.js';
 import { Refusals } from './checks.js';
 import { laneName, signatureParams } from './signature.js';
+import { deferFn } from './release.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -238,6 +239,7 @@ export class ForwardSweep {
         fb.insert(c);
         this.vmap.set(i, c);
         if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(0));
+        if (k.k === 'free') this.handOver(i);
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if (k.k === 'memcpy' || k.k === 'memmove') this.refusals.checkCopyIntoIntegers(i, i.arg(0), i.arg(1));
@@ -323,6 +325,20 @@ export class ForwardSweep {
         f.error('E0401', `cannot differentiate ${f.fnName()}: cannot follow a pointer into active memory through ${i.op}`, i,
           ['keep pointers to active data as pointers (no integer round trips)']);
       }
+    }
+  }
+
+  /**
+   * Reverse mode: the shadow of memory freed here whose allocation is not released
+   * statically is handed to the run-time registry (src/ad/release.ts); the reverse of the
+   * allocation frees it.
+   */
+  private handOver(i: CallBase): void {
+    const f = this.f;
+    if (f.forward || f.sig.nofree || !f.aa.shadowed(i.arg(0)) || !f.release.handsOver(i)) return;
+    const defer = deferFn(f.m, (n, r, p) => f.ctx.declare(n, r, p));
+    for (let lane = 0; lane < this.width; lane++) {
+      this.fb.call(defer, [this.fb.bitcastIfNeeded(this.shadowOf(i.arg(0), i, lane), this.bytePtr())]);
     }
   }
 
