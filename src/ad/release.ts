@@ -178,11 +178,11 @@ class FunctionFlow {
         const i = v as Instruction;
         switch (i.op) {
           case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': work.push(i.operands[0]!); continue;
-          case 'phi': work.push(...i.operands); continue;
+          case 'phi': for (const o of i.operands) work.push(o); continue;
           case 'select': work.push(i.operands[1]!, i.operands[2]!); continue;
           case 'load': {
             const stored = this.spills.get(i.operands[0]!);
-            if (stored) { work.push(...stored); continue; }
+            if (stored) { for (const s of stored) work.push(s); continue; }
             out.add(v);
             continue;
           }

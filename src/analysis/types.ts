@@ -749,7 +749,7 @@ class FnAnalysis {
       seen.add(v);
       const i = v as Instruction;
       if (i.op === 'load') slots.add(i.ptr);
-      else if (i.op === 'phi') work.push(...i.operands);
+      else if (i.op === 'phi') for (const o of i.operands) work.push(o);
       else if (i.op === 'bitcast' || i.op === 'addrspacecast' || i.op === 'getelementptr' || i.op === 'select') {
         work.push(i.op === 'select' ? i.operands[1]! : i.operands[0]!);
         if (i.op === 'select') work.push(i.operands[2]!);
