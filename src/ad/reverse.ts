@@ -23,6 +23,7 @@ import { toI64At } from './sweep.js';
 import { sameObject } from './memkind.js';
 import { BlasCalls, blasAlphaActive, blasReverse, blasScalarActive, type BlasSaved } from './blas.js';
 import { layoutHelper } from './copylayout.js';
+import { releaseFn } from './release.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 import { allocLikeFree } from './custom.js';
@@ -382,7 +383,9 @@ export class ReverseSweep {
         const moved = this.sweep.reallocMoved.get(i);
         if (!moved) return;
         const kind = this.f.kinds.kindOfMemory([i], i, 'the reallocated memory');
-        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()));
+        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots())) || this.f.release.releasedAtAlloc(i);
+        const ctx = this.f.ctx;
+        const release = freed || this.f.sig.nofree ? null : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         const bp = this.plan.frame.bytePtr;
         for (let lane = 0; lane < this.width; lane++) {
           const nu = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i, i, lane), rc), bp);
@@ -391,6 +394,7 @@ export class ReverseSweep {
             b.call(this.memcpyAdjoint(kind, true), [nu, old, this.plan.get(moved[lane]!, rc)]);
           }
           if (freed) b.call(this.f.ctx.declare('free', t.void, [bp]), [nu]);
+          else if (release) b.call(release, [nu]);
         }
         return;
       }
@@ -444,12 +448,16 @@ export class ReverseSweep {
         return;
       }
       case 'malloc': case 'calloc': {
-        if (!this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()))) return;
+        // The shadow dies with the allocation (src/ad/release.ts): freed here when the primal memory
+        // cannot outlive the derivative, else only if a `free` handed it over at run time.
+        const here = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots())) || this.f.release.releasedAtAlloc(i);
+        if (!here && (this.f.sig.nofree || k.like)) return;
+        const ctx = this.f.ctx;
+        const free = here ? ctx.declare('free', t.void, [this.plan.frame.bytePtr]) : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.plan.get(this.sweep.shadowOf(i, i, lane), rc);
           // A registered allocator's shadow goes back through its deallocator (custom.ts).
           if (k.like) { allocLikeFree(b, k.like, s, i.args().map((a) => this.plan.get(this.sweep.mapV(a), rc))); continue; }
-          const free = this.f.ctx.declare('free', t.void, [this.plan.frame.bytePtr]);
           b.call(free, [b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
         }
         return;

@@ -29,6 +29,7 @@ import { globalShadowOf } from './globals.js';
 import type { ActivityAnalysis } from '../analysis/activity.js';
 import type { Argument } from '../ir/function.js';
 import { layoutHelper } from './copylayout.js';
+import { deferFn } from './release.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -348,6 +349,7 @@ export class ForwardSweep {
         fb.insert(c);
         this.vmap.set(i, c);
         if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0));
+        if (k.k === 'free' && !k.like) this.handOver(i);
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if (k.k === 'posix_memalign' && aa.shadowed(i.arg(0))) this.shadowPosixMemalign(i);
         if (k.k === 'vecmem') for (let lane = 0; lane < this.width; lane++) vecMemShadowCopy(aa, i, k.shape, fb, (v) => this.copyInst(v), (v) => this.shadowOf(v, i, lane), (s) => this.shadows[lane]!.set(i, s));
@@ -468,6 +470,20 @@ export class ForwardSweep {
       yCopy: need.y ? c.copyOut(shape ? shape.leny : s.n, this.mapV(i.arg(rule.y!)), s.incy!) : null,
       aCopy: need.a ? c.copyMatrix(s, this.mapV(i.arg(rule.a!))) : null,
     };
+  }
+
+  /**
+   * Reverse mode: the shadow of memory freed here whose allocation is not released
+   * statically is handed to the run-time registry (src/ad/release.ts); the reverse of the
+   * allocation frees it.
+   */
+  private handOver(i: CallBase): void {
+    const f = this.f;
+    if (f.forward || f.sig.nofree || !f.aa.shadowed(i.arg(0)) || !f.release.handsOver(i)) return;
+    const defer = deferFn(f.m, (n, r, p) => f.ctx.declare(n, r, p));
+    for (let lane = 0; lane < this.width; lane++) {
+      this.fb.call(defer, [this.fb.bitcastIfNeeded(this.shadowOf(i.arg(0), i, lane), this.bytePtr())]);
+    }
   }
 
   private memKind(i: CallBase): ReturnType<FunctionFacts['kinds']['memKind']> {

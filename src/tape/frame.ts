@@ -35,7 +35,8 @@ export class Prologue {
     const entry = this.fn.blocks[0]!;
     const moved = [...this.allocas.instructions, ...this.setup.instructions, ...this.init.instructions];
     for (const i of moved) i.parent = entry;
-    entry.instructions.unshift(...moved);
+    // concat, not unshift(...moved): a spread of tens of thousands of instructions overflows the stack
+    entry.instructions = moved.concat(entry.instructions);
     this.allocas.instructions = [];
     this.setup.instructions = [];
     this.init.instructions = [];
