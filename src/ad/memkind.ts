@@ -94,8 +94,10 @@ export class MemoryKinds {
   kindOfMemory(ptrs: Value[], at: Instruction, what: string): 'double' | 'float' | 'half' | 'pointer' | 'none' {
     let k: 'double' | 'float' | 'half' | 'pointer' | null = null;
     for (const p of ptrs) k ??= elementKind(p);
-    for (const p of ptrs) k ??= this.accessKind(p);
     if (k) return k;
+    // the accesses of each side's object: trusted when the sides agree (or one says nothing)
+    const seen = new Set(ptrs.map((p) => this.accessKind(p)).filter((x): x is NonNullable<typeof x> => x !== null));
+    if (seen.size === 1) return [...seen][0]!;
     const ta = this.f.types();
     let u: ReturnType<TypeAnalysis['uniform']> = null;
     for (const p of ptrs) u ??= ta.uniform(p);
@@ -132,13 +134,16 @@ export class MemoryKinds {
         if (slot.vk === 'inst' && (slot as Instruction).op === 'alloca') holders.add(slot);
       }
     }
-    let found: 'double' | 'float' | 'half' | 'pointer' | null = null;
+    // every floating kind accessed: an object accessed as two (a struct of float and double
+    // fields) does not say what one copy of part of it holds
+    const floats = new Set<'double' | 'float' | 'half'>();
+    let pointers = false;
     const note = (t: Type): void => {
-      if (found && found !== 'pointer') return;
       const k = t.kind === 'float' ? (t.fk === 'double' ? 'double' : t.fk === 'float' ? 'float' : t.fk === 'half' ? 'half' : null)
         : t.kind === 'vector' && t.elem.kind === 'float' ? (t.elem.fk === 'double' ? 'double' : t.elem.fk === 'float' ? 'float' : null)
           : t.kind === 'pointer' ? 'pointer' : null;
-      if (k && (!found || k !== 'pointer')) found = k;
+      if (k === 'pointer') pointers = true;
+      else if (k) floats.add(k);
     };
     for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
       changed = false;
@@ -163,7 +168,9 @@ export class MemoryKinds {
         }
       }
     }
-    return found;
+    if (floats.size > 1) return null;
+    if (floats.size === 1) return [...floats][0]!;
+    return pointers ? 'pointer' : null;
   }
 }
 

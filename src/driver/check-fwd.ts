@@ -35,6 +35,7 @@ import { parseModule } from '../syntax/parse.js';
 import { findLli, producerVersion, runLli } from './check-lli.js';
 import { Rng, atText, inferElemType, numText, parseAt, type AtItem, type CheckFloat, type ElemType, type ParamValue, argLabel, floatKindOf, parseNum } from './check-points.js';
 import { parseFwdArgList, parseFwdRet } from './fwd.js';
+import { precheckParam } from './check.js';
 import { parseWidth } from './grad.js';
 import { readSource } from './io.js';
 import { parseFwdCustomSpec } from '../ad/custom.js';
@@ -133,6 +134,8 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   const fn = findFunction(m, opts.fn);
   const n = fn.fnType.params.length;
   if (fn.fnType.vararg) fail(USAGE, `@${opts.fn} is variadic: check cannot call it`, null);
+  // The same refusals as reverse mode's check: memory it cannot fill with numbers is never read as doubles.
+  fn.fnType.params.forEach((t, k) => { precheckParam({ file, fn }, k, t, atItems ? atItems[k] ?? null : null); });
   if (atItems && atItems.length !== n) fail(USAGE, `--at gives ${atItems.length} value${atItems.length === 1 ? '' : 's'}, @${opts.fn} has ${n} parameter${n === 1 ? '' : 's'}`, null);
   const rt = fn.fnType.ret;
   const retFk = floatKindOf(rt);

@@ -170,19 +170,23 @@ function collectAccesses(fn: Function, index: number, acc: Accesses, seen: Set<s
     const e = elemOfMemType(pt.pointee);
     if (e) { if (e.kind === 'float') acc.floatHit ??= e; else acc.intHit ??= e; return; }
     if (holdsPointers(pt.pointee)) { acc.pointerHit ??= { kind: 'pointers', type: pt.pointee, at: null }; return; }
-    if (mixesKinds(pt.pointee)) { acc.mixedHit ??= { kind: 'mixed', type: pt.pointee, at: null }; return; }
+    const mix = mixesKinds(pt.pointee);
+    if (mix) { acc.mixedHit ??= { kind: 'mixed', type: pt.pointee, at: null, floats: mix === 'floats' }; return; }
   }
   const derived = new Set<Value>([arg]);
   /** Stack slots the pointer is stored into (-O0 spills every argument): loads from them are the pointer again. */
   const holders = new Set<Value>();
   const note = (t: Type, at: Instruction, access: boolean): void => {
     if (holdsPointers(t)) { acc.pointerHit ??= { kind: 'pointers', type: t, at }; return; }
-    if (mixesKinds(t)) { acc.mixedHit ??= { kind: 'mixed', type: t, at }; return; }
+    const mix = mixesKinds(t);
+    if (mix) { acc.mixedHit ??= { kind: 'mixed', type: t, at, floats: mix === 'floats' }; return; }
     // Byte GEPs (`getelementptr i8, ptr %p, i64 8`) are offsets, not integer data: only loads and stores count here.
     const scalar = t.kind === 'vector' || t.kind === 'array' ? t.elem : t;
     if (access && scalar.kind === 'int') acc.intWidths.add(scalar.bits);
     const e = elemOfMemType(t);
     if (!e) return;
+    // Memory read as float in one place and as double in another is not one array of either.
+    if (e.kind === 'float' && acc.floatHit?.kind === 'float' && acc.floatHit.fk !== e.fk) { acc.mixedHit ??= { kind: 'mixed', type: t, at, floats: true }; return; }
     if (e.kind === 'float') acc.floatHit ??= e; else acc.intHit ??= e;
   };
   const calls: [Function, number][] = [];
@@ -210,18 +214,20 @@ function collectAccesses(fn: Function, index: number, acc: Accesses, seen: Set<s
 }
 
 /** A struct (or array of them) with both integer and floating fields. */
-function mixesKinds(t: Type): boolean {
-  let ints = false, floats = false;
+/** A struct that keeps integers beside floats, or two floating kinds (float beside double). */
+function mixesKinds(t: Type): 'ints' | 'floats' | null {
+  let ints = false;
+  const floats = new Set<string>();
   const walk = (x: Type, depth: number): void => {
     if (depth > 8) return;
     if (x.kind === 'int') ints = true;
-    else if (x.kind === 'float') floats = true;
+    else if (x.kind === 'float') floats.add(x.fk);
     else if (x.kind === 'array' || x.kind === 'vector') walk(x.elem, depth + 1);
     else if (x.kind === 'struct' && x.elems) for (const e of x.elems) walk(e, depth + 1);
   };
-  if (t.kind !== 'struct' && !(t.kind === 'array' && t.elem.kind === 'struct')) return false;
+  if (t.kind !== 'struct' && !(t.kind === 'array' && t.elem.kind === 'struct')) return null;
   walk(t, 0);
-  return ints && floats;
+  return ints && floats.size > 0 ? 'ints' : floats.size > 1 ? 'floats' : null;
 }
 
 /** `inspectElemType` for callers that only want an element type (memory of pointers reads as double). */
@@ -230,8 +236,8 @@ export function inferElemType(fn: Function, index: number): ElemType {
   return isMemoryProblem(e) ? { kind: 'float', fk: 'double' } : e;
 }
 
-/** Why the memory behind a pointer parameter cannot be filled with numbers: it holds pointers, or integers beside floats (accessed at `at`). */
-export interface MemoryProblem { kind: 'pointers' | 'mixed'; type: Type | null; at: Instruction | null }
+/** Why the memory behind a pointer parameter cannot be filled with numbers: it holds pointers, or values of different kinds (integers beside floats, float beside double; accessed at `at`). */
+export interface MemoryProblem { kind: 'pointers' | 'mixed'; type: Type | null; at: Instruction | null; floats?: boolean }
 
 export function isMemoryProblem(e: ElemType | MemoryProblem): e is MemoryProblem {
   return e.kind === 'pointers' || e.kind === 'mixed';

@@ -312,7 +312,7 @@ function tooOld(file: SourceFile, newer: NewSyntax, lli: Lli): never {
       'the module was probably written by a newer compiler (rustc, a newer clang) than this lli']);
 }
 
-interface Where { file: SourceFile; fn: Function }
+export interface Where { file: SourceFile; fn: Function }
 
 /** Refuses parameters check cannot build, pointing at the function. */
 function refuse(w: Where, label: string, why: string, notes: string[]): never {
@@ -321,8 +321,8 @@ function refuse(w: Where, label: string, why: string, notes: string[]): never {
 
 const WRAP_NOTE = 'write a small wrapper taking double* (or float*) arrays and scalars that builds the argument and calls the function, and check the wrapper';
 
-/** Refusals that do not depend on the activities: memory of pointers, types check cannot make. */
-function precheckParam(w: Where, k: number, t: Type, item: AtItem | null): void {
+/** Refusals that do not depend on the activities or the mode: memory of pointers or of mixed kinds, types check cannot make. */
+export function precheckParam(w: Where, k: number, t: Type, item: AtItem | null): void {
   const label = argLabel(w.fn, k);
   if (t.kind === 'pointer') {
     if (item?.kind === 'array' && item.elem) return;
@@ -332,7 +332,9 @@ function precheckParam(w: Where, k: number, t: Type, item: AtItem | null): void 
       const where = [what, e.at && e.at.pos >= 0 ? `accessed at line ${lineOf(w.file, e.at.pos)}` : ''].filter((x) => x).join(', ');
       refuse(w, label, e.kind === 'pointers'
         ? `it points to memory that holds pointers${where ? ` (${where})` : ''}, such as a std::vector or a struct with a data pointer, which check cannot make from numbers`
-        : `it points to a struct that keeps integers beside its floating values${where ? ` (${where})` : ''}: random numbers would make a nonsense count or index of the integers`,
+        : e.floats
+          ? `it points to memory that keeps float beside double values${where ? ` (${where})` : ''}: one array of numbers cannot fill both`
+          : `it points to a struct that keeps integers beside its floating values${where ? ` (${where})` : ''}: random numbers would make a nonsense count or index of the integers`,
         [WRAP_NOTE, ...(e.kind === 'mixed' ? ['or give the memory as typed numbers with --at (double[...], i32[...]) if its layout is one type'] : [])]);
     }
     return;

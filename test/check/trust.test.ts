@@ -214,6 +214,33 @@ entry:
     }
   });
 
+  // Found by the random differential tester: check filled memory that a function reads as float
+  // in one field and as double in another with doubles, and compared garbage.
+  const MIXED = `
+%struct.S0 = type { [4 x float], double }
+define double @mixed(ptr %ps, ptr %x) {
+entry:
+  %a = getelementptr inbounds %struct.S0, ptr %ps, i64 1, i32 0, i64 0
+  %f = load float, ptr %a
+  %e = fpext float %f to double
+  %b = getelementptr inbounds %struct.S0, ptr %ps, i64 0, i32 1
+  %d = load double, ptr %b
+  %r = fmul double %e, %d
+  ret double %r
+}
+`;
+  test('memory read as float in one field and as double in another (reverse and forward)', async () => {
+    const input = file('mixed.ll', MIXED);
+    const e = await diagnostic({ input, fn: 'mixed' });
+    expect(e.diagnostics[0]!.code).toBe('E0440');
+    expect(e.diagnostics[0]!.message).toMatch(/parameter %ps of @mixed: it points to memory that keeps float beside double values \(%struct\.S0/);
+    const { runFwdCheck } = await import('../../src/driver/check-fwd.js');
+    let fe: unknown = null;
+    try { await runFwdCheck({ input, fn: 'mixed', out: () => {} }); } catch (x) { fe = x; }
+    expect(fe).toBeInstanceOf(DiagnosticError);
+    expect((fe as DiagnosticError).diagnostics[0]!.code).toBe('E0440');
+  });
+
   test('a by-value struct holding a pointer', async () => {
     const text = `
 define double @sp({ double, double* } %s) {
