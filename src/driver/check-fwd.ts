@@ -36,6 +36,8 @@ import { findLli, producerVersion, runLli } from './check-lli.js';
 import { Rng, atText, inferElemType, numText, parseAt, type AtItem, type CheckFloat, type ElemType, type ParamValue, argLabel, floatKindOf, parseNum } from './check-points.js';
 import { parseFwdArgList, parseFwdRet } from './fwd.js';
 import { precheckParam } from './check.js';
+import { mutableGlobals, reachable } from './check-prune.js';
+import { DataLayout } from '../ir/layout.js';
 import { parseWidth } from './grad.js';
 import { readSource } from './io.js';
 import { parseFwdCustomSpec } from '../ad/custom.js';
@@ -113,6 +115,8 @@ interface Spec {
   steps: number[];
   /** Width-1 derivative (lanesVsWidth1), reverse derivative (againstReverse). */
   fwd1: Function | null;
+  /** Writable globals any of the called functions may touch: restored before every call. */
+  state: GlobalVariable[];
   rev: GradResult | null;
 }
 
@@ -171,7 +175,12 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
     const ra: ArgActivity[] = acts.map((a, k) => (a === 'const' ? 'const' : fn.args[k]!.type.kind === 'pointer' ? a : 'active'));
     rev = gradModule(m, { fn: opts.fn, args: ra, ret: retFk && retTangent ? 'activeonly' : 'none' }, file);
   }
-  const spec: Spec = { fn, fwd: r.fn, acts, values, retFk, retPrimal, retTangent, width, dirs, steps, fwd1, rev };
+  // Every writable global the function or its derivatives may touch (the derivatives' shadow
+  // globals too) is restored before each call, as reverse mode's check does.
+  const roots = [fn, r.fn, ...(fwd1 ? [fwd1] : []), ...(rev ? [rev.fn] : [])];
+  const reach = reachable(m, roots);
+  const state = mutableGlobals(m).filter((g) => reach.has(g));
+  const spec: Spec = { fn, fwd: r.fn, acts, values, retFk, retPrimal, retTangent, width, dirs, steps, fwd1, rev, state };
   const entry = new FwdDriver(m, spec).build();
   const text = printModule(m);
   const env = opts.env ?? process.env;
@@ -397,6 +406,17 @@ class FwdDriver {
       shadow: s.acts[k] !== 'const' ? Array.from({ length: W }, (_, j) => this.array(`shadow.${k}.${j}`, v.elem, v.values, true)) : null,
     });
     const copy = (e: ElemType, dst: Value, src: Value, len: number): void => { b.call(this.copyFn(e), [dst, src, b.i64(len)]); };
+    // The globals as the module starts (after its static constructors), saved once, put back before every call.
+    const bytes: ElemType = { kind: 'int', bits: 8 };
+    const i8p = m.ptrTo(t.i8);
+    const dl = DataLayout.of(m);
+    const saves = s.state.map((g) => {
+      const n = Math.max(1, dl.allocSize(g.valueType));
+      const save = this.global(`saved.${g.name ?? 'g'}`, t.array(n, t.i8), new ConstantZero(t.array(n, t.i8)), false);
+      return { g: b.bitcastIfNeeded(g, i8p), save: b.bitcastIfNeeded(b.gep(t.array(n, t.i8), save, [b.i64(0), b.i64(0)]), i8p), n };
+    });
+    for (const x of saves) copy(bytes, x.save, x.g, x.n);
+    const restore = (): void => { for (const x of saves) copy(bytes, x.g, x.save, x.n); };
     const scalar = (k: number, x: number): Value => {
       const pt = fnType.params[k]!;
       return pt.kind === 'float' ? constFP(pt, x) : constInt(pt, x);
@@ -430,6 +450,7 @@ class FwdDriver {
           const dv = d.scalar[k];
           return scalar(k, dv !== null && v.kind === 'float' ? round(v.fk, v.value + h * dv) : v.value);
         });
+        restore();
         const r = b.call(s.fn, args);
         printOutputs('O', r, arrays.map((a) => a?.buf ?? null));
       }
@@ -442,7 +463,7 @@ class FwdDriver {
       if (a) { copy(a.e, a.buf, a.base, a.len); return b.bitcastIfNeeded(a.buf, pt); }
       return scalar(k, v.kind === 'float' || v.kind === 'int' ? v.value : 0);
     });
-    if (s.retFk) this.print('R', b.call(s.fn, baseArgs()));
+    if (s.retFk) { const args = baseArgs(); restore(); this.print('R', b.call(s.fn, args)); }
 
     /** A call of a forward derivative of width `w` with the lanes' directions `lanes`; prints its outputs under `tag`. */
     const callFwd = (fwd: Function, lanes: Directions[], tag: string, primalTag: string | null): void => {
@@ -464,6 +485,7 @@ class FwdDriver {
           args.push(w === 1 ? tv[0]! : new ConstantAggregate(t.array(w, pt), tv));
         }
       });
+      restore();
       const r = b.call(fwd, args, null);
       let tan: Value | null = null;
       if (s.retFk) {
@@ -513,6 +535,7 @@ class FwdDriver {
           }
         });
         if (retOut) args.push(constFP(fnType.ret, o === 0 ? 1 : 0));
+        restore();
         const g = b.call(rev, args, null);
         let slot = 0;
         s.values.forEach((v, k) => {

@@ -98,6 +98,26 @@ describe('enzyme-ts fwd', () => {
   });
 });
 
+describe('check --forward restores state', () => {
+  it('a function that updates a global is checked from the same state every time (it was a false MISMATCH)', () => {
+    // double acc = 1.0; double f(double x) { acc = acc * x + 1.0; return acc * x; }
+    const text = [
+      '@acc = global double 1.000000e+00', '',
+      'define double @f(double %x) {', '  %a = load double, ptr @acc', '  %b = fmul double %a, %x', '  %c = fadd double %b, 1.000000e+00',
+      '  store double %c, ptr @acc', '  %r = fmul double %c, %x', '  ret double %r', '}',
+    ].join('\n') + '\n';
+    const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-fwd-'));
+    try {
+      const p = join(dir, 'g.ll');
+      writeFileSync(p, text);
+      const c = runCli(['check', p, '-f', 'f', '--forward', '--at', '2']);
+      expect(c.code, c.stdout + c.stderr).toBe(0);
+      // f(2) = (1 * 2 + 1) * 2 from the initial state, not from the state the previous call left
+      expect(c.stdout).toMatch(/return \(primal\) +6 +6 /);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
 describe('activity --forward', () => {
   it('shows forward activities and the analysis for them', () => {
     const r = runCli(['activity', INPUT, '-f', 'two', '--forward', '--args', 'dup,const']);
