@@ -11,8 +11,8 @@
 // contiguous malloc'd copy per array, freed once the reverse has used it. The
 // reverse then accumulates the adjoints into the shadows with BLAS calls.
 
-import type { IRBuilder } from '../ir/builder.js';
-import { constFP, constInt } from '../ir/builder.js';
+import { IRBuilder, addBlock, addFunction, addIncoming, constFP, constInt } from '../ir/builder.js';
+import type { Function } from '../ir/function.js';
 import type { CallInst, InvokeInst } from '../ir/instructions.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -27,12 +27,15 @@ export interface BlasScalars {
   incx: Value;
   incy: Value | null;
   alpha: Value | null;
-  /** gemv: the CBLAS layout and trans enums (Fortran: column-major, trans from its character), m, lda, beta. */
+  /** gemv, gemm: the CBLAS layout and trans enums (Fortran: column-major, trans from its character), m, lda, beta. */
   layout?: Value;
   trans?: Value;
   m?: Value;
   lda?: Value;
   beta?: Value;
+  /** gemm: trans of B (CBLAS enum) and the inner dimension k; n, incx and incy are N, ldb and ldc. */
+  transb?: Value;
+  k?: Value;
 }
 
 /** What the reverse needs of one call, saved by the forward sweep. */
@@ -40,9 +43,12 @@ export interface BlasSaved extends BlasScalars {
   /** Contiguous copies of x and y taken just before the call (when the reverse reads them). */
   xCopy: Value | null;
   yCopy: Value | null;
-  /** gemv: a copy of the matrix (with its leading dimension). */
+  /** gemv, gemm: a copy of the matrix A (with its leading dimension); gemm's copies of B and C are xCopy and yCopy, with ldb and ldc. */
   aCopy?: Value | null;
 }
+
+/** CBLAS's enums. */
+const NO_TRANS = 111, TRANS = 112, COL_MAJOR = 102;
 
 /** Calls to CBLAS routines of one precision. */
 export class BlasCalls {
@@ -55,6 +61,8 @@ export class BlasCalls {
   }
 
   get elemType(): Type { return this.elem; }
+  /** `v` as a pointer to the element type (for selects between a shadow and a copy). */
+  asElemPtr(v: Value): Value { return this.b.bitcastIfNeeded(v, this.ptr); }
   private get p(): string { return this.rule.prec === 'double' ? 'd' : 's'; }
   private get ptr(): Type { return this.ctx.module.ptrTo(this.elem); }
 
@@ -118,14 +126,104 @@ export class BlasCalls {
   }
   /** A malloc'd copy of the matrix A as gemv reads it: lda (outer - 1) + inner elements, the same leading dimension. */
   copyMatrix(s: BlasScalars, a: Value): Value {
+    return this.copyMat(s.layout!, [s.m!, s.n], s.lda!, a);
+  }
+  gemm(layout: Value, ta: Value, tb: Value, m: Value, n: Value, k: Value, alpha: Value, a: Value, lda: Value, bm: Value, ldb: Value, beta: Value, c: Value, ldc: Value): void {
+    this.call('gemm', this.ctx.module.types.void, ['int', 'int', 'int', 'int', 'int', 'int', 'elem', 'ptr', 'int', 'ptr', 'int', 'elem', 'ptr', 'int'],
+      [layout, ta, tb, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc]);
+  }
+  /** The other transpose enum: NoTrans for Trans (or ConjTrans), Trans for NoTrans. */
+  flip(trans: Value): Value {
     const b = this.b;
     const i32 = this.ctx.module.types.i32;
-    const colMajor = b.icmp('eq', s.layout!, constInt(i32, 102));
-    const outer = b.select(colMajor, s.n, s.m!);
-    const inner = b.select(colMajor, s.m!, s.n);
+    return b.select(b.icmp('eq', trans, constInt(i32, NO_TRANS)), constInt(i32, TRANS), constInt(i32, NO_TRANS));
+  }
+  /** gemm's matrices as stored: A is m x k (k x m transposed), B k x n (n x k), C m x n. */
+  gemmShape(s: BlasScalars): { noTransA: Value; noTransB: Value; a: [Value, Value]; bm: [Value, Value]; c: [Value, Value] } {
+    const b = this.b;
+    const i32 = this.ctx.module.types.i32;
+    const noTransA = b.icmp('eq', s.trans!, constInt(i32, NO_TRANS));
+    const noTransB = b.icmp('eq', s.transb!, constInt(i32, NO_TRANS));
+    return {
+      noTransA, noTransB,
+      a: [b.select(noTransA, s.m!, s.k!), b.select(noTransA, s.k!, s.m!)],
+      bm: [b.select(noTransB, s.k!, s.n), b.select(noTransB, s.n, s.k!)],
+      c: [s.m!, s.n],
+    };
+  }
+  /** A rows x cols matrix as the layout stores it: `outer` runs of `inner` contiguous elements (a leading dimension apart). */
+  extent(layout: Value, [rows, cols]: [Value, Value]): { outer: Value; inner: Value } {
+    const b = this.b;
+    const colMajor = b.icmp('eq', layout, constInt(this.ctx.module.types.i32, COL_MAJOR));
+    return { outer: b.select(colMajor, cols, rows), inner: b.select(colMajor, rows, cols) };
+  }
+  /** A malloc'd copy of a rows x cols matrix with leading dimension ld (the same leading dimension). */
+  copyMat(layout: Value, dims: [Value, Value], ld: Value, p: Value): Value {
+    return this.copyOut(this.span(layout, dims, ld), p, this.unit());
+  }
+  /** The elements a rows x cols matrix with leading dimension ld spans: ld (outer - 1) + inner, 0 when empty. */
+  span(layout: Value, dims: [Value, Value], ld: Value): Value {
+    const b = this.b;
+    const i32 = this.ctx.module.types.i32;
+    const { outer, inner } = this.extent(layout, dims);
     const some = b.binop('and', b.icmp('sgt', outer, constInt(i32, 0)), b.icmp('sgt', inner, constInt(i32, 0)));
-    const count = b.select(some, b.add(b.binop('mul', s.lda!, b.sub(outer, constInt(i32, 1))), inner), constInt(i32, 0));
-    return this.copyOut(count, a, this.unit());
+    return b.select(some, b.add(b.binop('mul', ld, b.sub(outer, constInt(i32, 1))), inner), constInt(i32, 0));
+  }
+  /** X := alpha X on a matrix (scal run by run). */
+  matScal(layout: Value, dims: [Value, Value], alpha: Value, x: Value, ldx: Value): void {
+    const { outer, inner } = this.extent(layout, dims);
+    this.b.call(this.matFn('scal'), [outer, inner, alpha, this.b.bitcastIfNeeded(x, this.ptr), ldx]);
+  }
+  /** Y += alpha X on matrices of the same shape (axpy run by run). */
+  matAxpy(layout: Value, dims: [Value, Value], alpha: Value, x: Value, ldx: Value, y: Value, ldy: Value): void {
+    const { outer, inner } = this.extent(layout, dims);
+    this.b.call(this.matFn('axpy'), [outer, inner, alpha, this.b.bitcastIfNeeded(x, this.ptr), ldx, this.b.bitcastIfNeeded(y, this.ptr), ldy]);
+  }
+  /** The sum of the element-wise products of two matrices of the same shape (dot run by run). */
+  matDot(layout: Value, dims: [Value, Value], x: Value, ldx: Value, y: Value, ldy: Value): Value {
+    const { outer, inner } = this.extent(layout, dims);
+    return this.b.call(this.matFn('dot'), [outer, inner, this.b.bitcastIfNeeded(x, this.ptr), ldx, this.b.bitcastIfNeeded(y, this.ptr), ldy]);
+  }
+  /**
+   * `__enzyme_ts_blas_<p>mat<what>(outer, inner, [alpha,] X, ldx[, Y, ldy])`: the level 1
+   * routine on each of `outer` runs of `inner` elements (ldx, ldy apart); dot returns the sum.
+   */
+  private matFn(what: 'scal' | 'axpy' | 'dot'): Function {
+    const m = this.ctx.module;
+    const name = `__enzyme_ts_blas_${this.p}mat${what}`;
+    const have = m.getFunction(name);
+    if (have) return have;
+    const t = m.types;
+    const i32 = this.int;
+    const params: Type[] = [i32, i32, ...(what === 'dot' ? [] : [this.elem]), this.ptr, i32, ...(what === 'scal' ? [] : [this.ptr, i32])];
+    const names = ['outer', 'inner', ...(what === 'dot' ? [] : ['alpha']), 'x', 'ldx', ...(what === 'scal' ? [] : ['y', 'ldy'])];
+    const f = addFunction(m, name, t.fn(what === 'dot' ? this.elem : t.void, params), names);
+    f.linkage = 'internal';
+    const b = new IRBuilder(m);
+    const entry = addBlock(m, f, 'entry');
+    const loop = addBlock(m, f, 'loop');
+    const done = addBlock(m, f, 'done');
+    const arg = (n: string): Value => f.args[names.indexOf(n)]!;
+    b.atEnd(entry);
+    const empty = b.binop('or', b.icmp('sle', arg('outer'), constInt(i32, 0)), b.icmp('sle', arg('inner'), constInt(i32, 0)));
+    b.condBr(empty, done, loop);
+    b.atEnd(loop);
+    const o = b.phi(i32, [[constInt(i32, 0), entry]], 'o');
+    const acc = what === 'dot' ? b.phi(this.elem, [[this.zero(), entry]], 'acc') : null;
+    const run = (p: string, ld: string): Value => b.gep(this.elem, arg(p), [b.cast('sext', b.binop('mul', o, arg(ld)), t.i64)]);
+    const inner = new BlasCalls(this.ctx, b, this.rule);
+    let next: Value | null = null;
+    if (what === 'scal') inner.scal(arg('inner'), arg('alpha'), run('x', 'ldx'), this.unit());
+    else if (what === 'axpy') inner.axpy(arg('inner'), arg('alpha'), run('x', 'ldx'), this.unit(), run('y', 'ldy'), this.unit());
+    else next = b.fadd(acc!, inner.dot(arg('inner'), run('x', 'ldx'), this.unit(), run('y', 'ldy'), this.unit()));
+    const o1 = b.add(o, constInt(i32, 1), 'o.next');
+    addIncoming(o, o1, loop);
+    if (acc && next) addIncoming(acc, next, loop);
+    b.condBr(b.icmp('slt', o1, arg('outer')), loop, done);
+    b.atEnd(done);
+    if (acc) b.ret(b.phi(this.elem, [[this.zero(), entry], [next!, loop]], 'sum'));
+    else b.ret();
+    return f;
   }
   /** A malloc'd scratch array of n elements. */
   scratch(n: Value): Value {
@@ -175,19 +273,22 @@ export function blasScalars(b: IRBuilder, ctx: DiffContext, rule: BlasRule, call
     incy: rule.incy === null ? null : get(rule.incy, t.i32),
     alpha: rule.alpha === null ? null : get(rule.alpha, elem),
   };
-  if (rule.routine !== 'gemv') return s;
+  if (rule.routine !== 'gemv' && rule.routine !== 'gemm') return s;
   s.m = get(rule.m!, t.i32);
   s.lda = get(rule.lda!, t.i32);
   s.beta = get(rule.beta!, elem);
-  if (rule.abi === 'cblas') {
-    s.layout = get(rule.layout!, t.i32);
-    s.trans = get(rule.trans!, t.i32);
-  } else {
-    // Fortran: column-major; 'N' / 'n' is no transpose, anything else ('T', 'C') a transpose (real data).
-    s.layout = constInt(t.i32, 102);
-    const c = b.load(t.i8, b.bitcastIfNeeded(mapV(call.arg(rule.trans!)), ctx.module.ptrTo(t.i8)));
+  // Fortran: column-major; 'N' / 'n' is no transpose, anything else ('T', 'C') a transpose (real data).
+  const trans = (pos: number): Value => {
+    if (rule.abi === 'cblas') return get(pos, t.i32);
+    const c = b.load(t.i8, b.bitcastIfNeeded(mapV(call.arg(pos)), ctx.module.ptrTo(t.i8)));
     const isN = b.binop('or', b.icmp('eq', c, constInt(t.i8, 78)), b.icmp('eq', c, constInt(t.i8, 110)));
-    s.trans = b.select(isN, constInt(t.i32, 111), constInt(t.i32, 112));
+    return b.select(isN, constInt(t.i32, NO_TRANS), constInt(t.i32, TRANS));
+  };
+  s.layout = rule.abi === 'cblas' ? get(rule.layout!, t.i32) : constInt(t.i32, COL_MAJOR);
+  s.trans = trans(rule.trans!);
+  if (rule.routine === 'gemm') {
+    s.transb = trans(rule.transb!);
+    s.k = get(rule.k!, t.i32);
   }
   return s;
 }
@@ -214,6 +315,8 @@ export function blasCopiesNeeded(rule: BlasRule, act: { x: boolean; y: boolean; 
     case 'axpy': case 'scal': return { x: act.alpha, y: false, a: false };
     case 'copy': return { x: false, y: false, a: false };
     case 'gemv': return { x: act.a || act.alpha, y: act.beta, a: act.x || act.alpha };
+    // gemm: x is B, y is C; A' needs B, B' needs A.
+    case 'gemm': return { x: act.a || act.alpha, y: act.beta, a: act.x || act.alpha };
   }
 }
 
@@ -232,6 +335,26 @@ export function blasForwardMemory(c: BlasCalls, s: BlasScalars, call: CallBase, 
   const dx = lane.shadow(r.x);
   const x = mapV(call.arg(r.x));
   switch (r.routine) {
+    case 'gemm': {
+      const dc = lane.shadow(r.y!);
+      if (!dc) return;
+      const a = mapV(call.arg(r.a!));
+      const dA = lane.shadow(r.a!);
+      const dB = dx;
+      const bm = x;
+      const ldb = s.incx, ldc = s.incy!;
+      const { c: cDims } = c.gemmShape(s);
+      const gemm = (alpha: Value, lhs: Value, rhs: Value, beta: Value): void => {
+        c.gemm(s.layout!, s.trans!, s.transb!, s.m!, s.n, s.k!, alpha, lhs, s.lda!, rhs, ldb, beta, dc, ldc);
+      };
+      // C' := beta C' first (with the first product, or alone), then the other terms added.
+      if (dA) gemm(s.alpha!, dA, bm, s.beta!);
+      else c.matScal(s.layout!, cDims, s.beta!, dc, ldc);
+      if (dB) gemm(s.alpha!, a, dB, c.one());
+      if (alphaT) gemm(alphaT, a, bm, c.one());
+      if (betaT) c.matAxpy(s.layout!, cDims, betaT, mapV(call.arg(r.y!)), ldc, dc, ldc);
+      return;
+    }
     case 'gemv': {
       const dy = lane.shadow(r.y!);
       if (!dy) return;
@@ -299,6 +422,43 @@ export function blasReverse(c: BlasCalls, s: BlasSaved, lane: BlasLane, d: Value
   const one = c.unit();
   const dx = lane.shadow(r.x);
   switch (r.routine) {
+    case 'gemm': {
+      const dcRaw = lane.shadow(r.y!);
+      if (!dcRaw) return null;
+      const dc = c.asElemPtr(dcRaw);
+      const dAraw = lane.shadow(r.a!);
+      const dA = dAraw && c.asElemPtr(dAraw);
+      const dB = dx && c.asElemPtr(dx);
+      const ldb = s.incx, ldc = s.incy!;
+      const i32 = c.unit().type;
+      const { noTransA, noTransB, c: cDims } = c.gemmShape(s);
+      const noTrans = constInt(i32, NO_TRANS), trans = constInt(i32, TRANS);
+      let da: Value | null = null;
+      if (alphaActive) {
+        // alpha' += <op(A) op(B), C'>, the product formed in a scratch matrix laid out as C.
+        const tmp = c.scratch(c.span(s.layout!, cDims, ldc));
+        c.gemm(s.layout!, s.trans!, s.transb!, s.m!, s.n, s.k!, c.one(), s.aCopy!, s.lda!, s.xCopy!, ldb, c.zero(), tmp, ldc);
+        da = c.matDot(s.layout!, cDims, tmp, ldc, dc, ldc);
+        c.free(tmp);
+      }
+      if (betaActive) betaOut.da = c.matDot(s.layout!, cDims, s.yCopy!, ldc, dc, ldc);
+      if (dA) {
+        // op(A) = A: A' += alpha C' op(B)^T (m x k); op(A) = A^T: A' += alpha op(B) C'^T (k x m).
+        c.gemm(s.layout!, b.select(noTransA, noTrans, s.transb!), b.select(noTransA, c.flip(s.transb!), trans),
+          b.select(noTransA, s.m!, s.k!), b.select(noTransA, s.k!, s.m!), s.n, s.alpha!,
+          b.select(noTransA, dc, c.asElemPtr(s.xCopy!)), b.select(noTransA, ldc, ldb), b.select(noTransA, c.asElemPtr(s.xCopy!), dc), b.select(noTransA, ldb, ldc),
+          c.one(), dA, s.lda!);
+      }
+      if (dB) {
+        // op(B) = B: B' += alpha op(A)^T C' (k x n); op(B) = B^T: B' += alpha C'^T op(A) (n x k).
+        c.gemm(s.layout!, b.select(noTransB, c.flip(s.trans!), trans), b.select(noTransB, noTrans, s.trans!),
+          b.select(noTransB, s.k!, s.n), b.select(noTransB, s.n, s.k!), s.m!, s.alpha!,
+          b.select(noTransB, c.asElemPtr(s.aCopy!), dc), b.select(noTransB, s.lda!, ldc), b.select(noTransB, dc, c.asElemPtr(s.aCopy!)), b.select(noTransB, ldc, s.lda!),
+          c.one(), dB, ldb);
+      }
+      c.matScal(s.layout!, cDims, s.beta!, dc, ldc);
+      return da;
+    }
     case 'gemv': {
       const dy = lane.shadow(r.y!);
       if (!dy) return null;

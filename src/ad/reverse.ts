@@ -407,10 +407,11 @@ export class ReverseSweep {
           n: get(saved.n)!, incx: get(saved.incx)!, incy: get(saved.incy), alpha: get(saved.alpha),
           xCopy: get(saved.xCopy), yCopy: get(saved.yCopy),
         };
-        if (rule.routine === 'gemv') {
+        if (rule.routine === 'gemv' || rule.routine === 'gemm') {
           s.layout = get(saved.layout!)!; s.trans = get(saved.trans!)!; s.m = get(saved.m!)!; s.lda = get(saved.lda!)!; s.beta = get(saved.beta!)!;
           s.aCopy = get(saved.aCopy ?? null);
         }
+        if (rule.routine === 'gemm') { s.transb = get(saved.transb!)!; s.k = get(saved.k!)!; }
         const betaActive = blasScalarActive(aa, rule, i, rule.beta);
         const scalarAdjoint = (pos: number, v: Value, lane: number): void => {
           const p = i.arg(pos);

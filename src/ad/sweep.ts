@@ -463,6 +463,16 @@ export class ForwardSweep {
       alpha: blasAlphaActive(aa, rule, i), beta: blasScalarActive(aa, rule, i, rule.beta),
     });
     const c = new BlasCalls(this.f.ctx, this.fb, rule);
+    if (rule.routine === 'gemm') {
+      // A, B and C as stored, with their leading dimensions (B and C are the rule's x and y).
+      const g = c.gemmShape(s);
+      return {
+        ...s,
+        xCopy: need.x ? c.copyMat(s.layout!, g.bm, s.incx, this.mapV(i.arg(rule.x))) : null,
+        yCopy: need.y ? c.copyMat(s.layout!, g.c, s.incy!, this.mapV(i.arg(rule.y!))) : null,
+        aCopy: need.a ? c.copyMat(s.layout!, g.a, s.lda!, this.mapV(i.arg(rule.a!))) : null,
+      };
+    }
     const shape = rule.routine === 'gemv' ? c.shape(s) : null;
     return {
       ...s,

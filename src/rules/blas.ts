@@ -15,8 +15,13 @@
 // passes trans as a character):
 //   gemv ([layout,] trans, m, n, alpha, A, lda, x, incx, beta, y, incy)
 //                                        y := alpha op(A) x + beta y
+// and level 3:
+//   gemm ([layout,] transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+//                                        C := alpha op(A) op(B) + beta C
+// A gemm rule names B as its x (ldb as incx) and C as its y (ldc as incy): the
+// matrix read beside A, and the one written.
 
-export type BlasRoutine = 'dot' | 'nrm2' | 'axpy' | 'scal' | 'copy' | 'gemv';
+export type BlasRoutine = 'dot' | 'nrm2' | 'axpy' | 'scal' | 'copy' | 'gemv' | 'gemm';
 
 export interface BlasRule {
   readonly routine: BlasRoutine;
@@ -33,9 +38,12 @@ export interface BlasRule {
   readonly incy: number | null;
   /** The array the routine writes (null: none, the result is returned). */
   readonly out: 'x' | 'y' | null;
-  /** gemv: the layout (CBLAS only), trans, m, the matrix, its leading dimension, beta. */
+  /** gemv, gemm: the layout (CBLAS only), trans (gemm: of A), m, the matrix A, its leading dimension, beta. */
   readonly layout?: number;
   readonly trans?: number;
+  /** gemm: trans of B, and k (the inner dimension). */
+  readonly transb?: number;
+  readonly k?: number;
   readonly m?: number;
   readonly a?: number;
   readonly lda?: number;
@@ -46,7 +54,10 @@ type Shape = Omit<BlasRule, 'routine' | 'prec' | 'abi'>;
 const GEMV_CBLAS: Shape = { layout: 0, trans: 1, m: 2, n: 3, alpha: 4, a: 5, lda: 6, x: 7, incx: 8, beta: 9, y: 10, incy: 11, out: 'y' };
 const GEMV_FORTRAN: Shape = { trans: 0, m: 1, n: 2, alpha: 3, a: 4, lda: 5, x: 6, incx: 7, beta: 8, y: 9, incy: 10, out: 'y' };
 
-const SHAPES: Record<Exclude<BlasRoutine, 'gemv'>, Shape> = {
+const GEMM_CBLAS: Shape = { layout: 0, trans: 1, transb: 2, m: 3, n: 4, k: 5, alpha: 6, a: 7, lda: 8, x: 9, incx: 10, beta: 11, y: 12, incy: 13, out: 'y' };
+const GEMM_FORTRAN: Shape = { trans: 0, transb: 1, m: 2, n: 3, k: 4, alpha: 5, a: 6, lda: 7, x: 8, incx: 9, beta: 10, y: 11, incy: 12, out: 'y' };
+
+const SHAPES: Record<Exclude<BlasRoutine, 'gemv' | 'gemm'>, Shape> = {
   dot: { n: 0, alpha: null, x: 1, incx: 2, y: 3, incy: 4, out: null },
   nrm2: { n: 0, alpha: null, x: 1, incx: 2, y: null, incy: null, out: null },
   axpy: { n: 0, alpha: 1, x: 2, incx: 3, y: 4, incy: 5, out: 'y' },
@@ -65,18 +76,24 @@ export const BLAS_DOCS: Record<BlasRoutine, { fwd: string; rev: string }> = {
     fwd: "y' := alpha op(A) x' + alpha op(A') x + alpha' op(A) x + beta y' + beta' y (gemv, axpy; before the call)",
     rev: "alpha' += dot(op(A) x, y'); beta' += dot(y, y'); x' += alpha op(A)^T y'; A' += alpha y' x^T (or x y'^T) (ger); y' := beta y' (A, x, y copied at the call as needed)",
   },
+  gemm: {
+    fwd: "C' := alpha op(A') op(B) + alpha op(A) op(B') + alpha' op(A) op(B) + beta C' + beta' C (gemm; before the call)",
+    rev: "alpha' += <op(A) op(B), C'>; beta' += <C, C'>; op(A)' += alpha C' op(B)^T; op(B)' += alpha op(A)^T C' (gemm); C' := beta C' (A, B, C copied at the call as needed)",
+  },
 };
 
 const BY_NAME: ReadonlyMap<string, BlasRule> = (() => {
   const m = new Map<string, BlasRule>();
   for (const [p, prec] of [['d', 'double'], ['s', 'float']] as const) {
-    for (const routine of Object.keys(SHAPES) as Exclude<BlasRoutine, 'gemv'>[]) {
+    for (const routine of Object.keys(SHAPES) as Exclude<BlasRoutine, 'gemv' | 'gemm'>[]) {
       const base = `${p}${routine}`;
       m.set(`cblas_${base}`, { routine, prec, abi: 'cblas', ...SHAPES[routine] });
       m.set(`${base}_`, { routine, prec, abi: 'fortran', ...SHAPES[routine] });
     }
     m.set(`cblas_${p}gemv`, { routine: 'gemv', prec, abi: 'cblas', ...GEMV_CBLAS });
     m.set(`${p}gemv_`, { routine: 'gemv', prec, abi: 'fortran', ...GEMV_FORTRAN });
+    m.set(`cblas_${p}gemm`, { routine: 'gemm', prec, abi: 'cblas', ...GEMM_CBLAS });
+    m.set(`${p}gemm_`, { routine: 'gemm', prec, abi: 'fortran', ...GEMM_FORTRAN });
   }
   return m;
 })();
