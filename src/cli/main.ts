@@ -9,7 +9,7 @@ import { DiagnosticError, diag } from '../diag/diagnostic.js';
 import { renderAll } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
-import { checkpointOption, collect, outputOption, reportOptions } from './options.js';
+import { checkpointOption, collect, outputOption, reportOptions, tapeBudgetOption } from './options.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
 
@@ -62,6 +62,7 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(new Option('--name <NAME>', 'name of the generated function (default: diffe<FN>)'))
     .addOption(new Option('--width <N>', 'batch width: N vector-Jacobian products in one call'))
     .addOption(checkpointOption())
+    .addOption(tapeBudgetOption())
     .addOption(outputOption())
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
     .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)')))
@@ -87,6 +88,7 @@ function buildProgram(onExit: (code: number) => void): Command {
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
     .addOption(checkpointOption())
+    .addOption(tapeBudgetOption())
     .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm prog.c -o prog.ll && enzyme-ts lower prog.ll -o prog.ad.ll && clang prog.ad.ll -lm -o prog')
     .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>) => {
@@ -104,6 +106,7 @@ interface GradCliOptions {
   name?: string;
   width?: string;
   checkpoint?: string;
+  tapeBudget?: string;
   output?: string;
   printActivity?: boolean;
   printTypes?: boolean;

@@ -9,13 +9,14 @@ import type { SourceFile } from '../diag/source.js';
 import { lowerModule, type LowerResult } from '../lower/lower.js';
 import { loadModuleWithSource } from './load.js';
 import { writeOutputStream } from './io.js';
-import { debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
+import { debugFromEnv, parseCheckpoint, parseTapeBudget, type DebugSwitches } from './grad.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
 export interface LowerCliOptions extends DebugSwitches {
   input: string;
   output?: string | undefined;
   checkpoint?: string | undefined;
+  tapeBudget?: string | undefined;
   verbose?: boolean;
   custom?: string[] | undefined;
   inactive?: string[] | undefined;
@@ -23,9 +24,10 @@ export interface LowerCliOptions extends DebugSwitches {
 
 /** Lowers every `__enzyme_*` call of `m` and checks the result with the verifier. */
 export function lowerAndVerify(m: Module, file: SourceFile | null,
-  dbg: DebugSwitches & { checkpoint?: string | undefined; looseTypes?: boolean; custom?: string[] | undefined; inactive?: string[] | undefined } = {}): LowerResult {
+  dbg: DebugSwitches & { checkpoint?: string | undefined; tapeBudget?: string | undefined; looseTypes?: boolean; custom?: string[] | undefined; inactive?: string[] | undefined } = {}): LowerResult {
   const r = lowerModule(m, file, {
     ...(dbg.checkpoint !== undefined ? { checkpoint: parseCheckpoint(dbg.checkpoint) } : {}),
+    ...(dbg.tapeBudget !== undefined ? { tapeBudget: parseTapeBudget(dbg.tapeBudget) } : {}),
     looseTypes: !!dbg.looseTypes,
     ...(dbg.custom?.length ? { custom: dbg.custom.map(parseCustomSpec) } : {}),
     ...(dbg.inactive?.length ? { inactive: dbg.inactive.map((n) => n.trim().replace(/^@/, '')) } : {}),
@@ -48,7 +50,7 @@ export function lowerAndVerify(m: Module, file: SourceFile | null,
 export function runLower(opts: LowerCliOptions): void {
   const { module: m, file } = loadModuleWithSource(opts.input);
   const dbg = debugFromEnv(opts);
-  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive });
+  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, tapeBudget: opts.tapeBudget, custom: opts.custom, inactive: opts.inactive });
   if (opts.verbose) process.stderr.write(r.calls.map((c) => `lowered: ${c}\n`).join(''));
   writeOutputStream(opts.output, (write) => writeModule(m, write));
 }
