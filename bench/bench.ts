@@ -192,6 +192,8 @@ interface InputResult {
   inprocError?: string;
   inprocMaxRssKB?: number;
   cli: ToolRuns;
+  /** `lower` on the same file: lazy loading reads what a derivative needs (none here: no __enzyme calls). */
+  lower: ToolRuns;
   llvmAs: ToolRuns;
   optS: ToolRuns;
 }
@@ -215,6 +217,7 @@ async function benchInput(file: string, o: Options, tmpDir: string, llvm14: Llvm
     inproc: { lex: [], floor: [], parseNoResolve: [], parse: [], verify: [], print: [], fmt: [], fmtFaults: [] },
     inprocCpu: { lex: [], parseNoResolve: [], parse: [], fmt: [] },
     cli: { cmd: `node bin/enzyme-ts.js fmt FILE -o - >/dev/null`, runs: [] },
+    lower: { cmd: `node bin/enzyme-ts.js lower FILE -o - >/dev/null`, runs: [] },
     llvmAs: { cmd: `${llvm.as} FILE -o /dev/null`, runs: [] },
     optS: { cmd: `${llvm.opt} -S FILE -o /dev/null`, runs: [] },
   };
@@ -254,6 +257,7 @@ async function benchInput(file: string, o: Options, tmpDir: string, llvm14: Llvm
       // Not `-o /dev/null`: fmt writes a temporary file next to the output and
       // renames it over the target, which as root would replace /dev/null itself.
       runTool(res.cli, process.execPath, [CLI, 'fmt', file, '-o', '-'], tmpDir);
+      runTool(res.lower, process.execPath, [CLI, 'lower', file, '-o', '-'], tmpDir);
       runTool(res.llvmAs, llvm.as, [file, '-o', '/dev/null'], tmpDir);
       runTool(res.optS, llvm.opt, ['-S', file, '-o', '/dev/null'], tmpDir);
       const repMs = Date.now() - repStart;
@@ -282,7 +286,7 @@ async function benchInput(file: string, o: Options, tmpDir: string, llvm14: Llvm
   } finally {
     child.kill();
   }
-  for (const [name, t] of [['fmt CLI', res.cli], ['llvm-as', res.llvmAs], ['opt -S', res.optS]] as const) if (t.error) say(`   ${name} failed: ${t.error}`);
+  for (const [name, t] of [['fmt CLI', res.cli], ['lower CLI', res.lower], ['llvm-as', res.llvmAs], ['opt -S', res.optS]] as const) if (t.error) say(`   ${name} failed: ${t.error}`);
   if (res.inprocError) say(`   in-process failed: ${res.inprocError}`);
   return res;
 }
@@ -355,6 +359,14 @@ function report(results: InputResult[], st: Startup): void {
   const judged = results.filter((r) => verdict(r) !== 'n/a');
   const met = judged.filter((r) => verdict(r) === 'met').length;
   say(`\nTarget (\`fmt\` no slower than \`opt -S\` on the same file, CLI wall time): ${judged.length === 0 ? 'not measurable' : met === judged.length ? `MET on all ${judged.length} inputs` : `NOT met (${met}/${judged.length} inputs)`}.`);
+
+  say('\n### Lazy loading: `lower` against `fmt` on the same input (median of N)\n');
+  say(table(['input', 'fmt CLI s', 'lower CLI s', 'lower / fmt', 'fmt CLI CPU s', 'lower CLI CPU s', 'CPU: lower / fmt'],
+    results.map((r) => [name(r), secs(ms(r.cli)), secs(ms(r.lower)), ratioText(ms(r.lower), ms(r.cli)),
+      secs(cpu(r.cli)), secs(cpu(r.lower)), ratioText(cpu(r.lower), cpu(r.cli))]), al));
+  say('\nlower CLI: `node bin/enzyme-ts.js lower FILE -o -` to /dev/null. With no __enzyme call in the input it reads the');
+  say('headers, globals and attribute groups, and copies the bodies, initializers and metadata it keeps as text');
+  say('(docs/architecture.md, "Lazy loading"); fmt parses, verifies and prints everything.');
 
   say('\n### What the parser library costs at least (wall seconds, median of N)\n');
   say(table(['input', 'lex + Chevrotain floor', 'opt -S', 'floor / opt -S', 'fmt in-proc / floor'],

@@ -42,3 +42,33 @@ export interface GradResult {
   /** Decisions the user should know about (`--loose-types`). */
   warnings?: import('../diag/diagnostic.js').Diagnostic[];
 }
+
+/** Forward mode: activity of one parameter (contract section 5b). `dup`: a tangent follows it (a shadow pointer for a pointer). */
+export type FwdActivity = 'dup' | 'dupnoneed' | 'const';
+/** Forward mode: what the derivative returns: primal and tangent (`dup`), the tangent only (`dupnoneed`), the primal only (`const`), nothing (`none`). */
+export type FwdRetActivity = 'dup' | 'dupnoneed' | 'const' | 'none';
+
+export interface FwdRequest {
+  /** Name of the function to differentiate (without `@`). */
+  fn: string;
+  /** One per parameter; defaults: floating -> dup, pointer -> as in reverse mode, else const. */
+  args?: FwdActivity[];
+  ret?: FwdRetActivity;
+  /** Name of the generated function; default `fwddiffe<fn>`. */
+  name?: string;
+  /** N tangent directions in one call (`[N x T]` tangents). */
+  width?: number;
+  looseTypes?: boolean;
+  /** Forward derivatives given on the command line (`--custom FN=DF`), names without `@`. */
+  custom?: { fn: string; fwd: string }[];
+  /** Functions to treat as inactive (`--inactive FN`). */
+  inactive?: string[];
+}
+
+export interface FwdResult {
+  fn: Function;
+  args: FwdActivity[];
+  ret: FwdRetActivity;
+  perf: string[];
+  warnings?: import('../diag/diagnostic.js').Diagnostic[];
+}

@@ -62,7 +62,7 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (!fn || fn.name === null) return { k: 'indirect' };
   const name = fn.name;
   const h = rules.hints;
-  if (h ? h.inactive.has(fn) || h.inactiveCalls.has(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
+  if (h ? h.inactive.has(fn) || h.inactiveCall(call) : callSiteInactive(null, call)) return { k: 'inactive', name, fn };
   if (h) {
     const like = h.like.get(fn);
     if (like !== undefined) {
@@ -72,6 +72,8 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
     }
     const custom = h.gradients.get(fn);
     if (custom) return { k: 'defined', fn, name, custom };
+    // A registered forward derivative: a module function (forward mode calls the derivative; reverse mode needs a body).
+    if (h.derivatives.has(fn)) return { k: 'defined', fn, name };
   }
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };

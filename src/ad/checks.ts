@@ -6,7 +6,7 @@ import type { Instruction } from '../ir/instructions.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
-import { isDiffType } from '../analysis/activity.js';
+import { isDiffType, isMixedAggType } from '../analysis/activity.js';
 import { underlyingObjects } from '../analysis/memory.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
@@ -36,12 +36,14 @@ export class Refusals {
     const aa = this.f.aa;
     let bad = false;
     switch (i.op) {
-      case 'insertvalue': case 'insertelement': bad = aa.shadowed(i.operands[1]!); break;
-      case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr); break;
-      case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr); break;
+      // Forward mode carries shadows in aggregates of floats and pointers (an augmented forward's { tape, result }).
+      case 'insertvalue': bad = aa.shadowed(i.operands[1]!) && !(this.f.forward && isMixedAggType(i.type)); break;
+      case 'insertelement': bad = aa.shadowed(i.operands[1]!); break;
+      case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.type)); break;
+      case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.value.type)); break;
       case 'call': case 'invoke': {
         const k = aa.callKind(i);
-        bad = k.k === 'defined' && hasPointer(i.type) && i.type.kind !== 'pointer' && aa.callTouchesActive(i);
+        bad = k.k === 'defined' && hasPointer(i.type) && i.type.kind !== 'pointer' && aa.callTouchesActive(i) && !(this.f.forward && isMixedAggType(i.type));
         break;
       }
       default: break;

@@ -62,12 +62,26 @@ export interface CustomHints {
   readonly inactive: Set<Function>;
   /** Calls are treated as calls to the named math function (`__enzyme_function_like`, "enzyme_math"). */
   readonly like: Map<Function, string>;
-  /** Call sites carrying "enzyme_inactive" (directly or in an attribute group). */
-  readonly inactiveCalls: Set<CallBase>;
+  /**
+   * Whether a call site carries "enzyme_inactive" (directly or in an attribute group). Asked of
+   * each call the transform meets rather than collected from every body up front: bodies no
+   * derivative reaches need not be read (lazy loading), and copies of a call keep the answer.
+   */
+  readonly inactiveCall: (call: CallBase) => boolean;
+  /** Forward-mode derivatives (Enzyme's `__enzyme_register_derivative`, `!enzyme_derivative`): src/ad/forward.ts. */
+  readonly derivatives: Map<Function, CustomDerivative>;
 }
 
-export function emptyHints(): CustomHints {
-  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCalls: new Set() };
+/** A registered forward-mode derivative: `fwd` takes each parameter followed by its shadow and returns `{ primal, tangent }` (void for a void fn). */
+export interface CustomDerivative {
+  fn: Function;
+  fwd: Function;
+  via: string;
+  at: Value | null;
+}
+
+export function emptyHints(m: Module | null = null): CustomHints {
+  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCall: (call) => callSiteInactive(m, call), derivatives: new Map() };
 }
 
 /** The call rules with the hints attached (what classifyCall and GradContext.split consult). */
@@ -161,7 +175,7 @@ function attachedFunction(m: Module, f: Function, kind: string): Function | null
   let md: Metadata | null = att.md;
   for (let guard = 0; md && md.mk === 'ref' && guard < 8; guard++) {
     const id: number = md.id;
-    md = m.metadata.find((d) => d.id === id)?.node ?? null;
+    md = m.metadataNode(id) ?? null;
   }
   if (!md || md.mk !== 'tuple') return null;
   const e = md.elems[0];
@@ -174,20 +188,21 @@ function fnName(f: Function): string { return `@${f.name ?? '?'}`; }
 
 /** The registrations and hints written in the module (globals, metadata, attributes). */
 export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
-  const h = emptyHints();
+  const h = emptyHints(m);
   for (const g of m.globals) {
     const name = g.name ?? '';
     const isGrad = name.includes('__enzyme_register_gradient');
     const isLike = name.includes('__enzyme_function_like');
     const isInactive = name.includes('__enzyme_inactivefn');
-    if (!isGrad && !isLike && !isInactive) continue;
+    const isDeriv = name.includes('__enzyme_register_derivative');
+    if (!isGrad && !isLike && !isInactive && !isDeriv) continue;
     if (!g.init) continue; // a declaration: nothing registered here
     const elems = initElems(g) ?? [];
     const fnAt = (k: number, what: string): Function => {
       const v = strip(elems[k], true);
       if (!v || v.vk !== 'function') {
         bad(file, g, `@${name}: element ${k + 1} (${what}) must be a function`,
-          [isGrad ? 'the registration lists { function, augmented forward pass, reverse pass }' : isLike ? 'the registration lists { function, "math function name" }' : 'the registration lists the function']);
+          [isGrad ? 'the registration lists { function, augmented forward pass, reverse pass }' : isDeriv ? 'the registration lists { function, forward derivative }' : isLike ? 'the registration lists { function, "math function name" }' : 'the registration lists the function']);
       }
       return v as Function;
     };
@@ -196,6 +211,10 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
       const fn = fnAt(0, 'the function'); const aug = fnAt(1, 'the augmented forward pass'); const rev = fnAt(2, 'the reverse pass');
       if (elems.length > 3) bad(file, g, `@${name}: extra elements after the reverse pass (Enzyme's "byref_N" markers) are not supported`);
       h.gradients.set(fn, { fn, aug, rev, via: `@${name}`, at: g });
+    } else if (isDeriv) {
+      if (elems.length !== 2) bad(file, g, `@${name} must list 2 functions { function, forward derivative }, it has ${elems.length}`);
+      const fn = fnAt(0, 'the function'); const fwd = fnAt(1, 'the forward derivative');
+      h.derivatives.set(fn, { fn, fwd, via: `@${name}`, at: g });
     } else if (isLike) {
       if (elems.length < 2) bad(file, g, `@${name} must list { function, "math function name" }, it has ${elems.length} element${elems.length === 1 ? '' : 's'}`);
       const fn = fnAt(0, 'the function');
@@ -217,10 +236,10 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
       }
       if (!h.gradients.has(f)) h.gradients.set(f, { fn: f, aug, rev, via: '!enzyme_augment / !enzyme_gradient', at: f });
     }
-    for (const b of f.blocks) {
-      for (const i of b.instructions) {
-        if ((i.op === 'call' || i.op === 'invoke') && callSiteInactive(m, i)) h.inactiveCalls.add(i);
-      }
+    const fwd = attachedFunction(m, f, 'enzyme_derivative');
+    if (fwd !== undefined) {
+      if (!fwd) bad(file, f, `${fnName(f)}: !enzyme_derivative must be a tuple holding a function`, ['e.g. define double @f(double %x) !enzyme_derivative !1 ... !1 = !{ptr @df}']);
+      if (!h.derivatives.has(f)) h.derivatives.set(f, { fn: f, fwd, via: '!enzyme_derivative', at: f });
     }
     if (!f.fnAttrs.length) continue;
     const attrs = stringAttrs(m, f.fnAttrs);
@@ -232,7 +251,7 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
 }
 
 /** Adds the command-line registrations; unknown names are usage errors (E0405) naming every one. */
-export function addCommandLineHints(m: Module, h: CustomHints, custom: readonly CustomSpec[] = [], inactive: readonly string[] = []): void {
+export function addCommandLineHints(m: Module, h: CustomHints, custom: readonly CustomSpec[] = [], inactive: readonly string[] = [], fwd: readonly FwdCustomSpec[] = []): void {
   const missing: string[] = [];
   const get = (n: string): Function | null => {
     const name = n.replace(/^@/, '');
@@ -245,15 +264,30 @@ export function addCommandLineHints(m: Module, h: CustomHints, custom: readonly 
     const fn = get(c.fn); const aug = get(c.aug); const rev = get(c.rev);
     if (fn && aug && rev) pending.push(() => h.gradients.set(fn, { fn, aug, rev, via: '--custom', at: null }));
   }
+  for (const c of fwd) {
+    const fn = get(c.fn); const df = get(c.fwd);
+    if (fn && df) pending.push(() => h.derivatives.set(fn, { fn, fwd: df, via: '--custom', at: null }));
+  }
   for (const n of inactive) {
     const f = get(n);
     if (f) pending.push(() => h.inactive.add(f));
   }
   if (missing.length) {
-    const opt = custom.length && inactive.length ? '--custom / --inactive' : custom.length ? '--custom' : '--inactive';
+    const anyCustom = custom.length + fwd.length > 0;
+    const opt = anyCustom && inactive.length ? '--custom / --inactive' : anyCustom ? '--custom' : '--inactive';
     fail('E0405', `${opt}: no function ${missing.join(', ')} in the module`, null);
   }
   for (const p of pending) p();
+}
+
+/** `--custom FN=DF` of forward mode: names without `@`. */
+export interface FwdCustomSpec { fn: string; fwd: string }
+
+/** Parses forward mode's `FN=DF` (a usage error otherwise). */
+export function parseFwdCustomSpec(text: string): FwdCustomSpec {
+  const m = /^\s*@?([^=,\s]+)\s*=\s*@?([^=,\s]+)\s*$/.exec(text);
+  if (!m) fail('E0903', `--custom: '${text}' is not FN=DF (the function and its forward derivative)`, null);
+  return { fn: m[1]!, fwd: m[2]! };
 }
 
 /** Parses `FN=AUG,REV` (a usage error otherwise). */
@@ -503,4 +537,69 @@ export function customCombined(ctx: GradContext, sig: DiffSig, out: Function): v
   let res: Value = undefValue(RT);
   parts.forEach((v, k) => { res = b.insertValue(res, v, [k]); });
   b.ret(res);
+}
+
+/**
+ * The body of a forward derivative `out` (src/ad/forward.ts's convention,
+ * parameter `k` at `pos[k]`, its tangent or shadow right after it) of a
+ * function with a registered forward derivative. Enzyme's convention for the
+ * user's function: every parameter followed by its shadow (a constant floating
+ * one by zero, a constant integer by itself), returning `{ primal, tangent }`
+ * (void for a void function). False when that convention cannot express the
+ * call (a constant pointer parameter has no shadow) and the function has a
+ * body to differentiate instead, as Enzyme does.
+ */
+export function customForward(ctx: GradContext, sig: { fn: Function; args: readonly string[]; retPrimal: boolean; retTangent: boolean; width: number },
+  cd: CustomDerivative, out: Function, pos: readonly number[]): boolean {
+  const m = ctx.module;
+  const { fn, fwd } = cd;
+  const file = ctx.file;
+  const reg = `registered for ${fnName(fn)} by ${cd.via}`;
+  const constPtr = fn.args.findIndex((a, k) => a.type.kind === 'pointer' && sig.args[k] === 'const');
+  if (constPtr >= 0) {
+    if (!fn.isDeclaration) {
+      const [s, e] = where(cd.at ?? fn);
+      const message = `${fnName(fn)} is called with a constant pointer as parameter ${constPtr + 1}: the forward derivative ${fnName(fwd)} ${reg} needs a shadow for it, so the body of ${fnName(fn)} is differentiated instead (as Enzyme does)`;
+      if (!ctx.warnings.some((x) => x.message === message)) ctx.warnings.push({ code: CODE, severity: 'warning', file, start: s, end: e, message });
+      return false;
+    }
+    bad(file, cd.at ?? fn, `${fnName(fn)} is called with a constant pointer as parameter ${constPtr + 1}, but its forward derivative ${fnName(fwd)} (${cd.via}) needs a shadow for every pointer and ${fnName(fn)} has no body to differentiate instead`,
+      ['pass a shadow (enzyme_dup) for that pointer']);
+  }
+  if (sig.width !== 1) {
+    bad(file, cd.at ?? fn, `${fnName(fn)} has a custom forward derivative (${cd.via}): a batch width other than 1 is not supported with custom derivatives yet`);
+  }
+  const R = fn.fnType.ret;
+  const want: Type[] = fn.fnType.params.flatMap((t) => [t, t]);
+  const fty = fwd.fnType;
+  const wantRet = R.kind === 'void' ? 'void' : `{ ${typeText(R)}, ${typeText(R)} }`;
+  const notes = ['parameters: those of the function, each followed by its shadow (tangent); returns { primal, tangent }, void for a void function'];
+  if (fty.vararg || fty.params.length !== want.length || !fty.params.every((t, k) => sameType(t, want[k]!))) {
+    bad(file, cd.at ?? fwd, `${fnName(fwd)}, the forward derivative ${reg}, does not fit Enzyme's convention: it takes ${listText(fty.params)}, expected ${listText(want)}`, notes);
+  }
+  const FR = fty.ret;
+  const retOk = R.kind === 'void' ? FR.kind === 'void'
+    : FR.kind === 'struct' && FR.elems !== null && FR.elems.length === 2 && sameType(FR.elems[0]!, R) && sameType(FR.elems[1]!, R);
+  if (!retOk) bad(file, cd.at ?? fwd, `${fnName(fwd)}, the forward derivative ${reg}, does not fit Enzyme's convention: it returns ${typeText(FR)}, expected ${wantRet}`, notes);
+  const b = new IRBuilder(m).atEnd(b0(m, out));
+  const args: Value[] = [];
+  fn.args.forEach((a, k) => {
+    const p = out.args[pos[k]!]!;
+    args.push(p);
+    const dup = sig.args[k] === 'dup' || sig.args[k] === 'dupnoneed';
+    if (dup) args.push(out.args[pos[k]! + 1]!);
+    else args.push(a.type.kind === 'int' ? p : nullValue(a.type));
+  });
+  const r = b.call(fwd, args.map((v, k) => b.bitcastIfNeeded(v, fty.params[k]!)), FR.kind === 'void' ? null : 'custom_fwd');
+  const RT = out.fnType.ret;
+  if (RT.kind === 'void') { b.ret(); return true; }
+  const primal = b.bitcastIfNeeded(b.extractValue(r, [0]), R);
+  const tangent = b.bitcastIfNeeded(b.extractValue(r, [1]), R);
+  if (sig.retPrimal && sig.retTangent) {
+    let agg: Value = undefValue(RT);
+    agg = b.insertValue(agg, primal, [0]);
+    agg = b.insertValue(agg, tangent, [1]);
+    b.ret(agg);
+  } else b.ret(sig.retTangent ? tangent : primal);
+  return true;
 }

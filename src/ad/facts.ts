@@ -18,6 +18,7 @@ import { OverwriteAnalysis } from '../analysis/memory.js';
 import { TypeAnalysis } from '../analysis/types.js';
 import type { DiffContext, DiffSig } from './signature.js';
 import { MemoryKinds } from './memkind.js';
+import { wayOutNotes } from './wayout.js';
 
 /** A loop header with one entering and one latch edge. */
 export interface SimpleLoop { loop: Loop; outside: BasicBlock; latch: BasicBlock }
@@ -42,7 +43,9 @@ export class FunctionFacts {
   private ta: TypeAnalysis | null = null;
   private mk: MemoryKinds | null = null;
 
-  constructor(readonly ctx: DiffContext, readonly sig: DiffSig, split: boolean) {
+  constructor(readonly ctx: DiffContext, readonly sig: DiffSig, split: boolean,
+    /** Forward mode (src/ad/forward.ts): aggregates of floats and pointers carry tangents and shadows. */
+    readonly forward = false) {
     this.m = ctx.module;
     this.prim = sig.fn;
     this.split = split;
@@ -86,7 +89,7 @@ export class FunctionFacts {
       const s = sourceSpan(origin);
       start = s.start; end = s.end;
     }
-    fail(code, message, this.ctx.file, start, end, notes);
+    fail(code, message, this.ctx.file, start, end, wayOutNotes(code, at, notes, this.ctx.file?.name));
   }
 
   fnName(): string { return `@${this.prim.name}`; }

@@ -1,6 +1,7 @@
 import type { Module } from '../ir/module.js';
 import type { Function } from '../ir/function.js';
 import type { Type } from '../ir/types.js';
+import type { Value } from '../ir/value.js';
 import type { SourceFile } from '../diag/source.js';
 import { fail } from '../diag/diagnostic.js';
 import { addFunction } from '../ir/builder.js';
@@ -14,6 +15,7 @@ import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
 import { addCommandLineHints, customCombined, moduleHints, withHints, type CustomHints } from './custom.js';
 import { canonicalizeCarriers } from './canonical.js';
+import { closestNames } from '../demangle/suggest.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
 function holdsFloat(t: Type, depth = 0): boolean {
@@ -40,9 +42,12 @@ export const MAX_WIDTH = 64;
 export function findFunction(m: Module, name: string): Function {
   const f = m.getFunction(name.replace(/^@/, ''));
   if (!f) {
-    const defs = m.functions.filter((g) => !g.isDeclaration).map((g) => `@${g.name}`);
-    fail('E0405', `no function @${name.replace(/^@/, '')} in the module`, null, -1, -1,
-      defs.length ? [`defined functions: ${defs.slice(0, 12).join(', ')}${defs.length > 12 ? ', ...' : ''}`] : undefined);
+    const defined = m.functions.filter((g) => !g.isDeclaration && g.name !== null).map((g) => g.name!);
+    const near = closestNames(name, defined);
+    const notes: string[] = near.length
+      ? [`did you mean ${near.map((s) => `@${s.name}`).join(', ')}?`]
+      : defined.length ? [`defined functions: ${defined.slice(0, 12).map((n) => `@${n}`).join(', ')}${defined.length > 12 ? ', ...' : ''}`] : [];
+    fail('E0405', `no function @${name.replace(/^@/, '')} in the module`, null, -1, -1, notes.length ? notes : undefined);
   }
   if (f.isDeclaration) fail('E0405', `@${f.name} is only declared in this module: its body is needed to differentiate it`, null);
   return f;
@@ -119,6 +124,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   parts.push(...activeGradTypes(m, f, args, width));
   const name = req.name ?? ctx.freshName(`diffe${f.name}`);
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
+  const firstNew = m.functions.length;
   const out = addFunction(m, name, t.fn(parts.length ? t.struct(parts) : t.void, ptypes), names);
   // A function with a registered derivative is not looked inside, at top level either.
   if (ctx.rules.hints?.gradients.has(f)) customCombined(ctx, sig, out);
@@ -127,5 +133,27 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
     const fn = canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules }, file: ctx.file }).fn;
     new ReverseGenerator(ctx, { ...sig, fn }, out, out).run();
   }
+  inheritPersonalities(m, firstNew);
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
+}
+
+/**
+ * A generated function that kept a landing pad of its primal (an inactive `invoke`: a C++
+ * cleanup, the abort-on-unwind pad rustc puts in `extern "C"` functions) needs the primal's
+ * personality function, or LLVM rejects the module. Looks at the functions from `from` on.
+ */
+export function inheritPersonalities(m: Module, from = 0): void {
+  let only: Value | null | undefined;
+  for (const f of m.functions.slice(from)) {
+    if (f.personality || f.isDeclaration) continue;
+    const pads = f.blocks.flatMap((b) => b.instructions.filter((i) => i.op === 'landingpad'));
+    if (!pads.length) continue;
+    const own = pads.map((p) => p.origin?.parent?.parent?.personality).find((p) => p);
+    if (own) { f.personality = own; continue; }
+    if (only === undefined) {
+      const all = new Set(m.functions.map((g) => g.personality).filter((p): p is Value => !!p));
+      only = all.size === 1 ? [...all][0]! : null;
+    }
+    if (only) f.personality = only;
+  }
 }

@@ -318,7 +318,8 @@ export class ReverseSweep {
           const dd = this.plan.get(this.sweep.shadowOf(i.arg(0), i, lane), rc);
           const n = toI64At(this.plan.get(this.sweep.mapV(i.arg(2)), rc), b);
           const ds = aa.shadowed(i.arg(1)) ? this.plan.get(this.sweep.shadowOf(i.arg(1), i, lane), rc) : null;
-          const helper = this.memcpyAdjoint(kind, ds !== null);
+          // Overlapping memmove: the adjoints move in the order that reads each one before it is overwritten.
+          const helper = this.memcpyAdjoint(kind, ds !== null, k.k === 'memmove' && ds !== null);
           const bp = this.plan.frame.bytePtr;
           const a: Value[] = [b.bitcastIfNeeded(dd, bp)];
           if (ds) a.push(b.bitcastIfNeeded(ds, bp));
@@ -365,9 +366,14 @@ export class ReverseSweep {
     }
   }
 
-  /** `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0. */
-  private memcpyAdjoint(kind: 'double' | 'float' | 'half', withSrc: boolean): Function {
-    const name = `__enzyme_ts_memcpy_adj_${kind}${withSrc ? '' : '_zero'}`;
+  /**
+   * `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0.
+   * `move` (memmove, `__enzyme_ts_memmove_adj_<kind>`): the regions may overlap,
+   * so elements go from the last to the first when dst < src (each adjoint of
+   * the destination is read before it is overwritten as an adjoint of the source).
+   */
+  private memcpyAdjoint(kind: 'double' | 'float' | 'half', withSrc: boolean, move = false): Function {
+    const name = `__enzyme_ts_mem${move ? 'move' : 'cpy'}_adj_${kind}${withSrc ? '' : '_zero'}`;
     const have = this.f.m.getFunction(name);
     if (have) return have;
     const t = this.f.m.types;
@@ -388,10 +394,15 @@ export class ReverseSweep {
     b.condBr(b.icmp('eq', n, constInt(t.i64, 0)), done, loop);
     b.atEnd(loop);
     const i = b.phi(t.i64, [[constInt(t.i64, 0), entry]], 'i');
-    const dp = b.gep(et, dst, [i], null, true);
+    let at: Value = i;
+    if (move) {
+      const down = b.icmp('ult', b.cast('ptrtoint', f.args[0]!, t.i64), b.cast('ptrtoint', f.args[1]!, t.i64), 'down');
+      at = b.select(down, b.sub(b.sub(n, constInt(t.i64, 1)), i), i, 'at');
+    }
+    const dp = b.gep(et, dst, [at], null, true);
     const dv = b.load(et, dp);
     if (src) {
-      const sp = b.gep(et, src, [i], null, true);
+      const sp = b.gep(et, src, [at], null, true);
       b.store(b.fadd(b.load(et, sp), dv), sp);
     }
     b.store(nullValue(et), dp);

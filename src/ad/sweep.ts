@@ -9,7 +9,7 @@
 import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
-import { PhiInst as PhiClass } from '../ir/instructions.js';
+import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
 import { intBase } from '../analysis/activity.js';
@@ -40,6 +40,20 @@ export interface SweepMode {
   activeCall(i: CallBase, nb: BasicBlock): void;
   /** A primal `ret`: the mode ends the cloned block. */
   ret(i: RetInst, nb: BasicBlock): void;
+  /**
+   * Optional: where each primal parameter sits among the generated function's
+   * parameters (a duplicated pointer's shadows follow it). Default: contract
+   * section 6's layout for the signature's activities.
+   */
+  paramPositions?(): readonly number[];
+  /**
+   * Optional: right after a primal phi or non-terminator instruction is cloned
+   * (its shadows computed), with the sweep's builder at the end of its block.
+   * Forward mode computes tangents here.
+   */
+  afterClone?(i: Instruction, nb: BasicBlock): void;
+  /** Optional: the shadow of a pointer the sweep cannot follow itself (forward mode: one extracted from an aggregate whose tangent the mode holds); null: none. */
+  shadowOfPointer?(i: Instruction, lane: number): Value | null;
 }
 
 const KEEP_ATTACHMENTS = new Set(['tbaa', 'tbaa.struct', 'range', 'nonnull', 'noundef', 'llvm.loop', 'invariant.load', 'align', 'alias.scope', 'noalias']);
@@ -97,7 +111,7 @@ export class ForwardSweep {
       const domExit = !f.split && f.retBlocks.length > 0 && f.retBlocks.every((r) => f.dt.dominates(b, r));
       this.blockInfo.set(nb, { primal: b, loop: f.li.loopFor(b), domExit });
     }
-    const paramPos = signatureParams(f.m, prim, f.sig.args, this.width).pos;
+    const paramPos = this.mode.paramPositions?.() ?? signatureParams(f.m, prim, f.sig.args, this.width).pos;
     prim.args.forEach((a, i) => {
       const p = paramPos[i]!;
       this.vmap.set(a, fwd.args[p]!);
@@ -123,6 +137,7 @@ export class ForwardSweep {
       fb.atEnd(nb);
       fb.origin = i;
       this.cloneInst(i, nb);
+      if (this.mode.afterClone && !isTerminator(i)) { fb.atEnd(nb); this.mode.afterClone(i, nb); }
     }
     const first = nb.instructions[bodyStart];
     if (first) this.firstBody.set(nb, first);
@@ -167,6 +182,7 @@ export class ForwardSweep {
         this.phiPatches.push({ prim: p, fwd: s, lane });
       }
     }
+    if (this.mode.afterClone) { this.fb.atEnd(nb); this.mode.afterClone(p, nb); }
   }
 
   private patchPhis(): void {
@@ -301,9 +317,12 @@ export class ForwardSweep {
         }
         return;
       }
-      default:
+      default: {
+        const fromMode = this.mode.shadowOfPointer ? Array.from({ length: this.width }, (_, lane) => this.mode.shadowOfPointer!(i, lane)) : [];
+        if (fromMode.length && fromMode.every((s) => s !== null)) { fromMode.forEach((s, lane) => this.shadows[lane]!.set(i, s!)); return; }
         f.error('E0401', `cannot differentiate ${f.fnName()}: cannot follow a pointer into active memory through ${i.op}`, i,
           ['keep pointers to active data as pointers (no integer round trips)']);
+      }
     }
   }
 

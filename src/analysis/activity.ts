@@ -28,6 +28,30 @@ export function isDiffType(t: Type): boolean {
 function isPtr(v: Value): boolean { return v.type.kind === 'pointer'; }
 
 /**
+ * An aggregate of floating values and pointers with at least one pointer
+ * (`{ i8*, double }`: the tape and result an augmented forward returns). Its
+ * derivative is an aggregate of the same type: tangents in the floating
+ * fields, shadows in the pointer fields. Only forward mode differentiates
+ * such values (reverse mode refuses them: src/ad/checks.ts).
+ */
+export function isMixedAggType(t: Type, depth = 0): boolean {
+  if (depth > 8 || (t.kind !== 'struct' && t.kind !== 'array')) return false;
+  let ptr = false;
+  const leaves = (x: Type, d: number): boolean => {
+    if (d > 8) return false;
+    switch (x.kind) {
+      case 'float': return true;
+      case 'pointer': ptr = true; return true;
+      case 'vector': return x.elem.kind === 'float';
+      case 'array': return x.count > 0 && leaves(x.elem, d + 1);
+      case 'struct': return !!x.elems && x.elems.length > 0 && x.elems.every((e) => leaves(e, d + 1));
+      default: return false;
+    }
+  };
+  return leaves(t, depth) && ptr;
+}
+
+/**
  * The pointer an integer was computed from (`inttoptr` of it points into the
  * same object): the one `ptrtoint` operand reached through integer arithmetic
  * (add, sub, and, or, xor, shifts, mul, casts) and through stack slots of
@@ -69,6 +93,36 @@ export function intBase(v: Value): Value | null {
   };
   walk(v, 0);
   return ok && found.size === 1 ? [...found][0]! : null;
+}
+
+/**
+ * Stack slots that only hold pointers (-O0 spills of pointer arguments and
+ * locals): allocas whose every use is a load from them or a store of a pointer
+ * into them (lifetime and debug intrinsics aside), with the pointers stored.
+ */
+function spillSlots(fn: Function): Map<Value, Value[]> {
+  const slots = new Map<Value, Value[]>();
+  const bad = new Set<Value>();
+  for (const b of fn.blocks) for (const i of b.instructions) if (i.op === 'alloca') slots.set(i, []);
+  if (!slots.size) return slots;
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.op === 'load') continue;
+      if (i.op === 'store' && slots.has(i.ptr) && i.value !== i.ptr) {
+        if (isPtr(i.value)) slots.get(i.ptr)!.push(i.value); else bad.add(i.ptr);
+        if (slots.has(i.value)) bad.add(i.value);
+        continue;
+      }
+      if (i.op === 'call') {
+        const name = i.callee.name ?? '';
+        if (name.startsWith('llvm.lifetime.') || name.startsWith('llvm.dbg.')) continue;
+      }
+      for (const o of i.operands) if (slots.has(o)) bad.add(o);
+    }
+  }
+  for (const s of bad) slots.delete(s);
+  for (const [s, vals] of slots) if (!vals.length) slots.delete(s);
+  return slots;
 }
 
 /** Union-find over pointer values. */
@@ -178,10 +232,18 @@ export class ActivityAnalysis {
 
   private buildClasses(): void {
     const { fn, args } = this.input;
+    const spills = spillSlots(fn);
     for (const b of fn.blocks) {
       for (const i of b.instructions) {
         if (!isPtr(i)) continue;
         switch (i.op) {
+          case 'load': {
+            // -O0 spills a pointer to a stack slot and reloads it: the reloaded pointer is the stored one
+            // (a const argument stays const; as intBase follows integers through such slots).
+            const stored = spills.get(i.operands[0]!);
+            if (stored) for (const v of stored) this.classes.union(i, v);
+            break;
+          }
           case 'getelementptr': this.classes.union(i, i.operands[0]!); break;
           case 'bitcast': case 'addrspacecast': this.classes.union(i, i.operands[0]!); break;
           case 'phi': for (const o of i.operands) this.classes.union(i, o); break;
@@ -261,8 +323,15 @@ export class ActivityAnalysis {
   private step(i: Instruction): boolean {
     const diff = isDiffType(i.type);
     switch (i.op) {
+      case 'insertvalue':
+        // A pointer with a shadow placed in an aggregate of floats and pointers: the aggregate carries it.
+        if (isMixedAggType(i.type)) return i.operands.some((o) => this.carries(o)) && this.mark(i);
+        return diff && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
+      case 'extractvalue':
+        if (isPtr(i)) return this.varied.has(i.operands[0]!) && this.markShadow(i);
+        return diff && this.varied.has(i.operands[0]!) && this.mark(i);
       case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem': case 'fneg':
-      case 'fpext': case 'fptrunc': case 'extractvalue': case 'insertvalue':
+      case 'fpext': case 'fptrunc':
       case 'extractelement': case 'insertelement': case 'shufflevector': case 'freeze': case 'phi':
         return diff && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
       case 'bitcast':
@@ -273,7 +342,7 @@ export class ActivityAnalysis {
         const p = i.ptr;
         let ch = false;
         if (this.shadowed(p)) {
-          if (diff) ch = this.mark(i) || ch;
+          if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
           if (isPtr(i)) ch = this.markShadow(i) || ch;
         } else if (isPtr(i) && this.shadowed(i)) {
           // A loaded pointer that needs a shadow: its shadow is loaded from shadow memory.
@@ -299,7 +368,7 @@ export class ActivityAnalysis {
           case 'defined': {
             if (!i.args().some((a) => this.carries(a))) return false;
             let ch = false;
-            if (diff) ch = this.mark(i) || ch;
+            if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
             if (isPtr(i)) ch = this.markShadow(i) || ch;
             for (const a of i.args()) if (isPtr(a)) ch = this.markShadow(a) || ch;
             return ch;

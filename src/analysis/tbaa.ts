@@ -58,15 +58,13 @@ export function factOfTypeName(name: string): TBAAFact | null {
 }
 
 export class TBAA {
-  private readonly nodes = new Map<number, Metadata>();
   private readonly memo = new Map<number, TBAAFact | null>();
 
-  constructor(module: Module) {
-    for (const d of module.metadata) this.nodes.set(d.id, d.node);
-  }
+  // nodes are looked up one by one: a deferred definition (lazy loading) is read only if asked for
+  constructor(private readonly module: Module) {}
 
   private node(md: Metadata | null | undefined): Metadata | null {
-    for (let guard = 0; md && md.mk === 'ref' && guard < 8; guard++) md = this.nodes.get(md.id) ?? null;
+    for (let guard = 0; md && md.mk === 'ref' && guard < 8; guard++) md = this.module.metadataNode(md.id) ?? null;
     return md ?? null;
   }
 

@@ -372,7 +372,9 @@ export interface Conflict {
 class FnAnalysis {
   readonly trees = new Map<Value, TypeTree>();
   private readonly users = new Map<Value, Node[]>();
-  private readonly queue: Node[] = [];
+  /** Work list: `queue[head..]` are pending (a head index, not shift(), which is linear on long arrays). */
+  private queue: Node[] = [];
+  private head = 0;
   private readonly queued = new Set<Node>();
   /** The instructions of this function and the constant expressions they use. */
   private readonly known = new Set<Value>();
@@ -401,16 +403,31 @@ class FnAnalysis {
     if (retSeed) for (const e of retSeed.under([])) this.ret.insert(e.rest, e.s);
   }
 
-  private register(n: Node): void {
-    if (this.known.has(n)) return;
-    this.known.add(n);
-    this.queued.add(n);
-    this.queue.push(n);
-    for (const o of n.operands) {
+  /** Queues `root` and the constant expressions it uses (depth first, without recursion: they nest), recording users. */
+  private register(root: Node): void {
+    if (this.known.has(root)) return;
+    const stack: { n: Node; k: number; seen: Set<Value> | null }[] = [];
+    const enter = (n: Node): void => {
+      this.known.add(n);
+      this.queued.add(n);
+      this.queue.push(n);
+      stack.push({ n, k: 0, seen: n.operands.length > 8 ? new Set() : null });
+    };
+    enter(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const ops = top.n.operands;
+      if (top.k >= ops.length) { stack.pop(); continue; }
+      const k = top.k++;
+      const o = ops[k]!;
+      // a value used twice by one node is listed once; no search through the users (a shared
+      // constant is used by every instruction of a long function)
+      if (top.seen ? top.seen.has(o) : ops.indexOf(o) < k) continue;
+      top.seen?.add(o);
       let us = this.users.get(o);
       if (!us) { us = []; this.users.set(o, us); }
-      if (!us.includes(n)) us.push(n);
-      if (o instanceof ConstantExpr) this.register(o);
+      us.push(top.n);
+      if (o instanceof ConstantExpr && !this.known.has(o)) enter(o);
     }
   }
 
@@ -419,11 +436,12 @@ class FnAnalysis {
   }
 
   /** Whether the fixpoint was reached (not cut by the step or work limits). */
-  get complete(): boolean { return this.queue.length === 0; }
+  get complete(): boolean { return this.head === this.queue.length; }
 
   run(maxSteps: number): void {
-    while (this.queue.length && this.steps < maxSteps && this.sh.work > 0) {
-      const n = this.queue.shift()!;
+    while (this.head < this.queue.length && this.steps < maxSteps && this.sh.work > 0) {
+      const n = this.queue[this.head++]!;
+      if (this.head > 4096 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0; }
       this.queued.delete(n);
       this.steps++;
       this.current = n;

@@ -5,11 +5,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiagnosticError, diag } from '../diag/diagnostic.js';
-import { renderAll } from '../diag/render.js';
+import { DiagnosticError, diag, type Diagnostic } from '../diag/diagnostic.js';
+import { renderAll, type DiagnosticsFormat } from '../diag/render.js';
 import { registerCheckCommand } from '../driver/check-cli.js';
+import { registerCargoCommand } from '../driver/cargo-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
-import { checkpointOption, collect, outputOption, reportOptions, tapeBudgetOption } from './options.js';
+import { Session, colorEnabled, type ColorWhen, type OutputSettings } from '../driver/session.js';
+import { checkpointOption, collect, outputOption, reportOptions, reportingOptions, tapeBudgetOption, targetOption, verifyAllOption } from './options.js';
+import type { FwdOptions } from '../driver/fwd.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
 
@@ -23,35 +26,76 @@ function version(): string {
   return 'unknown';
 }
 
-function useColor(): boolean {
-  return !!process.stderr.isTTY && !process.env.NO_COLOR;
+/**
+ * `--color` and `--diagnostics-format`, read from the command line before commander parses
+ * it: they also decide how commander's own usage errors are shown. `problem` is a bad value.
+ */
+export function scanReporting(args: readonly string[]): { color: ColorWhen; format: DiagnosticsFormat; problem: string | null } {
+  let color: ColorWhen = 'auto';
+  let format: DiagnosticsFormat = 'text';
+  let problem: string | null = null;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (a === '--') break;
+    const m = /^--(color|diagnostics-format)(?:=(.*))?$/.exec(a);
+    if (!m) continue;
+    const value = m[2] ?? args[++k];
+    if (m[1] === 'color') {
+      if (value === 'auto' || value === 'always' || value === 'never') color = value;
+      else problem ??= `--color: '${value ?? ''}' is not auto, always or never`;
+    } else if (value === 'text' || value === 'json') format = value;
+    else problem ??= `--diagnostics-format: '${value ?? ''}' is not text or json`;
+  }
+  return { color, format, problem };
 }
 
-function buildProgram(onExit: (code: number) => void): Command {
+/** The options of `--quiet` and `--time` given before or after the command name. */
+function sessionFor(cmd: Command, out: OutputSettings): Session {
+  const o = cmd.optsWithGlobals<{ quiet?: boolean; time?: boolean }>();
+  return new Session({ ...out, quiet: !!o.quiet, time: !!o.time, tty: !!process.stderr.isTTY });
+}
+
+/** Runs a command's driver with its session; the progress line and the time report end with it, error or not. */
+async function withSession(cmd: Command, out: OutputSettings, run: (s: Session) => unknown): Promise<void> {
+  const session = sessionFor(cmd, out);
+  try {
+    await run(session);
+  } finally {
+    session.finish();
+  }
+}
+
+function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv: readonly string[]): Command {
+  const render = (ds: Diagnostic[]): string => renderAll(ds, out);
   const program = new Command('enzyme-ts');
   program
     .description('Reverse-mode automatic differentiation of textual LLVM IR (Enzyme semantics, no LLVM plugin).')
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm f.c -o f.ll && enzyme-ts fmt f.ll -o f.checked.ll\n\nDocumentation: docs/cli.md')
+    .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm f.c -o f.ll && enzyme-ts fmt f.ll -o f.checked.ll\n\nDocumentation: docs/cli.md, and enzyme-ts explain CODE for a diagnostic code')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({
       outputError: (str, write) => {
-        const msg = str.replace(/^error: /, '').trim();
-        write(renderAll([diag('E0903', msg, null)], { color: useColor() }));
+        // commander's message, then its suggestion on a line of its own: `(Did you mean --output?)`
+        const [first = '', ...rest] = str.replace(/^error: /, '').trim().split('\n');
+        const notes = rest.map((l) => l.trim().replace(/^\((.*)\)$/, '$1').replace(/^Did you/, 'did you')).filter((l) => l !== '');
+        write(render([diag('E0903', first, null, -1, -1, notes.length ? notes : undefined)]));
       },
     });
+  reportingOptions(program);
 
   program
     .command('fmt')
     .description('parse, check and print a module (the front end alone: validates IR)')
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
+    .addOption(targetOption())
     .addHelpText('after', '\nExample:\n  enzyme-ts fmt f.ll -o f.checked.ll\n  clang -S -emit-llvm -O2 f.c -o - | enzyme-ts fmt -')
-    .action(async (input: string, opts: { output?: string }) => {
+    .action(async (input: string, opts: { output?: string; targetLlvm?: string }, cmd: Command) => {
       const { runFmt } = await import('../driver/fmt.js');
-      runFmt({ input, output: opts.output });
+      await withSession(cmd, out, (session) => runFmt({ input, output: opts.output, targetLlvm: opts.targetLlvm, session }));
     });
 
   const gradCmd = program
@@ -64,12 +108,38 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(checkpointOption())
     .addOption(tapeBudgetOption())
     .addOption(outputOption())
+    .addOption(new Option('--abi <ABI>', "c: add the derivative with the C calling convention of the module's target (results as C returns a struct); ir (default): its IR signature"))
+    .addOption(new Option('--header <FILE>', 'also write a C header (usable from C++) declaring the derivative for the module\'s target'))
+    .addOption(verifyAllOption())
+    .addOption(targetOption())
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)'))
     .addOption(new Option('--print-types', 'print deduced memory types to stderr (ENZYME_PRINT_TA)')))
-    .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog')
-    .action(async (input: string, opts: GradCliOptions) => {
+    .addHelpText('after', '\nExample:\n  enzyme-ts grad f.ll -f f --args active,dup --abi c --header f.grad.h -o f.grad.ll\n  clang -O2 f.grad.ll main.c -lm -o prog      # main.c includes f.grad.h')
+    .action(async (input: string, opts: GradCliOptions, cmd: Command) => {
       const { runGrad } = await import('../driver/grad.js');
-      runGrad({ input, ...opts });
+      await withSession(cmd, out, (session) => runGrad({ input, ...opts, session, commandLine: commandLine(argv) }));
+    });
+
+  const fwdCmd = program
+    .command('fwd')
+    .description('forward-mode derivative of a function, added to the module as @fwddiffe<FN>')
+    .argument('<IN>', "input .ll file, or '-' for standard input")
+    .requiredOption('-f, --fn <FN>', 'the function to differentiate (without @)')
+    .addOption(new Option('--args <LIST>', 'activity per parameter: dup (a tangent follows it), dupnoneed, const (comma-separated)'))
+    .addOption(new Option('--ret <R>', 'return: dup (primal and tangent), dupnoneed (tangent only), const, none'))
+    .addOption(new Option('--custom <FN=DF>', "use DF (Enzyme's convention, docs/custom.md) as the forward derivative of FN; repeatable").argParser(collect))
+    .addOption(new Option('--inactive <FN>', 'treat calls to FN as inactive: kept, no derivative; repeatable').argParser(collect));
+  reportOptions(fwdCmd
+    .addOption(new Option('--name <NAME>', 'name of the generated function (default: fwddiffe<FN>)'))
+    .addOption(new Option('--width <N>', 'vector forward mode: N tangent directions in one call'))
+    .addOption(outputOption())
+    .addOption(verifyAllOption())
+    .addOption(targetOption())
+    .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)')))
+    .addHelpText('after', '\nExample:\n  enzyme-ts fwd f.ll -f f --args dup,const -o f.fwd.ll\n  clang -O2 f.fwd.ll main.c -lm -o prog')
+    .action(async (input: string, opts: Omit<FwdOptions, 'input'>, cmd: Command) => {
+      const { runFwd } = await import('../driver/fwd.js');
+      await withSession(cmd, out, (session) => runFwd({ input, ...opts, session }));
     });
 
   const actCmd = program
@@ -77,10 +147,11 @@ function buildProgram(onExit: (code: number) => void): Command {
     .description('print the activity of every argument, instruction and value of a function, with line:col')
     .argument('<IN>', "input .ll file, or '-' for standard input");
   activityOptions(actCmd)
-    .addHelpText('after', '\nExample:\n  enzyme-ts activity f.ll -f f --args active,const')
-    .action(async (input: string, opts: GradCliOptions) => {
+    .addOption(new Option('--forward', "forward mode's activity (--args / --ret take fwd's words: dup, dupnoneed, const)"))
+    .addHelpText('after', '\nExample:\n  enzyme-ts activity f.ll -f f --args active,const\n  enzyme-ts activity f.ll -f f --forward --args dup,const')
+    .action(async (input: string, opts: GradCliOptions & { forward?: boolean }, cmd: Command) => {
       const { runActivity } = await import('../driver/activity.js');
-      runActivity({ input, ...opts });
+      await withSession(cmd, out, (session) => runActivity({ input, ...opts, session }));
     });
   reportOptions(hintOptions(program
     .command('lower'))
@@ -89,17 +160,38 @@ function buildProgram(onExit: (code: number) => void): Command {
     .addOption(outputOption())
     .addOption(checkpointOption())
     .addOption(tapeBudgetOption())
+    .addOption(verifyAllOption())
+    .addOption(targetOption())
     .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
     .addHelpText('after', '\nExample:\n  clang -O2 -S -emit-llvm prog.c -o prog.ll && enzyme-ts lower prog.ll -o prog.ad.ll && clang prog.ad.ll -lm -o prog')
-    .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>) => {
+    .action(async (input: string, opts: Omit<LowerCliOptions, 'input'>, cmd: Command) => {
       const { runLower } = await import('../driver/lower.js');
-      runLower({ input, ...opts });
+      await withSession(cmd, out, (session) => runLower({ input, ...opts, session }));
     });
   registerCheckCommand(program, onExit);
+  registerCargoCommand(program, onExit);
+  program
+    .command('explain')
+    .description('print the long explanation of a diagnostic code (without CODE: the list of codes)')
+    .argument('[CODE]', 'a diagnostic code such as E0402')
+    .addHelpText('after', '\nExample:\n  enzyme-ts explain E0402')
+    .action(async (code: string | undefined) => {
+      const { explainText } = await import('./explain.js');
+      process.stdout.write(explainText(code));
+    });
+  for (const c of program.commands) if (c.name() !== 'explain' && c.name() !== 'cargo') reportingOptions(c);
   return program;
 }
 
+/** The command line as a shell would take it back (for the header's comment). */
+function commandLine(argv: readonly string[]): string {
+  const q = (a: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ['enzyme-ts', ...argv.slice(2).map(q)].join(' ');
+}
+
 interface GradCliOptions {
+  abi?: string;
+  header?: string;
   fn: string;
   args?: string;
   ret?: string;
@@ -115,6 +207,8 @@ interface GradCliOptions {
   looseTypes?: boolean;
   custom?: string[];
   inactive?: string[];
+  verifyAll?: boolean;
+  targetLlvm?: string;
 }
 
 /** The options every command that differentiates shares. */
@@ -132,17 +226,27 @@ function hintOptions(cmd: Command): Command {
     .addOption(new Option('--inactive <FN>', 'treat calls to FN as inactive: kept, no derivative; repeatable').argParser(collect));
 }
 
-/** Runs the CLI; resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  // A reader that stops early (`enzyme-ts grad f.ll | head`) is not an error of ours.
+/** A reader that stops early (`enzyme-ts grad f.ll | head`) is not an error of ours. Called once, by bin/enzyme-ts.js. */
+export function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw e;
     });
   }
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const scan = scanReporting(argv.slice(2));
+  const out: OutputSettings = { color: colorEnabled(scan.color, process.env, !!process.stderr.isTTY), format: scan.format };
+  const render = (ds: Diagnostic[]): string => renderAll(ds, out);
+  if (scan.problem) {
+    process.stderr.write(render([diag('E0903', scan.problem, null)]));
+    return 2;
+  }
   let exitCode = 0;
-  const program = buildProgram((code) => { exitCode = code; });
+  const program = buildProgram((code) => { exitCode = code; }, out, argv);
   try {
     if (argv.length <= 2) {
       process.stdout.write(program.helpInformation());
@@ -156,12 +260,12 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof DiagnosticError) {
-      process.stderr.write(renderAll(e.diagnostics, { color: useColor() }));
+      process.stderr.write(render(e.diagnostics));
       return e.exitCode;
     }
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    process.stderr.write(renderAll([diag('E0999', `internal error: ${what}`, null, -1, -1,
-      ['this is a bug in enzyme-ts; please report it with the input file and the command line'])], { color: useColor() }));
+    process.stderr.write(render([diag('E0999', `internal error: ${what}`, null, -1, -1,
+      ['this is a bug in enzyme-ts; please report it with the input file and the command line'])]));
     if (process.env.ENZYME_TS_TRACE) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return 3;
   }

@@ -1,6 +1,22 @@
 import type { SourceFile } from './source.js';
 import { CODES, type Code, type Severity } from './codes.js';
 
+/**
+ * A position in the user's own source (C, C++, Rust...) that an instruction came from, read
+ * from its `!dbg` location (a DILocation and the DIFile of its scope).
+ */
+export interface SourceLocation {
+  /** The file name as the compiler recorded it (usually as it was given on its command line). */
+  file: string;
+  /** The compilation directory, when the debug info names one. */
+  directory: string | null;
+  line: number;
+  /** 0 when the location has no column. */
+  column: number;
+  /** The source-level name of the function (the subprogram's mangled linkage name when there is one). */
+  function: string | null;
+}
+
 export interface Diagnostic {
   code: Code;
   severity: Severity;
@@ -11,6 +27,12 @@ export interface Diagnostic {
   end: number;
   /** Extra lines shown after the snippet ("note: ..."). */
   notes?: string[];
+  /**
+   * Where the instruction at `start` came from in the user's source: the location first, then
+   * each call site it was inlined into (`inlinedAt`), outermost last. When absent, the
+   * renderer asks the file's `debugLocator` (set by the loader from `!dbg`).
+   */
+  source?: SourceLocation[];
 }
 
 /** Thrown by any layer to abort with one or more diagnostics; the CLI renders them. */

@@ -1,6 +1,14 @@
+import type { SourceLocation } from './diagnostic.js';
+
 /** A named text with a lazily built line table: offsets become line:col only when shown. */
 export class SourceFile {
   private lineStarts: number[] | null = null;
+  /**
+   * Set by the loader once the module is parsed (src/ir/debugloc.ts): the user's source
+   * position (`!dbg`, with its inlined-at chain) of the instruction at an offset, so that
+   * any diagnostic pointing into this file is shown at the user's line too.
+   */
+  debugLocator: ((offset: number) => SourceLocation[]) | null = null;
   constructor(readonly name: string, readonly text: string) {}
 
   private lines(): number[] {

@@ -15,6 +15,7 @@ export const CHECK_OPTIONS: readonly { flags: string; description: string }[] = 
   { flags: '--width <N>', description: 'check the batched derivative of width N: every lane against finite differences, each lane with its own seeds' },
   { flags: '--custom <FN=AUG,REV>', description: "use AUG and REV (Enzyme's convention) as the derivative of FN; repeatable" },
   { flags: '--inactive <FN>', description: 'treat calls to FN as inactive (kept, no derivative); repeatable' },
+  { flags: '--forward', description: 'check the forward-mode derivative: each output\'s tangent against differences along the direction (--args takes dup, dupnoneed, const; --custom FN=DF)' },
 ];
 
 /**
@@ -33,8 +34,13 @@ export function registerCheckCommand(program: Command, onExit: (code: number) =>
     cmd.addOption(opt);
   }
   cmd
-    .addHelpText('after', "\nExample:\n  enzyme-ts check f.ll -f dot --args dup,dup,const --at '[1 2 3],[4 5 6],3'")
-    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string; width?: string; custom?: string[]; inactive?: string[] }) => {
+    .addHelpText('after', "\nExample:\n  enzyme-ts check f.ll -f dot --args dup,dup,const --at '[1 2 3],[4 5 6],3'\n  enzyme-ts check f.ll -f dot --forward --args dup,const,const")
+    .action(async (input: string, o: { fn: string; args?: string; ret?: string; at?: string; seed?: string; tol?: string; len?: string; width?: string; custom?: string[]; inactive?: string[]; forward?: boolean }) => {
+      if (o.forward) {
+        const { runFwdCheck } = await import('./check-fwd.js');
+        onExit(await runFwdCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len, width: o.width, custom: o.custom, inactive: o.inactive }));
+        return;
+      }
       const { runCheck } = await import('./check.js');
       onExit(await runCheck({ input, fn: o.fn, args: o.args, ret: o.ret, at: o.at, seed: o.seed, tol: o.tol, len: o.len, width: o.width, custom: o.custom, inactive: o.inactive }));
     });

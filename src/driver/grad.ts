@@ -1,13 +1,16 @@
-import { writeModule, printFunction } from '../print/printer.js';
+import { printFunction } from '../print/printer.js';
 import { verifyModule } from '../ir/verify.js';
 import { DiagnosticError, diag, fail } from '../diag/diagnostic.js';
 import type { Module } from '../ir/module.js';
 import type { ArgActivity, CheckpointPolicy, GradRequest, GradResult, RetActivity } from '../ad/api.js';
 import { MAX_WIDTH, findFunction, gradModule } from '../ad/grad.js';
 import { TypeAnalysis } from '../analysis/types.js';
-import { renderAll } from '../diag/render.js';
 import { loadModuleWithSource } from './load.js';
-import { writeOutputStream } from './io.js';
+import { quietSession, type Session } from './session.js';
+import { cInterface, parseAbi, writeHeader } from './cinterface.js';
+import { describeReverse } from '../abi/describe.js';
+import { lazyReport } from './load.js';
+import { parseTarget, writeModuleFor } from './target.js';
 import { activityReport } from './activity.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -99,6 +102,18 @@ export interface GradOptions extends DebugSwitches {
   custom?: string[] | undefined;
   /** `--inactive FN`, repeatable. */
   inactive?: string[] | undefined;
+  /** Rendering of diagnostics, progress and `--time` (default: plain, quiet). */
+  session?: Session | undefined;
+  /** `--abi c|ir`. */
+  abi?: string | undefined;
+  /** `--header FILE`. */
+  header?: string | undefined;
+  /** The command line (for the header's comment). */
+  commandLine?: string | undefined;
+  /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
+  verifyAll?: boolean;
+  /** `--target-llvm N`: write the syntax LLVM N reads. */
+  targetLlvm?: string | undefined;
 }
 
 export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
@@ -116,12 +131,13 @@ export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRe
 }
 
 /** Differentiates and checks the result with the verifier (a failure there is a bug of the tool). */
-export function differentiate(m: Module, req: GradRequest, file: import('../diag/source.js').SourceFile | null, dbg: DebugSwitches = {}): GradResult {
-  const r = gradModule(m, req, file);
-  if (r.warnings?.length) process.stderr.write(renderAll(r.warnings, { color: !!process.stderr.isTTY && !process.env.NO_COLOR }));
-  if (dbg.printPerf) process.stderr.write(r.perf.map((l) => `perf: ${l}\n`).join(''));
-  if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(augmented_|reverse_|__enzyme_ts_)/.test(f.name ?? ''))) process.stderr.write(printFunction(f, m) + '\n');
-  const problems = verifyModule(m, null);
+export function differentiate(m: Module, req: GradRequest, file: import('../diag/source.js').SourceFile | null, dbg: DebugSwitches = {},
+  session: Session = quietSession()): GradResult {
+  const r = session.stage('differentiate', `differentiating @${req.fn}`, () => gradModule(m, req, file));
+  if (r.warnings?.length) session.report(r.warnings);
+  if (dbg.printPerf) session.stderr(r.perf.map((l) => `perf: ${l}\n`).join(''));
+  if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(augmented_|reverse_|__enzyme_ts_)/.test(f.name ?? ''))) session.stderr(printFunction(f, m) + '\n');
+  const problems = session.stage('verify output', 'verifying the derivative', () => verifyModule(m, null));
   if (problems.length) {
     throw new DiagnosticError([diag('E0999', `internal error: the generated derivative of @${req.fn} is invalid IR: ${problems[0]!.message}`, null, -1, -1,
       ['this is a bug in enzyme-ts; please report it with the input file and the command line'])]);
@@ -131,14 +147,23 @@ export function differentiate(m: Module, req: GradRequest, file: import('../diag
 
 /** `enzyme-ts grad`. */
 export function runGrad(opts: GradOptions): void {
-  const { module: m, file } = loadModuleWithSource(opts.input);
+  parseTarget(opts.targetLlvm); // a usage error before any reading
+  const session = opts.session ?? quietSession();
   const req = requestFrom(opts);
+  const { module: m, file, stats } = loadModuleWithSource(opts.input, session, { lazy: !opts.verifyAll });
   const dbg = debugFromEnv(opts);
-  if (dbg.printActivity) process.stderr.write(activityReport(m, req, file).join('\n') + '\n');
+  if (dbg.printActivity) session.stderr(activityReport(m, req, file).join('\n') + '\n');
   if (dbg.printTypes) {
     const ta = new TypeAnalysis(m, findFunction(m, req.fn));
-    process.stderr.write([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
+    session.stderr([`types of @${req.fn}:`, ...ta.report(file)].join('\n') + '\n');
   }
-  differentiate(m, req, file, dbg);
-  writeOutputStream(opts.output, (write) => writeModule(m, write));
+  const abi = parseAbi(opts.abi);
+  const r = differentiate(m, req, file, dbg, session);
+  const desc = describeReverse(findFunction(m, req.fn), r.fn, r.args, r.ret, req.width ?? 1);
+  const header = cInterface(m, [desc], { abi, header: opts.header, madeBy: opts.commandLine ?? 'enzyme-ts grad' }, session);
+  writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
+  writeHeader(opts.header, header);
+  // after printing, which reads what must print differently than written (renumbered globals)
+  const lazy = lazyReport(stats);
+  if (dbg.printPerf && lazy) session.stderr(`perf: ${lazy}\n`);
 }

@@ -34,3 +34,26 @@ export const FLAG_BY_WORD: ReadonlyMap<string, number> = new Map<string, number>
   ...FLAG_WORDS,
   ['fast', FMF_ALL],
 ]);
+
+const WRAP = F.NUW | F.NSW;
+const GEP = F.INBOUNDS | F.NUSW | F.NUW;
+
+/**
+ * The flags an opcode admits in any LLVM version from 14 to 22 (instructions and constant
+ * expressions alike). A call, phi or select admits fast-math flags only on a floating-point
+ * result, which its builder checks (floatingResult).
+ */
+export function allowedFlags(op: string): number {
+  switch (op) {
+    case 'add': case 'sub': case 'mul': case 'shl': case 'trunc': return WRAP;
+    case 'udiv': case 'sdiv': case 'lshr': case 'ashr': return F.EXACT;
+    case 'or': return F.DISJOINT;
+    case 'zext': case 'uitofp': return F.NNEG;
+    case 'icmp': return F.SAMESIGN;
+    case 'getelementptr': return GEP;
+    case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem': case 'fneg': case 'fcmp':
+    case 'phi': case 'select': case 'call': case 'fptrunc': case 'fpext':
+      return FMF_ALL;
+    default: return 0;
+  }
+}

@@ -104,3 +104,67 @@ function extended(bits: bigint, expBits: number, mantBits: number, explicitOne: 
   }
   return [sign, BigInt(exp + bias), one | (frac << BigInt(fracBits - 52))];
 }
+
+/**
+ * The spelling with the full digit count of its form, as LLVM's lexer reads a shorter one:
+ * `0x` (double bits) and `0xH` / `0xR` are numbers (zero-padded on the left); `0xK` takes up
+ * to 4 digits of sign and exponent, then up to 16 of mantissa; `0xL` and `0xM` take 16 digits
+ * for the first 64-bit half when there are that many, then up to 16 for the second. A full-length spelling (what
+ * printers write, except LLVM's for doubles with leading zero digits) is returned as it is.
+ */
+export function canonicalHexFP(text: string): string {
+  if (text.length < 3 || text.charCodeAt(0) !== 0x30 || (text.charCodeAt(1) | 0x20) !== 0x78) return text;
+  const k = text[2]!;
+  const pad = (d: string, n: number): string => (d.length >= n ? d.slice(d.length - n) : '0'.repeat(n - d.length) + d);
+  switch (k) {
+    case 'K': {
+      const d = text.slice(3);
+      return d.length === 20 ? text : `0xK${pad(d.slice(0, 4), 4)}${pad(d.slice(4), 16)}`;
+    }
+    case 'L': case 'M': {
+      // fewer than 16 digits are all the second half (LLLexer::HexToIntPair)
+      const d = text.slice(3);
+      if (d.length === 32) return text;
+      return d.length < 16 ? `0x${k}${'0'.repeat(16)}${pad(d, 16)}` : `0x${k}${d.slice(0, 16)}${pad(d.slice(16), 16)}`;
+    }
+    case 'H': case 'R': {
+      const d = text.slice(3);
+      return d.length === 4 ? text : `0x${k}${pad(d, 4)}`;
+    }
+    default: {
+      const d = text.slice(2);
+      return d.length === 16 ? text : `0x${pad(d, 16)}`;
+    }
+  }
+}
+
+const PREFIX_KIND: Record<string, FloatKind> = { K: 'x86_fp80', L: 'fp128', M: 'ppc_fp128', H: 'half', R: 'bfloat' };
+/** Mantissa bits of the narrow kinds that a double's 52 do not fit in. */
+const DROPPED_BITS: Partial<Record<FloatKind, bigint>> = { half: 42n, bfloat: 45n, float: 29n };
+
+/**
+ * Why LLVM refuses a floating literal (its canonical spelling, see canonicalHexFP) for a
+ * type (a phrase to follow the literal in a message), or null. `0xK`, `0xL`, `0xM`, `0xH`, `0xR` belong to one type each; a decimal or a
+ * `0x` double spelling is read as a double, so it only fits half, bfloat, float and double,
+ * and only a value the type holds exactly (a NaN: a payload the type keeps).
+ */
+export function fpLiteralProblem(text: string, fk: FloatKind): string | null {
+  const hex = text.length > 2 && text.charCodeAt(0) === 0x30 && (text.charCodeAt(1) | 0x20) === 0x78;
+  const own = hex ? PREFIX_KIND[text[2]!] : undefined;
+  if (own !== undefined || fk === 'x86_fp80' || fk === 'fp128' || fk === 'ppc_fp128') {
+    return own === fk ? null : `does not have type ${fk}`;
+  }
+  const dropped = DROPPED_BITS[fk];
+  if (dropped === undefined) return null;
+  let x: number;
+  if (hex) {
+    const bits = BigInt(text);
+    const dv = new DataView(new ArrayBuffer(8));
+    dv.setBigUint64(0, bits);
+    x = dv.getFloat64(0);
+    if (Number.isNaN(x)) return (bits & ((1n << dropped) - 1n)) === 0n ? null : `is a NaN whose payload does not fit in ${fk}`;
+  } else {
+    x = Number(text);
+  }
+  return Object.is(roundToFloatKind(x, fk), x) ? null : `is not exact in ${fk}`;
+}

@@ -57,7 +57,27 @@ export abstract class GlobalValue extends Value {
 
 export class GlobalVariable extends GlobalValue {
   readonly vk = 'global' as const;
-  init: Value | null = null;
+  private initValue: Value | null = null;
+  /**
+   * The initializer while it is still unread source text (lazy loading), else null; the first
+   * read of `init` parses it. Code that visits every global should skip such ones or ask their
+   * text first (`mentionsGlobal`).
+   */
+  deferredInit: DeferredInit | null = null;
+  get init(): Value | null {
+    const d = this.deferredInit;
+    if (d !== null) {
+      this.deferredInit = null;
+      this.initValue = d.materialize(this);
+    }
+    return this.initValue;
+  }
+  set init(v: Value | null) {
+    this.deferredInit = null;
+    this.initValue = v;
+  }
+  /** Whether there is an initializer (without reading a deferred one). */
+  get hasInit(): boolean { return this.deferredInit !== null || this.initValue !== null; }
   isConstant = false;
   externallyInitialized = false;
   section: string | null = null; // raw quoted
@@ -69,13 +89,65 @@ export class GlobalVariable extends GlobalValue {
   attrs: AttrList = [];
 }
 
+/**
+ * Source text the loader has not read yet (lazy loading, docs/architecture.md "Reading only
+ * what is needed"): a function body or a metadata definition kept as written.
+ */
+export interface DeferredText {
+  /** The text as written: a body from `{` through `}`, a metadata definition `!N = ...`. */
+  text(): string;
+  /** The whole source, and where the text is in it (`text()` is `source.slice(from, to)`). */
+  readonly source: string;
+  readonly from: number;
+  readonly to: number;
+  /** Whether the text refers to global `g` by its source spelling (a textual test: a mention in a comment counts). */
+  mentionsGlobal(g: GlobalValue): boolean;
+  /** Whether the text contains `needle` anywhere. */
+  mentions(needle: string): boolean;
+}
+
+/** A global variable's initializer kept as source text; reading `GlobalVariable.init` materializes it. */
+export interface DeferredInit extends DeferredText {
+  /** Parses and binds the initializer of `g` (throws a DiagnosticError when it is invalid). */
+  materialize(g: GlobalVariable): Value;
+}
+
+/** A function body kept as source text; reading `Function.blocks` materializes it. */
+export interface DeferredBody extends DeferredText {
+  /** Parses, binds and verifies the body into `f` (throws a DiagnosticError when it is invalid). */
+  materialize(f: Function): void;
+}
+
 export class Function extends GlobalValue {
   readonly vk = 'function' as const;
   cconv: string | null = null;
   retAttrs: AttrList = [];
   fnAttrs: AttrList = [];
   args: Argument[] = [];
-  blocks: BasicBlock[] = [];
+  private body: BasicBlock[] = [];
+  /**
+   * The body while it is still unread source text (lazy loading), else null. The first read of
+   * `blocks` parses it, so code that only walks the functions it works on never sees the
+   * difference; code that visits every function should skip deferred ones or ask their text
+   * (`mentionsGlobal`) first.
+   */
+  deferred: DeferredBody | null = null;
+  get blocks(): BasicBlock[] {
+    const d = this.deferred;
+    if (d !== null) {
+      this.deferred = null;
+      d.materialize(this);
+    }
+    return this.body;
+  }
+  set blocks(b: BasicBlock[]) {
+    this.deferred = null;
+    this.body = b;
+  }
+  /** Reads a deferred body now (no-op otherwise). */
+  materialize(): void {
+    if (this.deferred !== null) void this.blocks;
+  }
   section: string | null = null;
   comdat: ComdatRef | null = null;
   align: number | null = null;

@@ -1,4 +1,5 @@
 import type { Value } from './value.js';
+import type { DeferredText } from './function.js';
 
 /**
  * Metadata is structured-but-opaque: the tool parses it fully (so that
@@ -65,6 +66,9 @@ export interface NamedMetadata {
 
 export interface MetadataDef {
   id: number;
-  node: Metadata;
+  /** The node; reading it parses a deferred definition. */
+  readonly node: Metadata;
   pos: number;
+  /** Set while the definition is unread source text (lazy loading); null or absent once parsed. */
+  readonly deferred?: DeferredText | null;
 }

@@ -1,6 +1,6 @@
 import { TypeContext } from './types.js';
 import type { AttrGroup } from './attributes.js';
-import type { MetadataDef, NamedMetadata } from './metadata.js';
+import type { Metadata, MetadataDef, NamedMetadata } from './metadata.js';
 import type { Alias, AnyGlobal, Function, GlobalVariable, IFunc } from './function.js';
 
 export type PointerDialect = 'typed' | 'opaque';
@@ -10,7 +10,7 @@ export interface Comdat {
   kind: string;
 }
 
-/** A top-level entity kept as text (`^0 = module: (...)` summaries, `uselistorder`). */
+/** A top-level entity kept as text (`^0 = module: (...)` summaries). */
 export interface RawEntity {
   text: string;
   pos: number;
@@ -32,7 +32,6 @@ export class Module {
   namedMetadata: NamedMetadata[] = [];
   metadata: MetadataDef[] = [];
   summaries: RawEntity[] = [];
-  useListOrders: RawEntity[] = [];
   /** Name of the source the module was read from (for diagnostics). */
   fileName = '<input>';
   private symtab: Map<string, AnyGlobal> | null = null;
@@ -57,6 +56,17 @@ export class Module {
   /** A pointer type for the module's dialect: `ptr` or `pointee*`. */
   ptrTo(pointee: import('./types.js').Type, addrspace = 0): import('./types.js').PointerType {
     return this.dialect === 'opaque' ? this.types.opaquePtr(addrspace) : this.types.typedPtr(pointee, addrspace);
+  }
+  private mdIndex: Map<number, MetadataDef> | null = null;
+  private mdIndexed = 0;
+  /** The node `!id` (reading a deferred definition parses it), or undefined. */
+  metadataNode(id: number): Metadata | undefined {
+    if (!this.mdIndex || this.mdIndexed !== this.metadata.length) {
+      this.mdIndex = new Map();
+      for (const d of this.metadata) this.mdIndex.set(d.id, d);
+      this.mdIndexed = this.metadata.length;
+    }
+    return this.mdIndex.get(id)?.node;
   }
   nextMetadataId(): number {
     let max = -1;

@@ -24,6 +24,7 @@ import { isInt, scalarOf, type Type } from './types.js';
 import { CFG } from './cfg.js';
 import { DominatorTree } from './dominators.js';
 import { aggregateElementType, castError, gepShape, isSized } from './builder.js';
+import { callAttrProblems, functionAttrProblems, orderingProblem } from './verify-attrs.js';
 
 // ---------------------------------------------------------------------------
 // Locations and names for messages
@@ -174,13 +175,13 @@ class FunctionVerifier {
   private readonly cleanConstants = new Set<Value>();
   private structural = false;
 
-  constructor(readonly fn: Function, readonly file: SourceFile | null) {
+  constructor(readonly fn: Function, readonly file: SourceFile | null, readonly module: Module | null = null) {
     this.namer = new ValueNamer(fn);
   }
 
-  private report(code: Code, at: Value, message: string, into: Diagnostic[] = this.out): void {
+  private report(code: Code, at: Value, message: string, into: Diagnostic[] = this.out, extra?: string[]): void {
     let span = sourceSpan(at);
-    const notes = at.pos < 0 && span.start >= 0 ? ['in code generated for the instruction shown'] : undefined;
+    const notes = at.pos < 0 && span.start >= 0 ? ['in code generated for the instruction shown', ...(extra ?? [])] : extra;
     if (span.start < 0 && at.vk === 'inst' && (at as Instruction).parent) span = sourceSpan((at as Instruction).parent!);
     if (span.start < 0) span = sourceSpan(this.fn);
     into.push(diag(code, message, this.file, span.start, span.end, notes));
@@ -190,6 +191,7 @@ class FunctionVerifier {
 
   run(): Diagnostic[] {
     const fn = this.fn;
+    for (const p of functionAttrProblems(fn, this.module)) this.report('E0308', fn, `${this.n(fn)}: ${p}`);
     if (fn.isDeclaration) {
       if (fn.blocks.length > 0) this.report('E0306', fn, `declaration ${this.n(fn)} has a body`);
       return this.out;
@@ -259,6 +261,8 @@ class FunctionVerifier {
         if (i.op === 'phi') {
           if (seenNonPhi) this.report('E0303', i, `phi ${this.n(i)} is not at the start of block ${this.n(b)}`);
         } else {
+          // LLVM: "LandingPadInst needs to be in a function with a personality."
+          if (i.op === 'landingpad' && !fn.personality) this.report('E0306', i, `landingpad in ${this.n(fn)}, which has no personality function`);
           seenNonPhi = true;
         }
         if (k < list.length - 1 && isTerminator(i)) {
@@ -425,6 +429,7 @@ class FunctionVerifier {
         return;
       case 'call': case 'invoke': case 'callbr':
         this.checkCallSite(i);
+        for (const p of callAttrProblems(i, this.module)) this.report('E0308', i, `'${op}': ${p}`);
         return;
       case 'phi':
         this.checkPhiTypes(i, ops);
@@ -459,6 +464,7 @@ class FunctionVerifier {
         if (this.arity(i, 1)) this.sameType(i, i.type, ops[0]!.type, 'freeze result and operand types');
         return;
       case 'fence':
+        this.checkAtomic(i);
         this.arity(i, 0);
         return;
       case 'cmpxchg':
@@ -485,12 +491,16 @@ class FunctionVerifier {
       case 'va_arg':
         if (this.arity(i, 1)) this.needPointer(i, ops[0]!, 'the va_list');
         return;
-      case 'landingpad': case 'catchpad': case 'cleanuppad': case 'catchswitch': case 'catchret': case 'cleanupret':
+      case 'landingpad': case 'catchpad': case 'cleanuppad': case 'catchswitch':
+        this.checkEHPad(i);
+        return;
+      case 'catchret': case 'cleanupret':
         return;
       case 'indirectbr':
         if (this.arity(i, 1)) this.needPointer(i, ops[0]!, 'the address');
         return;
       case 'resume':
+        if (!this.fn.personality) this.report('E0310', i, `'resume' in ${this.n(this.fn)}, which has no personality function`, undefined, ['add `personality ptr @__gxx_personality_v0` (or the one the code was compiled with) after the parameter list']);
         this.arity(i, 1);
         return;
       case 'unreachable':
@@ -528,7 +538,13 @@ class FunctionVerifier {
     }
   }
 
+  private checkAtomic(i: Instruction): void {
+    const p = orderingProblem(i);
+    if (p) this.report('E0309', i, p);
+  }
+
   private checkLoad(i: Op<'load'>, ops: readonly Value[]): void {
+    if (i.atomic) this.checkAtomic(i);
     if (!this.arity(i, 1)) return;
     const pt = this.needPointer(i, ops[0]!, 'the address');
     if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, i.type, pt.pointee, 'load type and pointee type');
@@ -555,14 +571,34 @@ class FunctionVerifier {
   }
 
   private checkStore(i: Op<'store'>, ops: readonly Value[]): void {
+    if (i.atomic) this.checkAtomic(i);
     if (!this.arity(i, 2)) return;
     const pt = this.needPointer(i, ops[1]!, 'the address');
     if (pt && pt.kind === 'pointer' && pt.pointee !== null) this.sameType(i, ops[0]!.type, pt.pointee, 'stored value type and pointee type');
     if (!isSized(ops[0]!.type)) this.report('E0304', i, `store of unsized type ${this.t(ops[0]!.type)}`);
   }
 
+  /** An exception-handling pad: the function has a personality; a landingpad is its block's first non-phi. */
+  private checkEHPad(i: Instruction): void {
+    if (!this.fn.personality) {
+      this.report('E0310', i, `'${i.op}' in ${this.n(this.fn)}, which has no personality function`, undefined,
+        ['add `personality ptr @__gxx_personality_v0` (or the one the code was compiled with) after the parameter list']);
+    }
+    if (i.op !== 'landingpad') return;
+    const b = i.parent;
+    if (b && b.instructions.find((x) => x.op !== 'phi') !== i) this.report('E0310', i, `landingpad is not the first non-phi instruction of ${this.n(b)}`);
+    if (!i.cleanup && i.clauses.length === 0) this.report('E0310', i, 'landingpad needs a clause (catch, filter) or cleanup');
+  }
+
   private checkCallSite(i: Op<'call' | 'invoke' | 'callbr'>): void {
     this.checkCall(i);
+    if (i.op === 'invoke' && i.successors.length === 2) {
+      const u = i.successors[1]!;
+      const first = u.instructions.find((x) => x.op !== 'phi');
+      if (first && first.op !== 'landingpad' && first.op !== 'catchswitch' && first.op !== 'cleanuppad' && first.op !== 'catchpad') {
+        this.report('E0310', i, `the unwind destination ${this.n(u)} of 'invoke' does not start with an exception-handling instruction (landingpad)`);
+      }
+    }
     if (i.op === 'invoke' && i.successors.length !== 2) this.report('E0304', i, `invoke needs a normal and an unwind destination`);
     if (i.op === 'callbr' && i.successors.length < 1) this.report('E0304', i, `callbr needs a fallthrough destination`);
   }
@@ -643,6 +679,7 @@ class FunctionVerifier {
   }
 
   private checkCmpXchg(i: Op<'cmpxchg'>, ops: readonly Value[]): void {
+    this.checkAtomic(i);
     if (!this.arity(i, 3)) return;
     this.needPointer(i, ops[0]!, 'the address');
     if (!this.sameType(i, ops[1]!.type, ops[2]!.type, 'cmpxchg compare and new values')) return;
@@ -653,6 +690,7 @@ class FunctionVerifier {
   }
 
   private checkAtomicRMW(i: Op<'atomicrmw'>, ops: readonly Value[]): void {
+    this.checkAtomic(i);
     if (!this.arity(i, 2)) return;
     this.needPointer(i, ops[0]!, 'the address');
     this.sameType(i, i.type, ops[1]!.type, 'atomicrmw result and value types');
@@ -752,21 +790,22 @@ class FunctionVerifier {
 }
 
 /** All problems of one function, in block order (empty when it is valid). */
-export function verifyFunction(fn: Function, file: SourceFile | null): Diagnostic[] {
-  return new FunctionVerifier(fn, file).run();
+export function verifyFunction(fn: Function, file: SourceFile | null, m: Module | null = null): Diagnostic[] {
+  return new FunctionVerifier(fn, file, m).run();
 }
 
-/** All problems of a module: every function, and unresolved references in global initializers. */
+/** All problems of a module: every function read so far, and unresolved references in global initializers. */
 export function verifyModule(m: Module, file: SourceFile | null): Diagnostic[] {
   const out: Diagnostic[] = [];
   const namer = new ValueNamer(null);
   for (const g of m.globals) {
-    if (g.init && containsRef(g.init, 0)) {
+    if (g.deferredInit === null && g.init && containsRef(g.init, 0)) {
       const s = sourceSpan(g);
       out.push(diag('E0304', `unresolved reference in the initializer of ${namer.name(g)}`, file, s.start, s.end));
     }
   }
-  for (const f of m.functions) out.push(...verifyFunction(f, file));
+  // a deferred body (lazy loading) is verified when it is read
+  for (const f of m.functions) if (f.deferred === null) out.push(...verifyFunction(f, file, m));
   return out;
 }
 

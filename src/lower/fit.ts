@@ -124,18 +124,38 @@ function build(b: IRBuilder, t: Type, vals: Value[], at = { i: 0 }): Value {
   return vals[at.i++]!;
 }
 
+/** What `fitResult` needs of the module to reinterpret a struct as an ABI-coerced type. */
+export interface FitMemory {
+  size(t: Type): number;
+  /** A stack slot of type `t` at the start of the caller. */
+  slot(t: Type): Value;
+}
+
+function scalarLeaves(ls: Leaf[]): boolean {
+  return ls.every((l) => l.type.kind === 'float' || l.type.kind === 'int' || l.type.kind === 'pointer');
+}
+
 /**
  * The derivative's result `v` fitted to the declared type `to` (contract
  * section 7): the same leaves in the same order are copied field by field;
- * otherwise element 0 is used when it fits (a floating element 0 may widen).
- * Null when neither works.
+ * a struct of several leaves returned as a type at least as large made of
+ * other scalars is the C ABI's coercion of a small struct returned in
+ * registers (`{ float, float }` as `double` (rustc) or `<2 x float>`,
+ * `{ float, float, float }` as `{ double, float }`): its bytes are copied
+ * through memory; otherwise element 0 is used when it fits (a floating
+ * element 0 may widen). Null when neither works.
  */
-export function fitResult(b: IRBuilder, v: Value, to: Type): Value | null {
+export function fitResult(b: IRBuilder, v: Value, to: Type, mem?: FitMemory): Value | null {
   const from = v.type;
   if (from === to) return v;
   const fl = leaves(from);
   const tl = leaves(to);
   if (sameLeaves(fl, tl)) return build(b, to, fl.map((l) => readLeaf(b, v, from, l.path)));
+  if (mem && fl.length > 1 && scalarLeaves(fl) && scalarLeaves(tl) && mem.size(to) >= mem.size(from)) {
+    const slot = mem.slot(to);
+    b.store(v, b.bitcastIfNeeded(slot, b.module.ptrTo(from)));
+    return b.load(to, slot);
+  }
   if (from.kind === 'struct' && from.elems && from.elems.length > 0) {
     const e0 = from.elems[0]!;
     if (e0 === to || sameLeaves(leaves(e0), tl)) return fitResult(b, b.extractValue(v, [0]), to);

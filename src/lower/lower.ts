@@ -23,7 +23,7 @@
 // tape: `__enzyme_augmentsize` is the size of a pointer.
 
 import type { Module } from '../ir/module.js';
-import type { Function } from '../ir/function.js';
+import type { Alias, Function, GlobalVariable } from '../ir/function.js';
 import type { CallInst, InvokeInst, Instruction, LoadInst } from '../ir/instructions.js';
 
 type CallBase = CallInst | InvokeInst;
@@ -38,12 +38,14 @@ import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
 import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction, functionBehind } from '../ad/calls.js';
-import { defaultActivity, gradModule, requestHints } from '../ad/grad.js';
+import { defaultActivity, gradModule, inheritPersonalities, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/context.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
 import { withHints } from '../ad/custom.js';
-import type { ArgActivity, CheckpointPolicy, GradRequest, RetActivity } from '../ad/api.js';
+import type { ArgActivity, CheckpointPolicy, FwdActivity, FwdRetActivity, GradRequest, RetActivity } from '../ad/api.js';
+import { defaultFwdActivity, fwdModule } from '../ad/fwd.js';
+import { ForwardContext } from '../ad/forward.js';
 import { DEFAULT_TAPE_BUDGET } from '../ad/api.js';
 import { uniquifyNames } from '../ad/names.js';
 import { castArg, fitResult, ones, showType } from './fit.js';
@@ -66,25 +68,34 @@ const ACTIVITY_MARKERS: Record<string, ArgActivity> = {
   enzyme_dup: 'dup', enzyme_dupnoneed: 'dupnoneed', enzyme_out: 'active', enzyme_const: 'const',
 };
 const VALUE_MARKERS = new Set(['enzyme_width', 'enzyme_allocated', 'enzyme_tape']);
-const FLAG_MARKERS = new Set(['enzyme_primal_return', 'enzyme_nofree']);
+const FLAG_MARKERS = new Set(['enzyme_primal_return', 'enzyme_nofree', 'enzyme_const_return', 'enzyme_dup_return']);
 
-/** The marker name an operand stands for, if it is one. */
+/**
+ * The marker name an operand stands for, if it is one: `metadata !"enzyme_x"`, a load of a
+ * global named `enzyme_x` (C's `extern int enzyme_dup;`), or the address of such a global
+ * (`ptr @enzyme_dup`, as rustc's autodiff lowering and the Rust attribute pass them), possibly
+ * behind pointer casts.
+ */
 export function markerName(v: Value): string | null {
   if (v instanceof MetadataAsValue) {
     const md = v.md;
     if (md.mk === 'string' && md.text.startsWith('enzyme_')) return md.text;
     return null;
   }
-  if (v.vk === 'inst' && (v as Instruction).op === 'load') {
-    let p: Value = (v as LoadInst).ptr;
-    for (let k = 0; k < 3 && p.vk === 'const'; k++) {
-      const e = p as unknown as { ck: string; op?: string; operands: Value[] };
-      if (e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast')) p = e.operands[0]!; else break;
-    }
-    if (p.vk === 'global') {
-      const name = (p as unknown as { name: string | null }).name;
-      if (name !== null && name.startsWith('enzyme_')) return name;
-    }
+  if (v.vk === 'inst' && (v as Instruction).op === 'load') return markerGlobal((v as LoadInst).ptr);
+  if (v.type.kind === 'pointer') return markerGlobal(v);
+  return null;
+}
+
+/** The name of the `enzyme_*` global variable `p` points to, looking through pointer casts. */
+function markerGlobal(p: Value): string | null {
+  for (let k = 0; k < 3 && p.vk === 'const'; k++) {
+    const e = p as unknown as { ck: string; op?: string; operands: Value[] };
+    if (e.ck === 'expr' && (e.op === 'bitcast' || e.op === 'addrspacecast')) p = e.operands[0]!; else break;
+  }
+  if (p.vk === 'global') {
+    const name = (p as unknown as { name: string | null }).name;
+    if (name !== null && name.startsWith('enzyme_')) return name;
   }
   return null;
 }
@@ -96,6 +107,8 @@ export interface LowerOptions {
   /** `--custom FN=AUG,REV` and `--inactive FN`, added to what the module registers (docs/custom.md). */
   custom?: GradRequest['custom'];
   inactive?: string[];
+  /** Called before each call is lowered (a progress line on a terminal). */
+  onCall?: (k: number, n: number, fn: string) => void;
 }
 
 export interface LowerResult {
@@ -126,12 +139,16 @@ interface Parsed {
   tapeArg: Value | null;
   /** augmentsize: markers only. */
   markerOnly: boolean;
+  /** fwddiff: `enzyme_const_return` (false) / `enzyme_dup_return` (true); null: Enzyme's default for the return type. */
+  retDup: boolean | null;
 }
 
 class Lowering {
   private readonly ctx: GradContext;
   private readonly derivs = new Map<string, Function>();
-  readonly calls: string[] = [];
+  private fwdCtx: ForwardContext | null = null;
+  /** Each rewritten call: where (line:col is computed only if asked, see lowerModule) and what. */
+  readonly calls: { at: Value; text: string }[] = [];
   get perf(): string[] { return this.ctx.perf; }
   get warnings(): Diagnostic[] { return this.ctx.warnings; }
 
@@ -146,7 +163,7 @@ class Lowering {
     throw new DiagnosticError([diag(code, message, this.file, span.start, span.end, notes)]);
   }
 
-  private where(v: Value): string {
+  where(v: Value): string {
     const span = sourceSpan(v);
     if (!this.file || span.start < 0) return '';
     const lc = this.file.position(span.start);
@@ -155,7 +172,10 @@ class Lowering {
 
   run(): void {
     const found: { call: CallBase; mode: Mode; callee: Function }[] = [];
+    const entries = this.entryPoints();
     for (const f of [...this.m.functions]) {
+      // a body kept as text (lazy loading) is read only when it names an entry point
+      if (f.deferred !== null && !entries.some((g) => f.deferred!.mentionsGlobal(g))) continue;
       for (const b of f.blocks) {
         for (const i of b.instructions) {
           if (i.op !== 'call' && i.op !== 'invoke') continue;
@@ -164,18 +184,31 @@ class Lowering {
           const mode = modeOf(callee.name);
           if (mode === null) continue;
           if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse and __enzyme_augmentsize']);
-          if (mode === 'fwddiff') this.error('E0422', `forward mode (@${callee.name}) is not supported yet`, i, ['use reverse mode: __enzyme_autodiff']);
+          if (mode === 'fwddiff' && callee.name.includes('__enzyme_fwdsplit')) this.error('E0422', `forward split mode (@${callee.name}) is not supported`, i, ['use __enzyme_fwddiff']);
           found.push({ call: i, mode, callee });
         }
       }
     }
     const touched = new Set<Function>();
-    for (const c of found) {
+    const ordered = nestedFirst(found);
+    for (const [k, c] of ordered.entries()) {
+      this.opts.onCall?.(k + 1, ordered.length, calledName(c.call));
       touched.add(c.call.parent!.parent!);
       this.lowerCall(this.parse(c.call, c.mode));
     }
     this.cleanup(found.map((c) => c.callee));
     for (const f of touched) uniquifyNames(f);
+    inheritPersonalities(this.m);
+  }
+
+  /** The globals a lowered call can name as its callee: `__enzyme_*` functions and aliases of them. */
+  private entryPoints(): (Function | Alias)[] {
+    const out: (Function | Alias)[] = this.m.functions.filter((f) => f.name !== null && modeOf(f.name) !== null);
+    for (const a of this.m.aliases) {
+      const f = functionBehind(a);
+      if (f && f.name !== null && modeOf(f.name) !== null) out.push(a);
+    }
+    return out;
   }
 
   /** Reads a call's operands: function, markers, values. */
@@ -195,9 +228,14 @@ class Lowering {
       ['compile the file that defines it into the same module (e.g. llvm-link) before lowering']);
     const p: Parsed = {
       call, mode, fn, sret, acts: [], values: [], width: 1, primalReturn: false, nofree: false,
-      allocated: null, tape: null, seeds: [], tapeArg: null, markerOnly: mode === 'augmentsize',
+      allocated: null, tape: null, seeds: [], tapeArg: null, markerOnly: mode === 'augmentsize', retDup: null,
     };
+    const fwd = mode === 'fwddiff';
     const nparams = fn.args.length;
+    // Forward mode of a function returning through a hidden pointer: the call's own result memory
+    // receives it (Enzyme's convention), so its first parameter is not among the call's arguments.
+    const fnSret = fwd ? findAttr(fn.args[0]?.attrs ?? null, 'sret') : null;
+    if (fnSret && !sret) this.error('E0421', `${cname}: @${fn.name} returns a struct through a hidden pointer; declare ${cname} returning a struct that holds the result (and its tangents)`, call);
     let pending: { act: ArgActivity; marker: string } | null = null;
     const take = (what: string): Value => {
       const v = ops[k++];
@@ -212,6 +250,7 @@ class Lowering {
         if (name === null) return;
         k++;
         if (name in ACTIVITY_MARKERS) {
+          if (fwd && name === 'enzyme_out') this.error('E0421', `${cname}: enzyme_out is reverse mode's marker; in forward mode a floating argument takes enzyme_dup followed by its tangent`, call);
           if (pending) this.error('E0421', `${cname}: ${pending.marker} is followed by another activity marker (${name}) instead of an argument`, call);
           pending = { act: ACTIVITY_MARKERS[name]!, marker: name };
           // __enzyme_augmentsize takes markers only: one activity marker per parameter.
@@ -233,6 +272,8 @@ class Lowering {
           p.primalReturn = true;
         } else if (name === 'enzyme_nofree') {
           p.nofree = true;
+        } else if ((name === 'enzyme_const_return' || name === 'enzyme_dup_return') && fwd) {
+          p.retDup = name === 'enzyme_dup_return';
         } else {
           this.error('E0421', `${cname}: unknown marker ${name}`, call, [
             `known markers: ${[...Object.keys(ACTIVITY_MARKERS), ...VALUE_MARKERS, ...FLAG_MARKERS].join(', ')}`]);
@@ -241,6 +282,7 @@ class Lowering {
     };
     for (let i = 0; i < nparams; i++) {
       const param = fn.args[i]!;
+      if (i === 0 && fnSret) { p.acts.push('dup'); p.values.push([]); continue; }
       const what = `parameter ${i + 1}${param.name !== null ? ` (%${param.name})` : ''} of @${fn.name}`;
       readMarkers();
       if (p.markerOnly) {
@@ -251,19 +293,21 @@ class Lowering {
         continue;
       }
       const pd = pending as { act: ArgActivity; marker: string } | null;
-      const act = pd ? pd.act : defaultActivity(param.type);
+      const act = pd ? pd.act : fwd ? defaultFwdActivity(param.type) : defaultActivity(param.type);
       pending = null;
       if (k >= ops.length) {
         this.error('E0421', `${cname}: too few arguments: @${fn.name} has ${nparams} parameter${nparams === 1 ? '' : 's'}, the call gives values for ${i}`, call);
       }
       if (act === 'active' && !isDiffType(param.type)) this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a floating value: it cannot be enzyme_out${param.type.kind === 'pointer' ? ' (use enzyme_dup)' : ''}`, call);
-      if ((act === 'dup' || act === 'dupnoneed') && param.type.kind !== 'pointer') this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a pointer: it cannot be ${pd?.marker ?? 'duplicated'}${isDiffType(param.type) ? ' (use enzyme_out)' : ''}`, call);
+      if (fwd && (act === 'dup' || act === 'dupnoneed') && param.type.kind !== 'pointer' && !isDiffType(param.type)) this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, neither floating nor a pointer: it has no tangent (use enzyme_const)`, call);
+      if (!fwd && (act === 'dup' || act === 'dupnoneed') && param.type.kind !== 'pointer') this.error('E0421', `${cname}: ${what} is ${showType(param.type)}, not a pointer: it cannot be ${pd?.marker ?? 'duplicated'}${isDiffType(param.type) ? ' (use enzyme_out)' : ''}`, call);
       const vals = [this.arg(take(what), param.type, `${what}`, call)];
       if (act === 'dup' || act === 'dupnoneed') {
         for (let w = 0; w < p.width; w++) {
           const next = ops[k];
-          if (next !== undefined && markerName(next) !== null) this.error('E0421', `${cname}: the shadow of ${what} is missing (found the marker ${markerName(next)})`, call);
-          vals.push(this.arg(take(`the shadow of ${what}`), param.type, `the shadow${p.width > 1 ? ` ${w + 1}` : ''} of ${what}`, call));
+          const shadow = param.type.kind === 'pointer' ? 'shadow' : 'tangent';
+          if (next !== undefined && markerName(next) !== null) this.error('E0421', `${cname}: the ${shadow} of ${what} is missing (found the marker ${markerName(next)})`, call);
+          vals.push(this.arg(take(`the ${shadow} of ${what}`), param.type, `the ${shadow}${p.width > 1 ? ` ${w + 1}` : ''} of ${what}`, call));
         }
       }
       p.acts.push(act);
@@ -314,6 +358,7 @@ class Lowering {
       case 'augmentsize': return this.lowerSize(p);
       case 'augmentfwd': return this.lowerAugment(p);
       case 'reverse': return this.lowerReverse(p);
+      case 'fwddiff': return this.lowerFwd(p);
       default: this.error('E0422', `mode ${p.mode} is not supported`, p.call);
     }
   }
@@ -338,8 +383,88 @@ class Lowering {
       args.push(ones(seedTy));
     }
     const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'grad');
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${d.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${d.name}` });
     this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
+  }
+
+  /**
+   * `__enzyme_fwddiff(f, args...)`: a call of f's forward derivative. Enzyme's
+   * result: the tangent of the return (`[N x T]` with a width), `{ primal,
+   * tangent }` with enzyme_primal_return, the primal alone with
+   * enzyme_const_return and enzyme_primal_return.
+   */
+  private lowerFwd(p: Parsed): void {
+    if (p.allocated || p.tape) this.error('E0421', `${calledName(p.call)}: enzyme_allocated and enzyme_tape belong to split mode, not to forward mode`, p.call);
+    const fnSret = findAttr(p.fn.args[0]?.attrs ?? null, 'sret');
+    if (fnSret && fnSret.k === 'type' && p.sret) return this.lowerFwdSret(p, fnSret.type, p.sret);
+    const rt = p.fn.fnType.ret;
+    if (p.primalReturn && rt.kind === 'void') this.error('E0421', `${calledName(p.call)}: enzyme_primal_return asks for the result of @${p.fn.name}, which returns void`, p.call);
+    const carries = isDiffType(rt) || (rt.kind === 'pointer' && defaultActivity(rt) === 'dup');
+    const tangent = rt.kind !== 'void' && (p.retDup ?? carries);
+    if (tangent && !isDiffType(rt) && rt.kind !== 'pointer') this.error('E0421', `${calledName(p.call)}: enzyme_dup_return needs a floating or pointer return, @${p.fn.name} returns ${showType(rt)}`, p.call);
+    const ret: FwdRetActivity = tangent ? (p.primalReturn ? 'dup' : 'dupnoneed') : p.primalReturn ? 'const' : 'none';
+    const d = this.fwdDerivative(p, p.acts as FwdActivity[], ret);
+    const b = new IRBuilder(this.m).before(p.call);
+    const args = this.fwdArgs(p, b);
+    const r = b.call(d, args, d.fnType.ret.kind === 'void' ? null : 'fwd');
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${d.name}` });
+    this.finishCall(p, b, d.fnType.ret.kind === 'void' ? null : r);
+  }
+
+  private fwdDerivative(p: Parsed, acts: FwdActivity[], ret: FwdRetActivity): Function {
+    const key = `fwd|${p.fn.name}|${acts.join(',')}|${ret}|${p.width}`;
+    let d = this.derivs.get(key);
+    if (!d) {
+      this.fwdCtx ??= new ForwardContext(this.ctx);
+      d = fwdModule(this.m, { fn: p.fn.name!, args: acts, ret, width: p.width, looseTypes: !!this.opts.looseTypes }, this.file, this.ctx.rules, { grad: this.ctx, fwd: this.fwdCtx }).fn;
+      this.derivs.set(key, d);
+    }
+    return d;
+  }
+
+  /** The derivative's arguments: each primal, then its shadows (pointers) or its tangent (`[N x T]` with a width). */
+  private fwdArgs(p: Parsed, b: IRBuilder): Value[] {
+    const args: Value[] = [];
+    p.values.forEach((vals, k) => {
+      args.push(vals[0]!);
+      if (vals.length === 1) return;
+      if (p.fn.args[k]!.type.kind === 'pointer' || p.width === 1) { args.push(...vals.slice(1)); return; }
+      let agg: Value = nullValue(this.m.types.array(p.width, p.fn.args[k]!.type));
+      vals.slice(1).forEach((v, w) => { agg = b.insertValue(agg, v, [w]); });
+      args.push(agg);
+    });
+    return args;
+  }
+
+  /**
+   * Forward mode of a function returning a struct S through its first (sret) parameter: the call's
+   * result memory holds [primal S,] tangent S of lane 0, ..., of lane N-1 (Enzyme's layout).
+   */
+  private lowerFwdSret(p: Parsed, S: Type, out: { ptr: Value; type: Type }): void {
+    const b = new IRBuilder(this.m).before(p.call);
+    const tangent = p.retDup ?? true;
+    const count = (tangent ? p.width : 0) + (p.primalReturn ? 1 : 0);
+    const size = this.ctx.dl.allocSize(S);
+    if (this.ctx.dl.allocSize(out.type) < count * size) {
+      this.error('E0421', `${calledName(p.call)}: the result ${showType(out.type)} (${this.ctx.dl.allocSize(out.type)} bytes) cannot hold ${count} value${count === 1 ? '' : 's'} of ${showType(S)} (${size} bytes each)`, p.call,
+        [`declare it returning ${p.primalReturn ? 'the primal, then ' : ''}${p.width > 1 ? `${p.width} tangents` : 'the tangent'} of ${showType(S)}`]);
+    }
+    const base = b.bitcastIfNeeded(out.ptr, this.m.ptrTo(S));
+    const at = (k: number): Value => b.bitcastIfNeeded(b.gep(S, base, [constInt(this.m.types.i64, k)], null, true), p.fn.args[0]!.type);
+    let primal: Value;
+    if (p.primalReturn) primal = at(0);
+    else {
+      const fnOf = p.call.parent!.parent!;
+      const slot = new IRBuilder(this.m).atFirstInsertionPoint(fnOf.blocks[0]!).alloca(S, 'fwd.sret');
+      primal = b.bitcastIfNeeded(slot, p.fn.args[0]!.type);
+    }
+    p.values[0] = tangent ? [primal, ...Array.from({ length: p.width }, (_, k) => at(k + (p.primalReturn ? 1 : 0)))] : [primal];
+    const acts = [...p.acts] as FwdActivity[];
+    acts[0] = tangent ? 'dup' : 'const';
+    const d = this.fwdDerivative(p, acts, 'none');
+    b.call(d, this.fwdArgs(p, b));
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${d.name}` });
+    this.remove(p.call);
   }
 
   /** Fits a result to the call's declared return (or sret pointer) and removes the call. */
@@ -351,7 +476,11 @@ class Lowering {
         if (p.sret || callHasUses(call)) this.error('E0421', `${calledName(call)} is declared to return ${showType(declared)} but the derivative of @${p.fn.name} returns nothing (no active argument${p.mode === 'autodiff' ? ', no primal return asked' : ''})`, call,
           ['declare it returning void']);
       } else {
-        const v = fitResult(b, result, declared);
+        const caller = call.parent!.parent!;
+        const v = fitResult(b, result, declared, {
+          size: (t) => this.ctx.dl.allocSize(t),
+          slot: (t) => new IRBuilder(this.m).before(caller.entry!.instructions[0]!).alloca(t, 'abi.coerce'),
+        });
         if (!v) this.error('E0421', `cannot fit the result ${showType(result.type)} into the declared return type ${showType(declared)}`, call,
           ['declare the call returning the same layout (a struct with the primal return first when asked, then one field per enzyme_out argument), or the type of its first element']);
         if (p.sret) b.store(v, p.sret.ptr);
@@ -392,7 +521,7 @@ class Lowering {
     const t = p.call.type;
     if (t.kind !== 'int') this.error('E0421', `${calledName(p.call)} must be declared to return an integer (the tape size in bytes)`, p.call);
     replaceAllUsesWith(p.call.parent!.parent!, p.call, constInt(t, bytes));
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> tape size ${bytes} bytes`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> tape size ${bytes} bytes` });
     void b;
     this.remove(p.call);
   }
@@ -440,7 +569,7 @@ class Lowering {
         rest = agg;
       }
     }
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${pair.aug.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${pair.aug.name}` });
     this.finishCall(p, b, rest);
   }
 
@@ -474,7 +603,7 @@ class Lowering {
     }
     args.push(tape);
     const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : 'grad');
-    this.calls.push(`${this.where(p.call)} @${p.fn.name} -> @${pair.rev.name}`);
+    this.calls.push({ at: p.call, text: `@${p.fn.name} -> @${pair.rev.name}` });
     this.finishCall(p, b, pair.rev.fnType.ret.kind === 'void' ? null : r);
   }
 
@@ -482,17 +611,23 @@ class Lowering {
   private cleanup(callees: Function[]): void {
     const used = new Set<Value>();
     const note = (v: Value): void => { used.add(v); };
-    for (const f of this.m.functions) {
+    // bodies and initializers kept as text (lazy loading) hold no lowered call; they count as uses of what they name
+    const read = this.m.functions.filter((f) => f.deferred === null);
+    const deferred = this.m.functions.filter((f) => f.deferred !== null);
+    const deferredInits = this.m.globals.filter((g) => g.deferredInit !== null);
+    const mentioned = (g: Function | GlobalVariable): boolean =>
+      deferred.some((f) => f.deferred!.mentionsGlobal(g)) || deferredInits.some((v) => v.deferredInit!.mentionsGlobal(g));
+    for (const f of read) {
       const uses = computeUses(f);
       for (const b of f.blocks) {
         for (const i of [...b.instructions]) if (i.op === 'load' && markerName(i) !== null && !uses.hasUses(i)) eraseFromParent(i);
       }
     }
-    for (const f of this.m.functions) for (const b of f.blocks) for (const i of b.instructions) for (const o of i.operands) collect(o, note);
-    for (const g of this.m.globals) if (g.init) collect(g.init, note);
+    for (const f of read) for (const b of f.blocks) for (const i of b.instructions) for (const o of i.operands) collect(o, note);
+    for (const g of this.m.globals) if (g.deferredInit === null && g.init) collect(g.init, note);
     const drop = new Set<Value>();
-    for (const c of new Set(callees)) if (c.isDeclaration && !used.has(c)) drop.add(c);
-    for (const g of this.m.globals) if (g.name?.startsWith('enzyme_') && g.init === null && !used.has(g)) drop.add(g);
+    for (const c of new Set(callees)) if (c.isDeclaration && !used.has(c) && !mentioned(c)) drop.add(c);
+    for (const g of this.m.globals) if (g.name?.startsWith('enzyme_') && g.init === null && !used.has(g) && !mentioned(g)) drop.add(g);
     if (drop.size) {
       this.m.functions = this.m.functions.filter((f) => !drop.has(f));
       this.m.globals = this.m.globals.filter((g) => !drop.has(g));
@@ -512,6 +647,46 @@ function collect(v: Value, note: (v: Value) => void, depth = 0): void {
   if (v instanceof MetadataAsValue && v.md.mk === 'value') collect(v.md.value, note, depth + 1);
 }
 
+/**
+ * The calls in an order where a call inside a function that another call
+ * differentiates comes first (higher order: `__enzyme_fwddiff` of a function
+ * that calls `__enzyme_autodiff` differentiates the lowered body). Calls whose
+ * order cannot be settled (mutual nesting) keep their place.
+ */
+function nestedFirst<T extends { call: CallBase }>(found: T[]): T[] {
+  const reachCache = new Map<Function, Set<Function>>();
+  const reach = (f: Function): Set<Function> => {
+    let r = reachCache.get(f);
+    if (r) return r;
+    r = new Set([f]);
+    const work = [f];
+    while (work.length) {
+      const g = work.pop()!;
+      for (const b of g.blocks) for (const i of b.instructions) {
+        if (i.op !== 'call' && i.op !== 'invoke') continue;
+        const h = calledFunction(i);
+        if (h && !r.has(h)) { r.add(h); work.push(h); }
+      }
+    }
+    reachCache.set(f, r);
+    return r;
+  };
+  const target = (c: CallBase): Function | null => {
+    for (const a of c.args().slice(0, 2)) { const f = functionBehind(a); if (f && !f.isDeclaration) return f; }
+    return null;
+  };
+  const pending = [...found];
+  const out: T[] = [];
+  while (pending.length) {
+    const k = pending.findIndex((c) => {
+      const t = target(c.call);
+      return !t || !pending.some((d) => d !== c && reach(t).has(d.call.parent!.parent!));
+    });
+    out.push(...pending.splice(k < 0 ? 0 : k, 1));
+  }
+  return out;
+}
+
 function calledName(call: CallBase): string { return `@${calledFunction(call)?.name ?? '?'}`; }
 
 function callHasUses(call: CallBase): boolean { return computeUses(call.parent!.parent!).hasUses(call); }
@@ -520,5 +695,10 @@ function callHasUses(call: CallBase): boolean { return computeUses(call.parent!.
 export function lowerModule(m: Module, file: SourceFile | null, opts: LowerOptions = {}): LowerResult {
   const l = new Lowering(m, file, opts);
   l.run();
-  return { calls: l.calls, perf: l.perf, warnings: l.warnings };
+  let calls: string[] | null = null;
+  // `file:line:col` needs the line table of the whole file: only built when someone reads `calls`
+  return {
+    get calls(): string[] { return calls ??= l.calls.map((c) => `${l.where(c.at)} ${c.text}`); },
+    perf: l.perf, warnings: l.warnings,
+  };
 }

@@ -15,16 +15,25 @@ import type {
   ConstantAggregate, ConstantString, ConstantExpr, BlockAddress, DSOLocalEquivalent, NoCFI, ConstantRaw,
   InlineAsm, MetadataAsValue,
 } from '../ir/constants.js';
-import type { Metadata, Attachment, DbgRecord } from '../ir/metadata.js';
+import { MDTuple, type Metadata, type Attachment, type DbgRecord } from '../ir/metadata.js';
 import type { Attr, AttrList } from '../ir/attributes.js';
 import { F, FLAG_WORDS, FMF_ALL } from '../ir/flags.js';
 import type { Instruction, CallBase } from '../ir/instructions.js';
 import { assertNever } from '../ir/instructions.js';
 import type {
-  Argument, BasicBlock, Function, GlobalVariable, Alias, IFunc, GlobalValue, ComdatRef,
+  Argument, BasicBlock, Function, GlobalVariable, Alias, IFunc, GlobalValue, ComdatRef, DeferredText,
 } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import { nameText, quoted } from './names.js';
+import {
+  ASSIGN_TRACKING_SINCE, ATTR_SINCE, CAPTURES_SINCE, DEBUG_RECORDS_SINCE, LIFETIME_SIZELESS_SINCE, MODULE_FLAG_MIN_SINCE,
+  NEW_INRANGE_SINCE, RMW_SINCE, EXPECTED_WEIGHTS_SINCE, STATIC_MEMBER_VARIABLE_SINCE, NAMELESS_GLOBAL_VARIABLE_SINCE, SPLAT_SINCE, TARGET_MAX, TARGET_TYPES_SINCE, UWTABLE_KIND_SINCE, droppedFlags, lowerMemory, needlesFor,
+} from './target.js';
+import { DataLayout } from '../ir/layout.js';
+import { isSized } from '../ir/builder.js';
+import { DiagnosticError, diag } from '../diag/diagnostic.js';
+import type { SourceFile } from '../diag/source.js';
+import { sourceSpan } from '../ir/verify.js';
 
 export { fpConstantText, roundToFloatKind } from '../ir/fp.js';
 export { isBareName, nameText } from './names.js';
@@ -73,8 +82,50 @@ export class Printer {
   /** Local spellings of other functions (for `blockaddress`). */
   private readonly otherLocals = new Map<Function, Map<Value, string>>();
 
-  constructor(readonly module: Module | null = null) {
+  /** The LLVM version to write for (`--target-llvm`); Infinity: as the module holds it. */
+  private readonly tv: number;
+  /** `llvm.dbg.*` intrinsics the debug records were written as (LLVM < 19), to declare. */
+  private readonly dbgIntrinsics = new Set<string>();
+  /** Metadata nodes listed in `!llvm.module.flags`. */
+  private readonly moduleFlags = new Set<number>();
+  private layout: DataLayout | null = null;
+  /** The source, for locating what cannot be written for the target. */
+  private readonly file: SourceFile | null;
+
+  constructor(readonly module: Module | null = null, opts: PrintOptions = {}) {
+    this.tv = opts.targetLLVM ?? Infinity;
+    this.file = opts.file ?? null;
     if (module) this.numberGlobals(module);
+  }
+
+  /** Globals that print with another number than the source gave them (see readDeferredMentions). */
+  private renumbered: GlobalValue[] = [];
+
+  /**
+   * Before a whole module is written: reads what must not print as written (lazy loading) and
+   * refuses what the target cannot express, so that no error comes after output has started.
+   */
+  private prepare(m: Module): void {
+    if (this.renumbered.length) readDeferredMentions(m, this.renumbered);
+    if (this.tv < TARGET_MAX) this.prepareTarget(m);
+  }
+
+  /**
+   * Before anything is written: reads the deferred text that may need writing differently for
+   * LLVM `tv` (so that it prints through the IR), and refuses what LLVM `tv` cannot express.
+   */
+  private prepareTarget(m: Module): void {
+    const needles = needlesFor(this.tv);
+    const mentions = (d: DeferredText): boolean => needles.some((w) => d.mentions(w));
+    for (const f of m.functions) if (f.deferred !== null && mentions(f.deferred)) f.materialize();
+    for (const d of m.metadata) if (d.deferred && mentions(d.deferred)) void d.node;
+    for (const g of m.globals) if (g.deferredInit !== null && mentions(g.deferredInit)) void g.init;
+    for (const nm of m.namedMetadata) {
+      if (nm.name !== 'llvm.module.flags') continue;
+      for (const e of nm.elems) if (e.mk === 'ref') this.moduleFlags.add(e.id);
+    }
+    if (this.tv < MODULE_FLAG_MIN_SINCE) for (const d of m.metadata) if (this.moduleFlags.has(d.id)) void d.node;
+    refuseForTarget(m, this.tv, this.file);
   }
 
   // ---------------------------------------------------------------- module
@@ -86,6 +137,7 @@ export class Printer {
   writeModule(write: (chunk: string) => void): void {
     const m = this.module;
     if (!m) throw new Error('Printer.writeModule: no module');
+    this.prepare(m);
     // Header and trailer lines are gathered in `s` and handed over, flattened, every 256 lines.
     let s = '';
     let n = 0;
@@ -126,10 +178,19 @@ export class Printer {
       write(flat(s)); s = ''; n = 0;
       this.writeFunction(f, write);
     }
+    for (const name of this.dbgIntrinsics) {
+      if (m.getFunction(name)) continue;
+      line('');
+      line('declare void @' + name + '(' + DBG_INTRINSIC_PARAMS[name] + ')');
+    }
     if (m.attrGroups.size) {
       line('');
       const ids = [...m.attrGroups.keys()].sort((x, y) => x - y);
-      for (const id of ids) line('attributes #' + id + ' = { ' + this.attrs(m.attrGroups.get(id)!.attrs) + ' }');
+      for (const id of ids) {
+        // LLVM reads no empty group: one whose attributes are all too new for the target keeps a mark
+        const t = this.attrs(m.attrGroups.get(id)!.attrs);
+        line('attributes #' + id + ' = { ' + (t === '' ? '"target-llvm-dropped"' : t) + ' }');
+      }
     }
     if (m.namedMetadata.length) {
       line('');
@@ -141,12 +202,22 @@ export class Printer {
     }
     if (m.metadata.length) {
       line('');
-      for (const d of m.metadata) line('!' + d.id + ' = ' + this.md(d.node));
+      const defs = m.metadata;
+      for (let k = 0; k < defs.length; k++) {
+        const raw = defs[k]!.deferred;
+        if (!raw) { line('!' + defs[k]!.id + ' = ' + this.mdDefinition(defs[k]!.id, defs[k]!.node)); continue; }
+        // unread definitions on consecutive source lines go out as one slice of the source
+        let last = raw;
+        for (let next = defs[k + 1]?.deferred; next && next.from === last.to + 1 && raw.source.charCodeAt(last.to) === 10;
+          next = defs[k + 1]?.deferred) { last = next; k++; }
+        if (last === raw) line(raw.text());
+        else { write(flat(s)); s = ''; n = 0; write(raw.source.slice(raw.from, last.to + 1)); }
+      }
     }
-    if (m.summaries.length || m.useListOrders.length) {
+    // use-list order directives are never printed (ParseState.useListOrder says why)
+    if (m.summaries.length) {
       line('');
       for (const r of m.summaries) line(r.text);
-      for (const r of m.useListOrders) line(r.text);
     }
     if (s !== '') write(flat(s));
   }
@@ -167,7 +238,9 @@ export class Printer {
     const lists: readonly (readonly GlobalValue[])[] = [m.globals, m.aliases, m.ifuncs, m.functions];
     for (const list of lists) {
       for (const g of list) {
-        this.globalRefs.set(g, g.numbered || g.name === null ? '@' + n++ : '@' + nameText(g.name));
+        const numbered = g.numbered || g.name === null;
+        if (numbered && g.name !== String(n)) this.renumbered.push(g);
+        this.globalRefs.set(g, numbered ? '@' + n++ : '@' + nameText(g.name!));
       }
     }
   }
@@ -203,13 +276,14 @@ export class Printer {
     let s = this.globalRef(g) + ' = ';
     // A declaration needs a declaration linkage (`external` unless e.g. extern_weak is given);
     // with an initializer `external` is the default and must not be written.
-    const linkage = g.init === null ? g.linkage ?? 'external' : g.linkage === 'external' ? null : g.linkage;
+    const linkage = !g.hasInit ? g.linkage ?? 'external' : g.linkage === 'external' ? null : g.linkage;
     s += this.prefixWords(g, linkage, true);
     const as = this.addrspaceOf(g);
     if (as !== null) s += 'addrspace(' + as + ') ';
     if (g.externallyInitialized) s += 'externally_initialized ';
     s += (g.isConstant ? 'constant ' : 'global ') + this.type(g.valueType);
-    if (g.init !== null) s += ' ' + this.ref(g.init);
+    if (g.deferredInit !== null) s += ' ' + g.deferredInit.text(); // never read (lazy loading): as written
+    else if (g.init !== null) s += ' ' + this.ref(g.init);
     if (g.section !== null) s += ', section ' + quoted(g.section);
     if (g.partition !== null) s += ', partition ' + quoted(g.partition);
     if (g.codeModel !== null) s += ', code_model ' + quoted(g.codeModel);
@@ -217,7 +291,7 @@ export class Printer {
     if (g.comdat !== null) s += ', ' + this.comdat(g.comdat);
     if (g.align !== null) s += ', align ' + g.align;
     for (const a of g.attachments) s += ', ' + this.attachment(a);
-    if (g.attrs.length) s += ' ' + this.attrs(g.attrs);
+    s += this.spaceAttrs(g.attrs);
     return s;
   }
 
@@ -280,6 +354,11 @@ export class Printer {
 
   /** Writes one function, in flat pieces of at most 256 instructions. */
   writeFunction(f: Function, write: (chunk: string) => void): void {
+    if (f.deferred !== null) {
+      // never read (lazy loading): the body as written
+      write(flat(this.functionHeader(f) + ' ' + f.deferred.text() + '\n'));
+      return;
+    }
     const saved = this.fn;
     const savedLocals = this.locals;
     if (f !== this.fn) this.enterFunction(f);
@@ -297,7 +376,9 @@ export class Printer {
         const insts = b.instructions;
         for (let ii = 0; ii < insts.length; ii++) {
           const inst = insts[ii]!;
-          if (inst.dbg !== null) for (const r of inst.dbg) s += '    ' + this.dbgRecord(r) + '\n';
+          if (inst.dbg !== null) {
+            for (const r of inst.dbg) s += this.tv < DEBUG_RECORDS_SINCE ? '  ' + this.dbgCall(r) + '\n' : '    ' + this.dbgRecord(r) + '\n';
+          }
           s += '  ' + this.instruction(inst) + '\n';
           if (++n === 256) { write(flat(s)); s = ''; n = 0; }
         }
@@ -319,16 +400,18 @@ export class Printer {
     }
     s += this.prefixWords(f, f.linkage, false);
     if (f.cconv !== null) s += f.cconv + ' ';
-    if (f.retAttrs.length) s += this.attrs(f.retAttrs) + ' ';
+    const ra = this.attrs(f.retAttrs);
+    if (ra !== '') s += ra + ' ';
     const fty = f.fnType;
     s += this.type(fty.ret) + ' ' + this.globalRef(f) + '(';
+    if (this.sizelessLifetime(f)) s += 'i64 immarg, ';
     const params = fty.params;
     for (let i = 0; i < params.length; i++) {
       if (i) s += ', ';
       s += this.type(params[i]!);
       const a = f.args[i];
       if (a !== undefined) {
-        if (a.attrs.length) s += ' ' + this.attrs(a.attrs);
+        s += this.spaceAttrs(a.attrs);
         if (a.name !== null) s += ' %' + nameText(a.name);
       }
     }
@@ -337,7 +420,7 @@ export class Printer {
     if (f.unnamedAddr !== null) s += ' ' + f.unnamedAddr;
     const as = this.addrspaceOf(f);
     if (as !== null) s += ' addrspace(' + as + ')';
-    if (f.fnAttrs.length) s += ' ' + this.attrs(f.fnAttrs);
+    s += this.spaceAttrs(f.fnAttrs);
     if (f.section !== null) s += ' section ' + quoted(f.section);
     if (f.partition !== null) s += ' partition ' + quoted(f.partition);
     if (f.comdat !== null) s += ' ' + this.comdat(f.comdat);
@@ -351,6 +434,11 @@ export class Printer {
   }
 
   // ----------------------------------------------------------- instructions
+
+  /** The flags of `op` that LLVM `tv` reads. */
+  private opFlags(op: string, flags: number): string {
+    return this.flags(this.tv < TARGET_MAX && flags !== 0 ? flags & ~droppedFlags(op, this.tv) : flags);
+  }
 
   private flags(flags: number): string {
     if (flags === 0) return '';
@@ -381,7 +469,12 @@ export class Printer {
     if (i.type.kind !== 'void') s = (this.locals.get(i) ?? this.localFallback(i)) + ' = ';
     s += this.instructionBody(i);
     const att = i.attachments;
-    if (att !== null) for (let k = 0; k < att.length; k++) s += this.instructionAttachment(att[k]!);
+    if (att !== null) {
+      for (let k = 0; k < att.length; k++) {
+        if (this.tv < ASSIGN_TRACKING_SINCE && att[k]!.kind === 'DIAssignID') continue;
+        s += this.instructionAttachment(att[k]!);
+      }
+    }
     return s;
   }
 
@@ -404,7 +497,7 @@ export class Printer {
           ? 'br label ' + this.ref(i.successors[0]!)
           : 'br ' + this.typed(ops[0]!) + ', label ' + this.ref(i.successors[0]!) + ', label ' + this.ref(i.successors[1]!);
       case 'getelementptr': {
-        let s = 'getelementptr' + this.flags(i.flags) + ' ' + this.type(i.srcType);
+        let s = 'getelementptr' + this.opFlags('getelementptr', i.flags) + ' ' + this.type(i.srcType);
         for (let k = 0; k < ops.length; k++) s += ', ' + this.typed(ops[k]!);
         return s;
       }
@@ -418,7 +511,7 @@ export class Printer {
         return s;
       }
       case 'icmp': case 'fcmp':
-        return i.op + this.flags(i.flags) + ' ' + i.pred + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
+        return i.op + this.opFlags(i.op, i.flags) + ' ' + i.pred + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
       case 'store': {
         let s = 'store';
         if (i.atomic) s += ' atomic';
@@ -442,10 +535,10 @@ export class Printer {
       case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
       case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
       case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'frem':
-        return i.op + this.flags(i.flags) + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
+        return i.op + this.opFlags(i.op, i.flags) + ' ' + this.typed(ops[0]!) + ', ' + this.ref(ops[1]!);
       case 'trunc': case 'zext': case 'sext': case 'fptrunc': case 'fpext': case 'fptoui': case 'fptosi':
       case 'uitofp': case 'sitofp': case 'ptrtoint': case 'inttoptr': case 'bitcast': case 'addrspacecast':
-        return i.op + this.flags(i.flags) + ' ' + this.typed(ops[0]!) + ' to ' + this.type(i.type);
+        return i.op + this.opFlags(i.op, i.flags) + ' ' + this.typed(ops[0]!) + ' to ' + this.type(i.type);
       case 'ret':
         return ops.length ? 'ret ' + this.typed(ops[0]!) : 'ret void';
       case 'select':
@@ -555,7 +648,7 @@ export class Printer {
   private callCommon(c: CallBase, head: string, forwardVarargs: boolean): string {
     let s = head + this.flags(c.flags);
     if (c.cconv !== null) s += ' ' + c.cconv;
-    if (c.retAttrs.length) s += ' ' + this.attrs(c.retAttrs);
+    s += this.spaceAttrs(c.retAttrs);
     if (c.addrspace !== null) s += ' addrspace(' + c.addrspace + ')';
     const fty = c.fnType as FunctionType | undefined;
     s += ' ';
@@ -564,17 +657,18 @@ export class Printer {
     const ops = c.operands;
     const n = ops.length - 1;
     s += ' ' + this.ref(ops[n]!) + '(';
+    if (ops[n]!.vk === 'function' && this.sizelessLifetime(ops[n] as Function)) s += 'i64 ' + this.lifetimeSize(ops[0]!) + (n ? ', ' : '');
     for (let k = 0; k < n; k++) {
       const a = ops[k]!;
       if (k) s += ', ';
       s += this.type(a.type);
       const aa = c.argAttrs[k];
-      if (aa !== undefined && aa.length) s += ' ' + this.attrs(aa);
+      if (aa !== undefined) s += this.spaceAttrs(aa);
       s += ' ' + this.ref(a);
     }
     if (forwardVarargs) s += n ? ', ...' : '...';
     s += ')';
-    if (c.fnAttrs.length) s += ' ' + this.attrs(c.fnAttrs);
+    s += this.spaceAttrs(c.fnAttrs);
     if (c.bundles !== null && c.bundles.length) {
       s += ' [ ';
       for (let b = 0; b < c.bundles.length; b++) {
@@ -586,6 +680,36 @@ export class Printer {
       s += ' ]';
     }
     return s;
+  }
+
+  /** Whether `f` is a one-operand `llvm.lifetime.*` that LLVM `tv` knows with a size operand first. */
+  private sizelessLifetime(f: Function): boolean {
+    return this.tv < LIFETIME_SIZELESS_SINCE && f.fnType.params.length === 1 && f.name !== null &&
+      (f.name.startsWith('llvm.lifetime.start') || f.name.startsWith('llvm.lifetime.end'));
+  }
+
+  /** The size operand of a lifetime marker: the alloca's size when static, else -1 (LLVM: "variable sized"). */
+  private lifetimeSize(p: Value): string {
+    const a = p as AnyValue;
+    if (a.vk !== 'inst' || a.op !== 'alloca' || a.operands.length > 0 || !isSized(a.allocated)) return '-1';
+    this.layout ??= new DataLayout(this.module?.datalayout ?? null);
+    return String(this.layout.allocSize(a.allocated));
+  }
+
+  /**
+   * A debug record as the intrinsic call LLVM < 19 reads, without indentation:
+   * `call void @llvm.dbg.value(metadata i32 %x, metadata !12, metadata !DIExpression()), !dbg !20`.
+   * An assignment record becomes a `llvm.dbg.value` of its value before LLVM 16.
+   */
+  private dbgCall(r: DbgRecord): string {
+    let k = r.kind.replace(/^#?(dbg_)?/, '');
+    let args = r.args;
+    if (k === 'assign' && this.tv < ASSIGN_TRACKING_SINCE) { k = 'value'; args = [...args.slice(0, 3), args[args.length - 1]!]; }
+    const name = 'llvm.dbg.' + k;
+    this.dbgIntrinsics.add(name);
+    let s = 'call void @' + name + '(';
+    for (let i = 0; i < args.length - 1; i++) s += (i ? ', ' : '') + 'metadata ' + this.md(args[i]!);
+    return s + '), !dbg ' + this.md(args[args.length - 1]!);
   }
 
   /** LLVM 19 debug record, without indentation: `#dbg_value(i32 %x, !12, !DIExpression(), !20)`. */
@@ -690,7 +814,13 @@ export class Printer {
 
   private aggregate(c: ConstantAggregate): string {
     const e = c.elems;
-    if (c.splat) return 'splat (' + this.typed(e[0]!) + ')';
+    if (c.splat) {
+      if (this.tv >= SPLAT_SINCE || c.type.kind !== 'vector' || c.type.scalable) return 'splat (' + this.typed(e[0]!) + ')';
+      const one = this.typed(e[0]!);
+      let s = '<' + one;
+      for (let k = 1; k < c.type.count; k++) s += ', ' + one;
+      return s + '>';
+    }
     const t = c.type;
     if (t.kind === 'struct') {
       if (e.length === 0) return t.packed ? '<{}>' : '{}';
@@ -705,9 +835,12 @@ export class Printer {
   }
 
   private constExpr(c: ConstantExpr): string {
-    let s: string = c.op + this.flags(c.flags);
+    let s: string = c.op + this.opFlags(c.op, c.flags);
     const ops = c.operands;
-    if (c.op === 'getelementptr' && c.inrange !== null) s += ' ' + c.inrange;
+    // `inrange` changed form in LLVM 19; for another version it is dropped (a hint)
+    const newInrange = this.tv >= TARGET_MAX || this.tv >= NEW_INRANGE_SINCE;
+    const oldInrange = this.tv >= TARGET_MAX || this.tv < NEW_INRANGE_SINCE;
+    if (c.op === 'getelementptr' && c.inrange !== null && newInrange) s += ' ' + c.inrange;
     if ((c.op === 'icmp' || c.op === 'fcmp') && c.pred !== null) s += ' ' + c.pred;
     s += ' (';
     let first = true;
@@ -715,7 +848,7 @@ export class Printer {
     for (let k = 0; k < ops.length; k++) {
       if (!first) s += ', ';
       first = false;
-      if (k === c.inrangeIndex) s += 'inrange ';
+      if (k === c.inrangeIndex && oldInrange) s += 'inrange ';
       s += this.typed(ops[k]!);
     }
     if (c.indices !== null) for (const x of c.indices) s += ', ' + x;
@@ -788,13 +921,69 @@ export class Printer {
 
   attrs(list: AttrList): string {
     let s = '';
-    for (let k = 0; k < list.length; k++) s += (k ? ' ' : '') + this.attr(list[k]!);
+    if (this.tv >= TARGET_MAX) {
+      for (let k = 0; k < list.length; k++) s += (k ? ' ' : '') + this.attr(list[k]!);
+      return s;
+    }
+    for (let k = 0; k < list.length; k++) {
+      const t = this.targetAttr(list[k]!);
+      if (t !== '') s += (s === '' ? '' : ' ') + t;
+    }
     return s;
+  }
+
+  /** ` attrs` (with the leading space), or nothing for an empty list. */
+  private spaceAttrs(list: AttrList): string {
+    if (list.length === 0) return '';
+    const t = this.attrs(list);
+    return t === '' ? '' : ' ' + t;
+  }
+
+  /** An attribute as LLVM `tv` reads it; '' when it has no spelling there (a hint, dropped). */
+  private targetAttr(a: Attr): string {
+    if (a.k !== 'word' && a.k !== 'type') return this.attr(a);
+    const since = ATTR_SINCE.get(a.name);
+    if (since !== undefined && this.tv < since) return '';
+    if (a.k === 'word') {
+      if (a.name === 'captures' && this.tv < CAPTURES_SINCE) return a.arg !== null && a.arg.trim() === 'none' ? 'nocapture' : '';
+      if (a.name === 'memory' && a.arg !== null && a.paren) {
+        const r = lowerMemory(a.arg, this.tv);
+        return 'arg' in r ? 'memory(' + r.arg + ')' : r.words.join(' ');
+      }
+      if (a.name === 'uwtable' && a.paren && this.tv < UWTABLE_KIND_SINCE) return 'uwtable';
+    }
+    return this.attr(a);
   }
 
   /** `!dbg !12` (the kind is stored without its `!`; tolerate one). */
   private attachment(a: Attachment): string {
     return (a.kind.charCodeAt(0) === 33 /* ! */ ? a.kind : '!' + a.kind) + ' ' + this.md(a.md);
+  }
+
+  /** A numbered node's definition (after `!N = `), as LLVM `tv` reads it. */
+  private mdDefinition(id: number, node: Metadata): string {
+    if (this.tv < MODULE_FLAG_MIN_SINCE && this.moduleFlags.has(id) && node.mk === 'tuple') {
+      const b = node.elems[0];
+      const v = b && b.mk === 'value' ? b.value : null;
+      if (v !== null && v.vk === 'const' && (v as Constant).ck === 'int' && (v as ConstantInt).value === 8n) {
+        return '!{' + this.type(v.type) + ' 7' + node.elems.slice(1).map((e) => ', ' + (e === null ? 'null' : this.md(e))).join('') + '}';
+      }
+    }
+    if (this.tv < ASSIGN_TRACKING_SINCE && node.mk === 'special' && node.name.replace(/^!/, '') === 'DIAssignID') return 'distinct !{}';
+    if (this.tv < EXPECTED_WEIGHTS_SINCE && node.mk === 'tuple' && isMDString(node.elems[0], 'branch_weights') && isMDString(node.elems[1], 'expected')) {
+      // `!{!"branch_weights", !"expected", ...}`: the origin tag of LLVM 19, dropped
+      return this.md(new MDTuple(node.distinct, [node.elems[0]!, ...node.elems.slice(2)]));
+    }
+    if (this.tv < STATIC_MEMBER_VARIABLE_SINCE && node.mk === 'special' && node.name.replace(/^!/, '') === 'DIDerivedType') {
+      // a static data member: DW_TAG_member with DIFlagStaticMember before LLVM 18
+      return this.md(node).replace('(tag: DW_TAG_variable,', '(tag: DW_TAG_member,');
+    }
+    if (this.tv < NAMELESS_GLOBAL_VARIABLE_SINCE && node.mk === 'special' && node.name.replace(/^!/, '') === 'DIGlobalVariable' &&
+      !node.fields.some((f) => f.key === 'name')) {
+      // a string literal's debug variable (clang >= 18) has no name; LLVM 14 requires a non-empty one
+      return this.md(node).replace('DIGlobalVariable(', 'DIGlobalVariable(name: "<unnamed>", ');
+    }
+    return this.md(node);
   }
 
   md(m: Metadata): string {
@@ -822,6 +1011,85 @@ export class Printer {
       case 'value': return this.typed(m.value);
       case 'raw': return m.text;
       default: return assertNever(m, 'metadata');
+    }
+  }
+}
+
+/**
+ * Text kept as written (lazy loading) spells numbered globals with their source numbers: when
+ * printing numbers some of them differently, the deferred bodies and metadata that mention one
+ * are read, so that they print through the IR with the new numbers.
+ */
+function readDeferredMentions(m: Module, renumbered: readonly GlobalValue[]): void {
+  const mentions = (d: DeferredText): boolean => renumbered.some((g) => g.name !== null && d.mentionsGlobal(g));
+  for (const f of m.functions) if (f.deferred !== null && mentions(f.deferred)) f.materialize();
+  for (const d of m.metadata) if (d.deferred && mentions(d.deferred)) void d.node;
+  for (const g of m.globals) if (g.deferredInit !== null && mentions(g.deferredInit)) void g.init;
+}
+
+function isMDString(m: Metadata | null | undefined, text: string): boolean {
+  return !!m && m.mk === 'string' && m.text === text;
+}
+
+/** Parameters of the debug intrinsics that LLVM < 19 records are written as. */
+const DBG_INTRINSIC_PARAMS: Record<string, string> = {
+  'llvm.dbg.value': 'metadata, metadata, metadata',
+  'llvm.dbg.declare': 'metadata, metadata, metadata',
+  'llvm.dbg.assign': 'metadata, metadata, metadata, metadata, metadata, metadata',
+  'llvm.dbg.label': 'metadata',
+};
+
+/**
+ * What LLVM `v` cannot read and the printer cannot drop without changing the program: an
+ * error (E0120) at the first such construct, before anything is written.
+ */
+function refuseForTarget(m: Module, v: number, file: SourceFile | null): void {
+  const refuse = (what: string, at: Value | null, since: number, notes: string[] = []): never => {
+    const span = at ? sourceSpan(at) : { start: -1, end: -1 };
+    throw new DiagnosticError([diag('E0120', `${what} cannot be written for LLVM ${v}`, span.start >= 0 ? file : null, span.start, span.end,
+      [...notes, `LLVM ${v} has no equivalent; --target-llvm ${since} or newer writes it as it is`])]);
+  };
+  const typeOk = (t: Type, depth = 0): boolean => {
+    if (depth > 16) return true;
+    switch (t.kind) {
+      case 'target': return v >= TARGET_TYPES_SINCE;
+      case 'array': case 'vector': return typeOk(t.elem, depth + 1);
+      case 'struct': return !t.elems || t.elems.every((e) => typeOk(e, depth + 1));
+      case 'function': return typeOk(t.ret, depth + 1) && t.params.every((p) => typeOk(p, depth + 1));
+      default: return true;
+    }
+  };
+  for (const t of m.types.namedOrder) if (!typeOk(t)) refuse(`type %${t.name} (it holds a target("...") type)`, null, TARGET_TYPES_SINCE);
+  const constOk = (c: Value, depth = 0): boolean => {
+    if (depth > 32 || c.vk !== 'const') return true;
+    const k = c as AnyConstant;
+    if (k.ck === 'aggregate') {
+      if (k.splat && v < SPLAT_SINCE && k.type.kind === 'vector' && k.type.scalable) return false;
+      return k.elems.every((e) => constOk(e, depth + 1));
+    }
+    if (k.ck === 'expr') return k.operands.every((e) => constOk(e, depth + 1));
+    return true;
+  };
+  const splatNote = 'LLVM before 19 spells a scalable splat as a shufflevector constant expression; write it so in the input';
+  for (const g of m.globals) if (g.deferredInit === null && g.init && !constOk(g.init)) refuse(`the scalable vector splat in @${g.name ?? '?'}`, g, SPLAT_SINCE, [splatNote]);
+  for (const f of m.functions) {
+    if (f.deferred !== null) continue;
+    if (!typeOk(f.fnType)) refuse(`@${f.name ?? '?'} (a target("...") type in its signature)`, f, TARGET_TYPES_SINCE);
+    for (const b of f.blocks) {
+      for (const i of b.instructions) {
+        if (i.op === 'atomicrmw') {
+          const since = RMW_SINCE.get(i.rmw);
+          if (since !== undefined && v < since) refuse(`atomicrmw ${i.rmw}`, i, since);
+        }
+        if (!typeOk(i.type)) refuse('an instruction of a target("...") type', i, TARGET_TYPES_SINCE);
+        for (const o of i.operands) if (!constOk(o)) refuse('a scalable vector splat', i, SPLAT_SINCE, [splatNote]);
+        if (i.dbg !== null && v < DEBUG_RECORDS_SINCE) {
+          for (const r of i.dbg) {
+            const k = r.kind.replace(/^#?(dbg_)?/, '');
+            if (!(`llvm.dbg.${k}` in DBG_INTRINSIC_PARAMS)) refuse(`the debug record #dbg_${k}`, i, DEBUG_RECORDS_SINCE);
+          }
+        }
+      }
     }
   }
 }
@@ -868,9 +1136,17 @@ export class InstructionPrinter {
   dbgRecord(r: DbgRecord): string { return this.p.dbgRecord(r); }
 }
 
+/** How to print. */
+export interface PrintOptions {
+  /** Write the syntax LLVM `targetLLVM` reads (`--target-llvm`; src/print/target.ts). */
+  targetLLVM?: number | null;
+  /** The module's source, to locate what cannot be written for the target. */
+  file?: SourceFile | null;
+}
+
 /** The whole module as textual LLVM IR. */
-export function printModule(m: Module): string {
-  return new Printer(m).printModule();
+export function printModule(m: Module, opts: PrintOptions = {}): string {
+  return new Printer(m, opts).printModule();
 }
 
 /**
@@ -878,8 +1154,8 @@ export function printModule(m: Module): string {
  * `printModule(m)`: lets a caller write a large module without building
  * the whole text (e.g. `writeModule(m, (c) => fs.writeSync(fd, c))`).
  */
-export function writeModule(m: Module, write: (chunk: string) => void): void {
-  new Printer(m).writeModule(write);
+export function writeModule(m: Module, write: (chunk: string) => void, opts: PrintOptions = {}): void {
+  new Printer(m, opts).writeModule(write);
 }
 
 /** One function (header and body). Pass the module so that numbered / unnamed globals get their numbers. */

@@ -11,8 +11,9 @@ import type { Module } from '../ir/module.js';
 import { typeText } from '../ir/verify.js';
 import type { RefValue, Value } from '../ir/value.js';
 import type { MDRef, Metadata } from '../ir/metadata.js';
-import type { AttrList } from '../ir/attributes.js';
-import type { AnyGlobal, BasicBlock, Function } from '../ir/function.js';
+import { NO_ATTRS, type AttrList } from '../ir/attributes.js';
+import { Argument, Function as IRFunction, type AnyGlobal, type BasicBlock, type Function } from '../ir/function.js';
+import type { FunctionType } from '../ir/types.js';
 import type { BlockAddress } from '../ir/constants.js';
 
 /** Names and numbers of one function body. */
@@ -24,6 +25,36 @@ export class LocalScope {
 
 const MAX_ERRORS = 20;
 
+/** A set of metadata numbers: a bitmap for the dense small numbers compilers print, a Set beyond. */
+class IdSet {
+  private bits = new Uint32Array(1024);
+  private readonly big = new Set<number>();
+  private static readonly DENSE = 1 << 24;
+  /** Adds `id`; false if it was there. */
+  add(id: number): boolean {
+    if (id >= IdSet.DENSE || !Number.isInteger(id) || id < 0) {
+      if (this.big.has(id)) return false;
+      this.big.add(id);
+      return true;
+    }
+    const w = id >>> 5;
+    if (w >= this.bits.length) {
+      const grown = new Uint32Array(Math.max(w + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const mask = 1 << (id & 31);
+    if (this.bits[w]! & mask) return false;
+    this.bits[w]! |= mask;
+    return true;
+  }
+  has(id: number): boolean {
+    if (id >= IdSet.DENSE || !Number.isInteger(id) || id < 0) return this.big.has(id);
+    const w = id >>> 5;
+    return w < this.bits.length && (this.bits[w]! & (1 << (id & 31))) !== 0;
+  }
+}
+
 /** A reference to a global not defined yet: where it sits (an array slot, or a field via `set`). */
 interface Fixup { holder: Value[] | null; index: number; set: ((v: Value) => void) | null; ref: RefValue }
 
@@ -31,10 +62,11 @@ export class Resolver {
   private readonly errors: Diagnostic[] = [];
   private scope: LocalScope | null = null;
   private readonly globals = new Map<string, AnyGlobal>();
-  private readonly mdIds = new Set<number>();
+  private readonly mdIds = new IdSet();
   private pendingGlobals: Fixup[] = [];
   private pendingMd: MDRef[] = [];
-  private pendingGroups: { id: number; pos: number }[] = [];
+  /** Attribute lists that name a group not defined yet, with how to replace the list. */
+  private pendingGroups: { attrs: AttrList; set: (a: AttrList) => void }[] = [];
   private finishing = false;
 
   constructor(
@@ -45,17 +77,23 @@ export class Resolver {
   /** Called by the parser as each global value is defined. */
   defineGlobal(name: string, g: AnyGlobal): void { this.globals.set(name, g); }
   lookupGlobal(name: string): AnyGlobal | undefined { return this.globals.get(name); }
-  /** Called by the parser as each metadata node is defined. */
-  defineMetadata(id: number): void { this.mdIds.add(id); }
+  /** Called by the parser as each metadata node is defined; false if `!id` was defined already. */
+  defineMetadata(id: number): boolean { return this.mdIds.add(id); }
 
   private report(d: Diagnostic): void {
     this.errors.push(d);
     if (this.errors.length >= MAX_ERRORS) throw new DiagnosticError(this.errors);
   }
 
-  /** Binds the references of one function body (right after it is parsed). */
-  body(f: Function, scope: LocalScope): void {
+  /** Values named by top-level `uselistorder` directives: bound by `finish` (checked, then dropped). */
+  readonly useLists: Value[] = [];
+  /** `uselistorder_bb @f, %bb`: checked by `finish`. */
+  readonly useListBlocks: { fn: RefValue; block: RefValue }[] = [];
+
+  /** Binds the references of one function body (right after it is parsed), and the values its use-list directives name. */
+  body(f: Function, scope: LocalScope, useLists: Value[] = []): void {
     this.scope = scope;
+    for (let k = 0; k < useLists.length; k++) useLists[k] = this.value(useLists[k]!, useLists, k);
     for (const b of f.blocks) {
       for (const inst of b.instructions) {
         const ops = inst.operands;
@@ -74,10 +112,16 @@ export class Resolver {
           default:
         }
         if (inst.op === 'call' || inst.op === 'invoke' || inst.op === 'callbr') {
+          const callee = ops[ops.length - 1]!;
+          if (callee.vk === 'ref' && (callee as RefValue).scope === 'global' && (callee as RefValue).ref.startsWith('llvm.') &&
+              !this.globals.has((callee as RefValue).ref) && !this.intrinsicCalls.has((callee as RefValue).ref)) {
+            this.intrinsicCalls.set((callee as RefValue).ref, inst.fnType);
+          }
           if (inst.bundles) {
             for (const bu of inst.bundles) for (let k = 0; k < bu.inputs.length; k++) bu.inputs[k] = this.value(bu.inputs[k]!, bu.inputs, k);
           }
-          this.groups(inst.fnAttrs, inst.pos);
+          const call = inst;
+          this.groups(call.fnAttrs, (a) => { call.fnAttrs = a; });
         }
         if (inst.attachments) this.attachments(inst.attachments);
         if (inst.dbg) for (const r of inst.dbg) for (const a of r.args) this.md(a);
@@ -91,9 +135,9 @@ export class Resolver {
   finish(blockAddresses: BlockAddress[]): void {
     const { m, file } = this;
     this.finishing = true;
-    for (const t of m.types.named.values()) {
-      if (!t.defined) this.report(diag('E0104', `type %${t.name} is used but never defined`, file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
-    }
+    this.undefinedTypes(0);
+    // LLVM 17 on (opaque pointers only) declares an intrinsic that is called but not declared, with the call's type
+    if (m.dialect === 'opaque') for (const [name, fnType] of this.intrinsicCalls) if (!this.globals.has(name)) this.declareIntrinsic(name, fnType);
     const pending = this.pendingGlobals;
     this.pendingGlobals = [];
     for (const fx of pending) {
@@ -101,7 +145,7 @@ export class Resolver {
       if (fx.holder) fx.holder[fx.index] = v; else fx.set!(v);
     }
     for (const r of this.pendingMd) this.mdRef(r);
-    for (const g of this.pendingGroups) this.groups([{ k: 'group', id: g.id }], g.pos);
+    for (const g of this.pendingGroups) this.groups(g.attrs, g.set);
     const one = [null as unknown as Value];
     const bind = (v: Value): Value => { one[0] = v; return this.value(v, one, 0); };
     const comdats = new Set(m.comdats.map((c) => c.name));
@@ -112,9 +156,10 @@ export class Resolver {
       }
     }
     for (const g of m.globals) {
-      if (g.init) g.init = bind(g.init);
+      // a deferred initializer (lazy loading) is bound when it is read: bindLateValue
+      if (g.deferredInit === null && g.init) g.init = bind(g.init);
       this.attachments(g.attachments);
-      this.groups(g.attrs, g.pos);
+      this.groups(g.attrs, (a) => { g.attrs = a; });
     }
     for (const a of m.aliases) { a.aliasee = bind(a.aliasee); this.attachments(a.attachments); }
     for (const i of m.ifuncs) { i.resolver = bind(i.resolver); this.attachments(i.attachments); }
@@ -123,23 +168,81 @@ export class Resolver {
       if (f.prologue) f.prologue = bind(f.prologue);
       if (f.personality) f.personality = bind(f.personality);
       this.attachments(f.attachments);
-      this.groups(f.fnAttrs, f.pos);
+      this.groups(f.fnAttrs, (a) => { f.fnAttrs = a; });
     }
-    for (const d of m.metadata) this.md(d.node);
+    // a deferred definition (lazy loading) is bound when it is read: bindLate
+    for (const d of m.metadata) if (!d.deferred) this.md(d.node);
     for (const n of m.namedMetadata) for (const e of n.elems) this.md(e);
+    for (let k = 0; k < this.useLists.length; k++) this.useLists[k] = bind(this.useLists[k]!);
+    for (const u of this.useListBlocks) this.useListBlock(u.fn, u.block);
     for (const ba of blockAddresses) this.blockAddress(ba);
     if (this.errors.length) throw new DiagnosticError(this.errors);
     m.invalidateSymbols();
   }
 
+  /** Reports the named types used but never defined, skipping the first `skip` of the module's. */
+  private undefinedTypes(skip: number): void {
+    let k = 0;
+    for (const t of this.m.types.named.values()) {
+      if (k++ < skip || t.defined) continue;
+      this.report(diag('E0104', `type %${t.name} is used but never defined`, this.file, t.pos, t.pos + (t.name?.length ?? 0) + 1));
+    }
+  }
+
+  /**
+   * After a body or node is read following `finish` (lazy loading): the named types it was the
+   * first to use (those after the first `known`) must be defined; throws otherwise.
+   */
+  checkLateTypes(known: number): void {
+    this.undefinedTypes(known);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+  }
+
+  /** Binds a metadata node read after `finish` (lazy loading); throws on a bad reference. */
+  bindLate(node: Metadata): void {
+    this.md(node);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+  }
+
+  /** Binds a constant read after `finish` (lazy loading: a global's initializer); throws on a bad reference. */
+  bindLateValue(v: Value): Value {
+    const one = [v];
+    const out = this.value(v, one, 0);
+    if (this.errors.length) throw new DiagnosticError(this.errors.splice(0));
+    return out;
+  }
+
+  /** Binds a `blockaddress` of a body read after `finish` (lazy loading). */
+  bindBlockAddress(ba: BlockAddress): void { this.blockAddress(ba); }
+
+  /** Intrinsics called before (or without) a declaration, with the first call's type. */
+  private readonly intrinsicCalls = new Map<string, FunctionType>();
+
+  private declareIntrinsic(name: string, fnType: FunctionType): void {
+    const f = new IRFunction(this.m.types.void, fnType);
+    f.name = name;
+    f.type = this.m.ptrTo(fnType, 0);
+    f.isDeclaration = true;
+    fnType.params.forEach((p, i) => { f.args.push(new Argument(p, f, i)); });
+    this.m.functions.push(f);
+    this.globals.set(name, f);
+  }
+
   /** Function-local scopes, kept for block addresses (which name a block of another function). */
   readonly scopes = new Map<Function, LocalScope>();
 
-  private groups(attrs: AttrList, pos: number): void {
+  /**
+   * A reference to an attribute group that is never defined is dropped, as LLVM's parser does
+   * (it merges the group's attributes, and an undefined group has none). Groups are defined at
+   * the end of a module, so a body's references are checked by `finish`.
+   */
+  private groups(attrs: AttrList, set: (a: AttrList) => void): void {
     for (const a of attrs) {
       if (a.k === 'group' && !this.m.attrGroups.has(a.id)) {
-        if (!this.finishing) { this.pendingGroups.push({ id: a.id, pos }); continue; }
-        this.report(diag('E0107', `attribute group #${a.id} is used but never defined`, this.file, pos));
+        if (!this.finishing) { this.pendingGroups.push({ attrs, set }); return; }
+        const kept = attrs.filter((x) => x.k !== 'group' || this.m.attrGroups.has(x.id));
+        set(kept.length ? kept : NO_ATTRS);
+        return;
       }
     }
   }
@@ -264,6 +367,16 @@ export class Resolver {
     return target;
   }
 
+  private useListBlock(fnRef: RefValue, block: RefValue): void {
+    const fn = this.globals.get(fnRef.ref);
+    if (!fn) { this.report(diag('E0101', `undefined global @${fnRef.ref}`, this.file, fnRef.pos, fnRef.end)); return; }
+    if (fn.vk !== 'function' || (fn as Function).isDeclaration) {
+      this.report(diag('E0109', `uselistorder_bb needs a function with a body, and @${fnRef.ref} is not one`, this.file, fnRef.pos, fnRef.end));
+      return;
+    }
+    this.localBlock(block, this.scopes.get(fn as Function) ?? null);
+  }
+
   private blockAddress(ba: BlockAddress): void {
     const ref = ba.fn as RefValue;
     const fn = ref.vk === 'ref' ? this.globals.get(ref.ref) : ba.fn;
@@ -272,6 +385,7 @@ export class Resolver {
     if (fn.vk !== 'function') fail('E0204', 'blockaddress needs a function', this.file, ba.pos, ba.end);
     const f = fn as Function;
     if (f.isDeclaration) fail('E0204', `blockaddress of @${f.name}, which has no body`, this.file, ba.pos, ba.end);
+    f.materialize(); // a deferred body (lazy loading) defines the block's name once read
     const r = ba.block as RefValue;
     if (r.vk === 'ref') ba.block = this.localBlock(r, this.scopes.get(f) ?? null) as Value;
     if (this.errors.length) throw new DiagnosticError(this.errors);

@@ -99,7 +99,10 @@ export interface CallRule {
 /** Rule of an instruction opcode. */
 export interface InstRule {
   readonly op: string;
+  /** The docs' reverse column: how the adjoint `d` flows into the operands' adjoints. */
   readonly doc: string;
+  /** The docs' forward column: the result's tangent `t` from the operands' tangents `ta`, `tb`. */
+  readonly fwdDoc?: string;
   /** Per operand position, the partial of the result. */
   partials(e: RuleEnv, inst: Instruction): Partials;
   /**

@@ -24,22 +24,22 @@ function castBetween(e: RuleEnv, forward: 'fpext' | 'fptrunc' | 'bitcast', from:
 
 const rules: InstRule[] = [
   {
-    op: 'fadd', doc: 'da += d; db += d',
+    op: 'fadd', fwdDoc: 't = ta + tb', doc: 'da += d; db += d',
     partials: () => [IDENTITY, IDENTITY],
   },
   {
-    op: 'fsub', doc: 'da += d; db -= d',
+    op: 'fsub', fwdDoc: 't = ta - tb', doc: 'da += d; db -= d',
     partials: (e) => [IDENTITY, pointwise((g) => e.b.fneg(g))],
   },
   {
-    op: 'fmul', doc: 'da += d*b; db += d*a',
+    op: 'fmul', fwdDoc: 't = ta*b + tb*a', doc: 'da += d*b; db += d*a',
     partials(e, i) {
       const [a, b] = ops(i);
       return [pointwise((g) => e.b.fmul(g, e.primal(b!))), pointwise((g) => e.b.fmul(g, e.primal(a!)))];
     },
   },
   {
-    op: 'fdiv', doc: 'da += d/b; db -= d*a/b²',
+    op: 'fdiv', fwdDoc: 't = ta/b - tb*a/b²', doc: 'da += d/b; db -= d*a/b²',
     partials(e, i) {
       const [a, b] = ops(i);
       const pb = once(() => e.primal(b!));
@@ -50,7 +50,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'frem', doc: 'da += d; db -= d*trunc(a/b)',
+    op: 'frem', fwdDoc: 't = ta - tb*trunc(a/b)', doc: 'da += d; db -= d*trunc(a/b)',
     partials(e, i) {
       const [a, b] = ops(i);
       const q = once(() => e.callMath('llvm.trunc', [e.b.fdiv(e.primal(a!), e.primal(b!))]));
@@ -58,27 +58,27 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'fneg', doc: 'da -= d',
+    op: 'fneg', fwdDoc: 't = -ta', doc: 'da -= d',
     partials: (e) => [pointwise((g) => e.b.fneg(g))],
   },
   {
-    op: 'fpext', doc: 'da += fptrunc(d)',
+    op: 'fpext', fwdDoc: 't = fpext(ta)', doc: 'da += fptrunc(d)',
     partials: (e, i) => [castBetween(e, 'fpext', ops(i)[0]!.type, i.type)],
   },
   {
-    op: 'fptrunc', doc: 'da += fpext(d)',
+    op: 'fptrunc', fwdDoc: 't = fptrunc(ta)', doc: 'da += fpext(d)',
     partials: (e, i) => [castBetween(e, 'fptrunc', ops(i)[0]!.type, i.type)],
   },
   {
-    op: 'bitcast', doc: 'da += bitcast(d) (between floating types of the same element kind)',
+    op: 'bitcast', fwdDoc: 't = bitcast(ta)', doc: 'da += bitcast(d) (between floating types of the same element kind)',
     partials: (e, i) => [castBetween(e, 'bitcast', ops(i)[0]!.type, i.type)],
   },
   {
-    op: 'freeze', doc: 'da += d',
+    op: 'freeze', fwdDoc: 't = ta', doc: 'da += d',
     partials: () => [IDENTITY],
   },
   {
-    op: 'select', doc: 'da += cond ? d : 0; db += cond ? 0 : d',
+    op: 'select', fwdDoc: 't = cond ? ta : tb', doc: 'da += cond ? d : 0; db += cond ? 0 : d',
     partials(e, i) {
       const cond = once(() => e.primal(ops(i)[0]!));
       const z = nullValue(i.type);
@@ -90,7 +90,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'extractvalue', doc: 'dagg[idx] += d',
+    op: 'extractvalue', fwdDoc: 't = tagg[idx]', doc: 'dagg[idx] += d',
     partials(e, i) {
       if (i.op !== 'extractvalue') return [];
       const agg = ops(i)[0]!;
@@ -98,7 +98,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'insertvalue', doc: 'dagg += d with d[idx] = 0; dv += d[idx]',
+    op: 'insertvalue', fwdDoc: 't = tagg with t[idx] = tv', doc: 'dagg += d with d[idx] = 0; dv += d[idx]',
     partials(e, i) {
       if (i.op !== 'insertvalue') return [];
       const [agg, v] = ops(i);
@@ -114,7 +114,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'extractelement', doc: 'dvec[idx] += d',
+    op: 'extractelement', fwdDoc: 't = tvec[idx]', doc: 'dvec[idx] += d',
     partials(e, i) {
       const [vec, idx] = ops(i);
       const pi = once(() => e.primal(idx!));
@@ -122,7 +122,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'insertelement', doc: 'dvec += d with d[idx] = 0; delt += d[idx]',
+    op: 'insertelement', fwdDoc: 't = tvec with t[idx] = telt', doc: 'dvec += d with d[idx] = 0; delt += d[idx]',
     partials(e, i) {
       const [vec, elt, idx] = ops(i);
       const pi = once(() => e.primal(idx!));
@@ -138,7 +138,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'shufflevector', doc: 'each source lane gets the sum of the result lanes that read it',
+    op: 'shufflevector', fwdDoc: 't = shufflevector(ta, tb, mask)', doc: 'each source lane gets the sum of the result lanes that read it',
     partials(e, i) {
       const [a, b, mask] = ops(i);
       const shuffled = (t: Value, first: boolean): Value =>

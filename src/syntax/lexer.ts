@@ -43,6 +43,17 @@ export function sigilName(t: IToken): string {
  */
 export class TokenPool {
   readonly toks: Tok[] = [];
+  /** Tokens of the current chunk (the first `count` of `toks`). */
+  count = 0;
+  /** Appends a token the source spells at [from, to) (for tokens made without lexing, see lazy.ts). */
+  push(tt: TokenType, src: string, from: number, to: number): void {
+    const t = this.toks[this.count];
+    if (t === undefined) this.toks.push(new Tok(tt, tt.tokenTypeIdx!, src, from, to - 1));
+    else { t.tokenType = tt; t.tokenTypeIdx = tt.tokenTypeIdx!; t.src = src; t.startOffset = from; t.endOffset = to - 1; }
+    this.count++;
+  }
+  /** This chunk's tokens (a fresh array of the pooled objects). */
+  tokens(): Tok[] { return this.toks.slice(0, this.count); }
 }
 
 export interface LexResult {
@@ -111,13 +122,24 @@ const PTR = T.K('ptr');
  * of the previous call are reused (see TokenPool).
  */
 export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: TokenPool): LexResult {
+  const p = pool ?? new TokenPool();
+  p.count = 0;
+  const sawPtr = lexInto(file, start, end, p);
+  return { tokens: pool ? p.tokens() : p.toks, sawPtrKeyword: sawPtr };
+}
+
+/**
+ * Lexes `file.text[start, end)`, appending the tokens to `pool` after its first `pool.count`
+ * (whose objects it reuses); returns whether a `ptr` keyword was seen.
+ */
+export function lexInto(file: SourceFile, start: number, end: number, pool: TokenPool): boolean {
   const s = file.text;
   const n = end;
   let sawPtr = false;
   let i = start;
   // tokens are written by index into the pool's array, reusing the objects already there
-  const toks = pool ? pool.toks : [];
-  let count = 0;
+  const toks = pool.toks;
+  let count = pool.count;
   const push = (tt: TokenType, from: number, to: number): void => {
     const t = toks[count];
     if (t === undefined) {
@@ -251,14 +273,19 @@ export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: 
       if (c === 0x30 && (s.charCodeAt(i + 1) === 0x78)) {
         let e = i + 2;
         const k = s.charCodeAt(e);
-        // digits per form: 0x double bits 16, 0xK x86_fp80 20, 0xL fp128 32, 0xM ppc_fp128 32, 0xH half 4, 0xR bfloat 4
+        // at most this many digits per form: 0x double bits 16, 0xK x86_fp80 20, 0xL fp128 32,
+        // 0xM ppc_fp128 32, 0xH half 4, 0xR bfloat 4. LLVM's printer drops leading zeros of the
+        // 0x form (0x10000000000000 is DBL_MIN) and its lexer takes fewer digits for every form
+        // (canonicalHexFP gives them their meaning); leading zeros beyond the limit are harmless.
         let want = 16;
         if (k === 0x4b) want = 20; else if (k === 0x4c || k === 0x4d) want = 32; else if (k === 0x48 || k === 0x52) want = 4;
         if (want !== 16) e++;
         const hs = e;
         while (e < n && cls(s.charCodeAt(e)) & C_HEX) e++;
-        if (e - hs !== want) {
-          fail('E0004', `hexadecimal floating-point constant ${s.slice(i, e)} needs exactly ${want} hex digits after ${s.slice(i, hs)}`, file, i, e);
+        let z = hs;
+        if (want === 16 || want === 4) while (z < e - 1 && s.charCodeAt(z) === 0x30) z++;
+        if (e === hs || e - z > want) {
+          fail('E0004', `hexadecimal floating-point constant ${s.slice(i, e)} needs ${e === hs ? 'hex digits' : `at most ${want} hex digits`} after ${s.slice(i, hs)}`, file, i, e);
         }
         push(T.FPLit, start, e);
         i = e;
@@ -336,7 +363,8 @@ export function lex(file: SourceFile, start = 0, end = file.text.length, pool?: 
     const shown = c < 32 || c > 126 ? `\\u${c.toString(16).padStart(4, '0')}` : s[i];
     fail('E0002', `unexpected character '${shown}'`, file, i, i + 1);
   }
-  return { tokens: pool ? toks.slice(0, count) : toks, sawPtrKeyword: sawPtr };
+  pool.count = count;
+  return sawPtr;
 }
 
 /** Chunks of at least this many characters are lexed (and parsed) at a time. */
@@ -364,15 +392,15 @@ export function lexInChunks(file: SourceFile, use: (tokens: Tok[], end: number) 
  * garbage collector cheap on multi-megabyte modules. A body starts at a line
  * beginning with `define` and ends at a line that is `}`.
  */
-export function topLevelCuts(text: string, minChunk: number): number[] {
-  const cuts = [0];
-  let last = 0;
+export function topLevelCuts(text: string, minChunk: number, from = 0, to = text.length): number[] {
+  const cuts = [from];
+  let last = from;
   let inBody = false;
-  let i = 0;
-  const n = text.length;
+  let i = from;
+  const n = to;
   while (i < n) {
     const nl = text.indexOf('\n', i);
-    const eol = nl < 0 ? n : nl;
+    const eol = nl < 0 || nl > n ? n : nl;
     const c = text.charCodeAt(i);
     if (inBody) {
       if (c === 0x7d && (eol === i + 1 || text.charCodeAt(i + 1) === 0x0d || text.charCodeAt(i + 1) === 0x20)) inBody = false;

@@ -38,7 +38,7 @@ export function tokenLabel(t: TokenType): string {
 }
 const RULE_WHAT: Record<string, string> = {
   module: 'a top-level entity', topLevel: 'a top-level entity (define, declare, @global = ..., %T = type ..., attributes, metadata)',
-  rawParens: "a parenthesized argument", typeDef: 'a type definition (%T = type {...} or opaque)',
+  rawParens: "a parenthesized argument", useListOrder: 'a use-list order directive', useListIndexes: "'{ indexes }'", typeDef: 'a type definition (%T = type {...} or opaque)',
   headerItems: 'linkage, visibility or attributes', globalDef: "'global', 'constant', 'alias' or 'ifunc' after the linkage",
   comdatRef: 'comdat', attachment: 'a metadata attachment (!name !N)', functionDef: 'a function header',
   param: 'a parameter (type, attributes, name)', bodyItem: 'an instruction or a label', attrs: 'attributes',
@@ -125,6 +125,8 @@ export class IRParser extends EmbeddedActionsParser {
   /** The type being built by `type`, the flags by `flags`, the list by `paramAttrs`, the instruction by `bodyItem`. */
   private curType!: Type;
   private curFlags = 0;
+  /** The opcode whose flags `flags` reads. */
+  private flagsOp!: IToken;
   private curAttrs: AttrList = NO_ATTRS;
   private curInst!: Instruction;
   // Repetition and option bodies of the hottest rules, built once like the alternatives.
@@ -176,7 +178,7 @@ export class IRParser extends EmbeddedActionsParser {
         this.CONSUME1(T.Equals);
         const s = this.CONSUME1(T.StringConstant);
         if (!this.RECORDING_PHASE) {
-          if (which.image === 'datalayout') this.st.m.datalayout = s.image; else this.st.m.triple = s.image;
+          if (which.image === 'datalayout') this.st.dataLayout(s); else this.st.m.triple = s.image;
         }
       } },
       { ALT: () => {
@@ -222,16 +224,35 @@ export class IRParser extends EmbeddedActionsParser {
         ]);
         (this.RECORDING_PHASE ? NIL : (this.st.m.summaries.push({ text: this.st.text(start, last), pos: start })));
       } },
+      { ALT: () => this.SUBRULE(this.useListOrder) },
       { ALT: () => {
-        const kw = this.OR3([
-          { ALT: () => this.CONSUME(K('uselistorder')) },
-          { ALT: () => this.CONSUME(K('uselistorder_bb')) },
-        ]);
-        this.MANY({ GATE: () => this.LA(1).tokenType !== T.RBrace, DEF: () => this.CONSUME(T.NonParen, { LABEL: 'uselistorder operand' }) });
-        const end = this.CONSUME2(T.RBrace);
-        (this.RECORDING_PHASE ? NIL : (this.st.m.useListOrders.push({ text: this.st.text(kw.startOffset, end), pos: kw.startOffset })));
+        const kw = this.CONSUME(K('uselistorder_bb'));
+        const fn = this.OR3([{ ALT: () => this.CONSUME1(T.GlobalVar) }, { ALT: () => this.CONSUME1(T.GlobalId) }]);
+        this.CONSUME(T.Comma);
+        const bb = this.OR4([{ ALT: () => this.CONSUME(T.LocalVar) }, { ALT: () => this.CONSUME(T.LocalId) }]);
+        this.CONSUME1(T.Comma);
+        const idx = this.SUBRULE(this.useListIndexes);
+        (this.RECORDING_PHASE ? NIL : (this.st.useListOrderBB(kw, fn, bb, idx)));
       } },
     ]);
+  });
+
+  /** `uselistorder T v, { i, j, ... }` (LangRef: Use-list Order Directives), at the top level or at the end of a body. */
+  useListOrder = this.RULE('useListOrder', () => {
+    const kw = this.CONSUME(K('uselistorder'));
+    const v = this.SUBRULE(this.typedValue);
+    this.CONSUME(T.Comma);
+    const idx = this.SUBRULE(this.useListIndexes);
+    (this.RECORDING_PHASE ? NIL : (this.st.useListOrder(kw, v, idx)));
+  });
+
+  /** `{ 1, 0, 2 }`: the opening brace, then the index tokens. */
+  useListIndexes = this.RULE('useListIndexes', (): IToken[] => {
+    const open = this.CONSUME(T.LBrace);
+    const list: IToken[] = [open];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const n = this.CONSUME(T.IntLit); (this.RECORDING_PHASE ? NIL : (list.push(n))); } });
+    this.CONSUME(T.RBrace);
+    return list;
   });
 
   /** `( ... )` with balanced nesting, kept as text. Returns the closing token. */
@@ -258,26 +279,27 @@ export class IRParser extends EmbeddedActionsParser {
   /** Words before `global` / `define`'s return type: linkage, visibility, ..., return attributes. */
   headerItems = this.RULE('headerItems', (): HeaderItem[] => {
     const items: HeaderItem[] = [];
-    this.MANY(() => this.OR([
-      { ALT: () => { const a = this.SUBRULE(this.attr); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'attr', attr: a }))); } },
-      { ALT: () => { this.CONSUME(K('weak')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'weak' }))); } },
-      { ALT: () => {
-        this.CONSUME(K('cc')); const n = this.CONSUME(T.IntLit);
-        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'cc', n: n.image })));
-      } },
-      { ALT: () => {
-        const t = this.CONSUME(K('thread_local'));
-        const mode = this.OPTION(() => { this.CONSUME(T.LParen); const w = this.CONSUME(T.Word); this.CONSUME(T.RParen); return w; });
-        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'tls', text: mode ? `${t.image}(${mode.image})` : t.image })));
-      } },
-      { ALT: () => { this.CONSUME(K('unnamed_addr')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'unnamed_addr' }))); } },
-      { ALT: () => { this.CONSUME(K('local_unnamed_addr')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'local_unnamed_addr' }))); } },
-      { ALT: () => { this.CONSUME(K('externally_initialized')); (this.RECORDING_PHASE ? NIL : (items.push({ k: 'word', w: 'externally_initialized' }))); } },
-      { ALT: () => {
-        this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME1(T.IntLit); this.CONSUME1(T.RParen);
-        (this.RECORDING_PHASE ? NIL : (items.push({ k: 'addrspace', n: int(n) })));
-      } },
-    ]));
+    this.MANY(() => {
+      const first = this.LA(1);
+      const item = this.OR([
+        { ALT: (): HeaderItem => { const a = this.SUBRULE(this.attr); return { k: 'attr', attr: a }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('weak')); return { k: 'word', w: 'weak' }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('cc')); const n = this.CONSUME(T.IntLit); return { k: 'cc', n: n.image }; } },
+        { ALT: (): HeaderItem => {
+          const t = this.CONSUME(K('thread_local'));
+          const mode = this.OPTION(() => { this.CONSUME(T.LParen); const w = this.CONSUME(T.Word); this.CONSUME(T.RParen); return w; });
+          return (this.RECORDING_PHASE ? NIL : { k: 'tls', text: mode ? `${t.image}(${mode.image})` : t.image });
+        } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('unnamed_addr')); return { k: 'word', w: 'unnamed_addr' }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('local_unnamed_addr')); return { k: 'word', w: 'local_unnamed_addr' }; } },
+        { ALT: (): HeaderItem => { this.CONSUME(K('externally_initialized')); return { k: 'word', w: 'externally_initialized' }; } },
+        { ALT: (): HeaderItem => {
+          this.CONSUME(K('addrspace')); this.CONSUME1(T.LParen); const n = this.CONSUME1(T.IntLit); this.CONSUME1(T.RParen);
+          return (this.RECORDING_PHASE ? NIL : { k: 'addrspace', n: int(n) });
+        } },
+      ]);
+      if (!this.RECORDING_PHASE) { const last = this.LA(0); items.push({ ...item, pos: first.startOffset, end: last.startOffset + last.image.length }); }
+    });
     return items;
   });
 
@@ -375,7 +397,10 @@ export class IRParser extends EmbeddedActionsParser {
     ]));
     this.CONSUME(T.RParen);
     const f = (this.RECORDING_PHASE ? NIL : (this.st.beginFunction(kw, name, items, ret, params, vararg, pre)));
-    this.MANY2(() => this.OR4([
+    // only a definition takes attachments after its header (LLParser::parseDefine); after a
+    // declaration, `!name` starts the next entity (named metadata)
+    const isDefine = kw.image === 'define';
+    this.MANY2({ GATE: () => isDefine || this.LA(1).tokenType !== T.MetadataVar, DEF: () => this.OR4([
       { ALT: () => { const a = this.SUBRULE1(this.attr); (this.RECORDING_PHASE ? NIL : (this.st.fnTrailingAttr(f, a))); } },
       { ALT: () => { this.CONSUME(K('unnamed_addr')); if (!this.RECORDING_PHASE) { f.unnamedAddr = 'unnamed_addr'; } } },
       { ALT: () => { this.CONSUME(K('local_unnamed_addr')); if (!this.RECORDING_PHASE) { f.unnamedAddr = 'local_unnamed_addr'; } } },
@@ -391,13 +416,15 @@ export class IRParser extends EmbeddedActionsParser {
       { ALT: () => { this.CONSUME(K('prologue')); const v = this.SUBRULE1(this.typedValue); if (!this.RECORDING_PHASE) { f.prologue = v; } } },
       { ALT: () => { this.CONSUME(K('personality')); const v = this.SUBRULE2(this.typedValue); if (!this.RECORDING_PHASE) { f.personality = v; } } },
       { ALT: () => { const a = this.SUBRULE1(this.attachment); (this.RECORDING_PHASE ? NIL : (f.attachments.push(a))); } },
-    ]));
+    ]) });
     this.OPTION1({
-      GATE: () => kw.image === 'define',
+      GATE: () => isDefine,
       DEF: () => {
         this.CONSUME(T.LBrace);
         (this.RECORDING_PHASE ? NIL : (this.st.beginBody(f)));
         this.MANY3(() => this.SUBRULE(this.bodyItem));
+        // use-list order directives come after the last block (LLParser::parseFunctionBody)
+        this.MANY4(() => this.SUBRULE1(this.useListOrder));
         const end = this.CONSUME(T.RBrace);
         (this.RECORDING_PHASE ? NIL : (this.st.endBody(end)));
       },
@@ -716,9 +743,11 @@ export class IRParser extends EmbeddedActionsParser {
     return list;
   });
 
+  /** Flags after an opcode (the token just consumed), each checked against what the opcode admits. */
   flags = this.RULE('flags', (): number => {
     this.curFlags = 0;
-    this.MANY(this.many_flags ??= () => { const t = this.CONSUME(T.FlagKw); if (!this.RECORDING_PHASE) { this.curFlags |= this.st.flag(t); } });
+    this.flagsOp = this.LA(0);
+    this.MANY(this.many_flags ??= () => { const t = this.CONSUME(T.FlagKw); if (!this.RECORDING_PHASE) { this.curFlags |= this.st.flag(t, this.flagsOp); } });
     return this.curFlags;
   });
 

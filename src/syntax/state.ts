@@ -5,14 +5,14 @@ import type { IToken } from 'chevrotain';
 import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import { Module } from '../ir/module.js';
-import { type Type, StructType, VoidType, isFloat, scalarOf } from '../ir/types.js';
+import { type Type, type FloatType, StructType, VoidType, isFloat, scalarOf } from '../ir/types.js';
 import { RefValue, type Value } from '../ir/value.js';
 import {
   ConstantAggregate, ConstantExpr, ConstantFP, ConstantInt, ConstantNone, ConstantNull, ConstantPoison,
   ConstantRaw, ConstantString, ConstantUndef, ConstantZero, BlockAddress, DSOLocalEquivalent, NoCFI,
   InlineAsm, MetadataAsValue, type ConstExprOp,
 } from '../ir/constants.js';
-import { MDRef, type Attachment, type DbgRecord, type Metadata } from '../ir/metadata.js';
+import { MDRef, type Attachment, type DbgRecord, type Metadata, type MetadataDef } from '../ir/metadata.js';
 import type { Attr, AttrList } from '../ir/attributes.js';
 import { Alias, Argument, BasicBlock, Function, GlobalVariable, IFunc, type AnyGlobal, type GlobalValue } from '../ir/function.js';
 import {
@@ -23,7 +23,9 @@ import {
   UnreachableInst, VAArgInst, isTerminator, ICMP_PREDS, FCMP_PREDS, type BinaryOp, type CallBase, type CastOp, type Instruction,
   type Ordering, type OperandBundle,
 } from '../ir/instructions.js';
-import { FLAG_BY_WORD } from '../ir/flags.js';
+import { FLAG_BY_WORD, FMF_ALL, allowedFlags } from '../ir/flags.js';
+import { canonicalHexFP, fpLiteralProblem } from '../ir/fp.js';
+import { dataLayoutProblem } from '../ir/datalayout.js';
 import { aggregateElementType, castError, gepResultType, isSized } from '../ir/builder.js';
 import { LocalScope, Resolver } from '../resolve/resolve.js';
 import { typeText } from '../ir/verify.js';
@@ -31,12 +33,28 @@ import { sigilName, sigilNumber } from './lexer.js';
 import * as T from './tokens.js';
 import { DLL_STORAGE, LINKAGES, PREEMPTION, VISIBILITY, isCallingConv } from './classify.js';
 
-export type HeaderItem =
+/** A word before a global's `global` / `alias` or a function's return type, with its span once parsed. */
+export type HeaderItem = (
   | { k: 'attr'; attr: Attr }
   | { k: 'word'; w: string }
   | { k: 'cc'; n: string }
   | { k: 'tls'; text: string }
-  | { k: 'addrspace'; n: number };
+  | { k: 'addrspace'; n: number }
+) & { pos?: number; end?: number };
+
+/**
+ * The order LLVM's parser reads the words before `global` (or `alias`, `ifunc`) and before a
+ * function's return type: each kind at most once, in this order (return attributes may repeat).
+ */
+const HEADER_RANK = {
+  linkage: 0, preemption: 1, visibility: 2, dll: 3, tls: 4, cconv: 4, retattr: 5, unnamed: 5, addrspace: 6, extinit: 7,
+} as const;
+type HeaderKind = keyof typeof HEADER_RANK;
+const HEADER_WHAT: Record<HeaderKind, string> = {
+  linkage: 'a linkage', preemption: 'dso_local / dso_preemptable', visibility: 'a visibility', dll: 'a DLL storage class',
+  tls: 'thread_local', cconv: 'a calling convention', retattr: 'a return attribute', unnamed: 'unnamed_addr',
+  addrspace: 'addrspace(N)', extinit: 'externally_initialized',
+};
 
 /** Passed as the expected type of a callee: its real type is known only once the call is parsed. */
 export const CALLEE_TYPE: Type = new VoidType();
@@ -95,10 +113,22 @@ export class ParseState {
   private scope: LocalScope | null = null;
   private block: BasicBlock | null = null;
   private pendingDbg: DbgRecord[] | null = null;
-  private metadataIds = new Set<number>();
   /** Constants are leaves shared by every use (as LLVM uniques them): one object per type and spelling. */
   private constCache = new Map<Type, Map<string, Value>>();
   private mdRefs = new Map<number, MDRef>();
+
+  /**
+   * Lazy loading (lazy.ts): called at the `}` of every body; true when the lexer skipped that
+   * body (it handed over only its braces) and the body is now deferred.
+   */
+  deferBody: ((f: Function, close: number) => boolean) | null = null;
+  /**
+   * Set while lazy.ts reads a deferred entity: the function whose body is being read (its header
+   * is parsed again into a throwaway shell), or where a metadata node goes.
+   */
+  remat: { fn: Function } | { md: (node: Metadata) => void } | { global: (shell: GlobalVariable) => void } | null = null;
+  /** Lazy loading (lazy.ts): told of every global variable as it is defined. */
+  onGlobalVar: ((g: GlobalVariable) => void) | null = null;
 
   constructor(readonly file: SourceFile, readonly opaque: boolean) {
     this.m.dialect = opaque ? 'opaque' : 'typed';
@@ -139,6 +169,13 @@ export class ParseState {
   }
 
   // ------------------------------------------------------------- module level
+  /** `target datalayout = "..."`: LLVM parses the string when it reads it, and so does this. */
+  dataLayout(tok: IToken): void {
+    const body = tok.image.slice(1, -1);
+    const p = body.includes('\\') ? null : dataLayoutProblem(body);
+    if (p) fail('E0205', p.message, this.file, tok.startOffset + 1 + p.at, tok.startOffset + 1 + p.at + p.len);
+    this.m.datalayout = tok.image;
+  }
   addComdat(tok: IToken, kind: string): void {
     this.m.comdats.push({ name: sigilName(tok), kind });
   }
@@ -148,12 +185,17 @@ export class ParseState {
     this.m.attrGroups.set(id, { id, attrs });
   }
   addMetadata(tok: IToken, distinct: boolean, node: Metadata): void {
-    const id = Number(tok.image.slice(1));
-    if (this.metadataIds.has(id)) this.err('E0102', `metadata !${id} is defined twice`, tok);
-    this.metadataIds.add(id);
-    this.resolver.defineMetadata(id);
     if (distinct && (node.mk === 'tuple' || node.mk === 'special')) node.distinct = true;
+    const r = this.remat;
+    if (r !== null && 'md' in r) { r.md(node); return; }
+    const id = Number(tok.image.slice(1));
+    if (!this.resolver.defineMetadata(id)) this.err('E0102', `metadata !${id} is defined twice`, tok);
     this.m.metadata.push({ id, node, pos: tok.startOffset });
+  }
+  /** A metadata definition kept as text (lazy.ts): `!id` at `pos` is defined, its node read later. */
+  addDeferredMetadata(def: MetadataDef, idEnd: number): void {
+    if (!this.resolver.defineMetadata(def.id)) fail('E0102', `metadata !${def.id} is defined twice`, this.file, def.pos, idEnd);
+    this.m.metadata.push(def);
   }
   defineType(tok: IToken, body: Type | null): void {
     const name = sigilName(tok);
@@ -220,43 +262,101 @@ export class ParseState {
     g.end = tok.startOffset + tok.image.length;
   }
 
-  /** Sorts header items into linkage, visibility, ...; returns the rest (attributes), in order. */
-  private applyHeader(g: GlobalValue, items: HeaderItem[], allowAttrs: boolean, cconv?: (c: string) => void): AttrList {
+  /**
+   * Sorts header items into linkage, visibility, ...; returns the rest (return attributes), in
+   * order. The words must come in LLVM's order (HEADER_RANK) and fit the entity: `kind` is
+   * `function` (linkage to return attributes), `global` (linkage to externally_initialized),
+   * or `alias` (linkage to unnamed_addr).
+   */
+  private applyHeader(g: GlobalValue, items: HeaderItem[], kind: 'function' | 'global' | 'alias', cconv?: (c: string) => void): AttrList {
     const rest: AttrList = [];
+    this.linkageAt = null;
+    let rank = -1;
+    let prev = '';
+    const at = (it: HeaderItem): [number, number] => (it.pos !== undefined ? [it.pos, it.end!] : [g.pos, g.end]);
     for (const it of items) {
+      let hk: HeaderKind;
+      let word: string;
       switch (it.k) {
-        case 'word': {
-          if (it.w === 'weak') g.linkage = 'weak';
-          else if (it.w === 'unnamed_addr' || it.w === 'local_unnamed_addr') g.unnamedAddr = it.w;
-          else if (it.w === 'externally_initialized' && g instanceof GlobalVariable) g.externallyInitialized = true;
-          else fail('E0001', `'${it.w}' is not valid here`, this.file, g.pos, g.end);
+        case 'word':
+          word = it.w;
+          hk = it.w === 'weak' ? 'linkage' : it.w === 'externally_initialized' ? 'extinit' : 'unnamed';
           break;
-        }
-        case 'cc':
-          if (!cconv) fail('E0001', `a calling convention is not valid here`, this.file, g.pos, g.end);
-          cconv(`cc ${it.n}`);
-          break;
-        case 'tls': g.threadLocal = it.text; break;
-        case 'addrspace': g.addrspace = it.n; break;
+        case 'cc': word = `cc ${it.n}`; hk = 'cconv'; break;
+        case 'tls': word = it.text; hk = 'tls'; break;
+        case 'addrspace': word = `addrspace(${it.n})`; hk = 'addrspace'; break;
         case 'attr': {
           const a = it.attr;
-          if (a.k === 'word' && a.arg === null) {
-            const w = a.name;
-            if (LINKAGES.has(w)) { g.linkage = w; break; }
-            if (PREEMPTION.has(w)) { g.preemption = w; break; }
-            if (VISIBILITY.has(w)) { g.visibility = w; break; }
-            if (DLL_STORAGE.has(w)) { g.dllStorage = w; break; }
-            if (cconv && isCallingConv(w)) { cconv(w); break; }
-          }
-          if (!allowAttrs) {
-            const what = a.k === 'word' || a.k === 'type' ? a.name : a.k === 'str' ? a.key : `#${a.id}`;
-            fail('E0001', `unknown keyword '${what}' in a global definition`, this.file, g.pos, g.end);
-          }
-          rest.push(a);
+          word = a.k === 'word' || a.k === 'type' ? a.name : a.k === 'str' ? a.key : `#${a.id}`;
+          const w = a.k === 'word' && a.arg === null ? a.name : '';
+          hk = LINKAGES.has(w) ? 'linkage' : PREEMPTION.has(w) ? 'preemption' : VISIBILITY.has(w) ? 'visibility'
+            : DLL_STORAGE.has(w) ? 'dll' : cconv && isCallingConv(w) ? 'cconv' : 'retattr';
         }
+      }
+      const allowed = kind === 'function'
+        ? hk !== 'tls' && hk !== 'unnamed' && hk !== 'addrspace' && hk !== 'extinit'
+        : hk !== 'cconv' && hk !== 'retattr' && (kind === 'global' || (hk !== 'addrspace' && hk !== 'extinit'));
+      if (!allowed) {
+        const [p, e] = at(it);
+        const where = kind === 'function' ? 'before the return type of a function' : kind === 'global' ? 'in a global variable definition' : `in an ${g instanceof Alias ? 'alias' : 'ifunc'}`;
+        fail('E0001', hk === 'retattr' ? `unknown keyword '${word}' ${where}` : `${HEADER_WHAT[hk]} is not valid ${where}`, this.file, p, e,
+          hk === 'unnamed' || hk === 'addrspace' ? ['on a function it goes after the parameter list'] : undefined);
+      }
+      const r = HEADER_RANK[hk];
+      if (r < rank || (r === rank && hk !== 'retattr')) {
+        const [p, e] = at(it);
+        fail('E0001', `'${word}' is out of place after '${prev}': LLVM reads linkage, dso_local, visibility, DLL storage, ` +
+          (kind === 'function' ? 'calling convention, then return attributes' : 'thread_local, unnamed_addr, addrspace, externally_initialized') + ', in this order', this.file, p, e);
+      }
+      rank = r;
+      prev = word;
+      switch (hk) {
+        case 'linkage': g.linkage = word; this.linkageAt = at(it); break;
+        case 'preemption': g.preemption = word; break;
+        case 'visibility': g.visibility = word; break;
+        case 'dll': g.dllStorage = word; break;
+        case 'cconv': cconv!(word); break;
+        case 'tls': g.threadLocal = word; break;
+        case 'unnamed': g.unnamedAddr = word; break;
+        case 'addrspace': g.addrspace = (it as { n: number }).n; break;
+        case 'extinit': (g as GlobalVariable).externallyInitialized = true; break;
+        case 'retattr': rest.push((it as { attr: Attr }).attr); break;
       }
     }
     return rest;
+  }
+
+  /** Span of the linkage word of the header just applied (null: none written, `external`). */
+  private linkageAt: [number, number] | null = null;
+
+  /**
+   * The linkage a declaration, definition, alias or ifunc may have (LLParser): declarations
+   * are external or extern_weak; a function is never appending or common; an alias or ifunc is
+   * not available_externally, common, appending or extern_weak; local linkage needs default
+   * visibility and no DLL storage class.
+   */
+  private checkLinkage(g: GlobalValue, what: 'function definition' | 'function declaration' | 'global declaration' | 'alias' | 'ifunc'): void {
+    const l = g.linkage ?? 'external';
+    const [p, e] = this.linkageAt ?? [g.pos, g.end];
+    const bad = (msg: string): never => fail('E0001', msg, this.file, p, e);
+    switch (what) {
+      case 'function definition': case 'function declaration':
+        if (l === 'appending' || l === 'common') bad(`${l} linkage is not valid for a function`);
+        if (what === 'function definition' && l === 'extern_weak') bad('extern_weak linkage is not valid for a function definition');
+        if (what === 'function declaration' && l !== 'external' && l !== 'extern_weak') bad(`${l} linkage is not valid for a function declaration (only external or extern_weak)`);
+        break;
+      case 'global declaration':
+        break; // a declaration is read only after external / extern_weak (isExternalDecl)
+      case 'alias': case 'ifunc':
+        if (['available_externally', 'common', 'appending', 'extern_weak'].includes(l)) bad(`${l} linkage is not valid for an ${what}`);
+        break;
+    }
+    if ((l === 'private' || l === 'internal') && g.visibility !== null && g.visibility !== 'default') {
+      fail('E0001', `a symbol with ${l} linkage must have default visibility, not ${g.visibility}`, this.file, p, e);
+    }
+    if ((l === 'private' || l === 'internal') && g.dllStorage !== null) {
+      fail('E0001', `a symbol with ${l} linkage cannot have a DLL storage class`, this.file, p, e);
+    }
   }
 
   missingInit(g: GlobalVariable): never {
@@ -269,18 +369,25 @@ export class ParseState {
   beginGlobalVar(tok: IToken, items: HeaderItem[], isConst: boolean, ty: Type): GlobalVariable {
     this.beginInstruction(tok);
     const g = new GlobalVariable(this.m.types.void, ty);
-    this.defineGlobalName(tok, g);
-    this.applyHeader(g, items, false);
+    const r = this.remat;
+    // reading a deferred initializer: the line, parsed once already, goes into a shell nobody keeps
+    if (r !== null && 'global' in r) { g.name = sigilName(tok); g.pos = tok.startOffset; g.end = tok.startOffset + tok.image.length; r.global(g); } else this.defineGlobalName(tok, g);
+    this.applyHeader(g, items, 'global');
+    if (r === null) this.checkLinkage(g, 'global declaration');
     g.type = this.m.ptrTo(ty, g.addrspace ?? 0);
     g.isConstant = isConst;
-    this.m.globals.push(g);
+    if (r === null) {
+      this.m.globals.push(g);
+      this.onGlobalVar?.(g);
+    }
     return g;
   }
 
   addAliasOrIFunc(tok: IToken, items: HeaderItem[], kind: 'alias' | 'ifunc', vty: Type, target: Value): Alias | IFunc {
     const g = kind === 'alias' ? new Alias(this.m.types.void, vty, target) : new IFunc(this.m.types.void, vty, target);
     this.defineGlobalName(tok, g);
-    this.applyHeader(g, items, false);
+    this.applyHeader(g, items, 'alias');
+    this.checkLinkage(g, kind);
     g.type = this.m.ptrTo(vty, g.addrspace ?? (target.type.kind === 'pointer' ? target.type.addrspace : 0));
     if (g instanceof Alias) this.m.aliases.push(g); else this.m.ifuncs.push(g);
     return g;
@@ -294,14 +401,18 @@ export class ParseState {
   ): Function {
     const fnType = this.m.types.fn(ret, params.map((p) => p.type), vararg);
     const f = new Function(this.m.types.void, fnType);
-    this.defineGlobalName(tok, f);
-    f.retAttrs = this.applyHeader(f, items, true, (c) => { f.cconv = c; });
+    // reading a deferred body: the header, parsed once already, goes into a shell nobody keeps
+    const shell = this.remat !== null;
+    if (shell) { f.name = sigilName(tok); f.pos = tok.startOffset; f.end = tok.startOffset + tok.image.length; } else this.defineGlobalName(tok, f);
+    f.retAttrs = this.applyHeader(f, items, 'function', (c) => { f.cconv = c; });
+    if (!shell) this.checkLinkage(f, kw.image === 'declare' ? 'function declaration' : 'function definition');
     f.type = this.m.ptrTo(fnType, 0);
     f.isDeclaration = kw.image === 'declare';
     f.attachments.push(...pre);
     const scope = new LocalScope();
     params.forEach((p, i) => {
-      if (p.type.kind === 'void' || p.type.kind === 'label') this.err('E0202', `invalid parameter type ${p.type.kind}`, tok);
+      // (LLVM reads `label` parameters; metadata and token ones only for intrinsics, which the verifier checks)
+      if (p.type.kind === 'void') this.err('E0202', `invalid parameter type ${p.type.kind}`, tok);
       const a = new Argument(p.type, f, i);
       a.attrs = p.attrs;
       if (p.name) {
@@ -314,8 +425,10 @@ export class ParseState {
       }
       f.args.push(a);
     });
-    this.scopes.set(f, scope);
-    this.m.functions.push(f);
+    if (!shell) {
+      this.scopes.set(f, scope);
+      this.m.functions.push(f);
+    }
     return f;
   }
 
@@ -327,6 +440,44 @@ export class ParseState {
     f.addrspace = n;
     f.type = this.m.ptrTo(f.fnType, n);
   }
+
+  // ------------------------------------------------------------ use-list orders
+  /**
+   * A use-list order directive only permutes the order LLVM keeps the uses of a value in,
+   * which nothing in this tool observes. It is checked as LLVM checks it (the indexes form a
+   * permutation that changes the order, the value or block exists) and then dropped: printing
+   * it back would be wrong as soon as the tool adds uses, and a module LLVM writes without
+   * the directives is the same module.
+   */
+  private useListIndexes(idx: IToken[]): void {
+    const open = idx[0]!;
+    const n = idx.length - 1;
+    if (n < 2) this.err('E0109', 'expected >= 2 uselistorder indexes', open);
+    const seen = new Uint8Array(n);
+    let ordered = true;
+    for (let k = 1; k <= n; k++) {
+      const v = Number(idx[k]!.image);
+      if (!(Number.isInteger(v) && v >= 0 && v < n) || seen[v]) this.err('E0109', 'expected distinct uselistorder indexes in range [0, size)', open);
+      seen[v] = 1;
+      if (v !== k - 1) ordered = false;
+    }
+    if (ordered) this.err('E0109', 'expected uselistorder indexes to change the order', open);
+  }
+  useListOrder(kw: IToken, v: Value, idx: IToken[]): void {
+    this.beginInstruction(kw);
+    this.useListIndexes(idx);
+    if (this.fn) this.bodyUseLists.push(v); else this.resolver.useLists.push(v);
+  }
+  useListOrderBB(kw: IToken, fn: IToken, bb: IToken, idx: IToken[]): void {
+    this.beginInstruction(kw);
+    this.useListIndexes(idx);
+    this.resolver.useListBlocks.push({
+      fn: new RefValue(this.m.types.label, 'global', sigilName(fn), fn.tokenType.name === 'GlobalId', fn.startOffset, fn.startOffset + fn.image.length),
+      block: new RefValue(this.m.types.label, 'local', sigilName(bb), bb.tokenType.name === 'LocalId', bb.startOffset, bb.startOffset + bb.image.length),
+    });
+  }
+  /** Values named by the use-list order directives of the body being parsed (bound with it, then dropped). */
+  private bodyUseLists: Value[] = [];
 
   // ------------------------------------------------------------ function body
   private defineLocal(scope: LocalScope, v: Value, tok: IToken): void {
@@ -350,8 +501,11 @@ export class ParseState {
     }
   }
 
-  beginBody(f: Function): void {
+  beginBody(parsed: Function): void {
+    const r = this.remat;
+    const f = r !== null && 'fn' in r ? r.fn : parsed;
     this.fn = f;
+    // a deferred body gets the scope its header made (parameters only, so far)
     this.scope = this.scopes.get(f)!;
     this.block = null;
     this.pendingDbg = null;
@@ -360,6 +514,11 @@ export class ParseState {
 
   endBody(end: IToken): void {
     const f = this.fn!;
+    if (this.deferBody !== null && this.remat === null && this.deferBody(f, end.startOffset)) {
+      this.fn = null;
+      this.scope = null;
+      return;
+    }
     if (this.block) {
       const last = this.block.instructions[this.block.instructions.length - 1];
       const where = last ?? this.block;
@@ -371,7 +530,8 @@ export class ParseState {
     if (f.blocks.length === 0) this.err('E0306', `function @${f.name} has a body without blocks`, end);
     for (const b of f.blocks) b.instructions = b.instructions.slice();
     f.blocks = f.blocks.slice();
-    if (this.resolveBodies) this.resolver.body(f, this.scope!);
+    if (this.resolveBodies) this.resolver.body(f, this.scope!, this.bodyUseLists);
+    this.bodyUseLists = [];
     this.fn = null;
     this.scope = null;
   }
@@ -532,12 +692,21 @@ export class ParseState {
     } else {
       v = BigInt(img);
     }
+    // LLVM reduces a literal to its type's width (`i8 300` is 44); in-range values stay as written
+    if (ty.kind === 'int') {
+      const b = BigInt(ty.bits);
+      if (v >= 1n << b || v < -(1n << (b - 1n))) v = ty.bits === 1 ? BigInt.asUintN(1, v) : BigInt.asIntN(ty.bits, v);
+    }
     return this.at(new ConstantInt(ty, v), tok);
   }
   fpConst(ty: Type, tok: IToken): Value {
     this.expectKind(ty, isFloat(ty), `floating-point number ${tok.image}`, tok);
-    const key = tok.image;
-    return this.use(this.internedGet(ty, key) ?? this.intern(ty, key, this.at(new ConstantFP(ty, key), tok)), tok);
+    const key = canonicalHexFP(tok.image);
+    const cached = this.internedGet(ty, key);
+    if (cached) return this.use(cached, tok);
+    const problem = fpLiteralProblem(key, (ty as FloatType).fk);
+    if (problem) this.err('E0204', `floating-point constant ${tok.image} ${problem}`, tok);
+    return this.use(this.intern(ty, key, this.at(new ConstantFP(ty, key), tok)), tok);
   }
   boolConst(ty: Type, tok: IToken, b: boolean): Value {
     this.expectKind(ty, ty.kind === 'int' && ty.bits === 1, `'${tok.image}'`, tok);
@@ -619,7 +788,25 @@ export class ParseState {
     return this.at(new InlineAsm(ty, a.image.slice(1, -1), c.image.slice(1, -1), words.includes('sideeffect'),
       words.includes('alignstack'), words.includes('inteldialect'), words.includes('unwind')), kw, c);
   }
-  flag(tok: IToken): number { return FLAG_BY_WORD.get(T.keywordText(tok)) ?? 0; }
+  /** A flag word after the opcode `op`; E0206 if the opcode does not admit it (LLVM reads it as the start of a type). */
+  flag(tok: IToken, op: IToken): number {
+    const bit = FLAG_BY_WORD.get(T.keywordText(tok)) ?? 0;
+    const name = T.keywordText(op);
+    if (bit & ~allowedFlags(name)) this.err('E0206', `'${tok.image}' is not a flag of '${op.image}'`, tok);
+    return bit;
+  }
+  /**
+   * Fast-math flags on a call, phi or select need a floating-point result: a scalar, a vector,
+   * or (LLVM 19 on) an array or literal struct of one floating type.
+   */
+  private fastMathOn(flags: number, t: Type, what: string, kw: IToken): void {
+    if (!(flags & FMF_ALL)) return;
+    const fp = (x: Type): boolean => scalarOf(x).kind === 'float';
+    const elems = t.kind === 'array' ? [t.elem] : t.kind === 'struct' && t.name === null && t.elems ? t.elems : [t];
+    if (!(elems.length > 0 && elems.every((e) => fp(e) && e === elems[0]))) {
+      this.err('E0206', `fast-math flags on a ${what} whose type ${typeText(t)} is not floating-point`, kw);
+    }
+  }
   mdValue(md: Metadata): Value { return new MetadataAsValue(this.m.types.metadata, md); }
 
   constExpr(ty: Type, opTok: IToken, ops: Value[], flags: number, close: IToken,
@@ -756,14 +943,22 @@ export class ParseState {
     i.flags = c.fl;
     let addrspace: number | null = null;
     const ret: Attr[] = [];
+    // LLParser reads a call's calling convention, then return attributes, then addrspace(N)
+    let rank = 0;
+    const order = (it: HeaderItem, r: number, what: string): void => {
+      if (r < rank) fail('E0001', `${what} is out of place: a call takes its calling convention, return attributes, addrspace(N) in this order`, this.file, it.pos ?? kw.startOffset, it.end ?? kw.startOffset + kw.image.length);
+      rank = r;
+    };
     for (const it of c.items) {
-      if (it.k === 'cc') i.cconv = `cc ${it.n}`;
-      else if (it.k === 'addrspace') addrspace = it.n;
+      if (it.k === 'cc') { order(it, 0, `cc ${it.n}`); i.cconv = `cc ${it.n}`; }
+      else if (it.k === 'addrspace') { order(it, 2, 'addrspace'); addrspace = it.n; }
       else if (it.k === 'attr') {
         const a = it.attr;
-        if (a.k === 'word' && a.arg === null && isCallingConv(a.name)) i.cconv = a.name;
-        else ret.push(a);
-      } else this.err('E0001', `'${it.k === 'word' ? it.w : it.text}' is not valid in a call`, kw);
+        if (a.k === 'word' && a.arg === null && isCallingConv(a.name)) { order(it, 0, a.name); i.cconv = a.name; }
+        else if (a.k === 'word' && a.arg === null && (LINKAGES.has(a.name) || PREEMPTION.has(a.name) || VISIBILITY.has(a.name) || DLL_STORAGE.has(a.name))) {
+          fail('E0001', `'${a.name}' is not valid in a call`, this.file, it.pos ?? kw.startOffset, it.end ?? kw.startOffset);
+        } else { order(it, 1, 'a return attribute'); ret.push(a); }
+      } else fail('E0001', `'${it.k === 'word' ? it.w : it.text}' is not valid in a call`, this.file, it.pos ?? kw.startOffset, it.end ?? kw.startOffset);
     }
     i.addrspace = addrspace;
     if (ret.length) i.retAttrs = ret;
@@ -790,6 +985,7 @@ export class ParseState {
     this.fillCall(i, kw, c);
     i.type = i.fnType.ret;
     i.tail = tail as CallInst['tail'];
+    this.fastMathOn(c.fl, i.type, 'call', kw);
     return i;
   }
   invoke(kw: IToken, c: CallParts, normal: Value, unwind: Value): Instruction {
@@ -806,7 +1002,8 @@ export class ParseState {
     i.successors = [fallthrough, ...indirect] as BasicBlock[];
     return i;
   }
-  phi(_kw: IToken, flags: number, ty: Type, vals: Value[], blocks: Value[]): Instruction {
+  phi(kw: IToken, flags: number, ty: Type, vals: Value[], blocks: Value[]): Instruction {
+    this.fastMathOn(flags, ty, 'phi', kw);
     const i = new PhiInst(ty, vals, blocks as BasicBlock[]);
     i.flags = flags;
     return i;
@@ -818,6 +1015,7 @@ export class ParseState {
       || (c.kind === 'vector' && c.elem.kind === 'int' && c.elem.bits === 1 && ops[1]!.type.kind === 'vector' && ops[1]!.type.count === c.count);
     if (!okCond) this.errAt('E0201', `select condition must be i1 (or a vector of i1 as long as the operands), not ${typeText(c)}`, ops[0]!);
     if (ops[1]!.type !== ops[2]!.type) this.errAt('E0201', `select operands have different types ${typeText(ops[1]!.type)} and ${typeText(ops[2]!.type)}`, ops[2]!);
+    this.fastMathOn(flags, ops[1]!.type, 'select', kw);
     const i = new SelectInst(ops[1]!.type, ops);
     i.flags = flags;
     return i;

@@ -1,11 +1,14 @@
-// Error baselines: each fixtures/errors/NAME.ll is a small malformed module;
-// NAME.err is the exact colorless rendering of the diagnostics it must produce.
+// Error baselines: each fixtures/errors/NAME.ll is a small module that LLVM
+// rejects; NAME.err is the exact colorless rendering of the diagnostics loading
+// it must produce (the parser's, or when it parses, the verifier's).
 // `UPDATE_BASELINES=1 npx vitest run test/errors` rewrites the .err files
 // (review the diff by eye: caret on the right token, message helpful).
 import { describe, expect, test } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseText } from '../../src/syntax/parse.js';
+import { parseModule } from '../../src/syntax/parse.js';
+import { verifyModule } from '../../src/ir/verify.js';
+import { SourceFile } from '../../src/diag/source.js';
 import { DiagnosticError } from '../../src/diag/diagnostic.js';
 import { renderAll } from '../../src/diag/render.js';
 import { CODES } from '../../src/diag/codes.js';
@@ -24,11 +27,14 @@ const KNOWN_MISSING = new Set<string>([]);
 
 const names = readdirSync(DIR).filter((f) => f.endsWith('.ll')).map((f) => f.slice(0, -3)).sort();
 
+/** What loading the module reports: the parser's errors, else the verifier's (as every command loads it). */
 function diagnose(name: string): DiagnosticError {
   const rel = `fixtures/errors/${name}.ll`;
   const text = readFileSync(join(ROOT, rel), 'utf8');
   try {
-    parseText(text, rel);
+    const file = new SourceFile(rel, text);
+    const problems = verifyModule(parseModule(file), file);
+    if (problems.length) return new DiagnosticError(problems.slice(0, 20));
   } catch (e) {
     if (e instanceof DiagnosticError) return e;
     throw e;

@@ -78,6 +78,7 @@ describe('valid functions verify cleanly', () => {
     const { m, b, fn, bb } = fixture(['entry', 'ok', 'lpad', 'dead'], { type: (m) => m.types.fn(m.types.double, []) });
     const t = m.types;
     const g = declareFunction(m, 'g', t.fn(t.double, []));
+    fn.personality = declareFunction(m, '__gxx_personality_v0', t.fn(t.i32, [], true));
     b.atEnd(bb.entry!);
     const v = b.invoke(g, [], bb.ok!, bb.lpad!, 'v');
     b.atEnd(bb.ok!);
@@ -288,10 +289,25 @@ describe('dominance', () => {
     ]);
   });
 
+  it('a landing pad needs a personality function', () => {
+    const { m, b, fn, bb } = fixture(['entry', 'ok', 'lpad'], { type: (m) => m.types.fn(m.types.double, []) });
+    const t = m.types;
+    const g = declareFunction(m, 'g', t.fn(t.double, []));
+    const v = b.atEnd(bb.entry!).invoke(g, [], bb.ok!, bb.lpad!, 'v');
+    b.atEnd(bb.ok!).ret(v);
+    b.atEnd(bb.lpad!);
+    const lp = b.landingpad(t.struct([t.opaquePtr(), t.i32]), true, 'lp');
+    b.resume(lp);
+    expect(verifyFunction(fn, null).map((d) => d.message)).toEqual([`landingpad in @${fn.name}, which has no personality function`]);
+    fn.personality = declareFunction(m, '__gxx_personality_v0', t.fn(t.i32, [], true));
+    expect(verifyFunction(fn, null)).toEqual([]);
+  });
+
   it('an invoke result is not available in the unwind destination', () => {
     const { m, b, fn, bb } = fixture(['entry', 'ok', 'lpad'], { type: (m) => m.types.fn(m.types.double, []) });
     const t = m.types;
     const g = declareFunction(m, 'g', t.fn(t.double, []));
+    fn.personality = declareFunction(m, '__gxx_personality_v0', t.fn(t.i32, [], true));
     const v = b.atEnd(bb.entry!).invoke(g, [], bb.ok!, bb.lpad!, 'v');
     b.atEnd(bb.ok!).ret(v);
     b.atEnd(bb.lpad!);

@@ -20,6 +20,7 @@ declare i64 @__enzyme_augmentsize(ptr, ...)
 declare void @__enzyme_augmentfwd(ptr, ...)
 declare void @__enzyme_reverse(ptr, ...)
 declare double @__enzyme_fwddiff(ptr, ...)
+declare double @__enzyme_fwdsplit(ptr, ...)
 @enzyme_dup = external global i32
 @enzyme_bogus = external global i32
 declare double @ext(double)
@@ -63,7 +64,12 @@ describe('misuse of the ABI is an error at the call', () => {
     ['dup on a double', '  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @sq, metadata !"enzyme_dup", double 1.0, double 2.0)', 'E0421', /not a pointer/],
     ['function not known', '  %r = call double (ptr, ...) @__enzyme_autodiff(ptr %fp, double 1.0)', 'E0421', /must be a function of this module/],
     ['declaration only', '  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @ext, double 1.0)', 'E0421', /only declared/],
-    ['forward mode', '  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @sq, double 1.0, double 1.0)', 'E0422', /forward mode/],
+    ['forward split mode', '  %r = call double (ptr, ...) @__enzyme_fwdsplit(ptr @sq, double 1.0, double 1.0)', 'E0422', /forward split mode \(@__enzyme_fwdsplit\) is not supported/],
+    ['forward: enzyme_out', '  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @sq, metadata !"enzyme_out", double 1.0)', 'E0421', /enzyme_out is reverse mode's marker/],
+    ['forward: missing tangent', '  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @sq, double 1.0)', 'E0421', /the tangent of parameter 1 \(%x\) of @sq is missing/],
+    ['forward: missing shadow', '  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @arr, ptr %p, metadata !"enzyme_const", i32 3)', 'E0421', /the shadow of parameter 1 \(%x\) of @arr is missing/],
+    ['forward: tape markers', '  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @sq, metadata !"enzyme_tape", ptr %q, double 1.0, double 1.0)', 'E0421', /belong to split mode/],
+    ['forward: dup on an integer', '  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @arr, ptr %p, ptr %p, metadata !"enzyme_dup", i32 3, i32 1)', 'E0421', /neither floating nor a pointer/],
     ['width not constant', '  %n = load i32, ptr %q\n  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @sq, metadata !"enzyme_width", i32 %n, double 1.0)', 'E0421', /enzyme_width must be followed by a constant/],
     ['tape too small', '  call void (ptr, ...) @__enzyme_augmentfwd(ptr @arr, metadata !"enzyme_allocated", i64 1, metadata !"enzyme_tape", ptr %q, metadata !"enzyme_dup", ptr %p, ptr %p, i32 3)', 'E0423', /gives 1 byte of tape memory but the tape of @arr needs 8/],
     ['allocated without tape', '  call void (ptr, ...) @__enzyme_augmentfwd(ptr @arr, metadata !"enzyme_allocated", i64 8, metadata !"enzyme_dup", ptr %p, ptr %p, i32 3)', 'E0421', /enzyme_allocated needs enzyme_tape/],

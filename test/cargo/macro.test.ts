@@ -1,0 +1,23 @@
+// The proc-macro crate's own tests (rust/enzyme-autodiff): `cargo test --offline` runs the
+// expansion and error unit tests (src/tests.rs), the signature checks (tests/signatures.rs),
+// the compile-fail tests with their spans (tests/ui.rs, tests/ui/*.rs) and the link error of a
+// program built without enzyme-ts (tests/ui/link).
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../util/llvm.js';
+import { hasRustc } from '../util/rust.js';
+
+describe.skipIf(!hasRustc())('rust/enzyme-autodiff', () => {
+  test('cargo test --offline', () => {
+    const r = spawnSync('cargo', ['test', '--offline', '-q'], {
+      cwd: join(ROOT, 'rust', 'enzyme-autodiff'), encoding: 'utf8',
+      env: { ...process.env, CARGO_TARGET_DIR: join(ROOT, '.tmp', 'macro-target') },
+    });
+    const out = r.stdout + r.stderr;
+    expect(r.status, out).toBe(0);
+    const passed = [...out.matchAll(/test result: ok\. (\d+) passed/g)].reduce((s, m) => s + Number(m[1]), 0);
+    console.log(`enzyme-autodiff: ${passed} Rust tests passed`);
+    expect(passed).toBeGreaterThanOrEqual(15);
+  }, 15 * 60_000);
+});

@@ -1,0 +1,22 @@
+// The statement features and their default weights (`--weight NAME=W` overrides any of them;
+// 0 turns a feature off). Expression forms have weights too: `expr:NAME` (gen.ts), and
+// program-level choices: `float`, `cpp`, `globals`, `structs`, `restrict`, `vla`.
+import type { Feature } from '../gen.js';
+import { assign, decl, store } from './assign.js';
+import { breakStmt, forLoop, whileLoop } from './loops.js';
+import { earlyReturn, ifStmt, switchStmt } from './branch.js';
+import { call, recursion } from './calls.js';
+import { heap, realloc } from './heap.js';
+import { stackArray } from './stack.js';
+import { memops } from './memops.js';
+import { vecLoop } from './vector.js';
+import { intVar, toInt } from './ints.js';
+import { inplace } from './inplace.js';
+import { structCopy } from './structs.js';
+import { rows } from './rows.js';
+import { fnptr } from './fnptr.js';
+
+export const FEATURES: readonly Feature[] = [
+  decl, assign, store, forLoop, whileLoop, breakStmt, ifStmt, earlyReturn, call, recursion,
+  heap, realloc, stackArray, memops, vecLoop, intVar, toInt, inplace, structCopy, switchStmt, rows, fnptr,
+];
