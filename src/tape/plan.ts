@@ -333,7 +333,8 @@ export class TapePlan {
         this.decided.set(v, { how: 'recompute', reason: r?.k === 'iv' ? 'induction variable' : r?.k === 'decision' ? 'branch condition' : 'recomputed' });
         return;
       }
-      const reason = !r ? `cannot be recomputed: ${this.whyNot(v)}`
+      const reason = policy === 'cache' ? '--checkpoint cache'
+        : !r ? `cannot be recomputed: ${this.whyNot(v)}`
         : `cheaper to keep (${nodes[i]!.cache.toPrecision(3)}) than to recompute from what it reads`;
       this.decided.set(v, { how: 'cache', reason });
     });
