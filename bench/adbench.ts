@@ -25,7 +25,9 @@ import { DiagnosticError } from '../src/diag/diagnostic.js';
 import type { CheckpointPolicy } from '../src/ad/api.js';
 import { commandOutput, sig3, table } from './util.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// bench/ (run from the sources, as the tests do) or dist/bench/ (compiled).
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = existsSync(join(HERE, '..', 'package.json')) ? resolve(HERE, '..') : resolve(HERE, '../..');
 const AD = join(ROOT, 'bench/ad');
 
 export interface Instance {
