@@ -103,7 +103,6 @@ export interface AdBenchOptions {
   clang: string;
   only: string[];
   checkpoint?: CheckpointPolicy;
-  tapeBudget?: number;
   timeoutS: number;
 }
 
@@ -160,7 +159,6 @@ function lowerKernel(text: string, name: string, o: AdBenchOptions): { text: str
   const r = lowerModule(m, null, {
     looseTypes: false,
     ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
-    ...(o.tapeBudget !== undefined ? { tapeBudget: o.tapeBudget } : {}),
   });
   const ms = performance.now() - t0;
   const problems = verifyModule(m, null);
@@ -247,7 +245,7 @@ export interface AdBenchResult { options: AdBenchOptions; clang: string | null; 
 export function runAdBench(o: AdBenchOptions): AdBenchResult {
   const version = commandOutput(o.clang, ['--version']);
   const clang = version ? (/clang version ([\d.]+)/.exec(version)?.[1] ?? 'unknown') : null;
-  say(`\n== AD benchmarks (bench/ad): ${o.clang} ${clang ?? 'MISSING: section skipped'}; each timing >= ${o.minS} s, best of ${o.rounds} rounds${o.checkpoint ? `; --checkpoint ${o.checkpoint}` : ''}${o.tapeBudget !== undefined ? `; --tape-budget ${o.tapeBudget}` : ''}`);
+  say(`\n== AD benchmarks (bench/ad): ${o.clang} ${clang ?? 'MISSING: section skipped'}; each timing >= ${o.minS} s, best of ${o.rounds} rounds${o.checkpoint ? `; --checkpoint ${o.checkpoint}` : ''}`);
   if (!clang) return { options: o, clang, rows: [] };
   const tmp = mkdtempSync(join(tmpdir(), 'enzyme-bench-ad-'));
   const rows: AdRow[] = [];
@@ -293,7 +291,7 @@ export function reportAd(rows: AdRow[], o: AdBenchOptions): void {
   }
 }
 
-// `node dist/bench/adbench.js [--quick] [--only a,b] [--checkpoint P] [--tape-budget N] [--rounds N] [--min-s S] [--clang BIN] [--perf]`
+// `node dist/bench/adbench.js [--quick] [--only a,b] [--checkpoint P] [--rounds N] [--min-s S] [--clang BIN] [--perf]`
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
   const o = adBenchOptions(argv.includes('--quick'));
@@ -302,7 +300,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const a = argv[i]!;
     if (a === '--only') o.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--checkpoint') o.checkpoint = argv[++i] as CheckpointPolicy;
-    else if (a === '--tape-budget') o.tapeBudget = Number(argv[++i]);
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '--min-s') o.minS = Number(argv[++i]);
     else if (a === '--clang') o.clang = argv[++i]!;

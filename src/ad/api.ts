@@ -6,8 +6,6 @@ export type ArgActivity = 'active' | 'dup' | 'dupnoneed' | 'const';
 /** Activity of the return value (contract section 5). */
 export type RetActivity = 'active' | 'activeonly' | 'const' | 'none';
 export type CheckpointPolicy = 'cache' | 'recompute' | 'auto';
-/** The tape bytes a loop may take before it is checkpointed, when `--tape-budget` is not given (256 MiB). */
-export const DEFAULT_TAPE_BUDGET = 256 * 1024 * 1024;
 
 export interface GradRequest {
   /** Name of the function to differentiate (without `@`). */
@@ -18,8 +16,6 @@ export interface GradRequest {
   /** Name of the generated function; default `diffe<fn>`. */
   name?: string;
   checkpoint?: CheckpointPolicy;
-  /** Loops whose tape would exceed this many bytes are checkpointed (`--tape-budget`); default DEFAULT_TAPE_BUDGET. */
-  tapeBudget?: number;
   width?: number;
   looseTypes?: boolean;
   /**

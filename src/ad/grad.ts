@@ -6,7 +6,6 @@ import type { SourceFile } from '../diag/source.js';
 import { fail } from '../diag/diagnostic.js';
 import { addFunction } from '../ir/builder.js';
 import type { ArgActivity, GradRequest, GradResult, RetActivity } from './api.js';
-import { DEFAULT_TAPE_BUDGET } from './api.js';
 import { isDiffType } from '../analysis/activity.js';
 import { GradContext } from './context.js';
 import { ReverseGenerator } from './generator.js';
@@ -103,7 +102,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   }
   rules = withHints(rules, requestHints(m, req, file));
   // `lower` shares one context between its calls, so callees are differentiated once.
-  const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', tapeBudget: req.tapeBudget ?? DEFAULT_TAPE_BUDGET, looseTypes: !!req.looseTypes }, file);
+  const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
   const perfStart = ctx.perf.length;
   const warnStart = ctx.warnings.length;
   const sig: DiffSig = {

@@ -47,8 +47,6 @@ export interface SplitPair {
 
 export interface TransformOptions {
   checkpoint: CheckpointPolicy;
-  /** Bytes of tape a loop may take before it is checkpointed (docs/checkpointing.md); default DEFAULT_TAPE_BUDGET. */
-  tapeBudget?: number;
   looseTypes: boolean;
 }
 

@@ -11,7 +11,7 @@ import { registerCheckCommand } from '../driver/check-cli.js';
 import { registerCargoCommand } from '../driver/cargo-cli.js';
 import type { LowerCliOptions } from '../driver/lower.js';
 import { Session, colorEnabled, type ColorWhen, type OutputSettings } from '../driver/session.js';
-import { checkpointOption, collect, outputOption, reportOptions, reportingOptions, tapeBudgetOption, targetOption, verifyAllOption } from './options.js';
+import { checkpointOption, collect, outputOption, reportOptions, reportingOptions, targetOption, verifyAllOption } from './options.js';
 import type { FwdOptions } from '../driver/fwd.js';
 // Each command's driver is imported when the command runs: `fmt` then never loads the
 // differentiation code (about 30 ms of start-up).
@@ -106,7 +106,6 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .addOption(new Option('--name <NAME>', 'name of the generated function (default: diffe<FN>)'))
     .addOption(new Option('--width <N>', 'batch width: N vector-Jacobian products in one call'))
     .addOption(checkpointOption())
-    .addOption(tapeBudgetOption())
     .addOption(outputOption())
     .addOption(new Option('--abi <ABI>', "c: add the derivative with the C calling convention of the module's target (results as C returns a struct); ir (default): its IR signature"))
     .addOption(new Option('--header <FILE>', 'also write a C header (usable from C++) declaring the derivative for the module\'s target'))
@@ -159,7 +158,6 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
     .addOption(checkpointOption())
-    .addOption(tapeBudgetOption())
     .addOption(verifyAllOption())
     .addOption(targetOption())
     .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
@@ -198,7 +196,6 @@ interface GradCliOptions {
   name?: string;
   width?: string;
   checkpoint?: string;
-  tapeBudget?: string;
   output?: string;
   printActivity?: boolean;
   printTypes?: boolean;

@@ -14,10 +14,6 @@ export function checkpointOption(): Option {
   return new Option('--checkpoint <S>', 'cache | recompute | auto: what the reverse sweep recomputes instead of reading from the tape');
 }
 
-export function tapeBudgetOption(): Option {
-  return new Option('--tape-budget <BYTES>', 'loops whose tape would exceed this are checkpointed: state stored every k iterations, the rest recomputed in the reverse (default 256M)');
-}
-
 /** The debugging switches of the commands that write derivatives. */
 export function reportOptions(cmd: Command): Command {
   return cmd

@@ -62,15 +62,6 @@ export interface DebugSwitches {
 }
 
 /** Flags or their Enzyme environment variables (contract section 9). */
-/** `--tape-budget BYTES`: a byte count, with an optional K, M or G suffix (powers of 1024). */
-export function parseTapeBudget(word: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)i?[bB]?\s*$/.exec(word);
-  const scale = m ? ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[m[2]!.toLowerCase()]! : 0;
-  const n = m ? Math.floor(Number(m[1]) * scale) : NaN;
-  if (!Number.isFinite(n) || n < 1) fail('E0903', `--tape-budget: '${word}' is not a number of bytes (such as 1048576, 64K, 256M, 2G)`, null);
-  return n;
-}
-
 export function debugFromEnv(opts: DebugSwitches & { looseTypes?: boolean; checkpoint?: string }): DebugSwitches & { looseTypes: boolean; checkpoint: string | undefined } {
   const env = process.env;
   const on = (v: string | undefined): boolean => v !== undefined && v !== '' && v !== '0';
@@ -95,7 +86,6 @@ export interface GradOptions extends DebugSwitches {
   ret?: string | undefined;
   name?: string | undefined;
   checkpoint?: string | undefined;
-  tapeBudget?: string | undefined;
   width?: string | undefined;
   looseTypes?: boolean;
   /** `--custom FN=AUG,REV`, repeatable. */
@@ -123,7 +113,6 @@ export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRe
   if (opts.ret !== undefined) req.ret = parseRet(opts.ret);
   if (opts.name !== undefined) req.name = opts.name;
   if (dbg.checkpoint !== undefined) req.checkpoint = parseCheckpoint(dbg.checkpoint);
-  if (opts.tapeBudget !== undefined) req.tapeBudget = parseTapeBudget(opts.tapeBudget);
   if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);
   if (opts.inactive?.length) req.inactive = opts.inactive.map((n) => n.trim().replace(/^@/, ''));
   if (opts.width !== undefined) req.width = parseWidth(opts.width);

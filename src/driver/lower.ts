@@ -8,7 +8,7 @@ import type { SourceFile } from '../diag/source.js';
 import { lowerModule, type LowerResult } from '../lower/lower.js';
 import { lazyReport, loadModuleWithSource } from './load.js';
 import { parseTarget, writeModuleFor } from './target.js';
-import { debugFromEnv, parseCheckpoint, parseTapeBudget, type DebugSwitches } from './grad.js';
+import { debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
 import { quietSession, type Session } from './session.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -16,7 +16,6 @@ export interface LowerCliOptions extends DebugSwitches {
   input: string;
   output?: string | undefined;
   checkpoint?: string | undefined;
-  tapeBudget?: string | undefined;
   verbose?: boolean;
   custom?: string[] | undefined;
   inactive?: string[] | undefined;
@@ -29,11 +28,10 @@ export interface LowerCliOptions extends DebugSwitches {
 
 /** Lowers every `__enzyme_*` call of `m` and checks the result with the verifier. */
 export function lowerAndVerify(m: Module, file: SourceFile | null,
-  dbg: DebugSwitches & { checkpoint?: string | undefined; tapeBudget?: string | undefined; looseTypes?: boolean; custom?: string[] | undefined; inactive?: string[] | undefined } = {},
+  dbg: DebugSwitches & { checkpoint?: string | undefined; looseTypes?: boolean; custom?: string[] | undefined; inactive?: string[] | undefined } = {},
   session: Session = quietSession()): LowerResult {
   const r = session.stage('differentiate', 'lowering the __enzyme_* calls', () => lowerModule(m, file, {
     ...(dbg.checkpoint !== undefined ? { checkpoint: parseCheckpoint(dbg.checkpoint) } : {}),
-    ...(dbg.tapeBudget !== undefined ? { tapeBudget: parseTapeBudget(dbg.tapeBudget) } : {}),
     looseTypes: !!dbg.looseTypes,
     ...(dbg.custom?.length ? { custom: dbg.custom.map(parseCustomSpec) } : {}),
     ...(dbg.inactive?.length ? { inactive: dbg.inactive.map((n) => n.trim().replace(/^@/, '')) } : {}),
@@ -59,7 +57,7 @@ export function runLower(opts: LowerCliOptions): void {
   const session = opts.session ?? quietSession();
   const { module: m, file, stats } = loadModuleWithSource(opts.input, session, { lazy: !opts.verifyAll });
   const dbg = debugFromEnv(opts);
-  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, tapeBudget: opts.tapeBudget, custom: opts.custom, inactive: opts.inactive }, session);
+  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive }, session);
   if (opts.verbose) session.stderr(r.calls.map((c) => `lowered: ${c}\n`).join(''));
   writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
   // after printing, which reads what must print differently than written (renumbered globals)

@@ -46,7 +46,6 @@ import { withHints } from '../ad/custom.js';
 import type { ArgActivity, CheckpointPolicy, FwdActivity, FwdRetActivity, GradRequest, RetActivity } from '../ad/api.js';
 import { defaultFwdActivity, fwdModule } from '../ad/fwd.js';
 import { ForwardContext } from '../ad/forward.js';
-import { DEFAULT_TAPE_BUDGET } from '../ad/api.js';
 import { uniquifyNames } from '../ad/names.js';
 import { castArg, fitResult, ones, showType } from './fit.js';
 
@@ -102,7 +101,6 @@ function markerGlobal(p: Value): string | null {
 
 export interface LowerOptions {
   checkpoint?: CheckpointPolicy;
-  tapeBudget?: number;
   looseTypes?: boolean;
   /** `--custom FN=AUG,REV` and `--inactive FN`, added to what the module registers (docs/custom.md). */
   custom?: GradRequest['custom'];
@@ -155,7 +153,7 @@ class Lowering {
   constructor(readonly m: Module, readonly file: SourceFile | null, readonly opts: LowerOptions) {
     // Custom derivatives and hints the module registers (docs/custom.md) apply to every call site.
     const hints = requestHints(m, { ...(opts.custom ? { custom: opts.custom } : {}), ...(opts.inactive ? { inactive: opts.inactive } : {}) }, file);
-    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints), { checkpoint: opts.checkpoint ?? 'auto', tapeBudget: opts.tapeBudget ?? DEFAULT_TAPE_BUDGET, looseTypes: !!opts.looseTypes }, file);
+    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
   }
 
   private error(code: Code, message: string, at: Value | null, notes?: string[]): never {
@@ -367,7 +365,7 @@ class Lowering {
     const key = `${p.fn.name}|${p.acts.join(',')}|${ret}|${p.width}`;
     const have = this.derivs.get(key);
     if (have) return have;
-    const r = gradModule(this.m, { fn: p.fn.name!, args: p.acts, ret, width: p.width, checkpoint: this.opts.checkpoint ?? 'auto', tapeBudget: this.opts.tapeBudget ?? DEFAULT_TAPE_BUDGET, looseTypes: !!this.opts.looseTypes,
+    const r = gradModule(this.m, { fn: p.fn.name!, args: p.acts, ret, width: p.width, checkpoint: this.opts.checkpoint ?? 'auto', looseTypes: !!this.opts.looseTypes,
       ...(this.opts.custom ? { custom: this.opts.custom } : {}), ...(this.opts.inactive ? { inactive: this.opts.inactive } : {}) }, this.file, this.ctx.rules, this.ctx);
     this.derivs.set(key, r.fn);
     return r.fn;
