@@ -75,7 +75,11 @@ const PURE_OPS = new Set([
   'extractelement', 'insertelement', 'shufflevector', 'freeze',
 ]);
 
-// What recomputing one operation costs, in units of a floating add (auto policy).
+// What recomputing one operation costs (auto policy), in the unit of the cache
+// cost in `solve` (a store in the forward sweep, a load in the reverse: 1 each,
+// plus the bytes / 4 the tape moves). Arithmetic is cheap next to a round trip
+// through memory, as in Enzyme, which caches only what it cannot recompute; a
+// division or a square root is not; a call to exp or sin is dearer than keeping it.
 const FREE_OPS = new Set(['bitcast', 'addrspacecast', 'zext', 'sext', 'trunc', 'freeze', 'extractvalue', 'insertvalue', 'ptrtoint', 'inttoptr', 'fneg']);
 const SLOW_OPS = new Set(['udiv', 'sdiv', 'urem', 'srem', 'fdiv', 'frem']);
 const CHEAP_CALLS = /^(llvm\.)?(fabs|copysign|fmuladd|fma|maxnum|minnum|maximum|minimum|floor|ceil|trunc|round|rint|nearbyint|fmax|fmin)/;
@@ -84,15 +88,15 @@ const SQRT_CALLS = /^(llvm\.)?sqrt/;
 function opCost(fi: Instruction, calleeName: string | null): number {
   if (fi.op === 'call') {
     const n = calleeName ?? '';
-    if (CHEAP_CALLS.test(n)) return 1;
-    if (SQRT_CALLS.test(n)) return 8;
-    return 30;
+    if (CHEAP_CALLS.test(n)) return 0.5;
+    if (SQRT_CALLS.test(n)) return 2;
+    return 10;
   }
-  if (FREE_OPS.has(fi.op)) return 0.25;
-  if (fi.op === 'getelementptr') return 0.5;
-  if (SLOW_OPS.has(fi.op)) return 8;
-  if (fi.op === 'load') return 2;
-  return 1;
+  if (FREE_OPS.has(fi.op)) return 0.05;
+  if (fi.op === 'getelementptr') return 0.1;
+  if (SLOW_OPS.has(fi.op)) return 2;
+  if (fi.op === 'load') return 0.5;
+  return 0.25;
 }
 
 /** Loop weight: how many times more often a value in a loop of this depth runs than one outside loops (a guess: 10 iterations a level). */
@@ -201,7 +205,7 @@ export class TapePlan {
     const iv = this.inductionShape(fi);
     if (iv) {
       const start = this.loopStart(iv.sl.loop, iv.sl.outside);
-      return { k: 'iv', ops: [start, this.sweep.mapV(iv.init)], sl: iv.sl, init: iv.init, step: iv.step, cost: 2 };
+      return { k: 'iv', ops: [start, this.sweep.mapV(iv.init)], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5 };
     }
     if (fi.op === 'phi') {
       const d = this.decisions.get(fi as PhiInst);
@@ -260,7 +264,7 @@ export class TapePlan {
     const t = which(succ[0]!), e = which(succ[1]!);
     if (t === null || e === null) return null;
     const cond = this.sweep.mapV(term.operands[0]!);
-    return { k: 'decision', ops: [cond], cond, onTrue: t, onFalse: e, cost: 1 };
+    return { k: 'decision', ops: [cond], cond, onTrue: t, onFalse: e, cost: 0.25 };
   }
 
   // -- the decision ------------------------------------------------------------------------
@@ -319,7 +323,7 @@ export class TapePlan {
       const bytes = f.ctx.dl.allocSize(v.type);
       const defW = weight(this.depthOf(v));
       const useW = weight(Math.max(useDepth[i]!, this.depthOf(v)));
-      let cache = defW * (1 + bytes / 2) + useW;
+      let cache = defW * (1 + bytes / 4) + useW;
       let recompute = r ? useW * r.cost : Infinity;
       if (policy === 'recompute' && r) { recompute = 1e-3 * useW; cache = 1e6 * defW; }
       return { cache, recompute, operands: ops[i]!, required: required[i]! };
