@@ -144,8 +144,8 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
 export function inheritPersonalities(m: Module, from = 0): void {
   let only: Value | null | undefined;
   for (const f of m.functions.slice(from)) {
-    // A body still unread (lazy loading) is the input's, untouched: nothing to inherit.
-    if (f.personality || f.isDeclaration || f.deferred) continue;
+    // a body never read (lazy loading) is the user's, printed as written
+    if (f.personality || f.isDeclaration || f.deferred !== null) continue;
     const pads = f.blocks.flatMap((b) => b.instructions.filter((i) => i.op === 'landingpad'));
     if (!pads.length) continue;
     const own = pads.map((p) => p.origin?.parent?.parent?.personality).find((p) => p);

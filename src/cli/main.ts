@@ -132,13 +132,15 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .addOption(new Option('--name <NAME>', 'name of the generated function (default: fwddiffe<FN>)'))
     .addOption(new Option('--width <N>', 'vector forward mode: N tangent directions in one call'))
     .addOption(outputOption())
+    .addOption(new Option('--abi <ABI>', "c: add the derivative with the C calling convention of the module's target (results as C returns a struct); ir (default): its IR signature"))
+    .addOption(new Option('--header <FILE>', 'also write a C header (usable from C++) declaring the derivative for the module\'s target'))
     .addOption(verifyAllOption())
     .addOption(targetOption())
     .addOption(new Option('--print-activity', 'print the activity of each value to stderr (ENZYME_PRINT_AA)')))
     .addHelpText('after', '\nExample:\n  enzyme-ts fwd f.ll -f f --args dup,const -o f.fwd.ll\n  clang -O2 f.fwd.ll main.c -lm -o prog')
     .action(async (input: string, opts: Omit<FwdOptions, 'input'>, cmd: Command) => {
       const { runFwd } = await import('../driver/fwd.js');
-      await withSession(cmd, out, (session) => runFwd({ input, ...opts, session }));
+      await withSession(cmd, out, (session) => runFwd({ input, ...opts, session, commandLine: commandLine(argv) }));
     });
 
   const actCmd = program

@@ -33,7 +33,7 @@ import { verifyModule } from '../ir/verify.js';
 import { printModule } from '../print/printer.js';
 import { parseModule } from '../syntax/parse.js';
 import { findLli, producerVersion, runLli } from './check-lli.js';
-import { Rng, atText, inferElemType, numText, parseAt, type AtItem, type CheckFloat, type ElemType, type ParamValue } from './check-points.js';
+import { Rng, atText, inferElemType, numText, parseAt, type AtItem, type CheckFloat, type ElemType, type ParamValue, argLabel, floatKindOf, parseNum } from './check-points.js';
 import { parseFwdArgList, parseFwdRet } from './fwd.js';
 import { parseWidth } from './grad.js';
 import { readSource } from './io.js';
@@ -63,26 +63,13 @@ export interface FwdCheckOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function parseNum(v: string | number | undefined, what: string, dflt: number, ok: (x: number) => boolean, want: string): number {
-  if (v === undefined) return dflt;
-  const x = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
-  if (!Number.isFinite(x) || !ok(x)) fail(USAGE, `${what}: '${v}' is not ${want}`, null);
-  return x;
-}
 
-function label(fn: Function, k: number): string {
-  const n = fn.args[k]!.name;
-  return n !== null ? `%${n}` : `%${k}`;
-}
 
-function floatKindOf(t: Type): CheckFloat | null {
-  return t.kind === 'float' && (t.fk === 'double' || t.fk === 'float') ? t.fk : null;
-}
 
 /** The value parameter `k` receives: from `--at`, or drawn at random. */
 function paramValue(fn: Function, k: number, act: FwdActivity, item: AtItem | null, rng: Rng, len: number): ParamValue {
   const t = fn.fnType.params[k]!;
-  const lbl = label(fn, k);
+  const lbl = argLabel(fn, k);
   if (t.kind === 'pointer') {
     if (t.addrspace !== 0) fail(USAGE, `parameter ${lbl} points to address space ${t.addrspace}: check passes arrays in address space 0 only`, null);
     if (item && item.kind !== 'array') fail(USAGE, `--at: parameter ${lbl} is a pointer: give an array such as [1 2 3], not '${item.text}'`, null);
@@ -203,13 +190,13 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   // Outputs: the return (when floating), then every element of every dup floating array.
   const outLabels: string[] = [];
   if (retFk && retTangent) outLabels.push('return');
-  values.forEach((v, k) => { if (acts[k] !== 'const' && v.kind === 'array') v.values.forEach((_, i) => outLabels.push(`${label(fn, k)}[${i}]`)); });
+  values.forEach((v, k) => { if (acts[k] !== 'const' && v.kind === 'array') v.values.forEach((_, i) => outLabels.push(`${argLabel(fn, k)}[${i}]`)); });
   const nOut = outLabels.length;
   const inLabels: string[] = [];
   values.forEach((v, k) => {
     if (acts[k] === 'const') return;
-    if (v.kind === 'float') inLabels.push(label(fn, k));
-    if (v.kind === 'array') v.values.forEach((_, i) => inLabels.push(`${label(fn, k)}[${i}]`));
+    if (v.kind === 'float') inLabels.push(argLabel(fn, k));
+    if (v.kind === 'array') v.values.forEach((_, i) => inLabels.push(`${argLabel(fn, k)}[${i}]`));
   });
   const got = parseOutput(run.stdout);
   const want: Record<string, number> = {
@@ -254,10 +241,10 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   }
 
   const lines: string[] = [];
-  lines.push(`check --forward @${opts.fn} (${acts.map((a, k) => `${label(fn, k)}: ${a}`).join(', ') || 'no parameters'}; return ${r.ret}) with ${lliName}`);
+  lines.push(`check --forward @${opts.fn} (${acts.map((a, k) => `${argLabel(fn, k)}: ${a}`).join(', ') || 'no parameters'}; return ${r.ret}) with ${lliName}`);
   lines.push(`point: --at '${atText(values)}'${opts.at === undefined ? ` (random, --seed ${seed})` : ''}`);
   dirs.forEach((d, j) => {
-    const parts = values.map((_, k) => d.scalar[k] !== null ? `${label(fn, k)} ${numText(d.scalar[k]!)}` : d.array[k] ? `${label(fn, k)} [${d.array[k]!.map(numText).join(' ')}]` : null).filter((x) => x !== null);
+    const parts = values.map((_, k) => d.scalar[k] !== null ? `${argLabel(fn, k)} ${numText(d.scalar[k]!)}` : d.array[k] ? `${argLabel(fn, k)} [${d.array[k]!.map(numText).join(' ')}]` : null).filter((x) => x !== null);
     if (parts.length) lines.push(`${width === 1 ? 'direction' : `direction of lane ${j}`}: ${parts.join(', ')}`);
   });
   lines.push('');

@@ -283,3 +283,22 @@ export function numText(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   return String(x);
 }
+
+/** A numeric option: `dflt` when absent, a usage error unless `check` accepts it. */
+export function parseNum(v: string | number | undefined, what: string, dflt: number, check: (x: number) => boolean, want: string): number {
+  if (v === undefined) return dflt;
+  const x = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(x) || !check(x)) fail('E0903', `${what}: '${v}' is not ${want}`, null);
+  return x;
+}
+
+/** `%name` or `%k` of a parameter, for messages. */
+export function argLabel(fn: Function, k: number): string {
+  const n = fn.args[k]!.name;
+  return n !== null ? `%${n}` : `%${k}`;
+}
+
+/** The floating kinds `check` can drive. */
+export function floatKindOf(t: Type): CheckFloat | null {
+  return t.kind === 'float' && (t.fk === 'double' || t.fk === 'float') ? t.fk : null;
+}

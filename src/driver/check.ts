@@ -25,10 +25,7 @@ import type { CheckRow, Output, Tag } from './check-mode.js';
 import { mutableGlobals, pruneModule, reachable } from './check-prune.js';
 import { ReverseCheck } from './check-reverse.js';
 import { widenFloat } from './check-widen.js';
-import {
-  Rng, atText, inferElemType, inspectElemType, isMemoryProblem, numText, parseAt,
-  type AtItem, type CheckFloat, type ElemType, type ParamValue,
-} from './check-points.js';
+import { Rng, atText, inferElemType, inspectElemType, isMemoryProblem, numText, parseAt, type AtItem, type ElemType, type ParamValue, argLabel, floatKindOf, parseNum } from './check-points.js';
 import { readSource } from './io.js';
 import { parseArgList, parseRet, parseWidth } from './grad.js';
 import { findFunction } from '../ad/grad.js';
@@ -64,21 +61,8 @@ export interface CheckOptions {
 }
 
 
-function parseNum(v: string | number | undefined, what: string, dflt: number, check: (x: number) => boolean, want: string): number {
-  if (v === undefined) return dflt;
-  const x = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
-  if (!Number.isFinite(x) || !check(x)) fail(USAGE, `${what}: '${v}' is not ${want}`, null);
-  return x;
-}
 
-function argLabel(fn: Function, k: number): string {
-  const n = fn.args[k]!.name;
-  return n !== null ? `%${n}` : `%${k}`;
-}
 
-function floatKindOf(t: Type): CheckFloat | null {
-  return t.kind === 'float' && (t.fk === 'double' || t.fk === 'float') ? t.fk : null;
-}
 
 function typeWord(t: Type): string {
   switch (t.kind) {

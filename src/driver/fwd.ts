@@ -7,12 +7,14 @@ import type { SourceFile } from '../diag/source.js';
 import type { FwdActivity, FwdRequest, FwdResult, FwdRetActivity } from '../ad/api.js';
 import { fwdModule } from '../ad/fwd.js';
 import { parseFwdCustomSpec } from '../ad/custom.js';
-import { renderAll } from '../diag/render.js';
 import { lazyReport, loadModuleWithSource } from './load.js';
 import { parseTarget, writeModuleFor } from './target.js';
 import { quietSession, type Session } from './session.js';
 import { fwdActivityReport } from './activity.js';
-import { debugFromEnv, parseWidth, type DebugSwitches } from './grad.js';
+import { debugFromEnv, inactiveNames, parseWidth, type DebugSwitches, type DeriveOptions } from './grad.js';
+import { cInterface, parseAbi, writeHeader } from './cinterface.js';
+import { describeForward } from '../abi/describe.js';
+import { findFunction } from '../ad/grad.js';
 
 const ARG_WORDS: Record<string, FwdActivity> = {
   dup: 'dup', dual: 'dup', duplicated: 'dup',
@@ -45,25 +47,8 @@ export function parseFwdRet(word: string): FwdRetActivity {
   return r;
 }
 
-export interface FwdOptions extends DebugSwitches {
-  input: string;
-  output?: string | undefined;
-  fn: string;
-  args?: string | undefined;
-  ret?: string | undefined;
-  name?: string | undefined;
-  width?: string | undefined;
-  looseTypes?: boolean;
-  /** `--custom FN=DF`, repeatable. */
-  custom?: string[] | undefined;
-  /** `--inactive FN`, repeatable. */
-  inactive?: string[] | undefined;
-  session?: Session | undefined;
-  /** `--verify-all`: parse and verify every function body, not only those the derivative reads. */
-  verifyAll?: boolean;
-  /** `--target-llvm N`: write the syntax LLVM N reads. */
-  targetLlvm?: string | undefined;
-}
+/** `enzyme-ts fwd`'s options: those of `grad` but `--checkpoint`. */
+export type FwdOptions = DeriveOptions;
 
 export function fwdRequestFrom(opts: Omit<FwdOptions, 'input' | 'output'>): FwdRequest {
   const dbg = debugFromEnv(opts);
@@ -73,16 +58,17 @@ export function fwdRequestFrom(opts: Omit<FwdOptions, 'input' | 'output'>): FwdR
   if (opts.name !== undefined) req.name = opts.name;
   if (opts.width !== undefined) req.width = parseWidth(opts.width);
   if (opts.custom?.length) req.custom = opts.custom.map(parseFwdCustomSpec);
-  if (opts.inactive?.length) req.inactive = opts.inactive.map((n) => n.trim().replace(/^@/, ''));
+  const inactive = inactiveNames(opts);
+  if (inactive) req.inactive = inactive;
   return req;
 }
 
 /** Differentiates and checks the result with the verifier (a failure there is a bug of the tool). */
-export function fwdDifferentiate(m: Module, req: FwdRequest, file: SourceFile | null, dbg: DebugSwitches = {}): FwdResult {
+export function fwdDifferentiate(m: Module, req: FwdRequest, file: SourceFile | null, dbg: DebugSwitches = {}, session: Session = quietSession()): FwdResult {
   const r = fwdModule(m, req, file);
-  if (r.warnings?.length) process.stderr.write(renderAll(r.warnings, { color: !!process.stderr.isTTY && !process.env.NO_COLOR }));
-  if (dbg.printPerf) process.stderr.write(r.perf.map((l) => `perf: ${l}\n`).join(''));
-  if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(fwddiffe|__enzyme_ts_)/.test(f.name ?? ''))) process.stderr.write(printFunction(f, m) + '\n');
+  if (r.warnings?.length) session.report(r.warnings);
+  if (dbg.printPerf) session.stderr(r.perf.map((l) => `perf: ${l}\n`).join(''));
+  if (dbg.print) for (const f of m.functions) if (f === r.fn || (f.linkage === 'internal' && /^(fwddiffe|__enzyme_ts_)/.test(f.name ?? ''))) session.stderr(printFunction(f, m) + '\n');
   const problems = verifyModule(m, null);
   if (problems.length) {
     throw new DiagnosticError([diag('E0999', `internal error: the generated forward derivative of @${req.fn} is invalid IR: ${problems[0]!.message}`, null, -1, -1,
@@ -99,8 +85,12 @@ export function runFwd(opts: FwdOptions): void {
   const req = fwdRequestFrom(opts);
   const dbg = debugFromEnv(opts);
   if (dbg.printActivity) session.stderr(fwdActivityReport(m, req, file).join('\n') + '\n');
-  session.stage('differentiate', `differentiating @${req.fn} (forward)`, () => fwdDifferentiate(m, req, file, dbg));
+  const abi = parseAbi(opts.abi);
+  const r = session.stage('differentiate', `differentiating @${req.fn} (forward)`, () => fwdDifferentiate(m, req, file, dbg, session));
+  const desc = describeForward(findFunction(m, req.fn), r.fn, r.args, r.ret === 'none' ? 'const' : r.ret, req.width ?? 1);
+  const header = cInterface(m, [desc], { abi, header: opts.header, madeBy: opts.commandLine ?? 'enzyme-ts fwd' }, session);
   writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
+  writeHeader(opts.header, header);
   // after printing, which reads what must print differently than written (renumbered globals)
   const lazy = lazyReport(stats);
   if (dbg.printPerf && lazy) session.stderr(`perf: ${lazy}\n`);

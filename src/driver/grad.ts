@@ -78,17 +78,17 @@ export function debugFromEnv(opts: DebugSwitches & { looseTypes?: boolean; check
   };
 }
 
-export interface GradOptions extends DebugSwitches {
+/** The options `grad` and `fwd` share (each command's own: `GradOptions`, `FwdOptions`). */
+export interface DeriveOptions extends DebugSwitches {
   input: string;
   output?: string | undefined;
   fn: string;
   args?: string | undefined;
   ret?: string | undefined;
   name?: string | undefined;
-  checkpoint?: string | undefined;
   width?: string | undefined;
   looseTypes?: boolean;
-  /** `--custom FN=AUG,REV`, repeatable. */
+  /** `--custom`, repeatable (`FN=AUG,REV` for `grad`, `FN=DF` for `fwd`). */
   custom?: string[] | undefined;
   /** `--inactive FN`, repeatable. */
   inactive?: string[] | undefined;
@@ -106,6 +106,15 @@ export interface GradOptions extends DebugSwitches {
   targetLlvm?: string | undefined;
 }
 
+export interface GradOptions extends DeriveOptions {
+  checkpoint?: string | undefined;
+}
+
+/** `--inactive` names without their `@`. */
+export function inactiveNames(opts: { inactive?: string[] | undefined }): string[] | undefined {
+  return opts.inactive?.length ? opts.inactive.map((n) => n.trim().replace(/^@/, '')) : undefined;
+}
+
 export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRequest {
   const dbg = debugFromEnv(opts);
   const req: GradRequest = { fn: opts.fn, looseTypes: dbg.looseTypes };
@@ -114,7 +123,8 @@ export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRe
   if (opts.name !== undefined) req.name = opts.name;
   if (dbg.checkpoint !== undefined) req.checkpoint = parseCheckpoint(dbg.checkpoint);
   if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);
-  if (opts.inactive?.length) req.inactive = opts.inactive.map((n) => n.trim().replace(/^@/, ''));
+  const inactive = inactiveNames(opts);
+  if (inactive) req.inactive = inactive;
   if (opts.width !== undefined) req.width = parseWidth(opts.width);
   return req;
 }

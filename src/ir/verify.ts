@@ -261,8 +261,6 @@ class FunctionVerifier {
         if (i.op === 'phi') {
           if (seenNonPhi) this.report('E0303', i, `phi ${this.n(i)} is not at the start of block ${this.n(b)}`);
         } else {
-          // LLVM: "LandingPadInst needs to be in a function with a personality."
-          if (i.op === 'landingpad' && !fn.personality) this.report('E0306', i, `landingpad in ${this.n(fn)}, which has no personality function`);
           seenNonPhi = true;
         }
         if (k < list.length - 1 && isTerminator(i)) {

@@ -290,3 +290,38 @@ int main(void) {
     expect(sh(join(tmp, 'fwd.exe'), []).stdout.trim()).toBe('18 16.5 12 18 12 -12');
   });
 });
+
+describe.runIf(hasTool('clang-19'))('enzyme-ts fwd --abi c --header: forward derivatives called from C', () => {
+  // float f(float x, float y) = x*x*y from clang 19 -O2; its forward derivative at width 1 and 2,
+  // each with the C calling convention and a header, called from C and compared with the closed form.
+  test('a {float, float} result (one register in C) and a width-2 result with tangent arrays', () => {
+    const src = join(tmp, 'fwdc.c');
+    writeFileSync(src, 'float f(float x, float y) { return x * x * y; }\n');
+    const ll = join(tmp, 'fwdc.ll');
+    expect(sh('clang-19', ['-O2', '-S', '-emit-llvm', src, '-o', ll]).code).toBe(0);
+    const one = runCli(['fwd', ll, '-f', 'f', '--abi', 'c', '--header', join(tmp, 'fwdc1.h'), '-o', join(tmp, 'fwdc1.ll')]);
+    expect(one.code, one.stderr).toBe(0);
+    const two = runCli(['fwd', join(tmp, 'fwdc1.ll'), '-f', 'f', '--width', '2', '--name', 'fw2', '--abi', 'c', '--header', join(tmp, 'fwdc2.h'), '-o', join(tmp, 'fwdc2.ll')]);
+    expect(two.code, two.stderr).toBe(0);
+    expect(readFileSync(join(tmp, 'fwdc1.h'), 'utf8')).toMatch(/^struct fwddiffef_result fwddiffef\(float \w+, float t_\w+, float \w+, float t_\w+\);$/m);
+    expect(readFileSync(join(tmp, 'fwdc2.h'), 'utf8')).toMatch(/^  float tangent\[2\];$/m);
+    writeFileSync(join(tmp, 'fwdc.main.c'), `#include <stdio.h>
+#include "fwdc1.h"
+#include "fwdc2.h"
+int main(void) {
+  struct fwddiffef_result a = fwddiffef(3.0f, 1.0f, 2.0f, 0.5f);
+  float t0[2] = {1.0f, 0.0f}, t1[2] = {0.0f, 1.0f};
+  struct fw2_result b = fw2(3.0f, t0, 2.0f, t1);
+  printf("%g %g %g %g %g\\n", a.primal, a.tangent, b.primal, b.tangent[0], b.tangent[1]);
+  return 0;
+}
+`);
+    for (const o of ['-O0', '-O2']) {
+      const exe = join(tmp, `fwdc${o}.exe`);
+      const l = sh('clang-19', [o, join(tmp, 'fwdc2.ll'), join(tmp, 'fwdc.main.c'), '-o', exe]);
+      expect(l.code, l.stderr).toBe(0);
+      // f = x^2 y at (3, 2) = 18; along (1, 0.5): 2xy + 0.5 x^2 = 16.5; df/dx = 12, df/dy = 9
+      expect(sh(exe, []).stdout.trim()).toBe('18 16.5 18 12 9');
+    }
+  });
+});

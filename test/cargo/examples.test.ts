@@ -10,12 +10,8 @@ import { join } from 'node:path';
 import { ROOT } from '../util/llvm.js';
 import { runCli } from '../util/cli.js';
 import { CARGO_CACHE, hasRustc } from '../util/rust.js';
-import { parseModule } from '../../src/syntax/parse.js';
-import { SourceFile } from '../../src/diag/source.js';
-import { lowerModule } from '../../src/lower/lower.js';
-import { DiagnosticError } from '../../src/diag/diagnostic.js';
 
-const NAMES = ['seed', 'training', 'batch', 'slices', 'structs', 'float32', 'idioms'];
+const NAMES = ['seed', 'training', 'batch', 'slices', 'structs', 'float32', 'idioms', 'forward'];
 const ALL = process.env.ENZYME_TS_RUST_ALL === '1';
 const DEBUG = ALL ? NAMES : ['slices', 'idioms'];
 const MANIFEST = join('examples', 'rust', 'Cargo.toml');
@@ -26,20 +22,6 @@ function cargo(args: string[]): { code: number | null; stdout: string; stderr: s
   const t0 = Date.now();
   const r = runCli(['cargo', ...args, '--manifest-path', MANIFEST], { env: ENV });
   return { ...r, seconds: (Date.now() - t0) / 1000 };
-}
-
-/** Whether `lower` implements `__enzyme_fwddiff` (forward mode is being added; E0422 until then). */
-function forwardLowers(): boolean {
-  const text = 'declare double @__enzyme_fwddiff(ptr, ...)\ndefine double @sq(double %x) {\n  %y = fmul double %x, %x\n  ret double %y\n}\n'
-    + 'define double @main() {\n  %r = call double (ptr, ...) @__enzyme_fwddiff(ptr @sq, metadata !"enzyme_dup", double 3.0, double 1.0)\n  ret double %r\n}\n';
-  const file = new SourceFile('probe.ll', text);
-  try {
-    lowerModule(parseModule(file), file);
-    return true;
-  } catch (e) {
-    if (e instanceof DiagnosticError && e.diagnostics.some((d) => d.code === 'E0422')) return false;
-    throw e;
-  }
 }
 
 describe.skipIf(!hasRustc())('examples/rust through enzyme-ts cargo', () => {
@@ -71,12 +53,4 @@ describe.skipIf(!hasRustc())('examples/rust through enzyme-ts cargo', () => {
     expect(r.stdout).toMatch(/^ok: \d+ values of .* agree$/m);
     expect(r.code, r.stdout + r.stderr).toBe(0);
   }, 10 * MINUTES);
-
-  // Pending on forward mode in `lower` (__enzyme_fwddiff is error E0422 until it lands): the
-  // example then runs here with no change.
-  test.skipIf(!forwardLowers())('forward (release; pending on forward mode in lower)', () => {
-    const r = runCli(['cargo', 'run', '--release', '-q', '--manifest-path', join('examples', 'rust', 'forward', 'Cargo.toml')], { env: ENV });
-    expect(r.stdout).toMatch(/^ok: \d+ values of forward mode agree$/m);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-  }, 15 * MINUTES);
 });
