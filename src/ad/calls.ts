@@ -8,6 +8,7 @@ import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
 import type { Function } from '../ir/function.js';
 import type { Value } from '../ir/value.js';
+import { lookupBlas, type BlasRule } from '../rules/blas.js';
 import { callSiteInactive, type CustomGradient, type CustomHints } from './custom.js';
 
 export type CallKind =
@@ -16,6 +17,10 @@ export type CallKind =
   /** `fn`: a function the user declared inactive (it may still write memory). */
   | { k: 'inactive'; name: string; fn?: Function }
   | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string }
+  /** A BLAS routine differentiated by BLAS calls (src/rules/blas.ts, src/ad/blas.ts). */
+  | { k: 'blas'; rule: BlasRule; name: string }
+  /** `posix_memalign(&p, align, size)`: an allocation returned through the out-pointer argument 0. */
+  | { k: 'posix_memalign'; name: string }
   | { k: 'memcpy' | 'memmove' | 'memset'; name: string }
   /** A module function, differentiated through a split pair; `custom`: with a registered derivative (fn may be only declared). */
   | { k: 'defined'; fn: Function; name: string; custom?: CustomGradient }
@@ -35,7 +40,23 @@ const ALLOC: Record<string, 'malloc' | 'calloc' | 'realloc' | 'free'> = {
   _Znwm: 'malloc', _Znam: 'malloc', _ZdlPv: 'free', _ZdaPv: 'free', _ZdlPvm: 'free', _ZdaPvm: 'free',
   // Rust's allocator shims
   __rust_alloc: 'malloc', __rust_alloc_zeroed: 'calloc', __rust_dealloc: 'free',
+  // Aligned allocations: C11, glibc, C++17 aligned new / delete (align_val_t)
+  aligned_alloc: 'malloc', memalign: 'malloc',
+  _ZnwmSt11align_val_t: 'malloc', _ZnamSt11align_val_t: 'malloc',
+  _ZdlPvSt11align_val_t: 'free', _ZdaPvSt11align_val_t: 'free', _ZdlPvmSt11align_val_t: 'free', _ZdaPvmSt11align_val_t: 'free',
 };
+
+/**
+ * Where a malloc-like allocator takes its size and alignment (argument
+ * positions; align null: the C library's default alignment).
+ */
+export function allocShape(name: string): { size: number; align: number | null } {
+  switch (name) {
+    case 'aligned_alloc': case 'memalign': return { size: 1, align: 0 };
+    case '_ZnwmSt11align_val_t': case '_ZnamSt11align_val_t': return { size: 0, align: 1 };
+    default: return { size: 0, align: null };
+  }
+}
 
 /** The function a value stands for, looking through aliases and pointer casts (constant or not). */
 export function functionBehind(v: Value): Function | null {
@@ -80,6 +101,9 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };
   const alloc = ALLOC[name];
   if (alloc) return { k: alloc, name };
+  if (name === 'posix_memalign') return { k: 'posix_memalign', name };
+  const blas = fn.isDeclaration ? lookupBlas(name) : undefined;
+  if (blas) return { k: 'blas', rule: blas, name };
   const rule = rules.lookup(name);
   if (rule) {
     if (rule.kind === 'rule') return { k: 'rule', rule, name };

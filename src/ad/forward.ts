@@ -34,6 +34,7 @@ import { canonicalizeCarriers } from './canonical.js';
 import { customForward } from './custom.js';
 import { fail } from '../diag/diagnostic.js';
 import { sourceSpan } from '../ir/verify.js';
+import { BlasCalls, blasForwardMemory, blasForwardResult, blasScalarActive, blasScalars } from './blas.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -329,9 +330,40 @@ export class ForwardGenerator implements SweepMode {
     const bp = m.ptrTo(t.i8);
     switch (k.k) {
       case 'rule': {
+        // Memory the call wrote values without derivative into (modf's integral part): their tangents are zero.
+        for (const o of k.rule.outArgs ?? []) {
+          if (!o.zeroShadow || !aa.shadowed(i.arg(o.arg))) continue;
+          for (let lane = 0; lane < this.width; lane++) b.store(nullValue(i.type), this.sweep.shadowOf(i.arg(o.arg), i, lane));
+        }
         if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
         const args = i.args();
         this.applyRule(i, nb, (e) => k.rule.partials!(e, i as CallInst, args), args);
+        return;
+      }
+      case 'blas': {
+        if (!aa.callTouchesActive(i)) return;
+        const rule = k.rule;
+        const clone = this.sweep.vmap.get(i) as Instruction;
+        // Scalars and the tangents of the array written: before the primal call (scal overwrites its x).
+        const pre = new IRBuilder(m).before(clone);
+        pre.origin = i;
+        const mapV = (v: Value): Value => this.sweep.mapV(v);
+        const s = blasScalars(pre, this.f.ctx, rule, i, mapV);
+        const scalarT = (pos: number | null | undefined, lane: number, ty: Type): Value | null => {
+          if (!blasScalarActive(aa, rule, i, pos)) return null;
+          const a = i.arg(pos!);
+          return rule.abi === 'cblas' ? this.tangent(a, lane, i) : pre.load(ty, pre.bitcastIfNeeded(this.sweep.shadowOf(a, i, lane), m.ptrTo(ty)));
+        };
+        for (let lane = 0; lane < this.width; lane++) {
+          const shadow = (pos: number): Value | null => (aa.shadowed(i.arg(pos)) ? this.sweep.shadowOf(i.arg(pos), i, lane) : null);
+          const alphaT = s.alpha ? scalarT(rule.alpha, lane, s.alpha.type) : null;
+          const betaT = s.beta ? scalarT(rule.beta, lane, s.beta.type) : null;
+          blasForwardMemory(new BlasCalls(this.f.ctx, pre, rule), s, i, { shadow }, alphaT, mapV, betaT);
+          if (aa.isActiveValue(i) && isDiffType(i.type)) {
+            const t = blasForwardResult(new BlasCalls(this.f.ctx, b, rule), s, i, { shadow }, mapV, b);
+            this.setTangent(i, lane, t ?? nullValue(i.type));
+          }
+        }
         return;
       }
       case 'memcpy': case 'memmove': {

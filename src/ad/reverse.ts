@@ -21,6 +21,7 @@ import type { FunctionFacts } from './facts.js';
 import type { ForwardSweep } from './sweep.js';
 import { toI64At } from './sweep.js';
 import { sameObject } from './memkind.js';
+import { BlasCalls, blasAlphaActive, blasReverse, blasScalarActive, type BlasSaved } from './blas.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 
@@ -286,6 +287,14 @@ export class ReverseSweep {
     const t = this.f.m.types;
     switch (k.k) {
       case 'rule': {
+        // Memory the call overwrote with values without derivative (modf's integral part): the adjoints there are discarded.
+        for (const o of k.rule.outArgs ?? []) {
+          if (!o.zeroShadow || !aa.shadowed(i.arg(o.arg))) continue;
+          for (let lane = 0; lane < this.width; lane++) {
+            b.store(nullValue(i.type), this.plan.get(this.sweep.shadowOf(i.arg(o.arg), i, lane), rc));
+          }
+        }
+        if (!aa.isActiveValue(i)) return;
         const args = i.args();
         this.applyPartials(i, rc, (e) => k.rule.partials!(e, i as CallInst, args), args);
         return;
@@ -351,6 +360,55 @@ export class ReverseSweep {
           }
           if (freed) b.call(this.f.ctx.declare('free', t.void, [bp]), [nu]);
         }
+        return;
+      }
+      case 'blas': {
+        const saved = this.sweep.blasSaved.get(i);
+        if (!saved) return;
+        const rule = k.rule;
+        const get = (v: Value | null): Value | null => (v === null ? null : this.plan.get(v, rc));
+        const s: BlasSaved = {
+          n: get(saved.n)!, incx: get(saved.incx)!, incy: get(saved.incy), alpha: get(saved.alpha),
+          xCopy: get(saved.xCopy), yCopy: get(saved.yCopy),
+        };
+        if (rule.routine === 'gemv') {
+          s.layout = get(saved.layout!)!; s.trans = get(saved.trans!)!; s.m = get(saved.m!)!; s.lda = get(saved.lda!)!; s.beta = get(saved.beta!)!;
+          s.aCopy = get(saved.aCopy ?? null);
+        }
+        const betaActive = blasScalarActive(aa, rule, i, rule.beta);
+        const scalarAdjoint = (pos: number, v: Value, lane: number): void => {
+          const p = i.arg(pos);
+          if (rule.abi === 'cblas') { this.addDiffe(p, v, b, lane); return; }
+          const sp = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(p, i, lane), rc), this.f.m.ptrTo(v.type));
+          b.store(b.fadd(b.load(v.type, sp), v), sp);
+        };
+        const calls = new BlasCalls(this.f.ctx, b, rule);
+        const alphaActive = blasAlphaActive(aa, rule, i);
+        const returns = rule.routine === 'dot' || rule.routine === 'nrm2';
+        const result = rule.routine === 'nrm2' && aa.isActiveValue(i) ? this.plan.get(this.sweep.mapV(i), rc) : null;
+        for (let lane = 0; lane < this.width; lane++) {
+          const shadow = (pos: number): Value | null => (aa.shadowed(i.arg(pos)) ? this.plan.get(this.sweep.shadowOf(i.arg(pos), i, lane), rc) : null);
+          const d = returns && aa.isActiveValue(i) ? this.takeDiffe(i, b, lane) : null;
+          const betaOut: { da: Value | null } = { da: null };
+          const da = blasReverse(calls, s, { shadow }, d, result, alphaActive, b, betaActive, betaOut);
+          if (da && rule.alpha !== null) scalarAdjoint(rule.alpha, da, lane);
+          if (betaOut.da && rule.beta !== undefined) scalarAdjoint(rule.beta, betaOut.da, lane);
+        }
+        for (const c of [s.xCopy, s.yCopy, s.aCopy ?? null]) if (c) calls.free(c);
+        return;
+      }
+      case 'posix_memalign': {
+        // The shadow goes when the program frees the block: a pointer loaded from the out-pointer's memory.
+        const made = this.sweep.posixShadows.get(i);
+        const slot = i.arg(0);
+        const freed = this.sweep.freedClasses.some((f) => {
+          let v: Value = f;
+          while (v.vk === 'inst' && ((v as Instruction).op === 'bitcast' || (v as Instruction).op === 'addrspacecast')) v = (v as Instruction).operands[0]!;
+          return v.vk === 'inst' && (v as Instruction).op === 'load' && sameObject((v as Instruction).operands[0]!, slot);
+        });
+        if (!made || !freed) return;
+        const free = this.f.ctx.declare('free', t.void, [this.plan.frame.bytePtr]);
+        for (const s of made) b.call(free, [b.bitcastIfNeeded(this.plan.get(s, rc), this.plan.frame.bytePtr)]);
         return;
       }
       case 'malloc': case 'calloc': {

@@ -17,6 +17,9 @@ import type { Prologue } from '../tape/frame.js';
 import type { FunctionFacts } from './facts.js';
 import { Refusals } from './checks.js';
 import { laneName, signatureParams } from './signature.js';
+import { allocShape } from './calls.js';
+import type { BlasRule } from '../rules/blas.js';
+import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalarActive, blasScalars, type BlasSaved } from './blas.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -72,6 +75,10 @@ export class ForwardSweep {
   readonly toFreeAtEnd: Value[] = [];
   /** Per realloc: per lane, how many bytes of the old shadow were moved into the new one. */
   readonly reallocMoved = new Map<CallBase, Value[]>();
+  /** Per active BLAS call (reverse mode): its scalars and the copies of the arrays its reverse reads. */
+  readonly blasSaved = new Map<CallBase, BlasSaved>();
+  /** Per posix_memalign with a shadowed out-pointer: per lane, the shadow block allocated. */
+  readonly posixShadows = new Map<CallBase, Value[]>();
   /** Positioned by the sweep at the current primal instruction's clone. */
   readonly fb: IRBuilder;
   /** Phis whose incoming values are filled once every block is cloned; `lane` null for the primal phi. */
@@ -234,11 +241,14 @@ export class ForwardSweep {
           f.error('E0401', `cannot differentiate ${f.fnName()}: invoke (exception handling) in the active path`, i,
             ['compile with -fno-exceptions, or mark the call inactive']);
         }
+        // Reverse mode: what the reverse of a BLAS call reads, saved before the call overwrites anything.
+        if (k.k === 'blas' && !f.forward && aa.isActiveInst(i)) this.blasSaved.set(i, this.saveBlas(i, k.rule));
         const c = this.copyInst(i);
         fb.insert(c);
         this.vmap.set(i, c);
         if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
+        if (k.k === 'posix_memalign' && aa.shadowed(i.arg(0))) this.shadowPosixMemalign(i);
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if (k.k === 'memcpy' || k.k === 'memmove') this.refusals.checkCopyIntoIntegers(i, i.arg(0), i.arg(1));
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
@@ -326,6 +336,23 @@ export class ForwardSweep {
     }
   }
 
+  private saveBlas(i: CallBase, rule: BlasRule): BlasSaved {
+    const aa = this.f.aa;
+    const s = blasScalars(this.fb, this.f.ctx, rule, i, (v) => this.mapV(v));
+    const need = blasCopiesNeeded(rule, {
+      x: aa.shadowed(i.arg(rule.x)), y: rule.y !== null && aa.shadowed(i.arg(rule.y)), a: rule.a !== undefined && aa.shadowed(i.arg(rule.a)),
+      alpha: blasAlphaActive(aa, rule, i), beta: blasScalarActive(aa, rule, i, rule.beta),
+    });
+    const c = new BlasCalls(this.f.ctx, this.fb, rule);
+    const shape = rule.routine === 'gemv' ? c.shape(s) : null;
+    return {
+      ...s,
+      xCopy: need.x ? c.copyOut(shape ? shape.lenx : s.n, this.mapV(i.arg(rule.x)), s.incx) : null,
+      yCopy: need.y ? c.copyOut(shape ? shape.leny : s.n, this.mapV(i.arg(rule.y!)), s.incy!) : null,
+      aCopy: need.a ? c.copyMatrix(s, this.mapV(i.arg(rule.a!))) : null,
+    };
+  }
+
   private memKind(i: CallBase): ReturnType<FunctionFacts['kinds']['memKind']> {
     return this.f.kinds.memKind(i);
   }
@@ -368,13 +395,50 @@ export class ForwardSweep {
     const k = this.f.aa.callKind(i).k;
     const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
     let s: Value;
+    const kind = this.f.aa.callKind(i);
+    const shape = allocShape('name' in kind ? kind.name : '');
     if (k === 'calloc') {
       s = this.fb.call(calloc, [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => toI64At(v, this.fb)), name);
+    } else if (shape.align !== null) {
+      s = this.alignedZeroed(this.mapV(i.arg(shape.align)), this.mapV(i.arg(shape.size)), name);
     } else {
       const n = toI64At(this.mapV(i.arg(0)), this.fb);
       s = this.fb.call(calloc, [constInt(t.i64, 1), n], name);
     }
     this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(s, c.type));
+  }
+
+  /**
+   * A zeroed block of `size` bytes aligned as the primal asked (vector code
+   * may rely on it): `aligned_alloc` with the size rounded up to a multiple
+   * of the alignment (as C11 requires), then `memset`.
+   */
+  private alignedZeroed(align: Value, size: Value, name: string | null): Value {
+    const t = this.f.m.types;
+    const ctx = this.f.ctx;
+    const a = toI64At(align, this.fb);
+    const n = toI64At(size, this.fb);
+    const one = constInt(t.i64, 1);
+    const rounded = this.fb.binop('mul', this.fb.binop('udiv', this.fb.add(n, this.fb.sub(a, one)), a), a);
+    const p = this.fb.call(ctx.declare('aligned_alloc', this.bytePtr(), [t.i64, t.i64]), [a, rounded], name);
+    this.fb.call(ctx.memIntrinsic('memset'), [p, constInt(t.i8, 0), rounded, constInt(t.i1, 0)]);
+    return p;
+  }
+
+  /**
+   * `posix_memalign(&p, align, size)` whose result lands in memory with a
+   * shadow: a zeroed aligned shadow block is stored into the shadow of the
+   * out-pointer's memory (where loads of `p` find their shadow).
+   */
+  private shadowPosixMemalign(i: CallBase): void {
+    const made: Value[] = [];
+    for (let lane = 0; lane < this.width; lane++) {
+      const s = this.alignedZeroed(this.mapV(i.arg(1)), this.mapV(i.arg(2)), laneName("memalign'mi", this.width, lane));
+      const slot = this.shadowOf(i.arg(0), i, lane);
+      this.fb.store(s, this.fb.bitcastIfNeeded(slot, this.f.m.ptrTo(this.bytePtr())));
+      made.push(s);
+    }
+    this.posixShadows.set(i, made);
   }
 
   /**

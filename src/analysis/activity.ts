@@ -215,6 +215,9 @@ export class ActivityAnalysis {
           case 'memcpy': case 'memmove': case 'memset': return this.shadowed(i.arg(0));
           case 'defined': return this.callTouchesActive(i);
           case 'malloc': case 'calloc': case 'realloc': return this.shadowed(i);
+          case 'posix_memalign': return this.shadowed(i.arg(0));
+          case 'blas': return this.callTouchesActive(i);
+          case 'rule': return this.isActiveValue(i) || (k.rule.outArgs ?? []).some((o) => o.zeroShadow && this.shadowed(i.arg(o.arg)));
           default: return this.isActiveValue(i);
         }
       }
@@ -365,6 +368,15 @@ export class ActivityAnalysis {
             return diff && i.args().some((a) => this.varied.has(a)) && this.mark(i);
           case 'memcpy': case 'memmove':
             return this.shadowed(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
+          case 'blas': {
+            // The result varies with the arrays; the array written, with x and alpha (a value, or a pointer to it).
+            const r = k.rule;
+            let ch = diff && i.args().some((a) => this.carries(a)) && this.mark(i);
+            const inputs = [r.x, r.alpha, r.a, r.beta].filter((p): p is number => p !== null && p !== undefined).map((p) => i.arg(p));
+            if (r.out === 'y' && inputs.some((a) => this.carries(a))) ch = this.markShadow(i.arg(r.y!)) || ch;
+            if (r.out === 'x' && r.alpha !== null && this.carries(i.arg(r.alpha))) ch = this.markShadow(i.arg(r.x)) || ch;
+            return ch;
+          }
           case 'defined': {
             if (!i.args().some((a) => this.carries(a))) return false;
             let ch = false;
@@ -396,7 +408,7 @@ export class ActivityAnalysis {
       for (const i of b.instructions) {
         if (i.op === 'ret' && retActive && i.operands[0]) use(i.operands[0]);
         if (i.op === 'store' && this.shadowed(i.ptr)) use(i.value);
-        if ((i.op === 'call' || i.op === 'invoke') && this.callKind(i).k === 'defined' && this.callTouchesActive(i)) {
+        if ((i.op === 'call' || i.op === 'invoke') && (this.callKind(i).k === 'defined' || this.callKind(i).k === 'blas') && this.callTouchesActive(i)) {
           for (const a of i.args()) use(a);
           use(i);
         }

@@ -98,8 +98,15 @@ export class OverwriteAnalysis {
           case 'atomicrmw': case 'cmpxchg': this.written.push(underlyingObjects(i.operands[0]!)); break;
           case 'call': case 'invoke': {
             const k = kindOf(i);
-            if (k.k === 'rule' || k.k === 'zero' || (k.k === 'inactive' && !k.fn) || k.k === 'malloc' || k.k === 'calloc') break;
-            if (k.k === 'memcpy' || k.k === 'memmove' || k.k === 'memset' || k.k === 'free' || k.k === 'realloc') {
+            // Rules with out-pointers (frexp, modf) write through them.
+            if (k.k === 'rule') { for (const o of k.rule.outArgs ?? []) this.written.push(underlyingObjects(i.arg(o.arg))); break; }
+            if (k.k === 'zero' || (k.k === 'inactive' && !k.fn) || k.k === 'malloc' || k.k === 'calloc') break;
+            if (k.k === 'blas') {
+              const out = k.rule.out === 'x' ? k.rule.x : k.rule.out === 'y' ? k.rule.y : null;
+              if (out !== null) this.written.push(underlyingObjects(i.arg(out)));
+              break;
+            }
+            if (k.k === 'memcpy' || k.k === 'memmove' || k.k === 'memset' || k.k === 'free' || k.k === 'realloc' || k.k === 'posix_memalign') {
               this.written.push(underlyingObjects(i.arg(0)));
               break;
             }

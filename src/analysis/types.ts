@@ -1047,6 +1047,7 @@ class FnAnalysis {
     }
     switch (name) {
       case 'malloc': case 'calloc': case '_Znwm': case '_Znam': case '__rust_alloc': case '__rust_alloc_zeroed':
+      case 'aligned_alloc': case 'memalign': case '_ZnwmSt11align_val_t': case '_ZnamSt11align_val_t':
         for (const a of args) if (a.type.kind === 'int') this.integer(a);
         return;
       case 'realloc':
@@ -1055,6 +1056,12 @@ class FnAnalysis {
         if (args[1]) this.integer(args[1]);
         return;
       case 'free': case '_ZdlPv': case '_ZdaPv':
+        return;
+      case 'posix_memalign':
+        // The out-pointer's memory holds the new pointer; the alignment and size are integers.
+        this.merge(args[0]!, [0, 0], 'pointer');
+        for (const a of args.slice(1)) if (a.type.kind === 'int') this.integer(a);
+        this.integer(c);
         return;
     }
     const rule = lookupCallRule(name);

@@ -94,6 +94,15 @@ export interface CallRule {
   readonly diffArgs?: readonly number[];
   /** Per argument position, the partial of the result (built lazily, see above). */
   partials?(e: RuleEnv, call: CallInst, args: readonly Value[]): Partials;
+  /**
+   * Pointer arguments the function writes a result through (frexp's exponent,
+   * modf's integral part): memory the call overwrites, whose new contents have
+   * no derivative. `zeroShadow`: the value written is floating (of the call's
+   * result type), so the shadow of that memory is set to zero (forward mode:
+   * after the call; reverse mode: where the call is reversed, discarding the
+   * adjoint of the overwritten value).
+   */
+  readonly outArgs?: readonly { readonly arg: number; readonly zeroShadow: boolean }[];
 }
 
 /** Rule of an instruction opcode. */

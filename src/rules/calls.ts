@@ -8,9 +8,10 @@
 
 import type { CallRule } from './api.js';
 import { INACTIVE_RULES, MATH_RULES, ZERO_RULES } from './math.js';
+import { COMPLEX_RULES } from './complex.js';
 import type { Type } from '../ir/types.js';
 
-export const ALL_CALL_RULES: readonly CallRule[] = [...MATH_RULES, ...ZERO_RULES, ...INACTIVE_RULES];
+export const ALL_CALL_RULES: readonly CallRule[] = [...MATH_RULES, ...COMPLEX_RULES, ...ZERO_RULES, ...INACTIVE_RULES];
 
 const BY_NAME: ReadonlyMap<string, CallRule> = (() => {
   const m = new Map<string, CallRule>();

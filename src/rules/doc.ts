@@ -2,6 +2,7 @@
 // a test fails when the committed file is out of date.
 import { ALL_INST_RULES, TRANSFORM_OWNED, ZERO_DERIVATIVE } from './instructions.js';
 import { callRulesTable } from './calls.js';
+import { blasTable } from './blas.js';
 
 export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]> = [
   ['atomicrmw, cmpxchg on active data', 'E0401: the reverse of an atomic update is not generated'],
@@ -72,9 +73,23 @@ export function instructionsDoc(): string {
     'partial and accumulates it into the argument (`dx += f\'(x) d`).',
     'Functions defined in the module are differentiated recursively (reverse mode: augmented forward +',
     'reverse; forward mode: their forward derivative);',
-    '`malloc`, `calloc`, `realloc`, `free`, `memcpy`, `memmove` and `memset` get shadow-memory treatment (`realloc` of active memory: the shadow moves with it; the old shadow\'s size is `malloc_usable_size`).',
+    '`malloc`, `calloc`, `realloc`, `free`, `memcpy`, `memmove` and `memset` get shadow-memory treatment (`realloc` of active memory: the shadow moves with it; the old shadow\'s size is `malloc_usable_size`);',
+    'so do the aligned allocators `aligned_alloc`, `memalign`, `posix_memalign` (through its out-pointer) and C++17 aligned `new` / `delete`.',
+    'Rules with out-pointers (`frexp`, `modf`, `lgamma_r`) write through them: integers, or for `modf` an integral part whose shadow is set to 0.',
+    'Complex functions take `double complex` as two doubles and return `{ double, double }`; `float complex` as `<2 x float>`',
+    '(`long double complex` goes through memory: no rule, E0402).',
     '',
     callRulesTable().trimEnd(),
+    '',
+    '## BLAS',
+    '',
+    'BLAS level 1 routines and gemv are differentiated by calling BLAS again (through CBLAS, whichever interface the',
+    'program used; the Fortran interface\'s scalars are read through their pointers, and an `alpha` passed by',
+    'reference gets its derivative through its shadow). Reverse mode copies, at the call, the arrays its',
+    'reverse reads (later code, or the call itself, may overwrite them). Other routines (`gemm`, `ger`, ...)',
+    'have no rule yet: E0402 when they touch active data.',
+    '',
+    blasTable().trimEnd(),
     '',
   ];
   return out.join('\n');

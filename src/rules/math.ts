@@ -22,7 +22,7 @@ import type { CallInst } from '../ir/instructions.js';
 import { ShuffleVectorInst } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
 import { isFloat, scalarOf, type Type, type VectorType } from '../ir/types.js';
-import { constInt, nullValue, poisonValue } from '../ir/builder.js';
+import { IRBuilder, addFunction, constFP, constInt, declareFunction, nullValue, poisonValue } from '../ir/builder.js';
 
 type Lazy = () => Value;
 
@@ -340,13 +340,139 @@ const FMOD: CallRule = {
 // 2^e as exp2 of the integer exponent converted to floating: exact wherever
 // 2^e is representable, and it also serves vectors (llvm.ldexp.v2f64.v2i32).
 const LDEXP: CallRule = {
-  names: [...intrinsic('ldexp'), ...libm('ldexp', 'scalbn')],
+  names: [...intrinsic('ldexp'), ...libm('ldexp', 'scalbn', 'scalbln')],
   doc: 'd/dx ldexp(x, e) = 2^e',
   kind: 'rule', diffArgs: [0],
   partials(e, _call, args) {
     return [scaled(e, () => e.callMath('llvm.exp2', [e.b.cast('sitofp', e.primal(args[1]!), args[0]!.type)]))];
   },
 };
+
+// ---------------------------------------------------------------------------
+// Mantissa and exponent, integral and fractional parts (out-pointers)
+
+// frexp(x, &e) = m with x = m 2^e: dm/dx = 2^-e = m / x (exact, positive;
+// frexp is not differentiable at 0, where this gives NaN: 0/0). The exponent
+// written through the pointer is an integer, without derivative.
+const FREXP: CallRule = {
+  names: libm('frexp'),
+  doc: "frexp(x, &e)' = 2^-e (= m / x; NaN at 0); the exponent written is an integer",
+  kind: 'rule', diffArgs: [0], outArgs: [{ arg: 1, zeroShadow: false }],
+  partials(e, call, args) {
+    return [divideBy(e, () => e.b.fdiv(e.primal(args[0]!), e.primal(call)))];
+  },
+};
+
+// modf(x, &i) = x - trunc(x): derivative 1; the integral part written
+// through the pointer is piecewise constant, its derivative (the shadow of
+// that memory) is set to 0.
+const MODF: CallRule = {
+  names: libm('modf'),
+  doc: "modf(x, &i)' = 1; the integral part written through the pointer has derivative 0",
+  kind: 'rule', diffArgs: [0], outArgs: [{ arg: 1, zeroShadow: true }],
+  partials() { return [IDENTITY]; },
+};
+
+// ---------------------------------------------------------------------------
+// Gamma and Bessel functions
+
+/**
+ * The digamma function psi = Gamma'/Gamma, which the C library does not
+ * have: `@__enzyme_ts_digamma(double)`, an internal function added to the
+ * module on first use. Reflection below 1/2 (psi(x) = psi(1 - x) - pi /
+ * tan(pi x)), six steps of the recurrence psi(z) = psi(z + 1) - 1/z, then the
+ * asymptotic series at z + 6 >= 6.5 (terms to z^-12: relative error below
+ * 1e-13). Float and long double arguments go through double.
+ */
+function digamma(e: RuleEnv, x: Value): Value {
+  const m = e.module;
+  const t = m.types;
+  const name = '__enzyme_ts_digamma';
+  let fn = m.getFunction(name);
+  if (!fn) {
+    fn = addFunction(m, name, t.fn(t.double, [t.double]), ['x']);
+    fn.linkage = 'internal';
+    const b = new IRBuilder(m);
+    b.atEnd(b.block(fn, 'entry'));
+    const c = (v: number): Value => constFP(t.double, v);
+    const xa = fn.args[0]!;
+    const reflect = b.fcmp('olt', xa, c(0.5), 'reflect');
+    const z = b.select(reflect, b.fsub(c(1), xa), xa, 'z');
+    let shift: Value = b.fdiv(c(1), z);
+    for (let k = 1; k < 6; k++) shift = b.fadd(shift, b.fdiv(c(1), b.fadd(z, c(k))));
+    const w = b.fadd(z, c(6), 'w');
+    const inv = b.fdiv(c(1), w);
+    const inv2 = b.fmul(inv, inv);
+    // Horner in w^-2: -1/12 + w^-2 (1/120 + w^-2 (-1/252 + w^-2 (1/240 + w^-2 (-1/132 + w^-2 691/32760)))).
+    let series: Value = c(691 / 32760);
+    for (const k of [-1 / 132, 1 / 240, -1 / 252, 1 / 120, -1 / 12]) series = b.fadd(c(k), b.fmul(inv2, series));
+    const logw = b.call(m.getFunction('llvm.log.f64') ?? declareFunction(m, 'llvm.log.f64', t.fn(t.double, [t.double])), [w]);
+    const asym = b.fadd(b.fsub(logw, b.fmul(c(0.5), inv)), b.fmul(inv2, series));
+    const psiZ = b.fsub(asym, shift, 'psi.z');
+    const tan = m.getFunction('tan') ?? declareFunction(m, 'tan', t.fn(t.double, [t.double]));
+    const cot = b.fdiv(c(Math.PI), b.call(tan, [b.fmul(c(Math.PI), xa)]));
+    b.ret(b.select(reflect, b.fsub(psiZ, cot), psiZ));
+  }
+  const xt = x.type;
+  if (!isFloat(xt)) throw new Error('digamma: not a floating argument');
+  if (xt.fk === 'double') return e.b.call(fn, [x]);
+  const wide = xt.fk === 'float' || xt.fk === 'half' || xt.fk === 'bfloat';
+  const r = e.b.call(fn, [e.b.cast(wide ? 'fpext' : 'fptrunc', x, t.double)]);
+  return e.b.cast(wide ? 'fptrunc' : 'fpext', r, xt);
+}
+
+const TGAMMA = unary(libm('tgamma'), "tgamma(x)' = tgamma(x) digamma(x)",
+  (e, x, y) => scaled(e, () => e.b.fmul(y(), digamma(e, x()))));
+const LGAMMA = unary(libm('lgamma'), "lgamma(x)' = digamma(x)",
+  (e, x) => scaled(e, () => digamma(e, x())));
+const LGAMMA_R: CallRule = {
+  names: ['lgamma_r', 'lgammaf_r', 'lgammal_r'],
+  doc: "lgamma_r(x, &sign)' = digamma(x); the sign written is an integer",
+  kind: 'rule', diffArgs: [0], outArgs: [{ arg: 1, zeroShadow: false }],
+  partials(e, _call, args) { return [scaled(e, () => digamma(e, e.primal(args[0]!)))]; },
+};
+
+/** The Bessel function `base` (j0, jn...) of x's precision; `n` for jn / yn. */
+function bessel(e: RuleEnv, base: string, x: Value, n?: Value): Value {
+  const t = x.type;
+  if (!isFloat(t) || (t.fk !== 'double' && t.fk !== 'float' && t.fk !== 'x86_fp80' && t.fk !== 'fp128')) {
+    throw new Error(`${base}: the C library has no Bessel function for this type`);
+  }
+  const name = base + (t.fk === 'double' ? '' : t.fk === 'float' ? 'f' : 'l');
+  return n ? e.callMath(name, [n, x], t) : e.callMath(name, [x]);
+}
+
+const J0 = unary(libm('j0'), "j0(x)' = -j1(x)", (e, x) => scaled(e, () => e.b.fneg(bessel(e, 'j1', x()))));
+const Y0 = unary(libm('y0'), "y0(x)' = -y1(x)", (e, x) => scaled(e, () => e.b.fneg(bessel(e, 'y1', x()))));
+// (J0 - J2) / 2 rather than J0 - J1 / x: no 0/0 at x = 0.
+function firstOrder(kind: 'j' | 'y'): CallRule {
+  return unary(libm(kind + '1'), `${kind}1(x)' = (${kind}0(x) - ${kind}n(2, x)) / 2`,
+    (e, x) => scaled(e, () => {
+      const two = constInt(e.module.types.i32, 2);
+      const d = e.b.fsub(bessel(e, kind + '0', x()), bessel(e, kind + 'n', x(), two));
+      return e.b.fmul(d, e.fp(d.type, 0.5));
+    }));
+}
+const J1 = firstOrder('j');
+const Y1 = firstOrder('y');
+function nthOrder(kind: 'j' | 'y'): CallRule {
+  return {
+    names: libm(kind + 'n'),
+    doc: `${kind}n(n, x)' = (${kind}n(n - 1, x) - ${kind}n(n + 1, x)) / 2 (for x; n is an integer)`,
+    kind: 'rule', diffArgs: [1],
+    partials(e, _call, args) {
+      return [null, scaled(e, () => {
+        const n = e.primal(args[0]!);
+        const x = e.primal(args[1]!);
+        const one = constInt(n.type, 1);
+        const d = e.b.fsub(bessel(e, kind + 'n', x, e.b.sub(n, one)), bessel(e, kind + 'n', x, e.b.add(n, one)));
+        return e.b.fmul(d, e.fp(d.type, 0.5));
+      })];
+    },
+  };
+}
+const JN = nthOrder('j');
+const YN = nthOrder('y');
 
 // ---------------------------------------------------------------------------
 // Vector reductions
@@ -465,6 +591,7 @@ export const MATH_RULES: readonly CallRule[] = [
   SQRT, CBRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
   EXP, EXP2, EXP10, EXPM1, LOG, LOG2, LOG10, LOG1P, ERF, ERFC, FABS,
   POW, POWI, FMA, FMULADD, MINNUM, MAXNUM, MINIMUM, MAXIMUM, COPYSIGN, ATAN2, HYPOT, FMOD, LDEXP,
+  FREXP, MODF, TGAMMA, LGAMMA, LGAMMA_R, J0, J1, JN, Y0, Y1, YN,
   REDUCE_FADD, REDUCE_FMUL, REDUCE_FMAX, REDUCE_FMIN,
 ];
 

@@ -56,6 +56,20 @@ export const LIBM_DOUBLE: readonly MathCase[] = [
   { callee: 'fmod', params: DD, points: [[5.3, 2], [-7.5, 2.2], [1, 3]] },
   { callee: 'ldexp', params: ['double', 'i32'], points: [[1.5, 3], [-0.7, -2]] },
   { callee: 'scalbn', params: ['double', 'i32'], points: [[1.5, 3], [-0.7, -2]] },
+  { callee: 'scalbln', params: ['double', 'i64'], points: [[1.5, 3], [-0.7, -2]] },
+  // Points away from the powers of two, where frexp jumps.
+  { callee: 'frexp', params: ['double', 'ptr'], points: [[3], [-0.3], [3e-3], [700]] },
+  { callee: 'modf', params: ['double', 'ptr'], points: [[3.25], [-2.7], [0.4]] },
+  unary('tgamma', [0.3, 1.5, 4.2, -0.5, -2.3, 12]),
+  unary('lgamma', [0.3, 1.5, 4.2, -0.5, -2.3, 30]),
+  { callee: 'lgamma_r', params: ['double', 'ptr'], points: [[0.3], [2.5], [-1.5], [100]] },
+  unary('j0', [0.5, 2, 7.3]),
+  unary('j1', [0.5, 2, 7.3, -1]),
+  { callee: 'j1', params: D, points: [[0]], exact: [[0.5]] },
+  unary('y0', [0.5, 2, 7.3]),
+  unary('y1', [0.5, 2, 7.3]),
+  { callee: 'jn', params: ['i32', 'double'], ret: 'double', points: [[0, 1.5], [2, 0.7], [3, 4], [-2, 2.5], [5, 10]] },
+  { callee: 'yn', params: ['i32', 'double'], ret: 'double', points: [[0, 1.5], [2, 0.7], [3, 4], [5, 10]] },
 ];
 
 /** The `f` (float) and `l` (x86 long double) variants. */
@@ -80,6 +94,26 @@ export const LIBM_OTHER: readonly MathCase[] = [
   { callee: 'powl', params: ['x86_fp80', 'x86_fp80'], points: [[2, 1.5], [0.7, -0.5]] },
   { callee: 'fmodl', params: ['x86_fp80', 'x86_fp80'], points: [[5.3, 2]] },
   { callee: 'ldexpl', params: ['x86_fp80', 'i32'], points: [[1.5, 3]] },
+  { callee: 'frexpf', params: ['float', 'ptr'], points: [[3], [-0.3]] },
+  { callee: 'frexpl', params: ['x86_fp80', 'ptr'], points: [[3], [-0.3]] },
+  { callee: 'modff', params: ['float', 'ptr'], points: [[3.25], [-2.7]] },
+  { callee: 'modfl', params: ['x86_fp80', 'ptr'], points: [[3.25], [-2.7]] },
+  unary('tgammaf', [0.3, 4.2, -0.5], ['float']),
+  unary('tgammal', [0.3, 4.2, -0.5], ['x86_fp80']),
+  unary('lgammaf', [0.3, 4.2, -2.3], ['float']),
+  unary('lgammal', [0.3, 4.2, -2.3], ['x86_fp80']),
+  { callee: 'lgammaf_r', params: ['float', 'ptr'], points: [[0.3], [-1.5]] },
+  { callee: 'lgammal_r', params: ['x86_fp80', 'ptr'], points: [[0.3], [-1.5]] },
+  unary('j0f', [0.5, 2], ['float']),
+  unary('j1f', [0.5, 2], ['float']),
+  unary('y0f', [0.5, 2], ['float']),
+  unary('y1f', [0.5, 2], ['float']),
+  unary('j0l', [0.5, 2], ['x86_fp80']),
+  unary('y1l', [0.5, 2], ['x86_fp80']),
+  { callee: 'jnf', params: ['i32', 'float'], ret: 'float', points: [[2, 0.7], [3, 4]] },
+  { callee: 'ynf', params: ['i32', 'float'], ret: 'float', points: [[2, 0.7], [3, 4]] },
+  { callee: 'jnl', params: ['i32', 'x86_fp80'], ret: 'x86_fp80', points: [[2, 0.7], [3, 4]] },
+  { callee: 'ynl', params: ['i32', 'x86_fp80'], ret: 'x86_fp80', points: [[2, 0.7]] },
 ];
 
 const V2 = ['v2double'];

@@ -30,7 +30,7 @@ import { hasTool, run, type LLVMVersion } from '../util/llvm.js';
 export interface MathCase {
   /** The callee as written in IR (`sinf`, `llvm.powi.f64.i32`). */
   callee: string;
-  /** `double`, `float`, `x86_fp80`, `i32`, or a vector `v4double`, `v2i32`. */
+  /** `double`, `float`, `x86_fp80`, `i32`, a vector `v4double`, `v2i32`, or `ptr`: an out-pointer (to a fresh stack slot, not a lane). */
   params: readonly string[];
   /** Default: the type of the first parameter. */
   ret?: string;
@@ -69,12 +69,14 @@ function parseType(m: Module, s: string): Type {
   if (int) return t.int(Number(int[1]));
   switch (s) {
     case 'double': case 'float': case 'half': case 'x86_fp80': case 'fp128': return t.float(s);
+    case 'ptr': return t.opaquePtr();
+    case 'cdouble': return t.struct([t.double, t.double]);
     default: throw new Error(`test type ${s}?`);
   }
 }
 
 function laneCount(t: Type): number {
-  return t.kind === 'vector' ? t.count : 1;
+  return t.kind === 'vector' ? t.count : t.kind === 'pointer' ? 0 : 1;
 }
 
 /** The weight of result lane j: unequal weights catch lanes mixed up. */
@@ -152,6 +154,20 @@ export function applyJvp(rule: CallRule, env: DirectEnv, call: CallInst, args: r
   return sum;
 }
 
+/** A scalar, or the weighted sum of the lanes of a vector or the fields of a struct (unequal weights catch lanes mixed up). */
+function weighted(b: IRBuilder, v: Value): Value {
+  const t = v.type;
+  if (t.kind !== 'vector' && t.kind !== 'struct') return v;
+  const n = t.kind === 'vector' ? t.count : t.elems!.length;
+  let sum: Value | null = null;
+  for (let j = 0; j < n; j++) {
+    const lane = t.kind === 'vector' ? b.extractElement(v, b.i32(j)) : b.extractValue(v, [j]);
+    const x = b.fmul(lane, constFP(lane.type, weight(j)));
+    sum = sum ? b.fadd(sum, x) : x;
+  }
+  return sum!;
+}
+
 interface Built {
   c: MathCase;
   rule: CallRule;
@@ -179,6 +195,8 @@ function buildCall(m: Module, b: IRBuilder, c: MathCase, params: readonly Value[
   const callee = m.getFunction(c.callee) ?? declareFunction(m, c.callee, fnType);
   let k = 0;
   const args = types.map((ty) => {
+    // An out-pointer: room for any scalar the callee writes.
+    if (ty.kind === 'pointer') return b.alloca(t.array(16, t.i8), null, null, 16);
     if (ty.kind !== 'vector') return params[k++]!;
     let v: Value = poisonValue(ty);
     for (let j = 0; j < ty.count; j++) v = b.insertElement(v, params[k++]!, b.i32(j));
@@ -206,17 +224,7 @@ function buildCase(m: Module, b: IRBuilder, c: MathCase, k: number): Built {
   const f = addFunction(m, `f${k}`, t.fn(t.double, lanes));
   b.atEnd(b.block(f, 'entry'));
   const fc = buildCall(m, b, c, f.args);
-  let out: Value = fc.call;
-  if (out.type.kind === 'vector') {
-    const vt = out.type;
-    let sum: Value | null = null;
-    for (let j = 0; j < vt.count; j++) {
-      const e = b.fmul(b.extractElement(out, b.i32(j)), constFP(vt.elem, weight(j)));
-      sum = sum ? b.fadd(sum, e) : e;
-    }
-    out = sum!;
-  }
-  b.ret(toDouble(b, out));
+  b.ret(toDouble(b, weighted(b, fc.call)));
 
   const g = addFunction(m, `g${k}`, t.fn(t.void, [...lanes, t.opaquePtr()]));
   b.atEnd(b.block(g, 'entry'));
@@ -224,7 +232,9 @@ function buildCase(m: Module, b: IRBuilder, c: MathCase, k: number): Built {
   const rt = gc.call.type;
   const d = rt.kind === 'vector'
     ? new ConstantAggregate(rt, Array.from({ length: rt.count }, (_, j) => constFP(rt.elem, weight(j))))
-    : constFP(rt, 1);
+    : rt.kind === 'struct'
+      ? new ConstantAggregate(rt, rt.elems!.map((et, j) => constFP(et, weight(j))))
+      : constFP(rt, 1);
   const activeArgs = new Set(gc.args.filter((_, i) => isFloat(scalarOf(types[i]!)) && !c.inactive?.includes(i)));
   const env = new DirectEnv(b, activeArgs);
   const adjoints = applyVjp(rule, env, gc.call, gc.args, d);
@@ -260,16 +270,7 @@ function buildCase(m: Module, b: IRBuilder, c: MathCase, k: number): Built {
       const tangents = types.map((_, q) => (q === i ? unit : null));
       const tr = applyJvp(rule, henv, hc.call, hc.args, tangents);
       let v: Value;
-      if (!tr) v = constFP(t.double, 0);
-      else if (tr.type.kind === 'vector') {
-        const vt = tr.type;
-        let sum: Value | null = null;
-        for (let q = 0; q < vt.count; q++) {
-          const x = b.fmul(b.extractElement(tr, b.i32(q)), constFP(vt.elem, weight(q)));
-          sum = sum ? b.fadd(sum, x) : x;
-        }
-        v = toDouble(b, sum!);
-      } else v = toDouble(b, tr);
+      v = tr ? toDouble(b, weighted(b, tr)) : constFP(t.double, 0);
       b.store(v, b.gep(t.double, hOut, [b.i64(hslot++)]));
     }
   });

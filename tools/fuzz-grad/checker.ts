@@ -184,13 +184,15 @@ function mutant(p: Program): string[] {
   const params = p.target.params.map((x) => (typeof x === 'string' ? x : x.t === 'ty' ? T(x.k) : x.t === 'sym' ? x.name : '')).join('');
   const names = p.params.map((q) => (q.p === 'n' ? 'n' : q.name)).join(', ');
   const x = p.params.find((q) => q.p === 'arr' && q.act === 'dup' && (p.ret !== null || !q.constQual));
+  // the extra term depends on an input as it was before the call: f may overwrite the memory
+  // with values that do not depend on the inputs, which would hide a term on its final value
   if (p.ret) {
-    const extra = x && x.p === 'arr' ? ` + 0.25 * ${x.name}[0] * ${x.name}[0]` : ' * 1.25';
-    return [`static ${T(p.ret)} fz_mutant(${params}) { return f(${names})${extra}; }`];
+    if (x && x.p === 'arr') return [`static ${T(p.ret)} fz_mutant(${params}) { double fz_w = ${x.name}[0]; return f(${names}) + 0.25 * fz_w * fz_w; }`];
+    return [`static ${T(p.ret)} fz_mutant(${params}) { return f(${names}) * 1.25; }`];
   }
   const sp = p.params.find((q) => q.p === 'struct' && !q.constQual);
   const w = x && x.p === 'arr' ? `${x.name}[0]` : sp && sp.p === 'struct' ? `${sp.name}${structLeaves(sp.type, sp.count)[0]!.path}` : '';
-  return [`static void fz_mutant(${params}) { f(${names}); ${w ? `${w} = ${w} * 1.25f;` : ''} }`];
+  return [`static void fz_mutant(${params}) { ${w ? `double fz_w = ${w}; ` : ''}f(${names}); ${w ? `${w} += 0.25 * fz_w * fz_w;` : ''} }`];
 }
 
 function callers(p: Program, cpp: boolean, target: string): string[] {
