@@ -7,21 +7,26 @@
 import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
 import type { Function } from '../ir/function.js';
-import type { Value } from '../ir/value.js';
 import { lookupBlas, type BlasRule } from '../rules/blas.js';
-import { callSiteInactive, type CustomGradient, type CustomHints } from './custom.js';
+import { callSiteInactive, type AllocLike, type CustomGradient, type CustomHints } from './custom.js';
+import { functionBehind } from '../analysis/targets.js';
+import type { ModuleFacts } from '../analysis/facts.js';
+import { vecMemShape, type VecMemShape } from './vecmem.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
   | { k: 'zero'; rule: CallRule; name: string }
   /** `fn`: a function the user declared inactive (it may still write memory). */
   | { k: 'inactive'; name: string; fn?: Function }
-  | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string }
+  /** `like`: an allocator registered with `__enzyme_allocation_like`; `ptrArg`: the freed pointer's argument (default 0). */
+  | { k: 'malloc' | 'calloc' | 'realloc' | 'free'; name: string; like?: AllocLike; ptrArg?: number }
   /** A BLAS routine differentiated by BLAS calls (src/rules/blas.ts, src/ad/blas.ts). */
   | { k: 'blas'; rule: BlasRule; name: string }
   /** `posix_memalign(&p, align, size)`: an allocation returned through the out-pointer argument 0. */
   | { k: 'posix_memalign'; name: string }
   | { k: 'memcpy' | 'memmove' | 'memset'; name: string }
+  /** A vector memory intrinsic: masked load / store / gather / scatter, llvm.vp.* (src/ad/vecmem.ts). */
+  | { k: 'vecmem'; name: string; shape: VecMemShape }
   /** A module function, differentiated through a split pair; `custom`: with a registered derivative (fn may be only declared). */
   | { k: 'defined'; fn: Function; name: string; custom?: CustomGradient }
   | { k: 'unknown'; name: string }
@@ -33,6 +38,8 @@ export interface CallRules {
   lookup(name: string): CallRule | undefined;
   /** Registered custom derivatives and inactivity / function-like hints (src/ad/custom.ts). */
   hints?: CustomHints;
+  /** Module-wide facts shared by the analyses of one run (resolved indirect calls, return origins). */
+  facts?: ModuleFacts;
 }
 
 const ALLOC: Record<string, 'malloc' | 'calloc' | 'realloc' | 'free'> = {
@@ -58,28 +65,17 @@ export function allocShape(name: string): { size: number; align: number | null }
   }
 }
 
-/** The function a value stands for, looking through aliases and pointer casts (constant or not). */
-export function functionBehind(v: Value): Function | null {
-  let cur = v;
-  for (let i = 0; i < 4; i++) {
-    if (cur.vk === 'function') return cur as Function;
-    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
-    const e = cur as unknown as { ck?: string; op?: string; operands?: Value[] };
-    const isCast = e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint';
-    if (isCast && e.operands && ((cur.vk === 'const' && e.ck === 'expr') || cur.vk === 'inst')) { cur = e.operands[0]!; continue; }
-    return null;
-  }
-  return null;
-}
+export { functionBehind };
 
-/** The function a call reaches, looking through pointer casts of the callee. */
+/** The function a call names, looking through pointer casts of the callee (indirect calls: null). */
 export function calledFunction(call: CallBase): Function | null {
   return functionBehind(call.callee);
 }
 
 export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (call.callee.vk === 'asm') return { k: 'asm' };
-  const fn = calledFunction(call);
+  // An indirect call whose target is known (src/analysis/targets.ts) is the direct call.
+  const fn = rules.facts ? rules.facts.targets.calledFunction(call) : calledFunction(call);
   if (!fn || fn.name === null) return { k: 'indirect' };
   const name = fn.name;
   const h = rules.hints;
@@ -93,9 +89,15 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
     }
     const custom = h.gradients.get(fn);
     if (custom) return { k: 'defined', fn, name, custom };
+    const alloc = h.allocLike.get(fn);
+    if (alloc) return { k: 'malloc', name, like: alloc };
+    const free = h.freeLike.get(fn);
+    if (free) return { k: 'free', name, ptrArg: free.ptrArg, like: free.alloc };
     // A registered forward derivative: a module function (forward mode calls the derivative; reverse mode needs a body).
     if (h.derivatives.has(fn)) return { k: 'defined', fn, name };
   }
+  // Enzyme's type annotations (`__enzyme_double(ptr, bytes)`) compute nothing (lower removes them).
+  if (/^__enzyme_(float|double|integer|pointer)$/.test(name)) return { k: 'inactive', name };
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };
@@ -104,6 +106,8 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (name === 'posix_memalign') return { k: 'posix_memalign', name };
   const blas = fn.isDeclaration ? lookupBlas(name) : undefined;
   if (blas) return { k: 'blas', rule: blas, name };
+  const shape = name.startsWith('llvm.') ? vecMemShape(name) : null;
+  if (shape) return { k: 'vecmem', name, shape };
   const rule = rules.lookup(name);
   if (rule) {
     if (rule.kind === 'rule') return { k: 'rule', rule, name };

@@ -12,6 +12,7 @@ import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
+import { isPointerLike } from './vecmem.js';
 
 export class Refusals {
   private bitsTaint: Set<Value> | null = null;
@@ -38,7 +39,8 @@ export class Refusals {
     switch (i.op) {
       // Forward mode carries shadows in aggregates of floats and pointers (an augmented forward's { tape, result }).
       case 'insertvalue': bad = aa.shadowed(i.operands[1]!) && !(this.f.forward && isMixedAggType(i.type)); break;
-      case 'insertelement': bad = aa.shadowed(i.operands[1]!); break;
+      // A vector of pointers has vector shadows (sweep.ts); other vectors cannot hold pointers.
+      case 'insertelement': bad = aa.shadowed(i.operands[1]!) && !isPointerLike(i.type); break;
       case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.type)); break;
       case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.value.type)); break;
       case 'call': case 'invoke': {

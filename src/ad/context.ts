@@ -2,7 +2,8 @@
 // module): the split pairs generated so far (so each callee is differentiated
 // once per signature, recursion included), helper declarations, the perf report.
 
-import { addFunction, declareFunction } from '../ir/builder.js';
+import { addFunction } from '../ir/builder.js';
+import { declareWithSignature } from './declare.js';
 import type { Function } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
@@ -13,7 +14,7 @@ import type { CallRules } from './calls.js';
 import { customSplit } from './custom.js';
 import { canonicalizeCarriers } from './canonical.js';
 import { ReverseGenerator } from './generator.js';
-import { activeGradTypes, lanesType, signatureParams, type DiffContext, type DiffSig, type SplitPair, type TransformOptions } from './signature.js';
+import { activeGradTypes, lanesType, signatureParams, type ContextMark, type DiffContext, type DiffSig, type SplitPair, type TransformOptions } from './signature.js';
 
 export type { DiffSig, SplitPair, TransformOptions } from './signature.js';
 
@@ -34,11 +35,27 @@ export class GradContext implements DiffContext {
     this.dl = DataLayout.of(module);
   }
 
-  /** An existing function of that name, or a new declaration. */
+  /** An existing function of that name and type, a new declaration, or an adapter when the module declares it with another type (declare.ts). */
   declare(name: string, ret: Type, params: Type[]): Function {
-    const f = this.module.getFunction(name);
-    if (f) return f;
-    return declareFunction(this.module, name, this.module.types.fn(ret, params));
+    return declareWithSignature(this.module, name, ret, params);
+  }
+
+  /** The state to return to if the derivative being generated must be started over (src/ad/globals.ts). */
+  mark(): ContextMark {
+    const m = this.module;
+    return { functions: m.functions.length, globals: m.globals.length, types: m.types.namedOrder.length, pairs: this.pairs.size, perf: this.perf.length, warnings: this.warnings.length };
+  }
+
+  /** Drops everything generated since `k` (functions, globals, tape types, cached pairs). */
+  rollback(k: ContextMark): void {
+    const m = this.module;
+    m.functions.length = k.functions;
+    m.globals.length = k.globals;
+    for (const t of m.types.namedOrder.splice(k.types)) if (t.name !== null) m.types.named.delete(t.name);
+    m.invalidateSymbols();
+    [...this.pairs.keys()].slice(k.pairs).forEach((key) => this.pairs.delete(key));
+    this.perf.length = k.perf;
+    this.warnings.length = k.warnings;
   }
 
   /** `llvm.memcpy` / `llvm.memset` on byte pointers, spelled for the module's pointer dialect. */
@@ -94,7 +111,7 @@ export class GradContext implements DiffContext {
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
     const width = sig.width ?? 1;
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const custom = this.rules.hints?.gradients.get(sig.fn);

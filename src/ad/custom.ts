@@ -33,7 +33,7 @@ import { isFloatOrFloatVector } from '../ir/types.js';
 import type { Attr, AttrList } from '../ir/attributes.js';
 import type { Metadata } from '../ir/metadata.js';
 import type { CallBase } from '../ir/instructions.js';
-import type { ConstantAggregate, ConstantExpr, ConstantString } from '../ir/constants.js';
+import { ConstantInt, type ConstantAggregate, type ConstantExpr, type ConstantString } from '../ir/constants.js';
 import { IRBuilder, constInt, nullValue, undefValue } from '../ir/builder.js';
 import { sourceSpan, typeText } from '../ir/verify.js';
 import { fail, type Diagnostic } from '../diag/diagnostic.js';
@@ -41,6 +41,8 @@ import type { SourceFile } from '../diag/source.js';
 import type { CallRules } from './calls.js';
 import type { DiffContext as GradContext, DiffSig, SplitPair } from './signature.js';
 import { activeGradTypes, signatureParams } from './signature.js';
+import { ModuleFacts } from '../analysis/facts.js';
+import { seedGlobalFacts } from './globals.js';
 
 /** `--custom FN=AUG,REV`: names without `@`. */
 export interface CustomSpec { fn: string; aug: string; rev: string }
@@ -70,6 +72,12 @@ export interface CustomHints {
   readonly inactiveCall: (call: CallBase) => boolean;
   /** Forward-mode derivatives (Enzyme's `__enzyme_register_derivative`, `!enzyme_derivative`): src/ad/forward.ts. */
   readonly derivatives: Map<Function, CustomDerivative>;
+  /** Globals registered inactive (`__enzyme_inactive_global`): never shadowed (src/ad/globals.ts). */
+  readonly inactiveGlobals: Set<GlobalVariable>;
+  /** Allocators registered with `__enzyme_allocation_like`: calls are allocations, their shadows come from the same pair. */
+  readonly allocLike: Map<Function, AllocLike>;
+  /** The deallocators of those pairs: calls are frees of the argument at `ptrArg`. */
+  readonly freeLike: Map<Function, { ptrArg: number; alloc: AllocLike }>;
 }
 
 /** A registered forward-mode derivative: `fwd` takes each parameter followed by its shadow and returns `{ primal, tangent }` (void for a void fn). */
@@ -80,13 +88,35 @@ export interface CustomDerivative {
   at: Value | null;
 }
 
-export function emptyHints(m: Module | null = null): CustomHints {
-  return { gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCall: (call) => callSiteInactive(m, call), derivatives: new Map() };
+/**
+ * Enzyme's `__enzyme_allocation_like = { alloc_fn, size_arg, "dealloc indices", free_fn }`:
+ * `alloc_fn` allocates `size_arg`'s bytes; the shadow of a block is allocated by calling it
+ * again with the same arguments (and zeroed), and freed by calling `free_fn` with, for each of
+ * its parameters, the block (`-1`) or the allocation call's argument of that index.
+ */
+export interface AllocLike {
+  alloc: Function;
+  sizeArg: number;
+  dealloc: number[];
+  free: Function;
+  via: string;
 }
 
-/** The call rules with the hints attached (what classifyCall and GradContext.split consult). */
-export function withHints(rules: CallRules, hints: CustomHints): CallRules {
-  return { lookup: (n) => rules.lookup(n), hints };
+export function emptyHints(m: Module | null = null): CustomHints {
+  return {
+    gradients: new Map(), inactive: new Set(), like: new Map(), inactiveCall: (call) => callSiteInactive(m, call), derivatives: new Map(),
+    inactiveGlobals: new Set(), allocLike: new Map(), freeLike: new Map(),
+  };
+}
+
+/** The call rules with the hints (and, given the module, the run's shared module facts) attached: what classifyCall and GradContext.split consult. */
+export function withHints(rules: CallRules, hints: CustomHints, m?: Module): CallRules {
+  let facts = rules.facts;
+  if (m) {
+    facts = new ModuleFacts(m);
+    seedGlobalFacts(m, facts, hints.inactiveGlobals);
+  }
+  return { lookup: (n) => rules.lookup(n), hints, ...(facts ? { facts } : {}) };
 }
 
 // -- discovery ----------------------------------------------------------------
@@ -186,6 +216,45 @@ function attachedFunction(m: Module, f: Function, kind: string): Function | null
 
 function fnName(f: Function): string { return `@${f.name ?? '?'}`; }
 
+/** A small constant integer given as a pointer (`(void*)1`: `inttoptr (i64 1 to ptr)`, `null` for 0). */
+function constIndex(v: Value | null): number | null {
+  let cur: Value | null = v;
+  for (let k = 0; cur && k < 4; k++) {
+    if (cur instanceof ConstantInt) return Number(cur.value);
+    if (cur.vk !== 'const') return null;
+    const ck = (cur as unknown as { ck: string }).ck;
+    if (ck === 'null' || ck === 'zero') return 0;
+    if (ck !== 'expr') return null;
+    cur = (cur as ConstantExpr).operands[0] ?? null;
+  }
+  return null;
+}
+
+function registerAllocLike(h: CustomHints, a: AllocLike): void {
+  h.allocLike.set(a.alloc, a);
+  h.freeLike.set(a.free, { ptrArg: a.dealloc.indexOf(-1), alloc: a });
+}
+
+/**
+ * The shadow of a block allocated by a registered allocator: the same allocator called
+ * again with the same arguments (`args`, already in the derivative), zeroed over its size.
+ */
+export function allocLikeShadow(ctx: GradContext, b: IRBuilder, a: AllocLike, args: Value[], name: string | null): Value {
+  const t = ctx.module.types;
+  const s = b.call(a.alloc, args.map((v, k) => b.bitcastIfNeeded(v, a.alloc.fnType.params[k]!)), name);
+  let n = args[a.sizeArg]!;
+  if (n.type !== t.i64 && n.type.kind === 'int') n = b.cast(n.type.bits < 64 ? 'zext' : 'trunc', n, t.i64);
+  const bytes = b.bitcastIfNeeded(s, ctx.module.ptrTo(t.i8));
+  b.call(ctx.memIntrinsic('memset'), [bytes, constInt(t.i8, 0), n, constInt(t.i1, 0)]);
+  return s;
+}
+
+/** Frees a shadow block with the registered deallocator: the block for -1, the allocation call's argument k for k. */
+export function allocLikeFree(b: IRBuilder, a: AllocLike, shadow: Value, allocArgs: Value[]): void {
+  const args = a.dealloc.map((d, k) => b.bitcastIfNeeded(d === -1 ? shadow : allocArgs[d]!, a.free.fnType.params[k]!));
+  b.call(a.free, args);
+}
+
 /** The registrations and hints written in the module (globals, metadata, attributes). */
 export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
   const h = emptyHints(m);
@@ -194,6 +263,32 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
     const isGrad = name.includes('__enzyme_register_gradient');
     const isLike = name.includes('__enzyme_function_like');
     const isInactive = name.includes('__enzyme_inactivefn');
+    if (name.includes('__enzyme_allocation_like')) {
+      if (!g.init) continue;
+      const elems = initElems(g) ?? [];
+      const notes = ['the registration lists { allocation function, index of its size argument, "deallocation indices" (e.g. "-1"), deallocation function }'];
+      if (elems.length !== 4) bad(file, g, `@${name} must list 4 elements, it has ${elems.length}`, notes);
+      const alloc = strip(elems[0], true);
+      const free = strip(elems[3], true);
+      if (!alloc || alloc.vk !== 'function') bad(file, g, `@${name}: element 1 (the allocation function) must be a function`, notes);
+      if (!free || free.vk !== 'function') bad(file, g, `@${name}: element 4 (the deallocation function) must be a function`, notes);
+      const sizeArg = constIndex(elems[1] ?? null);
+      if (sizeArg === null || sizeArg >= (alloc as Function).args.length) bad(file, g, `@${name}: element 2 must be the index of the size argument of @${alloc!.name ?? '?'} (a small integer, e.g. (void*)0)`, notes);
+      const text = cString(strip(elems[2], false));
+      const dealloc = text === null ? null : text.split(',').map((x) => Number(x.trim()));
+      const nFree = (free as Function).args.length;
+      if (!dealloc || dealloc.some((d) => !Number.isInteger(d) || d < -1 || d >= (alloc as Function).args.length) || dealloc.length !== nFree || !dealloc.includes(-1)) {
+        bad(file, g, `@${name}: element 3 must be a C string of ${nFree} comma-separated indices for the parameters of @${free!.name ?? '?'}: -1 for the block, k for argument k of the allocation call`, notes);
+      }
+      registerAllocLike(h, { alloc: alloc as Function, sizeArg: sizeArg!, dealloc: dealloc!, free: free as Function, via: `@${name}` });
+      continue;
+    }
+    if (name.includes('__enzyme_inactive_global')) {
+      const v = g.init ? strip(g.init, true) : null;
+      if (g.init && (!v || v.vk !== 'global')) bad(file, g, `@${name} must hold the address of a global variable (the one to treat as inactive)`);
+      if (v) h.inactiveGlobals.add(v as GlobalVariable);
+      continue;
+    }
     const isDeriv = name.includes('__enzyme_register_derivative');
     if (!isGrad && !isLike && !isInactive && !isDeriv) continue;
     if (!g.init) continue; // a declaration: nothing registered here
@@ -244,6 +339,16 @@ export function moduleHints(m: Module, file: SourceFile | null): CustomHints {
     if (!f.fnAttrs.length) continue;
     const attrs = stringAttrs(m, f.fnAttrs);
     if (attrs.has('enzyme_inactive')) h.inactive.add(f);
+    // What Enzyme's preprocessing makes of __enzyme_allocation_like (other front ends emit it).
+    const allocator = attrs.get('enzyme_allocator');
+    if (allocator !== undefined && !h.allocLike.has(f)) {
+      const free = attachedFunction(m, f, 'enzyme_deallocator_fn');
+      const dealloc = (attrs.get('enzyme_deallocator') ?? '').split(',').map((x) => Number(x.trim()));
+      if (!free || allocator === null || !Number.isInteger(Number(allocator)) || dealloc.some((d) => !Number.isInteger(d)) || !dealloc.includes(-1)) {
+        bad(file, f, `${fnName(f)}: "enzyme_allocator" needs a size argument index, "enzyme_deallocator" the deallocation indices (with -1 for the block) and !enzyme_deallocator_fn the deallocation function`);
+      }
+      registerAllocLike(h, { alloc: f, sizeArg: Number(allocator), dealloc, free, via: '"enzyme_allocator"' });
+    }
     const math = attrs.get('enzyme_math');
     if (math && !h.like.has(f)) h.like.set(f, math);
   }

@@ -19,6 +19,7 @@ import { TypeAnalysis } from '../analysis/types.js';
 import type { DiffContext, DiffSig } from './signature.js';
 import { MemoryKinds } from './memkind.js';
 import { wayOutNotes } from './wayout.js';
+import { checkGlobalStores } from './globals.js';
 
 /** A loop header with one entering and one latch edge. */
 export interface SimpleLoop { loop: Loop; outside: BasicBlock; latch: BasicBlock }
@@ -61,6 +62,8 @@ export class FunctionFacts {
     this.aa = new ActivityAnalysis({
       fn: prim, args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules,
     });
+    // Globals active data is stored into: the derivative starts over with them shadowed (globals.ts).
+    checkGlobalStores(ctx, this.aa, `@${prim.name}`);
     this.overwrite = split && !(sig.unchanging ?? []).some((u) => u) ? null : new OverwriteAnalysis(this.m, prim, (c) => this.aa.callKind(c));
     this.computeReaches();
   }

@@ -35,6 +35,9 @@ import { customForward } from './custom.js';
 import { fail } from '../diag/diagnostic.js';
 import { sourceSpan } from '../ir/verify.js';
 import { BlasCalls, blasForwardMemory, blasForwardResult, blasScalarActive, blasScalars } from './blas.js';
+import { dropEmptyPhis } from './invoke.js';
+import { zeroImplicitShadows } from './globals.js';
+import type { VecMemShape } from './vecmem.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -116,7 +119,8 @@ export class ForwardContext {
   callee(sig: FwdSig): Function {
     const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retPrimal}|${sig.retTangent}|w${sig.width}`;
     const have = this.fns.get(key);
-    if (have) return have;
+    // (A derivative started over (globals.ts) dropped the functions generated since.)
+    if (have && this.ctx.module.functions.includes(have)) return have;
     const m = this.ctx.module;
     const { params, ret } = fwdSignature(m, sig);
     const out = addFunction(m, this.ctx.freshName(`fwddiffe${sig.width > 1 ? sig.width : ''}${sig.fn.name ?? 'f'}`),
@@ -128,7 +132,7 @@ export class ForwardContext {
   }
 
   /** Fills `out` (already declared with `fwdSignature`'s type): a registered derivative's adapter, or the generated derivative. */
-  generate(sig: FwdSig, out: Function): void {
+  generate(sig: FwdSig, out: Function, topLevel = false): void {
     const custom = this.ctx.rules.hints?.derivatives.get(sig.fn);
     if (custom && customForward(this.ctx, sig, custom, out, fwdSignature(this.ctx.module, sig).pos)) return;
     if (sig.fn.isDeclaration || !sig.fn.blocks.length) {
@@ -138,7 +142,7 @@ export class ForwardContext {
     }
     const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && carriesTangent(sig.fn.fnType.ret), rules: this.ctx.rules }, file: this.ctx.file };
     const fn = canonicalizeCarriers(this.ctx.module, sig.fn, guard).fn;
-    new ForwardGenerator(this, { ...sig, fn }, out).run();
+    new ForwardGenerator(this, { ...sig, fn }, out, topLevel).run();
   }
 }
 
@@ -153,7 +157,9 @@ export class ForwardGenerator implements SweepMode {
   private readonly pos: number[];
   private readonly width: number;
 
-  constructor(private readonly fc: ForwardContext, private readonly sig: FwdSig, private readonly out: Function) {
+  constructor(private readonly fc: ForwardContext, private readonly sig: FwdSig, private readonly out: Function,
+    /** The derivative the user calls (not a callee's): it leaves implicit global shadows zeroed (globals.ts). */
+    private readonly topLevel = false) {
     const ctx = fc.ctx;
     this.f = new FunctionFacts(ctx, analysisSig(sig), false, true);
     this.width = sig.width;
@@ -172,6 +178,18 @@ export class ForwardGenerator implements SweepMode {
         const nb = this.sweep.fwdBlocks.get(p.blocks[k]!);
         if (nb) addIncoming(phi, this.tangent(v, lane, p), nb);
       });
+    }
+    // Invokes that became calls (src/ad/invoke.ts): their unwind edges are gone.
+    if (this.sweep.cutEdges.length) { this.sweep.dropCutEdges(); dropEmptyPhis(this.out); }
+    // The end of the derivative the user calls: implicit shadows of globals go back to zero
+    // (once every block is cloned: a return may come before the code that made a shadow).
+    if (this.topLevel) {
+      for (const blk of this.out.blocks) {
+        if (blk.terminator?.op !== 'ret') continue;
+        const b = new IRBuilder(this.f.m).beforeTerminator(blk);
+        b.origin = blk.terminator.origin;
+        zeroImplicitShadows(this.f.ctx, b, this.sig.fn);
+      }
     }
     this.pro.flush();
     uniquifyNames(this.out);
@@ -395,13 +413,70 @@ export class ForwardGenerator implements SweepMode {
       }
       case 'free': case 'realloc': {
         // The primal's memory is released: so is its shadow (realloc: the old shadow, copied into the new one by the sweep).
-        const p = i.arg(0);
+        const at = k.k === 'free' ? k.ptrArg ?? 0 : 0;
+        const p = i.arg(at);
         if (!aa.shadowed(p) || (k.k === 'realloc' && !aa.shadowed(i))) return;
+        if (k.k === 'free' && k.like) {
+          // A registered deallocator (__enzyme_allocation_like): the same call with the shadow block.
+          for (let lane = 0; lane < this.width; lane++) {
+            const c = this.sweep.copyInst(i);
+            c.operands[at] = this.sweep.shadowOf(p, i, lane);
+            c.name = null;
+            if (c.op === 'invoke') { b.call(c.callee, c.args(), null, c.fnType); continue; }
+            b.insert(c);
+          }
+          return;
+        }
         const free = this.f.ctx.declare('free', t.void, [bp]);
         for (let lane = 0; lane < this.width; lane++) b.call(free, [b.bitcastIfNeeded(this.sweep.shadowOf(p, i, lane), bp)]);
         return;
       }
+      case 'vecmem': {
+        this.vecMemTangent(i, k.shape);
+        return;
+      }
       default: return;
+    }
+  }
+
+  /**
+   * A vector memory intrinsic (masked / vp load, store, gather, scatter) is linear in the
+   * memory it moves: the same call on the shadow addresses moves the tangents. A load from
+   * memory without a shadow gives zero tangents (masked-off lanes: the passthru's).
+   */
+  private vecMemTangent(i: CallBase, sh: VecMemShape): void {
+    const aa = this.f.aa;
+    const b = this.sweep.fb;
+    const ptr = i.arg(sh.ptr);
+    const name = i.name !== null ? `${i.name}'` : null;
+    if (!sh.store) {
+      if (!isDiffType(i.type) || !aa.isActiveValue(i)) return;
+      for (let lane = 0; lane < this.width; lane++) {
+        const pt = sh.passthru !== null ? this.tangent(i.arg(sh.passthru), lane, i) : null;
+        let tv: Value;
+        if (aa.shadowed(ptr)) {
+          const c = this.sweep.copyInst(i);
+          c.operands[sh.ptr] = this.sweep.shadowOf(ptr, i, lane);
+          if (sh.passthru !== null) c.operands[sh.passthru] = pt!;
+          c.attachments = null;
+          c.name = laneName(name, this.width, lane);
+          tv = c.op === 'invoke' ? b.call(c.callee, c.args(), c.name, c.fnType) : b.insert(c);
+        } else {
+          tv = pt ? b.select(this.sweep.mapV(i.arg(sh.mask)), nullValue(i.type), pt, laneName(name, this.width, lane)) : nullValue(i.type);
+        }
+        this.setTangent(i, lane, tv);
+      }
+      return;
+    }
+    const v = i.arg(sh.value!);
+    if (!carriesTangent(v.type) || !aa.shadowed(ptr)) return;
+    for (let lane = 0; lane < this.width; lane++) {
+      const c = this.sweep.copyInst(i);
+      c.operands[sh.value!] = this.tangent(v, lane, i);
+      c.operands[sh.ptr] = this.sweep.shadowOf(ptr, i, lane);
+      c.attachments = null;
+      c.name = null;
+      if (c.op === 'invoke') b.call(c.callee, c.args(), null, c.fnType); else b.insert(c);
     }
   }
 
@@ -429,10 +504,6 @@ export class ForwardGenerator implements SweepMode {
     const aa = f.aa;
     const sweep = this.sweep;
     const callee = (aa.callKind(i) as { fn: Function }).fn;
-    if (i.op === 'invoke') {
-      f.error('E0401', `cannot differentiate ${f.fnName()}: invoke of @${callee.name} (exception handling) in the active path`, i,
-        ['compile with -fno-exceptions, or mark the callee inactive']);
-    }
     if (callee.fnType.vararg) {
       f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }

@@ -13,6 +13,7 @@ import { defaultCallRules } from './registry.js';
 import { GradContext } from './context.js';
 import { addCommandLineHints, moduleHints, withHints, type CustomHints } from './custom.js';
 import { MAX_WIDTH, defaultActivity, findFunction } from './grad.js';
+import { withGlobalRestarts } from './globals.js';
 import { ForwardContext, carriesTangent, fwdSignature, type FwdSig } from './forward.js';
 
 /** Enzyme's default forward activity: a floating value carries a tangent, a pointer as in reverse mode, the rest is const. */
@@ -65,7 +66,7 @@ export function fwdModule(m: Module, req: FwdRequest, file: SourceFile | null, r
   let fc: ForwardContext;
   if (shared) fc = shared.fwd;
   else {
-    const ctx = new GradContext(m, withHints(rules, fwdRequestHints(m, req, file)), { checkpoint: 'auto', looseTypes: !!req.looseTypes }, file);
+    const ctx = new GradContext(m, withHints(rules, fwdRequestHints(m, req, file), m), { checkpoint: 'auto', looseTypes: !!req.looseTypes }, file);
     fc = new ForwardContext(ctx);
   }
   const ctx = fc.ctx;
@@ -76,6 +77,10 @@ export function fwdModule(m: Module, req: FwdRequest, file: SourceFile | null, r
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const name = req.name ?? ctx.freshName(`fwddiffe${f.name}`);
   const out = addFunction(m, name, m.types.fn(rt, params.map((p) => p.type)), params.map((p) => p.name));
-  fc.generate(sig, out);
+  // Started over (without `out`'s old body) when it finds globals that need shadows (globals.ts).
+  withGlobalRestarts(ctx, () => {
+    out.blocks = [];
+    fc.generate(sig, out, true);
+  });
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

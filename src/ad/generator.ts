@@ -26,6 +26,8 @@ import { FunctionFacts } from './facts.js';
 import { ForwardSweep, type SweepMode } from './sweep.js';
 import { ReverseSweep, type AugmentedCall, type ReverseEntry } from './reverse.js';
 import { uniquifyNames } from './names.js';
+import { dropEmptyPhis } from './invoke.js';
+import { zeroImplicitShadows } from './globals.js';
 import { laneName, lanesType, type DiffContext, type DiffSig } from './signature.js';
 
 export class ReverseGenerator implements SweepMode {
@@ -71,6 +73,8 @@ export class ReverseGenerator implements SweepMode {
       this.f.error('E0402', `cannot differentiate ${this.f.fnName()}: it is only declared, its body is not in the module`, null,
         ['define it in the module, or register a custom derivative (docs/custom.md)']);
     }
+    // Landing pads copied into the forward sweep need the primal's personality.
+    if (prim.personality) this.fwdFn.personality ??= prim.personality;
     this.sweep.build();
     this.reverse = new ReverseSweep(this.f, this.sweep, this.plan, this.revFn, this.revPro, this.entry, this.augCalls);
     this.reverse.build();
@@ -116,10 +120,6 @@ export class ReverseGenerator implements SweepMode {
     const width = f.width;
     const sweep = this.sweep;
     const callee = (aa.callKind(i) as { fn: Function }).fn;
-    if (i.op === 'invoke') {
-      f.error('E0401', `cannot differentiate ${f.fnName()}: invoke of @${callee.name} (exception handling) in the active path`, i,
-        ['compile with -fno-exceptions, or mark the callee inactive']);
-    }
     if (callee.fnType.vararg) {
       f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }
@@ -177,6 +177,8 @@ export class ReverseGenerator implements SweepMode {
         slots.has(a) ? b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane)) : nullValue(a.type));
       parts.push(width === 1 || lanes.some((x) => x.vk !== 'const') ? reverse.packLanes(lanes, b) : nullValue(lanesType(m, a.type, width)));
     });
+    // The end of a whole derivative: implicit shadows of globals go back to zero (globals.ts).
+    if (!split || this.sig.topLevel) zeroImplicitShadows(this.ctx, b, this.sig.fn);
     const free = (): Function => this.ctx.declare('free', t.void, [frame.bytePtr]);
     if (!this.sig.nofree) for (const raw of this.sweep.toFreeAtEnd) b.call(free(), [this.plan.get(raw, rc)]);
     // Every request of the reverse sweep is known: decide the tape and put the chosen code in place.
@@ -219,6 +221,7 @@ export class ReverseGenerator implements SweepMode {
         blk.instructions.splice(blk.instructions.indexOf(p), 1);
       }
     }
+    if (this.sweep.cutEdges.length) dropEmptyPhis(this.fwdFn);
     uniquifyNames(this.fwdFn);
     if (split) uniquifyNames(this.revFn);
     this.ctx.perf.push(`${f.fnName()}: ${split ? 'tape' : 'frame'} ${frame.bytes()} bytes per call` +

@@ -4,6 +4,7 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { SourceFile } from '../diag/source.js';
 import { fail } from '../diag/diagnostic.js';
+import { sourceSpan } from '../ir/verify.js';
 import { addFunction } from '../ir/builder.js';
 import type { ArgActivity, GradRequest, GradResult, RetActivity } from './api.js';
 import { isDiffType } from '../analysis/activity.js';
@@ -14,6 +15,7 @@ import type { CallRules } from './calls.js';
 import { defaultCallRules } from './registry.js';
 import { addCommandLineHints, customCombined, moduleHints, withHints, type CustomHints } from './custom.js';
 import { canonicalizeCarriers } from './canonical.js';
+import { withGlobalRestarts } from './globals.js';
 import { closestNames } from '../demangle/suggest.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
@@ -92,15 +94,33 @@ export function requestHints(m: Module, req: Pick<GradRequest, 'custom' | 'inact
   return h;
 }
 
+/**
+ * A variadic function that reads its variable arguments (`llvm.va_start`) cannot be
+ * differentiated: the derivative has a fixed signature (contract section 6), and a copy of
+ * `va_start` in it would be invalid IR.
+ */
+export function refuseVarargs(f: Function, file: SourceFile | null): void {
+  if (!f.fnType.vararg) return;
+  for (const b of f.blocks) {
+    for (const i of b.instructions) {
+      if (i.op !== 'call' || !((i.callee as { name?: string | null }).name ?? '').startsWith('llvm.va_start')) continue;
+      const s = sourceSpan(i);
+      fail('E0401', `cannot differentiate @${f.name}: a variadic function that reads its variable arguments (va_start)`, file, s.start, s.end,
+        ['differentiate a function with fixed parameters that the variadic one calls, or pass the values in an array']);
+    }
+  }
+}
+
 /** Differentiates `req.fn` in `m`, adding the derivative (and the helpers it needs) to `m`. */
 export function gradModule(m: Module, req: GradRequest, file: SourceFile | null, rules: CallRules = defaultCallRules(), shared?: GradContext): GradResult {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
+  refuseVarargs(f, file);
   const width = req.width ?? 1;
   if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH) {
     fail('E0903', `--width: ${width} is not an integer from 1 to ${MAX_WIDTH}`, null);
   }
-  rules = withHints(rules, requestHints(m, req, file));
+  rules = withHints(rules, requestHints(m, req, file), m);
   // `lower` shares one context between its calls, so callees are differentiated once.
   const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
   const perfStart = ctx.perf.length;
@@ -130,7 +150,11 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   else {
     // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
     const fn = canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules }, file: ctx.file }).fn;
-    new ReverseGenerator(ctx, { ...sig, fn }, out, out).run();
+    // Started over (without `out`'s old body) when it finds globals that need shadows (globals.ts).
+    withGlobalRestarts(ctx, () => {
+      out.blocks = [];
+      new ReverseGenerator(ctx, { ...sig, fn }, out, out).run();
+    });
   }
   inheritPersonalities(m, firstNew);
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
@@ -144,7 +168,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
 export function inheritPersonalities(m: Module, from = 0): void {
   let only: Value | null | undefined;
   for (const f of m.functions.slice(from)) {
-    // a body never read (lazy loading) is the user's, printed as written
+    // (A body still kept as text (lazy loading) is copied as written: the tool added nothing to it.)
     if (f.personality || f.isDeclaration || f.deferred !== null) continue;
     const pads = f.blocks.flatMap((b) => b.instructions.filter((i) => i.op === 'landingpad'));
     if (!pads.length) continue;

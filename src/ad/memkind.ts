@@ -117,13 +117,16 @@ export class MemoryKinds {
 }
 
 /** Whether the freed pointer `f` is (a cast of) the allocation `a`. */
-export function sameObject(f: Value, a: Value): boolean {
+export function sameObject(f: Value, a: Value, slots: ReadonlyMap<Value, { stores: readonly Value[] }> | null = null): boolean {
   let v: Value = f;
   for (let n = 0; n < 8; n++) {
     if (v === a) return true;
     if (v.vk === 'inst') {
       const i = v as Instruction;
       if (i.op === 'bitcast' || i.op === 'addrspacecast' || (i.op === 'getelementptr' && i.operands.length > 0)) { v = i.operands[0]!; continue; }
+      // -O0: the pointer was kept in a stack slot that holds one pointer (analysis/facts.ts).
+      const held = i.op === 'load' && slots ? slots.get(i.operands[0]!)?.stores.filter((x) => x.vk !== 'const') : undefined;
+      if (held && held.length === 1) { v = held[0]!; continue; }
     }
     if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') { v = (v as unknown as { operands: Value[] }).operands[0]!; continue; }
     break;

@@ -24,6 +24,8 @@ import { sameObject } from './memkind.js';
 import { BlasCalls, blasAlphaActive, blasReverse, blasScalarActive, type BlasSaved } from './blas.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
+import { allocLikeFree } from './custom.js';
+import { reverseVecMem } from './vecmem.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -162,7 +164,8 @@ export class ReverseSweep {
     for (let k = insts.length - 1; k >= 0; k--) {
       const i = insts[k]!;
       if (i.op === 'phi') break;
-      if (i === term) continue;
+      // An invoke is the block's terminator and its call: the call is reversed here.
+      if (i === term && i.op !== 'invoke') continue;
       if (!aa.isActiveInst(i)) continue;
       b.origin = i;
       this.reverseInst(i, rc);
@@ -337,6 +340,20 @@ export class ReverseSweep {
         }
         return;
       }
+      case 'vecmem': {
+        for (let lane = 0; lane < this.width; lane++) {
+          reverseVecMem({
+            m: this.f.m, b,
+            primal: (v) => this.plan.get(this.sweep.mapV(v), rc),
+            shadow: (v) => this.plan.get(this.sweep.shadowOf(v, i, lane), rc),
+            takeResult: () => this.takeDiffe(i, b, lane),
+            add: (v, d) => this.addDiffe(v, d, b, lane),
+            varied: (v) => aa.varied.has(v),
+            declareHelper: (name, make) => this.f.m.getFunction(name) ?? make(),
+          }, i, k.shape);
+        }
+        return;
+      }
       case 'memset': {
         for (let lane = 0; lane < this.width; lane++) {
           const dd = this.plan.get(this.sweep.shadowOf(i.arg(0), i, lane), rc);
@@ -350,7 +367,7 @@ export class ReverseSweep {
         const moved = this.sweep.reallocMoved.get(i);
         if (!moved) return;
         const kind = this.f.kinds.kindOfMemory([i], i, 'the reallocated memory');
-        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i));
+        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()));
         const bp = this.plan.frame.bytePtr;
         for (let lane = 0; lane < this.width; lane++) {
           const nu = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i, i, lane), rc), bp);
@@ -412,9 +429,11 @@ export class ReverseSweep {
         return;
       }
       case 'malloc': case 'calloc': {
-        if (!this.sweep.freedClasses.some((f) => sameObject(f, i))) return;
+        if (!this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()))) return;
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.plan.get(this.sweep.shadowOf(i, i, lane), rc);
+          // A registered allocator's shadow goes back through its deallocator (custom.ts).
+          if (k.like) { allocLikeFree(b, k.like, s, i.args().map((a) => this.plan.get(this.sweep.mapV(a), rc))); continue; }
           const free = this.f.ctx.declare('free', t.void, [this.plan.frame.bytePtr]);
           b.call(free, [b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
         }
@@ -422,6 +441,11 @@ export class ReverseSweep {
       }
       default: return;
     }
+  }
+
+  /** -O0 pointer variables of the primal (analysis/facts.ts): a freed pointer may be read back from one. */
+  private slots(): ReadonlyMap<Value, { stores: readonly Value[] }> | null {
+    return this.f.ctx.rules.facts?.pointerSlots(this.f.prim) ?? null;
   }
 
   /**

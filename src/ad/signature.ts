@@ -36,7 +36,15 @@ export interface DiffSig {
   nofree?: boolean;
   /** Batch width (contract section 6): N shadows per duplicated argument, `[N x T]` seeds and gradients. Default 1. */
   width?: number;
+  /**
+   * Split mode: a pair the user calls (lower's `__enzyme_augmentfwd` / `__enzyme_reverse`),
+   * not a callee's: its reverse ends the derivative, as a combined function's does.
+   */
+  topLevel?: boolean;
 }
+
+/** What `GradContext.mark` records: the sizes to go back to when a derivative is started over. */
+export interface ContextMark { functions: number; globals: number; types: number; pairs: number; perf: number; warnings: number }
 
 /** The augmented forward and reverse functions of a callee (the split shape). */
 export interface SplitPair {
@@ -61,7 +69,7 @@ export interface DiffContext {
   readonly perf: string[];
   /** Warnings to show the user (`--loose-types` decisions). */
   readonly warnings: Diagnostic[];
-  /** An existing function of that name, or a new declaration. */
+  /** An existing function of that name and type, a new declaration, or an adapter when the module declares it with another type (declare.ts). */
   declare(name: string, ret: Type, params: Type[]): Function;
   /** `llvm.memcpy` / `llvm.memset` on byte pointers, spelled for the module's pointer dialect. */
   memIntrinsic(which: 'memcpy' | 'memset'): Function;
@@ -70,6 +78,10 @@ export interface DiffContext {
   declarePair(sig: DiffSig): { aug: Function; rev: Function };
   /** The split pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair;
+  /** The state to return to if the derivative being generated must be started over (src/ad/globals.ts). */
+  mark(): ContextMark;
+  /** Drops everything generated since `k` (functions, globals, tape types, cached pairs). */
+  rollback(k: ContextMark): void;
 }
 
 export interface ParamInfo { type: Type; name: string | null; primal: number; shadow: boolean; lane: number }

@@ -20,6 +20,12 @@ import { laneName, signatureParams } from './signature.js';
 import { allocShape } from './calls.js';
 import type { BlasRule } from '../rules/blas.js';
 import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalarActive, blasScalars, type BlasSaved } from './blas.js';
+import { allocLikeShadow } from './custom.js';
+import { dropPhiEntries, invokeToCall } from './invoke.js';
+import { isPointerLike, vecMemShadowCopy } from './vecmem.js';
+import { globalShadowOf } from './globals.js';
+import type { ActivityAnalysis } from '../analysis/activity.js';
+import type { Argument } from '../ir/function.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -85,6 +91,8 @@ export class ForwardSweep {
   private readonly phiPatches: { prim: PhiInst; fwd: PhiInst; lane: number | null }[] = [];
   private readonly refusals: Refusals;
   private readonly width: number;
+  /** Edges of the primal's CFG the forward copy no longer has: invokes that became calls (src/ad/invoke.ts), from the block to the unwind destination. */
+  readonly cutEdges: [BasicBlock, BasicBlock][] = [];
 
   constructor(
     private readonly f: FunctionFacts,
@@ -128,6 +136,12 @@ export class ForwardSweep {
     this.mode.beforeClone();
     for (const b of f.cfg.rpo) this.cloneBlock(b);
     this.patchPhis();
+    this.dropCutEdges();
+  }
+
+  /** Phi entries of edges an invoke-turned-call removed (run again by a mode that adds phis later). */
+  dropCutEdges(): void {
+    for (const [from, to] of this.cutEdges) dropPhiEntries(from, to);
   }
 
   private cloneBlock(b: BasicBlock): void {
@@ -144,10 +158,47 @@ export class ForwardSweep {
       fb.atEnd(nb);
       fb.origin = i;
       this.cloneInst(i, nb);
-      if (this.mode.afterClone && !isTerminator(i)) { fb.atEnd(nb); this.mode.afterClone(i, nb); }
+      // An invoke's tangent code follows it too: finishInvoke then makes it a call.
+      if (this.mode.afterClone && (!isTerminator(i) || i.op === 'invoke')) { fb.atEnd(nb); this.mode.afterClone(i, nb); }
     }
     const first = nb.instructions[bodyStart];
     if (first) this.firstBody.set(nb, first);
+    if (b.terminator?.op === 'invoke') this.finishInvoke(b, nb);
+  }
+
+  /** An invoke whose forward copy needs code after it becomes a call and a branch (src/ad/invoke.ts). */
+  private finishInvoke(b: BasicBlock, nb: BasicBlock): void {
+    const term = b.terminator as InvokeInst;
+    const last = nb.instructions[nb.instructions.length - 1];
+    if (last && last.op === 'invoke' && last.origin === term) return;
+    this.checkNotCaught(term);
+    const normal = this.fwdBlocks.get(term.successors[0]!)!;
+    const inv = nb.instructions.find((x) => x.op === 'invoke' && x.origin === term) as InvokeInst | undefined;
+    if (inv) this.cutEdges.push([nb, invokeToCall(this.f.m, inv, normal)]);
+    else {
+      new IRBuilder(this.f.m).atEnd(nb).br(normal);
+      this.cutEdges.push([nb, this.fwdBlocks.get(term.successors[1]!)!]);
+    }
+  }
+
+  /**
+   * The forward copy `fi` of an invoke, after which code must be placed later (a value
+   * cached for the reverse sweep): it becomes a call followed by a branch.
+   */
+  invokeBecomesCall(fi: InvokeInst): void {
+    const term = fi.origin as InvokeInst;
+    this.checkNotCaught(term);
+    const from = fi.parent!;
+    const unwind = invokeToCall(this.f.m, fi, this.fwdBlocks.get(term.successors[0]!)!);
+    dropPhiEntries(from, unwind);
+    this.cutEdges.push([from, unwind]);
+  }
+
+  /** A converted invoke must not be one whose exception the function catches and returns from. */
+  private checkNotCaught(term: InvokeInst): void {
+    if (!this.f.reaches.has(term.successors[1]!)) return;
+    this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: an exception caught inside the function (the landing pad of this call leads to a return) on the active path`, term,
+      ['the derivative assumes no exception is thrown: move the try / catch out of the differentiated function, or compile with -fno-exceptions']);
   }
 
   /** A shallow copy of a primal instruction with operands and blocks mapped into the forward function. */
@@ -207,13 +258,20 @@ export class ForwardSweep {
   shadowOf(v: Value, at: Instruction | null, lane: number): Value {
     const s = this.shadows[lane]!.get(v);
     if (s) return s;
+    const gs = globalShadowOf(this.f.ctx, v, lane, this.width, at);
+    if (gs) return gs;
     if (v.vk === 'const') {
       const ck = (v as unknown as { ck: string }).ck;
       if (ck === 'null' || ck === 'undef' || ck === 'poison') return v;
     }
-    // An inactive pointer mixed with active ones (a phi of an array and a
-    // constant table): its shadow is the primal pointer, as in Enzyme.
-    if (!this.f.aa.shadowed(v)) return this.mapV(v);
+    // A pointer to memory nothing writes (a constant table, a function) needed as a
+    // shadow: the primal pointer stands for it, as in Enzyme. Never a const argument's or
+    // a mutable global's memory: adjoints would be added into the primal data.
+    if (!this.f.aa.shadowed(v)) {
+      if (this.f.aa.readOnlyShadow(v)) return this.mapV(v);
+      return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: ${describeNoShadow(this.f.aa, v)} is used where the derivative needs its shadow`, at,
+        ['the derivative would add adjoints into the primal memory: make the argument dup (with a zeroed shadow) if its memory takes part in the computation']);
+    }
     return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: no shadow for a pointer into active memory`, at,
       ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
   }
@@ -232,23 +290,20 @@ export class ForwardSweep {
         const k = aa.callKind(i);
         if (k.k === 'inactive' && k.name.startsWith('llvm.dbg.')) return;
         if (k.k === 'defined' && aa.callTouchesActive(i)) { this.mode.activeCall(i, nb); return; }
-        if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || i.args().some((a) => aa.shadowed(a)))) {
+        if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || aa.shadowed(i) || i.args().some((a) => aa.shadowed(a)))) {
           const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? 'an indirect call' : `@${k.name}`;
           f.error('E0402', `cannot differentiate ${f.fnName()}: ${what} touches active data and has no known derivative`, i,
             ['make its arguments const, register a custom derivative or declare it inactive (--custom, --inactive, docs/custom.md)']);
-        }
-        if (i.op === 'invoke' && (k.k === 'rule' && aa.isActiveValue(i))) {
-          f.error('E0401', `cannot differentiate ${f.fnName()}: invoke (exception handling) in the active path`, i,
-            ['compile with -fno-exceptions, or mark the call inactive']);
         }
         // Reverse mode: what the reverse of a BLAS call reads, saved before the call overwrites anything.
         if (k.k === 'blas' && !f.forward && aa.isActiveInst(i)) this.blasSaved.set(i, this.saveBlas(i, k.rule));
         const c = this.copyInst(i);
         fb.insert(c);
         this.vmap.set(i, c);
-        if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(0));
+        if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0));
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if (k.k === 'posix_memalign' && aa.shadowed(i.arg(0))) this.shadowPosixMemalign(i);
+        if (k.k === 'vecmem') for (let lane = 0; lane < this.width; lane++) vecMemShadowCopy(aa, i, k.shape, fb, (v) => this.copyInst(v), (v) => this.shadowOf(v, i, lane), (s) => this.shadows[lane]!.set(i, s));
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if (k.k === 'memcpy' || k.k === 'memmove') this.refusals.checkCopyIntoIntegers(i, i.arg(0), i.arg(1));
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
@@ -266,10 +321,10 @@ export class ForwardSweep {
     const c = this.copyInst(i);
     fb.insert(c);
     this.vmap.set(i, c);
-    if (i.type.kind !== 'pointer' && i.op !== 'store') return;
+    if (!isPointerLike(i.type) && i.op !== 'store') return;
     switch (i.op) {
       case 'store':
-        if (i.value.type.kind === 'pointer' && aa.shadowed(i.ptr)) {
+        if (isPointerLike(i.value.type) && aa.shadowed(i.ptr)) {
           for (let lane = 0; lane < this.width; lane++) fb.store(this.shadowOf(i.value, i, lane), this.shadowOf(i.ptr, i, lane), i.align);
         }
         return;
@@ -281,7 +336,8 @@ export class ForwardSweep {
     if (!aa.shadowed(i)) return;
     const name = i.name !== null ? `${i.name}'` : null;
     switch (i.op) {
-      case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': case 'select': {
+      case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze': case 'select':
+      case 'insertelement': case 'shufflevector': case 'extractelement': {
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.copyInst(i);
           s.name = laneName(name, this.width, lane);
@@ -291,6 +347,8 @@ export class ForwardSweep {
           } else {
             s.operands[0] = this.shadowOf(i.operands[0]!, i, lane);
           }
+          // Vectors of pointers: the same lanes of the shadows.
+          if (i.op === 'insertelement' || i.op === 'shufflevector') s.operands[1] = this.shadowOf(i.operands[1]!, i, lane);
           s.attachments = null;
           fb.insert(s);
           this.shadows[lane]!.set(i, s);
@@ -392,16 +450,20 @@ export class ForwardSweep {
   private shadowAllocLane(i: CallBase, c: Instruction, lane: number): void {
     const t = this.f.m.types;
     const name = laneName(i.name !== null ? `${i.name}'mi` : null, this.width, lane);
-    const k = this.f.aa.callKind(i).k;
-    const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
-    let s: Value;
     const kind = this.f.aa.callKind(i);
+    const k = kind.k;
+    let s: Value;
     const shape = allocShape('name' in kind ? kind.name : '');
-    if (k === 'calloc') {
+    if (k === 'malloc' && kind.like) {
+      // An allocator registered with __enzyme_allocation_like makes its own shadows (custom.ts).
+      s = allocLikeShadow(this.f.ctx, this.fb, kind.like, i.args().map((a) => this.mapV(a)), name);
+    } else if (k === 'calloc') {
+      const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
       s = this.fb.call(calloc, [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => toI64At(v, this.fb)), name);
     } else if (shape.align !== null) {
       s = this.alignedZeroed(this.mapV(i.arg(shape.align)), this.mapV(i.arg(shape.size)), name);
     } else {
+      const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
       const n = toI64At(this.mapV(i.arg(0)), this.fb);
       s = this.fb.call(calloc, [constInt(t.i64, 1), n], name);
     }
@@ -474,4 +536,15 @@ export function toI64At(v: Value, b: IRBuilder): Value {
   if (v.type === i64) return v;
   if (v.type.kind === 'int' && v.type.bits < 64) return b.cast('zext', v, i64);
   return v;
+}
+
+/** What makes a pointer shadowless, for messages: `the const argument %m`, `the global @g`, `memory reached through ...`. */
+function describeNoShadow(aa: ActivityAnalysis, v: Value): string {
+  const by = [...aa.blockedBy(v)];
+  const name = (o: Value): string => o.vk === 'argument' ? `the const argument %${o.name ?? (o as Argument).index}` : o.vk === 'global' ? `the global @${o.name ?? '?'}` : 'a constant';
+  const direct = by.filter(([, how]) => how === 'direct').map(([o]) => name(o));
+  const deep = by.filter(([, how]) => how === 'deep').map(([o]) => name(o));
+  if (direct.length) return `a pointer into the memory of ${direct.join(', ')}`;
+  if (deep.length) return `a pointer read from the memory of ${deep.join(', ')}`;
+  return 'a pointer that has no shadow';
 }

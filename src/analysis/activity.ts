@@ -13,6 +13,28 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { ArgActivity } from '../ad/api.js';
 import { classifyCall, type CallKind, type CallRules } from '../ad/calls.js';
+import type { GlobalVariable } from '../ir/function.js';
+import { ModuleFacts } from './facts.js';
+
+/** Null, undef and poison pointers: no memory, no class. */
+function isNullish(v: Value): boolean {
+  if (v.vk !== 'const') return false;
+  const ck = (v as unknown as { ck: string }).ck;
+  return ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind === 'vector');
+}
+
+/** The global, function or other constant a constant address is computed from (through GEPs and casts). */
+function constBase(v: Value): Value | null {
+  let cur = v;
+  for (let k = 0; k < 16; k++) {
+    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
+    if (cur.vk !== 'const') return cur;
+    const e = cur as unknown as { ck: string; op?: string; operands?: Value[] };
+    if (e.ck === 'expr' && (e.op === 'getelementptr' || e.op === 'bitcast' || e.op === 'addrspacecast') && e.operands?.[0]) { cur = e.operands[0]; continue; }
+    return cur;
+  }
+  return cur;
+}
 
 /** Floating scalars, vectors of them, and arrays / structs whose leaves all are. */
 export function isDiffType(t: Type): boolean {
@@ -25,7 +47,8 @@ export function isDiffType(t: Type): boolean {
   }
 }
 
-function isPtr(v: Value): boolean { return v.type.kind === 'pointer'; }
+/** A pointer, or a vector of pointers (a vector GEP's `<8 x ptr>`): both have memory classes and shadows. */
+function isPtr(v: Value): boolean { return v.type.kind === 'pointer' || (v.type.kind === 'vector' && v.type.elem.kind === 'pointer'); }
 
 /**
  * An aggregate of floating values and pointers with at least one pointer
@@ -156,7 +179,14 @@ export class ActivityAnalysis {
   readonly fn: Function;
   private readonly classes = new Classes();
   private readonly shadowedRoots = new Set<Value>();
-  private readonly blockedRoots = new Set<Value>();
+  /**
+   * Classes that must not get a shadow, with why: the const arguments, globals and
+   * constants in the class ('direct'), or behind the pointers its pointers were read
+   * from ('deep': a pointer loaded from a const argument's memory points to memory
+   * that is inactive too, as in Enzyme).
+   */
+  private readonly blockedRoots = new Map<Value, Map<Value, 'direct' | 'deep'>>();
+  private readonly facts: ModuleFacts;
   /** `inttoptr` results whose integer does not come from one pointer: memory the analysis cannot see. */
   private readonly opaqueIntPtrs: Value[] = [];
   readonly varied = new Set<Value>();
@@ -165,6 +195,7 @@ export class ActivityAnalysis {
 
   constructor(readonly input: ActivityInput) {
     this.fn = input.fn;
+    this.facts = input.rules.facts ?? new ModuleFacts(null);
     this.buildClasses();
     this.forward();
     this.backward();
@@ -195,6 +226,28 @@ export class ActivityAnalysis {
   /** A pointer into memory that must not get a shadow (const argument, global). */
   blocked(v: Value): boolean { return this.blockedRoots.has(this.classes.find(v)); }
 
+  /** What makes `v`'s class blocked: const arguments, globals, functions, constants, each direct or deep. */
+  blockedBy(v: Value): ReadonlyMap<Value, 'direct' | 'deep'> {
+    return this.blockedRoots.get(this.classes.find(v)) ?? new Map();
+  }
+
+  /**
+   * Whether the primal pointer may stand for the shadow of `v` (Enzyme's convention for
+   * constants): only memory nothing writes, constant globals and functions. A const
+   * argument's memory or a mutable global's would receive adjoints meant for a shadow.
+   */
+  readOnlyShadow(v: Value): boolean {
+    const by = this.blockedBy(v);
+    if (!by.size) return false;
+    for (const o of by.keys()) {
+      if (o.vk === 'function') continue;
+      if (o.vk === 'global' && this.facts.targets.isReadOnly(o as GlobalVariable)) continue;
+      if (o.vk === 'const') continue; // inttoptr of a constant, blockaddress...
+      return false;
+    }
+    return true;
+  }
+
   /** Whether `p` may point where an `inttoptr` of an integer of unknown origin points (memory the analysis cannot see). */
   fromUnknownInt(p: Value): boolean {
     if (!this.opaqueIntPtrs.length) return false;
@@ -218,6 +271,7 @@ export class ActivityAnalysis {
           case 'posix_memalign': return this.shadowed(i.arg(0));
           case 'blas': return this.callTouchesActive(i);
           case 'rule': return this.isActiveValue(i) || (k.rule.outArgs ?? []).some((o) => o.zeroShadow && this.shadowed(i.arg(o.arg)));
+          case 'vecmem': return k.shape.store ? isDiffType(i.arg(k.shape.value!).type) && this.shadowed(i.arg(k.shape.ptr)) : this.isActiveValue(i);
           default: return this.isActiveValue(i);
         }
       }
@@ -225,10 +279,15 @@ export class ActivityAnalysis {
     }
   }
 
-  /** A call to a defined function that sees varied values or shadowed memory. */
+  /** A call to a defined function that sees varied values or shadowed memory (its own, or active globals it reaches). */
   callTouchesActive(c: CallBase): boolean {
     for (const a of c.args()) if (this.varied.has(a) || this.shadowed(a)) return true;
-    return this.isActiveValue(c) || this.shadowed(c);
+    return this.isActiveValue(c) || this.shadowed(c) || this.reachesActiveGlobals(c);
+  }
+
+  private reachesActiveGlobals(c: CallBase): boolean {
+    const k = this.callKind(c);
+    return k.k === 'defined' && !k.custom && this.facts.activeGlobalsReached(k.fn).size > 0;
   }
 
   // -------------------------------------------------------------------------
@@ -249,9 +308,18 @@ export class ActivityAnalysis {
           }
           case 'getelementptr': this.classes.union(i, i.operands[0]!); break;
           case 'bitcast': case 'addrspacecast': this.classes.union(i, i.operands[0]!); break;
-          case 'phi': for (const o of i.operands) this.classes.union(i, o); break;
-          case 'select': this.classes.union(i, i.operands[1]!); this.classes.union(i, i.operands[2]!); break;
+          // Null and undef are one shared constant each: joining them would join every class that meets them.
+          case 'phi': for (const o of i.operands) if (!isNullish(o)) this.classes.union(i, o); break;
+          case 'select':
+            if (!isNullish(i.operands[1]!)) this.classes.union(i, i.operands[1]!);
+            if (!isNullish(i.operands[2]!)) this.classes.union(i, i.operands[2]!);
+            break;
           case 'freeze': this.classes.union(i, i.operands[0]!); break;
+          // Vectors of pointers are built from pointers and taken apart into them.
+          case 'insertelement': case 'shufflevector':
+            for (const o of i.operands.slice(0, 2)) if (isPtr(o) && !isNullish(o)) this.classes.union(i, o);
+            break;
+          case 'extractelement': this.classes.union(i, i.operands[0]!); break;
           case 'inttoptr': {
             // Integer round trips of a pointer (alignment, tagging): same object.
             const base = intBase(i.operands[0]!);
@@ -268,11 +336,27 @@ export class ActivityAnalysis {
         }
       }
     }
+    // clang -O0 keeps pointer variables in stack slots: what is loaded from such a slot is
+    // what was stored into it (mem2reg's view), so they share a class.
+    for (const { loads, stores } of this.facts.pointerSlots(fn).values()) {
+      const all = [...loads, ...stores.filter((v) => !isNullish(v))];
+      for (let k = 1; k < all.length; k++) this.classes.union(all[0]!, all[k]!);
+    }
+    // A constant address (`getelementptr (@g, 0, 2)`) is in its global's class.
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        for (const o of i.operands) {
+          if (o.vk !== 'const' || !isPtr(o)) continue;
+          const base = constBase(o);
+          if (base && base !== o) this.classes.union(o, base);
+        }
+      }
+    }
     fn.args.forEach((a, idx) => {
       if (!isPtr(a)) return;
       const act = args[idx];
       if (act === 'dup' || act === 'dupnoneed') this.shadowedRoots.add(this.classes.find(a));
-      else this.blockedRoots.add(this.classes.find(a));
+      else this.block(a, a, 'direct');
     });
     // Globals and other constants reached by pointer flow: read-only tables and
     // constant outputs; they never get shadows.
@@ -281,20 +365,57 @@ export class ActivityAnalysis {
         for (const o of i.operands) {
           if (isPtr(o) && (o.vk === 'global' || o.vk === 'const' || o.vk === 'function' || o.vk === 'alias')) {
             // Null and undef pointers mix into phis of real pointers without blocking them.
-            const ck = o.vk === 'const' ? (o as unknown as { ck: string }).ck : '';
-            if (ck === 'null' || ck === 'undef' || ck === 'poison') continue;
-            this.blockedRoots.add(this.classes.find(o));
+            if (isNullish(o)) continue;
+            const base = constBase(o) ?? o;
+            // A global carrying derivatives has a shadow global (src/ad/globals.ts).
+            if (this.facts.isActiveGlobal(base)) this.shadowedRoots.add(this.classes.find(o));
+            else this.block(o, base, 'direct');
           }
         }
       }
     }
-    // Blocking is recorded per root at the time; re-root after all unions.
-    const blocked = [...this.blockedRoots];
-    this.blockedRoots.clear();
-    for (const r of blocked) this.blockedRoots.add(this.classes.find(r));
     const sh = [...this.shadowedRoots];
     this.shadowedRoots.clear();
     for (const r of sh) this.shadowedRoots.add(this.classes.find(r));
+    this.deepConst();
+  }
+
+  /** Records `origin` as a reason for `v`'s class to be blocked; whether the class was not blocked before. */
+  private block(v: Value, origin: Value, how: 'direct' | 'deep'): boolean {
+    const r = this.classes.find(v);
+    let by = this.blockedRoots.get(r);
+    const fresh = !by;
+    if (!by) { by = new Map(); this.blockedRoots.set(r, by); }
+    if (by.get(origin) !== 'direct') by.set(origin, how);
+    return fresh;
+  }
+
+  /**
+   * Pointers read from blocked memory, and pointers a callee returns from blocked
+   * arguments (src/analysis/facts.ts, returnOrigin), are blocked too: the memory behind
+   * a const argument is inactive all the way down. Without this, a const matrix reached
+   * through `model->mats[i]` would get its primal memory as its shadow.
+   */
+  private deepConst(): void {
+    for (let changed = true, rounds = 0; changed && rounds < 64; rounds++) {
+      changed = false;
+      for (const b of this.fn.blocks) {
+        for (const i of b.instructions) {
+          if (!isPtr(i) || this.blocked(i)) continue;
+          let srcs: Value[] | null = null;
+          if (i.op === 'load') srcs = [i.ptr];
+          else if (i.op === 'call' || i.op === 'invoke') {
+            const k = this.callKind(i);
+            if (k.k === 'defined' && !k.custom) {
+              const o = this.facts.returnOrigin(k.fn);
+              if (o && o.length) srcs = o.map((n) => i.arg(n));
+            }
+          }
+          if (!srcs || !srcs.every((x) => this.blocked(x))) continue;
+          for (const x of srcs) for (const origin of this.blockedBy(x).keys()) if (this.block(i, origin, 'deep')) changed = true;
+        }
+      }
+    }
   }
 
   private markShadow(p: Value): boolean {
@@ -353,6 +474,11 @@ export class ActivityAnalysis {
         }
         return ch;
       }
+      case 'ret': {
+        // The caller needs the shadow of a returned pointer: the pointer's memory has one.
+        const r = i.operands[0];
+        return !!this.input.retShadow && !!r && isPtr(r) && this.markShadow(r);
+      }
       case 'store': {
         const v = i.value;
         if (this.carries(v)) return this.markShadow(i.ptr);
@@ -377,8 +503,26 @@ export class ActivityAnalysis {
             if (r.out === 'x' && r.alpha !== null && this.carries(i.arg(r.alpha))) ch = this.markShadow(i.arg(r.x)) || ch;
             return ch;
           }
+          case 'vecmem': {
+            // As a load or a store, lane by lane (src/ad/vecmem.ts).
+            const sh = k.shape;
+            const p = i.arg(sh.ptr);
+            let ch = false;
+            if (!sh.store) {
+              if (this.shadowed(p)) {
+                if (diff) ch = this.mark(i) || ch;
+                if (isPtr(i)) ch = this.markShadow(i) || ch;
+              } else if (isPtr(i) && this.shadowed(i)) ch = this.markShadow(p) || ch;
+              if (diff && sh.passthru !== null && this.varied.has(i.arg(sh.passthru))) ch = this.mark(i) || ch;
+              return ch;
+            }
+            const v = i.arg(sh.value!);
+            if (this.carries(v)) return this.markShadow(p);
+            if (isPtr(v) && this.shadowed(p)) return this.markShadow(v);
+            return false;
+          }
           case 'defined': {
-            if (!i.args().some((a) => this.carries(a))) return false;
+            if (!i.args().some((a) => this.carries(a)) && !this.reachesActiveGlobals(i)) return false;
             let ch = false;
             if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
             if (isPtr(i)) ch = this.markShadow(i) || ch;
@@ -408,6 +552,10 @@ export class ActivityAnalysis {
       for (const i of b.instructions) {
         if (i.op === 'ret' && retActive && i.operands[0]) use(i.operands[0]);
         if (i.op === 'store' && this.shadowed(i.ptr)) use(i.value);
+        if (i.op === 'call' || i.op === 'invoke') {
+          const k = this.callKind(i);
+          if (k.k === 'vecmem' && k.shape.store && this.shadowed(i.arg(k.shape.ptr))) use(i.arg(k.shape.value!));
+        }
         if ((i.op === 'call' || i.op === 'invoke') && (this.callKind(i).k === 'defined' || this.callKind(i).k === 'blas') && this.callTouchesActive(i)) {
           for (const a of i.args()) use(a);
           use(i);

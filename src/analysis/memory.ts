@@ -30,13 +30,16 @@ export function underlyingObjects(p: Value): Set<Value> | null {
           work.push(i.operands[0]!); continue;
         case 'phi': work.push(...i.operands); continue;
         case 'select': work.push(i.operands[1]!, i.operands[2]!); continue;
+        // Vectors of pointers: built from pointers, taken apart into them.
+        case 'insertelement': case 'shufflevector': work.push(i.operands[0]!, i.operands[1]!); continue;
+        case 'extractelement': work.push(i.operands[0]!); continue;
         case 'alloca': case 'load': case 'call': out.add(v); continue;
         default: return null;
       }
     }
     if (v.vk === 'const') {
       const c = v as unknown as { ck: string; op?: string; operands?: Value[] };
-      if (c.ck === 'null' || c.ck === 'undef' || c.ck === 'poison') continue;
+      if (c.ck === 'null' || c.ck === 'undef' || c.ck === 'poison' || (c.ck === 'zero' && v.type.kind === 'vector')) continue;
       if (c.ck === 'expr' && (c.op === 'getelementptr' || c.op === 'bitcast' || c.op === 'addrspacecast')) { work.push(c.operands![0]!); continue; }
       return null;
     }
@@ -106,8 +109,12 @@ export class OverwriteAnalysis {
               if (out !== null) this.written.push(underlyingObjects(i.arg(out)));
               break;
             }
+            if (k.k === 'vecmem') {
+              if (k.shape.store) this.written.push(underlyingObjects(i.arg(k.shape.ptr)));
+              break;
+            }
             if (k.k === 'memcpy' || k.k === 'memmove' || k.k === 'memset' || k.k === 'free' || k.k === 'realloc' || k.k === 'posix_memalign') {
-              this.written.push(underlyingObjects(i.arg(0)));
+              this.written.push(underlyingObjects(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0)));
               break;
             }
             if (!callMayWrite(m, i)) break;

@@ -7,7 +7,8 @@ import type { Module } from '../ir/module.js';
 import type { Instruction } from '../ir/instructions.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
-import { TBAA } from './tbaa.js';
+import { TBAA, type TBAAFact } from './tbaa.js';
+import { DataLayout } from '../ir/layout.js';
 import { ConstantInt } from '../ir/constants.js';
 
 export type ScalarKind = 'float' | 'int' | 'pointer' | null;
@@ -61,11 +62,72 @@ export function declaredKind(p: Value): ScalarKind {
 
 const tbaaOf = new WeakMap<Module, TBAA>();
 
-/** The scalar kind of an access's TBAA tag (`!tbaa`), or null without one (or for `omnipotent char`). */
+function kindOf(s: TBAAFact['scalar'] | null): ScalarKind {
+  if (s === null || s === 'anything') return null;
+  return s === 'integer' ? 'int' : s === 'pointer' ? 'pointer' : 'float';
+}
+
+/**
+ * The scalar kind of an access's TBAA tag (`!tbaa`), or null without one (or for `omnipotent
+ * char`). An access without a tag (LICM and GVN drop them) gets the kind a struct-path tag of
+ * another access to the same object says is at its offset: `load i32, ptr %b` next to `load
+ * i32, ptr (%b + 4), !tbaa !{!Mat, !int, i64 4}` reads field 0 of a `Mat`.
+ */
 export function tbaaKind(m: Module, i: Instruction): ScalarKind {
   let t = tbaaOf.get(m);
   if (!t) { t = new TBAA(m); tbaaOf.set(m, t); }
-  const s = t.instFact(i)?.scalar ?? null;
-  if (s === null || s === 'anything') return null;
-  return s === 'integer' ? 'int' : s === 'pointer' ? 'pointer' : 'float';
+  const own = t.instFact(i);
+  if (own) return kindOf(own.scalar);
+  if (i.op !== 'load' && i.op !== 'store') return null;
+  return siblingKind(m, t, i);
+}
+
+/** A constant byte offset from a base pointer (through casts and all-constant GEPs), or null. */
+function baseOffset(dl: DataLayout, p: Value): { base: Value; off: number } | null {
+  let off = 0;
+  let cur = p;
+  for (let k = 0; k < 16; k++) {
+    if (cur.vk !== 'inst') return { base: cur, off };
+    const i = cur as Instruction;
+    if (i.op === 'bitcast' || i.op === 'addrspacecast') { cur = i.operands[0]!; continue; }
+    // A GEP with a variable index is a base of its own (an element of an array of objects).
+    if (i.op !== 'getelementptr' || !i.operands.slice(1).every((c) => c instanceof ConstantInt)) return { base: cur, off };
+    let t: Type | null = i.srcType;
+    for (let n = 1; n < i.operands.length; n++) {
+      const c = i.operands[n]!;
+      if (!(c instanceof ConstantInt) || !t) return null;
+      const v = Number(c.value);
+      if (n === 1) { off += v * dl.allocSize(i.srcType); continue; }
+      if (t.kind === 'struct' && t.elems) { off += dl.fieldOffset(t, v); t = t.elems[v] ?? null; } else if (t.kind === 'array' || t.kind === 'vector') { off += v * dl.allocSize(t.elem); t = t.elem; } else return null;
+    }
+    cur = i.operands[0]!;
+  }
+  return null;
+}
+
+function siblingKind(m: Module, t: TBAA, i: Instruction & { op: 'load' | 'store' }): ScalarKind {
+  const fn = i.parent?.parent;
+  if (!fn) return null;
+  const dl = DataLayout.of(m);
+  const me = baseOffset(dl, i.operands[i.op === 'load' ? 0 : 1]!);
+  if (!me) return null;
+  let found: ScalarKind = null;
+  for (const b of fn.blocks) {
+    for (const j of b.instructions) {
+      if ((j.op !== 'load' && j.op !== 'store') || j === i) continue;
+      const a = j.attachments?.find((x) => x.kind === 'tbaa');
+      const tb = a ? t.tagBase(a.md) : null;
+      if (!tb) continue;
+      const other = baseOffset(dl, j.operands[j.op === 'load' ? 0 : 1]!);
+      if (!other || other.base !== me.base) continue;
+      // The tagged object starts `tb.offset` bytes before the other access.
+      const rel = me.off - (other.off - tb.offset);
+      if (rel < 0) continue;
+      const k = kindOf(t.memberFact(tb.base, rel)?.scalar ?? null);
+      if (k === null) continue;
+      if (found !== null && found !== k) return null; // tags disagree: tell nothing
+      found = k;
+    }
+  }
+  return found;
 }

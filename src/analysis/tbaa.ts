@@ -89,6 +89,38 @@ export class TBAA {
     return name && name.mk === 'string' ? factOfTypeName(name.text) : null;
   }
 
+  /** A struct-path access tag's base type node and the accessed offset in it (`!{!Mat, !int, i64 4}`). */
+  tagBase(tag: Metadata): { base: Metadata; offset: number } | null {
+    const t = this.node(tag);
+    if (!t || t.mk !== 'tuple' || t.elems.length < 3) return null;
+    const base = this.node(t.elems[0]);
+    const off = intOf(this.node(t.elems[2]));
+    if (!base || base.mk !== 'tuple' || off === null) return null;
+    return { base, offset: off };
+  }
+
+  /**
+   * The scalar at byte `offset` of a struct type node (`!{!"_ZTS3Mat", !int, i64 0, !int, i64 4,
+   * !anyptr, i64 8}`: name, then member type and offset pairs), looking into nested structs.
+   */
+  memberFact(typeNode: Metadata, offset: number, depth = 0): TBAAFact | null {
+    const t = this.node(typeNode);
+    if (!t || t.mk !== 'tuple' || depth > 8) return null;
+    const name = this.node(t.elems[0]);
+    if (t.elems.length <= 3) {
+      // A scalar type node (`!{!"int", !char, i64 0}`): the fact of its name, at its start.
+      return offset === 0 && name && name.mk === 'string' ? factOfTypeName(name.text) : null;
+    }
+    let best: { type: Metadata; at: number } | null = null;
+    for (let k = 1; k + 1 < t.elems.length; k += 2) {
+      const mt = this.node(t.elems[k]);
+      const at = intOf(this.node(t.elems[k + 1]));
+      if (!mt || at === null || at > offset) continue;
+      if (!best || at >= best.at) best = { type: mt, at };
+    }
+    return best ? this.memberFact(best.type, offset - best.at, depth + 1) : null;
+  }
+
   /** The fact of an instruction's `!tbaa` attachment. */
   instFact(i: InstBase): TBAAFact | null {
     const a = i.attachments?.find((x) => x.kind === 'tbaa');

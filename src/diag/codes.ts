@@ -56,6 +56,7 @@ export const CODES = {
   E0406: { title: 'derivative check failed', exit: 1 },
   E0407: { title: 'cannot run the derivative', exit: 1 },
   E0408: { title: 'custom derivative does not fit', exit: 1 },
+  E0409: { title: 'active data in a global without a shadow', exit: 1 },
   // 042x: Enzyme's C ABI (`lower`)
   E0421: { title: 'invalid __enzyme call', exit: 1 },
   E0422: { title: 'unsupported Enzyme entry point', exit: 1 },

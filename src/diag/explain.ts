@@ -229,7 +229,7 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
   E0310: {
     reportedBy: 'verifier',
     meaning: 'exception-handling instructions LLVM would refuse',
-    explanation: "A `landingpad`, `resume` or other exception-handling pad in a function without a personality, a landing pad that is not the first non-phi instruction of its block or has neither a clause nor `cleanup`, an `invoke` whose unwind destination does not start with a pad. LLVM's verifier rejects these; so does enzyme-ts, and output that would break these rules is an internal error, never written.",
+    explanation: "A `landingpad`, `resume` or other exception-handling pad in a function without a personality, a landing pad that is not the first non-phi instruction of its block or has neither a clause nor `cleanup`, an `invoke` whose unwind destination does not start with a pad, a block starting with a landing pad entered other than by the unwind edge of an invoke. LLVM's verifier rejects these; so does enzyme-ts, and output that would break these rules is an internal error, never written.",
     examples: [{ files: { 'eh.ll': 'define void @f({ ptr, i32 } %e) {\n  resume { ptr, i32 } %e\n}\n' }, commands: ['enzyme-ts fmt eh.ll'] }],
   },
   E0311: {
@@ -241,8 +241,15 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
     reportedBy: 'transform (`grad`, `check`, `lower`)',
     meaning: 'an instruction in the active path the transform has no reverse for',
     explanation: 'An instruction in the active path (it touches a value or memory whose derivative is needed) that the transform has no reverse code for. The message names the function and the construct; the location is the instruction, and with `-g` the line of the source it came from.',
-    examples: [{ files: { 'vla.ll': 'define double @f(double %x, i64 %n) {\n  %buf = alloca double, i64 %n\n  store double %x, ptr %buf\n  %y = load double, ptr %buf\n  ret double %y\n}\n' }, commands: ['enzyme-ts grad vla.ll -f f'] }],
-    after: 'Other messages (`cannot differentiate @f: ...`): `this load may reach duplicated memory or constant memory` (a select or phi joins a `dup` and a `const` pointer; note: make the const argument dup), `floating data loaded from memory reached through an inttoptr the tool cannot follow`, `invoke (exception handling) in the active path` (note: compile with `-fno-exceptions`, or mark the call inactive), `call to variadic function @g with active arguments`, `no shadow for a pointer into active memory`, `a pointer to active memory inside an aggregate ({ ptr, i64 }) is not supported yet`, `no derivative rule for \'OP\'`. [instructions.md](instructions.md#not-differentiable-when-active) lists the constructs. When the value does not matter for the derivative, the way out is to make the parameters it depends on `const`; for vectorized code, compiling with `-fno-vectorize -fno-slp-vectorize` keeps it scalar.',
+    examples: [
+      { files: { 'vla.ll': 'define double @f(double %x, i64 %n) {\n  %buf = alloca double, i64 %n\n  store double %x, ptr %buf\n  %y = load double, ptr %buf\n  ret double %y\n}\n' }, commands: ['enzyme-ts grad vla.ll -f f'] },
+      {
+        intro: "A pointer into a const argument's memory used where the derivative needs its shadow (the derivative would otherwise add adjoints into the primal data, [ad.md](ad.md#memory-behind-const-arguments)):",
+        files: { 'keep.ll': '%model = type { ptr, double }\n\ndefine double @f(ptr %m, ptr %data) {\n  store ptr %data, ptr %m\n  %w.p = getelementptr inbounds %model, ptr %m, i32 0, i32 1\n  %w = load double, ptr %w.p\n  %d = load double, ptr %data\n  %r = fmul double %w, %d\n  ret double %r\n}\n' },
+        commands: ['enzyme-ts grad keep.ll -f f --args dup,const'],
+      },
+    ],
+    after: 'Other messages (`cannot differentiate @f: ...`): `this load may reach duplicated memory or constant memory` (a select or phi joins a `dup` and a `const` pointer; note: make the const argument dup), `floating data loaded from memory reached through an inttoptr the tool cannot follow`, `an exception caught inside the function (the landing pad of this call leads to a return) on the active path` (the derivative assumes no exception is thrown; other invokes work, [ad.md](ad.md#exceptions)), `call to variadic function @g with active arguments`, `a variadic function that reads its variable arguments`, `no shadow for a pointer into active memory`, `a pointer read from the memory of the global @g is used where the derivative needs its shadow`, `a pointer to active memory inside an aggregate ({ ptr, i64 }) is not supported yet`, `no derivative rule for \'OP\'`. [instructions.md](instructions.md#not-differentiable-when-active) lists the constructs. When the value does not matter for the derivative, the way out is to make the parameters it depends on `const`; for vectorized code, compiling with `-fno-vectorize -fno-slp-vectorize` keeps it scalar.',
   },
   E0402: {
     reportedBy: 'transform (`grad`, `check`, `lower`)',
@@ -259,7 +266,7 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
         commands: ['clang-19 -O2 -g -S -emit-llvm norm.c -o norm.ll', 'enzyme-ts grad norm.ll -f norm --args dup,const -o norm.grad.ll'],
       },
     ],
-    after: 'Other message: `an indirect call touches active data and has no known derivative`.',
+    after: 'Other message: `an indirect call touches active data and has no known derivative` (a call through a function pointer whose target cannot be known at compile time; one loaded from a global nothing writes is the direct call, [ad.md](ad.md#the-forward-sweep)). Vector memory intrinsics other than the masked and vector-predicated loads, stores, gathers and scatters (`llvm.masked.expandload`, `llvm.masked.compressstore`) are calls of this kind.',
   },
   E0403: {
     reportedBy: 'transform (`grad`, `check`, `lower`)',
@@ -312,6 +319,16 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
       commands: ['enzyme-ts grad cube.ll -f poly --custom cube=aug_cube,rev_cube'],
     }],
   },
+  E0409: {
+    reportedBy: 'transform (`grad`, `fwd`, `check`, `lower`)',
+    meaning: 'active data stored into memory reached through a pointer held in a global; a global whose `!enzyme_shadow` does not fit, or whose type is unknown',
+    explanation: "Mutable globals into which active data is stored get a shadow ([ad.md](ad.md#globals)): one the module names (`!enzyme_shadow !{ptr @dg}` on the global) or an implicit zeroed one. Memory reached through a pointer *held in* a global has no shadow the tool can know: the derivative would be lost, so the store (or copy) is refused. The message names the global; the span is the store.",
+    examples: [{
+      files: { 'gbuf.ll': '@buf = global ptr null\n\ndefine double @f(double %x) {\n  %p = load ptr, ptr @buf\n  %sq = fmul double %x, %x\n  store double %sq, ptr %p\n  %v = load double, ptr %p\n  ret double %v\n}\n' },
+      commands: ['enzyme-ts grad gbuf.ll -f f'],
+    }],
+    after: 'Other messages: a global whose `!enzyme_shadow` names the wrong number of globals for the batch width, and a global of a type the module does not define (it cannot get an implicit shadow). The way out: pass that memory as a `dup` argument, give the global a shadow holding the shadow pointer, or declare the global inactive (`__enzyme_inactive_global`, docs/custom.md) when what is stored there is a constant output.',
+  },
   E0421: {
     reportedBy: '`lower`',
     meaning: 'a call that does not fit Enzyme\'s C ABI',
@@ -324,7 +341,7 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
   E0422: {
     reportedBy: '`lower`',
     meaning: 'an Enzyme entry point enzyme-ts does not lower',
-    explanation: "`__enzyme_fwdsplit` (forward split mode) and Enzyme's experimental entry points (`__enzyme_batch`, `__enzyme_todense`, `__enzyme_truncate_*`, ...). The call is refused rather than left in the output.",
+    explanation: "`__enzyme_fwdsplit` (forward split mode) and every other `__enzyme_*` entry point enzyme-ts does not implement (`__enzyme_virtualreverse`, `__enzyme_batch`, `__enzyme_todense`, `__enzyme_set_fixed_point`, ...), and the Enzyme markers it does not implement (`enzyme_runtime_activity`, `enzyme_context`, `enzyme_byref`, `enzyme_scalar`, `enzyme_mutable`). The call is refused rather than left in the output as a call to an undefined function. Enzyme's type hints (`__enzyme_double(ptr, bytes)`, `__enzyme_float`, `__enzyme_integer`, `__enzyme_pointer`) are not refused: they are removed.",
     examples: [{
       files: { 'split.ll': 'declare double @__enzyme_fwdsplit(ptr, ...)\n\ndefine double @sq(double %x) {\n  %y = fmul double %x, %x\n  ret double %y\n}\n\ndefine double @main() {\n  %r = call double (ptr, ...) @__enzyme_fwdsplit(ptr @sq, double 2.0, double 1.0)\n  ret double %r\n}\n' },
       commands: ['enzyme-ts lower split.ll'],

@@ -25,7 +25,7 @@ import { safeLines } from '../diag/safe.js';
 export function activityReport(m: Module, req: GradRequest, file: SourceFile | null): string[] {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveActivities(f, req.args, req.ret);
-  const input = { fn: f, args, retActive: ret === 'active' || ret === 'activeonly', rules: withHints(defaultCallRules(), requestHints(m, req, file)) };
+  const input = { fn: f, args, retActive: ret === 'active' || ret === 'activeonly', rules: withHints(defaultCallRules(), requestHints(m, req, file), m) };
   return report(m, input, args, `activity of @${f.name} (args: ${args.join(', ')}; ret: ${ret})`, file);
 }
 
@@ -33,7 +33,7 @@ export function activityReport(m: Module, req: GradRequest, file: SourceFile | n
 export function fwdActivityReport(m: Module, req: FwdRequest, file: SourceFile | null): string[] {
   const f = findFunction(m, req.fn);
   const { args, ret } = resolveFwdActivities(f, req.args, req.ret);
-  const input = { fn: f, args: analysisActivities(f, args), retActive: (ret === 'dup' || ret === 'dupnoneed') && isDiffType(f.fnType.ret), rules: withHints(defaultCallRules(), fwdRequestHints(m, req, file)) };
+  const input = { fn: f, args: analysisActivities(f, args), retActive: (ret === 'dup' || ret === 'dupnoneed') && isDiffType(f.fnType.ret), rules: withHints(defaultCallRules(), fwdRequestHints(m, req, file), m) };
   return report(m, input, args, `forward activity of @${f.name} (args: ${args.join(', ')}; ret: ${ret})`, file);
 }
 

@@ -486,8 +486,17 @@ export class IRBuilder {
     return this.insert(i, name);
   }
   /** A bitcast when the types differ, else `v` itself (typed-pointer code needs many of these). */
+  /** `v` as type `to`: itself, a bitcast, or (pointers in another address space) an addrspacecast, then a bitcast. */
   bitcastIfNeeded(v: Value, to: Type, name: string | null = null): Value {
-    return v.type === to ? v : this.cast('bitcast', v, to, name);
+    if (v.type === to) return v;
+    const from = v.type;
+    if (from.kind === 'pointer' && to.kind === 'pointer' && from.addrspace !== to.addrspace) {
+      // Same pointee, the target's address space: then a bitcast if the pointee differs too.
+      const moved = from.pointee === null ? to : this.types.typedPtr(from.pointee, to.addrspace);
+      const c = this.cast('addrspacecast', v, moved, moved === to ? name : null);
+      return moved === to ? c : this.cast('bitcast', c, to, name);
+    }
+    return this.cast('bitcast', v, to, name);
   }
 
   icmp(pred: string, lhs: Value, rhs: Value, name: string | null = null, flags = 0): CmpInst {

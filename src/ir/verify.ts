@@ -219,6 +219,7 @@ class FunctionVerifier {
       this.structural = true;
     }
     this.checkPhiEntries(cfg);
+    this.checkExceptionHandling();
     this.checkInstructions(this.structural ? null : new DominatorTree(cfg));
     return this.out;
   }
@@ -273,6 +274,34 @@ class FunctionVerifier {
         this.report('E0301', last, `block ${this.n(b)} does not end with a terminator`);
         this.structural = true;
       }
+    }
+  }
+
+  /**
+   * LLVM's rules for exception handling beyond those of checkEHPad / checkCallSite (a
+   * personality, a landingpad first in its block, an invoke unwinding to an EH pad): the
+   * other EH pads are the first non-phi of their block too, and a landingpad block is
+   * entered only by unwind edges of invokes.
+   */
+  private checkExceptionHandling(): void {
+    const fn = this.fn;
+    const firstNonPhi = (b: BasicBlock): Instruction | undefined => b.instructions.find((i) => i.op !== 'phi');
+    for (const b of fn.blocks) {
+      const first = firstNonPhi(b);
+      for (const i of b.instructions) {
+        const op = i.op;
+        const pad = op === 'landingpad' || op === 'catchpad' || op === 'cleanuppad' || op === 'catchswitch';
+        if (pad && op !== 'landingpad' && i !== first) this.report('E0310', i, `'${op}' must be the first non-phi instruction of block ${this.n(b)}`);
+      }
+      const term = b.terminator;
+      if (!term) continue;
+      const succ = (term as { successors?: BasicBlock[] }).successors ?? [];
+      succ.forEach((s, k) => {
+        if (firstNonPhi(s)?.op !== 'landingpad') return;
+        if (term.op !== 'invoke' || k !== 1) {
+          this.report('E0310', term, `block ${this.n(s)} starts with a landingpad: it may only be entered by the unwind edge of an invoke`);
+        }
+      });
     }
   }
 
@@ -747,6 +776,14 @@ class FunctionVerifier {
     if (!ft) { this.report('E0304', inst, `'${inst.op}' has no function type`); return; }
     const callee = i.callee;
     if (callee.vk !== 'asm' && callee.type.kind !== 'pointer') this.report('E0304', inst, `callee ${this.n(callee)} is not a pointer`);
+    if (!this.fn.fnType.vararg && (callee as { name?: string | null }).name?.startsWith('llvm.va_start') && callee.vk === 'function') {
+      this.report('E0304', inst, `va_start in ${this.n(this.fn)}, which is not variadic`);
+    }
+    // Typed pointers: the call's function type is the callee's pointee (LLVM <= 16 reads it from there).
+    const pointee = callee.vk !== 'asm' && callee.type.kind === 'pointer' ? callee.type.pointee : null;
+    if (pointee !== null && pointee !== ft) {
+      this.report('E0304', inst, `callee ${this.n(callee)} has type ${this.t(callee.type)}, not a pointer to the call's function type ${this.t(ft)}`);
+    }
     const n = ft.params.length;
     const got = i.argCount;
     if (ft.vararg ? got < n : got !== n) {

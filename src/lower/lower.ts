@@ -38,7 +38,7 @@ import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
 import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction, functionBehind } from '../ad/calls.js';
-import { defaultActivity, gradModule, inheritPersonalities, requestHints } from '../ad/grad.js';
+import { defaultActivity, gradModule, inheritPersonalities, refuseVarargs, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/context.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
@@ -48,20 +48,29 @@ import { defaultFwdActivity, fwdModule } from '../ad/fwd.js';
 import { ForwardContext } from '../ad/forward.js';
 import { uniquifyNames } from '../ad/names.js';
 import { castArg, fitResult, ones, showType } from './fit.js';
+import { withGlobalRestarts } from '../ad/globals.js';
 
 export type Mode = 'autodiff' | 'augmentfwd' | 'reverse' | 'augmentsize' | 'fwddiff';
 
 /** Which Enzyme entry point a callee name is (C++-mangled and suffixed names included). */
-export function modeOf(name: string): Mode | 'unsupported' | null {
+export function modeOf(name: string): Mode | 'unsupported' | 'hint' | null {
   if (!name.includes('__enzyme_')) return null;
+  // The tool's own helpers (`__enzyme_ts_memcpy_adj_double`...), in a module lowered before.
+  if (name.includes('__enzyme_ts_')) return null;
   if (name.includes('__enzyme_autodiff')) return 'autodiff';
   if (name.includes('__enzyme_augmentfwd')) return 'augmentfwd';
   if (name.includes('__enzyme_augmentsize')) return 'augmentsize';
   if (name.includes('__enzyme_reverse')) return 'reverse';
   if (name.includes('__enzyme_fwddiff') || name.includes('__enzyme_fwdsplit')) return 'fwddiff';
-  if (/__enzyme_(batch|todense|truncate|error_estimate|iter|hessian)/.test(name)) return 'unsupported';
-  return null;
+  // Enzyme's type annotations (`__enzyme_double(ptr, bytes)`): hints for its type analysis, no code.
+  if (/__enzyme_(float|double|integer|pointer)(?![A-Za-z_])/.test(name)) return 'hint';
+  // Every other Enzyme entry point (__enzyme_virtualreverse, __enzyme_batch, __enzyme_todense,
+  // __enzyme_set_fixed_point...) would be left as an unresolved call: an error at the call.
+  return 'unsupported';
 }
+
+/** Markers Enzyme knows that enzyme-ts does not implement yet (an error at the call, E0422). */
+const UNSUPPORTED_MARKERS = new Set(['enzyme_runtime_activity', 'enzyme_context', 'enzyme_byref', 'enzyme_scalar', 'enzyme_mutable']);
 
 const ACTIVITY_MARKERS: Record<string, ArgActivity> = {
   enzyme_dup: 'dup', enzyme_dupnoneed: 'dupnoneed', enzyme_out: 'active', enzyme_const: 'const',
@@ -153,7 +162,7 @@ class Lowering {
   constructor(readonly m: Module, readonly file: SourceFile | null, readonly opts: LowerOptions) {
     // Custom derivatives and hints the module registers (docs/custom.md) apply to every call site.
     const hints = requestHints(m, { ...(opts.custom ? { custom: opts.custom } : {}), ...(opts.inactive ? { inactive: opts.inactive } : {}) }, file);
-    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
+    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints, m), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
   }
 
   private error(code: Code, message: string, at: Value | null, notes?: string[]): never {
@@ -170,6 +179,7 @@ class Lowering {
 
   run(): void {
     const found: { call: CallBase; mode: Mode; callee: Function }[] = [];
+    const hints: CallBase[] = [];
     const entries = this.entryPoints();
     for (const f of [...this.m.functions]) {
       // a body kept as text (lazy loading) is read only when it names an entry point
@@ -181,11 +191,17 @@ class Lowering {
           if (!callee || callee.name === null) continue;
           const mode = modeOf(callee.name);
           if (mode === null) continue;
-          if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse and __enzyme_augmentsize']);
+          if (mode === 'unsupported') this.error('E0422', `@${callee.name} is not supported by enzyme-ts`, i, ['enzyme-ts lowers __enzyme_autodiff, __enzyme_augmentfwd, __enzyme_reverse, __enzyme_augmentsize and __enzyme_fwddiff (and removes the type hints __enzyme_float, __enzyme_double, __enzyme_integer, __enzyme_pointer)']);
+          if (mode === 'hint') { hints.push(i); continue; }
           if (mode === 'fwddiff' && callee.name.includes('__enzyme_fwdsplit')) this.error('E0422', `forward split mode (@${callee.name}) is not supported`, i, ['use __enzyme_fwddiff']);
           found.push({ call: i, mode, callee });
         }
       }
+    }
+    // Type hints go first: the functions they sit in may be differentiated below.
+    for (const h of hints) {
+      if (h.type.kind !== 'void' && callHasUses(h)) this.error('E0421', `${calledName(h)} is one of Enzyme's type hints: it returns nothing`, h, ['declare it returning void']);
+      this.remove(h);
     }
     const touched = new Set<Function>();
     const ordered = nestedFirst(found);
@@ -194,7 +210,7 @@ class Lowering {
       touched.add(c.call.parent!.parent!);
       this.lowerCall(this.parse(c.call, c.mode));
     }
-    this.cleanup(found.map((c) => c.callee));
+    this.cleanup([...found.map((c) => c.callee), ...hints.map((h) => calledFunction(h)!)]);
     for (const f of touched) uniquifyNames(f);
     inheritPersonalities(this.m);
   }
@@ -272,6 +288,9 @@ class Lowering {
           p.nofree = true;
         } else if ((name === 'enzyme_const_return' || name === 'enzyme_dup_return') && fwd) {
           p.retDup = name === 'enzyme_dup_return';
+        } else if (UNSUPPORTED_MARKERS.has(name)) {
+          this.error('E0422', `${cname}: the marker ${name} is not supported by enzyme-ts yet`, call, [
+            `supported markers: ${[...Object.keys(ACTIVITY_MARKERS), ...VALUE_MARKERS, ...FLAG_MARKERS].join(', ')}`]);
         } else {
           this.error('E0421', `${cname}: unknown marker ${name}`, call, [
             `known markers: ${[...Object.keys(ACTIVITY_MARKERS), ...VALUE_MARKERS, ...FLAG_MARKERS].join(', ')}`]);
@@ -533,9 +552,10 @@ class Lowering {
       retShadow: false,
       ...(p.nofree ? { nofree: true } : {}),
       ...(p.width !== 1 ? { width: p.width } : {}),
+      topLevel: true,
     };
-    const pair = this.ctx.split(sig);
-    return pair;
+    refuseVarargs(p.fn, this.file);
+    return withGlobalRestarts(this.ctx, () => this.ctx.split(sig));
   }
 
   /** The user's tape memory must hold the pointer to enzyme-ts's tape. */

@@ -490,6 +490,8 @@ export class TapePlan {
 
   /** Positions `b` right after the definition of `fi` in the forward sweep (after all phis for a phi). */
   private placeAfterDef(b: IRBuilder, fi: Instruction): void {
+    // Nothing may follow an invoke in its block: it becomes a call (src/ad/invoke.ts).
+    if (fi.op === 'invoke') this.sweep.invokeBecomesCall(fi);
     if (fi.op === 'phi') {
       const blk = fi.parent!;
       const first = this.sweep.firstBody.get(blk);

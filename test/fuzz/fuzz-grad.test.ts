@@ -26,8 +26,6 @@ const SAMPLE_GENERATOR = 2;
  */
 const KNOWN: Record<string, string> = {
   '1-7': 'memmove-overlap',
-  '1-23': 'global-active-data',
-  '1-26': 'recursion-mixed-activity-O0',
 };
 
 interface LoggedRun { config: string; outcome: string; code?: string; checked?: number }

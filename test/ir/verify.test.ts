@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { verifyFunction, verifyModule, assertValid, sourceSpan, typeText, ValueNamer } from '../../src/ir/verify.js';
 import { addFunction, declareFunction, nullValue } from '../../src/ir/builder.js';
 import { BinaryInst, CmpInst, LoadInst, PhiInst } from '../../src/ir/instructions.js';
-import { GlobalVariable } from '../../src/ir/function.js';
-import { RefValue } from '../../src/ir/value.js';
+import { GlobalVariable, type BasicBlock } from '../../src/ir/function.js';
+import { RefValue, type Value } from '../../src/ir/value.js';
 import { SourceFile } from '../../src/diag/source.js';
 import { DiagnosticError, type Diagnostic } from '../../src/diag/diagnostic.js';
 import { renderDiagnostic } from '../../src/diag/render.js';
@@ -314,6 +314,49 @@ describe('dominance', () => {
     b.landingpad(t.struct([t.opaquePtr(), t.i32]), true);
     b.ret(v);
     expect(verifyFunction(fn, null).map((d) => d.message)).toEqual(['%v does not dominate this use']);
+  });
+});
+
+describe('exception handling (what llvm-as rejects)', () => {
+  function lpadFixture(): ReturnType<typeof fixture> & { v: Value } {
+    const f = fixture(['entry', 'ok', 'lpad'], { type: (m) => m.types.fn(m.types.double, []) });
+    const t = f.m.types;
+    const g = declareFunction(f.m, 'g', t.fn(t.double, []));
+    const v = f.b.atEnd(f.bb.entry!).invoke(g, [], f.bb.ok!, f.bb.lpad!, 'v');
+    f.b.atEnd(f.bb.ok!).ret(v);
+    f.b.atEnd(f.bb.lpad!);
+    const lp = f.b.landingpad(t.struct([t.opaquePtr(), t.i32]), true, 'lp');
+    f.b.resume(lp);
+    return { ...f, v };
+  }
+  it('landingpad and resume need a personality function', () => {
+    const { fn } = lpadFixture();
+    expect(verifyFunction(fn, null).map((d) => d.message)).toEqual([
+      "'landingpad' in @f, which has no personality function",
+      "'resume' in @f, which has no personality function",
+    ]);
+  });
+  it('a landingpad block is entered only by unwind edges; an invoke unwinds to a landingpad', () => {
+    const { m, fn, bb } = lpadFixture();
+    fn.personality = declareFunction(m, '__gxx_personality_v0', m.types.fn(m.types.i32, [], true));
+    expect(verifyFunction(fn, null)).toEqual([]);
+    const inv = bb.entry!.terminator as unknown as { successors: BasicBlock[] };
+    inv.successors = [bb.lpad!, bb.ok!];
+    expect(verifyFunction(fn, null).map((d) => d.message)).toEqual([
+      'block %lpad starts with a landingpad: it may only be entered by the unwind edge of an invoke',
+      "the unwind destination %ok of 'invoke' does not start with an exception-handling instruction (landingpad)",
+      '%v does not dominate this use', // the result is now used on the unwind edge
+    ]);
+  });
+  it('typed pointers: a callee whose pointee is not the call\'s function type', () => {
+    const { m, b, fn, bb } = fixture(['entry'], { dialect: 'typed', type: (m) => m.types.fn(m.types.void, []) });
+    const t = m.types;
+    const g = declareFunction(m, 'g', t.fn(t.void, [t.i32]));
+    b.atEnd(bb.entry!).call(g, [b.i64(1)], null, t.fn(t.void, [t.i64]));
+    b.ret();
+    expect(verifyFunction(fn, null).map((d) => d.message)).toEqual([
+      "callee @g has type 'void (i32)*', not a pointer to the call's function type 'void (i64)'",
+    ]);
   });
 });
 

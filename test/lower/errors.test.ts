@@ -20,6 +20,10 @@ declare i64 @__enzyme_augmentsize(ptr, ...)
 declare void @__enzyme_augmentfwd(ptr, ...)
 declare void @__enzyme_reverse(ptr, ...)
 declare double @__enzyme_fwddiff(ptr, ...)
+declare ptr @__enzyme_virtualreverse(ptr)
+declare void @__enzyme_set_fixed_point(ptr, ...)
+declare void @__enzyme_something_new(...)
+declare void @__enzyme_double(ptr, i64)
 declare double @__enzyme_fwdsplit(ptr, ...)
 @enzyme_dup = external global i32
 @enzyme_bogus = external global i32
@@ -74,6 +78,12 @@ describe('misuse of the ABI is an error at the call', () => {
     ['tape too small', '  call void (ptr, ...) @__enzyme_augmentfwd(ptr @arr, metadata !"enzyme_allocated", i64 1, metadata !"enzyme_tape", ptr %q, metadata !"enzyme_dup", ptr %p, ptr %p, i32 3)', 'E0423', /gives 1 byte of tape memory but the tape of @arr needs 8/],
     ['allocated without tape', '  call void (ptr, ...) @__enzyme_augmentfwd(ptr @arr, metadata !"enzyme_allocated", i64 8, metadata !"enzyme_dup", ptr %p, ptr %p, i32 3)', 'E0421', /enzyme_allocated needs enzyme_tape/],
     ['reverse without tape', '  call void (ptr, ...) @__enzyme_reverse(ptr @sq, double 1.0, double 1.0)', 'E0421', /tape is missing/],
+    // Entry points and markers enzyme-ts does not implement: an error, never a call left in the output.
+    ['virtualreverse', '  %r = call ptr @__enzyme_virtualreverse(ptr @sq)', 'E0422', /@__enzyme_virtualreverse is not supported/],
+    ['set_fixed_point', '  call void (ptr, ...) @__enzyme_set_fixed_point(ptr @sq, double 1.0)', 'E0422', /@__enzyme_set_fixed_point is not supported/],
+    ['an entry point enzyme-ts has never heard of', '  call void (...) @__enzyme_something_new(ptr @sq)', 'E0422', /@__enzyme_something_new is not supported/],
+    ['runtime activity marker', '  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @sq, metadata !"enzyme_runtime_activity", double 1.0)', 'E0422', /enzyme_runtime_activity is not supported/],
+    ['context marker', '  %r = call double (ptr, ...) @__enzyme_autodiff(ptr @sq, metadata !"enzyme_context", ptr %q, double 1.0)', 'E0422', /enzyme_context is not supported/],
   ];
   for (const [what, body, code, msg] of cases) {
     test(what, () => {
@@ -107,6 +117,17 @@ describe('lowering leaves a clean module', () => {
     expect(out).not.toMatch(/@__enzyme_autodiff|@enzyme_dup|@enzyme_bogus/); // unused enzyme_* declarations go too
     expect(out).toMatch(/declare i64 @__enzyme_augmentsize/); // declared, never called: kept
     expect(out.match(/define internal \{ double \} @diffesq|define \{ double \} @diffesq/g) ?? []).toHaveLength(1);
+  });
+});
+
+describe("Enzyme's type hints", () => {
+  test('__enzyme_double(ptr, bytes) calls are removed (they only guide Enzyme\'s type analysis), with their declaration', () => {
+    const text = `${PRELUDE}define double @g(ptr %p) {\n  call void @__enzyme_double(ptr %p, i64 8)\n  %v = load double, ptr %p\n  %w = fmul double %v, %v\n  ret double %w\n}\ndefine void @main(ptr %x, ptr %dx) {\n  call void @__enzyme_double(ptr %x, i64 8)\n  call void (ptr, ...) @__enzyme_autodiff(ptr @g, ptr %x, ptr %dx)\n  ret void\n}\n`;
+    const file = new SourceFile('t.ll', text);
+    const m = parseModule(file);
+    lowerModule(m, file);
+    expect(verifyModule(m, null)).toEqual([]);
+    expect(printModule(m)).not.toMatch(/__enzyme_double/);
   });
 });
 

@@ -1,0 +1,237 @@
+// What a call reaches. A direct call names its function (through aliases and pointer
+// casts); an indirect call is resolved when its target is known at compile time:
+//
+//   - a function pointer loaded from a global that nothing writes (a constant, or a
+//     global whose address is only ever loaded from), at a constant offset of its
+//     initializer: `struct { void *(*alloc)(size_t); ... } ops = { malloc, ... };
+//     ops.alloc(n)` is a call to malloc;
+//   - through casts, `freeze`, and selects or phis whose every incoming value is the
+//     same function;
+//   - through clang -O0's stack slots (a pointer variable whose every stored value is
+//     that function).
+//
+// Everything else stays unknown: a call through it that touches active data is an error
+// (E0402), never a guess.
+
+import type { Function, GlobalVariable } from '../ir/function.js';
+import type { Module } from '../ir/module.js';
+import type { CallBase, Instruction } from '../ir/instructions.js';
+import type { Value } from '../ir/value.js';
+import type { Type } from '../ir/types.js';
+import { ConstantAggregate, ConstantExpr, ConstantInt } from '../ir/constants.js';
+import { DataLayout } from '../ir/layout.js';
+import { computeUses } from '../ir/uses.js';
+
+/** The function a value stands for, looking through aliases and pointer casts (constant or not). */
+export function functionBehind(v: Value): Function | null {
+  let cur = v;
+  for (let i = 0; i < 4; i++) {
+    if (cur.vk === 'function') return cur as Function;
+    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
+    const e = cur as unknown as { ck?: string; op?: string; operands?: Value[] };
+    const isCast = e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'ptrtoint';
+    if (isCast && e.operands && ((cur.vk === 'const' && e.ck === 'expr') || cur.vk === 'inst')) { cur = e.operands[0]!; continue; }
+    return null;
+  }
+  return null;
+}
+
+export class CallTargets {
+  private readonly resolved = new Map<CallBase, Function | null>();
+  private readonly dl: DataLayout | null;
+  private readonly readOnly = new Map<GlobalVariable, boolean>();
+
+  constructor(readonly module: Module | null) {
+    this.dl = module ? DataLayout.of(module) : null;
+  }
+
+  /** The function `call` reaches: its direct callee, or the resolved target of an indirect call. */
+  calledFunction(call: CallBase): Function | null {
+    const direct = functionBehind(call.callee);
+    if (direct || call.callee.vk === 'asm') return direct;
+    let r = this.resolved.get(call);
+    if (r === undefined) {
+      r = this.resolve(call.callee, 0);
+      this.resolved.set(call, r);
+    }
+    return r;
+  }
+
+  /** Whether `call` is indirect but was resolved to a known function. */
+  isResolvedIndirect(call: CallBase): boolean {
+    return !functionBehind(call.callee) && this.calledFunction(call) !== null;
+  }
+
+  private resolve(v: Value, depth: number): Function | null {
+    if (depth > 16) return null;
+    const f = functionBehind(v);
+    if (f) return f;
+    if (v.vk === 'inst') {
+      const i = v as Instruction;
+      switch (i.op) {
+        case 'bitcast': case 'addrspacecast': case 'freeze': return this.resolve(i.operands[0]!, depth + 1);
+        case 'select': return this.same([i.operands[1]!, i.operands[2]!], depth);
+        case 'phi': return this.same(i.operands, depth);
+        case 'load': return i.volatile || i.atomic ? null : this.loaded(i, depth);
+        default: return null;
+      }
+    }
+    return null;
+  }
+
+  private same(vals: readonly Value[], depth: number): Function | null {
+    let r: Function | null = null;
+    for (const x of vals) {
+      const f = this.resolve(x, depth + 1);
+      if (!f || (r && f !== r)) return null;
+      r = f;
+    }
+    return r;
+  }
+
+  /** A function pointer read from memory whose contents are known at compile time. */
+  private loaded(load: Instruction, depth: number): Function | null {
+    const ptr = load.operands[0]!;
+    // clang -O0: `void *(*fp)(size_t) = ops.alloc; fp(n)` goes through a stack slot.
+    if (ptr.vk === 'inst' && (ptr as Instruction).op === 'alloca') {
+      const slot = ptr as Instruction;
+      const fn = slot.parent?.parent;
+      if (!fn) return null;
+      const stored: Value[] = [];
+      for (const b of fn.blocks) {
+        for (const j of b.instructions) {
+          if (j.op === 'store' && j.operands[1] === slot) { stored.push(j.operands[0]!); continue; }
+          if (j.op === 'load' && j.operands[0] === slot) continue;
+          if (j.op === 'call' && /^llvm\.(lifetime|dbg)\./.test((j.operands[j.operands.length - 1] as { name?: string | null }).name ?? '')) continue;
+          if (j.operands.includes(slot)) return null; // the slot's address escapes
+        }
+      }
+      return stored.length ? this.same(stored, depth) : null;
+    }
+    const at = this.globalOffset(ptr);
+    if (!at || !this.isReadOnly(at.g) || !at.g.init || !this.dl) return null;
+    const c = this.constantAt(at.g.init, at.g.valueType, at.offset, 0);
+    return c ? functionBehind(c) : null;
+  }
+
+  /** `ptr` as a global plus a constant byte offset (constant GEPs, instruction or expression). */
+  private globalOffset(ptr: Value): { g: GlobalVariable; offset: number } | null {
+    let offset = 0;
+    let cur = ptr;
+    for (let k = 0; k < 16; k++) {
+      if (cur.vk === 'global') return { g: cur as GlobalVariable, offset };
+      const isExpr = cur.vk === 'const' && (cur as unknown as { ck: string }).ck === 'expr';
+      if (!isExpr && cur.vk !== 'inst') return null;
+      const e = cur as unknown as { op: string; operands: Value[]; srcType?: Type | null };
+      if (e.op === 'bitcast' || e.op === 'addrspacecast') { cur = e.operands[0]!; continue; }
+      if (e.op !== 'getelementptr' || !e.srcType || !this.dl) return null;
+      const off = this.gepOffset(e.srcType, e.operands.slice(1));
+      if (off === null) return null;
+      offset += off;
+      cur = e.operands[0]!;
+    }
+    return null;
+  }
+
+  private gepOffset(src: Type, idx: readonly Value[]): number | null {
+    const dl = this.dl!;
+    let off = 0;
+    let t: Type | null = src;
+    for (let k = 0; k < idx.length; k++) {
+      const c = idx[k]!;
+      if (!(c instanceof ConstantInt)) return null;
+      const n = Number(c.value);
+      if (k === 0) { off += n * dl.allocSize(src); continue; }
+      if (!t) return null;
+      if (t.kind === 'struct' && t.elems) { off += dl.fieldOffset(t, n); t = t.elems[n] ?? null; continue; }
+      if (t.kind === 'array' || t.kind === 'vector') { off += n * dl.allocSize(t.elem); t = t.elem; continue; }
+      return null;
+    }
+    return off;
+  }
+
+  /** The pointer-sized constant at byte `offset` of a constant of type `t`. */
+  private constantAt(c: Value, t: Type, offset: number, depth: number): Value | null {
+    const dl = this.dl!;
+    if (depth > 16) return null;
+    if (t.kind === 'pointer') return offset === 0 ? c : null;
+    if (c.vk !== 'const') return null;
+    const ck = (c as unknown as { ck: string }).ck;
+    if (ck !== 'aggregate') return null; // zeroinitializer, strings...: no function there
+    const elems = (c as ConstantAggregate).elems;
+    if (t.kind === 'struct' && t.elems) {
+      for (let k = t.elems.length - 1; k >= 0; k--) {
+        const o = dl.fieldOffset(t, k);
+        if (o <= offset) return elems[k] ? this.constantAt(elems[k]!, t.elems[k]!, offset - o, depth + 1) : null;
+      }
+      return null;
+    }
+    if (t.kind === 'array') {
+      const size = dl.allocSize(t.elem);
+      const k = size > 0 ? Math.floor(offset / size) : -1;
+      return k >= 0 && elems[k] ? this.constantAt(elems[k]!, t.elem, offset - k * size, depth + 1) : null;
+    }
+    return null;
+  }
+
+  /**
+   * Globals nothing can write: constants, and globals whose address is used only as the
+   * address of loads (directly, or through GEPs and casts that are only loaded from).
+   * A global named in another global's initializer escapes (except llvm.used lists).
+   * Asked per global: bodies and initializers still kept as text (lazy loading) are read
+   * only when they name it.
+   */
+  isReadOnly(g: GlobalVariable): boolean {
+    if (g.isConstant) return true;
+    let r = this.readOnly.get(g);
+    if (r === undefined) {
+      r = this.computeReadOnly(g);
+      this.readOnly.set(g, r);
+    }
+    return r;
+  }
+
+  private computeReadOnly(g: GlobalVariable): boolean {
+    const m = this.module;
+    if (!m) return false;
+    const mentions = (v: Value, depth: number): boolean => {
+      if (depth > 16) return false;
+      if (v === g) return true;
+      if (v.vk !== 'const') return false;
+      if (v instanceof ConstantExpr) return v.operands.some((o) => mentions(o, depth + 1));
+      if (v instanceof ConstantAggregate) return v.elems.some((o) => mentions(o, depth + 1));
+      return false;
+    };
+    for (const h of m.globals) {
+      if (!h.hasInit || h.name === 'llvm.used' || h.name === 'llvm.compiler.used') continue;
+      if (h.deferredInit !== null && !h.deferredInit.mentionsGlobal(g)) continue;
+      if (mentions(h.init!, 0)) return false;
+    }
+    for (const f of m.functions) {
+      if (f.isDeclaration) continue;
+      if (f.deferred !== null && !f.deferred.mentionsGlobal(g)) continue;
+      const uses = computeUses(f);
+      // Instructions derived from the global's address that are only loaded from.
+      const onlyLoaded = (i: Instruction, depth: number): boolean => {
+        if (depth > 8) return false;
+        for (const u of uses.users(i)) {
+          if (u.op === 'load' && u.operands[0] === i) continue;
+          if ((u.op === 'getelementptr' || u.op === 'bitcast' || u.op === 'addrspacecast') && u.operands[0] === i && onlyLoaded(u, depth + 1)) continue;
+          return false;
+        }
+        return true;
+      };
+      for (const b of f.blocks) {
+        for (const i of b.instructions) {
+          for (let k = 0; k < i.operands.length; k++) {
+            if (!mentions(i.operands[k]!, 0)) continue;
+            const ok = (i.op === 'load' && k === 0)
+              || ((i.op === 'getelementptr' || i.op === 'bitcast' || i.op === 'addrspacecast') && k === 0 && onlyLoaded(i, 0));
+            if (!ok) return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+}

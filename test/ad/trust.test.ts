@@ -1,0 +1,482 @@
+// Patterns that gave a wrong derivative, invalid output or an internal error with exit 0 on
+// code written elsewhere: each is now right (the numbers are checked by running the
+// derivative) or a located error with a code. The C and C++ programs of the same patterns
+// are in fixtures/lower/src (run by test/lower/programs.test.ts).
+import { describe, expect, test } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseModule } from '../../src/syntax/parse.js';
+import { SourceFile } from '../../src/diag/source.js';
+import { gradModule } from '../../src/ad/grad.js';
+import { lowerModule } from '../../src/lower/lower.js';
+import { printModule } from '../../src/print/printer.js';
+import { verifyModule } from '../../src/ir/verify.js';
+import { DiagnosticError } from '../../src/diag/diagnostic.js';
+import type { FwdRequest, GradRequest } from '../../src/ad/api.js';
+import { fwdModule } from '../../src/ad/fwd.js';
+import { hasTool } from '../util/llvm.js';
+import { runCli } from '../util/cli.js';
+
+const TMP = mkdtempSync(join(tmpdir(), 'enzyme-ts-trust-'));
+
+/** The first diagnostic of differentiating `req.fn` in `text`: its code, message and 1-based line. */
+function gradError(text: string, req: GradRequest): { code: string; message: string; line: number } {
+  const file = new SourceFile('t.ll', text);
+  const m = parseModule(file);
+  try {
+    gradModule(m, req, file);
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    const d = e.diagnostics[0]!;
+    return { code: d.code, message: d.message, line: d.start >= 0 ? file.position(d.start).line : -1 };
+  }
+  throw new Error(`no error; output:\n${printModule(m)}`);
+}
+
+/** Lowers a module whose @main prints numbers, runs it with `lli` and returns what it printed. */
+function lowerAndRun(text: string, lli: string): string {
+  const file = new SourceFile('t.ll', text);
+  const m = parseModule(file);
+  lowerModule(m, file);
+  expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+  const out = join(TMP, `m${Math.random().toString(36).slice(2)}.ll`);
+  writeFileSync(out, printModule(m));
+  return execFileSync(lli, [out], { encoding: 'utf8' });
+}
+
+function lineOf(text: string, needle: string): number {
+  return text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+}
+
+describe('indirect calls', () => {
+  // The table is written at run time (@install), so its entries cannot be known.
+  const TABLE = `
+%ops = type { ptr, ptr }
+@ops = global %ops { ptr @malloc, ptr @free }
+declare ptr @malloc(i64)
+declare void @free(ptr)
+define void @install(ptr %a) {
+  store ptr %a, ptr @ops
+  ret void
+}
+define double @f(ptr %x) {
+  %alloc = load ptr, ptr @ops
+  %t = call ptr %alloc(i64 8)
+  %v = load double, ptr %x
+  %sq = fmul double %v, %v
+  store double %sq, ptr %t
+  %w = load double, ptr %t
+  ret double %w
+}
+`;
+  test('an indirect call that cannot be resolved and returns active memory is E0402 at the call', () => {
+    const e = gradError(TABLE, { fn: 'f', args: ['dup'] });
+    expect(e.code).toBe('E0402');
+    expect(e.message).toMatch(/an indirect call touches active data/);
+    expect(e.line).toBe(lineOf(TABLE, '%t = call ptr %alloc'));
+  });
+  test.skipIf(!hasTool('lli-19'))('the same table, never written, resolves to malloc: a zeroed shadow, right numbers', () => {
+    const text = `${TABLE.replace(/define void @install[^}]*}/s, '')}
+declare double @__enzyme_autodiff(...)
+declare i32 @printf(ptr, ...)
+@fmt = private constant [10 x i8] c"%.17g %g\\0A\\00"
+define i32 @main() {
+  %x = alloca double
+  %dx = alloca double
+  store double 3.0, ptr %x
+  store double 0.0, ptr %dx
+  call double (...) @__enzyme_autodiff(ptr @f, metadata !"enzyme_dup", ptr %x, ptr %dx)
+  %d = load double, ptr %dx
+  %p = load double, ptr %x
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d, double %p)
+  ret i32 0
+}
+`;
+    expect(lowerAndRun(text, 'lli-19').trim()).toBe('6 3');
+  });
+});
+
+describe('mutable globals carrying active data', () => {
+  const PRINT = `
+declare double @__enzyme_autodiff(...)
+declare i32 @printf(ptr, ...)
+@fmt = private constant [13 x i8] c"%.17g %.17g\\0A\\00"
+`;
+  test.skipIf(!hasTool('lli-19'))('a shadow named with !enzyme_shadow receives the adjoint of the global (as a dup argument would)', () => {
+    // f(x) = x * g; g' (named @dg) accumulates d f / d g = x, the result is d f / d x = g.
+    const text = `${PRINT}
+@g = global double 5.0, !enzyme_shadow !0
+@dg = global double 0.0
+define double @f(double %x) {
+  %v = load double, ptr @g
+  %r = fmul double %v, %x
+  ret double %r
+}
+define i32 @main() {
+  %d = call double (...) @__enzyme_autodiff(ptr @f, double 3.0)
+  %s = load double, ptr @dg
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d, double %s)
+  ret i32 0
+}
+!0 = !{ptr @dg}
+`;
+    expect(lowerAndRun(text, 'lli-19').trim()).toBe('5 3');
+  });
+  test('active data stored through a pointer held in a global: E0409 naming the global, at the store', () => {
+    const text = `
+@buf = global ptr null
+define double @f(double %x) {
+  %p = load ptr, ptr @buf
+  %sq = fmul double %x, %x
+  store double %sq, ptr %p
+  %v = load double, ptr %p
+  ret double %v
+}
+`;
+    const e = gradError(text, { fn: 'f' });
+    expect(e.code).toBe('E0409');
+    expect(e.message).toMatch(/active data is stored into memory reached through a pointer held in the global @buf/);
+    expect(e.line).toBe(lineOf(text, 'store double %sq'));
+  });
+  test.skipIf(!hasTool('lli-19'))('split mode (augmentfwd / reverse): a callee writes a global the caller reads; twice in a row', () => {
+    // f(x) = sin(x) * s where set(x) stores s = x * x: d f / d x = cos(x) x^2 + 2 x sin(x)
+    const text = `${PRINT}
+declare ptr @__enzyme_augmentfwd(...)
+declare double @__enzyme_reverse(...)
+declare double @sin(double)
+@s = global double 0.0
+define void @set(double %x) {
+  %sq = fmul double %x, %x
+  store double %sq, ptr @s
+  ret void
+}
+define double @f(double %x) {
+  call void @set(double %x)
+  %v = load double, ptr @s
+  %sn = call double @sin(double %x)
+  %r = fmul double %v, %sn
+  ret double %r
+}
+define double @grad(double %x) {
+  %t = call ptr (...) @__enzyme_augmentfwd(ptr @f, double %x)
+  %d = call double (...) @__enzyme_reverse(ptr @f, double %x, double 1.0, ptr %t)
+  ret double %d
+}
+define i32 @main() {
+  %a = call double @grad(double 0.5)
+  %b = call double @grad(double 0.5)
+  call i32 (ptr, ...) @printf(ptr @fmt, double %a, double %b)
+  ret i32 0
+}
+`;
+    const [a, b] = lowerAndRun(text, 'lli-19').trim().split(' ').map(Number);
+    const want = Math.cos(0.5) * 0.25 + 2 * 0.5 * Math.sin(0.5);
+    expect(a).toBeCloseTo(want, 12);
+    expect(b).toBeCloseTo(want, 12);
+  });
+});
+
+describe('__enzyme_allocation_like', () => {
+  test.skipIf(!hasTool('lli-19'))('the attribute form Enzyme\'s preprocessing produces ("enzyme_allocator", !enzyme_deallocator_fn): shadows from the pair', () => {
+    // @mk counts allocations, @rm counts frees: the shadow block must go through both.
+    const text = `
+declare double @__enzyme_autodiff(...)
+declare i32 @printf(ptr, ...)
+declare ptr @malloc(i64)
+declare void @free(ptr)
+@fmt = private constant [13 x i8] c"%.17g %d %d\\0A\\00"
+@made = global i32 0
+@gone = global i32 0
+define ptr @mk(i64 %n) "enzyme_allocator"="0" "enzyme_deallocator"="-1" !enzyme_deallocator_fn !0 {
+  %c = load i32, ptr @made
+  %c1 = add i32 %c, 1
+  store i32 %c1, ptr @made
+  %p = call ptr @malloc(i64 %n)
+  ret ptr %p
+}
+define void @rm(ptr %p) {
+  %c = load i32, ptr @gone
+  %c1 = add i32 %c, 1
+  store i32 %c1, ptr @gone
+  call void @free(ptr %p)
+  ret void
+}
+define double @f(double %x) {
+  %t = call ptr @mk(i64 8)
+  %sq = fmul double %x, %x
+  store double %sq, ptr %t
+  %v = load double, ptr %t
+  %r = fmul double %v, %x
+  call void @rm(ptr %t)
+  ret double %r
+}
+define i32 @main() {
+  %d = call double (...) @__enzyme_autodiff(ptr @f, double 2.0)
+  %a = load i32, ptr @made
+  %b = load i32, ptr @gone
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d, i32 %a, i32 %b)
+  ret i32 0
+}
+!0 = !{ptr @rm}
+`;
+    // d(x^3)/dx = 12 at 2; the primal and the shadow block: two allocations, two frees.
+    expect(lowerAndRun(text, 'lli-19').trim()).toBe('12 2 2');
+  });
+});
+
+describe('internal errors on valid input', () => {
+  /** `enzyme-ts check` on `text` (a module of LLVM `v`): it must differentiate and agree with finite differences. */
+  function checkOk(text: string, args: string[]): void {
+    const file = join(TMP, `c${Math.random().toString(36).slice(2)}.ll`);
+    writeFileSync(file, text);
+    const r = runCli(['check', file, ...args]);
+    expect(r.stderr + r.stdout).toMatch(/^ok: \d+ values agree/m);
+    expect(r.code).toBe(0);
+  }
+  test.skipIf(!hasTool('lli'))('an allocator declared with a 32-bit size (i8* @malloc(i32)) and the tape the loop needs', () => {
+    checkOk(`
+declare noalias i8* @malloc(i32)
+declare void @free(i8*)
+declare double @exp(double)
+define double @f(double* %x, i32 %n) {
+entry:
+  %bytes = shl i32 %n, 3
+  %p = call noalias i8* @malloc(i32 %bytes)
+  %d = bitcast i8* %p to double*
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i1, %loop ]
+  %s = phi double [ 0.0, %entry ], [ %s1, %loop ]
+  %xi.p = getelementptr double, double* %x, i32 %i
+  %xi = load double, double* %xi.p
+  %e = call double @exp(double %xi)
+  %di.p = getelementptr double, double* %d, i32 %i
+  store double %e, double* %di.p
+  %m = fmul double %e, %s
+  %s1 = fadd double %m, %xi
+  %i1 = add i32 %i, 1
+  %c = icmp slt i32 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  %v = load double, double* %d
+  %r = fadd double %s1, %v
+  call void @free(i8* %p)
+  ret double %r
+}
+`, ['-f', 'f', '--args', 'dup,const', '--at', '[0.1 0.2 0.3],3']);
+  });
+  test.skipIf(!hasTool('lli'))('an internal fastcc callee returning a block from malloc declared as double* @malloc(i64)', () => {
+    checkOk(`
+declare double* @malloc(i64)
+define internal fastcc nonnull double* @fill(double* %src) {
+top:
+  %v = load double, double* %src, align 8
+  %buf = call noalias nonnull double* @malloc(i64 24)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %top ], [ %i.next, %loop ]
+  %p = getelementptr inbounds double, double* %buf, i64 %i
+  %w = fmul double %v, 2.0
+  store double %w, double* %p, align 8
+  %i.next = add nuw nsw i64 %i, 1
+  %more = icmp ne i64 %i.next, 3
+  br i1 %more, label %loop, label %done
+done:
+  ret double* %buf
+}
+define internal fastcc nonnull double* @wrap(double* %a) {
+  %r = call fastcc nonnull double* @fill(double* %a)
+  ret double* %r
+}
+define double @f(double* %x) {
+  %b = call fastcc nonnull double* @wrap(double* %x)
+  %q = getelementptr inbounds double, double* %b, i64 2
+  %v = load double, double* %q, align 8
+  %s = fmul double %v, %v
+  ret double %s
+}
+`, ['-f', 'f', '--at', '[1.5]']);
+  });
+  test.skipIf(!hasTool('lli-19'))('llvm.memcpy from another address space: the adjoint moves back through an addrspacecast', () => {
+    const text = `
+declare void @llvm.memcpy.p0.p1.i64(ptr noalias nocapture writeonly, ptr addrspace(1) noalias nocapture readonly, i64, i1 immarg)
+define double @f(ptr addrspace(1) %x) {
+  %buf = alloca [2 x double], align 8
+  call void @llvm.memcpy.p0.p1.i64(ptr %buf, ptr addrspace(1) %x, i64 16, i1 false)
+  %p1 = getelementptr double, ptr %buf, i64 1
+  %a = load double, ptr %buf
+  %b = load double, ptr %p1
+  %m = fmul double %a, %b
+  %r = fmul double %m, %a
+  ret double %r
+}
+`;
+    const main = `
+declare i32 @printf(ptr, ...)
+@fmt = private constant [13 x i8] c"%.17g %.17g\\0A\\00"
+define i32 @main() {
+  %x = alloca [2 x double]
+  %dx = alloca [2 x double]
+  %x1 = getelementptr double, ptr %x, i64 1
+  %dx1 = getelementptr double, ptr %dx, i64 1
+  store double 1.5, ptr %x
+  store double 2.5, ptr %x1
+  store double 0.0, ptr %dx
+  store double 0.0, ptr %dx1
+  %xa = addrspacecast ptr %x to ptr addrspace(1)
+  %dxa = addrspacecast ptr %dx to ptr addrspace(1)
+  call { double } @diffef(ptr addrspace(1) %xa, ptr addrspace(1) %dxa, double 1.0)
+  %a = load double, ptr %dx
+  %b = load double, ptr %dx1
+  call i32 (ptr, ...) @printf(ptr @fmt, double %a, double %b)
+  ret i32 0
+}
+`;
+    const file = new SourceFile('t.ll', text);
+    const m = parseModule(file);
+    gradModule(m, { fn: 'f', args: ['dup'] }, file);
+    expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+    const out = join(TMP, 'as.ll');
+    writeFileSync(out, printModule(m) + main);
+    execFileSync('llvm-as-19', [out, '-o', '/dev/null']);
+    // f = a^2 b: d/da = 2ab = 7.5, d/db = a^2 = 2.25
+    expect(execFileSync('lli-19', [out], { encoding: 'utf8' }).trim()).toBe('7.5 2.25');
+  });
+});
+
+describe('vector memory intrinsics (vector GEPs, masked and vp forms)', () => {
+  test.skipIf(!hasTool('lli-19'))('vp.load / vp.store / vp.gather / vp.scatter with masks, a length and repeated addresses agree with finite differences', () => {
+    const r = runCli(['check', 'test/ad/inputs/vp_memory.ll', '-f', 'f', '--args', 'dup,dup', '--at', '[1.5 -0.5 2.0 0.75 1.25 -1.0],[0 0 0 0 0 0 0 0 0 0]']);
+    expect(r.stdout + r.stderr).toMatch(/^ok: 17 values agree/m);
+    expect(r.code).toBe(0);
+  });
+  test('strided vp loads and stores are differentiated (valid IR; LLVM 19 cannot compile them for x86 to run)', () => {
+    const text = `
+declare <4 x double> @llvm.experimental.vp.strided.load.v4f64.p0.i64(ptr, i64, <4 x i1>, i32)
+declare void @llvm.experimental.vp.strided.store.v4f64.p0.i64(<4 x double>, ptr, i64, <4 x i1>, i32)
+define void @f(ptr %x, ptr %y, i64 %stride) {
+  %s = call <4 x double> @llvm.experimental.vp.strided.load.v4f64.p0.i64(ptr %x, i64 %stride, <4 x i1> <i1 1, i1 1, i1 0, i1 1>, i32 3)
+  %sq = fmul <4 x double> %s, %s
+  call void @llvm.experimental.vp.strided.store.v4f64.p0.i64(<4 x double> %sq, ptr %y, i64 16, <4 x i1> <i1 1, i1 1, i1 0, i1 1>, i32 3)
+  ret void
+}
+`;
+    const file = new SourceFile('t.ll', text);
+    const m = parseModule(file);
+    gradModule(m, { fn: 'f', args: ['dup', 'dup', 'const'] }, file);
+    expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+    const out = printModule(m);
+    expect(out).toMatch(/call void @__enzyme_ts_vstore_adj_strided_v4double|call <4 x double> @__enzyme_ts_vstore_adj_strided_v4double/);
+    expect(out).toMatch(/call void @__enzyme_ts_vload_adj_strided_v4double/);
+    if (hasTool('llvm-as-19')) {
+      const path = join(TMP, 'strided.ll');
+      writeFileSync(path, out);
+      execFileSync('llvm-as-19', [path, '-o', '/dev/null']);
+    }
+  });
+  test('a vector memory intrinsic the tool does not differentiate (expandload) on active data is an error, not inactive', () => {
+    const text = `
+declare <4 x double> @llvm.masked.expandload.v4f64(ptr, <4 x i1>, <4 x double>)
+declare double @llvm.vector.reduce.fadd.v4f64(double, <4 x double>)
+define double @f(ptr %x) {
+  %v = call <4 x double> @llvm.masked.expandload.v4f64(ptr %x, <4 x i1> <i1 1, i1 0, i1 1, i1 1>, <4 x double> zeroinitializer)
+  %r = call double @llvm.vector.reduce.fadd.v4f64(double 0.0, <4 x double> %v)
+  ret double %r
+}
+`;
+    const e = gradError(text, { fn: 'f', args: ['dup'] });
+    expect(e.code).toBe('E0402');
+    expect(e.line).toBe(lineOf(text, 'expandload.v4f64(ptr %x'));
+  });
+});
+
+describe('invalid output', () => {
+  test('a variadic function that reads its arguments: E0401 at va_start (its copy in the derivative was invalid IR)', () => {
+    const text = `
+declare void @llvm.va_start.p0(ptr)
+declare void @llvm.va_end.p0(ptr)
+define double @vsum(i32 %n, ...) {
+  %ap = alloca [24 x i8]
+  call void @llvm.va_start.p0(ptr %ap)
+  %v = va_arg ptr %ap, double
+  call void @llvm.va_end.p0(ptr %ap)
+  ret double %v
+}
+`;
+    const e = gradError(text, { fn: 'vsum' });
+    expect(e.code).toBe('E0401');
+    expect(e.message).toMatch(/a variadic function that reads its variable arguments/);
+    expect(e.line).toBe(lineOf(text, 'call void @llvm.va_start.p0(ptr %ap)'));
+  });
+});
+
+/** The first diagnostic of a forward derivative of `req.fn` in `text`. */
+function fwdError(text: string, req: FwdRequest): { code: string; message: string; line: number } {
+  const file = new SourceFile('t.ll', text);
+  const m = parseModule(file);
+  try {
+    fwdModule(m, req, file);
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    const d = e.diagnostics[0]!;
+    return { code: d.code, message: d.message, line: d.start >= 0 ? file.position(d.start).line : -1 };
+  }
+  throw new Error(`no error; output:\n${printModule(m)}`);
+}
+
+describe('forward mode shares the refusals (never a wrong tangent)', () => {
+  const CAUGHT = `
+declare i32 @__gxx_personality_v0(...)
+define double @g(double %x) {
+  %y = fmul double %x, %x
+  ret double %y
+}
+define double @f(double %x) personality ptr @__gxx_personality_v0 {
+entry:
+  %r = invoke double @g(double %x) to label %ok unwind label %lp
+ok:
+  ret double %r
+lp:
+  %l = landingpad { ptr, i32 } catch ptr null
+  ret double 0.0
+}
+`;
+  test('an exception caught inside the function and returned from: E0401 at the invoke, both modes', () => {
+    for (const e of [gradError(CAUGHT, { fn: 'f' }), fwdError(CAUGHT, { fn: 'f' })]) {
+      expect(e.code).toBe('E0401');
+      expect(e.message).toMatch(/an exception caught inside the function/);
+      expect(e.line).toBe(lineOf(CAUGHT, 'invoke double @g'));
+    }
+  });
+  test('active data stored through a pointer held in a global: E0409 in forward mode too', () => {
+    const text = `
+@buf = global ptr null
+define double @f(double %x) {
+  %p = load ptr, ptr @buf
+  %sq = fmul double %x, %x
+  store double %sq, ptr %p
+  %v = load double, ptr %p
+  ret double %v
+}
+`;
+    const e = fwdError(text, { fn: 'f' });
+    expect(e.code).toBe('E0409');
+    expect(e.line).toBe(lineOf(text, 'store double %sq'));
+  });
+  test('a vector memory intrinsic the tool does not differentiate (expandload) on active data: E0402 in forward mode too', () => {
+    const text = `
+declare <4 x double> @llvm.masked.expandload.v4f64(ptr, <4 x i1>, <4 x double>)
+declare double @llvm.vector.reduce.fadd.v4f64(double, <4 x double>)
+define double @f(ptr %x) {
+  %v = call <4 x double> @llvm.masked.expandload.v4f64(ptr %x, <4 x i1> <i1 1, i1 0, i1 1, i1 1>, <4 x double> zeroinitializer)
+  %r = call double @llvm.vector.reduce.fadd.v4f64(double 0.0, <4 x double> %v)
+  ret double %r
+}
+`;
+    const e = fwdError(text, { fn: 'f', args: ['dup'] });
+    expect(e.code).toBe('E0402');
+    expect(e.line).toBe(lineOf(text, 'expandload.v4f64(ptr %x'));
+  });
+});
