@@ -3,6 +3,8 @@
 // derivative that would silently be wrong.
 
 import type { Instruction } from '../ir/instructions.js';
+import { Argument, Function as FunctionClass } from '../ir/function.js';
+import { ConstantInt } from '../ir/constants.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
@@ -25,6 +27,7 @@ export class Refusals {
     this.checkIntegerCarriers(i);
     this.checkUnknownMemory(i);
     this.checkBitArithmetic(i);
+    this.checkActiveIntoConst(i);
     const aa = this.f.aa;
     if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
       this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: atomic ${i.op} on active data is not supported`, i,
@@ -93,14 +96,26 @@ export class Refusals {
     if (this.bitsTaint) return this.bitsTaint;
     const aa = this.f.aa;
     const taint = new Set<Value>();
+    const objects = this.taintedObjects;
     const isIntish = (t: Type): boolean => t.kind === 'int' || (t.kind === 'vector' && t.elem.kind === 'int');
+    const objs = (p: Value): Set<Value> | null => underlyingObjects(p);
+    const meets = (p: Value): boolean => { const o = objs(p); return o !== null && [...o].some((x) => objects.has(x)); };
     for (let changed = true, rounds = 0; changed && rounds < 16; rounds++) {
       changed = false;
       for (const b of this.f.prim.blocks) {
         for (const i of b.instructions) {
+          // -O0 keeps the bits in stack slots (musl's `union { float f; uint32_t i; }` and the
+          // integer locals computed from it): the taint follows them through memory.
+          if (i.op === 'store' && taint.has(i.value)) {
+            for (const o of objs(i.ptr) ?? []) if (!objects.has(o)) { objects.add(o); changed = true; }
+            continue;
+          }
           if (taint.has(i) || !isIntish(i.type)) continue;
-          const seed = i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type);
-          const flows = i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && i.operands.some((o) => taint.has(o));
+          // The bits of an active float: a bitcast, or an integer load of a slot an active float was stored to.
+          const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type))
+            || (i.op === 'load' && this.holdsActiveFloat(i.ptr));
+          const flows = (i.op === 'load' && meets(i.ptr))
+            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)));
           if (seed || flows) { taint.add(i); changed = true; }
         }
       }
@@ -108,10 +123,35 @@ export class Refusals {
     this.bitsTaint = taint;
     return taint;
   }
+  /** Stack slots (and other objects) that integers computed from the bits of active floats were stored to. */
+  private readonly taintedObjects = new Set<Value>();
+
+  /** Whether an active floating value is stored to the object `p` points into (an alloca of the function). */
+  private holdsActiveFloat(p: Value): boolean {
+    const roots = underlyingObjects(p);
+    if (!roots || roots.size === 0) return false;
+    if (![...roots].every((r) => r.vk === 'inst' && (r as Instruction).op === 'alloca')) return false;
+    const aa = this.f.aa;
+    for (const b of this.f.prim.blocks) {
+      for (const s of b.instructions) {
+        if (s.op !== 'store' || !isDiffType(s.value.type) || !aa.varied.has(s.value)) continue;
+        const o = underlyingObjects(s.ptr);
+        if (o && [...o].some((x) => roots.has(x))) return true;
+      }
+    }
+    return false;
+  }
 
   private checkBitArithmetic(i: Instruction): void {
-    if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
-    if (!this.taintedBits().has(i.operands[0]!)) return;
+    // Back to floating: a bitcast of computed bits, or a floating load of a slot they were stored to.
+    if (i.op === 'load' && isDiffType(i.type) && i.type.kind !== 'vector') {
+      const bits = this.taintedBits();
+      const o = underlyingObjects(i.ptr);
+      if (bits.size === 0 || !o || ![...o].some((x) => this.taintedObjects.has(x)) || !this.f.aa.varied.has(i)) return;
+    } else {
+      if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
+      if (!this.taintedBits().has(i.operands[0]!)) return;
+    }
     this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integer arithmetic on the bits of an active floating value`, i,
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
   }
@@ -148,6 +188,59 @@ export class Refusals {
     return false;
   }
 
+  /**
+   * An active value written into the memory of a `const` pointer argument (the memory has no
+   * shadow) and read back as floating data: its derivative would be lost without a word (a
+   * state buffer marked const that the function updates from active data). Enzyme's static
+   * activity treats such memory as constant too; rather than a silent 0 the tool stops at the
+   * write and names the argument. Data written and never read back is fine (an output whose
+   * derivative the caller does not want).
+   */
+  private checkActiveIntoConst(i: Instruction): void {
+    if (i.op !== 'load' || !isDiffType(i.type)) return;
+    const roots = rootsThroughSlots(i.ptr);
+    if (!roots) return;
+    for (const r of roots) {
+      if (!(r instanceof Argument) || r.parent !== this.f.prim || this.f.aa.shadowed(r)) continue;
+      const w = this.activeWrites().get(r);
+      if (!w) continue;
+      const name = r.name !== null ? `%${r.name}` : `%${r.index}`;
+      const file = this.f.ctx.file;
+      const line = file ? ` (line ${file.position(sourceSpan(i).start).line})` : '';
+      this.f.error('E0470', `cannot differentiate ${this.f.fnName()}: an active value is written into the memory of argument ${r.index + 1} (${name}), which is const (it has no shadow), and read back${line}: its derivative would be lost`, w,
+        [`make argument ${r.index + 1} dup (enzyme_dup / --args ... dup) with a zeroed shadow buffer, so the derivative flows through that memory`]);
+    }
+  }
+
+  /** Const pointer arguments of the function -> the first store (or call) that writes active data into their memory. */
+  private activeWrites(): Map<Value, Instruction> {
+    if (this.writes) return this.writes;
+    const out = new Map<Value, Instruction>();
+    const aa = this.f.aa;
+    const constArgs = new Set<Value>(this.f.prim.args.filter((a) => a.type.kind === 'pointer' && !aa.shadowed(a)));
+    const constRoots = (p: Value): Value[] => [...(rootsThroughSlots(p) ?? [])].filter((r) => constArgs.has(r));
+    if (constArgs.size) {
+      for (const b of this.f.prim.blocks) {
+        for (const i of b.instructions) {
+          if (i.op === 'store' && isDiffType(i.value.type) && aa.varied.has(i.value)) {
+            for (const r of constRoots(i.ptr)) if (!out.has(r)) out.set(r, i);
+          } else if ((i.op === 'call' || i.op === 'invoke') && aa.callKind(i).k === 'defined' && aa.callTouchesActive(i)) {
+            const callee = i.callee;
+            if (!(callee instanceof FunctionClass)) continue;
+            i.args().forEach((a, n) => {
+              if (a.type.kind !== 'pointer') return;
+              const rs = constRoots(a);
+              if (rs.length && writesFloatsThrough(callee, n, 3)) for (const r of rs) if (!out.has(r)) out.set(r, i);
+            });
+          }
+        }
+      }
+    }
+    this.writes = out;
+    return out;
+  }
+  private writes: Map<Value, Instruction> | null = null;
+
   /** Floating data that matters moving through memory reached by an `inttoptr` the analysis cannot follow: refuse rather than lose its derivative. */
   private checkUnknownMemory(i: Instruction): void {
     const f = this.f;
@@ -167,4 +260,67 @@ export class Refusals {
         ['keep pointers to active data as pointers, or compute the integer from a single pointer (ptrtoint, arithmetic, inttoptr)']);
     }
   }
+}
+
+/** Whether `fn` (or a function it calls, to `depth` levels) stores floating data through its parameter `n`. */
+function writesFloatsThrough(fn: FunctionClass, n: number, depth: number): boolean {
+  const arg = fn.args[n];
+  if (!arg || fn.isDeclaration || depth <= 0) return false;
+  const from = (p: Value): boolean => rootsThroughSlots(p)?.has(arg) ?? false;
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.op === 'store' && isDiffType(i.value.type) && from(i.ptr)) return true;
+      if ((i.op === 'call' || i.op === 'invoke') && i.callee instanceof FunctionClass) {
+        const callee = i.callee;
+        if (i.args().some((a, k) => a.type.kind === 'pointer' && from(a) && writesFloatsThrough(callee, k, depth - 1))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The underlying objects of `p`, seeing through -O0 stack slots: a pointer reloaded from an
+ * alloca that only ever holds one value (a parameter spilled on entry) is that value's objects.
+ */
+function rootsThroughSlots(p: Value): Set<Value> | null {
+  const roots = underlyingObjects(p);
+  if (!roots) return null;
+  const out = new Set<Value>();
+  for (const r of roots) {
+    const slot = r.vk === 'inst' && (r as Instruction).op === 'load' ? (r as Instruction).operands[0]! : null;
+    const a = slot && slot.vk === 'inst' && (slot as Instruction).op === 'alloca' ? (slot as Instruction) : null;
+    if (!a || !a.parent) { out.add(r); continue; }
+    const stored: Value[] = [];
+    let escapes = false;
+    for (const b of a.parent.parent.blocks) {
+      for (const u of b.instructions) {
+        if (!u.operands.includes(a)) continue;
+        if (u.op === 'store' && u.operands[1] === a && u.operands[0] !== a) stored.push(u.operands[0]!);
+        else if (u.op !== 'load') escapes = true;
+      }
+    }
+    if (escapes || stored.length !== 1 || stored[0]!.type.kind !== 'pointer') { out.add(r); continue; }
+    for (const x of underlyingObjects(stored[0]!) ?? [r]) out.add(x);
+  }
+  return out;
+}
+
+/**
+ * Integer operations on the bits of a float whose result does not depend on the mantissa (a
+ * mask that clears every mantissa bit, a shift that drops them): piecewise constant in the
+ * float, so no derivative is lost through them (the exponent `(ix >> 23) - 127`, a mask keeping
+ * sign and exponent).
+ */
+function stepOfBits(i: Instruction): boolean {
+  if (i.type.kind !== 'int') return false;
+  const mant = i.type.bits === 64 ? 52 : i.type.bits === 32 ? 23 : i.type.bits === 16 ? 10 : -1;
+  if (mant < 0) return false;
+  const c = i.operands[1];
+  if (!(c instanceof ConstantInt)) return false;
+  const low = (1n << BigInt(mant)) - 1n;
+  const v = BigInt.asUintN(i.type.bits, c.value);
+  if (i.op === 'and') return (v & low) === 0n;
+  if (i.op === 'lshr' || i.op === 'ashr') return v >= BigInt(mant);
+  return false;
 }

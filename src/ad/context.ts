@@ -14,6 +14,7 @@ import type { CallRules } from './calls.js';
 import { customSplit } from './custom.js';
 import { canonicalizeCarriers } from './canonical.js';
 import { ReverseGenerator } from './generator.js';
+import type { FateCache } from './release.js';
 import { activeGradTypes, lanesType, signatureParams, type ContextMark, type DiffContext, type DiffSig, type SplitPair, type TransformOptions } from './signature.js';
 
 export type { DiffSig, SplitPair, TransformOptions } from './signature.js';
@@ -24,6 +25,7 @@ export class GradContext implements DiffContext {
   readonly perf: string[] = [];
   /** Warnings to show the user (`--loose-types` decisions). */
   readonly warnings: Diagnostic[] = [];
+  readonly fates: FateCache = new Map();
   private readonly pairs = new Map<string, SplitPair>();
 
   constructor(

@@ -18,6 +18,7 @@ import { OverwriteAnalysis } from '../analysis/memory.js';
 import { TypeAnalysis } from '../analysis/types.js';
 import type { DiffContext, DiffSig } from './signature.js';
 import { MemoryKinds } from './memkind.js';
+import { ShadowRelease } from './release.js';
 import { wayOutNotes } from './wayout.js';
 import { checkGlobalStores } from './globals.js';
 
@@ -43,6 +44,7 @@ export class FunctionFacts {
   readonly reaches = new Set<BasicBlock>();
   private ta: TypeAnalysis | null = null;
   private mk: MemoryKinds | null = null;
+  private rel: ShadowRelease | null = null;
 
   constructor(readonly ctx: DiffContext, readonly sig: DiffSig, split: boolean,
     /** Forward mode (src/ad/forward.ts): aggregates of floats and pointers carry tangents and shadows. */
@@ -107,6 +109,12 @@ export class FunctionFacts {
   get kinds(): MemoryKinds {
     this.mk ??= new MemoryKinds(this);
     return this.mk;
+  }
+
+  /** When the shadows of heap allocations are freed (src/ad/release.ts), computed on first need. */
+  get release(): ShadowRelease {
+    this.rel ??= new ShadowRelease(this.prim, (c) => this.aa.callKind(c), this.ctx.fates ?? new Map());
+    return this.rel;
   }
 
   /** A cached value for --print-perf: its name and opcode, and the line of the primal instruction. */

@@ -28,9 +28,11 @@ import { ReverseSweep, type AugmentedCall, type ReverseEntry } from './reverse.j
 import { uniquifyNames } from './names.js';
 import { dropEmptyPhis } from './invoke.js';
 import { zeroImplicitShadows } from './globals.js';
+import { DEFER, countFn, trimFn } from './release.js';
 import { laneName, lanesType, type DiffContext, type DiffSig } from './signature.js';
 
 export class ReverseGenerator implements SweepMode {
+  readonly copyFieldByField = true;
   private readonly f: FunctionFacts;
   private readonly fwdPro: Prologue;
   private readonly revPro: Prologue;
@@ -191,6 +193,13 @@ export class ReverseGenerator implements SweepMode {
         if (first) b.call(free(), [b.load(frame.bytePtr, frame.rev(first.slot))]);
       }
       if (split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
+    }
+    // Shadows handed over during this call that no reverse of an allocation claimed belong to memory
+    // the caller allocated: forgotten (src/ad/release.ts).
+    if (!split && !this.sig.nofree && m.getFunction(DEFER)) {
+      const decl = (n: string, r: import('../ir/types.js').Type, p: import('../ir/types.js').Type[]): Function => this.ctx.declare(n, r, p);
+      const n0 = new IRBuilder(m).atEnd(this.fwdPro.init).call(countFn(m, decl), [], 'handed.over');
+      b.call(trimFn(m, decl), [n0]);
     }
     const rt = this.revFn.fnType.ret;
     if (rt.kind === 'void') b.ret();

@@ -17,8 +17,24 @@ import type { TypeAnalysis } from '../analysis/types.js';
 import type { Function } from '../ir/function.js';
 import type { Code } from '../diag/codes.js';
 import type { DiffContext } from './signature.js';
+import type { DataLayout } from '../ir/layout.js';
+import { ConstantInt } from '../ir/constants.js';
 
 export type MemKind = 'double' | 'float' | 'half' | 'pointer' | 'none';
+
+/** A scalar field of copied memory that matters to the derivative: a floating value or a pointer. */
+export interface LayoutField { offset: number; kind: 'double' | 'float' | 'half' | 'pointer' }
+/**
+ * The type layout of copied memory whose fields are not all of one kind (a struct of double
+ * and float fields, of pointers and floats): `fields` of a record of `size` bytes, which
+ * repeats (an array of such structs). Integer fields and padding are left out.
+ */
+export interface MemLayout { size: number; fields: LayoutField[] }
+
+/** A stable name for a layout (the helper functions of copies are shared by equal layouts). */
+export function layoutKey(l: MemLayout): string {
+  return `s${l.size}_${l.fields.map((f) => `${f.kind[0]}${f.offset}`).join('')}`;
+}
 
 /** What the kind queries need of the function being differentiated (FunctionFacts provides it). */
 export interface KindsHost {
@@ -37,6 +53,41 @@ export class MemoryKinds {
   /** What memory a copy moves: a floating kind, pointers, or (`--loose-types`) nothing differentiable. */
   memKind(copy: CallBase): 'double' | 'float' | 'half' | 'pointer' | 'none' {
     return this.kindOfMemory([copy.arg(0), copy.arg(1)], copy, 'the copied memory');
+  }
+
+  /**
+   * The field-by-field layout of the memory a copy moves when it mixes kinds (double and float
+   * fields, floats and pointers): from the IR's aggregate types (allocas, GEP source types,
+   * typed pointees), then from type analysis over the copied bytes. null when the memory holds
+   * one kind (memKind says which) or nothing tells.
+   */
+  copyLayout(copy: CallBase): MemLayout | null {
+    const dl = this.f.ctx.dl;
+    const ptrs = [copy.arg(0), copy.arg(1)];
+    for (const p of ptrs) {
+      const t = aggregateType(p);
+      if (!t) continue;
+      const fields: LayoutField[] = [];
+      if (!flatten(t, 0, fields, dl)) continue;
+      return mixed(fields) ? { size: dl.allocSize(t), fields } : null;
+    }
+    const n = copy.arg(2);
+    const nbytes = n instanceof ConstantInt ? Number(n.value) : null;
+    if (nbytes === null || nbytes <= 0 || nbytes > 1 << 16) return null;
+    const ta = this.f.types();
+    for (const p of ptrs) {
+      const segs = ta.segments(p, nbytes);
+      const fields: LayoutField[] = [];
+      let ok = segs.length > 0;
+      for (const sg of segs) {
+        if (sg.scalar === 'double' || sg.scalar === 'float' || sg.scalar === 'half' || sg.scalar === 'pointer') {
+          const w = sg.scalar === 'double' ? 8 : sg.scalar === 'float' ? 4 : sg.scalar === 'half' ? 2 : dl.pointerBytes;
+          for (let o = 0; o + w <= sg.size; o += w) fields.push({ offset: sg.offset + o, kind: sg.scalar });
+        } else if (sg.scalar !== 'integer' && sg.scalar !== 'anything') ok = false;
+      }
+      if (ok && mixed(fields)) return { size: nbytes, fields };
+    }
+    return null;
   }
 
   /** What the memory at `ptrs` holds (the first that tells), or an E0403 at `at` (a warning and 'none' with --loose-types). */
@@ -174,6 +225,85 @@ export function elementKind(p: Value): 'double' | 'float' | 'half' | 'pointer' |
       return walk((v as unknown as { operands: Value[] }).operands[0]!, depth + 1);
     }
     return null;
+  };
+  return walk(p, 0);
+}
+
+/** Whether the fields are of more than one kind (the copy must follow them one by one). */
+function mixed(fields: LayoutField[]): boolean {
+  return fields.length > 0 && fields.some((f) => f.kind !== fields[0]!.kind);
+}
+
+/** The scalar fields of `t` at `base` (floats and pointers; integers skipped); false for types it cannot lay out. */
+function flatten(t: Type, base: number, out: LayoutField[], dl: DataLayout): boolean {
+  switch (t.kind) {
+    case 'float':
+      if (t.fk === 'double' || t.fk === 'float' || t.fk === 'half') { out.push({ offset: base, kind: t.fk }); return true; }
+      return false;
+    case 'pointer': out.push({ offset: base, kind: 'pointer' }); return true;
+    case 'int': return true;
+    case 'array': case 'vector': {
+      if (t.count > 4096) return false;
+      const sz = dl.allocSize(t.elem);
+      for (let k = 0; k < t.count; k++) if (!flatten(t.elem, base + k * sz, out, dl)) return false;
+      return true;
+    }
+    case 'struct':
+      if (!t.elems) return false;
+      for (let k = 0; k < t.elems.length; k++) if (!flatten(t.elems[k]!, base + dl.fieldOffset(t, k), out, dl)) return false;
+      return true;
+    default: return false;
+  }
+}
+
+/**
+ * The aggregate (struct or array of structs) an address points to, from what the IR says:
+ * typed pointees, allocated types, GEP source types (not `i8`), through casts.
+ */
+function aggregateType(p: Value): Type | null {
+  const seen = new Set<Value>();
+  const agg = (t: Type | null): Type | null => {
+    if (!t) return null;
+    if (t.kind === 'struct' && t.elems && t.elems.length > 0) return t;
+    if (t.kind === 'array' && agg(t.elem)) return t.elem.kind === 'struct' ? t.elem : agg(t.elem);
+    return null;
+  };
+  const walk = (v: Value, depth: number): Type | null => {
+    if (depth > 6 || seen.has(v)) return null;
+    seen.add(v);
+    const t = v.type;
+    if (t.kind === 'pointer' && t.pointee) {
+      const a = agg(t.pointee);
+      if (a) return a;
+      if (!(t.pointee.kind === 'int' && t.pointee.bits === 8)) return null;
+    }
+    if (v.vk === 'inst') {
+      const i = v as Instruction;
+      switch (i.op) {
+        case 'alloca': return agg(i.allocated);
+        case 'getelementptr': {
+          // Only a GEP that points at the start of its source element (all-zero indices) tells the type there.
+          const idx = i.operands.slice(1);
+          const zero = idx.every((x) => x instanceof ConstantInt && x.value === 0n);
+          if (zero) { const a = agg(i.srcType); if (a) return a; }
+          return idx.length === 1 ? walkGepBase(i) : null;
+        }
+        case 'bitcast': case 'addrspacecast': return walk(i.operands[0]!, depth + 1);
+        default: return null;
+      }
+    }
+    if (v.vk === 'const' && (v as unknown as { ck: string }).ck === 'expr') return walk((v as unknown as { operands: Value[] }).operands[0]!, depth + 1);
+    if (v.vk === 'global') {
+      const g = v as unknown as { valueType?: Type };
+      return agg(g.valueType ?? null);
+    }
+    return null;
+  };
+  // `gep %struct.S, ptr %p, i64 k`: the k-th struct of an array of them.
+  const walkGepBase = (i: Instruction): Type | null => {
+    if (i.op !== 'getelementptr') return null;
+    const a = agg(i.srcType);
+    return a && i.srcType.kind === 'struct' ? a : null;
   };
   return walk(p, 0);
 }

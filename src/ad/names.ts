@@ -8,14 +8,17 @@ import type { Function } from '../ir/function.js';
  */
 export function uniquifyNames(fn: Function): void {
   const used = new Set<string>();
+  // Per base name, the suffix to try next: probing from `.1` every time is quadratic when
+  // thousands of values share a name.
+  const next = new Map<string, number>();
   const take = (name: string | null): string | null => {
     if (name === null) return null;
     // Purely numeric names would clash with the %N numbering of unnamed values.
-    let base = /^\d+$/.test(name) ? `v${name}` : name;
+    const base = /^\d+$/.test(name) ? `v${name}` : name;
     if (!used.has(base)) { used.add(base); return base; }
-    for (let k = 1; ; k++) {
+    for (let k = next.get(base) ?? 1; ; k++) {
       const n = `${base}.${k}`;
-      if (!used.has(n)) { used.add(n); base = n; return base; }
+      if (!used.has(n)) { used.add(n); next.set(base, k + 1); return n; }
     }
   };
   for (const a of fn.args) a.name = take(a.name);

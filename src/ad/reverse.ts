@@ -22,6 +22,8 @@ import type { ForwardSweep } from './sweep.js';
 import { toI64At } from './sweep.js';
 import { sameObject } from './memkind.js';
 import { BlasCalls, blasAlphaActive, blasReverse, blasScalarActive, type BlasSaved } from './blas.js';
+import { layoutHelper } from './copylayout.js';
+import { releaseFn } from './release.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 import { allocLikeFree } from './custom.js';
@@ -324,6 +326,21 @@ export class ReverseSweep {
         return;
       }
       case 'memcpy': case 'memmove': {
+        const lay = this.f.kinds.copyLayout(i);
+        if (lay) {
+          // Mixed fields: each floating field's adjoint moves in its own type.
+          if (!lay.fields.some((x) => x.kind !== 'pointer')) return;
+          const srcShadowed = aa.shadowed(i.arg(1));
+          const helper = layoutHelper(this.f.ctx, lay, !srcShadowed ? 'zero' : k.k === 'memmove' ? 'move' : 'adj');
+          const bp = this.plan.frame.bytePtr;
+          for (let lane = 0; lane < this.width; lane++) {
+            const a: Value[] = [b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i.arg(0), i, lane), rc), bp)];
+            if (srcShadowed) a.push(b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i.arg(1), i, lane), rc), bp));
+            a.push(toI64At(this.plan.get(this.sweep.mapV(i.arg(2)), rc), b));
+            b.call(helper, a);
+          }
+          return;
+        }
         const kind = this.f.kinds.memKind(i);
         if (kind === 'pointer' || kind === 'none') return;
         for (let lane = 0; lane < this.width; lane++) {
@@ -367,7 +384,9 @@ export class ReverseSweep {
         const moved = this.sweep.reallocMoved.get(i);
         if (!moved) return;
         const kind = this.f.kinds.kindOfMemory([i], i, 'the reallocated memory');
-        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()));
+        const freed = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots())) || this.f.release.releasedAtAlloc(i);
+        const ctx = this.f.ctx;
+        const release = freed || this.f.sig.nofree ? null : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         const bp = this.plan.frame.bytePtr;
         for (let lane = 0; lane < this.width; lane++) {
           const nu = b.bitcastIfNeeded(this.plan.get(this.sweep.shadowOf(i, i, lane), rc), bp);
@@ -376,6 +395,7 @@ export class ReverseSweep {
             b.call(this.memcpyAdjoint(kind, true), [nu, old, this.plan.get(moved[lane]!, rc)]);
           }
           if (freed) b.call(this.f.ctx.declare('free', t.void, [bp]), [nu]);
+          else if (release) b.call(release, [nu]);
         }
         return;
       }
@@ -429,12 +449,16 @@ export class ReverseSweep {
         return;
       }
       case 'malloc': case 'calloc': {
-        if (!this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()))) return;
+        // The shadow dies with the allocation (src/ad/release.ts): freed here when the primal memory
+        // cannot outlive the derivative, else only if a `free` handed it over at run time.
+        const here = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots())) || this.f.release.releasedAtAlloc(i);
+        if (!here && (this.f.sig.nofree || k.like)) return;
+        const ctx = this.f.ctx;
+        const free = here ? ctx.declare('free', t.void, [this.plan.frame.bytePtr]) : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.plan.get(this.sweep.shadowOf(i, i, lane), rc);
           // A registered allocator's shadow goes back through its deallocator (custom.ts).
           if (k.like) { allocLikeFree(b, k.like, s, i.args().map((a) => this.plan.get(this.sweep.mapV(a), rc))); continue; }
-          const free = this.f.ctx.declare('free', t.void, [this.plan.frame.bytePtr]);
           b.call(free, [b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
         }
         return;
@@ -449,7 +473,7 @@ export class ReverseSweep {
   }
 
   /**
-   * `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: src' += dst'; dst' = 0.
+   * `__enzyme_ts_memcpy_adj_<kind>(dst', [src',] bytes)`: t = dst'; dst' = 0; src' += t (element by element).
    * `move` (memmove, `__enzyme_ts_memmove_adj_<kind>`): the regions may overlap,
    * so elements go from the last to the first when dst < src (each adjoint of
    * the destination is read before it is overwritten as an adjoint of the source).
@@ -483,11 +507,13 @@ export class ReverseSweep {
     }
     const dp = b.gep(et, dst, [at], null, true);
     const dv = b.load(et, dp);
+    // Cleared before the source is read: when dst and src are the same element (a copy onto
+    // itself), the adjoint read is added back once instead of doubled and then cleared.
+    b.store(nullValue(et), dp);
     if (src) {
       const sp = b.gep(et, src, [at], null, true);
       b.store(b.fadd(b.load(et, sp), dv), sp);
     }
-    b.store(nullValue(et), dp);
     const i1 = b.add(i, constInt(t.i64, 1), 'i.next');
     addIncoming(i, i1, loop);
     b.condBr(b.icmp('ult', i1, n), loop, done);

@@ -69,6 +69,8 @@ export interface DiffContext {
   readonly perf: string[];
   /** Warnings to show the user (`--loose-types` decisions). */
   readonly warnings: Diagnostic[];
+  /** How pointer parameters of module functions leave them (src/ad/release.ts), memoized for the run. */
+  readonly fates?: import('./release.js').FateCache;
   /** An existing function of that name and type, a new declaration, or an adapter when the module declares it with another type (declare.ts). */
   declare(name: string, ret: Type, params: Type[]): Function;
   /** `llvm.memcpy` / `llvm.memset` on byte pointers, spelled for the module's pointer dialect. */

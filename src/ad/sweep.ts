@@ -8,6 +8,8 @@
 
 import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
+import { GlobalVariable } from '../ir/function.js';
+import { ConstantExpr, ConstantZero } from '../ir/constants.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
 import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
@@ -26,6 +28,8 @@ import { isPointerLike, vecMemShadowCopy } from './vecmem.js';
 import { globalShadowOf } from './globals.js';
 import type { ActivityAnalysis } from '../analysis/activity.js';
 import type { Argument } from '../ir/function.js';
+import { layoutHelper } from './copylayout.js';
+import { deferFn } from './release.js';
 
 /** A call site: `call` or `invoke`. */
 export type CallBase = CallInst | InvokeInst;
@@ -61,6 +65,11 @@ export interface SweepMode {
    * Forward mode computes tangents here.
    */
   afterClone?(i: Instruction, nb: BasicBlock): void;
+  /**
+   * Optional: copies whose memory mixes kinds (floats and pointers, double and float fields) are
+   * split by field (reverse mode; forward mode copies tangents and shadows whole).
+   */
+  readonly copyFieldByField?: boolean;
   /** Optional: the shadow of a pointer the sweep cannot follow itself (forward mode: one extracted from an aggregate whose tangent the mode holds); null: none. */
   shadowOfPointer?(i: Instruction, lane: number): Value | null;
 }
@@ -264,16 +273,55 @@ export class ForwardSweep {
       const ck = (v as unknown as { ck: string }).ck;
       if (ck === 'null' || ck === 'undef' || ck === 'poison') return v;
     }
-    // A pointer to memory nothing writes (a constant table, a function) needed as a
-    // shadow: the primal pointer stands for it, as in Enzyme. Never a const argument's or
-    // a mutable global's memory: adjoints would be added into the primal data.
     if (!this.f.aa.shadowed(v)) {
+      // A pointer into a constant global (a coefficient table) where a shadow is needed (stored
+      // into active memory, or a phi with active pointers): a zeroed global of the same type.
+      // Loads through it give zero derivatives; the reverse adds adjoints into it, not into the
+      // read-only table.
+      const z = this.zeroShadow(v, 0);
+      if (z) return z;
+      // Other memory nothing writes (a function): the primal pointer stands for it, as in Enzyme.
+      // Never a const argument's or a mutable global's memory: adjoints would be added into the
+      // primal data.
       if (this.f.aa.readOnlyShadow(v)) return this.mapV(v);
       return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: ${describeNoShadow(this.f.aa, v)} is used where the derivative needs its shadow`, at,
         ['the derivative would add adjoints into the primal memory: make the argument dup (with a zeroed shadow) if its memory takes part in the computation']);
     }
     return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: no shadow for a pointer into active memory`, at,
       ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
+  }
+
+  /** The zero shadow of (a constant GEP or cast of) a constant global, or null. */
+  private zeroShadow(v: Value, depth: number): Value | null {
+    if (depth > 4) return null;
+    if (v instanceof GlobalVariable) {
+      if (!v.isConstant || v.name === null) return null;
+      const m = this.f.m;
+      const name = `__enzyme_ts_zero${this.f.forward ? '_fwd' : ''}.${v.name}`;
+      const have = m.getGlobal(name);
+      if (have) return have;
+      const g = new GlobalVariable(v.type, v.valueType);
+      g.name = name;
+      g.linkage = 'internal';
+      g.addrspace = v.addrspace;
+      g.init = new ConstantZero(v.valueType);
+      // Forward mode only reads it (tangents of constants are zero); the reverse adds into it.
+      g.isConstant = this.f.forward;
+      g.align = v.align;
+      m.globals.push(g);
+      m.invalidateSymbols();
+      return g;
+    }
+    if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) {
+      const base = this.zeroShadow(v.operands[0]!, depth + 1);
+      if (!base) return null;
+      const c = new ConstantExpr(v.type, v.op, [base, ...v.operands.slice(1)], v.flags);
+      c.srcType = v.srcType;
+      c.inrange = v.inrange;
+      c.inrangeIndex = v.inrangeIndex;
+      return c;
+    }
+    return null;
   }
 
   private cloneInst(i: Instruction, nb: BasicBlock): void {
@@ -301,12 +349,25 @@ export class ForwardSweep {
         fb.insert(c);
         this.vmap.set(i, c);
         if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0));
+        if (k.k === 'free' && !k.like) this.handOver(i);
         if ((k.k === 'malloc' || k.k === 'calloc') && aa.shadowed(i)) this.shadowAlloc(i, c);
         if (k.k === 'posix_memalign' && aa.shadowed(i.arg(0))) this.shadowPosixMemalign(i);
         if (k.k === 'vecmem') for (let lane = 0; lane < this.width; lane++) vecMemShadowCopy(aa, i, k.shape, fb, (v) => this.copyInst(v), (v) => this.shadowOf(v, i, lane), (s) => this.shadows[lane]!.set(i, s));
         if (k.k === 'realloc' && aa.shadowed(i)) this.shadowRealloc(i, c);
         if (k.k === 'memcpy' || k.k === 'memmove') this.refusals.checkCopyIntoIntegers(i, i.arg(0), i.arg(1));
-        if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
+        const lay = (k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.mode.copyFieldByField ? f.kinds.copyLayout(i) : null;
+        if (lay) {
+          // Mixed fields (reverse mode): the shadows of the pointer fields are copied; the floating
+          // fields' adjoints move in the reverse sweep.
+          if (lay.fields.some((x) => x.kind === 'pointer')) {
+            const helper = layoutHelper(f.ctx, lay, 'ptrs');
+            const bp = this.bytePtr();
+            for (let lane = 0; lane < this.width; lane++) {
+              fb.call(helper, [fb.bitcastIfNeeded(this.shadowOf(i.arg(0), i, lane), bp), fb.bitcastIfNeeded(this.shadowOf(i.arg(1), i, lane), bp),
+                toI64At(this.mapV(i.arg(2)), fb)]);
+            }
+          }
+        } else if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(0)) && this.memKind(i) === 'pointer') {
           for (let lane = 0; lane < this.width; lane++) {
             const s = this.copyInst(i);
             s.operands[0] = this.shadowOf(i.arg(0), i, lane);
@@ -411,6 +472,20 @@ export class ForwardSweep {
     };
   }
 
+  /**
+   * Reverse mode: the shadow of memory freed here whose allocation is not released
+   * statically is handed to the run-time registry (src/ad/release.ts); the reverse of the
+   * allocation frees it.
+   */
+  private handOver(i: CallBase): void {
+    const f = this.f;
+    if (f.forward || f.sig.nofree || !f.aa.shadowed(i.arg(0)) || !f.release.handsOver(i)) return;
+    const defer = deferFn(f.m, (n, r, p) => f.ctx.declare(n, r, p));
+    for (let lane = 0; lane < this.width; lane++) {
+      this.fb.call(defer, [this.fb.bitcastIfNeeded(this.shadowOf(i.arg(0), i, lane), this.bytePtr())]);
+    }
+  }
+
   private memKind(i: CallBase): ReturnType<FunctionFacts['kinds']['memKind']> {
     return this.f.kinds.memKind(i);
   }
@@ -435,9 +510,21 @@ export class ForwardSweep {
     }
     // Split mode: the shadow must outlive the augmented function (the reverse
     // accumulates into it), so it is a zeroed heap allocation freed at the end of the reverse.
-    const bytes = constInt(m.types.i64, Math.max(1, this.f.ctx.dl.allocSize(t)));
-    const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [m.types.i64, m.types.i64]);
-    const raw = this.fb.call(calloc, [constInt(m.types.i64, 1), bytes], name);
+    const dl = this.f.ctx.dl;
+    const size = Math.max(1, dl.allocSize(t));
+    const align = Math.max(c.align ?? 0, dl.align(t));
+    let raw: Value;
+    if (align > dl.mallocAlign) {
+      // The primal's accesses carry the alloca's alignment (32 for a <4 x double>): more than
+      // calloc guarantees, so an aligned block, zeroed.
+      const i64 = m.types.i64;
+      const alloc = this.f.ctx.declare('aligned_alloc', this.bytePtr(), [i64, i64]);
+      raw = this.fb.call(alloc, [constInt(i64, align), constInt(i64, Math.ceil(size / align) * align)], name);
+      this.fb.call(this.f.ctx.memIntrinsic('memset'), [raw, constInt(m.types.i8, 0), constInt(i64, size), constInt(m.types.i1, 0)]);
+    } else {
+      const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [m.types.i64, m.types.i64]);
+      raw = this.fb.call(calloc, [constInt(m.types.i64, 1), constInt(m.types.i64, size)], name);
+    }
     const s = this.fb.bitcastIfNeeded(raw, i.type);
     this.shadows[lane]!.set(i, s);
     this.toFreeAtEnd.push(raw);

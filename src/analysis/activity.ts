@@ -437,6 +437,14 @@ export class ActivityAnalysis {
   private forward(): void {
     const { fn, args } = this.input;
     fn.args.forEach((a, idx) => { if (args[idx] === 'active' && isDiffType(a.type)) this.varied.add(a); });
+    // A caller that needs the shadow of the returned pointer: the returned memory gets one (unless it is
+    // constant memory, whose shadow is the memory itself).
+    if (this.input.retShadow) {
+      for (const b of fn.blocks) {
+        const t = b.terminator;
+        if (t && t.op === 'ret' && t.operands[0] && isPtr(t.operands[0])) this.markShadow(t.operands[0]);
+      }
+    }
     let changed = true;
     for (let round = 0; changed && round < 1000; round++) {
       changed = false;
@@ -522,7 +530,15 @@ export class ActivityAnalysis {
             return false;
           }
           case 'defined': {
-            if (!i.args().some((a) => this.carries(a)) && !this.reachesActiveGlobals(i)) return false;
+            if (!i.args().some((a) => this.carries(a)) && !this.reachesActiveGlobals(i)) {
+              // A returned pointer that needs a shadow (varied data is stored through it, or it is stored
+              // into shadow memory) may point into the memory of any pointer argument (a getter returning
+              // `&v.data[i]`): those get shadows, so that the callee can return the matching shadow.
+              if (!isPtr(i) || !this.shadowed(i)) return false;
+              let ch = false;
+              for (const a of i.args()) if (isPtr(a)) ch = this.markShadow(a) || ch;
+              return ch;
+            }
             let ch = false;
             if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
             if (isPtr(i)) ch = this.markShadow(i) || ch;

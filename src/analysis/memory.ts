@@ -28,7 +28,7 @@ export function underlyingObjects(p: Value): Set<Value> | null {
       switch (i.op) {
         case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'freeze':
           work.push(i.operands[0]!); continue;
-        case 'phi': work.push(...i.operands); continue;
+        case 'phi': for (const o of i.operands) work.push(o); continue;
         case 'select': work.push(i.operands[1]!, i.operands[2]!); continue;
         // Vectors of pointers: built from pointers, taken apart into them.
         case 'insertelement': case 'shufflevector': work.push(i.operands[0]!, i.operands[1]!); continue;

@@ -25,6 +25,7 @@ import { sourceSpan, typeText, ValueNamer } from '../ir/verify.js';
 import type { SourceFile } from '../diag/source.js';
 import { lookupCallRule } from '../rules/calls.js';
 import { TBAA, type TBAAFact } from './tbaa.js';
+import { namedPointees } from './mangled.js';
 
 export type Scalar = 'half' | 'bfloat' | 'float' | 'double' | 'x86_fp80' | 'fp128' | 'pointer' | 'integer' | 'anything';
 
@@ -400,6 +401,8 @@ class FnAnalysis {
       const s = seeds?.[k];
       if (s) this.mergeTree(a, s, []);
     });
+    // C++ parameters declared `double*` / `float&` (the mangled name says what `ptr` does not).
+    namedPointees(fn)?.forEach((k, i) => { if (k) { const a = fn.args[i]!; this.tree(a); this.merge(a, [0, 0], k); } });
     if (retSeed) for (const e of retSeed.under([])) this.ret.insert(e.rest, e.s);
   }
 
@@ -749,7 +752,7 @@ class FnAnalysis {
       seen.add(v);
       const i = v as Instruction;
       if (i.op === 'load') slots.add(i.ptr);
-      else if (i.op === 'phi') work.push(...i.operands);
+      else if (i.op === 'phi') for (const o of i.operands) work.push(o);
       else if (i.op === 'bitcast' || i.op === 'addrspacecast' || i.op === 'getelementptr' || i.op === 'select') {
         work.push(i.op === 'select' ? i.operands[1]! : i.operands[0]!);
         if (i.op === 'select') work.push(i.operands[2]!);

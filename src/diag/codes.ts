@@ -70,6 +70,8 @@ export const CODES = {
   E0462: { title: 'cannot build the LLVM helper', exit: 1 },
   E0463: { title: 'cannot run cargo', exit: 1 },
   E0464: { title: 'cannot link the differentiated program', exit: 1 },
+  // 047x: derivatives that would be silently wrong (refused instead)
+  E0470: { title: 'active data written into const memory and read back', exit: 1 },
   // 09xx: files and usage
   E0901: { title: 'cannot read input', exit: 1 },
   E0902: { title: 'cannot write output', exit: 1 },

@@ -396,6 +396,11 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
     meaning: 'the LLVM helper rejected the lowered module, or rustc did not give the linker exactly one LTO object',
     explanation: "The LLVM helper failed on the lowered module (its message follows; invalid IR there is a bug in enzyme-ts), or rustc gave the linker more or fewer than one object file (a profile of your own that sets `lto` to something other than `\"fat\"`). Like every error of the link step, it is printed inside rustc's \"linking with ... failed\" note and once more after cargo's output, under `enzyme-ts: the link step reported:`.",
   },
+  E0470: {
+    reportedBy: '`grad`, `lower`, `check` (reverse mode)',
+    meaning: 'a value with a derivative is stored into the memory of a `const` pointer argument and read back',
+    explanation: 'An argument marked `const` (`enzyme_const`, `--args ... const`) has no shadow memory, so nothing can carry the derivative of what the function writes into it. When the function (or a function it calls) writes an active value there and then reads it back, as a state buffer updated in place does, the derivative through that memory would be silently lost: Enzyme\'s static activity analysis treats such memory as constant as well. The error points at the write and names the argument. Mark that argument `dup` with a zeroed shadow buffer of the same size, and the derivative flows through it. Writing active values into const memory that is never read back (an output whose derivative you do not want) is accepted.',
+  },
   E0901: {
     reportedBy: 'input reader',
     meaning: 'input cannot be read',

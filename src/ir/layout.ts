@@ -21,6 +21,10 @@ export class DataLayout {
   allocSize(t: Type): number { return this.info(t).size; }
   /** ABI alignment in bytes. */
   align(t: Type): number { return this.info(t).align; }
+  /** The alignment `malloc` guarantees (glibc and the common C libraries: 16 bytes on 64-bit targets, 8 on 32-bit ones). */
+  get mallocAlign(): number { return this.pointerBytes >= 8 ? 16 : 8; }
+  /** The alignment guaranteed for an element of type `t` in an array of `t` that `malloc` returned. */
+  heapAlign(t: Type): number { return Math.min(this.align(t), this.mallocAlign); }
   /** Byte offset of field `i` of a (non-opaque) struct. */
   fieldOffset(t: Type, i: number): number {
     if (t.kind !== 'struct' || !t.elems) throw new Error('fieldOffset of a non-struct');

@@ -189,6 +189,21 @@ class FunctionVerifier {
   private n(v: Value): string { return this.namer.name(v); }
   private t(t: Type): string { return `'${typeText(t)}'`; }
 
+  /** Arguments, blocks and instructions share one namespace: a name given twice is text LLVM refuses. */
+  private checkLocalNames(): void {
+    const seen = new Set<string>();
+    const see = (v: Value & { name: string | null }): void => {
+      if (v.name === null) return;
+      if (seen.has(v.name)) this.report('E0306', v, `%${v.name} is defined twice in ${this.n(this.fn)}`);
+      seen.add(v.name);
+    };
+    for (const a of this.fn.args) see(a);
+    for (const b of this.fn.blocks) {
+      see(b);
+      for (const i of b.instructions) see(i);
+    }
+  }
+
   run(): Diagnostic[] {
     const fn = this.fn;
     for (const p of functionAttrProblems(fn, this.module)) this.report('E0308', fn, `${this.n(fn)}: ${p}`);
@@ -208,6 +223,7 @@ class FunctionVerifier {
     if (fn.args.length !== fn.fnType.params.length) this.report('E0306', fn, `${this.n(fn)} has ${fn.args.length} arguments for ${fn.fnType.params.length} parameters`);
 
     this.checkStructure();
+    this.checkLocalNames();
     const cfg = new CFG(fn);
     for (const e of cfg.foreignEdges) {
       this.report('E0306', e.from.terminator ?? e.from, `branch to ${this.n(e.to)}, which is not a block of ${this.n(fn)}`);

@@ -35,7 +35,8 @@ export class Prologue {
     const entry = this.fn.blocks[0]!;
     const moved = [...this.allocas.instructions, ...this.setup.instructions, ...this.init.instructions];
     for (const i of moved) i.parent = entry;
-    entry.instructions.unshift(...moved);
+    // concat, not unshift(...moved): a spread of tens of thousands of instructions overflows the stack
+    entry.instructions = moved.concat(entry.instructions);
     this.allocas.instructions = [];
     this.setup.instructions = [];
     this.init.instructions = [];
@@ -146,7 +147,19 @@ export class Frame {
   /** Fixes the tape allocation size now that every slot is known. */
   finish(): void {
     if (this.tapeMalloc && this.tapeType) {
-      this.tapeMalloc.operands[0] = new ConstantInt(this.module.types.i64, BigInt(Math.max(1, this.dl.allocSize(this.tapeType))));
+      const i64 = this.module.types.i64;
+      const align = this.dl.align(this.tapeType);
+      const size = Math.max(1, this.dl.allocSize(this.tapeType));
+      if (align > this.dl.mallocAlign) {
+        // A slot needs more than malloc guarantees (a <4 x double> wants 32 bytes, and its loads
+        // carry the type's alignment): C11 aligned_alloc, whose block free() releases.
+        const fn = this.declare('aligned_alloc', this.bytePtr, [i64, i64]);
+        const c = this.tapeMalloc;
+        c.fnType = fn.fnType;
+        c.operands = [new ConstantInt(i64, BigInt(align)), new ConstantInt(i64, BigInt(Math.ceil(size / align) * align)), fn];
+        return;
+      }
+      this.tapeMalloc.operands[0] = new ConstantInt(i64, BigInt(size));
     }
   }
 }

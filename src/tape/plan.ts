@@ -480,7 +480,9 @@ export class TapePlan {
       const buf = hb.load(this.frame.bytePtr, slot.fwd, `${base}_bufp`);
       const typed = hb.bitcastIfNeeded(buf, f.m.ptrTo(fi.type));
       const p = fb.gep(fi.type, typed, [ls.k], null, true);
-      fb.store(fi, p);
+      // The buffer comes from malloc: an explicit alignment, or LLVM assumes the type's ABI
+      // alignment (32 bytes for <4 x double>: aligned AVX moves that fault on a 16-byte block).
+      fb.store(fi, p, f.ctx.dl.heapAlign(fi.type));
       entry = { loop, slot, type: fi.type };
       f.ctx.perf.push(`${f.fnName()}: cache ${f.describe(fi)} (${typeTextShort(fi.type)}, ${f.ctx.dl.allocSize(fi.type)} bytes per iteration of the loop ${f.loopName(loop)}): ${why}`);
     }
@@ -510,7 +512,7 @@ export class TapePlan {
     const buf = b.load(this.frame.bytePtr, this.frame.rev(c.slot), `${base}_bufr`);
     const typed = b.bitcastIfNeeded(buf, this.f.m.ptrTo(c.type));
     const p = b.gep(c.type, typed, [idx], null, true);
-    return b.load(c.type, p, `${base}_cached`);
+    return b.load(c.type, p, `${base}_cached`, this.f.ctx.dl.heapAlign(c.type));
   }
 
   /** The iteration of loop `l` whose values the reverse code at `rc` reads (for the reverse sweep's own control flow). */

@@ -35,6 +35,25 @@ describe.skipIf(!HAS).concurrent('a sample of the corpus ends as its source says
   }
 });
 
+/**
+ * Float bits computed on as integers through -O0 stack slots (musl's log1pf: `union { float f;
+ * uint32_t i; }`, the exponent adjusted, the float read back): the derivative used to be 0 with
+ * exit 0; it is a located E0403 in both dialects.
+ */
+const BITS_AT_O0 = ['clang14/musl_float.O0.ll: -f musl_log1pf', 'clang19/musl_float.O0.ll: -f musl_log1pf'];
+
+describe.skipIf(!HAS).concurrent('integer arithmetic on float bits at -O0 is refused, not differentiated to 0', () => {
+  for (const name of BITS_AT_O0) {
+    test(name, async () => {
+      const c = ALL.find((x) => `${x.module}: ${x.line}` === name);
+      expect(c, name).toBeDefined();
+      const r = await runOne(runCheck, optionsOf(c!));
+      expect(r.outcome, r.text).toBe('E0403');
+      expect(r.text).toMatch(/^E0403: .*@musl_log1pf: integer arithmetic on the bits of an active floating value/);
+    }, 120_000);
+  }
+});
+
 /** Checks that pass, double and float, -O0 and -O2: each gets corrupted derivatives. */
 const MUTANTS = [
   'clang19/adbench_gmm_float.O2.ll: -f gmm_objective --args dup,dup,dup,const,const --len 24',

@@ -436,3 +436,17 @@ describe('verifyModule', () => {
     ]);
   });
 });
+
+describe('local names', () => {
+  it('a name given twice (two blocks, or a block and a value) is E0306: the printed text would not parse', () => {
+    const d = diamond();
+    expect(verifyFunction(d.fn, null)).toEqual([]);
+    d.bb.else!.name = 'then';
+    const ds = verifyFunction(d.fn, null);
+    expect(codes(ds)).toContain('E0306');
+    expect(ds.map((x) => x.message).join('\n')).toMatch(/%then is defined twice/);
+    d.bb.else!.name = 'else';
+    d.e.name = 'y';
+    expect(verifyFunction(d.fn, null).map((x) => x.message).join('\n')).toMatch(/%y is defined twice/);
+  });
+});

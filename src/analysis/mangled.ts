@@ -1,0 +1,58 @@
+// Facts from a C++ function's mangled name: with opaque pointers, `ptr` says nothing about what
+// a parameter points to, but `_ZSt14__relocate_a_1IddE...(double*, double*, double*, ...)` does.
+// Parameters declared as pointers or references to `double` / `float` (const or not, possibly
+// `__restrict`) point to memory holding that type; nothing else is concluded.
+
+import type { Function } from '../ir/function.js';
+import { demangleItanium } from '../demangle/itanium.js';
+
+export type NamedPointee = 'double' | 'float';
+
+/** The top-level parameter list of a demangled function name, or null. */
+function paramList(d: string): string[] | null {
+  // The last balanced (...) group that closes at the end, after qualifiers such as ` const` / ` &`.
+  let end = d.length - 1;
+  while (end >= 0 && d[end] !== ')') end--;
+  if (end < 0) return null;
+  let depth = 0;
+  let start = -1;
+  for (let k = end; k >= 0; k--) {
+    const ch = d[k];
+    if (ch === ')') depth++;
+    else if (ch === '(') { depth--; if (depth === 0) { start = k; break; } }
+  }
+  if (start < 0) return null;
+  const inner = d.slice(start + 1, end);
+  if (inner.trim() === '' || inner.trim() === 'void') return [];
+  const out: string[] = [];
+  let level = 0;
+  let from = 0;
+  for (let k = 0; k < inner.length; k++) {
+    const ch = inner[k];
+    if (ch === '<' || ch === '(' || ch === '[') level++;
+    else if (ch === '>' || ch === ')' || ch === ']') level--;
+    else if (ch === ',' && level === 0) { out.push(inner.slice(from, k).trim()); from = k + 1; }
+  }
+  out.push(inner.slice(from).trim());
+  return out;
+}
+
+const POINTER_TO = /^(?:const\s+)?(double|float)(?:\s+const)?\s*(?:\*|&|&&)(?:\s*(?:const|__restrict|restrict))*$/;
+
+/** Per IR parameter: the floating type a pointer parameter points to, when the C++ signature says so. */
+export function namedPointees(fn: Function): (NamedPointee | null)[] | null {
+  const name = fn.name;
+  if (!name || !name.startsWith('_Z') || name.length > 4096) return null;
+  const d = demangleItanium(name);
+  if (!d) return null;
+  const params = paramList(d);
+  if (!params || !params.length) return null;
+  const kinds = params.map((p) => { const m = POINTER_TO.exec(p); return m ? (m[1] as NamedPointee) : null; });
+  if (!kinds.some((k) => k !== null)) return null;
+  // Member functions take `this` first; an sret pointer may come first too: align from the end
+  // when the IR has more pointer parameters than the source (a by-value aggregate splits into several).
+  const ir = fn.args;
+  if (ir.length === params.length) return kinds.map((k, i) => (k && ir[i]!.type.kind === 'pointer' ? k : null));
+  if (ir.length === params.length + 1) return [null, ...kinds].map((k, i) => (k && ir[i]!.type.kind === 'pointer' ? k : null));
+  return null;
+}
