@@ -148,3 +148,27 @@ for (const v of [14, 19]) {
     }
   });
 }
+
+// Memory the function frees (directly, through a callee, or by realloc) before the reverse sweep
+// runs is gone when the reverse would repeat a load of it: those loads are kept on the tape under
+// every policy; the same loop without the free repeats its loads.
+for (const v of [14, 19]) {
+  describe.skipIf(!hasTool(`clang-${v}`))(`tape plan, clang-${v}: loads of freed memory`, () => {
+    it('are cached, never repeated', () => {
+      const ll = execFileSync(`clang-${v}`, ['-O2', '-S', '-emit-llvm', join(SRC, 'plan_freed.c'), '-o', '-'], { encoding: 'utf8' });
+      for (const checkpoint of ['auto', 'recompute'] as const) {
+        for (const fn of ['kept', 'freed', 'freed_by_callee', 'reallocated']) {
+          const m = parseText(ll, 'plan_freed.ll');
+          const perf = gradModule(m, { fn, args: parseArgList('dup,const'), checkpoint }, null).perf.filter((l) => l.startsWith(`@${fn}:`));
+          expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+          const repeated = planCounts(perf)[1]!;
+          if (fn === 'kept') expect(repeated, `${checkpoint} ${fn}`).toBeGreaterThan(0);
+          else {
+            expect(repeated, `${checkpoint} ${fn}`).toBe(0);
+            expect(perf.some((l) => /cache \(loaded value\).*memory the function may overwrite/.test(l)), perf.join('\n')).toBe(true);
+          }
+        }
+      }
+    }, 60_000);
+  });
+}
