@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reply, Request } from './inproc.js';
 import { gradBenchOptions, runGradBench, type GradBenchResult } from './grad.js';
+import { adBenchOptions, runAdBench, type AdBenchResult } from './adbench.js';
 import { HAVE_TIME, TIME_BIN, commandOutput, detectDialect, max, median, ratioText, runTimed, sig3, table, type Run } from './util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,10 +37,12 @@ Without FILEs: bench/data/sqlite3-*.ll (built by bench/make-input.sh when missin
   --json OUT     also write the raw measurements as JSON
   --grad-only    only the gradient section: C kernels differentiated, then
                  primal and derivative timed natively (bench/grad.ts)
-  --no-grad      skip the gradient section
+  --no-grad      skip the gradient sections (kernels and AD benchmarks)
+  --ad-only      only the AD benchmark problems (bench/adbench.ts: GMM, BA, LSTM,
+                 ODE, log-sum-exp, determinant, k-means against hand-written gradients)
   -h, --help     this text`;
 
-interface Options { files: string[]; quick: boolean; reps: number; budgetS: number; json: string | null; grad: 'also' | 'only' | 'skip' }
+interface Options { files: string[]; quick: boolean; reps: number; budgetS: number; json: string | null; grad: 'also' | 'only' | 'skip' | 'ad' }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { files: [], quick: false, reps: 3, budgetS: 150, json: null, grad: 'also' };
@@ -56,6 +59,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--quick') o.quick = true;
     else if (a === '--grad-only') o.grad = 'only';
     else if (a === '--no-grad') o.grad = 'skip';
+    else if (a === '--ad-only') o.grad = 'ad';
     else if (a === '--reps') { o.reps = num(a, argv[++i], 1); repsGiven = true; }
     else if (a === '--budget') { o.budgetS = num(a, argv[++i], 0); budgetGiven = true; }
     else if (a === '--json') { const v = argv[++i]; if (!v) die('--json needs a file name'); o.json = resolve(base, v); }
@@ -433,11 +437,12 @@ async function main(): Promise<void> {
     say('!! so absolute times are inflated and noisy. Ratios between tools run side by side are the more useful numbers.');
   }
   say('');
-  if (o.grad === 'only') {
-    // The front-end inputs are not needed (nor built) for this section alone.
-    const grad = runGradBench(gradBenchOptions(o.quick));
+  if (o.grad === 'only' || o.grad === 'ad') {
+    // The front-end inputs are not needed (nor built) for these sections alone.
+    const grad = o.grad === 'only' ? runGradBench(gradBenchOptions(o.quick)) : null;
+    const ad: AdBenchResult = runAdBench(adBenchOptions(o.quick));
     say(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; total ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
-    writeJson(o, { env, loadAtEnd: loadavg(), options: o, grad });
+    writeJson(o, { env, loadAtEnd: loadavg(), options: o, grad, ad });
     return;
   }
   const inputs = chooseInputs(o);
@@ -459,8 +464,9 @@ async function main(): Promise<void> {
     // After the front-end tables so that the --budget estimate above is not
     // disturbed; this section's own length does not depend on the inputs.
     const grad: GradBenchResult | null = o.grad === 'skip' ? null : runGradBench(gradBenchOptions(o.quick));
+    const ad: AdBenchResult | null = o.grad === 'skip' ? null : runAdBench(adBenchOptions(o.quick));
     say(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; total ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
-    writeJson(o, { env, loadAtEnd: loadavg(), options: o, startup: st, results, grad });
+    writeJson(o, { env, loadAtEnd: loadavg(), options: o, startup: st, results, grad, ad });
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }

@@ -182,9 +182,11 @@ export class ReverseGenerator implements SweepMode {
     // The end of a whole derivative: implicit shadows of globals go back to zero (globals.ts).
     if (!split || this.sig.topLevel) zeroImplicitShadows(this.ctx, b, this.sig.fn);
     const free = (): Function => this.ctx.declare('free', t.void, [frame.bytePtr]);
+    if (!this.sig.nofree) for (const raw of this.sweep.toFreeAtEnd) b.call(free(), [this.plan.get(raw, rc)]);
+    // Every request of the reverse sweep is known: decide the tape and put the chosen code in place.
+    this.plan.materialize();
     if (!this.sig.nofree) {
-      for (const raw of this.sweep.toFreeAtEnd) b.call(free(), [this.plan.get(raw, rc)]);
-      // Buffers: freed after the last read; their slots are final now that the reverse is built.
+      // Buffers: freed after the last read; their slots are final now that the plan is materialized.
       for (const ls of this.plan.loops.values()) {
         // One heap block per loop: its first buffer in layout order starts it.
         const first = ls.buffers.length ? this.buffers.bufferLayout(ls).bufs[0]! : null;

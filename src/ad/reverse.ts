@@ -224,6 +224,7 @@ export class ReverseSweep {
     nb.instructions.unshift(p);
     p.parent = nb;
     this.predPhis.set(B, p);
+    this.plan.noteDecision(p, B, preds);
     return p;
   }
 

@@ -1,16 +1,26 @@
 // Stage 2 of the transform: how each forward value the reverse sweep reads
-// gets there. A value is used directly (combined shape, defined outside loops
-// in a block that dominates the return), recomputed in the reverse block from
-// values that are themselves available (pure arithmetic, loads of memory
-// nothing overwrites, induction variables from the loop counter), or cached:
-// stored in the forward sweep (a frame slot, or a loop buffer indexed by the
-// loop counter) and read back. `--checkpoint` sets the policy (docs/ad.md).
+// gets there. The reverse sweep asks `get(v)` wherever it needs a primal value
+// and receives a placeholder; once the whole reverse sweep is built, `solve`
+// sees every request at once and decides, for every value involved, whether
+// it is
+//   - used directly (combined shape: defined outside loops in a block that
+//     dominates the return: the reverse blocks come after it),
+//   - recomputed in the reverse from values that are themselves available
+//     (pure arithmetic, math functions, loads of memory nothing overwrites,
+//     induction variables from the loop counter, branch decisions from the
+//     condition that made them),
+//   - or cached: stored in the forward sweep (a frame slot, or a loop buffer
+//     indexed by the loop counter) and read back,
+// by a minimum cut over the value graph (src/tape/mincut.ts): the cheapest set
+// of values to keep such that everything the reverse needs can be computed
+// from them. `materialize` then replaces each placeholder by the chosen code.
+// `--checkpoint` sets the policy (docs/ad.md, "The tape plan").
 //
 // Rules never see any of this: they ask `primal(v)`, which lands in `get`.
 
-import { IRBuilder, constInt, nullValue } from '../ir/builder.js';
+import { IRBuilder, constInt, nullValue, poisonValue } from '../ir/builder.js';
 import type { Argument, BasicBlock, Function } from '../ir/function.js';
-import type { Instruction } from '../ir/instructions.js';
+import { FreezeInst, type Instruction, type PhiInst } from '../ir/instructions.js';
 import type { IntType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Loop } from '../ir/loops.js';
@@ -19,6 +29,7 @@ import type { FunctionFacts, SimpleLoop } from '../ad/facts.js';
 import type { ForwardSweep } from '../ad/sweep.js';
 import { typeTextShort } from '../ad/typetext.js';
 import type { Frame, Slot } from './frame.js';
+import { minCut, type CutNode } from './mincut.js';
 
 export interface LoopState {
   counter: Slot;
@@ -42,6 +53,20 @@ export interface RevCtx {
   b: IRBuilder;
 }
 
+/** A value the reverse sweep asked for, standing in the reverse code as a placeholder until `materialize`. */
+interface Request { fv: Value; pb: BasicBlock | null }
+
+/** How a value can be computed again in the reverse sweep, and from what. */
+type Recipe =
+  | { k: 'clone'; ops: Value[]; cost: number }
+  | { k: 'iv'; ops: Value[]; sl: SimpleLoop; init: Value; step: bigint; cost: number }
+  | { k: 'decision'; ops: Value[]; cond: Value; onTrue: number; onFalse: number; cost: number };
+
+type How = 'cache' | 'recompute';
+
+/** What the plan decided for one value, and why (for --print-perf). */
+export interface Decision { how: How; reason: string }
+
 const PURE_OPS = new Set([
   'fneg', 'add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem', 'shl', 'lshr', 'ashr', 'and', 'or', 'xor',
   'fadd', 'fsub', 'fmul', 'fdiv', 'frem',
@@ -50,11 +75,48 @@ const PURE_OPS = new Set([
   'extractelement', 'insertelement', 'shufflevector', 'freeze',
 ]);
 
+// What recomputing one operation costs (auto policy), in the unit of the cache
+// cost in `solve` (a store in the forward sweep, a load in the reverse: 1 each,
+// plus the bytes / 4 the tape moves). Arithmetic is cheap next to a round trip
+// through memory, as in Enzyme, which caches only what it cannot recompute; a
+// division or a square root is not; a call to exp or sin is dearer than keeping it.
+const FREE_OPS = new Set(['bitcast', 'addrspacecast', 'zext', 'sext', 'trunc', 'freeze', 'extractvalue', 'insertvalue', 'ptrtoint', 'inttoptr', 'fneg']);
+const SLOW_OPS = new Set(['udiv', 'sdiv', 'urem', 'srem', 'fdiv', 'frem']);
+const CHEAP_CALLS = /^(llvm\.)?(fabs|copysign|fmuladd|fma|maxnum|minnum|maximum|minimum|floor|ceil|trunc|round|rint|nearbyint|fmax|fmin)/;
+const SQRT_CALLS = /^(llvm\.)?sqrt/;
+
+function opCost(fi: Instruction, calleeName: string | null): number {
+  if (fi.op === 'call') {
+    const n = calleeName ?? '';
+    if (CHEAP_CALLS.test(n)) return 0.5;
+    if (SQRT_CALLS.test(n)) return 2;
+    return 10;
+  }
+  if (FREE_OPS.has(fi.op)) return 0.05;
+  if (fi.op === 'getelementptr') return 0.1;
+  if (SLOW_OPS.has(fi.op)) return 2;
+  if (fi.op === 'load') return 0.5;
+  return 0.25;
+}
+
+/** Loop weight: how many times more often a value in a loop of this depth runs than one outside loops (a guess: 10 iterations a level). */
+const weight = (depth: number): number => 10 ** depth;
+
 export class TapePlan {
   readonly loops = new Map<Loop, LoopState>();
   private readonly caches = new Map<Value, CacheEntry>();
-  /** Per reverse block: what has been made available there already. */
+  /** Placeholders the reverse sweep holds, in creation order. */
+  private readonly requests = new Map<FreezeInst, Request>();
+  /** Branch-decision phis of the forward sweep: the primal block and its predecessors in index order. */
+  private readonly decisions = new Map<PhiInst, { block: BasicBlock; preds: BasicBlock[] }>();
+  private readonly recipes = new Map<Value, Recipe | null>();
+  /** The outcome of `solve`. */
+  private readonly decided = new Map<Value, Decision>();
+  private solved = false;
+  /** Per reverse block, during materialization: what is available there already. */
   private readonly memo = new Map<BasicBlock, Map<unknown, Value>>();
+  /** Per reverse block, at emission time (revIndex for the reverse sweep's own control flow). */
+  private readonly emitMemo = new Map<BasicBlock, Map<unknown, Value>>();
 
   constructor(
     private readonly f: FunctionFacts,
@@ -78,83 +140,318 @@ export class TapePlan {
 
   loopState(l: Loop): LoopState { return this.loops.get(l)!; }
 
-  private memoOf(rb: BasicBlock): Map<unknown, Value> {
-    let m = this.memo.get(rb);
-    if (!m) { m = new Map(); this.memo.set(rb, m); }
-    return m;
-  }
+  // -- requests ----------------------------------------------------------------------
 
-  /** A forward value, made available at the reverse insertion point: used directly, recomputed, or read from the tape. */
-  get(fv: Value, rc: RevCtx, depth = 0): Value {
+  /** A value the reverse can use as it is: non-instructions, and (combined shape) instructions outside loops that dominate the return. */
+  private direct(fv: Value): Value | null {
     switch (fv.vk) {
       case 'argument': return this.f.split ? this.revFn.args[(fv as Argument).index]! : fv;
       case 'inst': break;
       default: return fv;
     }
-    const fi = fv as Instruction;
-    const info = this.sweep.info(fi);
-    if (!this.f.split && info.loop === null && info.domExit) return fv;
-    const memo = this.memoOf(rc.rb);
-    const have = memo.get(fv);
-    if (have) return have;
-    let r: Value | null = null;
-    if (this.f.ctx.opts.checkpoint !== 'cache') r = this.inductionValue(fi, rc);
-    if (r) {
-      // recomputed from the loop counter
-    } else if (this.recomputable(fi, depth)) {
-      const c = Object.assign(Object.create(Object.getPrototypeOf(fi) as object) as Instruction, fi);
-      c.parent = null;
-      c.operands = fi.operands.map((o) => this.get(o, rc, depth + 1));
-      c.attachments = null;
-      c.dbg = null;
-      c.name = fi.name !== null ? `${fi.name}_unwrap` : null;
-      r = rc.b.insert(c);
-    } else {
-      r = this.loadCached(fi, rc);
+    const info = this.sweep.info(fv as Instruction);
+    return !this.f.split && info.loop === null && info.domExit ? fv : null;
+  }
+
+  /**
+   * A forward value, made available at the reverse insertion point. Values the
+   * reverse can use directly come back as they are; the others come back as a
+   * placeholder that `materialize` replaces once the plan is decided.
+   */
+  get(fv: Value, rc: RevCtx): Value {
+    const d = this.direct(fv);
+    if (d) return d;
+    if (this.solved) return this.materializeAt(fv, rc);
+    const ph = new FreezeInst(fv.type, [poisonValue(fv.type)]);
+    rc.b.insert(ph, null);
+    this.requests.set(ph, { fv, pb: rc.pb });
+    return ph;
+  }
+
+  /** Registers the forward phi that records which predecessor of `block` the forward sweep came from. */
+  noteDecision(phi: PhiInst, block: BasicBlock, preds: BasicBlock[]): void {
+    this.decisions.set(phi, { block, preds });
+  }
+
+  // -- recipes -------------------------------------------------------------------------
+
+  private calleeName(fi: Instruction): string | null {
+    if (fi.op !== 'call' || !fi.origin || fi.origin.op !== 'call') return null;
+    const k = this.f.aa.callKind(fi.origin);
+    return k.k === 'rule' ? k.name : null;
+  }
+
+  /** Why a value cannot be recomputed (for the perf report). */
+  private whyNot(fi: Instruction): string {
+    const prim = fi.origin;
+    if (fi.op === 'phi') return this.decisions.has(fi as PhiInst) ? 'the branch that was taken, not decided by one condition' : 'a phi (its value depends on the path taken)';
+    if (fi.op === 'load') {
+      if (!this.f.overwrite) return 'a load (the caller may change the memory before the reverse runs)';
+      return prim && prim.op === 'load' ? 'a load of memory the function may overwrite' : 'a load';
     }
-    memo.set(fv, r);
+    if (fi.op === 'call' || fi.op === 'invoke') return 'a call result';
+    return `${fi.op} cannot be repeated`;
+  }
+
+  private recipeOf(fi: Instruction): Recipe | null {
+    if (this.recipes.has(fi)) return this.recipes.get(fi)!;
+    const r = this.makeRecipe(fi);
+    this.recipes.set(fi, r);
     return r;
   }
 
-  /** Pure operations, and loads of memory nothing overwrites (combined mode only: a caller may change memory between a split pair's two halves). */
-  private pureLike(fi: Instruction): boolean {
-    if (PURE_OPS.has(fi.op)) return true;
-    if (fi.op !== 'load' || !this.f.overwrite) return false;
-    const prim = fi.origin;
-    return !!prim && prim.op === 'load' && this.f.overwrite.reloadable(prim, (a) => this.f.argUnchanging(a));
-  }
-
-  private recomputable(fi: Instruction, depth: number): boolean {
-    if (!this.pureLike(fi)) return false;
-    switch (this.f.ctx.opts.checkpoint) {
-      case 'cache': return false;
-      case 'recompute': return depth < 64;
-      // At most one tape read, up to eight operations deep (the index arithmetic of unrolled loops).
-      default: return depth < 8 && this.leafCost(fi, 8) <= 1;
+  private makeRecipe(fi: Instruction): Recipe | null {
+    if (this.f.ctx.opts.checkpoint === 'cache') return null;
+    const iv = this.inductionShape(fi);
+    if (iv) {
+      const start = this.loopStart(iv.sl.loop, iv.sl.outside);
+      return { k: 'iv', ops: [start, this.sweep.mapV(iv.init)], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5 };
     }
+    if (fi.op === 'phi') {
+      const d = this.decisions.get(fi as PhiInst);
+      const r = d ? this.decisionRecipe(d.block, d.preds) : null;
+      return r;
+    }
+    if (PURE_OPS.has(fi.op)) return { k: 'clone', ops: [...fi.operands], cost: opCost(fi, null) };
+    if (fi.op === 'load' && this.f.overwrite) {
+      const prim = fi.origin;
+      if (prim && prim.op === 'load' && this.f.overwrite.reloadable(prim, (a) => this.f.argUnchanging(a))) {
+        return { k: 'clone', ops: [...fi.operands], cost: opCost(fi, null) };
+      }
+    }
+    if (fi.op === 'call') {
+      // Math functions the rules know (exp, sin, llvm.fmuladd...): pure in the values they take.
+      const name = this.calleeName(fi);
+      const c = fi as Instruction & { args(): Value[] };
+      if (name && fi.type.kind !== 'pointer' && fi.type.kind !== 'void' && c.args().every((a) => a.type.kind !== 'pointer')) {
+        return { k: 'clone', ops: [...fi.operands], cost: opCost(fi, name) };
+      }
+    }
+    return null;
   }
 
-  /** Number of distinct values a recomputation of `fi` would read from the tape (auto policy). */
-  private leafCost(fi: Instruction, budget: number): number {
-    const seen = new Set<Value>();
-    const walk = (v: Value, d: number): number => {
-      if (v.vk !== 'inst' || seen.has(v)) return 0;
-      seen.add(v);
-      const i = v as Instruction;
-      const info = this.sweep.info(i);
-      if (!this.f.split && info.loop === null && info.domExit) return 0;
-      if (this.caches.has(i)) return 0;
-      // An induction variable is recomputed from the loop counter (inductionValue).
-      if (this.inductionShape(i)) return 0;
-      if (!this.pureLike(i) || d >= budget) return 1;
-      let n = 0;
-      for (const o of i.operands) n += walk(o, d + 1);
-      return n;
+  /**
+   * Which predecessor of `B` the forward sweep came from, as a function of the
+   * condition of the branch in B's immediate dominator D: each successor of D
+   * must lead (without passing D or B again) to exactly one predecessor of B.
+   */
+  private decisionRecipe(B: BasicBlock, preds: BasicBlock[]): Recipe | null {
+    const f = this.f;
+    if (f.li.isLoopHeader(B)) return null;
+    const D = f.dt.idom(B);
+    if (!D) return null;
+    const term = D.terminator;
+    if (!term || term.op !== 'br' || term.operands.length !== 1) return null;
+    const succ = (term as unknown as { successors: BasicBlock[] }).successors;
+    const which = (s: BasicBlock): number | null => {
+      if (s === B) return preds.indexOf(D) >= 0 ? preds.indexOf(D) : null;
+      const found = new Set<number>();
+      const seen = new Set<BasicBlock>([s]);
+      const work = [s];
+      while (work.length) {
+        const x = work.pop()!;
+        const k = preds.indexOf(x);
+        if (k >= 0) found.add(k);
+        for (const y of f.cfg.succs(x)) {
+          if (y === D || y === B || seen.has(y)) continue;
+          seen.add(y);
+          work.push(y);
+        }
+      }
+      return found.size === 1 ? [...found][0]! : null;
     };
-    let n = 0;
-    for (const o of fi.operands) n += walk(o, 1);
-    return n;
+    if (succ[0] === succ[1]) return null;
+    const t = which(succ[0]!), e = which(succ[1]!);
+    if (t === null || e === null) return null;
+    const cond = this.sweep.mapV(term.operands[0]!);
+    return { k: 'decision', ops: [cond], cond, onTrue: t, onFalse: e, cost: 0.25 };
   }
+
+  // -- the decision ------------------------------------------------------------------------
+
+  private depthOf(fi: Instruction): number {
+    const l = this.sweep.info(fi).loop;
+    return l ? l.depth : 0;
+  }
+
+  /**
+   * Decides every requested value (and what their recomputations read) by a
+   * minimum cut: cache cost = bytes and a store and a load, at the loop depth
+   * of the definition; recompute cost = the operation, at the loop depth where
+   * the reverse needs it. `recompute` makes recomputation nearly free, `cache`
+   * makes it impossible.
+   */
+  solve(): void {
+    const f = this.f;
+    const policy = f.ctx.opts.checkpoint;
+    const index = new Map<Value, number>();
+    const vals: Instruction[] = [];
+    const useDepth: number[] = [];
+    const required: boolean[] = [];
+    const add = (v: Value): number | null => {
+      if (this.direct(v)) return null;
+      const have = index.get(v);
+      if (have !== undefined) return have;
+      const i = vals.length;
+      index.set(v, i);
+      vals.push(v as Instruction);
+      useDepth.push(0);
+      required.push(false);
+      return i;
+    };
+    for (const r of this.requests.values()) {
+      const i = add(r.fv);
+      if (i === null) continue;
+      required[i] = true;
+      const d = r.pb ? f.li.depth(r.pb) : 0;
+      if (d > useDepth[i]!) useDepth[i] = d;
+    }
+    // The graph: every value reachable backwards through recipes.
+    for (let i = 0; i < vals.length; i++) {
+      const r = this.recipeOf(vals[i]!);
+      if (r) for (const o of r.ops) add(o);
+    }
+    // Where recomputations run: as deep as the deepest recomputation that reads them.
+    const ops: number[][] = vals.map((v) => {
+      const r = this.recipeOf(v);
+      return r ? r.ops.map((o) => index.get(o)).filter((x): x is number => x !== undefined) : [];
+    });
+    const order = this.topological(ops);
+    for (const i of order) for (const o of ops[i]!) if (useDepth[i]! > useDepth[o]!) useDepth[o] = useDepth[i]!;
+    const nodes: CutNode[] = vals.map((v, i) => {
+      const r = this.recipeOf(v);
+      const bytes = f.ctx.dl.allocSize(v.type);
+      const defW = weight(this.depthOf(v));
+      const useW = weight(Math.max(useDepth[i]!, this.depthOf(v)));
+      let cache = defW * (1 + bytes / 4) + useW;
+      let recompute = r ? useW * r.cost : Infinity;
+      if (policy === 'recompute' && r) { recompute = 1e-3 * useW; cache = 1e6 * defW; }
+      return { cache, recompute, operands: ops[i]!, required: required[i]! };
+    });
+    const cut = minCut(nodes);
+    cut.how.forEach((h, i) => {
+      const v = vals[i]!;
+      if (h === 'none') return;
+      const r = this.recipeOf(v);
+      if (h === 'recompute') {
+        this.decided.set(v, { how: 'recompute', reason: r?.k === 'iv' ? 'induction variable' : r?.k === 'decision' ? 'branch condition' : 'recomputed' });
+        return;
+      }
+      const reason = policy === 'cache' ? '--checkpoint cache'
+        : !r ? `cannot be recomputed: ${this.whyNot(v)}`
+        : `cheaper to keep (${nodes[i]!.cache.toPrecision(3)}) than to recompute from what it reads`;
+      this.decided.set(v, { how: 'cache', reason });
+    });
+    this.report(vals, cut.how);
+    this.solved = true;
+  }
+
+  /** Nodes in an order where every node comes before its operands (the recipes form no cycle: phis other than induction variables are never recomputed). */
+  private topological(ops: number[][]): number[] {
+    const n = ops.length;
+    const indeg = new Int32Array(n);
+    for (const os of ops) for (const o of os) indeg[o]!++;
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) if (indeg[i] === 0) out.push(i);
+    for (let k = 0; k < out.length; k++) for (const o of ops[out[k]!]!) if (--indeg[o]! === 0) out.push(o);
+    return out;
+  }
+
+  private report(vals: Instruction[], how: ('cache' | 'recompute' | 'none')[]): void {
+    const f = this.f;
+    const counts = { recompute: 0, reload: 0, iv: 0, decision: 0, cache: 0 };
+    vals.forEach((v, i) => {
+      if (how[i] !== 'recompute') return;
+      const r = this.recipeOf(v);
+      if (r?.k === 'iv') counts.iv++;
+      else if (r?.k === 'decision') counts.decision++;
+      else if (v.op === 'load') counts.reload++;
+      else counts.recompute++;
+    });
+    const parts = [
+      `${counts.recompute} recomputed`, `${counts.reload} loads repeated (memory unchanged)`,
+      `${counts.iv} induction variables from the loop counter`, `${counts.decision} branch decisions from their condition`,
+    ];
+    f.ctx.perf.push(`${f.fnName()}: plan (${f.ctx.opts.checkpoint}, minimum cut over ${vals.length} values): ${parts.join(', ')}`);
+  }
+
+  // -- materialization -----------------------------------------------------------------------
+
+  /** Replaces every placeholder by the code the plan chose (called once the reverse sweep is complete). */
+  materialize(): void {
+    if (!this.solved) this.solve();
+    const replace = new Map<Value, Value>();
+    const byBlock = new Map<BasicBlock, FreezeInst[]>();
+    for (const ph of this.requests.keys()) {
+      const b = ph.parent!;
+      let l = byBlock.get(b);
+      if (!l) { l = []; byBlock.set(b, l); }
+      l.push(ph);
+    }
+    for (const [blk, phs] of byBlock) {
+      // In instruction order, so that what is made available for the first request dominates the later ones.
+      const pos = new Map<Instruction, number>();
+      blk.instructions.forEach((x, k) => pos.set(x, k));
+      phs.sort((a, b) => pos.get(a)! - pos.get(b)!);
+      const b = new IRBuilder(this.f.m);
+      for (const ph of phs) {
+        const r = this.requests.get(ph)!;
+        b.before(ph);
+        replace.set(ph, this.materializeAt(r.fv, { pb: r.pb, rb: blk, b }));
+      }
+    }
+    for (const blk of this.revFn.blocks) {
+      blk.instructions = blk.instructions.filter((x) => !replace.has(x));
+      for (const x of blk.instructions) {
+        const ops = x.operands;
+        for (let k = 0; k < ops.length; k++) {
+          const nv = replace.get(ops[k]!);
+          if (nv) ops[k] = nv;
+        }
+      }
+    }
+    this.requests.clear();
+  }
+
+  private memoOf(m: Map<BasicBlock, Map<unknown, Value>>, rb: BasicBlock): Map<unknown, Value> {
+    let x = m.get(rb);
+    if (!x) { x = new Map(); m.set(rb, x); }
+    return x;
+  }
+
+  /** The value at the insertion point of `rc`, by the plan's decision (memoized per reverse block). */
+  private materializeAt(fv: Value, rc: RevCtx): Value {
+    const d = this.direct(fv);
+    if (d) return d;
+    const memo = this.memoOf(this.memo, rc.rb);
+    const have = memo.get(fv);
+    if (have) return have;
+    const fi = fv as Instruction;
+    const dec = this.decided.get(fv);
+    const r = dec?.how === 'recompute' ? this.recipeOf(fi) : null;
+    let out: Value;
+    if (!r) {
+      out = this.loadCached(fi, rc);
+    } else if (r.k === 'iv') {
+      out = this.inductionValue(fi, r, rc);
+    } else if (r.k === 'decision') {
+      const c = this.materializeAt(r.cond, rc);
+      const t = fi.type;
+      out = r.onTrue === r.onFalse ? constInt(t, r.onTrue) : rc.b.select(c, constInt(t, r.onTrue), constInt(t, r.onFalse), fi.name !== null ? `${fi.name}_unwrap` : null);
+    } else {
+      const c = Object.assign(Object.create(Object.getPrototypeOf(fi) as object) as Instruction, fi);
+      c.parent = null;
+      c.operands = fi.operands.map((o) => this.materializeAt(o, rc));
+      c.attachments = null;
+      c.dbg = null;
+      c.name = fi.name !== null ? `${fi.name}_unwrap` : null;
+      out = rc.b.insert(c);
+    }
+    memo.set(fv, out);
+    return out;
+  }
+
+  // -- the cache ---------------------------------------------------------------------------
 
   /** Records `fi` in the forward sweep (once) and returns where. */
   private ensureCached(fi: Instruction): CacheEntry {
@@ -167,12 +464,13 @@ export class TapePlan {
     const base = fi.name ?? (fi.origin?.name ?? 'v');
     const fb = new IRBuilder(f.m);
     this.placeAfterDef(fb, fi);
+    const why = this.decided.get(fi)?.reason ?? 'needed by the reverse';
     let entry: CacheEntry;
     if (!loop) {
       const slot = this.frame.slot(fi.type, `${base}_cache`);
       fb.store(fi, slot.fwd);
       entry = { loop: null, slot, type: fi.type };
-      f.ctx.perf.push(`${f.fnName()}: cache ${f.describe(fi)} (${typeTextShort(fi.type)}, ${f.ctx.dl.allocSize(fi.type)} bytes per call)`);
+      f.ctx.perf.push(`${f.fnName()}: cache ${f.describe(fi)} (${typeTextShort(fi.type)}, ${f.ctx.dl.allocSize(fi.type)} bytes per call): ${why}`);
     } else {
       const ls = this.loopState(loop);
       const slot = this.frame.slot(this.frame.bytePtr, `${base}_buf`, nullValue(this.frame.bytePtr));
@@ -186,7 +484,7 @@ export class TapePlan {
       // alignment (32 bytes for <4 x double>: aligned AVX moves that fault on a 16-byte block).
       fb.store(fi, p, f.ctx.dl.heapAlign(fi.type));
       entry = { loop, slot, type: fi.type };
-      f.ctx.perf.push(`${f.fnName()}: cache ${f.describe(fi)} (${typeTextShort(fi.type)}, ${f.ctx.dl.allocSize(fi.type)} bytes per iteration of the loop ${f.loopName(loop)})`);
+      f.ctx.perf.push(`${f.fnName()}: cache ${f.describe(fi)} (${typeTextShort(fi.type)}, ${f.ctx.dl.allocSize(fi.type)} bytes per iteration of the loop ${f.loopName(loop)}): ${why}`);
     }
     this.caches.set(fi, entry);
     return entry;
@@ -210,16 +508,20 @@ export class TapePlan {
     const b = rc.b;
     const base = fi.name ?? 'v';
     if (!c.loop) return b.load(c.type, this.frame.rev(c.slot), `${base}_cached`);
-    const idx = this.revIndex(c.loop, rc);
+    const idx = this.revIndexIn(this.memo, c.loop, rc);
     const buf = b.load(this.frame.bytePtr, this.frame.rev(c.slot), `${base}_bufr`);
     const typed = b.bitcastIfNeeded(buf, this.f.m.ptrTo(c.type));
     const p = b.gep(c.type, typed, [idx], null, true);
     return b.load(c.type, p, `${base}_cached`, this.f.ctx.dl.heapAlign(c.type));
   }
 
-  /** The iteration of loop `l` whose values the reverse code at `rc` reads. */
+  /** The iteration of loop `l` whose values the reverse code at `rc` reads (for the reverse sweep's own control flow). */
   revIndex(l: Loop, rc: RevCtx): Value {
-    const memo = this.memoOf(rc.rb);
+    return this.revIndexIn(this.emitMemo, l, rc);
+  }
+
+  private revIndexIn(memos: Map<BasicBlock, Map<unknown, Value>>, l: Loop, rc: RevCtx): Value {
+    const memo = this.memoOf(memos, rc.rb);
     const inside = rc.pb !== null && l.contains(rc.pb);
     const key = `${inside ? 'in' : 'out'}:${this.f.li.loops.indexOf(l)}`;
     const have = memo.get(key);
@@ -235,6 +537,8 @@ export class TapePlan {
   loopStart(loop: Loop, outside: BasicBlock): Value {
     const ls = this.loopState(loop);
     if (ls.start) return ls.start;
+    // An outermost loop is entered at most once per call: its counter starts at 0.
+    if (!loop.parent) { ls.start = constInt(this.f.m.types.i64, 0); return ls.start; }
     const ob = this.sweep.fwdBlocks.get(outside)!;
     const b = new IRBuilder(this.f.m).beforeTerminator(ob);
     ls.start = b.load(this.f.m.types.i64, ls.counter.fwd, `${loop.header.name ?? 'loop'}.start`);
@@ -266,17 +570,14 @@ export class TapePlan {
    * recomputed from the loop counter as `start + step * (k - loopStart)`
    * instead of being recorded every iteration.
    */
-  private inductionValue(fi: Instruction, rc: RevCtx): Value | null {
-    const shape = this.inductionShape(fi);
-    if (!shape) return null;
-    const { sl, init, step } = shape;
+  private inductionValue(fi: Instruction, r: Extract<Recipe, { k: 'iv' }>, rc: RevCtx): Value {
     const b = rc.b;
-    const k = this.revIndex(sl.loop, rc);
-    const start = this.get(this.loopStart(sl.loop, sl.outside), rc);
+    const k = this.revIndexIn(this.memo, r.sl.loop, rc);
+    const start = this.materializeAt(r.ops[0]!, rc);
     let iter: Value = b.sub(k, start, 'iter.local');
     const it = fi.type as IntType;
     if (it !== this.f.m.types.i64) iter = b.cast(it.bits < 64 ? 'trunc' : 'zext', iter, it);
-    const s0 = this.get(this.sweep.mapV(init), rc);
-    return b.add(s0, b.mul(iter, constInt(it, step)), `${fi.name ?? 'iv'}_unwrap`);
+    const s0 = this.materializeAt(r.ops[1]!, rc);
+    return b.add(s0, b.mul(iter, constInt(it, r.step)), `${fi.name ?? 'iv'}_unwrap`);
   }
 }
