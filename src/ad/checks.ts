@@ -4,11 +4,11 @@
 
 import type { Instruction } from '../ir/instructions.js';
 import { Argument, Function as FunctionClass } from '../ir/function.js';
-import { ConstantInt } from '../ir/constants.js';
+import { ConstantExpr, ConstantInt } from '../ir/constants.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
-import { isDiffType, isMixedAggType } from '../analysis/activity.js';
+import { intBase, isDiffType, isMixedAggType, isPtrAggType } from '../analysis/activity.js';
 import { underlyingObjects } from '../analysis/memory.js';
 import { declaredKind, tbaaKind } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
@@ -35,20 +35,25 @@ export class Refusals {
     }
   }
 
-  /** Pointers to active memory carried inside aggregates (Rust slices `{ ptr, i64 }` at -O0) have no shadows yet: refuse rather than lose derivatives. */
+  /**
+   * Pointers to active memory carried inside aggregates: fat pointers (`{ ptr, i64 }`, pointers and
+   * integers only) have shadow aggregates in both modes, aggregates of floats and pointers have
+   * tangents in forward mode; others (floats, pointers and integers together in reverse mode) are
+   * refused rather than losing derivatives.
+   */
   private checkAggregatePointers(i: Instruction): void {
     const aa = this.f.aa;
+    const handled = (t: Type): boolean => isPtrAggType(t) || (this.f.forward && isMixedAggType(t));
     let bad = false;
     switch (i.op) {
-      // Forward mode carries shadows in aggregates of floats and pointers (an augmented forward's { tape, result }).
-      case 'insertvalue': bad = aa.shadowed(i.operands[1]!) && !(this.f.forward && isMixedAggType(i.type)); break;
+      case 'insertvalue': bad = aa.shadowed(i.operands[1]!) && !handled(i.type); break;
       // A vector of pointers has vector shadows (sweep.ts); other vectors cannot hold pointers.
       case 'insertelement': bad = aa.shadowed(i.operands[1]!) && !isPointerLike(i.type); break;
-      case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.type)); break;
-      case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !(this.f.forward && isMixedAggType(i.value.type)); break;
+      case 'load': bad = hasPointer(i.type) && i.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !handled(i.type); break;
+      case 'store': bad = hasPointer(i.value.type) && i.value.type.kind !== 'pointer' && aa.shadowed(i.ptr) && !handled(i.value.type); break;
       case 'call': case 'invoke': {
         const k = aa.callKind(i);
-        bad = k.k === 'defined' && hasPointer(i.type) && i.type.kind !== 'pointer' && aa.callTouchesActive(i) && !(this.f.forward && isMixedAggType(i.type));
+        bad = k.k === 'defined' && hasPointer(i.type) && i.type.kind !== 'pointer' && aa.callTouchesActive(i) && !handled(i.type);
         break;
       }
       default: break;
@@ -75,6 +80,14 @@ export class Refusals {
     // come from this very access, which is what is in doubt.
     if (declared === null && isFloatScalar(f.types().memoryAt(i.ptr))) declared = 'float';
     if (declared === 'int' || declared === 'pointer') return;
+    // Untyped memory (rustc's `[16 x i8]` stack slots, a struct reached through byte offsets): an
+    // integer that is no copy of floating bits may be stored there (its reverse clears the shadow of
+    // the bytes it overwrites), and one may be loaded to be computed on (compared, used as an index),
+    // never moved elsewhere.
+    if (declared === null && (i.op === 'store' ? this.plainInteger(i.value) : consumedOnly(i, 0) || this.localIntegersOnly(i.ptr))) {
+      if (i.op === 'store') f.intStores.add(i);
+      return;
+    }
     const known = declared === 'float' ? 'holds floating data' : 'may hold floating data (nothing in the IR says what it holds)';
     if (declared === null && f.ctx.opts.looseTypes) {
       const span = sourceSpan(i);
@@ -83,6 +96,83 @@ export class Refusals {
     }
     f.error('E0403', `cannot differentiate ${f.fnName()}: an integer ${i.op} (${typeTextShort(t)}) of memory that ${known} is not supported yet`, i,
       declared === null ? ['pass --loose-types to treat it as non-differentiable (with a warning)'] : ['copy floating data with floating types or memcpy']);
+  }
+
+  /**
+   * Whether an integer is certainly no copy of floating data nor the bits of one pointer: built by
+   * integer arithmetic from constants, integer parameters, comparisons, conversions of floats,
+   * call results (a callee's own integer loads are checked when it is differentiated), loads of
+   * memory without a shadow or declared integer, and differences of pointers.
+   */
+  private plainInteger(v: Value): boolean {
+    const aa = this.f.aa;
+    const seen = new Set<Value>();
+    const walk = (x: Value, d: number): boolean => {
+      if (d > 24) return false;
+      if (seen.has(x)) return true;
+      seen.add(x);
+      if (x.vk === 'argument') return x.type.kind === 'int';
+      if (x.vk === 'const') return !(x instanceof ConstantExpr);
+      if (x.vk !== 'inst') return false;
+      const j = x as Instruction;
+      switch (j.op) {
+        case 'icmp': case 'fcmp': case 'fptosi': case 'fptoui': case 'call': case 'invoke': case 'ptrtoint': return true;
+        case 'load': return !aa.shadowed(j.ptr) || declaredKind(j.ptr) === 'int' || tbaaKind(this.f.m, j) === 'int';
+        case 'extractvalue': return walk(j.operands[0]!, d + 1);
+        case 'select': return walk(j.operands[1]!, d + 1) && walk(j.operands[2]!, d + 1);
+        case 'phi': case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
+        case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
+        case 'zext': case 'sext': case 'trunc': case 'freeze':
+          return j.operands.every((o) => walk(o, d + 1));
+        default: return false;
+      }
+    };
+    return walk(v, 0) && intBase(v) === null;
+  }
+
+  /**
+   * Whether `p` points into stack slots of this function that never hold floating data: only plain
+   * integers (plainInteger) and pointers are stored there, and the functions they are passed to
+   * store no floating data through them (rustc's `[24 x i8]` slot for the `(usize, Option<usize>)`
+   * a `size_hint` call writes).
+   */
+  private localIntegersOnly(p: Value): boolean {
+    const roots = underlyingObjects(p);
+    if (!roots || !roots.size || ![...roots].every((r) => r.vk === 'inst' && (r as Instruction).op === 'alloca' && (r as Instruction).parent?.parent === this.f.prim)) return false;
+    const users = usersIn(this.f.prim);
+    const derived = new Set<Value>(roots);
+    const work = [...roots];
+    while (work.length) {
+      const x = work.pop()!;
+      for (const u of users.get(x) ?? []) {
+        switch (u.op) {
+          case 'getelementptr': case 'bitcast': case 'addrspacecast': case 'phi': case 'select': case 'freeze':
+            if (u.op === 'getelementptr' && u.operands[0] !== x) return false;
+            if (u.op === 'select' && u.operands[0] === x) return false;
+            if (!derived.has(u)) { derived.add(u); work.push(u); }
+            break;
+          case 'load': case 'icmp': case 'ptrtoint': break;
+          case 'store': {
+            if (u.value === x) return false;
+            const t = u.value.type;
+            if (t.kind === 'int' ? !this.plainInteger(u.value) : !isPointerLike(t)) return false;
+            break;
+          }
+          case 'call': case 'invoke': {
+            const callee = u.callee;
+            const name = callee instanceof FunctionClass ? callee.name ?? '' : '';
+            if (name.startsWith('llvm.lifetime.') || name.startsWith('llvm.dbg.')) break;
+            if (!(callee instanceof FunctionClass) || callee.isDeclaration) return false;
+            const args = u.args();
+            if (!args.includes(x)) return false;
+            for (let k = 0; k < args.length; k++) if (args[k] === x && writesFloatsThrough(callee, k, 3)) return false;
+            break;
+          }
+          default: return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -260,6 +350,76 @@ export class Refusals {
         ['keep pointers to active data as pointers, or compute the integer from a single pointer (ptrtoint, arithmetic, inttoptr)']);
     }
   }
+}
+
+/** The instructions that use each value of `fn`. */
+const usesOf = new WeakMap<FunctionClass, Map<Value, Instruction[]>>();
+function usersIn(fn: FunctionClass): Map<Value, Instruction[]> {
+  let m = usesOf.get(fn);
+  if (m) return m;
+  m = new Map();
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      for (const o of i.operands) {
+        let l = m.get(o);
+        if (!l) { l = []; m.set(o, l); }
+        if (!l.includes(i)) l.push(i);
+      }
+    }
+  }
+  usesOf.set(fn, m);
+  return m;
+}
+
+/**
+ * Whether an integer loaded from memory that may hold floating bits is only computed on: compared,
+ * branched on, used as an index or a size, through integer arithmetic, phis and selects, and through
+ * parameters of module functions that only compute on them (to a few levels). Never stored, returned,
+ * turned into a pointer or a float, or given to a function the tool cannot see: then the load moves no
+ * derivative (the derivative of a comparison or an index is zero).
+ */
+function consumedOnly(v: Instruction | Argument, depth: number): boolean {
+  const fn = v instanceof Argument ? v.parent : v.parent?.parent;
+  if (!fn || depth > 3) return false;
+  const users = usersIn(fn);
+  const seen = new Set<Value>([v]);
+  const work: Value[] = [v];
+  while (work.length) {
+    const x = work.pop()!;
+    for (const u of users.get(x) ?? []) {
+      switch (u.op) {
+        case 'icmp': case 'br': case 'switch': break;
+        case 'getelementptr': if (u.operands[0] === x) return false; break;
+        case 'select':
+          if (u.operands[0] !== x && !seen.has(u)) { seen.add(u); work.push(u); }
+          break;
+        case 'phi': case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
+        case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
+        case 'zext': case 'sext': case 'trunc': case 'freeze':
+          if (!seen.has(u)) { seen.add(u); work.push(u); }
+          break;
+        case 'call': case 'invoke': {
+          const callee = u.callee;
+          if (!(callee instanceof FunctionClass) || callee.isDeclaration || callee.fnType.vararg) {
+            // Intrinsics that only look at an integer (llvm.assume of a comparison, lifetime sizes).
+            const name = callee instanceof FunctionClass ? callee.name ?? '' : '';
+            if (name.startsWith('llvm.assume') || name.startsWith('llvm.lifetime.') || name.startsWith('llvm.expect')) break;
+            return false;
+          }
+          const args = u.args();
+          for (let k = 0; k < args.length; k++) {
+            if (args[k] !== x) continue;
+            const p = callee.args[k];
+            if (!p || !consumedOnly(p, depth + 1)) return false;
+          }
+          if (!args.includes(x)) return false; // the callee itself
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+  return true;
 }
 
 /** Whether `fn` (or a function it calls, to `depth` levels) stores floating data through its parameter `n`. */

@@ -42,6 +42,11 @@ export class FunctionFacts {
   readonly retBlocks: BasicBlock[] = [];
   /** Blocks from which a `ret` can be reached (the others get no reverse code). */
   readonly reaches = new Set<BasicBlock>();
+  /**
+   * Stores of plain integers (no floating bits) into memory with a shadow whose contents no type
+   * says (checks.ts): the derivative clears the shadow of the bytes they overwrite.
+   */
+  readonly intStores = new Set<Instruction>();
   private ta: TypeAnalysis | null = null;
   private mk: MemoryKinds | null = null;
   private rel: ShadowRelease | null = null;

@@ -21,7 +21,7 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Partials, RuleEnv } from '../rules/api.js';
 import { instRule } from '../rules/instructions.js';
-import { isDiffType, isMixedAggType } from '../analysis/activity.js';
+import { isDiffType, isMixedAggType, isPtrAggType } from '../analysis/activity.js';
 import { Prologue } from '../tape/frame.js';
 import type { ArgActivity, FwdActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
@@ -70,7 +70,7 @@ export function fwdSignature(m: Module, sig: Omit<FwdSig, 'fn'> & { fn: Function
     params.push({ type: a.type, name: a.name, primal: i, tangent: false, lane: 0 });
     if (args[i] !== 'dup' && args[i] !== 'dupnoneed') return;
     const tn = a.name !== null ? `${a.name}'` : null;
-    if (a.type.kind === 'pointer') {
+    if (isShadowType(a.type)) {
       for (let k = 0; k < width; k++) params.push({ type: a.type, name: laneName(tn, width, k), primal: i, tangent: true, lane: k });
     } else {
       params.push({ type: lanesType(m, a.type, width), name: tn, primal: i, tangent: true, lane: -1 });
@@ -90,7 +90,7 @@ export function fwdSignature(m: Module, sig: Omit<FwdSig, 'fn'> & { fn: Function
 
 /** The activities reverse mode's analyses understand: a duplicated floating value is `active` (it carries a tangent). */
 export function analysisActivities(fn: Function, args: readonly FwdActivity[]): ArgActivity[] {
-  return args.map((a, k) => (a === 'const' ? 'const' : fn.args[k]!.type.kind === 'pointer' ? a : 'active'));
+  return args.map((a, k) => (a === 'const' ? 'const' : isShadowType(fn.args[k]!.type) ? a : 'active'));
 }
 
 /** The DiffSig the shared stages (facts, sweep, activity) see for a forward derivative. */
@@ -101,11 +101,14 @@ export function analysisSig(sig: FwdSig): DiffSig {
     args: analysisActivities(sig.fn, sig.args),
     retActive: sig.retTangent && carriesTangent(R),
     retPrimal: sig.retPrimal,
-    retShadow: sig.retTangent && R.kind === 'pointer',
+    retShadow: sig.retTangent && isShadowType(R),
   };
   if (sig.width !== 1) s.width = sig.width;
   return s;
 }
+
+/** Pointers and fat pointers (aggregates of pointers and integers): their derivative is their shadow. */
+function isShadowType(t: Type): boolean { return t.kind === 'pointer' || isPtrAggType(t); }
 
 /** Floating values and aggregates of floats and pointers: their derivative is a value of the same type (a tangent; shadows in pointer fields). */
 export function carriesTangent(t: Type): boolean { return isDiffType(t) || isMixedAggType(t); }
@@ -260,7 +263,7 @@ export class ForwardGenerator implements SweepMode {
     const b = new IRBuilder(this.f.m).atEnd(entry);
     this.sig.fn.args.forEach((a, k) => {
       const act = this.sig.args[k];
-      if ((act !== 'dup' && act !== 'dupnoneed') || a.type.kind === 'pointer') return;
+      if ((act !== 'dup' && act !== 'dupnoneed') || isShadowType(a.type)) return;
       const param = this.out.args[this.pos[k]! + 1]!;
       this.unpack(param, b, a.name !== null ? `${a.name}'` : null).forEach((t, lane) => this.setTangent(a, lane, t));
     });
@@ -295,6 +298,11 @@ export class ForwardGenerator implements SweepMode {
         return;
       }
       case 'store': {
+        if (this.f.intStores.has(i)) {
+          // A plain integer (checks.ts): the bytes it overwrites have a zero tangent.
+          for (let lane = 0; lane < this.width; lane++) b.store(nullValue(i.value.type), this.sweep.shadowOf(i.ptr, i, lane), i.align);
+          return;
+        }
         if (!carriesTangent(i.value.type) || !aa.shadowed(i.ptr)) return;
         for (let lane = 0; lane < this.width; lane++) {
           b.store(this.tangent(i.value, lane, i), this.sweep.shadowOf(i.ptr, i, lane), i.align);
@@ -489,7 +497,7 @@ export class ForwardGenerator implements SweepMode {
     if (!r || RT.kind === 'void') { b.ret(); return; }
     const primal = this.sweep.mapV(r);
     const tangent = !this.sig.retTangent ? null : this.pack(Array.from({ length: this.width }, (_, lane) =>
-      r.type.kind === 'pointer' ? this.sweep.shadowOf(r, i, lane) : this.tangent(r, lane, i)), b);
+      isShadowType(r.type) ? this.sweep.shadowOf(r, i, lane) : this.tangent(r, lane, i)), b);
     if (this.sig.retPrimal && tangent) {
       let agg: Value = undefValue(RT);
       agg = b.insertValue(agg, primal, [0]);
@@ -509,11 +517,11 @@ export class ForwardGenerator implements SweepMode {
     }
     const args: FwdActivity[] = i.args().map((a) => {
       if (carriesTangent(a.type) && aa.varied.has(a)) return 'dup';
-      if (a.type.kind === 'pointer' && aa.shadowed(a)) return 'dup';
+      if ((a.type.kind === 'pointer' || isPtrAggType(a.type)) && aa.shadowed(a)) return 'dup';
       return 'const';
     });
     const rt = callee.fnType.ret;
-    const retTangent = (isDiffType(rt) && aa.isActiveValue(i)) || (isMixedAggType(rt) && aa.varied.has(i)) || (rt.kind === 'pointer' && aa.shadowed(i));
+    const retTangent = (isDiffType(rt) && aa.isActiveValue(i)) || (isMixedAggType(rt) && aa.varied.has(i)) || (isShadowType(rt) && aa.shadowed(i));
     const sig: FwdSig = { fn: callee, args, retPrimal: rt.kind !== 'void', retTangent, width: this.width };
     const df = this.fc.callee(sig);
     const b = sweep.fb.atEnd(nb);
@@ -522,7 +530,7 @@ export class ForwardGenerator implements SweepMode {
     i.args().forEach((a, k) => {
       callArgs.push(sweep.mapV(a));
       if (args[k] !== 'dup') return;
-      if (a.type.kind === 'pointer') for (let lane = 0; lane < this.width; lane++) callArgs.push(sweep.shadowOf(a, i, lane));
+      if (isShadowType(a.type)) for (let lane = 0; lane < this.width; lane++) callArgs.push(sweep.shadowOf(a, i, lane));
       else callArgs.push(this.pack(Array.from({ length: this.width }, (_, lane) => this.tangent(a, lane, i)), b));
     });
     const r = b.call(df, callArgs, df.fnType.ret.kind === 'void' ? null : i.name !== null ? `${i.name}_fwd` : null);
@@ -532,7 +540,7 @@ export class ForwardGenerator implements SweepMode {
     if (!retTangent) return;
     const tn = i.name !== null ? `${i.name}'` : null;
     this.unpack(b.extractValue(r, [1], this.width === 1 ? tn : null), b, tn).forEach((tv, lane) => {
-      if (rt.kind === 'pointer') sweep.shadows[lane]!.set(i, tv);
+      if (isShadowType(rt)) sweep.shadows[lane]!.set(i, tv);
       else this.setTangent(i, lane, tv);
     });
   }

@@ -168,6 +168,12 @@ export class ReverseSweep {
       if (i.op === 'phi') break;
       // An invoke is the block's terminator and its call: the call is reversed here.
       if (i === term && i.op !== 'invoke') continue;
+      if (i.op === 'store' && this.f.intStores.has(i)) {
+        // A plain integer overwrote bytes that may have held floating data: their adjoint stops here.
+        b.origin = i;
+        for (let lane = 0; lane < this.width; lane++) b.store(nullValue(i.value.type), this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc), i.align);
+        continue;
+      }
       if (!aa.isActiveInst(i)) continue;
       b.origin = i;
       this.reverseInst(i, rc);

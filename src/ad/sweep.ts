@@ -14,7 +14,7 @@ import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } 
 import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
-import { intBase } from '../analysis/activity.js';
+import { intBase, isPtrAggType } from '../analysis/activity.js';
 import type { Prologue } from '../tape/frame.js';
 import type { FunctionFacts } from './facts.js';
 import { Refusals } from './checks.js';
@@ -271,7 +271,7 @@ export class ForwardSweep {
     if (gs) return gs;
     if (v.vk === 'const') {
       const ck = (v as unknown as { ck: string }).ck;
-      if (ck === 'null' || ck === 'undef' || ck === 'poison') return v;
+      if (ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer')) return v;
     }
     if (!this.f.aa.shadowed(v)) {
       // A pointer into a constant global (a coefficient table) where a shadow is needed (stored
@@ -416,6 +416,29 @@ export class ForwardSweep {
         }
         return;
       }
+      case 'insertvalue': {
+        // A fat pointer built from its parts: the same aggregate of the shadows (integer fields primal).
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.copyInst(i);
+          s.name = laneName(name, this.width, lane);
+          s.operands[0] = this.shadowOf(i.operands[0]!, i, lane);
+          if (isPointerLike(i.operands[1]!.type)) s.operands[1] = this.shadowOf(i.operands[1]!, i, lane);
+          fb.insert(s);
+          this.shadows[lane]!.set(i, s);
+        }
+        return;
+      }
+      case 'extractvalue': {
+        if (!isPtrAggType(i.operands[0]!.type)) break;
+        for (let lane = 0; lane < this.width; lane++) {
+          const s = this.copyInst(i);
+          s.name = laneName(name, this.width, lane);
+          s.operands[0] = this.shadowOf(i.operands[0]!, i, lane);
+          fb.insert(s);
+          this.shadows[lane]!.set(i, s);
+        }
+        return;
+      }
       case 'inttoptr': {
         // The shadow sits at the same offset from the shadow of the pointer the integer came from.
         const found = intBase(i.operands[0]!);
@@ -446,13 +469,12 @@ export class ForwardSweep {
         }
         return;
       }
-      default: {
-        const fromMode = this.mode.shadowOfPointer ? Array.from({ length: this.width }, (_, lane) => this.mode.shadowOfPointer!(i, lane)) : [];
-        if (fromMode.length && fromMode.every((s) => s !== null)) { fromMode.forEach((s, lane) => this.shadows[lane]!.set(i, s!)); return; }
-        f.error('E0401', `cannot differentiate ${f.fnName()}: cannot follow a pointer into active memory through ${i.op}`, i,
-          ['keep pointers to active data as pointers (no integer round trips)']);
-      }
+      default: break;
     }
+    const fromMode = this.mode.shadowOfPointer ? Array.from({ length: this.width }, (_, lane) => this.mode.shadowOfPointer!(i, lane)) : [];
+    if (fromMode.length && fromMode.every((s) => s !== null)) { fromMode.forEach((s, lane) => this.shadows[lane]!.set(i, s!)); return; }
+    f.error('E0401', `cannot differentiate ${f.fnName()}: cannot follow a pointer into active memory through ${i.op}`, i,
+      ['keep pointers to active data as pointers (no integer round trips)']);
   }
 
   private saveBlas(i: CallBase, rule: BlasRule): BlasSaved {

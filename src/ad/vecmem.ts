@@ -22,6 +22,7 @@ import type { CallInst, InvokeInst } from '../ir/instructions.js';
 
 type CallBase = CallInst | InvokeInst;
 import type { ActivityAnalysis } from '../analysis/activity.js';
+import { isPointerish } from '../analysis/activity.js';
 import type { Value } from '../ir/value.js';
 import type { Type, VectorType } from '../ir/types.js';
 import { IRBuilder, addBlock, addFunction, addIncoming, constInt, nullValue } from '../ir/builder.js';
@@ -198,9 +199,9 @@ function laneLoop(m: Module, f: Function, n: number, dir: 'up' | 'down', mask: V
   if (merged) b.ret(merged); else b.ret();
 }
 
-/** A pointer or a vector of pointers. */
+/** A pointer, a vector of pointers, or an aggregate of pointers and integers (a fat pointer). */
 export function isPointerLike(t: Type): boolean {
-  return t.kind === 'pointer' || (t.kind === 'vector' && t.elem.kind === 'pointer');
+  return isPointerish(t);
 }
 
 /**

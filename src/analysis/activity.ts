@@ -16,11 +16,11 @@ import { classifyCall, type CallKind, type CallRules } from '../ad/calls.js';
 import type { GlobalVariable } from '../ir/function.js';
 import { ModuleFacts } from './facts.js';
 
-/** Null, undef and poison pointers: no memory, no class. */
+/** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
 function isNullish(v: Value): boolean {
   if (v.vk !== 'const') return false;
   const ck = (v as unknown as { ck: string }).ck;
-  return ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind === 'vector');
+  return ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer');
 }
 
 /** The global, function or other constant a constant address is computed from (through GEPs and casts). */
@@ -47,11 +47,38 @@ export function isDiffType(t: Type): boolean {
   }
 }
 
-/** A pointer, or a vector of pointers (a vector GEP's `<8 x ptr>`): both have memory classes and shadows. */
-function isPtr(v: Value): boolean { return v.type.kind === 'pointer' || (v.type.kind === 'vector' && v.type.elem.kind === 'pointer'); }
+/**
+ * An aggregate of pointers and integers with at least one pointer: rustc's fat
+ * pointers at -O0 (`{ ptr, i64 }` slices, `{ ptr, ptr }` slice iterators). Like a
+ * pointer it has a memory class (that of the pointers it holds) and a shadow of
+ * the same type, as in Enzyme: the shadows in the pointer fields, the primal
+ * integers in the others (nothing reads them from the shadow).
+ */
+export function isPtrAggType(t: Type): boolean {
+  if (t.kind !== 'struct' && t.kind !== 'array') return false;
+  let ptr = false;
+  const leaves = (x: Type, d: number): boolean => {
+    if (d > 8) return false;
+    switch (x.kind) {
+      case 'pointer': ptr = true; return true;
+      case 'int': return true;
+      case 'array': return x.count > 0 && leaves(x.elem, d + 1);
+      case 'struct': return !!x.elems && x.elems.length > 0 && x.elems.every((e) => leaves(e, d + 1));
+      default: return false;
+    }
+  };
+  return leaves(t, 0) && ptr;
+}
+
+/** Types whose values have memory classes and shadows: pointers, vectors of pointers (a vector GEP's `<8 x ptr>`), aggregates of pointers and integers. */
+export function isPointerish(t: Type): boolean {
+  return t.kind === 'pointer' || (t.kind === 'vector' && t.elem.kind === 'pointer') || isPtrAggType(t);
+}
+
+function isPtr(v: Value): boolean { return isPointerish(v.type); }
 
 /**
- * An aggregate of floating values and pointers with at least one pointer
+ * An aggregate of floating values and pointers with at least one of each
  * (`{ i8*, double }`: the tape and result an augmented forward returns). Its
  * derivative is an aggregate of the same type: tangents in the floating
  * fields, shadows in the pointer fields. Only forward mode differentiates
@@ -60,18 +87,19 @@ function isPtr(v: Value): boolean { return v.type.kind === 'pointer' || (v.type.
 export function isMixedAggType(t: Type, depth = 0): boolean {
   if (depth > 8 || (t.kind !== 'struct' && t.kind !== 'array')) return false;
   let ptr = false;
+  let float = false;
   const leaves = (x: Type, d: number): boolean => {
     if (d > 8) return false;
     switch (x.kind) {
-      case 'float': return true;
+      case 'float': float = true; return true;
       case 'pointer': ptr = true; return true;
-      case 'vector': return x.elem.kind === 'float';
+      case 'vector': float = true; return x.elem.kind === 'float';
       case 'array': return x.count > 0 && leaves(x.elem, d + 1);
       case 'struct': return !!x.elems && x.elems.length > 0 && x.elems.every((e) => leaves(e, d + 1));
       default: return false;
     }
   };
-  return leaves(t, depth) && ptr;
+  return leaves(t, depth) && ptr && float;
 }
 
 /**
@@ -320,6 +348,12 @@ export class ActivityAnalysis {
             for (const o of i.operands.slice(0, 2)) if (isPtr(o) && !isNullish(o)) this.classes.union(i, o);
             break;
           case 'extractelement': this.classes.union(i, i.operands[0]!); break;
+          // Fat pointers: an aggregate of pointers and integers is in the class of the pointers it holds.
+          case 'insertvalue':
+            if (!isNullish(i.operands[0]!)) this.classes.union(i, i.operands[0]!);
+            if (isPtr(i.operands[1]!) && !isNullish(i.operands[1]!)) this.classes.union(i, i.operands[1]!);
+            break;
+          case 'extractvalue': if (isPtr(i.operands[0]!)) this.classes.union(i, i.operands[0]!); break;
           case 'inttoptr': {
             // Integer round trips of a pointer (alignment, tagging): same object.
             const base = intBase(i.operands[0]!);

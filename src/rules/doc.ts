@@ -17,7 +17,7 @@ export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]
   ['loads / stores through a pointer that joins a dup and a const pointer (select, phi)', 'E0401: make the const argument dup'],
   ['integer arithmetic on the bits of an active float (bitcast back to floating)', 'E0403: register a custom derivative (docs/custom.md)'],
   ['variable-sized alloca of active memory', 'E0401'],
-  ['pointers to active memory inside aggregates (`{ ptr, i64 }`, Rust slices at -O0)', 'E0401'],
+  ['pointers to active memory inside aggregates that also hold floating values (`{ ptr, double }`; reverse mode only: forward mode carries their tangents)', 'E0401 (fat pointers of pointers and integers, `{ ptr, i64 }` Rust slices and `{ ptr, ptr }` iterators at -O0, have shadow aggregates in both modes)'],
   ['integer-typed loads / stores of floating data (`load i64` of a double, `<2 x i64>`, `i32` of a float), their phis, selects, shuffles, sign-bit `xor` / `and`', 'retyped to the floating type when the type analysis proves it, then differentiated ([ad.md](ad.md#integer-copies-of-floating-data)); otherwise E0403 (with --loose-types: a warning when the IR does not say what the memory holds)'],
   ['memcpy / memmove of memory whose element type cannot be deduced', 'E0403 (with --loose-types: a warning, the copy carries no derivative)'],
 ];

@@ -1,8 +1,9 @@
 // rustc's output (LLVM 22, opaque pointers) differentiated and checked like the C corpus.
 // No LLVM 22 runs here, so the module is first rewritten into LLVM 19 spellings
 // (test/util/llvm22.ts, the same rewrite the round-trip tests use) and run by lli-19.
-// At opt-level 0 rustc passes slices as `{ ptr, i64 }` aggregates, which the transform
-// refuses with E0401 (docs/ad.md); scalar code works at both levels.
+// At opt-level 0 rustc builds slices as `{ ptr, i64 }` aggregates, which have shadow aggregates
+// (docs/ad.md, "Fat pointers"); `zip` still stops at a copy of untyped memory (E0403).
+// test/rust/o0.test.ts covers opt-level 0 in more shapes.
 import { describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,8 +48,8 @@ describe.skipIf(!hasTool('lli-19'))('rustc output', () => {
     }, 60_000);
     test(`opt-level 0: ${c.fn}`, async () => {
       const r = await check(files.O0!, c);
-      if (c.fn === 'rs_euler') expect(r.code, r.out).toBe(0);
-      else expect(r.out).toMatch(/E0401: cannot differentiate @rs_\w+: a pointer to active memory inside an aggregate/);
+      if (c.fn !== 'rs_dot') expect(r.code, r.out).toBe(0);
+      else expect(r.out).toMatch(/E0403: cannot differentiate @\S*Iterator3map\S*: cannot tell what the copied memory holds/);
     }, 60_000);
   }
   test('clean up', () => { rmSync(tmp, { recursive: true, force: true }); });
