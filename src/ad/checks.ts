@@ -10,7 +10,7 @@ import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
 import { isDiffType, isMixedAggType } from '../analysis/activity.js';
 import { underlyingObjects } from '../analysis/memory.js';
-import { declaredKind, tbaaKind } from '../analysis/scalar.js';
+import { declaredKind, laidOutKind, tbaaKind } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
@@ -70,10 +70,14 @@ export class Refusals {
     const st = t.kind === 'vector' ? t.elem : t;
     const f = this.f;
     if (st.kind !== 'int' || st.bits < 16 || !f.aa.shadowed(i.ptr)) return;
-    let declared = declaredKind(i.ptr) ?? tbaaKind(f.m, i);
+    let declared = declaredKind(i.ptr) ?? laidOutKind(f.m, i.ptr) ?? tbaaKind(f.m, i);
     // Type analysis may only confirm floats here: an 'integer' it reports could
     // come from this very access, which is what is in doubt.
     if (declared === null && isFloatScalar(f.types().memoryAt(i.ptr))) declared = 'float';
+    // How the value is used can: a loaded (or stored) value that is multiplied, divided, used as
+    // an index or compared with a counter is an integer (Eigen's strides and sizes kept beside
+    // its data pointers, without TBAA at clang 19 -O2). An integer type alone is no evidence.
+    if (declared === null && this.usedAsInteger(i.op === 'load' ? i : i.value)) declared = 'int';
     if (declared === 'int' || declared === 'pointer') return;
     const known = declared === 'float' ? 'holds floating data' : 'may hold floating data (nothing in the IR says what it holds)';
     if (declared === null && f.ctx.opts.looseTypes) {
@@ -84,6 +88,15 @@ export class Refusals {
     f.error('E0403', `cannot differentiate ${f.fnName()}: an integer ${i.op} (${typeTextShort(t)}) of memory that ${known} is not supported yet`, i,
       declared === null ? ['pass --loose-types to treat it as non-differentiable (with a warning)'] : ['copy floating data with floating types or memcpy']);
   }
+
+  /** Type analysis proves `v` an integer (from its uses or other accesses), and nothing contradicts it. */
+  private usedAsInteger(v: Value): boolean {
+    const ta = this.f.types();
+    if (ta.valueScalar(v) !== 'integer') return false;
+    if (!this.conflicted) this.conflicted = new Set(ta.conflicts().map((c) => c.value));
+    return !this.conflicted.has(v);
+  }
+  private conflicted: Set<Value> | null = null;
 
   /**
    * Integers computed from the bits of varied floating values (a bitcast to an
