@@ -48,6 +48,7 @@ import { ActivityAnalysis, type ActivityInput } from '../analysis/activity.js';
 import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import { sourceSpan, typeText } from '../ir/verify.js';
+import { rewriteKnownAsm } from './asmops.js';
 
 /**
  * What the function is differentiated for: with it, floats carried by integer call results and
@@ -105,11 +106,20 @@ function dataOperands(i: Instruction): number[] {
 
 /** `xor x, signbit` (fneg) or `and x, ~signbit` (fabs) on an i64 / i32 / i16: which of the two, else null. */
 function signBitOp(i: Instruction): 'fneg' | 'fabs' | null {
-  if ((i.op !== 'xor' && i.op !== 'and') || i.type.kind !== 'int') return null;
-  const bits = i.type.bits;
+  if (i.op !== 'xor' && i.op !== 'and') return null;
+  // Vectors too (clang 14 -O2 writes Eigen's packet fabs as `and <2 x i64>`), with one mask in every lane.
+  const e = i.type.kind === 'vector' && !i.type.scalable ? i.type.elem : i.type;
+  if (e.kind !== 'int') return null;
+  const bits = e.bits;
   if (bits !== 64 && bits !== 32 && bits !== 16) return null;
   const [a, b] = i.operands as [Value, Value];
-  const k = b instanceof ConstantInt ? b : a instanceof ConstantInt ? a : null;
+  const splat = (c: Value): ConstantInt | null => {
+    if (c instanceof ConstantInt) return e === i.type ? c : null;
+    if (!(c instanceof ConstantAggregate) || e === i.type || !c.elems.length) return null;
+    const l = c.elems.map((x) => (x instanceof ConstantInt ? BigInt.asUintN(bits, x.value) : null));
+    return l[0] !== null && l.every((x) => x === l[0]) ? c.elems[0] as ConstantInt : null;
+  };
+  const k = splat(b) ?? splat(a);
   if (!k) return null;
   const v = BigInt.asUintN(bits, k.value);
   const sign = 1n << BigInt(bits - 1);
@@ -232,7 +242,8 @@ class UnionFind<T> {
  * when it has no integer carrier of floating data the analysis can prove, else
  * a rewritten private copy.
  */
-export function canonicalizeCarriers(m: Module, f: Function, guard?: CarrierGuard): CanonicalResult {
+export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGuard): CanonicalResult {
+  const f = rewriteKnownAsm(m, f0);
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f);
   const conflicted = new Set(ta.conflicts().map((c) => c.value));
@@ -349,7 +360,9 @@ export function canonicalizeCarriers(m: Module, f: Function, guard?: CarrierGuar
       nu = new UnaryInst(gc.type, [x]);
     } else {
       const ft = floatOf.get(c)!;
-      const name = `llvm.fabs.${ft.kind === 'float' && ft.fk === 'double' ? 'f64' : ft.kind === 'float' && ft.fk === 'float' ? 'f32' : 'f16'}`;
+      const et = ft.kind === 'vector' ? ft.elem : ft;
+      const lanes = ft.kind === 'vector' ? `v${ft.count}` : '';
+      const name = `llvm.fabs.${lanes}${et.kind === 'float' && et.fk === 'double' ? 'f64' : et.kind === 'float' && et.fk === 'float' ? 'f32' : 'f16'}`;
       const fty = m.types.fn(ft, [ft]);
       const callee = m.getFunction(name) ?? declareFunction(m, name, fty);
       const call = new CallInst(gc.type, [x, callee]);

@@ -10,7 +10,7 @@ import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
 import { intBase, isDiffType, isMixedAggType, isPtrAggType } from '../analysis/activity.js';
 import { underlyingObjects } from '../analysis/memory.js';
-import { declaredKind, tbaaKind } from '../analysis/scalar.js';
+import { declaredKind, laidOutKind, tbaaKind } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
@@ -75,10 +75,14 @@ export class Refusals {
     const st = t.kind === 'vector' ? t.elem : t;
     const f = this.f;
     if (st.kind !== 'int' || st.bits < 16 || !f.aa.shadowed(i.ptr)) return;
-    let declared = declaredKind(i.ptr) ?? tbaaKind(f.m, i);
+    let declared = declaredKind(i.ptr) ?? laidOutKind(f.m, i.ptr) ?? tbaaKind(f.m, i);
     // Type analysis may only confirm floats here: an 'integer' it reports could
     // come from this very access, which is what is in doubt.
     if (declared === null && isFloatScalar(f.types().memoryAt(i.ptr))) declared = 'float';
+    // How the value is used can: a loaded (or stored) value that is multiplied, divided, used as
+    // an index or compared with a counter is an integer (Eigen's strides and sizes kept beside
+    // its data pointers, without TBAA at clang 19 -O2). An integer type alone is no evidence.
+    if (declared === null && this.usedAsInteger(i.op === 'load' ? i : i.value)) declared = 'int';
     if (declared === 'int' || declared === 'pointer') return;
     // Untyped memory (rustc's `[16 x i8]` stack slots, a struct reached through byte offsets): an
     // integer that is no copy of floating bits may be stored there (its reverse clears the shadow of
@@ -97,6 +101,15 @@ export class Refusals {
     f.error('E0403', `cannot differentiate ${f.fnName()}: an integer ${i.op} (${typeTextShort(t)}) of memory that ${known} is not supported yet`, i,
       declared === null ? ['pass --loose-types to treat it as non-differentiable (with a warning)'] : ['copy floating data with floating types or memcpy']);
   }
+
+  /** Type analysis proves `v` an integer (from its uses or other accesses), and nothing contradicts it. */
+  private usedAsInteger(v: Value): boolean {
+    const ta = this.f.types();
+    if (ta.valueScalar(v) !== 'integer') return false;
+    if (!this.conflicted) this.conflicted = new Set(ta.conflicts().map((c) => c.value));
+    return !this.conflicted.has(v);
+  }
+  private conflicted: Set<Value> | null = null;
 
   /**
    * Whether an integer is certainly no copy of floating data nor the bits of one pointer: built by

@@ -19,6 +19,7 @@ import type { Code } from '../diag/codes.js';
 import type { DiffContext } from './signature.js';
 import type { DataLayout } from '../ir/layout.js';
 import { ConstantInt } from '../ir/constants.js';
+import { copyTagScalar } from '../analysis/scalar.js';
 
 export type MemKind = 'double' | 'float' | 'half' | 'pointer' | 'none';
 
@@ -95,6 +96,9 @@ export class MemoryKinds {
     let k: 'double' | 'float' | 'half' | 'pointer' | null = null;
     for (const p of ptrs) k ??= elementKind(p);
     if (k) return k;
+    // A copy tagged with a scalar access type moves only that scalar.
+    const tag = at.op === 'call' || at.op === 'invoke' ? copyTagScalar(this.f.ctx.module, at) : null;
+    if (tag === 'double' || tag === 'float' || tag === 'half' || tag === 'pointer') return tag;
     // the accesses of each side's object: trusted when the sides agree (or one says nothing)
     const seen = new Set(ptrs.map((p) => this.accessKind(p)).filter((x): x is NonNullable<typeof x> => x !== null));
     if (seen.size === 1) return [...seen][0]!;

@@ -60,6 +60,47 @@ export function declaredKind(p: Value): ScalarKind {
   }
 }
 
+/**
+ * The kind an alloca's declared layout gives at a constant byte offset from it (`getelementptr
+ * i8, ptr %obj, i64 24` into a `%"class.Eigen::CwiseNullaryOp"` slot, as clang 19 writes field
+ * addresses): the scalar field starting exactly there, or null (padding, `i8` arrays, unions,
+ * the middle of a field).
+ */
+export function laidOutKind(m: Module, p: Value): ScalarKind {
+  const dl = DataLayout.of(m);
+  const at = baseOffset(dl, p);
+  if (!at || at.base.vk !== 'inst' || (at.base as Instruction).op !== 'alloca') return null;
+  return leafAt(dl, (at.base as Instruction & { op: 'alloca' }).allocated, at.off);
+}
+
+/** The kind of the scalar of `t` that starts at byte `off`, or null. */
+function leafAt(dl: DataLayout, t: Type, off: number): ScalarKind {
+  for (let x: Type = t, o = off, d = 0; d < 16; d++) {
+    switch (x.kind) {
+      case 'float': case 'pointer': case 'int': return o === 0 ? leafKind(x) : null;
+      case 'array': case 'vector': {
+        const n = dl.allocSize(x.elem);
+        if (n <= 0) return null;
+        o %= n;
+        x = x.elem;
+        continue;
+      }
+      case 'struct': {
+        // A union's fields overlap: its declared type is only one of them.
+        if (!x.elems || x.name?.startsWith('union.')) return null;
+        let k = x.elems.length - 1;
+        while (k > 0 && dl.fieldOffset(x, k) > o) k--;
+        if (k < 0 || o >= dl.fieldOffset(x, k) + dl.allocSize(x.elems[k]!)) return null;
+        o -= dl.fieldOffset(x, k);
+        x = x.elems[k]!;
+        continue;
+      }
+      default: return null;
+    }
+  }
+  return null;
+}
+
 const tbaaOf = new WeakMap<Module, TBAA>();
 
 function kindOf(s: TBAAFact['scalar'] | null): ScalarKind {
@@ -80,6 +121,16 @@ export function tbaaKind(m: Module, i: Instruction): ScalarKind {
   if (own) return kindOf(own.scalar);
   if (i.op !== 'load' && i.op !== 'store') return null;
   return siblingKind(m, t, i);
+}
+
+/**
+ * The scalar a copy's own `!tbaa` tag names (clang 19 tags a memcpy of `double` arrays, as in
+ * std::copy, with the `double` access type: every access the copy makes is one), or null.
+ */
+export function copyTagScalar(m: Module, copy: Instruction): TBAAFact['scalar'] | null {
+  let t = tbaaOf.get(m);
+  if (!t) { t = new TBAA(m); tbaaOf.set(m, t); }
+  return t.instFact(copy)?.scalar ?? null;
 }
 
 /** A constant byte offset from a base pointer (through casts and all-constant GEPs), or null. */
