@@ -207,6 +207,9 @@ export function checkGlobalStores(ctx: GradContext, aa: ActivityAnalysis, fnName
       if (i.op === 'ret' && aa.input.retShadow && i.operands[0] && aa.blocked(i.operands[0])) consider(i.operands[0], i, 'call');
       if (i.op === 'store') {
         if ((aa.varied.has(i.value) || aa.shadowed(i.value)) && aa.blocked(i.ptr)) consider(i.ptr, i, 'stored into');
+        // The address of a global stored into shadow memory (`double *rows[] = {G0, x}`): the shadow
+        // memory holds the global's shadow.
+        else if (i.value.type.kind === 'pointer' && aa.shadowed(i.ptr) && aa.blocked(i.value)) consider(i.value, i, 'call');
       } else if (i.op === 'call' || i.op === 'invoke') {
         const k = aa.callKind(i);
         if ((k.k === 'memcpy' || k.k === 'memmove') && aa.shadowed(i.arg(1)) && aa.blocked(i.arg(0))) consider(i.arg(0), i, 'copied into');
@@ -302,4 +305,52 @@ function containsPointer(t: Type): boolean {
     case 'array': case 'vector': return containsPointer(t.elem);
     default: return false;
   }
+}
+
+/**
+ * The initializer of the stand-in shadow of a table of addresses that nothing writes
+ * (`double *rows[] = {G0, G1}`, a constant struct pointing to a static array), in lane `lane`:
+ * where the table holds the address of a global, the stand-in holds that global's shadow (an
+ * active global's shadow; for read-only memory, its own stand-in from `standIn`); every other
+ * field is zero. A mutable global the table points to gets a shadow (the derivative is started
+ * over with it active); one declared inactive cannot be given one (E0409).
+ */
+export function tableShadowInit(ctx: GradContext, table: GlobalVariable, lane: number, width: number, at: Value | null,
+  standIn: (g: GlobalVariable) => Value | null): Value {
+  const facts = ctx.rules.facts;
+  const t = table.valueType;
+  const init = table.init;
+  if (!init || !facts) return nullValue(t);
+  const want: GlobalVariable[] = [];
+  const shadowOfAddress = (v: Value, depth: number): Value | null => {
+    if (depth > 16) return null;
+    if (v.vk === 'global') {
+      const g = v as GlobalVariable;
+      if (facts.activeGlobals.has(g)) return globalShadowOf(ctx, g, lane, width, at);
+      if (facts.targets.isReadOnly(g)) return standIn(g);
+      if (eligible(facts, g)) { want.push(g); return null; }
+      failAt(ctx.file, at ?? table, `cannot differentiate: the table ${globalName(table)} holds the address of ${globalName(g)}, which is declared inactive, where the derivative needs its shadow`,
+        [`give ${globalName(g)} a shadow (!enzyme_shadow !{ptr @shadow}) instead of declaring it inactive`]);
+    }
+    if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) {
+      const base = shadowOfAddress(v.operands[0]!, depth + 1);
+      if (!base) return null;
+      const c = new ConstantExpr(v.type, v.op, [base, ...v.operands.slice(1)], v.flags);
+      c.srcType = v.srcType;
+      c.indices = v.indices;
+      c.inrange = v.inrange;
+      c.inrangeIndex = v.inrangeIndex;
+      return c;
+    }
+    return null;
+  };
+  const map = (v: Value, depth: number): Value => {
+    if (depth > 32 || !containsPointer(v.type)) return nullValue(v.type);
+    if (v instanceof ConstantAggregate && !v.splat) return new ConstantAggregate(v.type, v.elems.map((e) => map(e, depth + 1)));
+    if (v.type.kind === 'pointer') return shadowOfAddress(v, 0) ?? nullValue(v.type);
+    return nullValue(v.type);
+  };
+  const out = map(init, 0);
+  if (want.length) throw new NeedGlobalShadows(want);
+  return out;
 }

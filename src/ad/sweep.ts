@@ -25,7 +25,8 @@ import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalarActive, blasSca
 import { allocLikeShadow } from './custom.js';
 import { dropPhiEntries, invokeToCall } from './invoke.js';
 import { isPointerLike, vecMemShadowCopy } from './vecmem.js';
-import { globalShadowOf } from './globals.js';
+import { globalShadowOf, tableShadowInit } from './globals.js';
+import { addressesHeld } from '../analysis/targets.js';
 import type { ActivityAnalysis } from '../analysis/activity.js';
 import type { Argument } from '../ir/function.js';
 import { layoutHelper } from './copylayout.js';
@@ -278,7 +279,7 @@ export class ForwardSweep {
       // into active memory, or a phi with active pointers): a zeroed global of the same type.
       // Loads through it give zero derivatives; the reverse adds adjoints into it, not into the
       // read-only table.
-      const z = this.zeroShadow(v, 0);
+      const z = this.zeroShadow(v, 0, lane, at);
       if (z) return z;
       // Other memory nothing writes (a function): the primal pointer stands for it, as in Enzyme.
       // Never a const argument's or a mutable global's memory: adjoints would be added into the
@@ -291,20 +292,51 @@ export class ForwardSweep {
       ['the pointer comes from an operation the tool cannot follow (inttoptr, an unknown call)']);
   }
 
-  /** The zero shadow of (a constant GEP or cast of) a constant global, or null. */
-  private zeroShadow(v: Value, depth: number): Value | null {
+  /**
+   * A pointer loaded from a table of addresses (src/analysis/activity.ts, tableLoads): its shadow
+   * is loaded from the same place in the table's stand-in, addressed by a copy of the primal GEPs.
+   */
+  private tableShadowAddress(p: Value, at: Instruction, lane: number, depth: number): Value | null {
+    if (depth > 32) return null;
+    if (p.vk === 'global' || p.vk === 'const') return this.zeroShadow(p, 0, lane, at);
+    if (p.vk !== 'inst') return null;
+    const g = p as Instruction;
+    if (g.op !== 'getelementptr' && g.op !== 'bitcast' && g.op !== 'addrspacecast') return null;
+    const base = this.tableShadowAddress(g.operands[0]!, at, lane, depth + 1);
+    if (!base) return null;
+    const c = this.copyInst(g);
+    c.operands[0] = base;
+    c.name = laneName(g.name !== null ? `${g.name}'` : null, this.width, lane);
+    this.fb.insert(c);
+    return c;
+  }
+
+  /**
+   * The zero shadow of (a constant GEP or cast of) a constant global, or null. A table of
+   * addresses (`double *rows[] = {G0, G1}`) that nothing writes, constant or not, gets a stand-in
+   * holding the shadows of those addresses (one per lane), so that a pointer loaded from the
+   * shadow is the shadow of the pointer loaded from the table.
+   */
+  private zeroShadow(v: Value, depth: number, lane: number, at: Instruction | null): Value | null {
     if (depth > 4) return null;
     if (v instanceof GlobalVariable) {
-      if (!v.isConstant || v.name === null) return null;
+      if (v.name === null) return null;
+      const table = addressesHeld(v).length > 0;
+      const facts = this.f.ctx.rules.facts;
+      if (!v.isConstant && !(table && facts && facts.targets.isReadOnly(v))) return null;
       const m = this.f.m;
-      const name = `__enzyme_ts_zero${this.f.forward ? '_fwd' : ''}.${v.name}`;
+      const laneTag = table && this.width > 1 ? `.${lane}` : '';
+      const name = `__enzyme_ts_zero${this.f.forward ? '_fwd' : ''}${laneTag}.${v.name}`;
       const have = m.getGlobal(name);
       if (have) return have;
+      const init = table ? tableShadowInit(this.f.ctx, v, lane, this.width, at, (h) => this.zeroShadow(h, depth + 1, lane, at)) : new ConstantZero(v.valueType);
+      const again = m.getGlobal(name);
+      if (again) return again;
       const g = new GlobalVariable(v.type, v.valueType);
       g.name = name;
       g.linkage = 'internal';
       g.addrspace = v.addrspace;
-      g.init = new ConstantZero(v.valueType);
+      g.init = init;
       // Forward mode only reads it (tangents of constants are zero); the reverse adds into it.
       g.isConstant = this.f.forward;
       g.align = v.align;
@@ -313,7 +345,7 @@ export class ForwardSweep {
       return g;
     }
     if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) {
-      const base = this.zeroShadow(v.operands[0]!, depth + 1);
+      const base = this.zeroShadow(v.operands[0]!, depth + 1, lane, at);
       if (!base) return null;
       const c = new ConstantExpr(v.type, v.op, [base, ...v.operands.slice(1)], v.flags);
       c.srcType = v.srcType;
@@ -462,7 +494,7 @@ export class ForwardSweep {
         for (let lane = 0; lane < this.width; lane++) {
           const s = this.copyInst(i);
           s.name = laneName(name, this.width, lane);
-          s.operands[0] = this.shadowOf(i.ptr, i, lane);
+          s.operands[0] = (f.aa.isTableLoad(i) && !f.aa.shadowed(i.ptr) ? this.tableShadowAddress(i.ptr, i, lane, 0) : null) ?? this.shadowOf(i.ptr, i, lane);
           s.attachments = null;
           fb.insert(s);
           this.shadows[lane]!.set(i, s);

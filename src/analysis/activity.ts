@@ -15,6 +15,7 @@ import type { ArgActivity } from '../ad/api.js';
 import { classifyCall, type CallKind, type CallRules } from '../ad/calls.js';
 import type { GlobalVariable } from '../ir/function.js';
 import { ModuleFacts } from './facts.js';
+import { addressesHeld } from './targets.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
 function isNullish(v: Value): boolean {
@@ -34,6 +35,20 @@ function constBase(v: Value): Value | null {
     return cur;
   }
   return cur;
+}
+
+/** The object an address is computed from through GEPs and casts (instructions or constant expressions). */
+function addressBase(v: Value): Value | null {
+  let cur = v;
+  for (let k = 0; k < 32; k++) {
+    if (cur.vk === 'alias') { cur = (cur as unknown as { aliasee: Value }).aliasee; continue; }
+    const isExpr = cur.vk === 'const' && (cur as unknown as { ck: string }).ck === 'expr';
+    if (!isExpr && cur.vk !== 'inst') return cur;
+    const e = cur as unknown as { op: string; operands: Value[] };
+    if (e.op === 'getelementptr' || e.op === 'bitcast' || e.op === 'addrspacecast') { cur = e.operands[0]!; continue; }
+    return cur;
+  }
+  return null;
 }
 
 /** Floating scalars, vectors of them, and arrays / structs whose leaves all are. */
@@ -220,6 +235,8 @@ export class ActivityAnalysis {
   readonly varied = new Set<Value>();
   readonly useful = new Set<Value>();
   private readonly callKinds = new Map<CallBase, CallKind>();
+  /** Loads of a pointer from a read-only table of addresses (their classes are those addresses'). */
+  private readonly tableLoads = new Set<Value>();
 
   constructor(readonly input: ActivityInput) {
     this.fn = input.fn;
@@ -251,6 +268,9 @@ export class ActivityAnalysis {
     const r = this.classes.find(v);
     return this.shadowedRoots.has(r) && this.blockedRoots.has(r);
   }
+  /** A load of a pointer from a read-only table of addresses (whose class is theirs, not the table's). */
+  isTableLoad(v: Value): boolean { return this.tableLoads.has(v); }
+
   /** A pointer into memory that must not get a shadow (const argument, global). */
   blocked(v: Value): boolean { return this.blockedRoots.has(this.classes.find(v)); }
 
@@ -386,6 +406,21 @@ export class ActivityAnalysis {
         }
       }
     }
+    // A pointer loaded from a table of addresses that nothing writes (`double *rows[] = {G0, G1}`
+    // promoted to a constant global, indexed at run time) is one of the addresses its initializer
+    // holds: it joins their classes, and is not blocked by the table (deepConst).
+    const held: Value[] = [];
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        if (i.op !== 'load' || !isPtr(i)) continue;
+        const t = addressBase(i.ptr);
+        if (!t || t.vk !== 'global' || !this.facts.targets.isReadOnly(t as GlobalVariable)) continue;
+        const addrs = addressesHeld(t as GlobalVariable);
+        if (!addrs.length) continue;
+        this.tableLoads.add(i);
+        for (const g of addrs) { this.classes.union(i, g); held.push(g); }
+      }
+    }
     fn.args.forEach((a, idx) => {
       if (!isPtr(a)) return;
       const act = args[idx];
@@ -407,6 +442,10 @@ export class ActivityAnalysis {
           }
         }
       }
+    }
+    for (const g of held) {
+      if (this.facts.isActiveGlobal(g)) this.shadowedRoots.add(this.classes.find(g));
+      else this.block(g, g, 'direct');
     }
     const sh = [...this.shadowedRoots];
     this.shadowedRoots.clear();
@@ -435,7 +474,7 @@ export class ActivityAnalysis {
       changed = false;
       for (const b of this.fn.blocks) {
         for (const i of b.instructions) {
-          if (!isPtr(i) || this.blocked(i)) continue;
+          if (!isPtr(i) || this.blocked(i) || this.tableLoads.has(i)) continue;
           let srcs: Value[] | null = null;
           if (i.op === 'load') srcs = [i.ptr];
           else if (i.op === 'call' || i.op === 'invoke') {

@@ -235,3 +235,33 @@ export class CallTargets {
     return true;
   }
 }
+
+/**
+ * The global variables whose addresses the initializer of `g` holds (`double *rows[] = {G0, G1}`,
+ * a struct with a pointer to a static array), through aggregates, constant GEPs and casts; empty
+ * for an initializer without any.
+ */
+export function addressesHeld(g: GlobalVariable): GlobalVariable[] {
+  if (!g.hasInit || !containsPointerType(g.valueType)) return [];
+  const out = new Set<GlobalVariable>();
+  const walk = (v: Value, depth: number): void => {
+    if (depth > 32) return;
+    if (v.vk === 'global') { out.add(v as GlobalVariable); return; }
+    if (v.vk === 'alias') { walk((v as unknown as { aliasee: Value }).aliasee, depth + 1); return; }
+    if (v instanceof ConstantAggregate) { for (const e of v.elems) walk(e, depth + 1); return; }
+    if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) walk(v.operands[0]!, depth + 1);
+  };
+  const init = g.init;
+  if (init) walk(init, 0);
+  return [...out];
+}
+
+function containsPointerType(t: Type, depth = 0): boolean {
+  if (depth > 16) return false;
+  switch (t.kind) {
+    case 'pointer': return true;
+    case 'struct': return !!t.elems && t.elems.some((e) => containsPointerType(e, depth + 1));
+    case 'array': case 'vector': return containsPointerType(t.elem, depth + 1);
+    default: return false;
+  }
+}

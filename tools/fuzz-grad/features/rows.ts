@@ -1,5 +1,6 @@
 // Arrays of row pointers (`double *r[3] = {x, t, y};` then `r[j][i]`): pointers to active memory
-// stored in memory, as in code that keeps the rows of a matrix or a list of buffers.
+// stored in memory, as in code that keeps the rows of a matrix or a list of buffers; rows that are
+// all global arrays may be a `static` table.
 import { c, ty, type Code } from '../c.js';
 import type { ArrayRef, Feature } from '../gen.js';
 
@@ -31,6 +32,10 @@ export const rows: Feature = {
     ctx.top().arrays.push(view);
     ctx.prog.tags.add('rows');
     const list: Code = picked.flatMap((a, i) => (i ? [', ', ...a.base!] : [...a.base!]));
-    return [{ s: 'line', code: c`${writable ? '' : 'const '}${ty(kind)} *${name}[${K}] = {${list}};` }];
+    // Rows that are all global arrays may be a static table (generator 4): a constant global
+    // holding their addresses, loaded from in place at every -O level.
+    const isStatic = ctx.prog.since(4) && picked.every((a) => ctx.prog.globalArrays.includes(a)) && rng.chance(0.5);
+    if (isStatic) ctx.prog.tags.add('rows:static');
+    return [{ s: 'line', code: c`${isStatic ? 'static ' : ''}${writable ? '' : 'const '}${ty(kind)} *${isStatic ? 'const ' : ''}${name}[${K}] = {${list}};` }];
   },
 };
