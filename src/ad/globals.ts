@@ -109,15 +109,19 @@ export function globalShadowOf(ctx: GradContext, v: Value, lane: number, width: 
   }
   if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) {
     const base = globalShadowOf(ctx, v.operands[0]!, lane, width, at);
-    if (!base) return null;
-    const c = new ConstantExpr(v.type, v.op, [base, ...v.operands.slice(1)], v.flags);
-    c.srcType = v.srcType;
-    c.indices = v.indices;
-    c.inrange = v.inrange;
-    c.inrangeIndex = v.inrangeIndex;
-    return c;
+    return base && rebased(v, base);
   }
   return null;
+}
+
+/** The address expression `v` (a getelementptr or cast of a global) over another base: the shadow's. */
+function rebased(v: ConstantExpr, base: Value): ConstantExpr {
+  const c = new ConstantExpr(v.type, v.op, [base, ...v.operands.slice(1)], v.flags);
+  c.srcType = v.srcType;
+  c.indices = v.indices;
+  c.inrange = v.inrange;
+  c.inrangeIndex = v.inrangeIndex;
+  return c;
 }
 
 function shadowsOf(ctx: GradContext, facts: ModuleFacts, g: GlobalVariable, width: number, at: Value | null): Shadows {
@@ -334,13 +338,7 @@ export function tableShadowInit(ctx: GradContext, table: GlobalVariable, lane: n
     }
     if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) {
       const base = shadowOfAddress(v.operands[0]!, depth + 1);
-      if (!base) return null;
-      const c = new ConstantExpr(v.type, v.op, [base, ...v.operands.slice(1)], v.flags);
-      c.srcType = v.srcType;
-      c.indices = v.indices;
-      c.inrange = v.inrange;
-      c.inrangeIndex = v.inrangeIndex;
-      return c;
+      return base && rebased(v, base);
     }
     return null;
   };

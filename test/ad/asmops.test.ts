@@ -2,18 +2,15 @@
 // optimization barrier of its rounding trick are differentiated; any other barrier on the active
 // path stays E0402 (a derivative through it could be silently wrong).
 import { describe, expect, test } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModule } from '../../src/syntax/parse.js';
 import { SourceFile } from '../../src/diag/source.js';
 import { gradModule } from '../../src/ad/grad.js';
-import { lowerModule } from '../../src/lower/lower.js';
-import { printModule } from '../../src/print/printer.js';
-import { verifyModule } from '../../src/ir/verify.js';
 import { DiagnosticError } from '../../src/diag/diagnostic.js';
 import { hasTool } from '../util/llvm.js';
+import { lowerAndRun as lowerAndRunIn } from '../util/lower-run.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'enzyme-ts-asm-'));
 
@@ -36,13 +33,7 @@ define i32 @main() {
 `;
 
 function lowerAndRun(text: string): string {
-  const file = new SourceFile('t.ll', text);
-  const m = parseModule(file);
-  lowerModule(m, file);
-  expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
-  const out = join(TMP, `m${Math.random().toString(36).slice(2)}.ll`);
-  writeFileSync(out, printModule(m));
-  return execFileSync('lli-19', [out], { encoding: 'utf8' });
+  return lowerAndRunIn(text, 'lli-19', TMP);
 }
 
 describe.skipIf(!hasTool('lli-19'))('inline assembly that is rewritten', () => {

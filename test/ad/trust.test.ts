@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { parseModule } from '../../src/syntax/parse.js';
 import { SourceFile } from '../../src/diag/source.js';
 import { gradModule } from '../../src/ad/grad.js';
-import { lowerModule } from '../../src/lower/lower.js';
 import { printModule } from '../../src/print/printer.js';
 import { verifyModule } from '../../src/ir/verify.js';
 import { DiagnosticError } from '../../src/diag/diagnostic.js';
@@ -18,6 +17,7 @@ import type { FwdRequest, GradRequest } from '../../src/ad/api.js';
 import { fwdModule } from '../../src/ad/fwd.js';
 import { hasTool } from '../util/llvm.js';
 import { runCli } from '../util/cli.js';
+import { lowerAndRun as lowerAndRunIn } from '../util/lower-run.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'enzyme-ts-trust-'));
 
@@ -35,15 +35,8 @@ function gradError(text: string, req: GradRequest): { code: string; message: str
   throw new Error(`no error; output:\n${printModule(m)}`);
 }
 
-/** Lowers a module whose @main prints numbers, runs it with `lli` and returns what it printed. */
 function lowerAndRun(text: string, lli: string): string {
-  const file = new SourceFile('t.ll', text);
-  const m = parseModule(file);
-  lowerModule(m, file);
-  expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
-  const out = join(TMP, `m${Math.random().toString(36).slice(2)}.ll`);
-  writeFileSync(out, printModule(m));
-  return execFileSync(lli, [out], { encoding: 'utf8' });
+  return lowerAndRunIn(text, lli, TMP);
 }
 
 function lineOf(text: string, needle: string): number {
