@@ -274,6 +274,12 @@ export class ForwardSweep {
       const ck = (v as unknown as { ck: string }).ck;
       if (ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer')) return v;
     }
+    // A constant address in a class with a shadow (a phi of a pointer into a constant table and
+    // a dup pointer, src/analysis/activity.ts): the table's zeroed stand-in.
+    if ((v.vk === 'global' || v.vk === 'const') && this.f.aa.shadowed(v)) {
+      const z = this.zeroShadow(v, 0, lane, at);
+      if (z) return z;
+    }
     if (!this.f.aa.shadowed(v)) {
       // A pointer into a constant global (a coefficient table) where a shadow is needed (stored
       // into active memory, or a phi with active pointers): a zeroed global of the same type.

@@ -438,7 +438,9 @@ export class ActivityAnalysis {
             const base = constBase(o) ?? o;
             // A global carrying derivatives has a shadow global (src/ad/globals.ts).
             if (this.facts.isActiveGlobal(base)) this.shadowedRoots.add(this.classes.find(o));
-            else this.block(o, base, 'direct');
+            // A constant table joined with duplicated memory (a phi of a pointer into it and a
+            // dup pointer) does not block: its shadow is a zeroed stand-in (src/ad/sweep.ts).
+            else if (!(this.shadowedRoots.has(this.classes.find(o)) && this.readOnlyGlobal(base))) this.block(o, base, 'direct');
           }
         }
       }
@@ -491,11 +493,27 @@ export class ActivityAnalysis {
     }
   }
 
-  private markShadow(p: Value): boolean {
+  /**
+   * `loaded`: `p` is a pointer loaded from shadow memory (its shadow is there to load). A class
+   * blocked only by constant tables nothing writes then gets a shadow anyway, theirs being
+   * zeroed stand-ins: otherwise memory the derivative reads or writes through it (a dup buffer
+   * whose pointer meets a table in a phi) would silently lose its derivative.
+   */
+  private markShadow(p: Value, loaded = false): boolean {
     const r = this.classes.find(p);
-    if (this.shadowedRoots.has(r) || this.blockedRoots.has(r)) return false;
+    if (this.shadowedRoots.has(r)) return false;
+    const by = this.blockedRoots.get(r);
+    if (by) {
+      if (!loaded || ![...by].every(([o, how]) => how === 'direct' && this.readOnlyGlobal(o))) return false;
+      this.blockedRoots.delete(r);
+    }
     this.shadowedRoots.add(r);
     return true;
+  }
+
+  /** A global nothing writes that holds no addresses (a table of coefficients). */
+  private readOnlyGlobal(o: Value): boolean {
+    return o.vk === 'global' && this.facts.targets.isReadOnly(o as GlobalVariable) && addressesHeld(o as GlobalVariable).length === 0;
   }
 
   private mark(v: Value): boolean {
@@ -548,7 +566,7 @@ export class ActivityAnalysis {
         let ch = false;
         if (this.shadowed(p)) {
           if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
-          if (isPtr(i)) ch = this.markShadow(i) || ch;
+          if (isPtr(i)) ch = this.markShadow(i, true) || ch;
         } else if (isPtr(i) && this.shadowed(i)) {
           // A loaded pointer that needs a shadow: its shadow is loaded from shadow memory.
           ch = this.markShadow(p) || ch;
