@@ -49,6 +49,7 @@ import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import { sourceSpan, typeText } from '../ir/verify.js';
 import { rewriteKnownAsm } from './asmops.js';
+import { widenLaneShuffles } from './laneshuffle.js';
 
 /**
  * What the function is differentiated for: with it, floats carried by integer call results and
@@ -83,6 +84,35 @@ function floatTypeFor(m: Module, t: Type, s: Scalar | null): Type | null {
 }
 
 const elemOf = (t: Type): Type => (t.kind === 'vector' ? t.elem : t);
+
+/**
+ * An integer load whose every use is a bitcast to one floating type of the same size
+ * (`load <4 x i32>` then `bitcast <4 x i32> %v to <2 x double>`: Eigen's GEBP kernel reads
+ * its packed doubles through `_mm_load_si128`), from memory the analysis does not know to hold
+ * anything else at those offsets: the floating type, loaded directly (the same bits).
+ */
+function reinterpretedLoad(m: Module, ta: TypeAnalysis, i: Instruction, uses: UseMap): Type | null {
+  const t = i.type;
+  const e = elemOf(t);
+  if (e.kind !== 'int' || (t.kind === 'vector' && t.scalable)) return null;
+  const vs = ta.valueScalar(i);
+  if (vs !== null && vs !== 'anything') return null;
+  const us = uses.get(i);
+  if (!us.length) return null;
+  const to = us[0]!.user.type;
+  if (us.some((u) => u.user.op !== 'bitcast' || u.user.type !== to || u.bundle >= 0)) return null;
+  const s = floatScalarOf(to);
+  if (s === null || (to.kind === 'vector' && to.scalable)) return null;
+  const tl = elemOf(to);
+  const fbits = s === 'double' ? 64 : s === 'float' ? 32 : 16;
+  const lanes = to.kind === 'vector' ? to.count : 1;
+  if (lanes * fbits !== (t.kind === 'vector' ? t.count : 1) * e.bits) return null;
+  for (let l = 0; l < lanes; l++) {
+    const k = ta.memoryAt(i.operands[0]!, l * (fbits / 8));
+    if (k !== null && k !== s && k !== 'anything') return null;
+  }
+  return tl === to ? tl : m.types.vector(lanes, tl);
+}
 
 function floatScalarOf(t: Type): Scalar | null {
   const e = t.kind === 'vector' ? t.elem : t;
@@ -243,13 +273,14 @@ class UnionFind<T> {
  * a rewritten private copy.
  */
 export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGuard): CanonicalResult {
-  const f = rewriteKnownAsm(m, f0);
+  const f = widenLaneShuffles(m, rewriteKnownAsm(m, f0), (x) => (x === f0 ? cloneFunction(x).fn : x));
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f);
   const conflicted = new Set(ta.conflicts().map((c) => c.value));
   if (guard) guardCallCarriers(m, f, ta, guard);
 
   // 1. Candidates: moves of an integer type whose value the analysis proves floating; bitcasts of floats to such integers.
+  const uses = computeUses(f);
   const floatOf = new Map<Instruction, Type>();
   const sources = new Set<Instruction>();
   for (const b of f.blocks) {
@@ -257,7 +288,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
       if (conflicted.has(i)) continue;
       if (MOVES.has(i.op)) {
         if (i.op === 'load' && (i.atomic || i.volatile)) continue;
-        const ft = floatTypeFor(m, i.type, ta.valueScalar(i));
+        const ft = floatTypeFor(m, i.type, ta.valueScalar(i)) ?? (i.op === 'load' ? reinterpretedLoad(m, ta, i, uses) : null);
         if (ft) floatOf.set(i, ft);
       } else if (signBitOp(i)) {
         const ft = floatTypeFor(m, i.type, ta.valueScalar(i));
@@ -289,7 +320,6 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   // 2. Groups of carriers connected through their data operands; a group is rewritten whole or not at all.
   const uf = new UnionFind<Instruction>();
   for (const c of floatOf.keys()) uf.add(c);
-  const uses = computeUses(f);
   const bad = new Set<Instruction>();
   for (const [c, ft] of floatOf) {
     if (!sources.has(c)) {

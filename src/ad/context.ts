@@ -113,7 +113,7 @@ export class GradContext implements DiffContext {
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
     const width = sig.width ?? 1;
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}${sig.argTypes ? `|t:${sig.argTypes.map((t) => t?.key() ?? '').join(',')}` : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const custom = this.rules.hints?.gradients.get(sig.fn);

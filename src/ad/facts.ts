@@ -106,7 +106,7 @@ export class FunctionFacts {
 
   /** Type analysis of the primal function, computed on first need. */
   types(): TypeAnalysis {
-    this.ta ??= new TypeAnalysis(this.m, this.prim);
+    this.ta ??= new TypeAnalysis(this.m, this.prim, this.sig.argTypes ? { args: this.sig.argTypes } : {});
     return this.ta;
   }
 

@@ -102,7 +102,27 @@ export class MemoryKinds {
     // the accesses of each side's object: trusted when the sides agree (or one says nothing)
     const seen = new Set(ptrs.map((p) => this.accessKind(p)).filter((x): x is NonNullable<typeof x> => x !== null));
     if (seen.size === 1) return [...seen][0]!;
+    // The object's declared layout over the copied bytes (a copy constructor's `memcpy` of its
+    // base class: the pointer field and the padding after it).
+    const n = at.op === 'call' || at.op === 'invoke' ? (at as CallBase).arg(2) : null;
+    if (n instanceof ConstantInt && ptrs.length === 2) {
+      for (const p of ptrs) {
+        const d = this.declaredInRange(p, Number(n.value));
+        if (d) return d;
+      }
+    }
     const ta = this.f.types();
+    // Type analysis over the copied bytes: integers there carry no derivative.
+    if (n instanceof ConstantInt && Number(n.value) > 0 && Number(n.value) <= 1 << 16) {
+      for (const p of ptrs) {
+        const segs = ta.segments(p, Number(n.value));
+        if (!segs.length || segs.some((sg) => sg.scalar === null)) continue;
+        const kinds = new Set(segs.map((sg) => sg.scalar).filter((x) => x !== 'integer' && x !== 'anything'));
+        if (kinds.size > 1) continue;
+        const k = kinds.size ? [...kinds][0]! : 'none';
+        if (k === 'double' || k === 'float' || k === 'half' || k === 'pointer' || k === 'none') return k;
+      }
+    }
     let u: ReturnType<TypeAnalysis['uniform']> = null;
     for (const p of ptrs) u ??= ta.uniform(p);
     if (u === 'double' || u === 'float' || u === 'half' || u === 'pointer') return u;
@@ -118,6 +138,41 @@ export class MemoryKinds {
     }
     return this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: cannot tell what ${what} holds (floats or pointers)`, at,
       ['pass --loose-types to treat it as non-differentiable (with a warning)']);
+  }
+
+  /**
+   * What the first `n` bytes at `p` hold by the struct type the IR gives the object `p` points to
+   * the start of (its alloca or GEP source type, or a GEP of this function that takes `p` as the
+   * base of that struct type): the one kind of its floating and pointer fields in that range, or
+   * 'none' when there are only integers and padding there. null when nothing declares it, the
+   * range is not inside it, or it holds several kinds.
+   */
+  private declaredInRange(p: Value, n: number): MemKind | null {
+    if (n <= 0) return null;
+    const dl = this.f.ctx.dl;
+    let t = aggregateType(p);
+    if (!t) {
+      for (const b of this.f.prim.blocks) {
+        for (const i of b.instructions) {
+          if (i.op !== 'getelementptr' || i.operands[0] !== p || i.srcType.kind !== 'struct' || !i.srcType.elems?.length) continue;
+          const first = i.operands[1];
+          if (first instanceof ConstantInt && first.value === 0n) { t = i.srcType; break; }
+        }
+        if (t) break;
+      }
+    }
+    if (!t || n > dl.allocSize(t)) return null;
+    const fields: LayoutField[] = [];
+    if (!flatten(t, 0, fields, dl)) return null;
+    const inRange = fields.filter((f) => f.offset < n);
+    // A field cut by the end of the copy: the range does not follow the layout.
+    for (const f of inRange) {
+      const w = f.kind === 'double' ? 8 : f.kind === 'float' ? 4 : f.kind === 'half' ? 2 : dl.pointerBytes;
+      if (f.offset + w > n) return null;
+    }
+    const kinds = new Set(inRange.map((f) => f.kind));
+    if (kinds.size > 1) return null;
+    return kinds.size === 1 ? [...kinds][0]! : 'none';
   }
 
   /**
@@ -246,7 +301,7 @@ function mixed(fields: LayoutField[]): boolean {
 }
 
 /** The scalar fields of `t` at `base` (floats and pointers; integers skipped); false for types it cannot lay out. */
-function flatten(t: Type, base: number, out: LayoutField[], dl: DataLayout): boolean {
+export function flatten(t: Type, base: number, out: LayoutField[], dl: DataLayout): boolean {
   switch (t.kind) {
     case 'float':
       if (t.fk === 'double' || t.fk === 'float' || t.fk === 'half') { out.push({ offset: base, kind: t.fk }); return true; }
@@ -271,7 +326,7 @@ function flatten(t: Type, base: number, out: LayoutField[], dl: DataLayout): boo
  * The aggregate (struct or array of structs) an address points to, from what the IR says:
  * typed pointees, allocated types, GEP source types (not `i8`), through casts.
  */
-function aggregateType(p: Value): Type | null {
+export function aggregateType(p: Value): Type | null {
   const seen = new Set<Value>();
   const agg = (t: Type | null): Type | null => {
     if (!t) return null;

@@ -9,7 +9,7 @@
 
 import { IRBuilder, addIncoming, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
-import type { CallInst, Instruction, InvokeInst, PhiInst } from '../ir/instructions.js';
+import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst } from '../ir/instructions.js';
 import { PhiInst as PhiClass, successors } from '../ir/instructions.js';
 import type { FunctionType } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -172,6 +172,14 @@ export class ReverseSweep {
         // A plain integer overwrote bytes that may have held floating data: their adjoint stops here.
         b.origin = i;
         for (let lane = 0; lane < this.width; lane++) b.store(nullValue(i.value.type), this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc), i.align);
+        continue;
+      }
+      const dyn = i.op === 'alloca' ? this.sweep.dynAllocaShadows.get(i as AllocaInst) : undefined;
+      if (dyn) {
+        // A variable-sized alloca's heap shadow (sweep.ts): every use has been reversed.
+        b.origin = i;
+        const free = this.f.ctx.declare('free', this.f.m.types.void, [this.plan.frame.bytePtr]);
+        for (const s of dyn) b.call(free, [b.bitcastIfNeeded(this.plan.get(s, rc), this.plan.frame.bytePtr)]);
         continue;
       }
       if (!aa.isActiveInst(i)) continue;

@@ -34,6 +34,12 @@ export interface DiffSig {
    * inherit it.
    */
   nofree?: boolean;
+  /**
+   * What the caller's type analysis knows of each argument (null: nothing passed): seeds for the
+   * callee's own (a copy constructor's `memcpy` of an object whose type only the caller knows,
+   * at -O0 with opaque pointers). Part of the derivative's identity.
+   */
+  argTypes?: readonly (import('../analysis/types.js').TypeTree | null)[];
   /** Batch width (contract section 6): N shadows per duplicated argument, `[N x T]` seeds and gradients. Default 1. */
   width?: number;
   /**

@@ -89,6 +89,8 @@ export class ForwardSweep {
   readonly freedClasses: Value[] = [];
   /** Split mode: heap shadows of stack allocations, freed at the end of the reverse. */
   readonly toFreeAtEnd: Value[] = [];
+  /** Reverse mode: per variable-sized alloca of active memory, per lane, its heap shadow (freed by the alloca's reverse). */
+  readonly dynAllocaShadows = new Map<AllocaInst, Value[]>();
   /** Per realloc: per lane, how many bytes of the old shadow were moved into the new one. */
   readonly reallocMoved = new Map<CallBase, Value[]>();
   /** Per active BLAS call (reverse mode): its scalars and the copies of the arrays its reverse reads. */
@@ -561,10 +563,48 @@ export class ForwardSweep {
   }
 
   private shadowAlloca(i: AllocaInst, c: AllocaInst): void {
-    if (i.operands.length) {
-      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: variable-sized alloca of active memory`, i);
-    }
+    if (i.operands.length) { this.shadowDynamicAlloca(i, c); return; }
     for (let lane = 0; lane < this.width; lane++) this.shadowAllocaLane(i, c, lane);
+  }
+
+  /**
+   * A variable-sized alloca of active memory (`alloca T, i64 %n`: Eigen's GEMM packs its blocks
+   * into one) gets a zeroed shadow of the same dynamic size, made where the primal's is.
+   * Forward mode: an alloca of the same count, which lives and dies with the primal's.
+   * Reverse mode: the reverse accumulates into it after the primal's frame may be gone (split
+   * mode) or restored (`llvm.stackrestore`), so it is a zeroed heap block (as Enzyme turns such
+   * allocas into heap allocations), freed by the reverse of the alloca, after the reverse of
+   * every use: one block per execution, inside loops too.
+   */
+  private shadowDynamicAlloca(i: AllocaInst, c: AllocaInst): void {
+    const f = this.f;
+    const m = f.m;
+    const t = m.types;
+    const dl = f.ctx.dl;
+    const elem = dl.allocSize(i.allocated);
+    const count = toI64At(this.mapV(i.operands[0]!), this.fb);
+    const bytes = elem === 1 ? count : this.fb.binop('mul', count, constInt(t.i64, elem));
+    const align = Math.max(c.align ?? 0, dl.align(i.allocated));
+    const made: Value[] = [];
+    for (let lane = 0; lane < this.width; lane++) {
+      const name = laneName(i.name !== null ? `${i.name}'ipa` : null, this.width, lane);
+      if (f.forward) {
+        const s = this.fb.alloca(i.allocated, name, this.mapV(i.operands[0]!), c.align);
+        this.fb.call(f.ctx.memIntrinsic('memset'), [this.fb.bitcastIfNeeded(s, this.bytePtr()), constInt(t.i8, 0), bytes, constInt(t.i1, 0)]);
+        this.shadows[lane]!.set(i, s);
+        continue;
+      }
+      let raw: Value;
+      if (align > dl.mallocAlign) {
+        raw = this.alignedZeroed(constInt(t.i64, align), bytes, name);
+      } else {
+        const calloc = f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
+        raw = this.fb.call(calloc, [constInt(t.i64, 1), bytes], name);
+      }
+      this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(raw, i.type));
+      made.push(raw);
+    }
+    if (made.length) this.dynAllocaShadows.set(i, made);
   }
 
   private shadowAllocaLane(i: AllocaInst, c: AllocaInst, lane: number): void {

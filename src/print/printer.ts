@@ -26,7 +26,7 @@ import type {
 import type { Module } from '../ir/module.js';
 import { nameText, quoted } from './names.js';
 import {
-  ASSIGN_TRACKING_SINCE, ATTR_SINCE, CAPTURES_SINCE, DEBUG_RECORDS_SINCE, LIFETIME_SIZELESS_SINCE, MODULE_FLAG_MIN_SINCE,
+  ASSIGN_TRACKING_SINCE, ATTR_SINCE, CAPTURES_SINCE, DEBUG_RECORDS_SINCE, LIFETIME_SIZELESS_SINCE, STACKSAVE_OVERLOADED_SINCE, MODULE_FLAG_MIN_SINCE,
   NEW_INRANGE_SINCE, RMW_SINCE, EXPECTED_WEIGHTS_SINCE, STATIC_MEMBER_VARIABLE_SINCE, NAMELESS_GLOBAL_VARIABLE_SINCE, SPLAT_SINCE, TARGET_MAX, TARGET_TYPES_SINCE, UWTABLE_KIND_SINCE, droppedFlags, lowerMemory, needlesFor,
 } from './target.js';
 import { DataLayout } from '../ir/layout.js';
@@ -240,9 +240,15 @@ export class Printer {
       for (const g of list) {
         const numbered = g.numbered || g.name === null;
         if (numbered && g.name !== String(n)) this.renumbered.push(g);
-        this.globalRefs.set(g, numbered ? '@' + n++ : '@' + nameText(g.name!));
+        this.globalRefs.set(g, numbered ? '@' + n++ : '@' + nameText(this.targetName(g.name!)));
       }
     }
+  }
+
+  /** An intrinsic's name as LLVM `tv` spells it: `llvm.stacksave.p0` / `llvm.stackrestore.p0` are overloaded since LLVM 18. */
+  private targetName(name: string): string {
+    if (this.tv < STACKSAVE_OVERLOADED_SINCE && (name === 'llvm.stacksave.p0' || name === 'llvm.stackrestore.p0')) return name.slice(0, -3);
+    return name;
   }
 
   private globalRef(g: GlobalValue): string {

@@ -41,6 +41,8 @@ const NEW_LOCATIONS: ReadonlyMap<string, number> = new Map([['errnomem', 22], ['
 export const UWTABLE_KIND_SINCE = 15;
 /** The one-operand `llvm.lifetime.*` (the size operand was removed in LLVM 22). */
 export const LIFETIME_SIZELESS_SINCE = 22;
+/** `llvm.stacksave.p0` / `llvm.stackrestore.p0`: overloaded on the address space since LLVM 18 (before: `llvm.stacksave`). */
+export const STACKSAVE_OVERLOADED_SINCE = 18;
 /** `splat (T v)` constants, `#dbg_*` records, `inrange(a, b)` after GEP flags (LLVM 19). */
 export const SPLAT_SINCE = 19;
 export const DEBUG_RECORDS_SINCE = 19;

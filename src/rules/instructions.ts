@@ -198,7 +198,7 @@ export const TRANSFORM_OWNED: ReadonlyArray<readonly [op: string, doc: string]> 
   ['load', 'shadow[p] += d'],
   ['store', 'dv += shadow[p]; shadow[p] = 0'],
   ['call', 'math functions: rule registry; defined functions: augmented forward + reverse; memcpy/memmove/memset/malloc/calloc/realloc/free: shadow memory; llvm.masked.load/store/gather/scatter and llvm.vp.load/store/gather/scatter/strided: load and store rules per enabled lane (docs/ad.md)'],
-  ['alloca', 'a zeroed shadow allocation'],
+  ['alloca', 'a zeroed shadow allocation (variable-sized: a zeroed heap block of the same size, freed by the reverse of the alloca)'],
   ['getelementptr', 'the same address computation on the shadow'],
   ['inttoptr', 'of an integer computed from one pointer (ptrtoint, arithmetic, -O0 stack slots): the shadow at the same offset from that pointer\'s shadow'],
   ['br / switch / ret', 'the reverse sweep retraces the recorded path backwards'],
