@@ -82,8 +82,15 @@ export class Refusals {
     // How the value is used can: a loaded (or stored) value that is multiplied, divided, used as
     // an index or compared with a counter is an integer (Eigen's strides and sizes kept beside
     // its data pointers, without TBAA at clang 19 -O2). An integer type alone is no evidence.
-    if (declared === null && this.usedAsInteger(i.op === 'load' ? i : i.value)) declared = 'int';
-    if (declared === 'int' || declared === 'pointer') return;
+    let byUse = false;
+    if (declared === null && this.usedAsInteger(i.op === 'load' ? i : i.value)) { declared = 'int'; byUse = true; }
+    if (declared === 'int' || declared === 'pointer') {
+      // Memory said to hold integers only by how this value is used may hold floats elsewhere (a
+      // memset of one double becomes `store i64 0`, and the constant is "used as an integer"): the
+      // store clears the shadow of the bytes it overwrites, harmless where they are integers.
+      if (byUse && i.op === 'store') f.intStores.add(i);
+      return;
+    }
     // Untyped memory (rustc's `[16 x i8]` stack slots, a struct reached through byte offsets): an
     // integer that is no copy of floating bits may be stored there (its reverse clears the shadow of
     // the bytes it overwrites), and one may be loaded to be computed on (compared, used as an index),
@@ -356,6 +363,18 @@ export class Refusals {
     if (mixedAccess) {
       f.error('E0401', `cannot differentiate ${f.fnName()}: this ${i.op} may reach duplicated memory or constant memory (a select or phi joins a dup pointer and a const pointer or global)`, i,
         ['make the const argument dup (with a zeroed shadow), so every pointer here has a shadow']);
+    }
+    // An active value stored into local memory (an alloca, a heap block) whose pointer class is
+    // blocked only because a select or phi joins it with const memory: the store would be dropped
+    // and what reads it back through the join would have no derivative.
+    if (i.op === 'store' && isDiffType(i.value.type) && aa.varied.has(i.value) && aa.blocked(i.ptr) && !aa.shadowed(i.ptr)) {
+      const roots = underlyingObjects(i.ptr);
+      const by = aa.blockedBy(i.ptr);
+      const local = (o: Value): boolean => o.vk === 'inst' && !by.has(o) && ((o as Instruction).op === 'alloca' || (o as Instruction).op === 'call');
+      if (roots && roots.size > 0 && [...roots].every(local) && [...by.values()].every((how) => how === 'direct')) {
+        f.error('E0401', `cannot differentiate ${f.fnName()}: this store of an active value goes to memory whose pointer also stands for const memory (a select or phi joins them), so its derivative would be lost`, i,
+          ['make the const argument dup (with a zeroed shadow), so every pointer here has a shadow']);
+      }
     }
     // A load matters when it meets active values (it could be active memory the analysis cannot see).
     const meetsActive = (v: Value): boolean => f.prim.blocks.some((b) => b.instructions.some((u) => u.operands.includes(v) && aa.varied.has(u)));

@@ -458,6 +458,27 @@ define double @f(double %x) {
     expect(e.code).toBe('E0409');
     expect(e.line).toBe(lineOf(text, 'store double %sq'));
   });
+  test('an active value stored into a local array whose pointer a select joins with a const argument: E0401 at the store, both modes (fuzz-grad 888-94: the derivative was silently 0)', () => {
+    const text = `
+define double @f(ptr %c, double %a) {
+  %m = alloca [4 x float]
+  %v = fptrunc double %a to float
+  %m3 = getelementptr float, ptr %m, i64 3
+  store float %v, ptr %m3
+  %c2 = getelementptr float, ptr %c, i64 2
+  %cond = fcmp olt double %a, 1.0
+  %p = select i1 %cond, ptr %m3, ptr %c2
+  %l = load float, ptr %p
+  %r = fpext float %l to double
+  ret double %r
+}
+`;
+    for (const e of [gradError(text, { fn: 'f', args: ['const', 'active'] }), fwdError(text, { fn: 'f', args: ['const', 'dup'] })]) {
+      expect(e.code).toBe('E0401');
+      expect(e.message).toMatch(/store of an active value goes to memory whose pointer also stands for const memory/);
+      expect(e.line).toBe(lineOf(text, 'store float %v'));
+    }
+  });
   test('a vector memory intrinsic the tool does not differentiate (expandload) on active data: E0402 in forward mode too', () => {
     const text = `
 declare <4 x double> @llvm.masked.expandload.v4f64(ptr, <4 x i1>, <4 x double>)
