@@ -207,6 +207,10 @@ export function checkGlobalStores(ctx: GradContext, aa: ActivityAnalysis, fnName
   };
   for (const b of aa.fn.blocks) {
     for (const i of b.instructions) {
+      // A pointer that a select or phi makes point either into a mutable global or into duplicated
+      // memory (`p = k ? &G[4] : &y[2]`): the global gets a shadow too, so that loads and stores
+      // through the join have one whichever memory it is (otherwise E0401 at the access).
+      if ((i.op === 'load' || i.op === 'store') && aa.mixed(i.ptr)) consider(i.ptr, i, 'call');
       // A pointer into a global returned where the caller needs its shadow (an arena allocator).
       if (i.op === 'ret' && aa.input.retShadow && i.operands[0] && aa.blocked(i.operands[0])) consider(i.operands[0], i, 'call');
       if (i.op === 'store') {

@@ -16,9 +16,10 @@ import { structCopy } from './structs.js';
 import { rows } from './rows.js';
 import { fnptr } from './fnptr.js';
 import { matrix } from './matrix.js';
+import { byval } from './byval.js';
 
 export const FEATURES: readonly Feature[] = [
   decl, assign, store, forLoop, whileLoop, breakStmt, ifStmt, earlyReturn, call, recursion,
   heap, realloc, stackArray, memops, vecLoop, intVar, toInt, inplace, structCopy, switchStmt, rows, fnptr,
-  matrix,
+  matrix, byval,
 ];
