@@ -253,6 +253,21 @@ export class Refusals {
   }
 
   private checkBitArithmetic(i: Instruction): void {
+    // The bits of an active float leaving the function as an integer: the x86-64 ABI packs a
+    // `struct { float x; int k; }` argument or result into one `i64` (bitcast, zext, shl, or),
+    // and the callee (or caller) takes the float back out with a trunc and a bitcast. Integers
+    // have no shadow, so the derivative would be lost without a word.
+    if ((i.op === 'ret' || i.op === 'call' || i.op === 'invoke' || (i.op === 'insertvalue' && i.operands[1]!.type.kind !== 'float'))
+      && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.'))) {
+      const bits = this.taintedBits();
+      const o = bits.size ? i.operands.find((x) => bits.has(x)) : undefined;
+      if (o) {
+        const where = i.op === 'ret' ? 'returned' : i.op === 'insertvalue' ? 'packed into an aggregate' : 'passed to a call';
+        this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bits of an active floating value are ${where} as an integer (${typeTextShort(o.type)}), which has no derivative (a struct of floats and integers passed or returned by value packs them so)`, i,
+          ['pass the struct by pointer, keep its floating fields apart from integer ones in separate 8-byte halves, or register a custom derivative (docs/custom.md)']);
+        return;
+      }
+    }
     // Back to floating: a bitcast of computed bits, or a floating load of a slot they were stored to.
     if (i.op === 'load' && isDiffType(i.type)) {
       const bits = this.taintedBits();

@@ -369,6 +369,47 @@ define void @f(ptr %x, ptr %y, i64 %stride) {
       execFileSync('llvm-as-19', [path, '-o', '/dev/null']);
     }
   });
+  test('the bits of an active float packed into an i64 with an int (a struct { float; int } by value): E0403 at the call and at the ret, both modes (the derivative was silently lost)', () => {
+    // clang -O2 for `struct { float x; int k; }` passed to and returned from a helper by value
+    const text = `
+define internal { i64, float } @h(i64 %u, float %y) {
+  %lo = trunc i64 %u to i32
+  %hi = and i64 %u, -4294967296
+  %x = bitcast i32 %lo to float
+  %m = fmul float %x, %y
+  %mb = bitcast float %m to i32
+  %mz = zext i32 %mb to i64
+  %p = or i64 %hi, %mz
+  %r0 = insertvalue { i64, float } poison, i64 %p, 0
+  %r1 = insertvalue { i64, float } %r0, float %y, 1
+  ret { i64, float } %r1
+}
+define double @f(double %a, i32 %k) {
+  %x = fptrunc double %a to float
+  %xb = bitcast float %x to i32
+  %xz = zext i32 %xb to i64
+  %kz = zext i32 %k to i64
+  %ks = shl i64 %kz, 32
+  %u = or i64 %ks, %xz
+  %r = call { i64, float } @h(i64 %u, float 2.0)
+  %r0 = extractvalue { i64, float } %r, 0
+  %t = trunc i64 %r0 to i32
+  %v = bitcast i32 %t to float
+  %d = fpext float %v to double
+  ret double %d
+}
+`;
+    for (const e of [gradError(text, { fn: 'f', args: ['active', 'const'] }), fwdError(text, { fn: 'f', args: ['dup', 'const'] })]) {
+      expect(e.code).toBe('E0403');
+      expect(e.message).toMatch(/bits of an active floating value are passed to a call as an integer \(i64\)/);
+      expect(e.line).toBe(lineOf(text, 'call { i64, float } @h'));
+    }
+    // the callee alone, its float argument active: the bits leave through the returned i64
+    const e = gradError(text, { fn: 'h', args: ['const', 'active'] });
+    expect(e.code).toBe('E0403');
+    expect(e.message).toMatch(/are packed into an aggregate as an integer/);
+    expect(e.line).toBe(lineOf(text, 'insertvalue { i64, float } poison, i64 %p'));
+  });
   test('a vector memory intrinsic the tool does not differentiate (expandload) on active data is an error, not inactive', () => {
     const text = `
 declare <4 x double> @llvm.masked.expandload.v4f64(ptr, <4 x i1>, <4 x double>)

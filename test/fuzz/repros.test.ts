@@ -3,7 +3,7 @@
 // enzyme-ts, compiled again and run, in the configurations where it used to fail.
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, hasTool } from '../util/llvm.js';
@@ -56,6 +56,38 @@ describe.skipIf(!HAVE)('fuzz-grad findings (fixtures/fuzz) and fixtures/wrong: t
         r = sh(join(tmp, 'p'), [], tmp);
         expect(r.out).toMatch(/: ok\n?$/);
         expect(r.code, r.out).toBe(0);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }, 180_000);
+  }
+});
+
+// Findings that gave a wrong derivative with exit 0 and are now refused with a located error:
+// lowering must stop with that code at the line of the construct (and write nothing).
+interface Refused { dir: string; file: string; clang: 'clang-14' | 'clang-19'; flags: string[]; code: string; at: RegExp }
+const REFUSED: Refused[] = [];
+for (const clang of ['clang-14', 'clang-19'] as const) {
+  for (const o of ['-O1', '-O2', '-O3']) {
+    REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro.c', clang, flags: [o], code: 'E0403', at: /call fastcc \{ i64, float \} @h\(i64/ });
+  }
+}
+
+describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a located error instead of a wrong number', () => {
+  for (const c of REFUSED) {
+    test(`${c.dir}/${c.file} ${c.clang} ${c.flags.join(' ')}: ${c.code}`, () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'fuzz-refused-'));
+      try {
+        const src = join(ROOT, 'fixtures', 'fuzz', c.dir, c.file);
+        let r = sh(c.clang, [...c.flags, '-S', '-emit-llvm', src, '-o', 'p.ll'], tmp);
+        expect(r.code, r.out).toBe(0);
+        r = sh(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', 'p.ll', '-o', 'p.ad.ll'], tmp);
+        expect(r.code, r.out).toBe(1);
+        const m = new RegExp(`^p\\.ll:(\\d+):\\d+: error\\[${c.code}\\]`, 'm').exec(r.out);
+        expect(m, r.out).not.toBeNull();
+        const line = readFileSync(join(tmp, 'p.ll'), 'utf8').split('\n')[Number(m![1]) - 1] ?? '';
+        expect(line).toMatch(c.at);
+        expect(existsSync(join(tmp, 'p.ad.ll'))).toBe(false);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

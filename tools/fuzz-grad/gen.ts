@@ -151,7 +151,7 @@ export class ProgramState {
 export const MAX_BOUND = 1e4;
 
 /** The generator version that introduced a feature (features not listed: version 1). */
-const SINCE: Record<string, number> = { switch: 2, rows: 2, fnptr: 2, pstruct: 2, matrix: 4, byval: 5 };
+const SINCE: Record<string, number> = { switch: 2, rows: 2, fnptr: 2, pstruct: 2, matrix: 4, byval: 5, pingpong: 5 };
 
 export interface FnOptions {
   /** How many times the body may run in one evaluation of the target (callers' loops). */
@@ -163,6 +163,8 @@ export interface FnOptions {
   retCap: number;
   /** Whether the body may write globals (recursive helpers do not). */
   writesShared: boolean;
+  /** No early `return` (a helper returning a struct builds it at its end). */
+  noEarlyReturn?: boolean;
 }
 
 export class FnCtx {

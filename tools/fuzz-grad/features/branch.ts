@@ -45,6 +45,7 @@ export const earlyReturn: Feature = {
   name: 'return',
   weight: 0.6,
   gen(ctx) {
+    if (ctx.opt.noEarlyReturn) return null;
     if (ctx.opt.depth > 0 && ctx.rng.chance(0.5)) return null;
     const cond = condition(ctx);
     const ret = ctx.opt.ret;

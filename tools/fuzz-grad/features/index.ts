@@ -17,9 +17,10 @@ import { rows } from './rows.js';
 import { fnptr } from './fnptr.js';
 import { matrix } from './matrix.js';
 import { byval } from './byval.js';
+import { pingpong } from './pingpong.js';
 
 export const FEATURES: readonly Feature[] = [
   decl, assign, store, forLoop, whileLoop, breakStmt, ifStmt, earlyReturn, call, recursion,
   heap, realloc, stackArray, memops, vecLoop, intVar, toInt, inplace, structCopy, switchStmt, rows, fnptr,
-  matrix, byval,
+  matrix, byval, pingpong,
 ];
