@@ -152,6 +152,7 @@ function sharedDecls(p: Program): string[] {
   }
   if (p.ret) o.push(`extern ${T(p.ret)} fz_pret${p.primalReturn ? ', fz_ares' : ''};`);
   o.push('long double fz_primalL(void);', 'void fz_ad_run(void);');
+  if (fwdChecked(p)) o.push('extern double fz_dirv[];', 'long double fz_fwd_run(void);');
   return o;
 }
 
@@ -261,6 +262,66 @@ function callers(p: Program, cpp: boolean, target: string): string[] {
     for (const f of fields) o.push(`  ${dest(f)} = res.${f.name};`);
   }
   o.push('#endif', '}');
+  if (fwdChecked(p)) o.push(...fwdRun(p, cpp, target));
+  return o;
+}
+
+/**
+ * Forward mode (generator 5): the program's derivative is also taken with `__enzyme_fwddiff` in
+ * one direction (`fz_dirv`, one entry per coordinate of the reverse check, in the same order);
+ * the tangent of the loss must equal the finite differences dotted with the direction.
+ * Programs with a struct that holds a pointer to its data are left out.
+ */
+export function fwdChecked(p: Program): boolean {
+  return p.version >= 5 && !p.params.some((q) => q.p === 'pstruct');
+}
+
+function fwdRun(p: Program, cpp: boolean, target: string): string[] {
+  const o: string[] = [];
+  const ret = p.ret;
+  o.push(`${cpp ? 'extern "C" ' : ''}${ret ? T(ret) : 'void'} __enzyme_fwddiff(void *, ...);`);
+  for (const q of p.params) {
+    if (q.p === 'arr') o.push(`static ${T(q.kind)} f_${q.name}[${q.len}]${q.act === 'dup' ? `, df_${q.name}[${q.len}]` : ''};`);
+    if (q.p === 'struct') o.push(`static ${q.type.name} f_${q.name}[${q.count}], df_${q.name}[${q.count}];`);
+  }
+  o.push('long double fz_fwd_run(void) {');
+  o.push('  fz_reset();', '  int c = 0;', '  (void)c;');
+  const args: string[] = [`(void *)${target}`];
+  for (const q of p.params) {
+    switch (q.p) {
+      case 'arr':
+        o.push(`  memcpy(f_${q.name}, b_${q.name}, sizeof f_${q.name});`);
+        if (q.act === 'dup') {
+          o.push(`  for (int k = 0; k < ${q.len}; k++) df_${q.name}[k] = (${T(q.kind)})fz_dirv[c++];`);
+          args.push('enzyme_dup', `f_${q.name}`, `df_${q.name}`);
+        } else args.push('enzyme_const', `f_${q.name}`);
+        break;
+      case 'iarr': args.push('enzyme_const', `${q.name}_v`); break;
+      case 'struct':
+        o.push(`  memcpy(f_${q.name}, b_${q.name}, sizeof f_${q.name});`, `  memset(df_${q.name}, 0, sizeof df_${q.name});`);
+        for (const l of structLeaves(q.type, q.count)) o.push(`  df_${q.name}${l.path} = (${T(l.kind)})fz_dirv[c++];`);
+        args.push('enzyme_dup', `f_${q.name}`, `df_${q.name}`);
+        break;
+      case 'pstruct': break;
+      case 'n': args.push('enzyme_const', 'fz_n'); break;
+      case 'scalar':
+        if (q.act === 'out') {
+          o.push(`  ${T(q.kind)} dv_${q.name} = (${T(q.kind)})fz_dirv[c++];`);
+          args.push('enzyme_dup', `b_${q.name}`, `dv_${q.name}`);
+        } else args.push('enzyme_const', `b_${q.name}`);
+        break;
+    }
+  }
+  o.push('  long double L = 0;');
+  o.push('#ifndef FZ_NO_AD');
+  const call = `__enzyme_fwddiff(${args.join(', ')})`;
+  o.push(ret ? `  L = (long double)${call};` : `  ${call};`);
+  o.push('#endif');
+  for (const q of p.params) {
+    if (q.p === 'arr' && q.act === 'dup') o.push(`  for (int k = 0; k < ${q.len}; k++) L += (long double)${q.name}_seed[k] * df_${q.name}[k];`);
+    if (q.p === 'struct') structLeaves(q.type, q.count).forEach((l, i) => o.push(`  L += (long double)${q.name}_seed[${i}] * df_${q.name}${l.path};`));
+  }
+  o.push('  return L;', '}');
   return o;
 }
 
@@ -310,6 +371,7 @@ function checker(p: Program): string[] {
   }
   if (ret) o.push(`${T(ret)} fz_pret${p.primalReturn ? ', fz_ares' : ''};`);
   o.push(`#define FZ_NC ${Math.max(nc, 1)}`);
+  if (fwdChecked(p)) o.push('#define FZ_FWD 1', 'double fz_dirv[FZ_NC];');
   o.push('static long double *fz_tw[FZ_NC]; static const void *fz_ad[FZ_NC]; static char fz_kd[FZ_NC]; static char fz_nm[FZ_NC][48];');
 
   // base point of an attempt
@@ -455,6 +517,24 @@ int main(void) {
       printf("FZ    grad %s ad=%.17Lg fd=%.17Lg fderr=%.3Lg bound=%.3Lg\n", fz_nm[c], ad, fd[c], fderr[c], bound);
     }
   }
+#ifdef FZ_FWD
+  /* forward mode: the tangent of the loss in one direction, when every coordinate has a difference */
+  int allvalid = nc > 0;
+  for (int c = 0; c < nc; c++) if (!valid[c]) allvalid = 0;
+  if (allvalid) {
+    for (int c = 0; c < nc; c++) fz_dirv[c] = 4 * fz_jit(7919u + (unsigned)c); /* multiples of 1/256: exact in float */
+    printf("FZ STAGE fwd\n"); fflush(stdout);
+    long double tan = fz_fwd_run();
+    long double ex = 0, mag = 0, er = 0;
+    for (int c = 0; c < nc; c++) { long double d = fz_dirv[c]; ex += fd[c] * d; mag += fz_absl(fd[c] * d); er += fderr[c] * fz_absl(d); }
+    long double bound = FZ_TOL * (mag + scale) + 4 * er + 1e-12L;
+    long double diff = fz_absl(tan - ex);
+    int finite = fz_finl(tan);
+    long double ratio = finite ? diff / bound : 1e30L;
+    if (ratio > maxratio) maxratio = ratio;
+    if (!finite || !(diff <= bound)) { printf("FZ BAD fwd tangent ad=%.17Lg fd=%.17Lg fderr=%.3Lg bound=%.3Lg\n", tan, ex, er, bound); bad++; }
+  }
+#endif
   printf("FZ RESULT %s coords=%d checked=%d maxratio=%.3Lg attempt=%d\n", bad ? "mismatch" : "ok", nc, checked, maxratio, att);
   return 0;
 }
