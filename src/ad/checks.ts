@@ -27,6 +27,7 @@ export class Refusals {
     this.checkIntegerCarriers(i);
     this.checkUnknownMemory(i);
     this.checkBitArithmetic(i);
+    this.checkMixedAggregate(i);
     this.checkActiveIntoConst(i);
     const aa = this.f.aa;
     if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
@@ -233,6 +234,33 @@ export class Refusals {
     this.bitsTaint = taint;
     return taint;
   }
+  /**
+   * Integers computed in registers from the bits of varied floats: `bitcast` seeds, followed
+   * through integer operations (not through memory: a slot that holds an active float may hold
+   * integers beside it, as a `{ double, int }` at -O0 does, and the taint of taintedBits is per
+   * object, not per byte).
+   */
+  private castBits(): Set<Value> {
+    if (this.castTaint) return this.castTaint;
+    const aa = this.f.aa;
+    const taint = new Set<Value>();
+    const isIntish = (t: Type): boolean => t.kind === 'int' || (t.kind === 'vector' && t.elem.kind === 'int');
+    for (let changed = true, rounds = 0; changed && rounds < 16; rounds++) {
+      changed = false;
+      for (const b of this.f.prim.blocks) {
+        for (const i of b.instructions) {
+          if (taint.has(i) || !isIntish(i.type)) continue;
+          const seed = i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type);
+          const flows = i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o));
+          if (seed || flows) { taint.add(i); changed = true; }
+        }
+      }
+    }
+    this.castTaint = taint;
+    return taint;
+  }
+  private castTaint: Set<Value> | null = null;
+
   /** Stack slots (and other objects) that integers computed from the bits of active floats were stored to. */
   private readonly taintedObjects = new Set<Value>();
 
@@ -252,6 +280,27 @@ export class Refusals {
     return false;
   }
 
+  /**
+   * A varied floating value placed into an aggregate that also holds integers (`{ double, i32 }`,
+   * `{ <2 x float>, i32 }`: a `struct { double x; int k; }` returned by value): such aggregates
+   * have no shadow, so the derivative would be lost without a word.
+   */
+  private checkMixedAggregate(i: Instruction): void {
+    const aa = this.f.aa;
+    // -O0 moves the whole aggregate through memory: a load or store of it where the memory has a shadow
+    if ((i.op === 'load' && floatsWithInts(i.type) && aa.shadowed(i.ptr)) || (i.op === 'store' && floatsWithInts(i.value.type) && aa.shadowed(i.ptr))) {
+      const t = i.op === 'load' ? i.type : i.value.type;
+      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: a ${i.op} of an aggregate of floats and integers (${typeTextShort(t)}) from memory with a shadow, which has no derivative (a struct of floats and integers passed or returned by value is moved so)`, i,
+        ['pass or return the struct through a pointer argument, or return its floating fields apart from its integers']);
+      return;
+    }
+    if (i.op !== 'insertvalue') return;
+    const v = i.operands[1]!;
+    if (!isDiffType(v.type) || !aa.varied.has(v) || isDiffType(i.type) || isMixedAggType(i.type)) return;
+    this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: an active floating value is placed in an aggregate that also holds integers (${typeTextShort(i.type)}), which has no derivative (a struct of floats and integers returned by value is built so)`, i,
+      ['return the struct through a pointer argument, or return its floating fields apart from its integers']);
+  }
+
   private checkBitArithmetic(i: Instruction): void {
     // The bits of an active float leaving the function as an integer: the x86-64 ABI packs a
     // `struct { float x; int k; }` argument or result into one `i64` (bitcast, zext, shl, or),
@@ -259,7 +308,7 @@ export class Refusals {
     // have no shadow, so the derivative would be lost without a word.
     if ((i.op === 'ret' || i.op === 'call' || i.op === 'invoke' || (i.op === 'insertvalue' && i.operands[1]!.type.kind !== 'float'))
       && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.'))) {
-      const bits = this.taintedBits();
+      const bits = this.castBits();
       const o = bits.size ? i.operands.find((x) => bits.has(x)) : undefined;
       if (o) {
         const where = i.op === 'ret' ? 'returned' : i.op === 'insertvalue' ? 'packed into an aggregate' : 'passed to a call';
@@ -522,6 +571,25 @@ function rootsThroughSlots(p: Value): Set<Value> | null {
  * float, so no derivative is lost through them (the exponent `(ix >> 23) - 127`, a mask keeping
  * sign and exponent).
  */
+/** An aggregate with floating leaves and integer ones (no pointers): `{ double, i32 }`, `{ <2 x float>, i32 }`. */
+function floatsWithInts(t: Type): boolean {
+  if (t.kind !== 'struct' && t.kind !== 'array') return false;
+  if (isDiffType(t) || isMixedAggType(t)) return false;
+  let float = false, other = false;
+  const walk = (x: Type, d: number): void => {
+    if (d > 8) { other = true; return; }
+    switch (x.kind) {
+      case 'float': float = true; return;
+      case 'vector': if (x.elem.kind === 'float') float = true; else other = true; return;
+      case 'array': walk(x.elem, d + 1); return;
+      case 'struct': for (const e of x.elems ?? []) walk(e, d + 1); return;
+      default: other = true;
+    }
+  };
+  walk(t, 0);
+  return float && other;
+}
+
 function stepOfBits(i: Instruction): boolean {
   if (i.type.kind !== 'int') return false;
   const mant = i.type.bits === 64 ? 52 : i.type.bits === 32 ? 23 : i.type.bits === 16 ? 10 : -1;

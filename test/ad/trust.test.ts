@@ -410,6 +410,29 @@ define double @f(double %a, i32 %k) {
     expect(e.message).toMatch(/are packed into an aggregate as an integer/);
     expect(e.line).toBe(lineOf(text, 'insertvalue { i64, float } poison, i64 %p'));
   });
+  test('an active float placed in an aggregate with an integer ({ double, i32 }: a struct returned by value), or such an aggregate moved through shadowed memory: E0401, both modes (the derivative was silently lost)', () => {
+    const text = `
+define { double, i32 } @h(double %a, i32 %k) {
+  %m = fmul double %a, %a
+  %r0 = insertvalue { double, i32 } poison, double %m, 0
+  %r1 = insertvalue { double, i32 } %r0, i32 %k, 1
+  ret { double, i32 } %r1
+}
+define double @g(ptr %p) {
+  %v = load { double, i32 }, ptr %p
+  %d = extractvalue { double, i32 } %v, 0
+  ret double %d
+}
+`;
+    for (const e of [gradError(text, { fn: 'h', args: ['active', 'const'] }), fwdError(text, { fn: 'h', args: ['dup', 'const'] })]) {
+      expect(e.code).toBe('E0401');
+      expect(e.message).toMatch(/placed in an aggregate that also holds integers \(\{ double, i32 \}\)/);
+      expect(e.line).toBe(lineOf(text, 'insertvalue { double, i32 } poison, double %m'));
+    }
+    const e = gradError(text, { fn: 'g', args: ['dup'] });
+    expect(e.code).toBe('E0401');
+    expect(e.line).toBe(lineOf(text, 'load { double, i32 }, ptr %p'));
+  });
   test('a vector memory intrinsic the tool does not differentiate (expandload) on active data is an error, not inactive', () => {
     const text = `
 declare <4 x double> @llvm.masked.expandload.v4f64(ptr, <4 x i1>, <4 x double>)

@@ -71,6 +71,11 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
   for (const o of ['-O1', '-O2', '-O3']) {
     REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro.c', clang, flags: [o], code: 'E0403', at: /call fastcc \{ i64, float \} @h\(i64/ });
   }
+  for (const o of ['-O0', '-O2']) {
+    const at = (t: string): RegExp => (o === '-O0' ? new RegExp(`= load \\{ ${t}, i32 \\}`) : new RegExp(`= insertvalue \\{ ${t}, i32 \\} poison`));
+    REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro2.c', clang, flags: [o], code: 'E0401', at: at('double') });
+    REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro3.c', clang, flags: [o], code: 'E0401', at: at('<2 x float>') });
+  }
 }
 
 describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a located error instead of a wrong number', () => {
