@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, hasTool } from '../util/llvm.js';
 import { generateProgram } from '../../tools/fuzz-grad/program.js';
-import { renderProgram } from '../../tools/fuzz-grad/checker.js';
+import { fwdChecked, renderProgram } from '../../tools/fuzz-grad/checker.js';
 import { programSeed } from '../../tools/fuzz-grad/seed.js';
 import { CONFIGS, runConfig } from '../../tools/fuzz-grad/runner.js';
 import { FEATURES } from '../../tools/fuzz-grad/features/index.js';
@@ -96,6 +96,33 @@ describe.skipIf(!HAVE)('fuzz-grad: random programs', () => {
         tried++;
         expect(r.outcome, `${p.id} ${cfg.name}: ${r.detail ?? ''}`).toBe('mismatch');
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  test('forward mode (generator 5): the checker reports a mismatch when only __enzyme_fwddiff differentiates a slightly different function', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-grad-mutant-fwd-'));
+    try {
+      let tried = 0;
+      for (let i = 0; tried < 3 && i < 60; i++) {
+        const p = generateProgram(programSeed(3, i), `3-${i}`, { weights: { cpp: 0 } });
+        if (!fwdChecked(p)) continue;
+        const s = renderProgram(p, { mutant: 'fwd' });
+        if (!s.test.includes('fz_mutant(')) continue;
+        const d = join(dir, String(i));
+        spawnSync('mkdir', ['-p', d]);
+        writeFileSync(join(d, 'prog.c'), s.test);
+        writeFileSync(join(d, 'check.c'), s.check);
+        const cfg = CONFIGS[tried % 2 ? 'clang19-O2' : 'clang14-O0']!;
+        const r = runConfig(d, 'prog.c', 'c', cfg, p.id);
+        // the forward check runs when every coordinate has a finite difference
+        if (r.outcome === 'refused' || r.outcome === 'skip' || r.checked !== r.coords) continue;
+        tried++;
+        expect(r.outcome, `${p.id} ${cfg.name}: ${r.detail ?? ''}`).toBe('mismatch');
+        expect(r.detail ?? '').toMatch(/FZ BAD fwd tangent/);
+      }
+      expect(tried).toBe(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

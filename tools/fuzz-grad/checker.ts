@@ -78,7 +78,7 @@ export interface RenderOptions {
    * while the checker still compares with f: every run must then report a mismatch. The test of
    * the checker itself.
    */
-  mutant?: boolean;
+  mutant?: boolean | 'fwd';
 }
 
 /** The two translation units of a program (prog.c / check.c, or .cpp for C++). */
@@ -94,7 +94,7 @@ export function renderProgram(p: Program, ro: RenderOptions = {}): Sources {
   test.push('', renderFunc(p.target, 'primal'));
   if (ro.mutant) test.push('', ...mutant(p));
   test.push('', '/* ---- f run directly, and its derivative through Enzyme\'s C ABI ---- */');
-  test.push(...callers(p, cpp, ro.mutant ? 'fz_mutant' : 'f'));
+  test.push(...callers(p, cpp, ro.mutant === true ? 'fz_mutant' : 'f', ro.mutant ? 'fz_mutant' : 'f'));
 
   const check: string[] = [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, shared.join('\n'), PRELUDE];
   // tolerances: over ~1,600 passing runs the error was below 8e-8 (float) and 3e-12 (double) of
@@ -196,7 +196,8 @@ function mutant(p: Program): string[] {
   return [`static void fz_mutant(${params}) { ${w ? `double fz_w = ${w}; ` : ''}f(${names}); ${w ? `${w} += 0.25 * fz_w * fz_w;` : ''} }`];
 }
 
-function callers(p: Program, cpp: boolean, target: string): string[] {
+/** `target`: what __enzyme_autodiff differentiates; `fwdTarget`: what __enzyme_fwddiff does (`mutant: 'fwd'`: only it is the mutant). */
+function callers(p: Program, cpp: boolean, target: string, fwdTarget: string): string[] {
   const o: string[] = [];
   const ret = p.ret;
   const fields = resultFields(p);
@@ -262,7 +263,7 @@ function callers(p: Program, cpp: boolean, target: string): string[] {
     for (const f of fields) o.push(`  ${dest(f)} = res.${f.name};`);
   }
   o.push('#endif', '}');
-  if (fwdChecked(p)) o.push(...fwdRun(p, cpp, target));
+  if (fwdChecked(p)) o.push(...fwdRun(p, cpp, fwdTarget));
   return o;
 }
 
