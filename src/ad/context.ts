@@ -93,18 +93,22 @@ export class GradContext implements DiffContext {
     if (primRet.kind !== 'void') augElems.push(primRet);
     // One returned shadow per lane.
     if (sig.retShadow) for (let k = 0; k < width; k++) augElems.push(primRet);
-    const augTy = t.fn(t.struct(augElems), params.map((p) => p.type));
+    const augParams = params.map((p) => p.type);
+    if (sig.arena) augParams.push(bytePtr);
+    const augTy = t.fn(t.struct(augElems), augParams);
     const revParams = params.map((p) => p.type);
     if (sig.retActive) revParams.push(lanesType(m, primRet, width));
     revParams.push(bytePtr);
+    if (sig.arena) revParams.push(bytePtr);
     const grads = activeGradTypes(m, sig.fn, sig.args, width);
     const revTy = t.fn(grads.length ? t.struct(grads) : t.void, revParams);
     const base = sig.fn.name ?? 'f';
-    const aug = addFunction(m, this.freshName(`augmented_${base}`), augTy, params.map((p) => p.name));
+    const aug = addFunction(m, this.freshName(`augmented_${base}`), augTy, [...params.map((p) => p.name), ...(sig.arena ? ['arena'] : [])]);
     aug.linkage = 'internal';
     const revNames = params.map((p) => p.name);
     if (sig.retActive) revNames.push('differeturn');
     revNames.push('tapeArg');
+    if (sig.arena) revNames.push('arena');
     const rev = addFunction(m, this.freshName(`reverse_${base}`), revTy, revNames);
     rev.linkage = 'internal';
     return { aug, rev };
@@ -113,7 +117,7 @@ export class GradContext implements DiffContext {
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
     const width = sig.width ?? 1;
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}${sig.argTypes ? `|t:${sig.argTypes.map((t) => t?.key() ?? '').join(',')}` : ''}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}${sig.arena ? '|arena' : ''}${sig.argTypes ? `|t:${sig.argTypes.map((t) => t?.key() ?? '').join(',')}` : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const custom = this.rules.hints?.gradients.get(sig.fn);

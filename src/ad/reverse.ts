@@ -329,6 +329,7 @@ export class ReverseSweep {
         });
         if (pair.sig.retActive) args.push(this.packLanes(Array.from({ length: this.width }, (_, lane) => this.takeDiffe(i, b, lane)), b));
         args.push(this.plan.get(ac.tape, rc));
+        if (pair.sig.arena) args.push(this.plan.frame.arenaRev());
         const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : `${i.name ?? 'call'}_grads`);
         let g = 0;
         i.args().forEach((a, n) => {

@@ -47,6 +47,12 @@ export interface DiffSig {
    * not a callee's: its reverse ends the derivative, as a combined function's does.
    */
   topLevel?: boolean;
+  /**
+   * Split mode: the tape comes from the arena of the derivative call that owns the computation
+   * (src/tape/arena.ts), whose state both functions take as their last parameter; the reverse
+   * does not free it. Callees inherit it.
+   */
+  arena?: boolean;
 }
 
 /** What `GradContext.mark` records: the sizes to go back to when a derivative is started over. */

@@ -23,6 +23,7 @@ import { allocShape } from './calls.js';
 import type { BlasRule } from '../rules/blas.js';
 import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalarActive, blasScalars, type BlasSaved } from './blas.js';
 import { allocLikeShadow } from './custom.js';
+import { ARENA_ALLOC } from '../tape/arena.js';
 import { dropPhiEntries, invokeToCall } from './invoke.js';
 import { isPointerLike, vecMemShadowCopy } from './vecmem.js';
 import { globalShadowOf, tableShadowInit } from './globals.js';
@@ -654,6 +655,12 @@ export class ForwardSweep {
     if (k === 'malloc' && kind.like) {
       // An allocator registered with __enzyme_allocation_like makes its own shadows (custom.ts).
       s = allocLikeShadow(this.f.ctx, this.fb, kind.like, i.args().map((a) => this.mapV(a)), name);
+    } else if (this.f.forward && 'name' in kind && kind.name === ARENA_ALLOC) {
+      // A tape block of a derivative being differentiated forward: its tangent comes from the
+      // same arena (zeroed) and goes with it when the derivative destroys its arena.
+      const args = i.args().map((a) => this.mapV(a));
+      s = this.fb.call(i.callee, args, name);
+      this.fb.call(this.f.ctx.memIntrinsic('memset'), [s, constInt(t.i8, 0), args[1]!, constInt(t.i1, 0)]);
     } else if (k === 'calloc') {
       const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
       s = this.fb.call(calloc, [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => toI64At(v, this.fb)), name);

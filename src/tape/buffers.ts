@@ -137,6 +137,19 @@ export class LoopBuffers {
     return new IRBuilder(this.f.m).atEnd(edge).br(to);
   }
 
+  /**
+   * Whether `loop`'s buffers come from the caller's arena (src/tape/arena.ts) instead of
+   * malloc: in a pair that takes an arena, for a loop outside every other loop (entered at
+   * most once per call) whose exact trip count is reserved at its entry, so the block is
+   * allocated once, at its final size, and never grown. Its old block (none) is never freed,
+   * and neither is the block: the arena goes as a whole.
+   */
+  inArena(loop: Loop): boolean {
+    if (this.plan.frame.arena.kind !== 'param' || loop.parent) return false;
+    const tp = this.tripOf(loop);
+    return !!tp && tp.exact && tp.single;
+  }
+
   /** Entries of a loop's buffers beyond which the tape would exceed 2^40 bytes: the generated code traps. */
   private hardLimit(stride: number): number { return Math.floor(2 ** 40 / stride); }
 
@@ -231,7 +244,10 @@ export class LoopBuffers {
     b.call(this.f.ctx.declare('llvm.trap', t.void, []), []);
     b.unreachable();
     b.atEnd(alloc);
-    const nb = b.call(malloc, [b.mul(ncap, constInt(t.i64, stride))], `${name}.tape`);
+    const arena = this.inArena(loop);
+    const bytes = b.mul(ncap, constInt(t.i64, stride));
+    const maxAlign = Math.max(1, ...ls.buffers.map((x) => this.f.ctx.dl.align(x.type)));
+    const nb = arena ? this.plan.frame.arenaAlloc(b, bytes, maxAlign, `${name}.tape`) : b.call(malloc, [bytes], `${name}.tape`);
     const copy = addBlock(this.f.m, this.sweep.fwdFn, `${name}.copy`, cont);
     b.condBr(b.icmp('eq', nb, nullValue(bp)), trap, copy);
     b.atEnd(copy);
@@ -243,7 +259,8 @@ export class LoopBuffers {
       b.call(memcpy, [dst, old, b.mul(filled, constInt(t.i64, buf.size)), constInt(t.i1, 0)]);
       b.store(dst, buf.slot.fwd);
     }
-    b.call(free, [base!]);
+    // An arena's blocks go with the arena (a second growth, which the reservation rules out, would only waste the old one).
+    if (!arena) b.call(free, [base!]);
     b.store(ncap, ls.cap!.fwd);
     b.br(cont);
   }
