@@ -8,6 +8,7 @@ import type { Function } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
 import { DataLayout } from '../ir/layout.js';
+import { forgetDroppedAtExit } from '../tape/arena.js';
 import type { Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { CallRules } from './calls.js';
@@ -55,6 +56,7 @@ export class GradContext implements DiffContext {
     m.globals.length = k.globals;
     for (const t of m.types.namedOrder.splice(k.types)) if (t.name !== null) m.types.named.delete(t.name);
     m.invalidateSymbols();
+    forgetDroppedAtExit(m);
     [...this.pairs.keys()].slice(k.pairs).forEach((key) => this.pairs.delete(key));
     this.perf.length = k.perf;
     this.warnings.length = k.warnings;

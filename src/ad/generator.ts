@@ -253,7 +253,7 @@ export class ReverseGenerator implements SweepMode {
     if (this.sweep.cutEdges.length) dropEmptyPhis(this.fwdFn);
     uniquifyNames(this.fwdFn);
     if (split) uniquifyNames(this.revFn);
-    this.ctx.perf.push(`${f.fnName()}: ${split ? 'tape' : 'frame'} ${frame.bytes()} bytes per call` +
+    this.ctx.perf.push(`${f.fnName()}: ${split ? 'tape' : 'frame'} ${frame.bytes()} bytes per call${frame.tapeInArena ? ' (from the arena of the derivative call)' : ''}` +
       [...this.plan.loops.entries()].filter(([, s]) => s.buffers.length)
         .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of the loop ${f.loopName(l)}`).join(''));
   }

@@ -309,3 +309,24 @@ function registerAtExit(m: Module, fn: Function): void {
   have.type = m.ptrTo(ty);
   have.init = new ConstantAggregate(ty, elems);
 }
+
+/**
+ * After a derivative was started over (src/ad/globals.ts drops the functions generated since a
+ * mark), removes the static destructor's entry from a `@llvm.global_dtors` that existed before
+ * the mark when its function was dropped.
+ */
+export function forgetDroppedAtExit(m: Module): void {
+  const g = m.getGlobal('llvm.global_dtors') as GlobalVariable | undefined;
+  const init = g?.init;
+  if (!g || !(init instanceof ConstantAggregate)) return;
+  const live = new Set(m.functions);
+  const keep = init.elems.filter((e) => {
+    const fn = e instanceof ConstantAggregate ? e.elems[1] : undefined;
+    return !(fn && fn.vk === 'function' && (fn as Function).name === ARENA_ATEXIT && !live.has(fn as Function));
+  });
+  if (keep.length === init.elems.length || g.valueType.kind !== 'array') return;
+  const ty = m.types.array(keep.length, g.valueType.elem);
+  g.valueType = ty;
+  g.type = m.ptrTo(ty);
+  g.init = keep.length ? new ConstantAggregate(ty, keep) : nullValue(ty);
+}

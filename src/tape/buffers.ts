@@ -77,7 +77,7 @@ export class LoopBuffers {
       if (site !== loop || !exact) reserves.push({ loop, ls, site, factors, exact: false });
       const hoisted = site === loop ? '' : `, and ${factors.length} counts multiplied at the entry of the loop ${this.f.loopName(site)}`;
       this.f.ctx.perf.push(exact
-        ? `${this.f.fnName()}: buffers of the loop ${this.f.loopName(loop)} reserved from its trip count at its entry${hoisted}; no check in the loop`
+        ? `${this.f.fnName()}: buffers of the loop ${this.f.loopName(loop)} reserved from its trip count at its entry${hoisted}; no check in the loop${this.inArena(loop) ? '; in the arena of the derivative call' : ''}`
         : `${this.f.fnName()}: buffers of the loop ${this.f.loopName(loop)} reserved from an estimated trip count at ${site === loop ? 'its entry' : `the entry of the loop ${this.f.loopName(site)} (${factors.length} counts multiplied)`}; checked at each iteration`);
     }
     const entries = new Map<Loop, Instruction>();
