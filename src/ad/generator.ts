@@ -175,6 +175,15 @@ export class ReverseGenerator implements SweepMode {
     this.augCalls.set(i, { pair, tape });
   }
 
+  /** The shadow of a stack slot of a pair that takes its caller's arena: a zeroed block from it. */
+  arenaBlock(b: IRBuilder, size: number, align: number, name: string | null): Value | null {
+    if (!this.frame.tapeInArena) return null;
+    const t = this.f.m.types;
+    const p = this.frame.arenaAlloc(b, constInt(t.i64, size), align, name);
+    b.call(this.ctx.memIntrinsic('memset'), [p, constInt(t.i8, 0), constInt(t.i64, size), constInt(t.i1, 0)]);
+    return p;
+  }
+
   // -- finishing -------------------------------------------------------------------
 
   private finish(): void {
@@ -207,7 +216,10 @@ export class ReverseGenerator implements SweepMode {
       for (const [loop, ls] of this.plan.loops) {
         // One heap block per loop: its first buffer in layout order starts it (in the arena: freed with it).
         const first = ls.buffers.length ? this.buffers.bufferLayout(ls).bufs[0]! : null;
-        if (first && !this.buffers.inArena(loop)) b.call(free(), [b.load(frame.bytePtr, frame.rev(first.slot))]);
+        if (!first || this.buffers.arenaMode(loop) === 'whole') continue;
+        const base = b.load(frame.bytePtr, frame.rev(first.slot));
+        const p = this.buffers.toFree(loop, ls, b, ls.cap ? b.load(t.i64, frame.rev(ls.cap), 'cap') : constInt(t.i64, 0), base);
+        if (p) b.call(free(), [p]);
       }
       // The owner of an arena frees it after the last reverse of a callee has read its tape (and
       // before its own tape, which holds the arena's state in split mode).

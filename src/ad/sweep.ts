@@ -74,6 +74,12 @@ export interface SweepMode {
   readonly copyFieldByField?: boolean;
   /** Optional: the shadow of a pointer the sweep cannot follow itself (forward mode: one extracted from an aggregate whose tangent the mode holds); null: none. */
   shadowOfPointer?(i: Instruction, lane: number): Value | null;
+  /**
+   * Optional (split mode): a zeroed block of `size` bytes aligned to `align` at `b` that lives
+   * until the derivative call that owns the computation ends (its arena), so nothing frees it;
+   * null: none (the block is calloc'd and freed by the reverse).
+   */
+  arenaBlock?(b: IRBuilder, size: number, align: number, name: string | null): Value | null;
 }
 
 const KEEP_ATTACHMENTS = new Set(['tbaa', 'tbaa.struct', 'range', 'nonnull', 'noundef', 'llvm.loop', 'invariant.load', 'align', 'alias.scope', 'noalias']);
@@ -624,6 +630,11 @@ export class ForwardSweep {
     const dl = this.f.ctx.dl;
     const size = Math.max(1, dl.allocSize(t));
     const align = Math.max(c.align ?? 0, dl.align(t));
+    const inArena = this.mode.arenaBlock?.(this.fb, size, align, name) ?? null;
+    if (inArena) {
+      this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(inArena, i.type));
+      return;
+    }
     let raw: Value;
     if (align > dl.mallocAlign) {
       // The primal's accesses carry the alloca's alignment (32 for a <4 x double>): more than

@@ -38,6 +38,8 @@ export const ARENA_ATEXIT = '__enzyme_ts_arena_atexit';
 const CHUNK = 1 << 16;
 /** The chunk header (the link to the previous chunk), keeping the data 16-byte aligned. */
 const HEADER = 16;
+/** Loop buffer blocks up to this size come from the arena even when the loop may grow them (src/tape/buffers.ts). */
+export const ARENA_SMALL = 4096;
 /**
  * At most this many chunks (4 MiB) are kept for the next derivative call when one ends: the
  * pages stay mapped, so a gradient taken again does not page-fault its tape in afresh (malloc

@@ -2,8 +2,8 @@
 // from the arena of that derivative call instead of malloc, recursion included; pairs the
 // user calls (__enzyme_augmentfwd / __enzyme_reverse) own an arena of their own, kept in
 // their malloc'd tape. fixtures/leaks/recursion.c (the determinant by minors, a recursive
-// tree sum, mutual recursion, recursion in a loop, width 2, the user's pairs reversed
-// first-in first-out) checks every gradient against finite differences; here it runs under
+// tree sum, mutual recursion, recursion in a loop, width 2, a gradient inside a derivative,
+// the user's pairs reversed first-in first-out) checks every gradient against finite differences; here it runs under
 // lli and as a native program (clang 14 and 19, -O0 and -O2), the generated code is checked
 // to take its tapes from the arena, and valgrind counts the allocations of a gradient.
 // (test/lower/leaks.test.ts runs the same program under valgrind for leaks.)
@@ -88,10 +88,11 @@ describe.skipIf(!hasTool('clang-19') || !hasTool('valgrind'))('allocations of a 
         return Number(m![1]!.replace(/,/g, ''));
       };
       const perRound = (allocs(11) - allocs(1)) / 10;
-      // A round takes 6 gradients with about 170 recursive calls between them (each had a
-      // malloc'd tape, and most a malloc'd loop buffer): now the two tapes of the user's
-      // pairs, the loop buffer of `loopy`, the arena chunk of the second user pair.
-      expect(perRound).toBeLessThanOrEqual(8);
+      // A round takes 8 gradients over about 200 recursive calls: 373 mallocs per round when
+      // each call had a malloc'd tape and loop buffer; now 9: the two tapes of the user's pairs,
+      // the loop buffer of `loopy`, the first chunks of the arenas that find the kept chunks
+      // taken by another (the second user pair, the gradient inside `outer`).
+      expect(perRound).toBeLessThanOrEqual(12);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -100,5 +101,5 @@ describe.skipIf(!hasTool('clang-19') || !hasTool('valgrind'))('allocations of a 
 
 test('the program checks what the test says', () => {
   const text = readFileSync(SRC, 'utf8');
-  for (const s of ['minor_det', 'tsum', 'even', 'odd', 'rpow', 'enzyme_width, 2', '__enzyme_augmentfwd', 'FD(']) expect(text).toContain(s);
+  for (const s of ['minor_det', 'tsum', 'even', 'odd', 'rpow', 'enzyme_width, 2', '__enzyme_augmentfwd', '__enzyme_inactivefn_inner', 'FD(']) expect(text).toContain(s);
 });
