@@ -161,7 +161,7 @@ export class LoopCheckpoints {
       k = b.select(over, kc, n, 'ckpt.every');
     }
     b.store(k, kSlot.fwd);
-    b.store(constInt(t.i64, 0), seg.base.fwd);
+    b.store(constInt(t.i64, 0), this.plan.segBase(ls).fwd);
     const nseg = b.binop('udiv', b.add(n, b.sub(k, constInt(t.i64, 1))), k, 'ckpt.segments');
     const malloc = f.ctx.declare('malloc', bp, [t.i64]);
     const trapBlock = (before: BasicBlock | undefined, at: Function): BasicBlock => {
@@ -196,10 +196,10 @@ export class LoopCheckpoints {
     const local = seg.local as Instruction;
     const sbLoad = local.operands[1] as Instruction;
     const hb = new IRBuilder(m).before(sbLoad);
-    const sb0 = hb.load(t.i64, seg.base.fwd);
+    const sb0 = hb.load(t.i64, this.plan.segBase(ls).fwd);
     const kv = hb.load(t.i64, kSlot.fwd, 'ckpt.k');
     const wrap = hb.icmp('eq', hb.sub(kIdx, sb0), kv);
-    hb.store(hb.select(wrap, kIdx, sb0), seg.base.fwd);
+    hb.store(hb.select(wrap, kIdx, sb0), this.plan.segBase(ls).fwd);
     const headTop = local.parent!;
     const isNew = new IRBuilder(m).after(local).icmp('eq', local, constInt(t.i64, 0), 'ckpt.new');
     const body = splitAfter(m, headTop, isNew, `${name}.run`);
@@ -318,7 +318,6 @@ export class LoopCheckpoints {
     const fn = st.parent!.parent;
     const bp = this.plan.frame.bytePtr;
     const ls = this.plan.loopState(c.loop);
-    const seg = ls.seg!;
     const counter = this.plan.frame.revLocal(ls.counter);
     const name = c.loop.header.name ?? 'loop';
     const j1 = st.operands[0]!;
@@ -327,13 +326,13 @@ export class LoopCheckpoints {
     const entry = addBlock(m, fn, `${name}.replay`, cont);
     const done = addBlock(m, fn, `${name}.replayed`, cont);
     const b = new IRBuilder(m).atEnd(eb);
-    const sb = b.load(t.i64, seg.base.fwd, 'ckpt.base');
+    const sb = b.load(t.i64, this.plan.segBase(ls).fwd, 'ckpt.base');
     b.condBr(b.icmp('ult', j1, sb, 'ckpt.before'), entry, cont);
     // The previous segment: its base, its state, the counter at its start.
     b.atEnd(entry);
     const kv = b.load(t.i64, c.kSlot.fwd, 'ckpt.k');
     const nb = b.sub(sb, kv, 'ckpt.prev');
-    b.store(nb, seg.base.fwd);
+    b.store(nb, this.plan.segBase(ls).fwd);
     b.store(nb, counter);
     const end = b.add(nb, kv, 'ckpt.end');
     const at = b.mul(b.binop('udiv', nb, kv), constInt(t.i64, c.stateBytes));

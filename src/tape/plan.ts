@@ -46,7 +46,7 @@ export interface LoopState {
    * iterations, indexed by the counter minus `base` (the counter at the segment's start);
    * `local` is that index in the forward header. null: buffers indexed by the counter.
    */
-  seg: { base: Slot; local: Value | null } | null;
+  seg: { base: Slot | null; local: Value | null } | null;
 }
 
 interface CacheEntry { loop: Loop | null; slot: Slot; type: Type }
@@ -145,7 +145,7 @@ export class TapePlan {
     const k = b.load(t.i64, counter.fwd, 'iv');
     const k1 = b.add(k, constInt(t.i64, 1), 'iv.next');
     const marker = b.store(k1, counter.fwd);
-    const seg = checkpointable ? { base: this.frame.slot(t.i64, `ckpt.base.${loop.header.name ?? 'loop'}`, constInt(t.i64, 0)), local: null } : null;
+    const seg = checkpointable ? { base: null, local: null } : null;
     this.loops.set(loop, { counter, k, marker, cap: null, buffers: [], start: null, seg });
   }
 
@@ -514,12 +514,19 @@ export class TapePlan {
     b.after(fi);
   }
 
+  /** The slot of the counter at which the segment the buffers of a checkpointable loop hold starts (created on first use). */
+  segBase(ls: LoopState): Slot {
+    const seg = ls.seg!;
+    seg.base ??= this.frame.slot(this.f.m.types.i64, `ckpt.base.${ls.counter.name.replace(/^iter\./, '')}`, constInt(this.f.m.types.i64, 0));
+    return seg.base;
+  }
+
   /** The index of the current iteration in a loop's buffers, in the forward header: the counter, or its offset in the segment. */
   private fwdIndex(ls: LoopState): Value {
     if (!ls.seg) return ls.k;
     if (!ls.seg.local) {
       const b = new IRBuilder(this.f.m).after(ls.marker);
-      const sb = b.load(this.f.m.types.i64, ls.seg.base.fwd, 'seg.base');
+      const sb = b.load(this.f.m.types.i64, this.segBase(ls).fwd, 'seg.base');
       ls.seg.local = b.sub(ls.k, sb, 'seg.index');
     }
     return ls.seg.local;
@@ -536,7 +543,7 @@ export class TapePlan {
       const memo = this.memoOf(this.memo, rc.rb);
       let local = memo.get(idx);
       if (!local) {
-        local = b.sub(idx, b.load(this.f.m.types.i64, this.frame.revLocal(seg.base), 'seg.base'), 'seg.index');
+        local = b.sub(idx, b.load(this.f.m.types.i64, this.frame.revLocal(this.segBase(this.loopState(c.loop))), 'seg.base'), 'seg.index');
         memo.set(idx, local);
       }
       idx = local;
