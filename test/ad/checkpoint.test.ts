@@ -106,6 +106,26 @@ describe.skipIf(!hasTool('clang-14') || !hasTool('valgrind'))('loop checkpointin
   }, 300_000);
 });
 
+// rustc's own output (its LLVM is newer than 19: the derivative is written for LLVM 19 and built by clang-19).
+describe.skipIf(!hasTool('rustc') || !hasTool('clang-19'))('loop checkpointing on rustc -O output', () => {
+  it('every 3 iterations and a budget of 0 bytes: derivatives match finite differences', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-ckpt-rs-'));
+    try {
+      execFileSync('rustc', ['-O', '--crate-type=lib', '--emit=llvm-ir', join(SRC, 'ckpt.rs'), '-o', join(dir, 'osc.ll')]);
+      for (const extra of [['--checkpoint-every', '3'], ['--tape-budget', '0']]) {
+        const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'grad', join(dir, 'osc.ll'), '-f', 'osc', '--args', 'active,active,const',
+          '--ret', 'activeonly', ...extra, '--print-perf', '--target-llvm', '19', '-o', join(dir, 'g.ll')], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toMatch(/perf: @osc: the loop %\S+: checkpointed /);
+        execFileSync('clang-19', ['-O2', '-w', join(dir, 'g.ll'), join(SRC, 'ckpt_rs_main.c'), '-lm', '-o', join(dir, 'prog')]);
+        expect(spawnSync(join(dir, 'prog'), [], { encoding: 'utf8' }).stdout.trim(), extra.join(' ')).toBe('all ok');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('--tape-budget words', () => {
   it('bytes, K/M/G suffixes, none', () => {
     expect(parseTapeBudget('1000')).toBe(1000);
