@@ -327,7 +327,9 @@ export class LoopCheckpoints {
     const done = addBlock(m, fn, `${name}.replayed`, cont);
     const b = new IRBuilder(m).atEnd(eb);
     const sb = b.load(t.i64, this.plan.segBase(ls).fwd, 'ckpt.base');
-    b.condBr(b.icmp('ult', j1, sb, 'ckpt.before'), entry, cont);
+    // Rare (once per segment, never when the loop is not checkpointed): said so to the optimizer.
+    const expect = f.ctx.declare('llvm.expect.i1', t.i1, [t.i1, t.i1]);
+    b.condBr(b.call(expect, [b.icmp('ult', j1, sb, 'ckpt.before'), constInt(t.i1, 0)]), entry, cont);
     // The previous segment: its base, its state, the counter at its start.
     b.atEnd(entry);
     const kv = b.load(t.i64, c.kSlot.fwd, 'ckpt.k');
