@@ -99,6 +99,27 @@ for (const v of [14, 19]) {
   });
 }
 
+describe.skipIf(!hasTool('clang-14'))('loop checkpointing at --width 2', () => {
+  it('every 1 and 3 iterations: both lanes match finite differences', () => {
+    const ll = execFileSync('clang-14', ['-O2', '-S', '-emit-llvm', join(SRC, 'ckpt_width.c'), '-o', '-'], { encoding: 'utf8' });
+    for (const k of [1, 3]) {
+      const m = parseText(ll, 'ckpt_width.ll');
+      const perf = gradModule(m, { fn: 'oscp', args: parseArgList('dup,dup,const'), width: 2, checkpointEvery: k }, null).perf;
+      expect(perf.filter((l) => l.includes(`checkpointed every ${k} iterations`)).length).toBe(1);
+      expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+      const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-ckpt-w-'));
+      try {
+        writeFileSync(join(dir, 'g.ll'), printModule(m));
+        execFileSync('llvm-as', [join(dir, 'g.ll'), '-o', join(dir, 'g.bc')]);
+        execFileSync('clang-14', ['-O2', '-w', join(dir, 'g.bc'), join(SRC, 'ckpt_width_main.c'), '-lm', '-o', join(dir, 'prog')]);
+        expect(spawnSync(join(dir, 'prog'), [], { encoding: 'utf8' }).stdout.trim(), `k=${k}`).toBe('all ok');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
+});
+
 describe.skipIf(!hasTool('clang-14') || !hasTool('valgrind'))('loop checkpointing under valgrind', () => {
   it('every 3 iterations: no invalid access, no leak (tape and checkpoints freed)', () => {
     const b = build('clang-14', ['-O2'], { checkpointEvery: 3 });
