@@ -36,7 +36,7 @@
 
 import type { Module } from '../ir/module.js';
 import { Argument, BasicBlock, Function } from '../ir/function.js';
-import { CallInst, CastInst, UnaryInst, type Instruction, type PhiInst } from '../ir/instructions.js';
+import { CallInst, CastInst, UnaryInst, type Instruction, type PhiInst, type StoreInst } from '../ir/instructions.js';
 import { declareFunction } from '../ir/builder.js';
 import { ConstantAggregate, ConstantFP, ConstantInt, ConstantPoison, ConstantUndef, ConstantZero, type Constant } from '../ir/constants.js';
 import type { Type } from '../ir/types.js';
@@ -121,40 +121,145 @@ function floatScalarOf(t: Type): Scalar | null {
 }
 
 /** Value operand positions of a carrier that hold the carried data (the others: pointers, conditions, indices, masks). */
-function dataOperands(i: Instruction): number[] {
+function dataOperands(i: Instruction, masks: MaskFolder): number[] {
   switch (i.op) {
     case 'phi': return i.operands.map((_, k) => k);
     case 'select': return [1, 2];
     case 'freeze': case 'extractelement': return [0];
     case 'shufflevector': case 'insertelement': return [0, 1];
-    case 'xor': case 'and': return [i.operands[0] instanceof ConstantInt ? 1 : 0];
+    case 'xor': case 'and': return [masks.signBit(i)?.data ?? (i.operands[0] instanceof ConstantInt ? 1 : 0)];
     case 'fneg': return [0];
     case 'call': return [0]; // only the llvm.fabs calls this pass creates are carriers
     default: return [];
   }
 }
 
-/** `xor x, signbit` (fneg) or `and x, ~signbit` (fabs) on an i64 / i32 / i16: which of the two, else null. */
-function signBitOp(i: Instruction): 'fneg' | 'fabs' | null {
-  if (i.op !== 'xor' && i.op !== 'and') return null;
-  // Vectors too (clang 14 -O2 writes Eigen's packet fabs as `and <2 x i64>`), with one mask in every lane.
-  const e = i.type.kind === 'vector' && !i.type.scalable ? i.type.elem : i.type;
-  if (e.kind !== 'int') return null;
-  const bits = e.bits;
-  if (bits !== 64 && bits !== 32 && bits !== 16) return null;
-  const [a, b] = i.operands as [Value, Value];
-  const splat = (c: Value): ConstantInt | null => {
-    if (c instanceof ConstantInt) return e === i.type ? c : null;
-    if (!(c instanceof ConstantAggregate) || e === i.type || !c.elems.length) return null;
-    const l = c.elems.map((x) => (x instanceof ConstantInt ? BigInt.asUintN(bits, x.value) : null));
-    return l[0] !== null && l.every((x) => x === l[0]) ? c.elems[0] as ConstantInt : null;
-  };
-  const k = splat(b) ?? splat(a);
-  if (!k) return null;
-  const v = BigInt.asUintN(bits, k.value);
-  const sign = 1n << BigInt(bits - 1);
-  if (i.op === 'xor' && v === sign) return 'fneg';
-  if (i.op === 'and' && v === sign - 1n) return 'fabs';
+/** The bits of a value known at compile time, packed lane 0 lowest: `value` where `known` is set. */
+interface Bits { value: bigint; known: bigint; width: number }
+
+/**
+ * `xor x, signbit` (fneg) and `and x, ~signbit` (fabs) on an i64 / i32 / i16 or a vector of them:
+ * which of the two, and which operand is x. The mask is a constant, or (clang -O0, Eigen's packet
+ * `pabs`) a value whose bits are constant through stack slots stored once, bitcasts and
+ * `insertelement`s: `store i32 2147483647, ptr %s` ... `load` ... `insertelement <4 x i32>` ...
+ * `bitcast <4 x i32> to <2 x i64>` ... `and <2 x i64> %x, %mask`.
+ */
+class MaskFolder {
+  /** Per function: each plain stack slot (a fixed-size alloca used only as the address of loads and stores) and its stores. */
+  private readonly slots = new Map<Function, Map<Value, StoreInst[]>>();
+  private readonly found = new Map<Instruction, { op: 'fneg' | 'fabs'; data: number } | null>();
+
+  signBit(i: Instruction): { op: 'fneg' | 'fabs'; data: number } | null {
+    if (i.op !== 'xor' && i.op !== 'and') return null;
+    let r = this.found.get(i);
+    if (r === undefined) { r = this.compute(i); this.found.set(i, r); }
+    return r;
+  }
+
+  private compute(i: Instruction): { op: 'fneg' | 'fabs'; data: number } | null {
+    // Vectors too (clang 14 -O2 writes Eigen's packet fabs as `and <2 x i64>`), with one mask in every lane.
+    const e = i.type.kind === 'vector' && !i.type.scalable ? i.type.elem : i.type;
+    if (e.kind !== 'int') return null;
+    const bits = e.bits;
+    if (bits !== 64 && bits !== 32 && bits !== 16) return null;
+    const lanes = i.type.kind === 'vector' ? i.type.count : 1;
+    const sign = 1n << BigInt(bits - 1);
+    const want = i.op === 'xor' ? sign : sign - 1n;
+    const isMask = (v: Value): boolean => {
+      const b = this.bitsOf(v, 0);
+      if (!b || b.width !== bits * lanes) return false;
+      const all = (1n << BigInt(bits)) - 1n;
+      for (let l = 0; l < lanes; l++) {
+        const sh = BigInt(l * bits);
+        if (((b.known >> sh) & all) !== all || ((b.value >> sh) & all) !== want) return false;
+      }
+      return true;
+    };
+    const [a, b] = i.operands as [Value, Value];
+    const data = isMask(b) ? 0 : isMask(a) ? 1 : -1;
+    return data < 0 ? null : { op: i.op === 'xor' ? 'fneg' : 'fabs', data };
+  }
+
+  private bitsOf(v: Value, depth: number): Bits | null {
+    const width = widthOf(v.type);
+    if (width === null || depth > 40) return null;
+    const full = (1n << BigInt(width)) - 1n;
+    if (v instanceof ConstantInt) return { value: BigInt.asUintN(width, v.value), known: full, width };
+    if (v instanceof ConstantZero) return { value: 0n, known: full, width };
+    if (v instanceof ConstantUndef || v instanceof ConstantPoison) return { value: 0n, known: 0n, width };
+    if (v instanceof ConstantAggregate && v.type.kind === 'vector') {
+      const ew = widthOf(v.type.elem);
+      if (ew === null) return null;
+      let value = 0n, known = 0n;
+      for (let l = 0; l < v.type.count; l++) {
+        const x = this.bitsOf(v.splat ? v.elems[0]! : v.elems[l]!, depth + 1);
+        if (!x) return null;
+        value |= x.value << BigInt(l * ew);
+        known |= x.known << BigInt(l * ew);
+      }
+      return { value, known, width };
+    }
+    if (v.vk !== 'inst') return null;
+    const i = v as Instruction;
+    if (i.op === 'bitcast') {
+      const x = this.bitsOf(i.operands[0]!, depth + 1);
+      return x && x.width === width ? x : null;
+    }
+    if (i.op === 'insertelement' && i.type.kind === 'vector') {
+      const [base, elt, idx] = i.operands as [Value, Value, Value];
+      const ew = widthOf(i.type.elem);
+      if (ew === null || !(idx instanceof ConstantInt) || idx.value < 0n || idx.value >= BigInt(i.type.count)) return null;
+      const x = this.bitsOf(base, depth + 1);
+      const y = this.bitsOf(elt, depth + 1);
+      if (!x || !y) return null;
+      const sh = BigInt(Number(idx.value) * ew);
+      const lane = ((1n << BigInt(ew)) - 1n) << sh;
+      return { value: (x.value & ~lane) | (y.value << sh), known: (x.known & ~lane) | (y.known << sh), width };
+    }
+    if (i.op === 'load' && !i.volatile && !i.atomic) {
+      // A slot stored once, earlier in the same block: the load reads that value.
+      const stores = this.slotsOf(i.parent!.parent!).get(i.ptr);
+      if (!stores || stores.length !== 1) return null;
+      const st = stores[0]!;
+      if (st.parent !== i.parent || widthOf(st.value.type) !== width) return null;
+      const insts = i.parent!.instructions;
+      if (insts.indexOf(st) > insts.indexOf(i)) return null;
+      return this.bitsOf(st.value, depth + 1);
+    }
+    return null;
+  }
+
+  private slotsOf(f: Function): Map<Value, StoreInst[]> {
+    let r = this.slots.get(f);
+    if (r) return r;
+    r = new Map();
+    for (const b of f.blocks) for (const i of b.instructions) if (i.op === 'alloca' && i.operands.length === 0) r.set(i, []);
+    const bad = new Set<Value>();
+    for (const b of f.blocks) {
+      for (const i of b.instructions) {
+        if (i.op === 'load' && r.has(i.ptr) && !i.volatile && !i.atomic) continue;
+        if (i.op === 'store' && r.has(i.ptr) && !r.has(i.value) && !i.volatile && !i.atomic) { r.get(i.ptr)!.push(i); continue; }
+        if (i.op === 'call') {
+          const callee = i.callee as { name?: string | null };
+          if (callee.name?.startsWith('llvm.lifetime.') || callee.name?.startsWith('llvm.dbg.')) continue;
+        }
+        for (const o of i.operands) if (r.has(o)) bad.add(o);
+      }
+    }
+    for (const s of bad) r.delete(s);
+    this.slots.set(f, r);
+    return r;
+  }
+}
+
+/** Bits of an integer, a double / float / half, or a fixed vector of them, else null. */
+function widthOf(t: Type): number | null {
+  if (t.kind === 'int') return t.bits;
+  if (t.kind === 'float') return t.fk === 'double' ? 64 : t.fk === 'float' ? 32 : t.fk === 'half' || t.fk === 'bfloat' ? 16 : null;
+  if (t.kind === 'vector' && !t.scalable) {
+    const e = widthOf(t.elem);
+    return e === null ? null : t.count * e;
+  }
   return null;
 }
 
@@ -277,6 +382,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f);
   const conflicted = new Set(ta.conflicts().map((c) => c.value));
+  const masks = new MaskFolder();
   if (guard) guardCallCarriers(m, f, ta, guard);
 
   // 1. Candidates: moves of an integer type whose value the analysis proves floating; bitcasts of floats to such integers.
@@ -290,7 +396,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
         if (i.op === 'load' && (i.atomic || i.volatile)) continue;
         const ft = floatTypeFor(m, i.type, ta.valueScalar(i)) ?? (i.op === 'load' ? reinterpretedLoad(m, ta, i, uses) : null);
         if (ft) floatOf.set(i, ft);
-      } else if (signBitOp(i)) {
+      } else if (masks.signBit(i)) {
         const ft = floatTypeFor(m, i.type, ta.valueScalar(i));
         if (ft) floatOf.set(i, ft);
       } else if (i.op === 'bitcast') {
@@ -323,7 +429,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   const bad = new Set<Instruction>();
   for (const [c, ft] of floatOf) {
     if (!sources.has(c)) {
-      for (const k of dataOperands(c)) {
+      for (const k of dataOperands(c, masks)) {
         const o = c.operands[k]!;
         if (o.vk === 'inst' && floatOf.has(o as Instruction)) {
           // Operands may have another lane count (shuffles, element moves): the element types must agree.
@@ -338,7 +444,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
     for (const u of uses.get(c)) {
       const user = u.user;
       if (u.bundle >= 0) { bad.add(c); continue; }
-      if (floatOf.has(user) && !sources.has(user) && dataOperands(user).includes(u.index)) { uf.union(c, user); continue; }
+      if (floatOf.has(user) && !sources.has(user) && dataOperands(user, masks).includes(u.index)) { uf.union(c, user); continue; }
       if (user.op === 'store' && u.index === 0 && !user.atomic) continue;
       if (user.op === 'bitcast' && user.type === ft) continue;
       if (user.op === 'icmp') continue;
@@ -381,10 +487,10 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   const { fn: g, map } = cloneFunction(f);
   // Sign-bit integer ops become the floating operations they are.
   for (const c of chosen) {
-    const op = signBitOp(c);
+    const op = masks.signBit(c)?.op;
     if (!op) continue;
     const gc = map.get(c) as Instruction;
-    const x = gc.operands[dataOperands(gc)[0]!]!;
+    const x = gc.operands[dataOperands(gc, masks)[0]!]!;
     let nu: Instruction;
     if (op === 'fneg') {
       nu = new UnaryInst(gc.type, [x]);
@@ -452,7 +558,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   for (const [c, ft] of gFloat) {
     if (gSources.has(c)) continue;
     if (c.op === 'load') c.operands[0] = typedPtr(c.operands[0]!, ft, c);
-    for (const k of dataOperands(c)) {
+    for (const k of dataOperands(c, masks)) {
       const ot = c.operands[k]!.type;
       const want = ot.kind === 'vector' ? m.types.vector(ot.count, elemOf(ft)) : elemOf(ft);
       const at = c.op === 'phi' ? (c as PhiInst).blocks[k]!.terminator! : c;
