@@ -10,7 +10,7 @@ import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
 import { intBase, isDiffType, isMixedAggType, isPtrAggType } from '../analysis/activity.js';
 import { underlyingObjects } from '../analysis/memory.js';
-import { declaredKind, laidOutKind, tbaaKind } from '../analysis/scalar.js';
+import { counterKind, declaredKind, findCounters, laidOutKind, tbaaKind, type Counters } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
@@ -18,6 +18,7 @@ import { isPointerLike } from './vecmem.js';
 
 export class Refusals {
   private bitsTaint: Set<Value> | null = null;
+  private counters: Counters | null = null;
 
   constructor(private readonly f: FunctionFacts) {}
 
@@ -75,7 +76,8 @@ export class Refusals {
     const st = t.kind === 'vector' ? t.elem : t;
     const f = this.f;
     if (st.kind !== 'int' || st.bits < 16 || !f.aa.shadowed(i.ptr)) return;
-    let declared = declaredKind(i.ptr) ?? laidOutKind(f.m, i.ptr) ?? tbaaKind(f.m, i);
+    this.counters ??= findCounters(f.m, f.prim);
+    let declared = declaredKind(i.ptr) ?? laidOutKind(f.m, i.ptr) ?? tbaaKind(f.m, i) ?? counterKind(f.m, this.counters, i.ptr);
     // Type analysis may only confirm floats here: an 'integer' it reports could
     // come from this very access, which is what is in doubt.
     if (declared === null && isFloatScalar(f.types().memoryAt(i.ptr))) declared = 'float';
@@ -137,7 +139,10 @@ export class Refusals {
       const j = x as Instruction;
       switch (j.op) {
         case 'icmp': case 'fcmp': case 'fptosi': case 'fptoui': case 'call': case 'invoke': case 'ptrtoint': return true;
-        case 'load': return !aa.shadowed(j.ptr) || declaredKind(j.ptr) === 'int' || tbaaKind(this.f.m, j) === 'int';
+        case 'load':
+          if (!aa.shadowed(j.ptr) || declaredKind(j.ptr) === 'int' || tbaaKind(this.f.m, j) === 'int' || (d > 0 && consumedOnly(j, 0))) return true;
+          this.counters ??= findCounters(this.f.m, this.f.prim);
+          return counterKind(this.f.m, this.counters, j.ptr) === 'int';
         case 'extractvalue': return walk(j.operands[0]!, d + 1);
         case 'select': return walk(j.operands[1]!, d + 1) && walk(j.operands[2]!, d + 1);
         case 'phi': case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
@@ -413,6 +418,15 @@ function usersIn(fn: FunctionClass): Map<Value, Instruction[]> {
  * turned into a pointer or a float, or given to a function the tool cannot see: then the load moves no
  * derivative (the derivative of a comparison or an index is zero).
  */
+/** A stack slot nothing reads: only stored to (debug builds spill every parameter to one for the debugger). */
+function writeOnlySlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[]>): boolean {
+  if (p.vk !== 'inst' || (p as Instruction).op !== 'alloca') return false;
+  return (users.get(p) ?? []).every((u) => u.op === 'store' && (u as Instruction & { op: 'store' }).ptr === p && u.operands[0] !== p);
+}
+
+/** Integer operations whose result is arithmetic on their operands' values, not a move or a mask of their bits. */
+const ARITH_RESULT = new Set(['add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem']);
+
 function consumedOnly(v: Instruction | Argument, depth: number): boolean {
   const fn = v instanceof Argument ? v.parent : v.parent?.parent;
   if (!fn || depth > 3) return false;
@@ -432,6 +446,15 @@ function consumedOnly(v: Instruction | Argument, depth: number): boolean {
         case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
         case 'zext': case 'sext': case 'trunc': case 'freeze':
           if (!seen.has(u)) { seen.add(u); work.push(u); }
+          break;
+        case 'store':
+          // The result of integer arithmetic on the bits (a difference of two counters, Zip's
+          // `len - index` in rustc's -O0 `size_hint`) is no copy of them: storing it moves no
+          // floating data (integer arithmetic carries no derivative). The bits themselves, or a
+          // sign-bit `and` / `xor` of them (fabs / fneg in disguise), stored anywhere are a copy.
+          if (u.operands[0] !== x) return false;
+          if (writeOnlySlot((u as Instruction & { op: 'store' }).ptr, users)) break; // rustc's `.dbg.spill` slots
+          if (x === v || !ARITH_RESULT.has((x as Instruction).op)) return false;
           break;
         case 'call': case 'invoke': {
           const callee = u.callee;

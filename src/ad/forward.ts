@@ -38,6 +38,8 @@ import { BlasCalls, blasForwardMemory, blasForwardResult, blasScalarActive, blas
 import { dropEmptyPhis } from './invoke.js';
 import { zeroImplicitShadows } from './globals.js';
 import type { VecMemShape } from './vecmem.js';
+import { callerArgTypes } from './callfacts.js';
+import type { TypeTree } from '../analysis/types.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -51,6 +53,8 @@ export interface FwdSig {
   /** The tangent of the result (the shadow of a returned pointer) is returned. */
   retTangent: boolean;
   width: number;
+  /** What the caller knows of the pointer arguments (src/ad/callfacts.ts), for callees that copy memory. */
+  argTypes?: readonly (TypeTree | null)[];
 }
 
 export interface FwdParam { type: Type; name: string | null; primal: number; tangent: boolean; lane: number }
@@ -104,6 +108,7 @@ export function analysisSig(sig: FwdSig): DiffSig {
     retShadow: sig.retTangent && isShadowType(R),
   };
   if (sig.width !== 1) s.width = sig.width;
+  if (sig.argTypes) s.argTypes = sig.argTypes;
   return s;
 }
 
@@ -120,7 +125,7 @@ export class ForwardContext {
 
   /** The forward derivative `fwddiffe<g>` of a callee, generated on first request (recursion-safe). */
   callee(sig: FwdSig): Function {
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retPrimal}|${sig.retTangent}|w${sig.width}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retPrimal}|${sig.retTangent}|w${sig.width}${sig.argTypes ? `|t:${sig.argTypes.map((t) => t?.key() ?? '').join(',')}` : ''}`;
     const have = this.fns.get(key);
     // (A derivative started over (globals.ts) dropped the functions generated since.)
     if (have && this.ctx.module.functions.includes(have)) return have;
@@ -523,6 +528,8 @@ export class ForwardGenerator implements SweepMode {
     const rt = callee.fnType.ret;
     const retTangent = (isDiffType(rt) && aa.isActiveValue(i)) || (isMixedAggType(rt) && aa.varied.has(i)) || (isShadowType(rt) && aa.shadowed(i));
     const sig: FwdSig = { fn: callee, args, retPrimal: rt.kind !== 'void', retTangent, width: this.width };
+    const argTypes = args.includes('dup') ? callerArgTypes(f, i, callee, this.fc.ctx.dl) : null;
+    if (argTypes) sig.argTypes = argTypes;
     const df = this.fc.callee(sig);
     const b = sweep.fb.atEnd(nb);
     b.origin = i;

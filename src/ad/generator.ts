@@ -11,7 +11,7 @@
 
 import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
-import type { CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
+import type { CallInst, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
 
 type CallBase = CallInst | InvokeInst;
 import { BrInst } from '../ir/instructions.js';
@@ -27,11 +27,7 @@ import { FunctionFacts } from './facts.js';
 import { ForwardSweep, type SweepMode } from './sweep.js';
 import { ReverseSweep, type AugmentedCall, type ReverseEntry } from './reverse.js';
 import { uniquifyNames } from './names.js';
-import { aggregateType, flatten, type LayoutField } from './memkind.js';
-import { TypeTree } from '../analysis/types.js';
-import { ConstantInt } from '../ir/constants.js';
-import type { Type } from '../ir/types.js';
-import type { DataLayout } from '../ir/layout.js';
+import { callerArgTypes } from './callfacts.js';
 import { dropEmptyPhis } from './invoke.js';
 import { zeroImplicitShadows } from './globals.js';
 import { DEFER, countFn, trimFn } from './release.js';
@@ -159,10 +155,8 @@ export class ReverseGenerator implements SweepMode {
     if (width !== 1) sig.width = width;
     // A callee that copies memory with `memcpy` may know nothing of what it copies (an -O0 copy
     // constructor with opaque pointers): what this function knows of the pointers it passes.
-    if (copiesMemory(callee) && args.includes('dup')) {
-      const ta = f.types();
-      sig.argTypes = i.args().map((a) => (a.type.kind === 'pointer' ? withDeclaredLayout(ta.tree(a), declaredObjectType(a, f.prim), this.ctx.dl) : null));
-    }
+    const argTypes = args.includes('dup') ? callerArgTypes(f, i, callee, this.ctx.dl) : null;
+    if (argTypes) sig.argTypes = argTypes;
     const pair = this.ctx.split(sig);
     const callArgs: Value[] = [];
     i.args().forEach((a, k) => {
@@ -268,87 +262,4 @@ export class ReverseGenerator implements SweepMode {
       [...this.plan.loops.entries()].filter(([, s]) => s.buffers.length)
         .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of the loop ${f.loopName(l)}`).join(''));
   }
-}
-
-
-const copying = new WeakMap<Function, boolean>();
-/**
- * Whether `fn`, or a function it calls (directly, a few levels down), calls `llvm.memcpy` /
- * `llvm.memmove`: the copies whose memory only a caller knows.
- */
-function copiesMemory(fn: Function, depth = 0, visiting = new Set<Function>()): boolean {
-  const have = copying.get(fn);
-  if (have !== undefined) return have;
-  if (fn.isDeclaration || visiting.has(fn)) return false;
-  if (depth > 6) return true;
-  visiting.add(fn);
-  let r = false;
-  for (const b of fn.blocks) {
-    for (const i of b.instructions) {
-      if (i.op !== 'call' && i.op !== 'invoke') continue;
-      const c = (i as CallInst).callee;
-      if (c.vk !== 'function') continue;
-      const cf = c as Function;
-      if (/^llvm\.mem(cpy|move)\./.test(cf.name ?? '') || copiesMemory(cf, depth + 1, visiting)) { r = true; break; }
-    }
-    if (r) break;
-  }
-  visiting.delete(fn);
-  if (depth === 0 || r) copying.set(fn, r);
-  return r;
-}
-
-/**
- * The struct type the IR gives the object `p` points to the start of: its alloca's, a GEP's
- * with constant indices (the field it selects), or the source type of a GEP of `fn` that takes
- * `p` as the base of that struct. null when nothing says.
- */
-function declaredObjectType(p: Value, fn: Function): Type | null {
-  const isStruct = (t: Type | null | undefined): t is Type => !!t && t.kind === 'struct' && !!t.elems?.length;
-  const own = aggregateType(p);
-  if (own && isStruct(own)) return own;
-  if (p.vk === 'inst' && (p as Instruction).op === 'getelementptr') {
-    const g = p as Instruction & { srcType: Type };
-    const idx = g.operands.slice(1);
-    if (idx.length >= 2 && idx.every((x) => x instanceof ConstantInt) && (idx[0] as ConstantInt).value === 0n) {
-      let t: Type | null = g.srcType;
-      for (const x of idx.slice(1)) {
-        const k = Number((x as ConstantInt).value);
-        t = t && t.kind === 'struct' ? t.elems?.[k] ?? null : t && (t.kind === 'array' || t.kind === 'vector') ? t.elem : null;
-      }
-      if (isStruct(t)) return t;
-    }
-  }
-  for (const b of fn.blocks) {
-    for (const i of b.instructions) {
-      if (i.op !== 'getelementptr' || i.operands[0] !== p || !isStruct(i.srcType)) continue;
-      const first = i.operands[1];
-      if (first instanceof ConstantInt && first.value === 0n) return i.srcType;
-    }
-  }
-  return null;
-}
-
-/**
- * A copy of `tree` (a pointer's) with the object's declared layout added where the tree says
- * nothing: its pointer fields, and its integer fields and padding as integers (the bytes a copy
- * constructor's `memcpy` moves beside a pointer: empty members, tail padding).
- */
-function withDeclaredLayout(tree: TypeTree, t: Type | null, dl: DataLayout): TypeTree {
-  const out = new TypeTree();
-  for (const e of tree.under([])) out.insert(e.rest, e.s);
-  for (const x of tree.stridesUnder([])) out.setStride(x.rest, x.stride);
-  if (!t) return out;
-  const fields: LayoutField[] = [];
-  if (!flatten(t, 0, fields, dl)) return out;
-  const size = dl.allocSize(t);
-  if (size > 4096) return out;
-  const covered = new Uint8Array(size);
-  for (const fl of fields) {
-    const w = fl.kind === 'double' ? 8 : fl.kind === 'float' ? 4 : fl.kind === 'half' ? 2 : dl.pointerBytes;
-    covered.fill(1, fl.offset, Math.min(size, fl.offset + w));
-    if (fl.kind === 'pointer' && out.get([0, fl.offset]) === null) out.insert([0, fl.offset], 'pointer');
-  }
-  for (let o = 0; o < size; o++) if (!covered[o] && out.get([0, o]) === null) out.insert([0, o], 'integer');
-  return out;
 }

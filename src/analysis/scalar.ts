@@ -5,6 +5,7 @@
 // transform cannot differentiate yet and must not silently ignore.
 import type { Module } from '../ir/module.js';
 import type { Instruction } from '../ir/instructions.js';
+import type { Function } from '../ir/function.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { TBAA, type TBAAFact } from './tbaa.js';
@@ -181,4 +182,41 @@ function siblingKind(m: Module, t: TBAA, i: Instruction & { op: 'load' | 'store'
     }
   }
   return found;
+}
+
+/** Where a function keeps counters: base pointer to the byte offsets (see `counterKind`). */
+export type Counters = Map<Value, Set<number>>;
+
+/**
+ * The counters of `fn`: addresses (a base and a constant offset) where the integer loaded from
+ * that address plus or minus a small constant is stored back (`count += 1`: rustc's -O0
+ * `Enumerate::next`, `Range::next`; C's `s->n++`). No one steps the bits of a float by one.
+ */
+export function findCounters(m: Module, fn: Function): Counters {
+  const dl = DataLayout.of(m);
+  const counters: Counters = new Map();
+  for (const b of fn.blocks) {
+    for (const s of b.instructions) {
+      if (s.op !== 'store' || s.volatile || s.value.vk !== 'inst') continue;
+      const step = s.value as Instruction;
+      if ((step.op !== 'add' && step.op !== 'sub') || step.type.kind !== 'int' || step.type.bits < 16) continue;
+      const [x, c] = step.operands as [Value, Value];
+      if (!(c instanceof ConstantInt) || c.value > 1n << 20n || c.value < -(1n << 20n)) continue;
+      if (x.vk !== 'inst' || (x as Instruction).op !== 'load') continue;
+      const from = baseOffset(dl, (x as Instruction).operands[0]!);
+      const to = baseOffset(dl, s.ptr);
+      if (!from || !to || from.base !== to.base || from.off !== to.off) continue;
+      let offs = counters.get(to.base);
+      if (!offs) { offs = new Set(); counters.set(to.base, offs); }
+      offs.add(to.off);
+    }
+  }
+  return counters;
+}
+
+/** 'int' when the memory at `p` is one of the `counters` of its function, else null. */
+export function counterKind(m: Module, counters: Counters, p: Value): ScalarKind {
+  if (counters.size === 0) return null;
+  const at = baseOffset(DataLayout.of(m), p);
+  return at && counters.get(at.base)?.has(at.off) ? 'int' : null;
 }

@@ -57,7 +57,7 @@ describe.skipIf(!hasTool('lli-19'))('rustc opt-level 0', () => {
     return f;
   };
   const flavours = { abort: file('shapes.abort.ll'), unwind: file('shapes.unwind.ll'), debug: file('shapes.g.ll') };
-  test('there are checks', () => { expect(CHECKS.length).toBe(10); });
+  test('there are checks', () => { expect(CHECKS.length).toBe(12); });
   for (const [flavour, f] of Object.entries(flavours)) {
     for (const c of CHECKS) {
       test(`reverse, ${flavour}: ${c.fn}`, async () => {
@@ -74,12 +74,6 @@ describe.skipIf(!hasTool('lli-19'))('rustc opt-level 0', () => {
   // The refused shapes, in both modes: a located error with its code, never a derivative.
   const errors = { abort: join(DIR, 'errors.abort.ll'), unwind: join(DIR, 'errors.unwind.ll') };
   const expected: [string, string, RegExp][] = [
-    // with panic=abort the copy in Iterator::map is typed by its caller's facts and Zip::size_hint's
-    // untyped i64 load is the stop; with unwinding the copy still is
-    ['dot_zip', 'dup,const,dup,const', /E0403: cannot differentiate @\S*(Iterator3map\S*: cannot tell what the copied memory holds|Zip\S*size_hint\S*: an integer load \(i64\) of memory that may hold floating data)/],
-    // the copy in into_iter is typed by its caller's facts where they reach it; Enumerate::next's
-    // untyped i64 load is the next stop
-    ['weighted', 'dup,const', /E0403: cannot differentiate @\S*(9into_iter\S*: cannot tell what the copied memory holds|Enumerate\S*4next\S*: an integer load \(i64\) of memory that may hold floating data)/],
     ['vec_alloc', 'dup,const', /E0402: cannot differentiate @\S*with_capacity_in\S*: @\S*try_allocate_in\S* touches active data and has no known derivative/],
   ];
   for (const [flavour, f] of Object.entries(errors)) {
