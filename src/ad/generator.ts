@@ -21,6 +21,7 @@ import { isDiffType, isPtrAggType } from '../analysis/activity.js';
 import { Frame, Prologue, type ArenaSource } from '../tape/frame.js';
 import { TapePlan } from '../tape/plan.js';
 import { LoopBuffers } from '../tape/buffers.js';
+import { LoopCheckpoints, whyNotCheckpointed } from '../tape/checkpoint.js';
 import type { ArgActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
 import { ForwardSweep, type SweepMode } from './sweep.js';
@@ -46,6 +47,9 @@ export class ReverseGenerator implements SweepMode {
   private retVal: PhiInst | null = null;
   private readonly retShadowPhis: PhiInst[] = [];
   private reverse: ReverseSweep | null = null;
+  private readonly checkpoints: LoopCheckpoints;
+  /** Loops that cannot be checkpointed, and why (reported when the user asked for a budget). */
+  private readonly notCheckpointed = new Map<Loop, string>();
 
   constructor(
     private readonly ctx: DiffContext,
@@ -68,6 +72,7 @@ export class ReverseGenerator implements SweepMode {
     this.sweep = new ForwardSweep(this.f, fwdFn, this.fwdPro, this);
     this.plan = new TapePlan(this.f, this.sweep, this.frame, revFn);
     this.buffers = new LoopBuffers(this.f, this.sweep, this.plan);
+    this.checkpoints = new LoopCheckpoints(this.f, this.sweep, this.plan, this.buffers);
     const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2 - extra]! : fwdFn.args[fwdFn.args.length - 1]!;
     this.entry = { fwdReturn: null as unknown as BasicBlock, retIdx: null, seed };
   }
@@ -102,7 +107,15 @@ export class ReverseGenerator implements SweepMode {
   }
 
   loopHeader(loop: Loop, nb: BasicBlock): void {
-    this.plan.setupLoop(loop, nb);
+    const opts = this.ctx.opts;
+    let ok = false;
+    if (opts.tapeBudget !== null) {
+      const tp = this.buffers.tripOf(loop);
+      const why = whyNotCheckpointed(this.f, loop, !!tp && tp.exact && tp.single);
+      ok = why === null;
+      if (why !== null) this.notCheckpointed.set(loop, why);
+    }
+    this.plan.setupLoop(loop, nb, ok);
   }
 
   ret(i: RetInst, nb: BasicBlock): void {
@@ -205,6 +218,13 @@ export class ReverseGenerator implements SweepMode {
     if (!this.sig.nofree) for (const raw of this.sweep.toFreeAtEnd) b.call(free(), [this.plan.get(raw, rc)]);
     // Every request of the reverse sweep is known: decide the tape and put the chosen code in place.
     this.plan.materialize();
+    // Loops whose tape may exceed the budget: checkpoints, and re-runs in the reverse (src/tape/checkpoint.ts).
+    this.checkpoints.apply(b);
+    if (this.ctx.opts.tapeBudget !== undefined || this.ctx.opts.checkpointEvery) {
+      for (const [l, why] of this.notCheckpointed) {
+        if (this.plan.loopState(l).buffers.length) this.ctx.perf.push(`${f.fnName()}: the loop ${f.loopName(l)} is not checkpointed: ${why}`);
+      }
+    }
     if (!this.sig.nofree) {
       // Buffers: freed after the last read; their slots are final now that the plan is materialized.
       for (const [loop, ls] of this.plan.loops) {

@@ -68,6 +68,10 @@ export interface SplitPair {
 export interface TransformOptions {
   checkpoint: CheckpointPolicy;
   looseTypes: boolean;
+  /** Bytes of tape a loop may hold before it is checkpointed (src/tape/checkpoint.ts); null: never; undefined: the default. */
+  tapeBudget?: number | null;
+  /** Checkpoint every checkpointable loop every this many iterations, whatever its tape (a testing aid). */
+  checkpointEvery?: number | null;
 }
 
 /** What the stages of the transform need from the state shared by one run (src/ad/context.ts implements it). */

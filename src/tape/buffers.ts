@@ -55,7 +55,7 @@ export class LoopBuffers {
    */
   growBuffers(): void {
     const t = this.f.m.types;
-    const withBufs = [...this.plan.loops].filter(([, ls]) => ls.buffers.length && ls.cap);
+    const withBufs = [...this.plan.loops].filter(([, ls]) => ls.buffers.length && ls.cap && !ls.seg);
     // Sites are found on the primal CFG, and their forward terminators taken, before any block is split.
     const reserves: { loop: Loop; ls: LoopState; site: Loop; factors: Loop[]; exact: boolean }[] = [];
     const checked: [Loop, LoopState][] = [];
@@ -122,7 +122,7 @@ export class LoopBuffers {
    * only leads to the header, else in a new block on the entering edge (a
    * guard `if (n > 0)` branching around the loop must not run it).
    */
-  private loopEntry(loop: Loop): Instruction {
+  loopEntry(loop: Loop): Instruction {
     const outside = this.f.simpleLoop(loop.header)!.outside;
     const from = this.sweep.fwdBlocks.get(outside)!;
     const term = from.terminator!;
@@ -168,7 +168,7 @@ export class LoopBuffers {
   private hardLimit(stride: number): number { return Math.floor(2 ** 40 / stride); }
 
   /** The counted-loop shape of `loop`, memoized (null: none, or not a simple loop). */
-  private tripOf(loop: Loop): TripPattern | null {
+  tripOf(loop: Loop): TripPattern | null {
     if (this.trips.has(loop)) return this.trips.get(loop)!;
     const sl = this.f.simpleLoop(loop.header);
     // Reservations go on the entering edge (loopEntry): one edge, from a `br` or `switch`.
@@ -186,7 +186,7 @@ export class LoopBuffers {
    * own width so that wrapping is counted as the loop would see it. The header
    * runs at most once more.
    */
-  private tripExact(loop: Loop, b: IRBuilder): Value {
+  tripExact(loop: Loop, b: IRBuilder): Value {
     const t = this.f.m.types;
     const tp = this.tripOf(loop)!;
     const init = this.sweep.mapV(tp.init);
@@ -297,7 +297,7 @@ export class LoopBuffers {
 }
 
 /** Moves everything after `at` into a new block placed after `block`; successors' phis follow the move. */
-function splitAfter(m: Module, block: BasicBlock, at: Instruction, name: string): BasicBlock {
+export function splitAfter(m: Module, block: BasicBlock, at: Instruction, name: string): BasicBlock {
   const fn = block.parent;
   const idx = block.instructions.indexOf(at);
   const next = fn.blocks[fn.blocks.indexOf(block) + 1];
