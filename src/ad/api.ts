@@ -16,6 +16,10 @@ export interface GradRequest {
   /** Name of the generated function; default `diffe<fn>`. */
   name?: string;
   checkpoint?: CheckpointPolicy;
+  /** Bytes of tape a loop may hold before it is checkpointed (`--tape-budget`); null: never checkpoint. */
+  tapeBudget?: number | null;
+  /** Checkpoint every checkpointable loop every this many iterations, whatever its tape (`--checkpoint-every`). */
+  checkpointEvery?: number | null;
   width?: number;
   looseTypes?: boolean;
   /**

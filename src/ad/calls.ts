@@ -12,6 +12,7 @@ import { callSiteInactive, type AllocLike, type CustomGradient, type CustomHints
 import { functionBehind } from '../analysis/targets.js';
 import type { ModuleFacts } from '../analysis/facts.js';
 import { vecMemShape, type VecMemShape } from './vecmem.js';
+import { ARENA_ALLOC, ARENA_CHUNK, ARENA_DESTROY } from '../tape/arena.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
@@ -61,6 +62,7 @@ export function allocShape(name: string): { size: number; align: number | null }
   switch (name) {
     case 'aligned_alloc': case 'memalign': return { size: 1, align: 0 };
     case '_ZnwmSt11align_val_t': case '_ZnamSt11align_val_t': return { size: 0, align: 1 };
+    case ARENA_ALLOC: return { size: 1, align: 2 };
     default: return { size: 0, align: null };
   }
 }
@@ -98,6 +100,10 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   }
   // Enzyme's type annotations (`__enzyme_double(ptr, bytes)`) compute nothing (lower removes them).
   if (/^__enzyme_(float|double|integer|pointer)$/.test(name)) return { k: 'inactive', name };
+  // The tape arena of generated derivatives (src/tape/arena.ts), met again when a derivative is
+  // differentiated (forward over reverse): an allocation, whose blocks go with the arena.
+  if (name === ARENA_ALLOC && !fn.isDeclaration) return { k: 'malloc', name };
+  if ((name === ARENA_DESTROY || name === ARENA_CHUNK) && !fn.isDeclaration) return { k: 'inactive', name, fn };
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };

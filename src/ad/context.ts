@@ -8,6 +8,7 @@ import type { Function } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
 import { DataLayout } from '../ir/layout.js';
+import { forgetDroppedAtExit } from '../tape/arena.js';
 import type { Diagnostic } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
 import type { CallRules } from './calls.js';
@@ -55,6 +56,7 @@ export class GradContext implements DiffContext {
     m.globals.length = k.globals;
     for (const t of m.types.namedOrder.splice(k.types)) if (t.name !== null) m.types.named.delete(t.name);
     m.invalidateSymbols();
+    forgetDroppedAtExit(m);
     [...this.pairs.keys()].slice(k.pairs).forEach((key) => this.pairs.delete(key));
     this.perf.length = k.perf;
     this.warnings.length = k.warnings;
@@ -93,18 +95,22 @@ export class GradContext implements DiffContext {
     if (primRet.kind !== 'void') augElems.push(primRet);
     // One returned shadow per lane.
     if (sig.retShadow) for (let k = 0; k < width; k++) augElems.push(primRet);
-    const augTy = t.fn(t.struct(augElems), params.map((p) => p.type));
+    const augParams = params.map((p) => p.type);
+    if (sig.arena) augParams.push(bytePtr);
+    const augTy = t.fn(t.struct(augElems), augParams);
     const revParams = params.map((p) => p.type);
     if (sig.retActive) revParams.push(lanesType(m, primRet, width));
     revParams.push(bytePtr);
+    if (sig.arena) revParams.push(bytePtr);
     const grads = activeGradTypes(m, sig.fn, sig.args, width);
     const revTy = t.fn(grads.length ? t.struct(grads) : t.void, revParams);
     const base = sig.fn.name ?? 'f';
-    const aug = addFunction(m, this.freshName(`augmented_${base}`), augTy, params.map((p) => p.name));
+    const aug = addFunction(m, this.freshName(`augmented_${base}`), augTy, [...params.map((p) => p.name), ...(sig.arena ? ['arena'] : [])]);
     aug.linkage = 'internal';
     const revNames = params.map((p) => p.name);
     if (sig.retActive) revNames.push('differeturn');
     revNames.push('tapeArg');
+    if (sig.arena) revNames.push('arena');
     const rev = addFunction(m, this.freshName(`reverse_${base}`), revTy, revNames);
     rev.linkage = 'internal';
     return { aug, rev };
@@ -113,7 +119,7 @@ export class GradContext implements DiffContext {
   /** The augmented forward / reverse pair of a callee, generated on first request (recursion-safe). */
   split(sig: DiffSig): SplitPair {
     const width = sig.width ?? 1;
-    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}${sig.argTypes ? `|t:${sig.argTypes.map((t) => t?.key() ?? '').join(',')}` : ''}`;
+    const key = `${sig.fn.name}|${sig.args.join(',')}|${sig.retActive}|${sig.retShadow}|${(sig.unchanging ?? []).map((u) => (u ? 1 : 0)).join('')}${sig.nofree ? '|nofree' : ''}${width !== 1 ? `|w${width}` : ''}${sig.topLevel ? '|top' : ''}${sig.arena ? '|arena' : ''}${sig.argTypes ? `|t:${sig.argTypes.map((t) => t?.key() ?? '').join(',')}` : ''}`;
     const have = this.pairs.get(key);
     if (have) return have;
     const custom = this.rules.hints?.gradients.get(sig.fn);

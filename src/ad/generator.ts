@@ -18,9 +18,10 @@ import { BrInst } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
 import { isDiffType, isPtrAggType } from '../analysis/activity.js';
-import { Frame, Prologue } from '../tape/frame.js';
+import { Frame, Prologue, type ArenaSource } from '../tape/frame.js';
 import { TapePlan } from '../tape/plan.js';
 import { LoopBuffers } from '../tape/buffers.js';
+import { LoopCheckpoints, whyNotCheckpointed } from '../tape/checkpoint.js';
 import type { ArgActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
 import { ForwardSweep, type SweepMode } from './sweep.js';
@@ -46,6 +47,9 @@ export class ReverseGenerator implements SweepMode {
   private retVal: PhiInst | null = null;
   private readonly retShadowPhis: PhiInst[] = [];
   private reverse: ReverseSweep | null = null;
+  private readonly checkpoints: LoopCheckpoints;
+  /** Loops that cannot be checkpointed, and why (reported when the user asked for a budget). */
+  private readonly notCheckpointed = new Map<Loop, string>();
 
   constructor(
     private readonly ctx: DiffContext,
@@ -60,13 +64,16 @@ export class ReverseGenerator implements SweepMode {
     const m = ctx.module;
     this.fwdPro = new Prologue(m, fwdFn);
     this.revPro = split ? new Prologue(m, revFn) : this.fwdPro;
-    const tapeParam = split ? revFn.args[revFn.args.length - 1]! : null;
+    // With an arena (sig.arena), its state is the last parameter of both functions, after the tape.
+    const extra = sig.arena ? 1 : 0;
+    const tapeParam = split ? revFn.args[revFn.args.length - 1 - extra]! : null;
     this.frame = new Frame(m, split, this.fwdPro, this.revPro, tapeParam, `tape.${sig.fn.name ?? 'f'}`,
-      (n, r, p) => ctx.declare(n, r, p));
+      (n, r, p) => ctx.declare(n, r, p), arenaSource(sig, split, fwdFn, revFn));
     this.sweep = new ForwardSweep(this.f, fwdFn, this.fwdPro, this);
     this.plan = new TapePlan(this.f, this.sweep, this.frame, revFn);
     this.buffers = new LoopBuffers(this.f, this.sweep, this.plan);
-    const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2]! : fwdFn.args[fwdFn.args.length - 1]!;
+    this.checkpoints = new LoopCheckpoints(this.f, this.sweep, this.plan, this.buffers);
+    const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2 - extra]! : fwdFn.args[fwdFn.args.length - 1]!;
     this.entry = { fwdReturn: null as unknown as BasicBlock, retIdx: null, seed };
   }
 
@@ -100,7 +107,15 @@ export class ReverseGenerator implements SweepMode {
   }
 
   loopHeader(loop: Loop, nb: BasicBlock): void {
-    this.plan.setupLoop(loop, nb);
+    const opts = this.ctx.opts;
+    let ok = false;
+    if (opts.tapeBudget !== null) {
+      const tp = this.buffers.tripOf(loop);
+      const why = whyNotCheckpointed(this.f, loop, !!tp && tp.exact && tp.single);
+      ok = why === null;
+      if (why !== null) this.notCheckpointed.set(loop, why);
+    }
+    this.plan.setupLoop(loop, nb, ok);
   }
 
   ret(i: RetInst, nb: BasicBlock): void {
@@ -138,6 +153,9 @@ export class ReverseGenerator implements SweepMode {
       retShadow: (rt.kind === 'pointer' || isPtrAggType(rt)) && aa.shadowed(i),
       unchanging: i.args().map((a) => a.type.kind === 'pointer' && overwrite !== null && overwrite.unchanged(a, (x) => f.argUnchanging(x))),
       ...(this.sig.nofree ? { nofree: true } : {}),
+      // Its tape from the arena of the derivative call that owns this one (src/tape/arena.ts);
+      // a registered derivative's adapters allocate their own.
+      ...(this.frame.hasArena && !this.ctx.rules.hints?.gradients.get(callee) ? { arena: true } : {}),
     };
     if (width !== 1) sig.width = width;
     // A callee that copies memory with `memcpy` may know nothing of what it copies (an -O0 copy
@@ -150,6 +168,7 @@ export class ReverseGenerator implements SweepMode {
       callArgs.push(sweep.mapV(a));
       if (args[k] === 'dup') for (let lane = 0; lane < width; lane++) callArgs.push(sweep.shadowOf(a, i, lane));
     });
+    if (pair.sig.arena) callArgs.push(this.frame.arenaFwd());
     const fb = sweep.fb.atEnd(nb);
     const r = fb.call(pair.aug, callArgs, i.name !== null ? `${i.name}_augmented` : null);
     const tape = fb.extractValue(r, [0], 'subtape');
@@ -161,6 +180,15 @@ export class ReverseGenerator implements SweepMode {
       }
     }
     this.augCalls.set(i, { pair, tape });
+  }
+
+  /** The shadow of a stack slot of a pair that takes its caller's arena: a zeroed block from it. */
+  arenaBlock(b: IRBuilder, size: number, align: number, name: string | null): Value | null {
+    if (!this.frame.tapeInArena) return null;
+    const t = this.f.m.types;
+    const p = this.frame.arenaAlloc(b, constInt(t.i64, size), align, name);
+    b.call(this.ctx.memIntrinsic('memset'), [p, constInt(t.i8, 0), constInt(t.i64, size), constInt(t.i1, 0)]);
+    return p;
   }
 
   // -- finishing -------------------------------------------------------------------
@@ -190,14 +218,27 @@ export class ReverseGenerator implements SweepMode {
     if (!this.sig.nofree) for (const raw of this.sweep.toFreeAtEnd) b.call(free(), [this.plan.get(raw, rc)]);
     // Every request of the reverse sweep is known: decide the tape and put the chosen code in place.
     this.plan.materialize();
+    // Loops whose tape may exceed the budget: checkpoints, and re-runs in the reverse (src/tape/checkpoint.ts).
+    this.checkpoints.apply(b);
+    if (this.ctx.opts.tapeBudget !== undefined || this.ctx.opts.checkpointEvery) {
+      for (const [l, why] of this.notCheckpointed) {
+        if (this.plan.loopState(l).buffers.length) this.ctx.perf.push(`${f.fnName()}: the loop ${f.loopName(l)} is not checkpointed: ${why}`);
+      }
+    }
     if (!this.sig.nofree) {
       // Buffers: freed after the last read; their slots are final now that the plan is materialized.
-      for (const ls of this.plan.loops.values()) {
-        // One heap block per loop: its first buffer in layout order starts it.
+      for (const [loop, ls] of this.plan.loops) {
+        // One heap block per loop: its first buffer in layout order starts it (in the arena: freed with it).
         const first = ls.buffers.length ? this.buffers.bufferLayout(ls).bufs[0]! : null;
-        if (first) b.call(free(), [b.load(frame.bytePtr, frame.rev(first.slot))]);
+        if (!first || this.buffers.arenaMode(loop) === 'whole') continue;
+        const base = b.load(frame.bytePtr, frame.rev(first.slot));
+        const p = this.buffers.toFree(loop, ls, b, ls.cap ? b.load(t.i64, frame.rev(ls.cap), 'cap') : constInt(t.i64, 0), base);
+        if (p) b.call(free(), [p]);
       }
-      if (split) b.call(free(), [this.revFn.args[this.revFn.args.length - 1]!]);
+      // The owner of an arena frees it after the last reverse of a callee has read its tape (and
+      // before its own tape, which holds the arena's state in split mode).
+      if (frame.arena.kind === 'own') frame.destroyArena(b);
+      if (split && !frame.tapeInArena) b.call(free(), [frame.tapeParam!]);
     }
     // Shadows handed over during this call that no reverse of an allocation claimed belong to memory
     // the caller allocated: forgotten (src/ad/release.ts).
@@ -238,8 +279,20 @@ export class ReverseGenerator implements SweepMode {
     if (this.sweep.cutEdges.length) dropEmptyPhis(this.fwdFn);
     uniquifyNames(this.fwdFn);
     if (split) uniquifyNames(this.revFn);
-    this.ctx.perf.push(`${f.fnName()}: ${split ? 'tape' : 'frame'} ${frame.bytes()} bytes per call` +
+    this.ctx.perf.push(`${f.fnName()}: ${split ? 'tape' : 'frame'} ${frame.bytes()} bytes per call${frame.tapeInArena ? ' (from the arena of the derivative call)' : ''}` +
       [...this.plan.loops.entries()].filter(([, s]) => s.buffers.length)
         .map(([l, s]) => `, ${s.buffers.reduce((n, x) => n + this.ctx.dl.allocSize(x.type), 0)} bytes per iteration of the loop ${f.loopName(l)}`).join(''));
   }
+}
+
+/**
+ * Where the tapes come from (src/tape/frame.ts): a pair generated for a callee with
+ * `sig.arena` takes its caller's arena; a combined derivative, or a pair the user calls,
+ * owns one; a reverse that may run several times on one tape (`nofree`) uses malloc.
+ */
+function arenaSource(sig: DiffSig, split: boolean, fwdFn: Function, revFn: Function): ArenaSource {
+  if (sig.nofree) return { kind: 'none' };
+  if (split && sig.arena) return { kind: 'param', fwd: fwdFn.args[fwdFn.args.length - 1]!, rev: revFn.args[revFn.args.length - 1]! };
+  if (!split || sig.topLevel) return { kind: 'own' };
+  return { kind: 'none' };
 }

@@ -122,7 +122,7 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   }
   rules = withHints(rules, requestHints(m, req, file), m);
   // `lower` shares one context between its calls, so callees are differentiated once.
-  const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes }, file);
+  const ctx = shared ?? new GradContext(m, rules, { checkpoint: req.checkpoint ?? 'auto', looseTypes: !!req.looseTypes, ...budgetOptions(req) }, file);
   const perfStart = ctx.perf.length;
   const warnStart = ctx.warnings.length;
   const sig: DiffSig = {
@@ -180,4 +180,12 @@ export function inheritPersonalities(m: Module, from = 0): void {
     }
     if (only) f.personality = only;
   }
+}
+
+/** The checkpointing options of a request, for the transform's options (absent when not given). */
+export function budgetOptions(req: { tapeBudget?: number | null | undefined; checkpointEvery?: number | null | undefined }): { tapeBudget?: number | null; checkpointEvery?: number | null } {
+  return {
+    ...(req.tapeBudget !== undefined ? { tapeBudget: req.tapeBudget } : {}),
+    ...(req.checkpointEvery !== undefined && req.checkpointEvery !== null ? { checkpointEvery: req.checkpointEvery } : {}),
+  };
 }

@@ -256,9 +256,12 @@ export class ReverseSweep {
     }
     for (let l = this.f.li.loopFor(P); l; l = l.parent) {
       if (l.contains(B) && l.header !== B) continue;
-      const slot = this.plan.frame.revLocal(this.plan.loopState(l).counter);
+      const ls = this.plan.loopState(l);
+      const slot = this.plan.frame.revLocal(ls.counter);
       const c = b.load(this.f.m.types.i64, slot);
-      b.store(b.sub(c, constInt(this.f.m.types.i64, 1)), slot);
+      const st = b.store(b.sub(c, constInt(this.f.m.types.i64, 1)), slot);
+      // Back into an earlier iteration of a checkpointed loop: its segment may have to be re-run (src/tape/checkpoint.ts).
+      if (ls.seg && l.header === B) this.plan.backEdgeStores.push({ loop: l, store: st });
     }
   }
 
@@ -329,6 +332,7 @@ export class ReverseSweep {
         });
         if (pair.sig.retActive) args.push(this.packLanes(Array.from({ length: this.width }, (_, lane) => this.takeDiffe(i, b, lane)), b));
         args.push(this.plan.get(ac.tape, rc));
+        if (pair.sig.arena) args.push(this.plan.frame.arenaRev());
         const r = b.call(pair.rev, args, pair.rev.fnType.ret.kind === 'void' ? null : `${i.name ?? 'call'}_grads`);
         let g = 0;
         i.args().forEach((a, n) => {

@@ -47,6 +47,12 @@ export interface DiffSig {
    * not a callee's: its reverse ends the derivative, as a combined function's does.
    */
   topLevel?: boolean;
+  /**
+   * Split mode: the tape comes from the arena of the derivative call that owns the computation
+   * (src/tape/arena.ts), whose state both functions take as their last parameter; the reverse
+   * does not free it. Callees inherit it.
+   */
+  arena?: boolean;
 }
 
 /** What `GradContext.mark` records: the sizes to go back to when a derivative is started over. */
@@ -62,6 +68,10 @@ export interface SplitPair {
 export interface TransformOptions {
   checkpoint: CheckpointPolicy;
   looseTypes: boolean;
+  /** Bytes of tape a loop may hold before it is checkpointed (src/tape/checkpoint.ts); null: never; undefined: the default. */
+  tapeBudget?: number | null;
+  /** Checkpoint every checkpointable loop every this many iterations, whatever its tape (a testing aid). */
+  checkpointEvery?: number | null;
 }
 
 /** What the stages of the transform need from the state shared by one run (src/ad/context.ts implements it). */

@@ -23,6 +23,7 @@ import { allocShape } from './calls.js';
 import type { BlasRule } from '../rules/blas.js';
 import { BlasCalls, blasAlphaActive, blasCopiesNeeded, blasScalarActive, blasScalars, type BlasSaved } from './blas.js';
 import { allocLikeShadow } from './custom.js';
+import { ARENA_ALLOC } from '../tape/arena.js';
 import { dropPhiEntries, invokeToCall } from './invoke.js';
 import { isPointerLike, vecMemShadowCopy } from './vecmem.js';
 import { globalShadowOf, tableShadowInit } from './globals.js';
@@ -73,6 +74,12 @@ export interface SweepMode {
   readonly copyFieldByField?: boolean;
   /** Optional: the shadow of a pointer the sweep cannot follow itself (forward mode: one extracted from an aggregate whose tangent the mode holds); null: none. */
   shadowOfPointer?(i: Instruction, lane: number): Value | null;
+  /**
+   * Optional (split mode): a zeroed block of `size` bytes aligned to `align` at `b` that lives
+   * until the derivative call that owns the computation ends (its arena), so nothing frees it;
+   * null: none (the block is calloc'd and freed by the reverse).
+   */
+  arenaBlock?(b: IRBuilder, size: number, align: number, name: string | null): Value | null;
 }
 
 const KEEP_ATTACHMENTS = new Set(['tbaa', 'tbaa.struct', 'range', 'nonnull', 'noundef', 'llvm.loop', 'invariant.load', 'align', 'alias.scope', 'noalias']);
@@ -623,6 +630,11 @@ export class ForwardSweep {
     const dl = this.f.ctx.dl;
     const size = Math.max(1, dl.allocSize(t));
     const align = Math.max(c.align ?? 0, dl.align(t));
+    const inArena = this.mode.arenaBlock?.(this.fb, size, align, name) ?? null;
+    if (inArena) {
+      this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(inArena, i.type));
+      return;
+    }
     let raw: Value;
     if (align > dl.mallocAlign) {
       // The primal's accesses carry the alloca's alignment (32 for a <4 x double>): more than
@@ -654,6 +666,12 @@ export class ForwardSweep {
     if (k === 'malloc' && kind.like) {
       // An allocator registered with __enzyme_allocation_like makes its own shadows (custom.ts).
       s = allocLikeShadow(this.f.ctx, this.fb, kind.like, i.args().map((a) => this.mapV(a)), name);
+    } else if (this.f.forward && 'name' in kind && kind.name === ARENA_ALLOC) {
+      // A tape block of a derivative being differentiated forward: its tangent comes from the
+      // same arena (zeroed) and goes with it when the derivative destroys its arena.
+      const args = i.args().map((a) => this.mapV(a));
+      s = this.fb.call(i.callee, args, name);
+      this.fb.call(this.f.ctx.memIntrinsic('memset'), [s, constInt(t.i8, 0), args[1]!, constInt(t.i1, 0)]);
     } else if (k === 'calloc') {
       const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
       s = this.fb.call(calloc, [this.mapV(i.arg(0)), this.mapV(i.arg(1))].map((v) => toI64At(v, this.fb)), name);

@@ -106,6 +106,8 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .addOption(new Option('--name <NAME>', 'name of the generated function (default: diffe<FN>)'))
     .addOption(new Option('--width <N>', 'batch width: N vector-Jacobian products in one call'))
     .addOption(checkpointOption())
+    .addOption(new Option('--tape-budget <BYTES>', 'checkpoint a loop whose tape would exceed BYTES (suffix K, M or G; none: never); default 256M (ENZYME_TS_TAPE_BUDGET)'))
+    .addOption(new Option('--checkpoint-every <K>', 'checkpoint every loop that can be, every K iterations, whatever its tape (testing)'))
     .addOption(outputOption())
     .addOption(new Option('--abi <ABI>', "c: add the derivative with the C calling convention of the module's target (results as C returns a struct); ir (default): its IR signature"))
     .addOption(new Option('--header <FILE>', 'also write a C header (usable from C++) declaring the derivative for the module\'s target'))
@@ -160,6 +162,8 @@ function buildProgram(onExit: (code: number) => void, out: OutputSettings, argv:
     .argument('<IN>', "input .ll file, or '-' for standard input")
     .addOption(outputOption())
     .addOption(checkpointOption())
+    .addOption(new Option('--tape-budget <BYTES>', 'checkpoint a loop whose tape would exceed BYTES (suffix K, M or G; none: never); default 256M (ENZYME_TS_TAPE_BUDGET)'))
+    .addOption(new Option('--checkpoint-every <K>', 'checkpoint every loop that can be, every K iterations, whatever its tape (testing)'))
     .addOption(verifyAllOption())
     .addOption(targetOption())
     .addOption(new Option('-v, --verbose', 'list each lowered call and the derivative it now calls on stderr')))
@@ -198,6 +202,8 @@ interface GradCliOptions {
   name?: string;
   width?: string;
   checkpoint?: string;
+  tapeBudget?: string;
+  checkpointEvery?: string;
   output?: string;
   printActivity?: boolean;
   printTypes?: boolean;

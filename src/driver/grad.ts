@@ -46,6 +46,35 @@ export function parseCheckpoint(word: string): CheckpointPolicy {
   return w;
 }
 
+/**
+ * `--tape-budget BYTES` (or ENZYME_TS_TAPE_BUDGET): bytes, with an optional K, M or G suffix
+ * (powers of 1024); `none` never checkpoints. undefined: not given (the default budget).
+ */
+export function parseTapeBudget(word: string | undefined): number | null | undefined {
+  if (word === undefined || word.trim() === '') return undefined;
+  const w = word.trim().toLowerCase();
+  if (w === 'none') return null;
+  const m = /^(\d+)\s*([kmg]?)b?$/.exec(w);
+  if (!m) fail('E0903', `--tape-budget: '${word}' is not a number of bytes; use e.g. 268435456, 256M or none`, null);
+  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2] as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * scale;
+}
+
+/** `--checkpoint-every K`: a positive integer. */
+export function parseCheckpointEvery(word: string | undefined): number | undefined {
+  if (word === undefined) return undefined;
+  const w = word.trim();
+  if (!/^\d+$/.test(w) || Number(w) < 1 || Number(w) > 2 ** 40) fail('E0903', `--checkpoint-every: '${word}' is not a positive integer`, null);
+  return Number(w);
+}
+
+/** The checkpointing options of a command line: flags first, then ENZYME_TS_TAPE_BUDGET. */
+export function budgetFrom(opts: { tapeBudget?: string | undefined; checkpointEvery?: string | undefined }): { tapeBudget?: number | null; checkpointEvery?: number } {
+  const tapeBudget = parseTapeBudget(opts.tapeBudget ?? process.env.ENZYME_TS_TAPE_BUDGET);
+  const checkpointEvery = parseCheckpointEvery(opts.checkpointEvery);
+  return { ...(tapeBudget !== undefined ? { tapeBudget } : {}), ...(checkpointEvery !== undefined ? { checkpointEvery } : {}) };
+}
+
 /** `--width N`: an integer from 1 to MAX_WIDTH (contract section 6). */
 export function parseWidth(word: string): number {
   const w = word.trim();
@@ -108,6 +137,10 @@ export interface DeriveOptions extends DebugSwitches {
 
 export interface GradOptions extends DeriveOptions {
   checkpoint?: string | undefined;
+  /** `--tape-budget BYTES`. */
+  tapeBudget?: string | undefined;
+  /** `--checkpoint-every K`. */
+  checkpointEvery?: string | undefined;
 }
 
 /** `--inactive` names without their `@`. */
@@ -122,6 +155,7 @@ export function requestFrom(opts: Omit<GradOptions, 'input' | 'output'>): GradRe
   if (opts.ret !== undefined) req.ret = parseRet(opts.ret);
   if (opts.name !== undefined) req.name = opts.name;
   if (dbg.checkpoint !== undefined) req.checkpoint = parseCheckpoint(dbg.checkpoint);
+  Object.assign(req, budgetFrom(opts));
   if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);
   const inactive = inactiveNames(opts);
   if (inactive) req.inactive = inactive;

@@ -8,7 +8,7 @@ import type { SourceFile } from '../diag/source.js';
 import { lowerModule, type LowerResult } from '../lower/lower.js';
 import { lazyReport, loadModuleWithSource } from './load.js';
 import { parseTarget, writeModuleFor } from './target.js';
-import { debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
+import { budgetFrom, debugFromEnv, parseCheckpoint, type DebugSwitches } from './grad.js';
 import { quietSession, type Session } from './session.js';
 import { parseCustomSpec } from '../ad/custom.js';
 
@@ -16,6 +16,10 @@ export interface LowerCliOptions extends DebugSwitches {
   input: string;
   output?: string | undefined;
   checkpoint?: string | undefined;
+  /** `--tape-budget BYTES` (else ENZYME_TS_TAPE_BUDGET). */
+  tapeBudget?: string | undefined;
+  /** `--checkpoint-every K`. */
+  checkpointEvery?: string | undefined;
   verbose?: boolean;
   custom?: string[] | undefined;
   inactive?: string[] | undefined;
@@ -28,11 +32,13 @@ export interface LowerCliOptions extends DebugSwitches {
 
 /** Lowers every `__enzyme_*` call of `m` and checks the result with the verifier. */
 export function lowerAndVerify(m: Module, file: SourceFile | null,
-  dbg: DebugSwitches & { checkpoint?: string | undefined; looseTypes?: boolean; custom?: string[] | undefined; inactive?: string[] | undefined } = {},
+  dbg: DebugSwitches & { checkpoint?: string | undefined; looseTypes?: boolean; custom?: string[] | undefined; inactive?: string[] | undefined;
+    tapeBudget?: string | undefined; checkpointEvery?: string | undefined } = {},
   session: Session = quietSession()): LowerResult {
   const r = session.stage('differentiate', 'lowering the __enzyme_* calls', () => lowerModule(m, file, {
     ...(dbg.checkpoint !== undefined ? { checkpoint: parseCheckpoint(dbg.checkpoint) } : {}),
     looseTypes: !!dbg.looseTypes,
+    ...budgetFrom(dbg),
     ...(dbg.custom?.length ? { custom: dbg.custom.map(parseCustomSpec) } : {}),
     ...(dbg.inactive?.length ? { inactive: dbg.inactive.map((n) => n.trim().replace(/^@/, '')) } : {}),
     onCall: (k, n, callee) => session.progress.update(`lowering call ${k} of ${n} (${callee})`),
@@ -57,7 +63,7 @@ export function runLower(opts: LowerCliOptions): void {
   const session = opts.session ?? quietSession();
   const { module: m, file, stats } = loadModuleWithSource(opts.input, session, { lazy: !opts.verifyAll });
   const dbg = debugFromEnv(opts);
-  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive }, session);
+  const r = lowerAndVerify(m, file, { ...dbg, checkpoint: dbg.checkpoint, custom: opts.custom, inactive: opts.inactive, tapeBudget: opts.tapeBudget, checkpointEvery: opts.checkpointEvery }, session);
   if (opts.verbose) session.stderr(r.calls.map((c) => `lowered: ${c}\n`).join(''));
   writeModuleFor(m, file, opts.output, opts.targetLlvm, session);
   // after printing, which reads what must print differently than written (renumbered globals)

@@ -38,7 +38,7 @@ import { findAttr } from '../ir/attributes.js';
 import { sourceSpan } from '../ir/verify.js';
 import { computeUses, replaceAllUsesWith } from '../ir/uses.js';
 import { calledFunction, functionBehind } from '../ad/calls.js';
-import { defaultActivity, gradModule, inheritPersonalities, refuseVarargs, requestHints } from '../ad/grad.js';
+import { budgetOptions, defaultActivity, gradModule, inheritPersonalities, refuseVarargs, requestHints } from '../ad/grad.js';
 import { GradContext, type DiffSig, type SplitPair } from '../ad/context.js';
 import { isDiffType } from '../analysis/activity.js';
 import { defaultCallRules } from '../ad/registry.js';
@@ -111,6 +111,9 @@ function markerGlobal(p: Value): string | null {
 export interface LowerOptions {
   checkpoint?: CheckpointPolicy;
   looseTypes?: boolean;
+  /** `--tape-budget` (null: never checkpoint) and `--checkpoint-every` (src/tape/checkpoint.ts). */
+  tapeBudget?: number | null;
+  checkpointEvery?: number;
   /** `--custom FN=AUG,REV` and `--inactive FN`, added to what the module registers (docs/custom.md). */
   custom?: GradRequest['custom'];
   inactive?: string[];
@@ -162,7 +165,7 @@ class Lowering {
   constructor(readonly m: Module, readonly file: SourceFile | null, readonly opts: LowerOptions) {
     // Custom derivatives and hints the module registers (docs/custom.md) apply to every call site.
     const hints = requestHints(m, { ...(opts.custom ? { custom: opts.custom } : {}), ...(opts.inactive ? { inactive: opts.inactive } : {}) }, file);
-    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints, m), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes }, file);
+    this.ctx = new GradContext(m, withHints(defaultCallRules(), hints, m), { checkpoint: opts.checkpoint ?? 'auto', looseTypes: !!opts.looseTypes, ...budgetOptions(opts) }, file);
   }
 
   private error(code: Code, message: string, at: Value | null, notes?: string[]): never {

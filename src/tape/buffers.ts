@@ -14,6 +14,7 @@ import type { ForwardSweep } from '../ad/sweep.js';
 import type { Slot } from './frame.js';
 import type { LoopState, TapePlan } from './plan.js';
 import { definedOutside, tripPattern, type TripPattern } from './trip.js';
+import { ARENA_SMALL } from './arena.js';
 
 export class LoopBuffers {
   private readonly trips = new Map<Loop, TripPattern | null>();
@@ -54,7 +55,7 @@ export class LoopBuffers {
    */
   growBuffers(): void {
     const t = this.f.m.types;
-    const withBufs = [...this.plan.loops].filter(([, ls]) => ls.buffers.length && ls.cap);
+    const withBufs = [...this.plan.loops].filter(([, ls]) => ls.buffers.length && ls.cap && !ls.seg);
     // Sites are found on the primal CFG, and their forward terminators taken, before any block is split.
     const reserves: { loop: Loop; ls: LoopState; site: Loop; factors: Loop[]; exact: boolean }[] = [];
     const checked: [Loop, LoopState][] = [];
@@ -77,7 +78,7 @@ export class LoopBuffers {
       if (site !== loop || !exact) reserves.push({ loop, ls, site, factors, exact: false });
       const hoisted = site === loop ? '' : `, and ${factors.length} counts multiplied at the entry of the loop ${this.f.loopName(site)}`;
       this.f.ctx.perf.push(exact
-        ? `${this.f.fnName()}: buffers of the loop ${this.f.loopName(loop)} reserved from its trip count at its entry${hoisted}; no check in the loop`
+        ? `${this.f.fnName()}: buffers of the loop ${this.f.loopName(loop)} reserved from its trip count at its entry${hoisted}; no check in the loop${this.arenaMode(loop) === 'whole' ? '; in the arena of the derivative call' : ''}`
         : `${this.f.fnName()}: buffers of the loop ${this.f.loopName(loop)} reserved from an estimated trip count at ${site === loop ? 'its entry' : `the entry of the loop ${this.f.loopName(site)} (${factors.length} counts multiplied)`}; checked at each iteration`);
     }
     const entries = new Map<Loop, Instruction>();
@@ -121,7 +122,7 @@ export class LoopBuffers {
    * only leads to the header, else in a new block on the entering edge (a
    * guard `if (n > 0)` branching around the loop must not run it).
    */
-  private loopEntry(loop: Loop): Instruction {
+  loopEntry(loop: Loop): Instruction {
     const outside = this.f.simpleLoop(loop.header)!.outside;
     const from = this.sweep.fwdBlocks.get(outside)!;
     const term = from.terminator!;
@@ -137,11 +138,37 @@ export class LoopBuffers {
     return new IRBuilder(this.f.m).atEnd(edge).br(to);
   }
 
+  /**
+   * Where `loop`'s buffers come from in a pair that takes its caller's arena (src/tape/arena.ts):
+   * - `whole`: a loop outside every other loop (entered at most once per call) whose exact trip
+   *   count is reserved at its entry: its block is allocated once, at its final size, from the
+   *   arena, and never freed (the arena goes as a whole);
+   * - `small`: any other loop: blocks of at most ARENA_SMALL bytes come from the arena (a grown
+   *   one's old block is left there), larger ones from malloc, freed as usual; the capacity
+   *   says which a block is;
+   * - `none`: malloc (a function that owns an arena or has none).
+   */
+  arenaMode(loop: Loop): 'whole' | 'small' | 'none' {
+    if (this.plan.frame.arena.kind !== 'param') return 'none';
+    const tp = loop.parent ? null : this.tripOf(loop);
+    return tp && tp.exact && tp.single ? 'whole' : 'small';
+  }
+
+  /** Whether `loop`'s block, at capacity `cap` (i64, at `b`), is malloc'd: the pointer to free, or null. */
+  toFree(loop: Loop, ls: LoopState, b: IRBuilder, cap: Value, base: Value): Value | null {
+    const mode = this.arenaMode(loop);
+    if (mode === 'whole') return null;
+    if (mode === 'none') return base;
+    const t = this.f.m.types;
+    const big = b.icmp('ugt', b.mul(cap, constInt(t.i64, this.bufferLayout(ls).stride)), constInt(t.i64, ARENA_SMALL), 'malloced');
+    return b.select(big, base, nullValue(base.type));
+  }
+
   /** Entries of a loop's buffers beyond which the tape would exceed 2^40 bytes: the generated code traps. */
   private hardLimit(stride: number): number { return Math.floor(2 ** 40 / stride); }
 
   /** The counted-loop shape of `loop`, memoized (null: none, or not a simple loop). */
-  private tripOf(loop: Loop): TripPattern | null {
+  tripOf(loop: Loop): TripPattern | null {
     if (this.trips.has(loop)) return this.trips.get(loop)!;
     const sl = this.f.simpleLoop(loop.header);
     // Reservations go on the entering edge (loopEntry): one edge, from a `br` or `switch`.
@@ -159,7 +186,7 @@ export class LoopBuffers {
    * own width so that wrapping is counted as the loop would see it. The header
    * runs at most once more.
    */
-  private tripExact(loop: Loop, b: IRBuilder): Value {
+  tripExact(loop: Loop, b: IRBuilder): Value {
     const t = this.f.m.types;
     const tp = this.tripOf(loop)!;
     const init = this.sweep.mapV(tp.init);
@@ -231,7 +258,25 @@ export class LoopBuffers {
     b.call(this.f.ctx.declare('llvm.trap', t.void, []), []);
     b.unreachable();
     b.atEnd(alloc);
-    const nb = b.call(malloc, [b.mul(ncap, constInt(t.i64, stride))], `${name}.tape`);
+    const mode = this.arenaMode(loop);
+    const bytes = b.mul(ncap, constInt(t.i64, stride));
+    const maxAlign = Math.max(1, ...ls.buffers.map((x) => this.f.ctx.dl.align(x.type)));
+    let nb: Value;
+    if (mode === 'whole') nb = this.plan.frame.arenaAlloc(b, bytes, maxAlign, `${name}.tape`);
+    else if (mode === 'small') {
+      const viaArena = addBlock(this.f.m, this.sweep.fwdFn, `${name}.arena`, cont);
+      const viaMalloc = addBlock(this.f.m, this.sweep.fwdFn, `${name}.malloc`, cont);
+      const got = addBlock(this.f.m, this.sweep.fwdFn, `${name}.got`, cont);
+      b.condBr(b.icmp('ule', bytes, constInt(t.i64, ARENA_SMALL)), viaArena, viaMalloc);
+      b.atEnd(viaArena);
+      const na = this.plan.frame.arenaAlloc(b, bytes, maxAlign, `${name}.small`);
+      b.br(got);
+      b.atEnd(viaMalloc);
+      const nm = b.call(malloc, [bytes], `${name}.big`);
+      b.br(got);
+      b.atEnd(got);
+      nb = b.phi(bp, [[na, viaArena], [nm, viaMalloc]], `${name}.tape`);
+    } else nb = b.call(malloc, [bytes], `${name}.tape`);
     const copy = addBlock(this.f.m, this.sweep.fwdFn, `${name}.copy`, cont);
     b.condBr(b.icmp('eq', nb, nullValue(bp)), trap, copy);
     b.atEnd(copy);
@@ -243,14 +288,16 @@ export class LoopBuffers {
       b.call(memcpy, [dst, old, b.mul(filled, constInt(t.i64, buf.size)), constInt(t.i1, 0)]);
       b.store(dst, buf.slot.fwd);
     }
-    b.call(free, [base!]);
+    // An arena's blocks go with the arena (a grown one's old block is left there).
+    const old = this.toFree(loop, ls, b, cap, base!);
+    if (old) b.call(free, [old]);
     b.store(ncap, ls.cap!.fwd);
     b.br(cont);
   }
 }
 
 /** Moves everything after `at` into a new block placed after `block`; successors' phis follow the move. */
-function splitAfter(m: Module, block: BasicBlock, at: Instruction, name: string): BasicBlock {
+export function splitAfter(m: Module, block: BasicBlock, at: Instruction, name: string): BasicBlock {
   const fn = block.parent;
   const idx = block.instructions.indexOf(at);
   const next = fn.blocks[fn.blocks.indexOf(block) + 1];

@@ -7,6 +7,10 @@
 // function allocates and returns, and the reverse function reads and frees.
 // Values produced inside loops go into growable buffers (see buffers.ts);
 // the frame holds the buffer pointers, their capacities and the loop counters.
+//
+// The tape of a pair that a derivative calls is not malloc'd: it comes from the
+// arena of the derivative call that owns the whole computation (arena.ts),
+// passed to the pair as its last parameter, and is released with the arena.
 
 import { IRBuilder, constInt, nullValue } from '../ir/builder.js';
 import { BasicBlock, type Function } from '../ir/function.js';
@@ -16,6 +20,17 @@ import type { Value } from '../ir/value.js';
 import { ConstantInt } from '../ir/constants.js';
 import type { CallInst } from '../ir/instructions.js';
 import { DataLayout } from '../ir/layout.js';
+import { arenaAllocFn, arenaDestroyFn, arenaStateType } from './arena.js';
+
+/**
+ * Where a function's tape and its callees' tapes come from:
+ * - `own`: the function owns an arena (a combined derivative, or a pair the user
+ *   calls): callees' tapes come from it, it is destroyed when the reverse ends;
+ * - `param`: the arena of the caller, a parameter of both halves of the pair
+ *   (`fwd` in the augmented function, `rev` in the reverse): the tape comes from it;
+ * - `none`: malloc / free (a reverse that may run several times on one tape).
+ */
+export type ArenaSource = { kind: 'own' } | { kind: 'param'; fwd: Value; rev: Value } | { kind: 'none' };
 
 /** Instructions to prepend to a function's entry block, in three groups. */
 export class Prologue {
@@ -66,12 +81,60 @@ export class Frame {
     readonly fwdPro: Prologue,
     readonly revPro: Prologue,
     /** Split mode: the reverse function's tape parameter. */
-    private readonly revTapeParam: Value | null,
+    readonly tapeParam: Value | null,
     private readonly tapeName: string,
     private readonly declare: (name: string, ret: Type, params: Type[]) => Function,
+    readonly arena: ArenaSource = { kind: 'none' },
   ) {
     this.dl = DataLayout.of(module);
   }
+
+  /** The owned arena's state (a slot), created on first use. */
+  private arenaSlot: Slot | null = null;
+
+  /** Whether callees' tapes can come from an arena (this function's own, or its caller's). */
+  get hasArena(): boolean { return this.arena.kind !== 'none'; }
+
+  /** The arena state pointer in the forward function (`hasArena` only). */
+  arenaFwd(): Value {
+    if (this.arena.kind === 'param') return this.arena.fwd;
+    this.ownFwd ??= new IRBuilder(this.module).atEnd(this.fwdPro.setup).bitcastIfNeeded(this.ownSlot().fwd, this.bytePtr, 'arena');
+    return this.ownFwd;
+  }
+  private ownFwd: Value | null = null;
+  private ownRev: Value | null = null;
+
+  /** The arena state pointer in the reverse function (`hasArena` only). */
+  arenaRev(): Value {
+    if (this.arena.kind === 'param') return this.arena.rev;
+    if (!this.split) return this.arenaFwd();
+    this.ownRev ??= new IRBuilder(this.module).atEnd(this.revPro.setup).bitcastIfNeeded(this.rev(this.ownSlot()), this.bytePtr, 'arena.rev');
+    return this.ownRev;
+  }
+
+  private ownSlot(): Slot {
+    if (this.arena.kind !== 'own') throw new Error('internal: no arena owned by this function');
+    this.arenaSlot ??= this.slot(arenaStateType(this.module), 'arena.state', nullValue(arenaStateType(this.module)));
+    return this.arenaSlot;
+  }
+
+  /**
+   * At the end of the reverse (builder `b`), the owner frees its arena's chunks;
+   * nothing when no callee used it.
+   */
+  destroyArena(b: IRBuilder): void {
+    if (!this.arenaSlot) return;
+    b.call(arenaDestroyFn(this.module, this.declare), [this.arenaRev()]);
+  }
+
+  /** `size` bytes aligned to `align` from the caller's arena, in the forward function (`param` only). */
+  arenaAlloc(b: IRBuilder, size: Value, align: number, name: string | null): CallInst {
+    const fn = arenaAllocFn(this.module, this.declare);
+    return b.call(fn, [this.arenaFwd(), size, new ConstantInt(this.module.types.i64, BigInt(Math.max(align, this.dl.mallocAlign)))], name);
+  }
+
+  /** Whether this function's own tape comes from its caller's arena (the reverse must not free it). */
+  get tapeInArena(): boolean { return this.arena.kind === 'param'; }
 
   get bytePtr(): Type { return this.module.ptrTo(this.module.types.i8); }
 
@@ -98,7 +161,7 @@ export class Frame {
     if (s.rev) return s.rev;
     const b = new IRBuilder(this.module).atEnd(this.revPro.setup);
     if (!this.revTape) {
-      this.revTape = b.bitcastIfNeeded(this.revTapeParam!, this.module.ptrTo(this.tapeType!), 'tape');
+      this.revTape = b.bitcastIfNeeded(this.tapeParam!, this.module.ptrTo(this.tapeType!), 'tape');
     }
     s.rev = b.structGep(this.tapeType!, this.revTape, s.index, s.name);
     return s.rev;
@@ -130,9 +193,14 @@ export class Frame {
   private forwardTape(): Value {
     if (this.fwdTape) return this.fwdTape;
     this.tapeType = this.module.types.freshNamedStruct(this.tapeName, []);
-    const malloc = this.declare('malloc', this.bytePtr, [this.module.types.i64]);
     const b = new IRBuilder(this.module).atEnd(this.fwdPro.setup);
-    this.tapeMalloc = b.call(malloc, [constInt(this.module.types.i64, 0)], 'tapemem');
+    if (this.arena.kind === 'param') {
+      // Size and alignment are set by finish().
+      this.tapeMalloc = this.arenaAlloc(b, constInt(this.module.types.i64, 0), 1, 'tapemem');
+    } else {
+      const malloc = this.declare('malloc', this.bytePtr, [this.module.types.i64]);
+      this.tapeMalloc = b.call(malloc, [constInt(this.module.types.i64, 0)], 'tapemem');
+    }
     this.fwdTape = b.bitcastIfNeeded(this.tapeMalloc, this.module.ptrTo(this.tapeType), 'tape');
     return this.fwdTape;
   }
@@ -150,6 +218,11 @@ export class Frame {
       const i64 = this.module.types.i64;
       const align = this.dl.align(this.tapeType);
       const size = Math.max(1, this.dl.allocSize(this.tapeType));
+      if (this.arena.kind === 'param') {
+        this.tapeMalloc.operands[1] = new ConstantInt(i64, BigInt(size));
+        this.tapeMalloc.operands[2] = new ConstantInt(i64, BigInt(Math.max(align, this.dl.mallocAlign)));
+        return;
+      }
       if (align > this.dl.mallocAlign) {
         // A slot needs more than malloc guarantees (a <4 x double> wants 32 bytes, and its loads
         // carry the type's alignment): C11 aligned_alloc, whose block free() releases.

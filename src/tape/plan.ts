@@ -20,7 +20,7 @@
 
 import { IRBuilder, constInt, nullValue, poisonValue } from '../ir/builder.js';
 import type { Argument, BasicBlock, Function } from '../ir/function.js';
-import { FreezeInst, type Instruction, type PhiInst } from '../ir/instructions.js';
+import { FreezeInst, type Instruction, type PhiInst, type StoreInst } from '../ir/instructions.js';
 import type { IntType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Loop } from '../ir/loops.js';
@@ -41,6 +41,12 @@ export interface LoopState {
   buffers: { slot: Slot; type: Type }[];
   /** The counter when this execution of the loop started (a forward load in the entering block), created on demand. */
   start: Value | null;
+  /**
+   * A loop that may be checkpointed (src/tape/checkpoint.ts): its buffers hold one segment of
+   * iterations, indexed by the counter minus `base` (the counter at the segment's start);
+   * `local` is that index in the forward header. null: buffers indexed by the counter.
+   */
+  seg: { base: Slot | null; local: Value | null } | null;
 }
 
 interface CacheEntry { loop: Loop | null; slot: Slot; type: Type }
@@ -117,6 +123,10 @@ export class TapePlan {
   private readonly memo = new Map<BasicBlock, Map<unknown, Value>>();
   /** Per reverse block, at emission time (revIndex for the reverse sweep's own control flow). */
   private readonly emitMemo = new Map<BasicBlock, Map<unknown, Value>>();
+  /** The forward stores into loop buffers (a re-run of a checkpointed loop repeats them). */
+  readonly tapeStores = new Set<Instruction>();
+  /** The reverse sweep's stores of a loop counter stepped back over the loop's back edge (checkpointed loops). */
+  readonly backEdgeStores: { loop: Loop; store: StoreInst }[] = [];
 
   constructor(
     private readonly f: FunctionFacts,
@@ -127,7 +137,7 @@ export class TapePlan {
   ) {}
 
   /** The loop counter of a loop header, incremented at each header execution (called by the forward sweep). */
-  setupLoop(loop: Loop, nb: BasicBlock): void {
+  setupLoop(loop: Loop, nb: BasicBlock, checkpointable = false): void {
     const t = this.f.m.types;
     const counter = this.frame.slot(t.i64, `iter.${loop.header.name ?? 'loop'}`, constInt(t.i64, 0));
     const b = this.sweep.fb.atEnd(nb);
@@ -135,7 +145,8 @@ export class TapePlan {
     const k = b.load(t.i64, counter.fwd, 'iv');
     const k1 = b.add(k, constInt(t.i64, 1), 'iv.next');
     const marker = b.store(k1, counter.fwd);
-    this.loops.set(loop, { counter, k, marker, cap: null, buffers: [], start: null });
+    const seg = checkpointable ? { base: null, local: null } : null;
+    this.loops.set(loop, { counter, k, marker, cap: null, buffers: [], start: null, seg });
   }
 
   loopState(l: Loop): LoopState { return this.loops.get(l)!; }
@@ -479,10 +490,10 @@ export class TapePlan {
       const hb = new IRBuilder(f.m).after(ls.marker);
       const buf = hb.load(this.frame.bytePtr, slot.fwd, `${base}_bufp`);
       const typed = hb.bitcastIfNeeded(buf, f.m.ptrTo(fi.type));
-      const p = fb.gep(fi.type, typed, [ls.k], null, true);
+      const p = fb.gep(fi.type, typed, [this.fwdIndex(ls)], null, true);
       // The buffer comes from malloc: an explicit alignment, or LLVM assumes the type's ABI
       // alignment (32 bytes for <4 x double>: aligned AVX moves that fault on a 16-byte block).
-      fb.store(fi, p, f.ctx.dl.heapAlign(fi.type));
+      this.tapeStores.add(fb.store(fi, p, f.ctx.dl.heapAlign(fi.type)));
       entry = { loop, slot, type: fi.type };
       f.ctx.perf.push(`${f.fnName()}: cache ${f.describe(fi)} (${typeTextShort(fi.type)}, ${f.ctx.dl.allocSize(fi.type)} bytes per iteration of the loop ${f.loopName(loop)}): ${why}`);
     }
@@ -503,12 +514,40 @@ export class TapePlan {
     b.after(fi);
   }
 
+  /** The slot of the counter at which the segment the buffers of a checkpointable loop hold starts (created on first use). */
+  segBase(ls: LoopState): Slot {
+    const seg = ls.seg!;
+    seg.base ??= this.frame.slot(this.f.m.types.i64, `ckpt.base.${ls.counter.name.replace(/^iter\./, '')}`, constInt(this.f.m.types.i64, 0));
+    return seg.base;
+  }
+
+  /** The index of the current iteration in a loop's buffers, in the forward header: the counter, or its offset in the segment. */
+  private fwdIndex(ls: LoopState): Value {
+    if (!ls.seg) return ls.k;
+    if (!ls.seg.local) {
+      const b = new IRBuilder(this.f.m).after(ls.marker);
+      const sb = b.load(this.f.m.types.i64, this.segBase(ls).fwd, 'seg.base');
+      ls.seg.local = b.sub(ls.k, sb, 'seg.index');
+    }
+    return ls.seg.local;
+  }
+
   private loadCached(fi: Instruction, rc: RevCtx): Value {
     const c = this.ensureCached(fi);
     const b = rc.b;
     const base = fi.name ?? 'v';
     if (!c.loop) return b.load(c.type, this.frame.rev(c.slot), `${base}_cached`);
-    const idx = this.revIndexIn(this.memo, c.loop, rc);
+    let idx = this.revIndexIn(this.memo, c.loop, rc);
+    const seg = this.loopState(c.loop).seg;
+    if (seg) {
+      const memo = this.memoOf(this.memo, rc.rb);
+      let local = memo.get(idx);
+      if (!local) {
+        local = b.sub(idx, b.load(this.f.m.types.i64, this.frame.revLocal(this.segBase(this.loopState(c.loop))), 'seg.base'), 'seg.index');
+        memo.set(idx, local);
+      }
+      idx = local;
+    }
     const buf = b.load(this.frame.bytePtr, this.frame.rev(c.slot), `${base}_bufr`);
     const typed = b.bitcastIfNeeded(buf, this.f.m.ptrTo(c.type));
     const p = b.gep(c.type, typed, [idx], null, true);

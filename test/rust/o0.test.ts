@@ -146,7 +146,9 @@ describe.skipIf(!hasTool('lli-19') || !hasTool('llvm-extract-19'))('rustc opt-le
         const lowered = join(tmp, `vec.${flavour}.${entry}.out.ll`);
         const small = join(tmp, `vec.${flavour}.${entry}.main.ll`);
         execFileSync(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', input, '--target-llvm', '19', '-o', lowered]);
-        execFileSync('llvm-extract-19', ['-S', '--recursive', '--func=main', '--rglob=alloc_.*', '--glob=fmt.vec', lowered, '-o', small]);
+        // the derivative's tape arena (reverse mode): its functions and globals, when there are any
+        const arena = readFileSync(lowered, 'utf8').includes('@__enzyme_ts_arena') ? ['--rfunc=__enzyme_ts_.*', '--rglob=__enzyme_ts_.*'] : [];
+        execFileSync('llvm-extract-19', ['-S', '--recursive', '--func=main', ...arena, '--rglob=alloc_.*', '--glob=fmt.vec', lowered, '-o', small]);
         const out = execFileSync('lli-19', [small], { encoding: 'utf8' });
         // reverse: the gradient (v[1], v[0]) = (-2, 1.5) added to the shadow (1, 0.5);
         // forward: the tangent 1 * v[1] + v[0] * 0.5, and dv[1] as it was
