@@ -13,6 +13,7 @@ import { functionBehind } from '../analysis/targets.js';
 import type { ModuleFacts } from '../analysis/facts.js';
 import { vecMemShape, type VecMemShape } from './vecmem.js';
 import { ARENA_ALLOC, ARENA_CHUNK, ARENA_DESTROY } from '../tape/arena.js';
+import { rustShimName } from '../analysis/mangled.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
@@ -107,7 +108,7 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };
-  const alloc = ALLOC[name];
+  const alloc = ALLOC[rustShimName(name)];
   if (alloc) return { k: alloc, name };
   if (name === 'posix_memalign') return { k: 'posix_memalign', name };
   const blas = fn.isDeclaration ? lookupBlas(name) : undefined;

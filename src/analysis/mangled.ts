@@ -56,3 +56,13 @@ export function namedPointees(fn: Function): (NamedPointee | null)[] | null {
   if (ir.length === params.length + 1) return [null, ...kinds].map((k, i) => (k && ir[i]!.type.kind === 'pointer' ? k : null));
   return null;
 }
+
+/**
+ * Rust's allocator shims by their plain names. Since Rust 1.9x rustc mangles them in a crate
+ * of their own (v0 mangling: `_RNvCs<hash>_7___rustc12___rust_alloc` is `__rustc::__rust_alloc`):
+ * the IR of a library crate declares them under that name. Other names are returned as they are.
+ */
+export function rustShimName(name: string): string {
+  const m = /^_RNvCs[0-9A-Za-z]*_7___rustc(\d+)_(__rust_[0-9A-Za-z_]+)$/.exec(name);
+  return m && Number(m[1]) === m[2]!.length ? m[2]! : name;
+}

@@ -25,7 +25,7 @@ import { sourceSpan, typeText, ValueNamer } from '../ir/verify.js';
 import type { SourceFile } from '../diag/source.js';
 import { lookupCallRule } from '../rules/calls.js';
 import { TBAA, type TBAAFact } from './tbaa.js';
-import { namedPointees } from './mangled.js';
+import { namedPointees, rustShimName } from './mangled.js';
 
 export type Scalar = 'half' | 'bfloat' | 'float' | 'double' | 'x86_fp80' | 'fp128' | 'pointer' | 'integer' | 'anything';
 
@@ -1048,7 +1048,7 @@ class FnAnalysis {
       else this.merge(args[0]!, [0, ANY], 'anything');
       return;
     }
-    switch (name) {
+    switch (rustShimName(name)) {
       case 'malloc': case 'calloc': case '_Znwm': case '_Znam': case '__rust_alloc': case '__rust_alloc_zeroed':
       case 'aligned_alloc': case 'memalign': case '_ZnwmSt11align_val_t': case '_ZnamSt11align_val_t':
         for (const a of args) if (a.type.kind === 'int') this.integer(a);

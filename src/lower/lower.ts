@@ -649,6 +649,16 @@ class Lowering {
     const drop = new Set<Value>();
     for (const c of new Set(callees)) if (c.isDeclaration && !used.has(c) && !mentioned(c)) drop.add(c);
     for (const g of this.m.globals) if (g.name?.startsWith('enzyme_') && g.init === null && !used.has(g) && !mentioned(g)) drop.add(g);
+    // A marker declaration still used after lowering (rustc -O0 checks that the address of an
+    // `extern static enzyme_dup: i32` is not null before reading it) would be an undefined symbol
+    // at link time: nothing defines Enzyme's markers but the plugin's users. It becomes a weak,
+    // zero-initialized definition, which a definition elsewhere overrides.
+    for (const g of this.m.globals) {
+      if (g.name?.startsWith('enzyme_') && g.init === null && !drop.has(g) && this.calls.length > 0 && (g.linkage === null || g.linkage === 'external' || g.linkage === 'extern_weak')) {
+        g.linkage = 'weak';
+        g.init = nullValue(g.valueType);
+      }
+    }
     if (drop.size) {
       this.m.functions = this.m.functions.filter((f) => !drop.has(f));
       this.m.globals = this.m.globals.filter((g) => !drop.has(g));

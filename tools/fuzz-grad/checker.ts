@@ -18,10 +18,11 @@
 import { realLiteral, renderFunc, renderProto, type Kind } from './c.js';
 import { renderDecls, structLeaves, type Program } from './program.js';
 import { fieldDecl } from './gen.js';
+import { renderGlue, renderRustSource } from './rustprog.js';
 
 const T = (k: Kind): string => (k === 'D' ? 'double' : 'float');
 
-const PRELUDE = String.raw`#include <math.h>
+export const PRELUDE = String.raw`#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,13 +60,15 @@ static double fz_jit(unsigned k) { unsigned h = k * 2654435761u; h ^= h >> 15; h
 const lits = (vs: number[]): string => vs.map(realLiteral).join(', ');
 
 export interface Sources {
+  /** Rust programs: the C side of prog.rs (buffers set up, f called directly, the derivative calls called). */
+  glue?: string;
   /** The translation unit under test: the program, and the two calls of f (direct and derivative). */
   test: string;
   /** The checker: f's long double twin, finite differences, comparisons, main. */
   check: string;
 }
 
-const TU_HEAD = `#include <math.h>
+export const TU_HEAD = `#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +86,7 @@ export interface RenderOptions {
 
 /** The two translation units of a program (prog.c / check.c, or .cpp for C++). */
 export function renderProgram(p: Program, ro: RenderOptions = {}): Sources {
+  if (p.rust) return renderRust(p, ro);
   const cpp = p.lang === 'cpp';
   const title = `/* enzyme-ts fuzz-grad program ${p.id} (generator ${p.version}, ${p.lang}, n = ${p.n}${p.hasFloat ? ', float' : ''}) */`;
   const shared = sharedDecls(p);
@@ -122,7 +126,7 @@ function resultFields(p: Program): { name: string; kind: Kind }[] {
 }
 
 /** Struct types and the buffers both translation units use (defined in check). */
-function sharedDecls(p: Program): string[] {
+export function sharedDecls(p: Program): string[] {
   const o: string[] = ['/* ---- shared by prog and check ---- */'];
   for (const s of p.structs) o.push(`typedef struct { ${s.fields.map((f) => fieldDecl(f, T)).join(' ')} } ${s.name};`);
   o.push('extern int fz_n;');
@@ -156,7 +160,7 @@ function sharedDecls(p: Program): string[] {
   return o;
 }
 
-const argList = (p: Program, buf: 'tw' | 'p' | 'a'): string => p.params.map((q) => {
+export const argList = (p: Program, buf: 'tw' | 'p' | 'a'): string => p.params.map((q) => {
   switch (q.p) {
     case 'arr': return `${buf}_${q.name}`;
     case 'iarr': return `${q.name}_v`;
@@ -167,7 +171,7 @@ const argList = (p: Program, buf: 'tw' | 'p' | 'a'): string => p.params.map((q) 
   }
 }).join(', ');
 
-const seedSum = (p: Program, buf: 'tw' | 'p'): string[] => {
+export const seedSum = (p: Program, buf: 'tw' | 'p'): string[] => {
   const s: string[] = [];
   for (const q of p.params) {
     if (q.p === 'arr' && q.act === 'dup') s.push(`  for (int k = 0; k < ${q.len}; k++) L += (long double)${q.name}_seed[k] * ${buf}_${q.name}[k];`);
@@ -327,7 +331,7 @@ function fwdRun(p: Program, cpp: boolean, target: string): string[] {
 }
 
 /** Buffer definitions, base point, twin inputs, the twin's L, coordinates, primal comparison. */
-function checker(p: Program): string[] {
+export function checker(p: Program): string[] {
   const o: string[] = [];
   const ret = p.ret;
   let nc = 0;
@@ -447,7 +451,7 @@ function checker(p: Program): string[] {
   return o;
 }
 
-const MAIN_BODY = String.raw`
+export const MAIN_BODY = String.raw`
 static long double fz_get_ad(int c) { return fz_kd[c] == 'D' ? (long double)*(const double *)fz_ad[c] : (long double)*(const float *)fz_ad[c]; }
 
 int main(void) {
@@ -540,3 +544,21 @@ int main(void) {
   return 0;
 }
 `;
+
+/** A Rust program (generator 6): prog.rs, glue.c and check.c. */
+function renderRust(p: Program, ro: RenderOptions): Sources {
+  const title = `/* enzyme-ts fuzz-grad program ${p.id} (generator ${p.version}, rust, n = ${p.n}${p.hasFloat ? ', float' : ''}) */`;
+  const shared = sharedDecls(p);
+  const glue = renderGlue(p, [TU_HEAD, ...shared], (b) => argList(p, b), seedSum(p, 'p'), fwdChecked(p));
+  const check: string[] = [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, shared.join('\n'), PRELUDE];
+  check.push(`#define FZ_TOL ${p.hasFloat ? '5e-5L' : '1e-8L'}`);
+  check.push(`#define FZ_PTOL ${p.hasFloat ? '1e-3L' : '1e-9L'}`);
+  check.push(`#define FZ_MARGIN ${p.hasFloat ? '1e-3L' : '1e-6L'}`);
+  check.push('', '/* ---- the long double twin of the program, for finite differences ---- */');
+  check.push(renderDecls(p, 'twin'));
+  check.push(...p.rust!.twin);
+  check.push('', '/* ---- the checker ---- */');
+  check.push(...checker(p));
+  check.push(MAIN_BODY);
+  return { test: renderRustSource(p, !!ro.mutant), glue, check: check.join('\n') + '\n' };
+}

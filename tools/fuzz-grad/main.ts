@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { programSeed } from './seed.js';
 import { reduceProgram, writeReduced } from './reduce.js';
 import { GENERATOR_VERSION } from './program.js';
-import { BUG_OUTCOMES, CONFIGS, DEFAULT_CONFIGS, EXTRA_CONFIGS, type Outcome, type RunResult } from './runner.js';
+import { BUG_OUTCOMES, CONFIGS, DEFAULT_CONFIGS, EXTRA_CONFIGS, RUST_CONFIGS, RUST_DEFAULT_CONFIGS, RUST_EXTRA_CONFIGS, type Outcome, type RunResult } from './runner.js';
 import type { Task, WorkerMsg } from './worker.js';
 
 export interface FuzzOptions {
@@ -16,6 +16,8 @@ export interface FuzzOptions {
   start: number;
   jobs: number;
   configs: string[];
+  /** The configurations of Rust programs (generator 6). */
+  rustConfigs: string[];
   extra: boolean;
   lliEvery: number;
   keep: string | null;
@@ -48,8 +50,13 @@ export function taskFor(o: FuzzOptions, index: number): Task {
     const x = EXTRA_CONFIGS[index % EXTRA_CONFIGS.length]!;
     if (!configs.includes(x)) configs.push(x);
   }
+  const rustConfigs = [...o.rustConfigs];
+  if (o.extra) {
+    const x = RUST_EXTRA_CONFIGS[index % RUST_EXTRA_CONFIGS.length]!;
+    if (!rustConfigs.includes(x)) rustConfigs.push(x);
+  }
   const lli = o.lliEvery > 0 && index % o.lliEvery === 0 ? [o.configs[Math.floor(index / o.lliEvery) % o.configs.length]!] : [];
-  return { id, seed: programSeed(o.seed, index), configs, lli, keep: o.keep, keepRefused: o.keepRefused, weights: o.weights, version: o.version, cli: o.cli, timeoutMs: o.timeoutMs };
+  return { id, seed: programSeed(o.seed, index), configs, rustConfigs, lli, keep: o.keep, keepRefused: o.keepRefused, weights: o.weights, version: o.version, cli: o.cli, timeoutMs: o.timeoutMs };
 }
 
 /** Runs the programs on `jobs` worker threads; resolves with every result. */
@@ -181,7 +188,7 @@ export function summarize(r: FuzzReport, source?: string): string {
 
 function parseArgs(argv: string[]): FuzzOptions {
   const o: FuzzOptions = {
-    count: 20, seed: 1, start: 0, jobs: 2, configs: DEFAULT_CONFIGS, extra: true, lliEvery: 20, keep: null, keepRefused: false,
+    count: 20, seed: 1, start: 0, jobs: 2, configs: DEFAULT_CONFIGS, rustConfigs: RUST_DEFAULT_CONFIGS, extra: true, lliEvery: 20, keep: null, keepRefused: false,
     log: null, weights: {}, version: GENERATOR_VERSION, cli: false, timeoutMs: 60_000, quiet: false, reduce: null, config: null, out: null, summarize: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -204,6 +211,11 @@ function parseArgs(argv: string[]): FuzzOptions {
       case '--configs': {
         o.configs = val().split(',').map((s) => s.trim()).filter(Boolean);
         for (const c of o.configs) if (!CONFIGS[c]) throw new Error(`unknown configuration '${c}' (known: ${Object.keys(CONFIGS).join(', ')})`);
+        break;
+      }
+      case '--rust-configs': {
+        o.rustConfigs = val().split(',').map((s) => s.trim()).filter(Boolean);
+        for (const c of o.rustConfigs) if (!RUST_CONFIGS[c]) throw new Error(`unknown Rust configuration '${c}' (known: ${Object.keys(RUST_CONFIGS).join(', ')})`);
         break;
       }
       case '--no-extra': o.extra = false; break;
@@ -251,6 +263,8 @@ enzyme-ts lower, clang again, and the program; prints a table of outcomes per co
   --jobs J           programs in parallel (default 2)
   --configs LIST     comma-separated configurations (default ${DEFAULT_CONFIGS.join(',')})
                      known: ${Object.keys(CONFIGS).join(', ')}
+  --rust-configs LIST  configurations of the Rust programs of generator 6 (default ${RUST_DEFAULT_CONFIGS.join(',')})
+                     known: ${Object.keys(RUST_CONFIGS).join(', ')}; --weight rust=W scales their share (0.3 x W, 0: none)
   --no-extra         do not add one rotating extra configuration per program (-O3 -march=native, -ffast-math, ...)
   --lli-every K      also run the lowered module of one configuration under lli for every K-th program (default 20, 0: never)
   --keep DIR         keep every program with a finding (sources, IR, output, cmd.txt) in DIR/ID

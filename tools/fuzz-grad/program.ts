@@ -5,6 +5,7 @@ import { c, num, realLiteral, sym, ty, type CFunc, type Code, type Kind, type St
 import { FnCtx, ProgramState, fieldDecl, genBlock, genExpr, fitWrite, inLoop, type ArrayRef, type ProgramOptions, type StructType } from './gen.js';
 import { FEATURES } from './features/index.js';
 import { finish, joinCode } from './features/calls.js';
+import { generateRustProgram, type RustParts } from './rustprog.js';
 
 export interface ArrParam {
   p: 'arr'; name: string; kind: Kind; len: number; act: 'dup' | 'const'; constQual: boolean;
@@ -33,7 +34,7 @@ export interface Program {
   id: string;
   seed: number;
   version: number;
-  lang: 'c' | 'cpp';
+  lang: 'c' | 'cpp' | 'rust';
   n: number;
   hasFloat: boolean;
   tags: string[];
@@ -48,6 +49,8 @@ export interface Program {
   globalScalars: GlobalScalar[];
   helpers: CFunc[];
   target: CFunc;
+  /** Generator 6: a Rust program (rustprog.ts); target and helpers are then empty. */
+  rust?: RustParts;
 }
 
 /** Leaves of a struct array in order: `[i].f` or `[i].f[j]` with their kinds. */
@@ -80,6 +83,11 @@ export interface GenOptions { weights: Record<string, number>; version?: number 
 const W = (o: GenOptions, name: string, d: number): number => o.weights[name] ?? d;
 
 export function generateProgram(seed: number, id: string, o: GenOptions): Program {
+  // Generator 6 adds Rust programs, chosen by a generator of their own: the C programs of version
+  // 6 are those of version 5
+  if ((o.version ?? GENERATOR_VERSION) >= 6 && new Rng(seed ^ 0x1f2e3d4c).chance(Math.min(1, 0.3 * W(o, 'rust', 1)))) {
+    return generateRustProgram(seed, id, o.weights);
+  }
   const rng = new Rng(seed);
   const lang: 'c' | 'cpp' = rng.chance(0.15 * W(o, 'cpp', 1)) ? 'cpp' : 'c';
   const n = rng.weighted<number>([[1, 0.3], [2, 1], [3, 2], [4, 2], [5, 2], [6, 1.5], [7, 1], [8, 1], [10, 0.5], [12, 0.3]]);
@@ -267,7 +275,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
 }
 
 /** C declarations of the globals and the reset function (and the twin's struct types). */
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 6;
 
 export function renderDecls(p: Program, mode: 'primal' | 'twin'): string {
   const out: string[] = [];

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { generateProgram } from './program.js';
 import { renderProgram } from './checker.js';
-import { CONFIGS, BUG_OUTCOMES, commands, ensureDir, runConfig, type Config, type RunResult } from './runner.js';
+import { CONFIGS, BUG_OUTCOMES, commands, ensureDir, runConfig, rustToolchain, type Config, type RunResult, type RustToolchain } from './runner.js';
 
 export interface Task {
   id: string;
   seed: number;
   configs: string[];
+  /** The configurations of a Rust program (generator 6). */
+  rustConfigs: string[];
   /** Names of configurations also run under lli. */
   lli: string[];
   keep: string | null;
@@ -28,23 +30,29 @@ export type WorkerMsg =
 
 const base = ensureDir(join(tmpdir(), `fuzz-grad-${process.pid}`));
 
-export function runTask(t: Task, post: (m: WorkerMsg) => void): void {
+/** What a worker finds once: the Rust toolchain. */
+export interface WorkerEnv { rust?: RustToolchain | { error: string } }
+
+export function runTask(t: Task, post: (m: WorkerMsg) => void, env: WorkerEnv = {}): void {
   const p = generateProgram(t.seed, t.id, { weights: t.weights, version: t.version });
   const dir = ensureDir(join(base, t.id));
-  const ext = p.lang === 'cpp' ? 'cpp' : 'c';
+  const rust = p.lang === 'rust';
+  const ext = p.lang === 'cpp' ? 'cpp' : p.lang === 'rust' ? 'rs' : 'c';
   const src = `prog.${ext}`;
   const srcs = renderProgram(p);
   writeFileSync(join(dir, src), srcs.test);
-  writeFileSync(join(dir, `check.${ext}`), srcs.check);
+  writeFileSync(join(dir, `check.${rust ? 'c' : ext}`), srcs.check);
+  if (srcs.glue) writeFileSync(join(dir, 'glue.c'), srcs.glue);
+  if (rust && !env.rust) env.rust = rustToolchain();
   let keepIt = false;
   const lines: string[] = [];
   const runs: [Config, RunResult][] = [];
-  for (const name of t.configs) {
+  for (const name of rust ? t.rustConfigs : t.configs) {
     const cfg = CONFIGS[name]!;
-    const r = runConfig(dir, src, p.lang, cfg, t.id, { cli: t.cli, timeoutMs: t.timeoutMs });
+    const r = runConfig(dir, src, p.lang, cfg, t.id, { cli: t.cli, timeoutMs: t.timeoutMs, ...(env.rust ? { rust: env.rust } : {}) });
     runs.push([cfg, r]);
     post({ kind: 'result', id: t.id, result: r });
-    if (t.lli.includes(name) && r.outcome !== 'refused' && r.outcome !== 'gen-error' && r.outcome !== 'internal' && r.outcome !== 'tool-error') {
+    if (!rust && t.lli.includes(name) && r.outcome !== 'refused' && r.outcome !== 'gen-error' && r.outcome !== 'internal' && r.outcome !== 'tool-error') {
       const lcfg = { ...cfg, lli: true };
       const r2 = runConfig(dir, src, p.lang, lcfg, t.id, { cli: t.cli, timeoutMs: t.timeoutMs });
       runs.push([lcfg, r2]);
@@ -69,9 +77,10 @@ export function runTask(t: Task, post: (m: WorkerMsg) => void): void {
 
 if (parentPort) {
   const port = parentPort;
+  const env: WorkerEnv = {};
   port.on('message', (t: Task) => {
     try {
-      runTask(t, (m) => port.postMessage(m));
+      runTask(t, (m) => port.postMessage(m), env);
     } catch (e) {
       port.postMessage({ kind: 'error', id: t.id, message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) } satisfies WorkerMsg);
     }
