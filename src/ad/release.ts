@@ -28,6 +28,7 @@ import type { Type } from '../ir/types.js';
 import { IRBuilder, addBlock, addFunction, addIncoming, constInt, nullValue } from '../ir/builder.js';
 import { hasAttr } from '../ir/attributes.js';
 import type { CallKind } from './calls.js';
+import { isDanglingConst } from '../analysis/activity.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -191,7 +192,7 @@ class FunctionFlow {
       }
       if (v.vk === 'const') {
         const c = v as unknown as { ck: string; op?: string; operands?: Value[] };
-        if (c.ck === 'null' || c.ck === 'undef' || c.ck === 'poison') continue;
+        if (c.ck === 'null' || c.ck === 'undef' || c.ck === 'poison' || isDanglingConst(v)) continue;
         if (c.ck === 'expr' && (c.op === 'getelementptr' || c.op === 'bitcast' || c.op === 'addrspacecast')) { work.push(c.operands![0]!); continue; }
       }
       out.add(v);

@@ -14,7 +14,7 @@ import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } 
 import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
-import { intBase, isPtrAggType } from '../analysis/activity.js';
+import { intBase, isDanglingConst, isPtrAggType } from '../analysis/activity.js';
 import type { Prologue } from '../tape/frame.js';
 import type { FunctionFacts } from './facts.js';
 import { Refusals } from './checks.js';
@@ -281,7 +281,7 @@ export class ForwardSweep {
     if (gs) return gs;
     if (v.vk === 'const') {
       const ck = (v as unknown as { ck: string }).ck;
-      if (ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer')) return v;
+      if (ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer') || isDanglingConst(v)) return v;
     }
     // A constant address in a class with a shadow (a phi of a pointer into a constant table and
     // a dup pointer, src/analysis/activity.ts): the table's zeroed stand-in.

@@ -16,12 +16,27 @@ import { classifyCall, type CallKind, type CallRules } from '../ad/calls.js';
 import type { GlobalVariable } from '../ir/function.js';
 import { ModuleFacts } from './facts.js';
 import { addressesHeld } from './targets.js';
+import { ConstantInt } from '../ir/constants.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
 function isNullish(v: Value): boolean {
   if (v.vk !== 'const') return false;
   const ck = (v as unknown as { ck: string }).ck;
-  return ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer');
+  return ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer') || isDanglingConst(v);
+}
+
+/**
+ * `inttoptr (i64 K to ptr)` with 0 < K < 4096: an address in the first page, which no object
+ * occupies. Rust's `NonNull::dangling()` (the pointer of an empty `Vec`, K = the alignment) is
+ * one; it is never dereferenced, so like null it joins phis of real pointers without blocking
+ * them, and stands for its own shadow.
+ */
+export function isDanglingConst(v: Value): boolean {
+  if (v.vk !== 'const' || v.type.kind !== 'pointer') return false;
+  const e = v as unknown as { ck: string; op?: string; operands?: Value[] };
+  if (e.ck !== 'expr' || e.op !== 'inttoptr') return false;
+  const k = e.operands?.[0];
+  return k instanceof ConstantInt && k.value > 0n && k.value < 4096n;
 }
 
 /** The global, function or other constant a constant address is computed from (through GEPs and casts). */

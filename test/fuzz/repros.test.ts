@@ -7,6 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, hasTool } from '../util/llvm.js';
+import { CARGO_CACHE, hasRustc } from '../util/rust.js';
+import { rustToolchain, type RustToolchain } from '../../tools/fuzz-grad/runner.js';
 
 const HAVE = ['clang-14', 'clang-19', 'llvm-as', 'llvm-as-19'].every(hasTool);
 const AVX = (() => { try { return /\bavx\b/.test(readFileSync('/proc/cpuinfo', 'utf8')); } catch { return false; } })();
@@ -97,5 +99,49 @@ describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a locate
         rmSync(tmp, { recursive: true, force: true });
       }
     }, 180_000);
+  }
+});
+
+// Findings on Rust programs (generator 6): `repro.rs` is a library crate with a `main` of the C
+// ABI, compiled as fuzz-grad does it: rustc --crate-type=lib --emit=llvm-ir, enzyme-ts lower, the
+// LLVM helper of `enzyme-ts cargo` (rustc's own LLVM: the IR is LLVM 22) to an object, linked by
+// clang with Rust's std (an empty crate built as a staticlib) and run.
+const RUST_CASES: { dir: string; opts: number[]; panic: ('abort' | 'unwind')[] }[] = [
+  { dir: 'rust-alloc-shim', opts: [2, 3], panic: ['abort', 'unwind'] },
+  { dir: 'rust-marker-null-check', opts: [0, 2], panic: ['abort', 'unwind'] },
+];
+
+describe.skipIf(!hasRustc() || !hasTool('clang-19'))('fuzz-grad findings on Rust programs: the reproducers now pass', () => {
+  const tc = ((): RustToolchain | { error: string } => {
+    const prev = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = CARGO_CACHE;
+    try { return rustToolchain(); } finally { if (prev === undefined) delete process.env.XDG_CACHE_HOME; else process.env.XDG_CACHE_HOME = prev; }
+  })();
+  test('the Rust toolchain and its LLVM helper are usable', () => { expect('error' in tc ? tc.error : '').toBe(''); });
+  for (const c of RUST_CASES) {
+    for (const o of c.opts) {
+      for (const panic of c.panic) {
+        test.skipIf('error' in tc)(`${c.dir}/repro.rs rustc -C opt-level=${o} -C panic=${panic}`, () => {
+          if ('error' in tc) return;
+          const tmp = mkdtempSync(join(tmpdir(), 'fuzz-repro-rs-'));
+          try {
+            let r = sh(tc.rustc[0]!, [...tc.rustc.slice(1), '--crate-type=lib', '--emit=llvm-ir', '-C', `opt-level=${o}`, '-C', `panic=${panic}`,
+              join(ROOT, 'fixtures', 'fuzz', c.dir, 'repro.rs'), '-o', 'p.ll'], tmp);
+            expect(r.code, r.out).toBe(0);
+            r = sh(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', 'p.ll', '-o', 'p.ad.ll'], tmp);
+            expect(r.code, r.out).toBe(0);
+            r = sh(tc.helper, ['p.ad.ll', '--emit', 'obj', '--opt', String(o), '-o', 'p.o'], tmp);
+            expect(r.code, r.out).toBe(0);
+            r = sh('clang-19', ['p.o', tc.runtime(panic), '-lm', '-lpthread', '-ldl', '-o', 'p'], tmp);
+            expect(r.code, r.out).toBe(0);
+            r = sh(join(tmp, 'p'), [], tmp);
+            expect(r.out).toMatch(/: ok\n?$/);
+            expect(r.code, r.out).toBe(0);
+          } finally {
+            rmSync(tmp, { recursive: true, force: true });
+          }
+        }, 240_000);
+      }
+    }
   }
 });
