@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, hasTool } from '../util/llvm.js';
+import { CARGO_CACHE, hasRustc } from '../util/rust.js';
 import { generateProgram } from '../../tools/fuzz-grad/program.js';
 import { fwdChecked, renderProgram } from '../../tools/fuzz-grad/checker.js';
 import { programSeed } from '../../tools/fuzz-grad/seed.js';
@@ -41,12 +42,12 @@ describe('fuzz-grad: the generator', () => {
 
   test('over 200 programs every feature is used, and weights switch features off', () => {
     const seen = new Set<string>();
-    for (let i = 0; i < 200; i++) for (const t of generateProgram(programSeed(5, i), `5-${i}`, { weights: {} }).tags) seen.add(t);
+    for (let i = 0; i < 200; i++) for (const t of generateProgram(programSeed(5, i), `5-${i}`, { weights: { rust: 0 } }).tags) seen.add(t);
     for (const f of FEATURES) expect(seen, f.name).toContain(f.name);
     for (const t of ['heap:realloc', 'heap:new', 'recursion:tree', 'loop:while', 'loop:triangular', 'vector:gather', 'mem:memcpy',
       'global:mutable', 'struct:array', 'int:cast', 'kink:fmax', 'call:restrict', 'libm:pow', 'return:early']) expect(seen, t).toContain(t);
     const noLoops = new Set<string>();
-    for (let i = 0; i < 50; i++) for (const t of generateProgram(programSeed(5, i), `5-${i}`, { weights: { loop: 0, while: 0 } }).tags) noLoops.add(t);
+    for (let i = 0; i < 50; i++) for (const t of generateProgram(programSeed(5, i), `5-${i}`, { weights: { loop: 0, while: 0, rust: 0 } }).tags) noLoops.add(t);
     expect(noLoops).not.toContain('loop');
     expect(noLoops).not.toContain('while');
   });
@@ -83,7 +84,7 @@ describe.skipIf(!HAVE)('fuzz-grad: random programs', () => {
     try {
       let tried = 0;
       for (let i = 0; tried < 4; i++) {
-        const p = generateProgram(programSeed(3, i), `3-${i}`, { weights: { cpp: 0 } });
+        const p = generateProgram(programSeed(3, i), `3-${i}`, { weights: { cpp: 0, rust: 0 } });
         const s = renderProgram(p, { mutant: true });
         if (!s.test.includes('fz_mutant(')) continue;
         const d = join(dir, String(i));
@@ -106,7 +107,7 @@ describe.skipIf(!HAVE)('fuzz-grad: random programs', () => {
     try {
       let tried = 0;
       for (let i = 0; tried < 3 && i < 60; i++) {
-        const p = generateProgram(programSeed(3, i), `3-${i}`, { weights: { cpp: 0 } });
+        const p = generateProgram(programSeed(3, i), `3-${i}`, { weights: { cpp: 0, rust: 0 } });
         if (!fwdChecked(p)) continue;
         const s = renderProgram(p, { mutant: 'fwd' });
         if (!s.test.includes('fz_mutant(')) continue;
@@ -124,6 +125,103 @@ describe.skipIf(!HAVE)('fuzz-grad: random programs', () => {
       }
       expect(tried).toBe(3);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
+// Rust programs (generator 6): the generator's output compiles with rustc, a small sample runs
+// through rustc -O0 (unwinding) and -O2 (panic=abort), and the checker catches a mutant there too.
+const RUST_SAMPLE = { seed: 11, count: 4 };
+
+describe('fuzz-grad: Rust programs (generator 6)', () => {
+  test('ids keep naming the same programs: the C programs of generator 6 are those of generator 5', () => {
+    let rust = 0;
+    for (let i = 0; i < 30; i++) {
+      const p6 = generateProgram(programSeed(5, i), `5-${i}`, { weights: {}, version: 6 });
+      if (p6.lang === 'rust') { rust++; continue; }
+      expect(renderProgram(p6).test.replace('generator 6', 'generator 5')).toEqual(renderProgram(generateProgram(programSeed(5, i), `5-${i}`, { weights: {}, version: 5 })).test);
+    }
+    expect(rust).toBeGreaterThan(3);
+    const a = renderProgram(generateProgram(programSeed(7, 3), '7-3', { weights: { rust: 100 } }));
+    expect(a).toEqual(renderProgram(generateProgram(programSeed(7, 3), '7-3', { weights: { rust: 100 } })));
+    expect(a.glue).toBeDefined();
+  });
+
+  test('over 60 programs the Rust idioms all appear', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 60; i++) for (const t of generateProgram(programSeed(5, i), `5-${i}`, { weights: { rust: 100 } }).tags) seen.add(t);
+    for (const t of ['iter:map-sum', 'iter:zip-fold', 'iter:windows', 'iter:chunks', 'iter:enumerate', 'iter:max-fold', 'range-adapters', 'closure',
+      'struct-impl', 'struct-method', 'helper', 'helper-mut', 'vec:collect', 'vec:push', 'vec:zeros', 'vec:array', 'iter_mut', 'zip_mut',
+      'for:rev', 'for:step', 'for:tri', 'while', 'subslice', 'gather', 'kink']) expect(seen, t).toContain(t);
+  });
+
+  test.skipIf(!hasRustc() || !hasTool('clang-19'))('every program of a sample compiles with rustc, its checker and glue with clang', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-grad-rs-'));
+    try {
+      for (let i = 0; i < 12; i++) {
+        const p = generateProgram(programSeed(13, i), `13-${i}`, { weights: { rust: 100 } });
+        const s = renderProgram(p);
+        writeFileSync(join(dir, 'prog.rs'), s.test);
+        writeFileSync(join(dir, 'check.c'), s.check);
+        writeFileSync(join(dir, 'glue.c'), s.glue!);
+        const r = spawnSync('rustc', ['--crate-type=lib', '--emit=metadata', '-o', join(dir, 'p.rmeta'), join(dir, 'prog.rs')], { encoding: 'utf8' });
+        expect(r.status, `${p.id}: ${r.stderr}`).toBe(0);
+        for (const c of ['check.c', 'glue.c']) {
+          const cc = spawnSync('clang-19', ['-fsyntax-only', '-Werror=implicit-function-declaration', join(dir, c)], { encoding: 'utf8' });
+          expect(cc.status, `${p.id} ${c}: ${cc.stderr}`).toBe(0);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  test.skipIf(!hasRustc() || !hasTool('clang-19'))(`${RUST_SAMPLE.count} programs x rustc -O0 (unwind) / -O2 (abort): derivatives agree with finite differences`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-grad-rs-test-'));
+    const log = join(dir, 'log.jsonl');
+    try {
+      const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'tools', 'fuzz-grad', 'main.js'), '--count', String(RUST_SAMPLE.count),
+        '--seed', String(RUST_SAMPLE.seed), '--weight', 'rust=100', '--rust-configs', 'rust-O0-unwind,rust-O2-abort', '--jobs', '1', '--no-extra',
+        '--log', log, '--quiet'], { encoding: 'utf8', timeout: 900_000, env: { ...process.env, XDG_CACHE_HOME: CARGO_CACHE } });
+      const programs = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LoggedProgram);
+      const runs = programs.flatMap((p) => p.results);
+      expect(runs.filter((x) => !['ok', 'skip', 'refused'].includes(x.outcome)).map((x) => `${x.config}: ${x.outcome} ${x.code ?? ''}`), r.stdout).toEqual([]);
+      expect(programs.length).toBe(RUST_SAMPLE.count);
+      const ok = runs.filter((x) => x.outcome === 'ok');
+      // every -O2 run checks derivatives; -O0 refuses what docs/rust.md lists (Vec allocation, ...)
+      expect(ok.filter((x) => x.config === 'rust-O2-abort').length, r.stdout).toBe(RUST_SAMPLE.count);
+      expect(ok.reduce((a, x) => a + (x.checked ?? 0), 0)).toBeGreaterThan(3 * ok.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
+
+  test.skipIf(!hasRustc() || !hasTool('clang-19'))('the checker reports a mismatch when the derivative (reverse, then forward) is of a slightly different function', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-grad-rs-mutant-'));
+    const prev = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = CARGO_CACHE;
+    try {
+      let tried = 0;
+      for (let i = 0; tried < 2 && i < 30; i++) {
+        const p = generateProgram(programSeed(3, i), `3-${i}`, { weights: { rust: 100 } });
+        const mode = tried === 0 ? true : 'fwd' as const;
+        const s = renderProgram(p, { mutant: mode });
+        if (!s.test.includes('fz_mutant(')) continue;
+        const d = join(dir, String(i));
+        spawnSync('mkdir', ['-p', d]);
+        writeFileSync(join(d, 'prog.rs'), s.test);
+        writeFileSync(join(d, 'check.c'), s.check);
+        writeFileSync(join(d, 'glue.c'), s.glue!);
+        const r = runConfig(d, 'prog.rs', 'rust', CONFIGS['rust-O2-abort']!, p.id);
+        if (r.outcome === 'refused' || r.outcome === 'skip' || r.checked !== r.coords) continue;
+        tried++;
+        expect(r.outcome, `${p.id}: ${r.detail ?? ''}`).toBe('mismatch');
+        if (mode === 'fwd') expect(r.detail ?? '').toMatch(/FZ BAD fwd tangent/);
+      }
+      expect(tried).toBe(2);
+    } finally {
+      if (prev === undefined) delete process.env.XDG_CACHE_HOME; else process.env.XDG_CACHE_HOME = prev;
       rmSync(dir, { recursive: true, force: true });
     }
   }, 600_000);

@@ -560,5 +560,5 @@ function renderRust(p: Program, ro: RenderOptions): Sources {
   check.push('', '/* ---- the checker ---- */');
   check.push(...checker(p));
   check.push(MAIN_BODY);
-  return { test: renderRustSource(p, !!ro.mutant), glue, check: check.join('\n') + '\n' };
+  return { test: renderRustSource(p, ro.mutant ?? false), glue, check: check.join('\n') + '\n' };
 }

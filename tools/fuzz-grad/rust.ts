@@ -140,7 +140,7 @@ export class RustGen {
     const reals = this.scope.allReals();
     const arrs = this.scope.allArrs().filter((a) => !this.blocked.has(a.name));
     const ints = this.scope.allInts();
-    const choice = r.weighted<string>([['lit', 2], ['real', reals.length ? 4 : 0], ['arr', arrs.length ? 6 : 0], ['int', ints.length ? 1 : 0]]);
+    const choice = r.weighted<string>([['lit', 1.5], ['real', reals.length ? 4 : 0], ['arr', arrs.length ? 7 : 0], ['int', ints.length ? 1 : 0]]);
     switch (choice) {
       case 'real': {
         const v = r.pick(reals);
@@ -162,7 +162,7 @@ export class RustGen {
 
   expr(k: Kind, depth: number): E {
     const r = this.rng;
-    if (depth <= 0 || r.chance(0.25)) return this.leaf(k);
+    if (depth <= 0 || r.chance(0.2)) return this.leaf(k);
     const d = depth - 1;
     const what = r.weighted<string>([
       ['bin', 6], ['div', 1.5], ['unary', 4], ['pos', 2], ['mul_add', 1], ['powi', 1], ['two', 1.2], ['kink', 1.2], ['sel', 0.8],
@@ -469,6 +469,8 @@ export class RustGen {
     // the helper's own body
     const saved = { scope: this.scope, mult: this.mult, blocked: this.blocked, depth: this.depth, pend: this.pendingLets };
     this.pendingLets = [];
+    const sp = this.structParam;
+    this.structParam = null;
     this.scope = new Scope(null);
     this.blocked = new Set();
     this.mult = 1;
@@ -478,7 +480,7 @@ export class RustGen {
     this.scope.reals.push({ name: 's', k: hk, st: { cap: 8, acc: 0 }, mutable: false, rs: 's', tw: 's' });
     const acc: RealVar = { name: 'acc', k: hk, st: { cap: 64, acc: 0 }, mutable: true, rs: 'acc', tw: 'acc' };
     const body = this.stmts(this.rng.int(1, 3), [acc]);
-    this.scope = saved.scope; this.mult = saved.mult; this.blocked = saved.blocked; this.depth = saved.depth; this.pendingLets = saved.pend;
+    this.scope = saved.scope; this.mult = saved.mult; this.blocked = saved.blocked; this.depth = saved.depth; this.pendingLets = saved.pend; this.structParam = sp;
     const T = RT(hk);
     const rs = [`#[inline(never)]`, `fn ${name}(u: &[${T}], s: ${T}) -> ${T} {`, `    let mut acc: ${T} = ${rlit(0, hk).rs};`, ...body.rs.map((l) => '    ' + l), '    acc', '}'];
     const tw = [`static long double ${name}_ld(const long double *u, long double s) {`, '  long double acc = 0.0L;', ...body.tw.map((l) => '  ' + l), '  return acc;', '}'];
@@ -531,7 +533,7 @@ export class RustGen {
     const mutReals = this.scope.allReals().filter((v) => v.mutable);
     const kind = r.weighted<string>([
       ['let', 3], ['assign', mutReals.length ? 3 : 0], ['store', writableArrs.length ? 3 : 0],
-      ['for', this.depth < 3 ? 3 : 0], ['iter_mut', writableArrs.length && this.depth < 3 ? 1.2 : 0],
+      ['for', this.depth < 3 ? 4 : 0], ['iter_mut', writableArrs.length && this.depth < 3 ? 1.2 : 0],
       ['zip_mut', writableArrs.length && this.depth < 3 ? 0.8 : 0], ['if', 1.5], ['vec', this.depth < 2 ? 1.2 : 0],
       ['while', this.depth < 2 ? 0.5 : 0], ['mut_helper', writableArrs.length && this.depth < 2 ? 0.5 : 0],
       ['struct_write', this.structParam?.writable && !this.blocked.has(this.structParam.name) ? 0.8 : 0],
@@ -557,7 +559,7 @@ export class RustGen {
       case 'store': {
         const a = r.pick(writableArrs);
         const i = this.index(a.len);
-        return this.withPending(this.write(a.at(i), a.k, a.st, this.expr(a.k, r.int(1, 3))));
+        return this.withPending(this.write(a.at(i), a.k, a.st, this.expr(a.k, r.int(1, 4))));
       }
       case 'for': return this.forLoop();
       case 'iter_mut': {
@@ -632,7 +634,9 @@ export class RustGen {
         // |c u + sin| <= c cap + 1 <= cap: a contraction (caps are at least 8)
         this.helpers.push({ name, rs, tw, proto: `static void ${name}_ld(long double *u, long double s);` });
         this.features.add('helper-mut');
-        return this.withPending({ rs: [`${name}(${a.local ? '&mut ' : ''}${a.rs}, ${s.rs});`], tw: [`${name}_ld(${a.tw}, ${s.tw});`] });
+        // the scalar first: the call's `&mut` borrow of the array starts before its arguments
+        const tmp = this.fresh('hs');
+        return this.withPending({ rs: [`let ${tmp}: ${T} = ${s.rs};`, `${name}(${a.local ? '&mut ' : ''}${a.rs}, ${tmp});`], tw: [`${name}_ld(${a.tw}, ${s.tw});`] });
       }
       case 'struct_write': {
         const sp = this.structParam!;

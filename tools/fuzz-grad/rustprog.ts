@@ -124,13 +124,13 @@ export function generateRustProgram(seed: number, id: string, weights: Record<st
   let ret: Kind | null = rng.weighted<Kind | null>([['D', 6], ['F', floatScale > 0 ? 1 : 0], [null, 3]]);
   if (ret === 'F') g.hasFloat = true;
   if (ret === null && !writableDup) ret = 'D';
-  g.budget = rng.int(6, 22);
-  const body = g.stmts(rng.int(3, 7));
+  g.budget = rng.int(8, 28);
+  const body = g.stmts(rng.int(4, 9));
   // the result: a combination of what is in scope (the body's locals are gone: arrays, scalars)
   let retE: E | null = null;
   if (ret) {
     g.depth = 1;
-    retE = g.fit(g.expr(ret, 3), 1000);
+    retE = g.fit(g.expr(ret, 4), 1000);
   }
   const tail = g.withPending({ rs: [], tw: [] });
   const bodyRs = [...prologue, ...body.rs, ...tail.rs];
@@ -172,9 +172,10 @@ export function generateRustProgram(seed: number, id: string, weights: Record<st
 }
 
 /** prog.rs: the program, then the derivative calls (of the mutant of f with `mutant`). */
-export function renderRustSource(p: Program, mutant: boolean): string {
+export function renderRustSource(p: Program, mutant: boolean | 'fwd'): string {
   const m = mutant ? mutantItems(p) : [];
-  return [p.rust!.source, ...m, '', ...derivativeCalls(p, p.rust!.markers, m.length ? 'fz_mutant' : 'f'), ''].join('\n');
+  const t = m.length ? 'fz_mutant' : 'f';
+  return [p.rust!.source, ...m, '', ...derivativeCalls(p, p.rust!.markers, mutant === 'fwd' ? 'f' : t, t), ''].join('\n');
 }
 
 // ---- the derivative calls (in prog.rs) and the glue (glue.c)
@@ -222,7 +223,7 @@ function resultFields(p: Program): { name: string; kind: Kind }[] {
   return fields;
 }
 
-function derivativeCalls(p: Program, markers: 'address' | 'value', target: string): string[] {
+function derivativeCalls(p: Program, markers: 'address' | 'value', adTarget: string, fwdTarget: string): string[] {
   const o: string[] = [];
   const fields = resultFields(p);
   const resRt = p.resultForm === 'void' ? '' : p.resultForm === 'scalar' ? RT(fields[0]!.kind) : 'FzRes';
@@ -235,7 +236,7 @@ function derivativeCalls(p: Program, markers: 'address' | 'value', target: strin
   for (const fwd of [false, true]) {
     const args = adArgs(p, fwd);
     const ps = args.map((a, i) => `a${i}: ${a.rt}`);
-    const call: string[] = [`${target} as *const ()`];
+    const call: string[] = [`${fwd ? fwdTarget : adTarget} as *const ()`];
     if (!fwd && p.primalReturn) call.push(mk('enzyme_primal_return'));
     args.forEach((a, i) => { if (a.marker) call.push(mk(a.marker)); call.push(a.variadic(`a${i}`)); });
     const fn = fwd ? '__enzyme_fwddiff' : '__enzyme_autodiff';
