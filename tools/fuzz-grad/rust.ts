@@ -176,13 +176,14 @@ export class RustGen {
       }
       case 'unary': {
         const e = this.expr(k, d);
-        const m = r.pick(['sin', 'cos', 'tanh', 'atan', 'exp', 'exp_m1', 'sinh', 'cosh', 'asinh', 'neg']);
+        // (asinh is not here: Rust's std computes it with abs, 1/|x| and copysign, whose
+        // derivative at x = 0 exactly is NaN, as any AD of that code gives; it takes positive arguments)
+        const m = r.pick(['sin', 'cos', 'tanh', 'atan', 'exp', 'exp_m1', 'sinh', 'cosh', 'neg']);
         switch (m) {
           case 'sin': return this.meth('sin', 'sin', e, [], 1);
           case 'cos': return this.meth('cos', 'cos', e, [], 1);
           case 'tanh': return this.meth('tanh', 'tanh', e, [], 1);
           case 'atan': return this.meth('atan', 'atan', e, [], 1.6);
-          case 'asinh': return this.meth('asinh', 'asinh', e, [], Math.log(2 * e.b + 1) + 1);
           case 'neg': return { rs: `(-${e.rs})`, tw: `(-${e.tw})`, k, b: e.b };
           default: {
             const a = this.fit(e, 3);
@@ -193,12 +194,13 @@ export class RustGen {
       }
       case 'pos': {
         const p = this.positive(k, d);
-        const m = r.pick(['ln', 'sqrt', 'cbrt', 'powf', 'recip', 'ln_1p']);
+        const m = r.pick(['ln', 'sqrt', 'cbrt', 'powf', 'recip', 'ln_1p', 'asinh']);
         switch (m) {
           case 'ln': return this.meth('ln', 'log', p, [], Math.max(1, Math.log(p.b + 1)));
           case 'sqrt': return this.meth('sqrt', 'sqrt', p, [], Math.sqrt(p.b) + 1);
           case 'cbrt': return this.meth('cbrt', 'cbrt', p, [], Math.cbrt(p.b) + 1);
           case 'ln_1p': return this.meth('ln_1p', 'log1p', p, [], Math.log(p.b + 2));
+          case 'asinh': return this.meth('asinh', 'asinh', p, [], Math.log(2 * p.b + 1) + 1);
           case 'recip': return { rs: `(${p.rs}).recip()`, tw: `(1.0L / ${p.tw})`, k, b: 2 };
           default: {
             const e = r.pick([0.5, 0.75, 1.5, 2.5]);
@@ -412,11 +414,14 @@ export class RustGen {
     t.tw = `(${argT.tw})`; u.tw = `(${argU.tw})`;
     this.scope.reals.push(t, u);
     this.structParam = null;
+    const idxInfo = this.idxInfo;
+    this.idxInfo = null;
     const pend = this.pendingLets;
     this.pendingLets = [];
     const body = this.expr(k, Math.min(d, 2));
     this.pendingLets = [...pend, ...this.pendingLets];
     this.structParam = sp;
+    this.idxInfo = idxInfo;
     this.scope = saved;
     this.features.add('closure');
     this.pendingLets.push({ rs: [`let ${name} = |t: ${RT(k)}, u: ${RT(k)}| -> ${RT(k)} { let _ = u; ${body.rs} };`], tw: [] });
@@ -469,8 +474,9 @@ export class RustGen {
     // the helper's own body
     const saved = { scope: this.scope, mult: this.mult, blocked: this.blocked, depth: this.depth, pend: this.pendingLets };
     this.pendingLets = [];
-    const sp = this.structParam;
+    const sp = this.structParam, idxInfo = this.idxInfo;
     this.structParam = null;
+    this.idxInfo = null;
     this.scope = new Scope(null);
     this.blocked = new Set();
     this.mult = 1;
@@ -480,7 +486,7 @@ export class RustGen {
     this.scope.reals.push({ name: 's', k: hk, st: { cap: 8, acc: 0 }, mutable: false, rs: 's', tw: 's' });
     const acc: RealVar = { name: 'acc', k: hk, st: { cap: 64, acc: 0 }, mutable: true, rs: 'acc', tw: 'acc' };
     const body = this.stmts(this.rng.int(1, 3), [acc]);
-    this.scope = saved.scope; this.mult = saved.mult; this.blocked = saved.blocked; this.depth = saved.depth; this.pendingLets = saved.pend; this.structParam = sp;
+    this.scope = saved.scope; this.mult = saved.mult; this.blocked = saved.blocked; this.depth = saved.depth; this.pendingLets = saved.pend; this.structParam = sp; this.idxInfo = idxInfo;
     const T = RT(hk);
     const rs = [`#[inline(never)]`, `fn ${name}(u: &[${T}], s: ${T}) -> ${T} {`, `    let mut acc: ${T} = ${rlit(0, hk).rs};`, ...body.rs.map((l) => '    ' + l), '    acc', '}'];
     const tw = [`static long double ${name}_ld(const long double *u, long double s) {`, '  long double acc = 0.0L;', ...body.tw.map((l) => '  ' + l), '  return acc;', '}'];
