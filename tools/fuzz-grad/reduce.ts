@@ -64,6 +64,7 @@ export function reduceProgram(o: ReduceOptions): { program: Program; result: Run
   const cfg = CONFIGS[o.config];
   if (!cfg) throw new Error(`unknown configuration '${o.config}'`);
   const p = generateProgram(programSeed(Number(m[1]), Number(m[2])), o.id, { weights: o.weights, version: o.version });
+  if (p.lang === 'rust') throw new Error(`${o.id} is a Rust program: --reduce deletes statements of C and C++ programs only; keep it (--keep) and reduce prog.rs by hand`);
   const work = join(tmpdir(), `fuzz-grad-reduce-${process.pid}`);
   let attempt = 0;
   const ext = p.lang === 'cpp' ? 'cpp' : 'c';
