@@ -11,12 +11,16 @@
 // What is supported (everything else keeps the whole tape; when in doubt, no
 // checkpointing):
 //   - combined shape (diffe<f>) only: a split pair keeps its tape;
-//   - an outermost loop without inner loops, one entering edge, one latch, one
-//     exit, and an exact trip count at its entry (src/tape/trip.ts);
-//   - its carried state is its header's phis only: the body stores nothing,
-//     allocates nothing, calls nothing but math functions the rules know, and
-//     loads only memory that nothing in the function may overwrite (so a
-//     re-run reads what the first run read).
+//   - an outermost loop with one entering edge, one latch, one exit, and an
+//     exact trip count at its entry (src/tape/trip.ts); loops inside it are
+//     re-run with each segment, their tapes hold one segment too;
+//   - it allocates nothing and calls nothing but math functions the rules know;
+//   - its carried state is its header's phis, the counters of the loops inside,
+//     and memory whose byte ranges are known at its entry (src/tape/extent.ts):
+//     those bytes are copied into each checkpoint and back before a re-run; the
+//     first re-run keeps them as the forward sweep left them, put back at the end
+//     of the reverse sweep; frees of that memory wait for the end of the reverse.
+//     Shadow memory is not restored: the loop's forward sweep writes no shadow.
 // The decision is taken at run time at the loop's entry: with n header
 // executions and T tape bytes per iteration, the loop is checkpointed when
 // n * T exceeds the budget (`--tape-budget`), with k = ceil(sqrt(n * S / T))
