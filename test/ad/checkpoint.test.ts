@@ -6,6 +6,11 @@
 // 1001 (multiples of k and not). Loops that cannot be checkpointed (inner loops,
 // a loop containing one, an early exit, stores) keep their whole tape and stay
 // right; --print-perf says which is which. One build runs under valgrind.
+// The state in memory (programs/ckpt_mem.c, ckpt_mem_width.c): arrays updated in place and heap
+// scratch, clang 14 and 19 at -O0 to -O3, k = 1, 2, 7 and the square-root rule, array sizes 0 to 17
+// and 0 to 23 steps, at width 2 too: derivatives against finite differences, and the arrays after
+// the derivative against what the primal leaves; a loop whose extent cannot be bounded keeps its
+// tape and says why; one build under valgrind.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -216,6 +221,27 @@ for (const v of [14, 19]) {
     }
   });
 }
+
+describe.skipIf(!hasTool('clang-14'))('loop checkpointing with the state in memory at --width 2', () => {
+  it('every 1 and 3 iterations: both lanes match finite differences, u ends as the primal leaves it', () => {
+    const ll = execFileSync('clang-14', ['-O2', '-S', '-emit-llvm', join(SRC, 'ckpt_mem_width.c'), '-o', '-'], { encoding: 'utf8' });
+    for (const k of [1, 3]) {
+      const m = parseText(ll, 'ckpt_mem_width.ll');
+      const perf = gradModule(m, { fn: 'diffuse', args: parseArgList('dup,dup,const,const'), width: 2, checkpointEvery: k }, null).perf;
+      expect(perf.filter((l) => l.includes(`checkpointed every ${k} iterations`) && l.includes('and 2 memory ranges (argument 2, ')).length).toBe(1);
+      expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
+      const dir = mkdtempSync(join(tmpdir(), 'enzyme-ts-ckpt-mw-'));
+      try {
+        writeFileSync(join(dir, 'g.ll'), printModule(m));
+        execFileSync('llvm-as', [join(dir, 'g.ll'), '-o', join(dir, 'g.bc')]);
+        execFileSync('clang-14', ['-O2', '-w', join(dir, 'g.bc'), join(SRC, 'ckpt_mem_width_main.c'), '-lm', '-o', join(dir, 'prog')]);
+        expect(spawnSync(join(dir, 'prog'), [], { encoding: 'utf8' }).stdout.trim(), `k=${k}`).toBe('all ok');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
+});
 
 describe.skipIf(!hasTool('clang-19') || !hasTool('valgrind'))('loop checkpointing with the state in memory under valgrind', () => {
   it('every 3 iterations: no invalid access, no leak (deferred frees, checkpoints of memory)', () => {
