@@ -207,7 +207,7 @@ export class LoopBuffers {
   }
 
   /** At `b` in the forward sweep: |bound - init| / |step| + 2 for `loop`, as an i64 (an estimate). */
-  private tripValue(loop: Loop, b: IRBuilder): Value {
+  tripValue(loop: Loop, b: IRBuilder): Value {
     const t = this.f.m.types;
     const tp = this.tripOf(loop)!;
     const signed = !tp.stay.startsWith('u');
@@ -231,7 +231,7 @@ export class LoopBuffers {
    * capacity of `loop`'s buffers, move the first `filled` entries of each into
    * one new block of max(need, 2 * capacity, 16) entries.
    */
-  private emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): void {
+  emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): void {
     const t = this.f.m.types;
     const bp = this.plan.frame.bytePtr;
     const name = loop.header.name ?? 'loop';

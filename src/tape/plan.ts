@@ -521,6 +521,9 @@ export class TapePlan {
     return seg.base;
   }
 
+  /** The index of the current iteration in the segment of a checkpointable loop (forward header), created if needed. */
+  segLocal(ls: LoopState): Value { return this.fwdIndex(ls); }
+
   /** The index of the current iteration in a loop's buffers, in the forward header: the counter, or its offset in the segment. */
   private fwdIndex(ls: LoopState): Value {
     if (!ls.seg) return ls.k;
