@@ -21,6 +21,7 @@ import { isDiffType, isPtrAggType } from '../analysis/activity.js';
 import { Frame, Prologue, type ArenaSource } from '../tape/frame.js';
 import { TapePlan } from '../tape/plan.js';
 import { LoopBuffers } from '../tape/buffers.js';
+import { KeptBlocks } from '../tape/keep.js';
 import { LoopCheckpoints, whyNotCheckpointed } from '../tape/checkpoint.js';
 import type { ArgActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
@@ -42,6 +43,7 @@ export class ReverseGenerator implements SweepMode {
   private readonly sweep: ForwardSweep;
   private readonly plan: TapePlan;
   private readonly buffers: LoopBuffers;
+  private readonly kept: KeptBlocks | null;
   private readonly augCalls = new Map<CallBase, AugmentedCall>();
   private readonly entry: ReverseEntry;
   private retVal: PhiInst | null = null;
@@ -71,7 +73,8 @@ export class ReverseGenerator implements SweepMode {
       (n, r, p) => ctx.declare(n, r, p), arenaSource(sig, split, fwdFn, revFn));
     this.sweep = new ForwardSweep(this.f, fwdFn, this.fwdPro, this);
     this.plan = new TapePlan(this.f, this.sweep, this.frame, revFn);
-    this.buffers = new LoopBuffers(this.f, this.sweep, this.plan);
+    this.kept = sig.nofree ? null : new KeptBlocks(m, (n, r, p) => ctx.declare(n, r, p), fwdFn.name ?? 'diffe');
+    this.buffers = new LoopBuffers(this.f, this.sweep, this.plan, this.kept);
     this.checkpoints = new LoopCheckpoints(this.f, this.sweep, this.plan, this.buffers);
     const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2 - extra]! : fwdFn.args[fwdFn.args.length - 1]!;
     this.entry = { fwdReturn: null as unknown as BasicBlock, retIdx: null, seed };
@@ -232,6 +235,7 @@ export class ReverseGenerator implements SweepMode {
         const first = ls.buffers.length ? this.buffers.bufferLayout(ls).bufs[0]! : null;
         if (!first || this.buffers.arenaMode(loop) === 'whole') continue;
         const base = b.load(frame.bytePtr, frame.rev(first.slot));
+        if (this.buffers.giveBack(loop, ls, b, base)) continue;
         const p = this.buffers.toFree(loop, ls, b, ls.cap ? b.load(t.i64, frame.rev(ls.cap), 'cap') : constInt(t.i64, 0), base);
         if (p) b.call(free(), [p]);
       }
@@ -266,6 +270,7 @@ export class ReverseGenerator implements SweepMode {
       fb.ret(agg);
     }
     this.buffers.growBuffers();
+    this.kept?.finish();
     frame.finish();
     this.fwdPro.flush();
     if (split) this.revPro.flush();
