@@ -75,6 +75,8 @@ export class ReverseGenerator implements SweepMode {
     this.plan = new TapePlan(this.f, this.sweep, this.frame, revFn);
     this.kept = sig.nofree ? null : new KeptBlocks(m, (n, r, p) => ctx.declare(n, r, p), fwdFn.name ?? 'diffe');
     this.buffers = new LoopBuffers(this.f, this.sweep, this.plan, this.kept);
+    this.plan.tripOf = (l) => this.buffers.tripOf(l);
+    this.plan.tripCount = (l, b, map) => this.buffers.tripExact(l, b, map);
     this.checkpoints = new LoopCheckpoints(this.f, this.sweep, this.plan, this.buffers);
     const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2 - extra]! : fwdFn.args[fwdFn.args.length - 1]!;
     this.entry = { fwdReturn: null as unknown as BasicBlock, retIdx: null, seed };

@@ -196,7 +196,7 @@ export class ReverseSweep {
     if (B === this.f.cfg.entry) { b.br(this.revExit); return; }
     const preds = this.f.cfg.preds(B).filter((p) => this.f.cfg.isReachable(p));
     if (preds.length === 1) {
-      this.edge(preds[0]!, B, phis, b);
+      this.edge(preds[0]!, B, phis, b, rc);
       b.br(this.revBlocks.get(preds[0]!)!);
       return;
     }
@@ -205,7 +205,7 @@ export class ReverseSweep {
       if (!this.edgeHasWork(p, B, phis)) return this.revBlocks.get(p)!;
       const eb = addBlock(this.f.m, this.revFn, `invert${B.name ?? ''}_from_${p.name ?? ''}`);
       const e = new IRBuilder(this.f.m).atEnd(eb);
-      this.edge(p, B, phis, e);
+      this.edge(p, B, phis, e, { pb: B, rb: eb, b: e });
       e.br(this.revBlocks.get(p)!);
       return eb;
     });
@@ -216,7 +216,7 @@ export class ReverseSweep {
     const sl = this.f.simpleLoop(B);
     if (!sl) return null;
     const k = this.plan.revIndex(sl.loop, rc);
-    const start = this.plan.get(this.plan.loopStart(sl.loop, sl.outside), rc);
+    const start = this.plan.revStartLoop(sl.loop) ? this.plan.revStartLoad(sl.loop, rc.b) : this.plan.get(this.plan.loopStart(sl.loop, sl.outside), rc);
     const t = this.f.m.types.i8;
     const first = rc.b.icmp('eq', k, start, 'first.iter');
     return rc.b.select(first, constInt(t, preds.indexOf(sl.outside)), constInt(t, preds.indexOf(sl.latch)));
@@ -249,7 +249,7 @@ export class ReverseSweep {
   }
 
   /** Reverse of the primal edge P -> B: phi adjoints to P's incoming values, loop counters stepped back. */
-  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][], b: IRBuilder): void {
+  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][], b: IRBuilder, rc: RevCtx): void {
     for (const [phi, ds] of phis) {
       const v = phi.operands[phi.blocks.indexOf(P)]!;
       ds.forEach((d, lane) => this.addDiffe(v, d, b, lane));
@@ -259,6 +259,8 @@ export class ReverseSweep {
       const ls = this.plan.loopState(l);
       const slot = this.plan.frame.revLocal(ls.counter);
       const c = b.load(this.f.m.types.i64, slot);
+      // Leaving the loop in the forward sweep: where this execution started, if the reverse computes it.
+      if (!l.contains(B) && this.plan.revStartLoop(l)) this.plan.setRevStart(l, c, rc);
       const st = b.store(b.sub(c, constInt(this.f.m.types.i64, 1)), slot);
       // Back into an earlier iteration of a checkpointed loop: its segment may have to be re-run (src/tape/checkpoint.ts).
       if (ls.seg && l.header === B) this.plan.backEdgeStores.push({ loop: l, store: st });

@@ -211,11 +211,11 @@ export class LoopBuffers {
    * own width so that wrapping is counted as the loop would see it. The header
    * runs at most once more.
    */
-  tripExact(loop: Loop, b: IRBuilder): Value {
+  tripExact(loop: Loop, b: IRBuilder, map: (v: Value) => Value = (v) => this.sweep.mapV(v)): Value {
     const t = this.f.m.types;
     const tp = this.tripOf(loop)!;
-    const init = this.sweep.mapV(tp.init);
-    const bound = this.sweep.mapV(tp.bound);
+    const init = map(tp.init);
+    const bound = map(tp.bound);
     const w = init.type as IntType;
     const x0 = tp.onNext ? b.add(init, constInt(w, tp.step)) : init;
     const up = tp.step > 0n;

@@ -29,6 +29,7 @@ import type { FunctionFacts, SimpleLoop } from '../ad/facts.js';
 import type { ForwardSweep } from '../ad/sweep.js';
 import { typeTextShort } from '../ad/typetext.js';
 import type { Frame, Slot } from './frame.js';
+import type { TripPattern } from './trip.js';
 import { minCut, type CutNode } from './mincut.js';
 
 export interface LoopState {
@@ -65,7 +66,9 @@ interface Request { fv: Value; pb: BasicBlock | null }
 /** How a value can be computed again in the reverse sweep, and from what. */
 type Recipe =
   | { k: 'clone'; ops: Value[]; cost: number }
-  | { k: 'iv'; ops: Value[]; sl: SimpleLoop; init: Value; step: bigint; cost: number }
+  // ops: [start of the loop's execution (a forward value), init], or [init] when `revStart`:
+  // the start is then computed by the reverse sweep itself (TapePlan.revStartLoop).
+  | { k: 'iv'; ops: Value[]; sl: SimpleLoop; init: Value; step: bigint; cost: number; revStart: boolean }
   | { k: 'decision'; ops: Value[]; cond: Value; onTrue: number; onFalse: number; cost: number };
 
 type How = 'cache' | 'recompute';
@@ -215,8 +218,14 @@ export class TapePlan {
     if (this.f.ctx.opts.checkpoint === 'cache') return null;
     const iv = this.inductionShape(fi);
     if (iv) {
+      const init = this.sweep.mapV(iv.init);
+      if (this.revStartLoop(iv.sl.loop)) {
+        // The trip count's values too: a use after the loop computes the start from them (revStartAt).
+        const tp = this.tripOf!(iv.sl.loop)!;
+        return { k: 'iv', ops: [init, this.sweep.mapV(tp.init), this.sweep.mapV(tp.bound)], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5, revStart: true };
+      }
       const start = this.loopStart(iv.sl.loop, iv.sl.outside);
-      return { k: 'iv', ops: [start, this.sweep.mapV(iv.init)], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5 };
+      return { k: 'iv', ops: [start, init], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5, revStart: false };
     }
     if (fi.op === 'phi') {
       const d = this.decisions.get(fi as PhiInst);
@@ -572,6 +581,80 @@ export class TapePlan {
     return r;
   }
 
+  /**
+   * Whether the reverse sweep computes where each execution of `loop` started instead of reading it
+   * from the tape (8 bytes per execution of an inner loop, i.e. per iteration of the loop around
+   * it): for an inner loop whose header executions per execution are known when it exits (a counted
+   * loop with an exact trip count and a single exit, src/tape/trip.ts) and that nothing leaves
+   * otherwise (no return inside), not checkpointed nor inside a checkpointed loop. At the reversed
+   * exit edge the counter is where the execution ended (start + header executions): the reverse
+   * stores counter - executions in a slot of its own (`setRevStart`), read inside the loop's reverse.
+   */
+  revStartLoop(loop: Loop): boolean {
+    if (!loop.parent || this.f.ctx.opts.checkpoint === 'cache' || !this.tripOf) return false;
+    const have = this.revStarts.get(loop);
+    if (have !== undefined) return have !== null;
+    let ok = true;
+    for (let l: Loop | null = loop; l && ok; l = l.parent) { const ls = this.loops.get(l); if (!ls || ls.seg) ok = false; }
+    const tp = ok ? this.tripOf(loop) : null;
+    if (!tp || !tp.exact || !tp.single || loop.exitEdges.length !== 1) ok = false;
+    if (ok && loop.blocks.some((bb) => { const op = bb.terminator?.op; return op === 'ret' || op === 'resume' || op === 'invoke'; })) ok = false;
+    if (!ok) { this.revStarts.set(loop, null); return false; }
+    const t = this.f.m.types;
+    const slot = this.frame.revOnly(t.i64, `start.${loop.header.name ?? 'loop'}`);
+    this.revStarts.set(loop, slot);
+    return true;
+  }
+  /** Per loop: the reverse-only slot of its start (revStartLoop), or null when the start is taped. */
+  private readonly revStarts = new Map<Loop, Value | null>();
+  /** The counted-loop shape of a loop (set by the generator: src/tape/buffers.ts knows it). */
+  tripOf: ((l: Loop) => TripPattern | null) | null = null;
+  /** The number of header executions of the execution of `l` that just ended, at `b` (set by the generator). */
+  tripCount: ((l: Loop, b: IRBuilder, map: (v: Value) => Value) => Value) | null = null;
+
+  /**
+   * At the reversed exit edge of `loop` (a revStartLoop), before its counter is stepped back:
+   * start = counter - header executions, computed from the trip count's values as the reverse
+   * has them at `rc`.
+   */
+  setRevStart(loop: Loop, counterNow: Value, rc: RevCtx): void {
+    const slot = this.revStarts.get(loop);
+    if (!slot || !this.tripCount) return;
+    const b = rc.b;
+    const q = this.tripCount(loop, b, (v) => this.get(this.sweep.mapV(v), rc));
+    const h = b.add(q, constInt(this.f.m.types.i64, 1), 'header.runs');
+    b.store(b.sub(counterNow, h, 'loop.start.rev'), slot);
+  }
+
+  /** While the reverse sweep is emitted, inside the reverse of a revStartLoop: the start of its current execution. */
+  revStartLoad(loop: Loop, b: IRBuilder): Value {
+    return b.load(this.f.m.types.i64, this.revStarts.get(loop)!, 'loop.start');
+  }
+
+  /**
+   * During materialization, the start of the execution of a revStartLoop that `rc` is in (the slot),
+   * or that ended last before `rc` (after the loop, before its reversed exit edge stored the slot:
+   * the counter is still where that execution ended, start + header executions).
+   */
+  private revStartAt(loop: Loop, rc: RevCtx): Value {
+    const memo = this.memoOf(this.memo, rc.rb);
+    const inside = rc.pb !== null && loop.contains(rc.pb);
+    const key = `start:${inside ? 'in' : 'out'}:${this.f.li.loops.indexOf(loop)}`;
+    const have = memo.get(key);
+    if (have) return have;
+    const b = rc.b;
+    const t = this.f.m.types;
+    let v: Value;
+    if (inside) v = b.load(t.i64, this.revStarts.get(loop)!, 'loop.start');
+    else {
+      const cur = b.load(t.i64, this.frame.revLocal(this.loopState(loop).counter), 'iter.end');
+      const q = this.tripCount!(loop, b, (x) => this.materializeAt(this.sweep.mapV(x), rc));
+      v = b.sub(cur, b.add(q, constInt(t.i64, 1)), 'loop.start');
+    }
+    memo.set(key, v);
+    return v;
+  }
+
   /** The counter value at which the current execution of the loop started (recorded once per execution, not per iteration). */
   loopStart(loop: Loop, outside: BasicBlock): Value {
     const ls = this.loopState(loop);
@@ -612,11 +695,11 @@ export class TapePlan {
   private inductionValue(fi: Instruction, r: Extract<Recipe, { k: 'iv' }>, rc: RevCtx): Value {
     const b = rc.b;
     const k = this.revIndexIn(this.memo, r.sl.loop, rc);
-    const start = this.materializeAt(r.ops[0]!, rc);
+    const start = r.revStart ? this.revStartAt(r.sl.loop, rc) : this.materializeAt(r.ops[0]!, rc);
     let iter: Value = b.sub(k, start, 'iter.local');
     const it = fi.type as IntType;
     if (it !== this.f.m.types.i64) iter = b.cast(it.bits < 64 ? 'trunc' : 'zext', iter, it);
-    const s0 = this.materializeAt(r.ops[1]!, rc);
+    const s0 = this.materializeAt(r.ops[r.revStart ? 0 : 1]!, rc);
     return b.add(s0, b.mul(iter, constInt(it, r.step)), `${fi.name ?? 'iv'}_unwrap`);
   }
 }
