@@ -26,7 +26,7 @@ import { LoopCheckpoints, whyNotCheckpointed } from '../tape/checkpoint.js';
 import type { ArgActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
 import { ForwardSweep, type SweepMode } from './sweep.js';
-import { ReverseSweep, type AugmentedCall, type ReverseEntry } from './reverse.js';
+import { ReverseSweep, canonicalAdjoint, type AugmentedCall, type ReverseEntry } from './reverse.js';
 import { uniquifyNames } from './names.js';
 import { callerArgTypes } from './callfacts.js';
 import { dropEmptyPhis } from './invoke.js';
@@ -214,7 +214,7 @@ export class ReverseGenerator implements SweepMode {
     this.sig.fn.args.forEach((a, k) => {
       if (this.sig.args[k] !== 'active') return;
       const lanes = reverse.diffeSlots.map((slots, lane) =>
-        slots.has(a) ? b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane)) : nullValue(a.type));
+        slots.has(a) ? canonicalAdjoint(b, b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane))) : nullValue(a.type));
       parts.push(width === 1 || lanes.some((x) => x.vk !== 'const') ? reverse.packLanes(lanes, b) : nullValue(lanesType(m, a.type, width)));
     });
     // The end of a whole derivative: implicit shadows of globals go back to zero (globals.ts).

@@ -7,11 +7,12 @@
 // from the tape plan (`plan.get`); derivatives of opcodes and math functions
 // come from the rule table (src/rules), which knows nothing of either.
 
-import { IRBuilder, addIncoming, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
+import { IRBuilder, addIncoming, constFP, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
+import { ConstantAggregate, type Constant } from '../ir/constants.js';
 import type { BasicBlock, Function } from '../ir/function.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst } from '../ir/instructions.js';
 import { PhiInst as PhiClass, successors } from '../ir/instructions.js';
-import type { FunctionType } from '../ir/types.js';
+import type { FunctionType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Partials, RuleEnv } from '../rules/api.js';
 import { instRule } from '../rules/instructions.js';
@@ -76,7 +77,7 @@ export class ReverseSweep {
       const b = new IRBuilder(this.f.m).atEnd(this.revPro.allocas);
       const nm = laneName(v.name !== null ? `${v.name}'de` : null, this.width, lane);
       s = b.alloca(v.type, nm);
-      b.atEnd(this.revPro.init).store(nullValue(v.type), s);
+      b.atEnd(this.revPro.init).store(adjointZero(v.type), s);
       slots.set(v, s);
     }
     return s;
@@ -86,7 +87,7 @@ export class ReverseSweep {
   private takeDiffe(v: Value, b: IRBuilder, lane: number): Value {
     const s = this.diffeSlot(v, lane);
     const d = b.load(v.type, s, laneName(v.name !== null ? `d${v.name}` : null, this.width, lane));
-    b.store(nullValue(v.type), s);
+    b.store(adjointZero(v.type), s);
     return d;
   }
 
@@ -545,6 +546,26 @@ export class ReverseSweep {
 }
 
 /** `a + b` for adjoints: fadd for floats and float vectors, element by element for aggregates. */
+/**
+ * The value of an adjoint that nothing was added to: -0.0 in every floating part, so that the
+ * first `+=` into it, `-0.0 + x`, is exactly `x` for every x and clang folds it away (`0.0 + x`
+ * is not `x` when x is -0.0: clang must keep the add). An adjoint of -0.0 instead of +0.0 differs
+ * in the sign of a zero only; adding it into a shadow (`s + -0.0`) leaves the shadow exactly as it
+ * was, and the gradients a derivative returns go through `+ 0.0` (canonicalAdjoint).
+ */
+export function adjointZero(t: Type): Constant {
+  if (t.kind === 'float') return constFP(t, -0);
+  if (t.kind === 'vector' && t.elem.kind === 'float') return constFP(t, -0);
+  if (t.kind === 'array') return t.count > 0 ? new ConstantAggregate(t, Array.from({ length: t.count }, () => adjointZero(t.elem))) : nullValue(t);
+  if (t.kind === 'struct' && t.elems && t.elems.length) return new ConstantAggregate(t, t.elems.map((e) => adjointZero(e)));
+  return nullValue(t);
+}
+
+/** An adjoint with its negative zeros made positive (`x + 0.0`): what a derivative returns, as if adjoints started at +0.0. */
+export function canonicalAdjoint(b: IRBuilder, x: Value): Value {
+  return addValues(b, x, nullValue(x.type));
+}
+
 export function addValues(b: IRBuilder, x: Value, y: Value): Value {
   const t = x.type;
   if (t.kind === 'float' || t.kind === 'vector') return b.fadd(x, y);
