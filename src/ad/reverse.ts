@@ -268,6 +268,12 @@ export class ReverseSweep {
     }
   }
 
+  /** A shadow access: it touches no loop buffer of the tape (DiffContext.tapeAliasList). */
+  private notTape<T extends Instruction>(i: T): T {
+    i.attachments = [...(i.attachments ?? []), { kind: 'noalias', md: this.f.ctx.tapeAliasList() }];
+    return i;
+  }
+
   private reverseInst(i: Instruction, rc: RevCtx): void {
     const b = rc.b;
     const aa = this.f.aa;
@@ -276,8 +282,8 @@ export class ReverseSweep {
         for (let lane = 0; lane < this.width; lane++) {
           const sp = this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc);
           const t = i.value.type;
-          const ds = b.load(t, sp, null, i.align);
-          b.store(nullValue(t), sp, i.align);
+          const ds = this.notTape(b.load(t, sp, null, i.align));
+          this.notTape(b.store(nullValue(t), sp, i.align));
           if (aa.isActiveValue(i.value)) this.addDiffe(i.value, ds, b, lane);
         }
         return;
@@ -286,8 +292,8 @@ export class ReverseSweep {
         for (let lane = 0; lane < this.width; lane++) {
           const d = this.takeDiffe(i, b, lane);
           const sp = this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc);
-          const old = b.load(i.type, sp, null, i.align);
-          b.store(addValues(b, old, d), sp, i.align);
+          const old = this.notTape(b.load(i.type, sp, null, i.align));
+          this.notTape(b.store(addValues(b, old, d), sp, i.align));
         }
         return;
       }

@@ -560,7 +560,9 @@ export class TapePlan {
     const buf = b.load(this.frame.bytePtr, this.frame.rev(c.slot), `${base}_bufr`);
     const typed = b.bitcastIfNeeded(buf, this.f.m.ptrTo(c.type));
     const p = b.gep(c.type, typed, [idx], null, true);
-    return b.load(c.type, p, `${base}_cached`, this.f.ctx.dl.heapAlign(c.type));
+    const ld = b.load(c.type, p, `${base}_cached`, this.f.ctx.dl.heapAlign(c.type));
+    ld.attachments = [...(ld.attachments ?? []), { kind: 'alias.scope', md: this.f.ctx.tapeAliasList() }];
+    return ld;
   }
 
   /** The iteration of loop `l` whose values the reverse code at `rc` reads (for the reverse sweep's own control flow). */
