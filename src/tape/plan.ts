@@ -69,7 +69,9 @@ type Recipe =
   // ops: [start of the loop's execution (a forward value), init], or [init] when `revStart`:
   // the start is then computed by the reverse sweep itself (TapePlan.revStartLoop).
   | { k: 'iv'; ops: Value[]; sl: SimpleLoop; init: Value; step: bigint; cost: number; revStart: boolean }
-  | { k: 'decision'; ops: Value[]; cond: Value; onTrue: number; onFalse: number; cost: number };
+  | { k: 'decision'; ops: Value[]; cond: Value; onTrue: number; onFalse: number; cost: number }
+  // A phi of a join: ops = [the join's decision phi, the incoming value of each predecessor in its order].
+  | { k: 'select'; ops: Value[]; cost: number };
 
 type How = 'cache' | 'recompute';
 
@@ -89,6 +91,11 @@ const PURE_OPS = new Set([
 // plus the bytes / 4 the tape moves). Arithmetic is cheap next to a round trip
 // through memory, as in Enzyme, which caches only what it cannot recompute; a
 // division or a square root is not; a call to exp or sin is dearer than keeping it.
+/** Operations that cannot trap or read memory: evaluated on a path that did not compute them, they give garbage, never a fault. */
+const SPECULATABLE_OPS = new Set([
+  'add', 'sub', 'mul', 'shl', 'lshr', 'ashr', 'and', 'or', 'xor', 'trunc', 'zext', 'sext', 'ptrtoint', 'inttoptr',
+  'bitcast', 'icmp', 'select', 'getelementptr', 'fneg', 'fadd', 'fsub', 'fmul', 'fcmp', 'freeze',
+]);
 const FREE_OPS = new Set(['bitcast', 'addrspacecast', 'zext', 'sext', 'trunc', 'freeze', 'extractvalue', 'insertvalue', 'ptrtoint', 'inttoptr', 'fneg']);
 const SLOW_OPS = new Set(['udiv', 'sdiv', 'urem', 'srem', 'fdiv', 'frem']);
 const CHEAP_CALLS = /^(llvm\.)?(fabs|copysign|fmuladd|fma|maxnum|minnum|maximum|minimum|floor|ceil|trunc|round|rint|nearbyint|fmax|fmin)/;
@@ -229,7 +236,7 @@ export class TapePlan {
     }
     if (fi.op === 'phi') {
       const d = this.decisions.get(fi as PhiInst);
-      const r = d ? this.decisionRecipe(d.block, d.preds) : null;
+      const r = d ? this.decisionRecipe(d.block, d.preds) : this.selectRecipe(fi as PhiInst);
       return r;
     }
     if (PURE_OPS.has(fi.op)) return { k: 'clone', ops: [...fi.operands], cost: opCost(fi, null) };
@@ -248,6 +255,47 @@ export class TapePlan {
       }
     }
     return null;
+  }
+
+  /**
+   * A phi of a join that is not a loop header, as a select on the join's decision phi (which
+   * predecessor the forward sweep came from: recomputed from a branch condition, or 1 byte on the
+   * tape) among its incoming values, instead of its own bytes on the tape. Every incoming value
+   * is computed in the reverse whatever the path taken, so each must be safe to evaluate on every
+   * path (`speculatable`): defined before the join on every path, or non-trapping arithmetic of
+   * such values in the join's own loop. On a path that did not compute it, the value read is
+   * garbage (a stale tape entry) that the select discards.
+   */
+  private selectRecipe(fi: PhiInst): Recipe | null {
+    const f = this.f;
+    const prim = fi.origin;
+    if (!prim || prim.op !== 'phi' || !prim.parent || f.li.isLoopHeader(prim.parent)) return null;
+    const B = prim.parent;
+    let dec: PhiInst | null = null;
+    let preds: BasicBlock[] = [];
+    for (const [phi, d] of this.decisions) if (d.block === B) { dec = phi; preds = d.preds; break; }
+    if (!dec || preds.length < 2) return null;
+    const p = prim as PhiInst;
+    const vals: Value[] = [];
+    for (const pk of preds) {
+      const at = p.blocks.indexOf(pk);
+      if (at < 0) return null;
+      const v = p.operands[at]!;
+      if (!this.speculatable(v, B, 0)) return null;
+      vals.push(this.sweep.mapV(v));
+    }
+    return { k: 'select', ops: [dec, ...vals], cost: 0.25 * (preds.length - 1) };
+  }
+
+  /** Whether the primal value `v` can be evaluated at join `B` whatever path led there (selectRecipe). */
+  private speculatable(v: Value, B: BasicBlock, depth: number): boolean {
+    if (v.vk !== 'inst') return v.vk === 'const' || v.vk === 'argument' || v.vk === 'global';
+    const i = v as Instruction;
+    const d = i.parent;
+    if (!d) return false;
+    if (d !== B && this.f.dt.dominates(d, B)) return true;
+    if (depth >= 4 || !SPECULATABLE_OPS.has(i.op) || this.f.li.loopFor(d) !== this.f.li.loopFor(B) || d === B) return false;
+    return i.operands.every((o) => this.speculatable(o, B, depth + 1));
   }
 
   /**
@@ -454,6 +502,14 @@ export class TapePlan {
       out = this.loadCached(fi, rc);
     } else if (r.k === 'iv') {
       out = this.inductionValue(fi, r, rc);
+    } else if (r.k === 'select') {
+      const d = this.materializeAt(r.ops[0]!, rc);
+      const vals = r.ops.slice(1).map((o) => this.materializeAt(o, rc));
+      let acc = vals[vals.length - 1]!;
+      for (let k = vals.length - 2; k >= 0; k--) {
+        acc = rc.b.select(rc.b.icmp('eq', d, constInt(d.type, k)), vals[k]!, acc, k === 0 && fi.name !== null ? `${fi.name}_unwrap` : null);
+      }
+      out = acc;
     } else if (r.k === 'decision') {
       const c = this.materializeAt(r.cond, rc);
       const t = fi.type;
