@@ -21,12 +21,13 @@ import { isDiffType, isPtrAggType } from '../analysis/activity.js';
 import { Frame, Prologue, type ArenaSource } from '../tape/frame.js';
 import { TapePlan } from '../tape/plan.js';
 import { LoopBuffers } from '../tape/buffers.js';
+import { KeptBlocks } from '../tape/keep.js';
 import { LoopCheckpoints, checkpointPlan } from '../tape/checkpoint.js';
 import type { MemoryState } from '../tape/extent.js';
 import type { ArgActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
 import { ForwardSweep, type SweepMode } from './sweep.js';
-import { ReverseSweep, type AugmentedCall, type ReverseEntry } from './reverse.js';
+import { ReverseSweep, canonicalAdjoint, type AugmentedCall, type ReverseEntry } from './reverse.js';
 import { uniquifyNames } from './names.js';
 import { callerArgTypes } from './callfacts.js';
 import { dropEmptyPhis } from './invoke.js';
@@ -43,6 +44,7 @@ export class ReverseGenerator implements SweepMode {
   private readonly sweep: ForwardSweep;
   private readonly plan: TapePlan;
   private readonly buffers: LoopBuffers;
+  private readonly kept: KeptBlocks | null;
   private readonly augCalls = new Map<CallBase, AugmentedCall>();
   private readonly entry: ReverseEntry;
   private retVal: PhiInst | null = null;
@@ -76,7 +78,10 @@ export class ReverseGenerator implements SweepMode {
       (n, r, p) => ctx.declare(n, r, p), arenaSource(sig, split, fwdFn, revFn));
     this.sweep = new ForwardSweep(this.f, fwdFn, this.fwdPro, this);
     this.plan = new TapePlan(this.f, this.sweep, this.frame, revFn);
-    this.buffers = new LoopBuffers(this.f, this.sweep, this.plan);
+    this.kept = sig.nofree ? null : new KeptBlocks(m, (n, r, p) => ctx.declare(n, r, p), fwdFn.name ?? 'diffe');
+    this.buffers = new LoopBuffers(this.f, this.sweep, this.plan, this.kept);
+    this.plan.tripOf = (l) => this.buffers.tripOf(l);
+    this.plan.tripCount = (l, b, map) => this.buffers.tripExact(l, b, map);
     this.checkpoints = new LoopCheckpoints(this.f, this.sweep, this.plan, this.buffers);
     const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2 - extra]! : fwdFn.args[fwdFn.args.length - 1]!;
     this.entry = { fwdReturn: null as unknown as BasicBlock, retIdx: null, seed };
@@ -233,7 +238,7 @@ export class ReverseGenerator implements SweepMode {
     this.sig.fn.args.forEach((a, k) => {
       if (this.sig.args[k] !== 'active') return;
       const lanes = reverse.diffeSlots.map((slots, lane) =>
-        slots.has(a) ? b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane)) : nullValue(a.type));
+        slots.has(a) ? canonicalAdjoint(b, b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane))) : nullValue(a.type));
       parts.push(width === 1 || lanes.some((x) => x.vk !== 'const') ? reverse.packLanes(lanes, b) : nullValue(lanesType(m, a.type, width)));
     });
     // The end of a whole derivative: implicit shadows of globals go back to zero (globals.ts).
@@ -258,6 +263,7 @@ export class ReverseGenerator implements SweepMode {
         const first = ls.buffers.length ? this.buffers.bufferLayout(ls).bufs[0]! : null;
         if (!first || this.buffers.arenaMode(loop) === 'whole') continue;
         const base = b.load(frame.bytePtr, frame.rev(first.slot));
+        if (this.buffers.giveBack(loop, ls, b, base)) continue;
         const p = this.buffers.toFree(loop, ls, b, ls.cap ? b.load(t.i64, frame.rev(ls.cap), 'cap') : constInt(t.i64, 0), base);
         if (p) b.call(free(), [p]);
       }
@@ -292,6 +298,7 @@ export class ReverseGenerator implements SweepMode {
       fb.ret(agg);
     }
     this.buffers.growBuffers();
+    this.kept?.finish();
     frame.finish();
     this.fwdPro.flush();
     if (split) this.revPro.flush();

@@ -682,7 +682,7 @@ export class ForwardSweep {
       s = this.alignedZeroed(this.mapV(i.arg(shape.align)), this.mapV(i.arg(shape.size)), name);
     } else {
       const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
-      const n = toI64At(this.mapV(i.arg(0)), this.fb);
+      const n = toI64At(this.mapV(i.arg(shape.size)), this.fb);
       s = this.fb.call(calloc, [constInt(t.i64, 1), n], name);
     }
     this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(s, c.type));
