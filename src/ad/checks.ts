@@ -5,12 +5,13 @@
 import type { Instruction } from '../ir/instructions.js';
 import { Argument, Function as FunctionClass } from '../ir/function.js';
 import { ConstantExpr, ConstantInt } from '../ir/constants.js';
-import type { Type } from '../ir/types.js';
+import { scalarOf, type Type } from '../ir/types.js';
+import { DataLayout } from '../ir/layout.js';
 import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
 import { intBase, isDiffType, isMixedAggType, isPtrAggType } from '../analysis/activity.js';
 import { underlyingObjects } from '../analysis/memory.js';
-import { counterKind, declaredKind, findCounters, laidOutKind, tbaaKind, type Counters } from '../analysis/scalar.js';
+import { baseOffset, counterKind, declaredKind, findCounters, laidOutKind, tbaaKind, type Counters } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
@@ -229,7 +230,7 @@ export class Refusals {
           if (taint.has(i) || !isIntish(i.type)) continue;
           // The bits of an active float: a bitcast, or an integer load of a slot an active float was stored to.
           const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type))
-            || (i.op === 'load' && this.holdsActiveFloat(i.ptr));
+            || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)));
           const flows = (i.op === 'load' && meets(i.ptr))
             || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)));
           if (seed || flows) { taint.add(i); changed = true; }
@@ -270,16 +271,23 @@ export class Refusals {
   private readonly taintedObjects = new Set<Value>();
 
   /** Whether an active floating value is stored to the object `p` points into (an alloca of the function). */
-  private holdsActiveFloat(p: Value): boolean {
+  private holdsActiveFloat(p: Value, bytes: number): boolean {
     const roots = underlyingObjects(p);
     if (!roots || roots.size === 0) return false;
     if (![...roots].every((r) => r.vk === 'inst' && (r as Instruction).op === 'alloca')) return false;
     const aa = this.f.aa;
+    const dl = DataLayout.of(this.f.m);
+    const at = baseOffset(dl, p);
     for (const b of this.f.prim.blocks) {
       for (const s of b.instructions) {
         if (s.op !== 'store' || !isDiffType(s.value.type) || !aa.varied.has(s.value)) continue;
         const o = underlyingObjects(s.ptr);
-        if (o && [...o].some((x) => roots.has(x))) return true;
+        if (!o || ![...o].some((x) => roots.has(x))) continue;
+        // Both at constant offsets from one slot: only the bytes of the stored floats count (the
+        // `i32` field beside a `double` in a `{ double, i32 }` slot at -O0 holds no float bits).
+        const st = baseOffset(dl, s.ptr);
+        if (at && st && at.base === st.base && !floatBytes(dl, s.value.type, st.off).some(([a, e]) => a < at.off + bytes && at.off < e)) continue;
+        return true;
       }
     }
     return false;
@@ -624,4 +632,15 @@ function stepOfBits(i: Instruction): boolean {
   if (i.op === 'and') return (v & low) === 0n;
   if (i.op === 'lshr' || i.op === 'ashr') return v >= BigInt(mant);
   return false;
+}
+
+/** The byte ranges [start, end) of the floating leaves of a value of type `t` stored at `off`. */
+function floatBytes(dl: DataLayout, t: Type, off: number, out: [number, number][] = [], depth = 0): [number, number][] {
+  if (depth > 8) { out.push([off, off + dl.allocSize(t)]); return out; }
+  switch (t.kind) {
+    case 'float': case 'vector': if (scalarOf(t).kind === 'float') out.push([off, off + dl.allocSize(t)]); return out;
+    case 'array': for (let k = 0; k < t.count && k < 64; k++) floatBytes(dl, t.elem, off + k * dl.allocSize(t.elem), out, depth + 1); return out;
+    case 'struct': (t.elems ?? []).forEach((e, k) => floatBytes(dl, e, off + dl.fieldOffset(t, k), out, depth + 1)); return out;
+    default: return out;
+  }
 }

@@ -15,6 +15,7 @@ import type { FunctionType } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Partials, RuleEnv } from '../rules/api.js';
 import { instRule } from '../rules/instructions.js';
+import { isIntLeafType } from '../analysis/activity.js';
 import type { Prologue } from '../tape/frame.js';
 import type { RevCtx, TapePlan } from '../tape/plan.js';
 import type { FunctionFacts } from './facts.js';
@@ -550,6 +551,8 @@ export function addValues(b: IRBuilder, x: Value, y: Value): Value {
     const n = t.kind === 'array' ? t.count : t.elems!.length;
     let agg: Value = x;
     for (let k = 0; k < n; k++) {
+      // Integer leaves of a mixed aggregate (`{ double, i32 }`) carry no derivative: nothing is added to them.
+      if (isIntLeafType(t.kind === 'array' ? t.elem : t.elems![k]!)) continue;
       const s = addValues(b, b.extractValue(x, [k]), b.extractValue(y, [k]));
       agg = b.insertValue(agg, s, [k]);
     }

@@ -51,15 +51,47 @@ function addressBase(v: Value): Value | null {
   return null;
 }
 
-/** Floating scalars, vectors of them, and arrays / structs whose leaves all are. */
+/**
+ * Floating scalars, vectors of them, and arrays / structs whose leaves are
+ * floating or integer with at least one floating leaf (`{ double, i32 }`: a
+ * `struct { double x; int k; }` returned by value). The derivative of such an
+ * aggregate has the same type: derivatives in the floating leaves, zero in the
+ * integer ones (nothing adds to or reads them: `addValues`).
+ */
 export function isDiffType(t: Type): boolean {
   switch (t.kind) {
     case 'float': return true;
     case 'vector': return t.elem.kind === 'float';
-    case 'array': return t.count > 0 && isDiffType(t.elem);
-    case 'struct': return !!t.elems && t.elems.length > 0 && t.elems.every(isDiffType);
+    case 'array': case 'struct': return floatIntLeaves(t, 0) === 'float';
     default: return false;
   }
+}
+
+/** 'float' when every leaf of `t` is floating or integer and one is floating, 'int' when all are integers, null otherwise. */
+function floatIntLeaves(t: Type, depth: number): 'float' | 'int' | null {
+  if (depth > 8) return null;
+  switch (t.kind) {
+    case 'float': return 'float';
+    case 'int': return 'int';
+    case 'vector': return t.elem.kind === 'float' ? 'float' : t.elem.kind === 'int' ? 'int' : null;
+    case 'array': return t.count > 0 ? floatIntLeaves(t.elem, depth + 1) : null;
+    case 'struct': {
+      if (!t.elems || t.elems.length === 0) return null;
+      let r: 'float' | 'int' = 'int';
+      for (const e of t.elems) {
+        const k = floatIntLeaves(e, depth + 1);
+        if (k === null) return null;
+        if (k === 'float') r = 'float';
+      }
+      return r;
+    }
+    default: return null;
+  }
+}
+
+/** Integer scalars and vectors, and aggregates of them only: the leaves of a derivative aggregate that carry nothing. */
+export function isIntLeafType(t: Type): boolean {
+  return t.kind === 'int' || (t.kind === 'vector' && t.elem.kind === 'int') || ((t.kind === 'array' || t.kind === 'struct') && floatIntLeaves(t, 0) === 'int');
 }
 
 /**
