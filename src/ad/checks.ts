@@ -322,7 +322,9 @@ export class Refusals {
     if ((i.op === 'ret' || i.op === 'call' || i.op === 'invoke' || (i.op === 'insertvalue' && i.operands[1]!.type.kind !== 'float'))
       && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.'))) {
       const bits = this.castBits();
-      const o = bits.size ? i.operands.find((x) => bits.has(x)) : undefined;
+      // Moves of whole floating fields are followed (src/analysis/floatbits.ts): their derivatives travel in the integers.
+      const followed = this.f.aa.bits;
+      const o = bits.size ? i.operands.find((x) => bits.has(x) && (followed.bad.has(x) || followed.bad.has(i))) : undefined;
       if (o) {
         const where = i.op === 'ret' ? 'returned' : i.op === 'insertvalue' ? 'packed into an aggregate' : 'passed to a call';
         this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bits of an active floating value are ${where} as an integer (${typeTextShort(o.type)}), which has no derivative (a struct of floats and integers passed or returned by value packs them so)`, i,
@@ -341,6 +343,7 @@ export class Refusals {
     } else {
       if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
       if (!this.taintedBits().has(i.operands[0]!)) return;
+      if (this.f.aa.bits.carries(i.operands[0]!)) return;
     }
     this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integer arithmetic on the bits of an active floating value`, i,
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);

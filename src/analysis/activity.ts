@@ -16,6 +16,7 @@ import { classifyCall, type CallKind, type CallRules } from '../ad/calls.js';
 import type { GlobalVariable } from '../ir/function.js';
 import { ModuleFacts } from './facts.js';
 import { addressesHeld } from './targets.js';
+import { floatBitsOf, type FloatBits } from './floatbits.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
 function isNullish(v: Value): boolean {
@@ -270,9 +271,13 @@ export class ActivityAnalysis {
   /** Loads of a pointer from a read-only table of addresses (their classes are those addresses'). */
   private readonly tableLoads = new Set<Value>();
 
+  /** Floating fields inside integers (a struct of a float and an int passed by value as an `i64`). */
+  readonly bits: FloatBits;
+
   constructor(readonly input: ActivityInput) {
     this.fn = input.fn;
     this.facts = input.rules.facts ?? new ModuleFacts(null);
+    this.bits = floatBitsOf(this.fn, this.facts.floatBits);
     this.buildClasses();
     this.forward();
     this.backward();
@@ -554,12 +559,18 @@ export class ActivityAnalysis {
     return true;
   }
 
+  /**
+   * Whether `v` can have a derivative of its own type: a floating type (or an aggregate with
+   * floating leaves), or an integer whose floating fields are followed (src/analysis/floatbits.ts).
+   */
+  diffValue(v: Value): boolean { return isDiffType(v.type) || this.bits.carries(v); }
+
   /** Whether `v` carries derivative information (a varied value or a shadowed pointer). */
   private carries(v: Value): boolean { return this.varied.has(v) || this.shadowed(v); }
 
   private forward(): void {
     const { fn, args } = this.input;
-    fn.args.forEach((a, idx) => { if (args[idx] === 'active' && isDiffType(a.type)) this.varied.add(a); });
+    fn.args.forEach((a, idx) => { if (args[idx] === 'active' && this.diffValue(a)) this.varied.add(a); });
     // A caller that needs the shadow of the returned pointer: the returned memory gets one (unless it is
     // constant memory, whose shadow is the memory itself).
     if (this.input.retShadow) {
@@ -576,8 +587,11 @@ export class ActivityAnalysis {
   }
 
   private step(i: Instruction): boolean {
-    const diff = isDiffType(i.type);
+    const diff = this.diffValue(i);
     switch (i.op) {
+      // Integer moves of floating bits (floatbits.ts): only for results that carry fields.
+      case 'zext': case 'sext': case 'trunc': case 'shl': case 'lshr': case 'ashr': case 'and': case 'or':
+        return diff && !isDiffType(i.type) && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
       case 'insertvalue':
         // A pointer with a shadow placed in an aggregate of floats and pointers: the aggregate carries it.
         if (isMixedAggType(i.type)) return i.operands.some((o) => this.carries(o)) && this.mark(i);
@@ -590,7 +604,7 @@ export class ActivityAnalysis {
       case 'extractelement': case 'insertelement': case 'shufflevector': case 'freeze': case 'phi':
         return diff && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
       case 'bitcast':
-        return diff && isDiffType(i.operands[0]!.type) && this.varied.has(i.operands[0]!) && this.mark(i);
+        return diff && this.diffValue(i.operands[0]!) && this.varied.has(i.operands[0]!) && this.mark(i);
       case 'select':
         return diff && (this.varied.has(i.operands[1]!) || this.varied.has(i.operands[2]!)) && this.mark(i);
       case 'load': {
