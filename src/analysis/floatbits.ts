@@ -71,7 +71,15 @@ export class FloatBits {
   readonly ret: Fields = new Map();
   private readonly calls: { i: Instruction; callee: Function; sum: BitsSummary | null }[] = [];
 
-  constructor(readonly fn: Function, summary: (callee: Function) => BitsSummary | null) {
+  /**
+   * `seeds`: fields a caller gives some parameters (to ask whether they die in this function:
+   * `deadSeeds`).
+   */
+  constructor(readonly fn: Function, private readonly summaryOf: (callee: Function) => BitsSummary | null, seeds: ReadonlyMap<number, Fields> | null = null) {
+    for (const [k, f] of seeds ?? []) {
+      const a = fn.args[k];
+      if (a) for (const [path, m] of f) for (const [bit, fk] of m) this.add(a, path, bit, fk);
+    }
     const insts: Instruction[] = [];
     for (const b of fn.blocks) for (const i of b.instructions) insts.push(i);
     for (const i of insts) {
@@ -87,9 +95,9 @@ export class FloatBits {
     const seeded = insts.some((i) => i.op === 'bitcast' && (i.type.kind === 'int' || i.operands[0]!.type.kind === 'int'));
     for (const c of this.calls) {
       if (!seeded && !hasIntLeaf(c.callee.fnType.ret) && !c.callee.fnType.params.some((p) => hasIntLeaf(p))) continue;
-      c.sum = summary(c.callee);
+      c.sum = summaryOf(c.callee);
     }
-    if (!seeded && this.calls.every((c) => c.sum === null || (c.sum.ret.size === 0 && c.sum.params.every((p) => p.size === 0)))) return;
+    if (!seeded && !seeds?.size && this.calls.every((c) => c.sum === null || (c.sum.ret.size === 0 && c.sum.params.every((p) => p.size === 0)))) return;
     for (let changed = true, round = 0; changed && round < 64; round++) {
       changed = false;
       for (const i of insts) if (this.visit(i)) changed = true;
@@ -303,10 +311,22 @@ export class FloatBits {
     return ch;
   }
 
+  /** Whether the fields `seeds` given to the parameters of `callee` change nothing else in it. */
+  private deadIn(callee: Function, seeds: ReadonlyMap<number, Fields>): boolean {
+    const plain = this.summaryOf(callee) === null ? null : new FloatBits(callee, this.summaryOf);
+    if (!plain) return false;
+    const seeded = new FloatBits(callee, this.summaryOf, seeds);
+    if (keyOf(seeded.ret) !== keyOf(plain.ret)) return false;
+    for (const b of callee.blocks) {
+      for (const i of b.instructions) {
+        if (keyOf(seeded.facts.get(i)) !== keyOf(plain.facts.get(i)) || seeded.bad.has(i) !== plain.bad.has(i)) return false;
+      }
+    }
+    return callee.args.every((a, k) => seeds.has(k) || (keyOf(seeded.facts.get(a)) === keyOf(plain.facts.get(a)) && !seeded.bad.has(a)));
+  }
+
   /** `or` must be disjoint on the fields, a call's fields must be its callee's. */
   private checkConsistency(insts: Instruction[]): void {
-    const key = (f: Fields | undefined): string => [...(f ?? new Map<string, Map<number, Type>>())]
-      .flatMap(([p, m]) => [...m].map(([b, t]) => `${p}@${b}:${floatBitsWidth(t)}`)).sort().join(',');
     for (const i of insts) {
       if (i.op === 'or') {
         const [a, b] = i.operands;
@@ -326,17 +346,28 @@ export class FloatBits {
         const c = this.calls.find((x) => x.i === i);
         if (!c?.sum) continue;
         const args = i.operands.slice(0, i.fnType.params.length);
+        // Fields the callee does not read as the same floats must die there (a field it overwrites
+        // without reading it: `u.x = ...` on a struct passed by value); a returned field the callee
+        // does not return as a float carries nothing from it.
+        const extra = new Map<number, Fields>();
         args.forEach((a, k) => {
-          if (a.vk === 'const') return;
-          if (key(this.facts.get(a)) !== key(c.sum!.params[k])) {
-            this.markBad(i, `floating bits passed to @${c.callee.name ?? ''} that it does not read as the same floats`);
-            this.markBad(a, `floating bits passed to @${c.callee.name ?? ''} that it does not read as the same floats`);
-          }
+          if (a.vk === 'const' || keyOf(this.facts.get(a)) === keyOf(c.sum!.params[k])) return;
+          extra.set(k, this.facts.get(a)!);
         });
-        if (key(this.facts.get(i)) !== key(c.sum.ret)) this.markBad(i, `floating bits returned by @${c.callee.name ?? ''} that it does not return as the same floats`);
+        if (extra.size && !this.deadIn(c.callee, extra)) {
+          const why = `floating bits passed to @${c.callee.name ?? ''} that it does not read as the same floats`;
+          this.markBad(i, why);
+          for (const k of extra.keys()) this.markBad(args[k]!, why);
+        }
       }
     }
   }
+}
+
+/** Facts as a comparable text. */
+function keyOf(f: Fields | undefined): string {
+  return [...(f ?? new Map<string, Map<number, Type>>())]
+    .flatMap(([p, m]) => [...m].map(([b, t]) => `${p}@${b}:${floatBitsWidth(t)}`)).sort().join(',');
 }
 
 /** The FloatBits of `fn`, computed once per run (callees first; a recursive cycle has no summary). */
