@@ -590,7 +590,7 @@ export class ActivityAnalysis {
     const diff = this.diffValue(i);
     switch (i.op) {
       // Integer moves of floating bits (floatbits.ts): only for results that carry fields.
-      case 'zext': case 'sext': case 'trunc': case 'shl': case 'lshr': case 'ashr': case 'and': case 'or':
+      case 'zext': case 'sext': case 'trunc': case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'add':
         return diff && !isDiffType(i.type) && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
       case 'insertvalue':
         // A pointer with a shadow placed in an aggregate of floats and pointers: the aggregate carries it.

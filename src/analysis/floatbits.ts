@@ -248,7 +248,10 @@ export class FloatBits {
         }
         return this.copy(i, x) || ch;
       }
-      case 'or': {
+      case 'or': case 'add': {
+        // `add` of an integer whose low bits up to the end of the other's fields are zero moves
+        // those fields as `or` does (no carry enters or leaves them): clang adds the int halves
+        // of two packed structs so (`a.id + b.id` as `add i64`, then masks the float half away).
         ch = this.copy(ops[0]!, i) || ch;
         ch = this.copy(ops[1]!, i) || ch;
         return ch;
@@ -328,13 +331,14 @@ export class FloatBits {
   /** `or` must be disjoint on the fields, a call's fields must be its callee's. */
   private checkConsistency(insts: Instruction[]): void {
     for (const i of insts) {
-      if (i.op === 'or') {
+      if (i.op === 'or' || i.op === 'add') {
         const [a, b] = i.operands;
         for (const [x, y] of [[a!, b!], [b!, a!]] as const) {
           const kz = knownZeroBits(y);
           for (const [bit, fk] of this.facts.get(x)?.get('') ?? []) {
-            const fm = fieldMask(bit, fk);
-            if ((kz & fm) !== fm) this.markBad(i, 'floating bits combined with other bits by `or`');
+            // add: the other operand is zero up to the field's end, so no carry reaches it or leaves it
+            const fm = i.op === 'or' ? fieldMask(bit, fk) : (1n << BigInt(bit + floatBitsWidth(fk))) - 1n;
+            if ((kz & fm) !== fm) this.markBad(i, `floating bits combined with other bits by \`${i.op}\``);
           }
         }
         const mine = this.facts.get(i)?.get('');

@@ -26,6 +26,13 @@ export function knownZeroBits(v: Value, depth = 0): bigint {
     case 'and': return (knownZeroBits(a!, depth + 1) | knownZeroBits(b!, depth + 1)) & all;
     case 'or': return knownZeroBits(a!, depth + 1) & knownZeroBits(b!, depth + 1);
     case 'freeze': return knownZeroBits(a!, depth + 1);
+    case 'select': return knownZeroBits(i.operands[1]!, depth + 1) & knownZeroBits(i.operands[2]!, depth + 1);
+    case 'phi': {
+      // Every incoming value (a loop's phi meets itself: it adds nothing then).
+      let z = all;
+      for (const o of i.operands) if (o !== i) z &= knownZeroBits(o, depth + 1);
+      return z;
+    }
     default: return 0n;
   }
 }

@@ -206,6 +206,21 @@ const rules: InstRule[] = [
       return e.b.binop('or', ts[0] ?? z, ts[1] ?? z);
     },
   },
+  {
+    op: 'add', fwdDoc: 't = ta | tb (floating bits in an integer, the other operand zero up to their end)', doc: 'da += d & zeros(b); db += d & zeros(a)',
+    partials(e, i) {
+      const [a, b] = ops(i);
+      const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
+      return [
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(b!, i.type)) },
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(a!, i.type)) },
+      ];
+    },
+    tangent(e, i, ts) {
+      const z = nullValue(i.type);
+      return e.b.binop('or', ts[0] ?? z, ts[1] ?? z);
+    },
+  },
 ];
 
 function maskOf(mask: Value, n: number): number[] {
