@@ -192,7 +192,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'or', fwdDoc: 't = ta | tb (disjoint floating bits in an integer)', doc: 'da += d & zeros(b); db += d & zeros(a)',
+    op: 'or', fwdDoc: 't = ta or tb (disjoint floating bits in an integer)', doc: 'da += d & zeros(b); db += d & zeros(a)',
     partials(e, i) {
       const [a, b] = ops(i);
       const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
@@ -207,7 +207,7 @@ const rules: InstRule[] = [
     },
   },
   {
-    op: 'add', fwdDoc: 't = ta | tb (floating bits in an integer, the other operand zero up to their end)', doc: 'da += d & zeros(b); db += d & zeros(a)',
+    op: 'add', fwdDoc: 't = ta or tb (floating bits in an integer, the other operand zero up to their end)', doc: 'da += d & zeros(b); db += d & zeros(a)',
     partials(e, i) {
       const [a, b] = ops(i);
       const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
