@@ -382,8 +382,26 @@ export function floatBitsOf(fn: Function, cache: Map<Function, FloatBits | 'pend
   const fb = new FloatBits(fn, (callee) => {
     const c = cache.get(callee);
     if (c === 'pending') return null;
+    // A callee without floating bitcasts that does not return what a call gave it has no fields:
+    // its body is not read for nothing (lazy loading). A field passed to it anyway is checked
+    // by re-analysing it (deadIn).
+    if (c === undefined && !mayHaveFields(callee)) return { params: callee.args.map(() => new Map()), ret: new Map() };
     return floatBitsOf(callee, cache).summary();
   });
   cache.set(fn, fb);
   return fb;
+}
+
+/** Whether `fn` may give or take floating fields: it has a bitcast, or returns an integer leaf it may get from a call. */
+function mayHaveFields(fn: Function): boolean {
+  const d = fn.deferred;
+  const ret = hasIntLeaf(fn.fnType.ret);
+  if (d) return d.mentions('bitcast') || (ret && d.mentions('call'));
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.op === 'bitcast' && (i.type.kind === 'int' || i.operands[0]!.type.kind === 'int')) return true;
+      if (ret && (i.op === 'call' || i.op === 'invoke')) return true;
+    }
+  }
+  return false;
 }
