@@ -307,11 +307,48 @@ export class Refusals {
         ['pass or return the struct through a pointer argument, or return its floating fields apart from its integers']);
       return;
     }
+    // An aggregate of floats and integers moved through memory with a shadow: its integer leaves
+    // carry no derivative, so the memory must hold integers there (the declared layout of the
+    // stack slot says so). `{ i64, <2 x float> }` loaded from a slot of four floats at -O0 holds
+    // two floats in its i64: their derivatives would be lost.
+    if ((i.op === 'load' || i.op === 'store') && aa.shadowed(i.ptr)) {
+      const t = i.op === 'load' ? i.type : i.value.type;
+      if ((t.kind === 'struct' || t.kind === 'array') && isDiffType(t) && !this.intLeavesHoldInts(i.ptr, t, i.op === 'load' ? i : i.value)) {
+        this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: a ${i.op} of an aggregate of floats and integers (${typeTextShort(t)}) whose integer fields may hold floating data of memory with a shadow (a struct of floats passed or returned by value at -O0 is moved so)`, i,
+          ['compile with -O1 or above, pass or return the struct through a pointer argument, or register a custom derivative (docs/custom.md)']);
+        return;
+      }
+    }
     if (i.op !== 'insertvalue') return;
     const v = i.operands[1]!;
     if (!isDiffType(v.type) || !aa.varied.has(v) || isDiffType(i.type) || isMixedAggType(i.type)) return;
     this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: an active floating value is placed in an aggregate that also holds integers (${typeTextShort(i.type)}), which has no derivative (a struct of floats and integers returned by value is built so)`, i,
       ['return the struct through a pointer argument, or return its floating fields apart from its integers']);
+  }
+
+  /** Whether the integer leaves of a `t` at `p` lie over integer fields of the declared layout of a stack slot (and carry no floating bits). */
+  private intLeavesHoldInts(p: Value, t: Type, v: Value): boolean {
+    const dl = DataLayout.of(this.f.m);
+    const at = baseOffset(dl, p);
+    if (!at || at.base.vk !== 'inst' || (at.base as Instruction).op !== 'alloca') return false;
+    const slot = (at.base as Instruction & { op: 'alloca' }).allocated;
+    const floats = floatBytes(dl, slot, 0);
+    const ints: [number, number][] = [];
+    const walk = (x: Type, off: number, path: string, d: number): boolean => {
+      if (d > 8) return false;
+      if (x.kind === 'int' || (x.kind === 'vector' && x.elem.kind === 'int')) {
+        if (this.f.aa.bits.fields(v, path)) return false;
+        ints.push([off, off + dl.allocSize(x)]);
+        return true;
+      }
+      if (x.kind === 'struct') return (x.elems ?? []).every((e, k) => walk(e, off + dl.fieldOffset(x, k), path === '' ? `${k}` : `${path}.${k}`, d + 1));
+      if (x.kind === 'array') { for (let k = 0; k < x.count && k < 64; k++) if (!walk(x.elem, off + k * dl.allocSize(x.elem), path === '' ? `${k}` : `${path}.${k}`, d + 1)) return false; return true; }
+      return true;
+    };
+    if (!walk(t, at.off, '', 0)) return false;
+    // A union or an i8 array says nothing: only a declared integer field counts.
+    if (slot.kind === 'struct' && slot.name?.startsWith('union.')) return false;
+    return ints.every(([a, e]) => !floats.some(([fa, fe]) => fa < e && a < fe) && declaredIntAt(dl, slot, a, e));
   }
 
   private checkBitArithmetic(i: Instruction): void {
@@ -645,5 +682,28 @@ function floatBytes(dl: DataLayout, t: Type, off: number, out: [number, number][
     case 'array': for (let k = 0; k < t.count && k < 64; k++) floatBytes(dl, t.elem, off + k * dl.allocSize(t.elem), out, depth + 1); return out;
     case 'struct': (t.elems ?? []).forEach((e, k) => floatBytes(dl, e, off + dl.fieldOffset(t, k), out, depth + 1)); return out;
     default: return out;
+  }
+}
+
+/** Whether bytes [a, e) of a value of type `t` lie inside integer fields (not i8 arrays: those may be anything). */
+function declaredIntAt(dl: DataLayout, t: Type, a: number, e: number, depth = 0): boolean {
+  if (depth > 8) return false;
+  switch (t.kind) {
+    case 'int': return t.bits > 8 && a >= 0 && e <= dl.allocSize(t);
+    case 'struct': {
+      if (!t.elems || t.name?.startsWith('union.')) return false;
+      for (let k = 0; k < t.elems.length; k++) {
+        const o = dl.fieldOffset(t, k), n = dl.allocSize(t.elems[k]!);
+        if (a >= o && e <= o + n) return declaredIntAt(dl, t.elems[k]!, a - o, e - o, depth + 1);
+      }
+      return false;
+    }
+    case 'array': {
+      const n = dl.allocSize(t.elem);
+      if (n <= 0) return false;
+      const k = Math.floor(a / n);
+      return e <= (k + 1) * n && declaredIntAt(dl, t.elem, a - k * n, e - k * n, depth + 1);
+    }
+    default: return false;
   }
 }
