@@ -74,7 +74,10 @@ describe.skipIf(!HAVE)('fuzz-grad findings (fixtures/fuzz) and fixtures/wrong: t
 interface Refused { dir: string; file: string; clang: 'clang-14' | 'clang-19'; flags: string[]; code: string; at: RegExp }
 const REFUSED: Refused[] = [];
 // -O0 copies the packed struct through memory (a memcpy into the i64 the call takes): not followed yet.
+// fuzz-8383-26: a struct of four floats returned as { i64, <2 x float> } loaded from its stack slot at
+// -O0 (two floats in the i64): was a wrong derivative once aggregates with integer leaves were differentiated.
 for (const clang of ['clang-14', 'clang-19'] as const) {
+  REFUSED.push({ dir: 'struct-float-int-byval', file: 'fuzz-8383-26.cpp', clang, flags: ['-O0'], code: 'E0403', at: /= load \{ i64, <2 x float> \}, (ptr|\{ i64, <2 x float> \}\*) %\d+, align 4/ });
   REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro.c', clang, flags: ['-O0'], code: 'E0403', at: /call void @llvm\.memcpy\.p0(i8)?\.p0(i8)?\.i64\(.*, i64 12, i1 false\)/ });
 }
 
