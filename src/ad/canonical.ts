@@ -50,6 +50,7 @@ import type { SourceFile } from '../diag/source.js';
 import { sourceSpan, typeText } from '../ir/verify.js';
 import { rewriteKnownAsm } from './asmops.js';
 import { widenLaneShuffles } from './laneshuffle.js';
+import { devirtualizeCalls } from './devirt.js';
 
 /**
  * What the function is differentiated for: with it, floats carried by integer call results and
@@ -280,9 +281,43 @@ function mayHaveCarriers(f: Function, calls: boolean): boolean {
   return false;
 }
 
+/**
+ * A vector of the floats an integer constant covers, when the memory it is stored into holds
+ * smaller floats at every lane: `store i64 0` over two floats (a memset clang -O2 folded),
+ * `store i128` over two doubles. Null otherwise.
+ */
+function packedFloatsFor(m: Module, t: Type, v: Value, memoryAt: (offset: number) => Scalar | null): Type | null {
+  if (t.kind !== 'int' || !(v instanceof ConstantInt || v instanceof ConstantZero || v instanceof ConstantUndef || v instanceof ConstantPoison)) return null;
+  if (/(^"?|-)E(-|"?$)/.test(m.datalayout ?? '')) return null; // big-endian: lanes in the other order
+  for (const [s, bits] of [['float', 32], ['double', 64]] as const) {
+    if (t.bits <= bits || t.bits % bits !== 0) continue;
+    const lanes = t.bits / bits;
+    let all = true;
+    for (let l = 0; l < lanes && all; l++) all = memoryAt(l * (bits / 8)) === s;
+    if (all) return m.types.vector(lanes, m.types.float(s));
+  }
+  return null;
+}
+
 function isConvertibleConstant(v: Value): boolean {
   return v instanceof ConstantInt || v instanceof ConstantZero || v instanceof ConstantUndef || v instanceof ConstantPoison
     || (v instanceof ConstantAggregate && v.elems.every(isConvertibleConstant));
+}
+
+/** The double or float whose bits are the low 64 or 32 of `value`; null for other types and NaN floats. */
+function floatFromBits(value: bigint, to: Type & { kind: 'float' }): Constant | null {
+  if (to.fk === 'double') {
+    const bits = BigInt.asUintN(64, value);
+    return new ConstantFP(to, '0x' + bits.toString(16).toUpperCase().padStart(16, '0'));
+  }
+  if (to.fk === 'float') {
+    const dv = new DataView(new ArrayBuffer(4));
+    dv.setUint32(0, Number(BigInt.asUintN(32, value)));
+    const x = dv.getFloat32(0);
+    // A NaN's payload may not survive the trip through a JS number: keep it a bitcast.
+    return Number.isNaN(x) ? null : new ConstantFP(to, fpConstantText(x, 'float'));
+  }
+  return null;
 }
 
 /** The same bits as a constant of floating type `to`, or null (the caller then inserts a bitcast). */
@@ -299,19 +334,18 @@ function convertConstant(v: Value, to: Type): Constant | null {
     }
     return new ConstantAggregate(to, elems);
   }
-  if (v instanceof ConstantInt && to.kind === 'float') {
-    if (to.fk === 'double') {
-      const bits = BigInt.asUintN(64, v.value);
-      return new ConstantFP(to, '0x' + bits.toString(16).toUpperCase().padStart(16, '0'));
+  if (v instanceof ConstantInt && to.kind === 'vector' && to.elem.kind === 'float') {
+    // An integer over several floats (little-endian: lane 0 is the low bits).
+    const w = to.elem.fk === 'double' ? 64 : 32;
+    const elems: Constant[] = [];
+    for (let l = 0; l < to.count; l++) {
+      const c = floatFromBits(v.value >> BigInt(l * w), to.elem);
+      if (!c) return null;
+      elems.push(c);
     }
-    if (to.fk === 'float') {
-      const dv = new DataView(new ArrayBuffer(4));
-      dv.setUint32(0, Number(BigInt.asUintN(32, v.value)));
-      const x = dv.getFloat32(0);
-      // A NaN's payload may not survive the trip through a JS number: keep it a bitcast.
-      return Number.isNaN(x) ? null : new ConstantFP(to, fpConstantText(x, 'float'));
-    }
+    return new ConstantAggregate(to, elems);
   }
+  if (v instanceof ConstantInt && to.kind === 'float') return floatFromBits(v.value, to);
   return null;
 }
 
@@ -378,7 +412,8 @@ class UnionFind<T> {
  * a rewritten private copy.
  */
 export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGuard): CanonicalResult {
-  const f = widenLaneShuffles(m, rewriteKnownAsm(m, f0), (x) => (x === f0 ? cloneFunction(x).fn : x));
+  const own = (x: Function): Function => (x === f0 ? cloneFunction(x).fn : x);
+  const f = widenLaneShuffles(m, devirtualizeCalls(m, rewriteKnownAsm(m, f0), own), own);
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f);
   const conflicted = new Set(ta.conflicts().map((c) => c.value));
@@ -417,7 +452,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
       const kinds = new Set<Scalar | null>();
       for (let l = 0; l < lanes; l++) kinds.add(ta.memoryAt(i.ptr, l * (e.bits / 8)));
       const s = kinds.size === 1 ? [...kinds][0]! : null;
-      const ft = floatTypeFor(m, t, s);
+      const ft = floatTypeFor(m, t, s) ?? packedFloatsFor(m, t, i.value, (off) => ta.memoryAt(i.ptr, off));
       if (ft) constStores.set(i, ft);
     }
   }

@@ -37,6 +37,7 @@ import type { SourceFile } from '../diag/source.js';
 import type { ActivityAnalysis } from '../analysis/activity.js';
 import type { GlobalShadows, ModuleFacts } from '../analysis/facts.js';
 import type { DiffContext as GradContext } from './signature.js';
+import { addressesHeld } from '../analysis/targets.js';
 
 /** Thrown when the derivative being generated found globals that must get shadows: it is started over. */
 export class NeedGlobalShadows extends Error {
@@ -149,7 +150,10 @@ function shadowsOf(ctx: GradContext, facts: ModuleFacts, g: GlobalVariable, widt
       const sg = new GlobalVariableClass(g.type, t);
       sg.name = ctx.freshName(base);
       sg.linkage = 'internal';
-      sg.init = nullValue(t);
+      // Pointers in the global's initializer (`struct { double *c; int n; } S = {data, 5}`)
+      // are shadowed in its shadow: a pointer loaded from the shadow is the shadow of the
+      // pointer loaded from the global, never null.
+      sg.init = g.init && addressesHeld(g).length ? tableShadowInit(ctx, g, k, width, at, (h) => zeroStandIn(ctx, h, k, width, at)) : nullValue(t);
       sg.align = g.align;
       sg.addrspace = g.addrspace;
       sg.threadLocal = g.threadLocal;
@@ -264,15 +268,30 @@ export function zeroImplicitShadows(ctx: GradContext, b: IRBuilder, fn: Function
   const dl = DataLayout.of(ctx.module);
   const t = ctx.module.types;
   const bytePtr = ctx.module.ptrTo(t.i8);
+  // The implicit shadows of the globals fn reaches, and the shadows and stand-ins their
+  // pointers lead to (`S' = { ptr @c', ... }`): the derivative may have added into any of them.
+  const implicitLanes = new Set<Value>();
+  for (const s of table.values()) if (s.implicit) for (const l of s.lanes) implicitLanes.add(l);
+  const work: GlobalVariable[] = [];
+  const seen = new Set<GlobalVariable>();
+  const visit = (l: Value): void => {
+    if (l.vk !== 'global' || seen.has(l as GlobalVariable)) return;
+    seen.add(l as GlobalVariable);
+    work.push(l as GlobalVariable);
+  };
   for (const g of facts.activeGlobalsReached(fn)) {
     const s = table.get(g);
-    if (!s || !s.implicit) continue;
-    for (const lane of s.lanes) {
-      for (const [off, size] of nonPointerRanges(dl, g.valueType)) {
-        let p: Value = b.bitcastIfNeeded(lane, bytePtr);
-        if (off) p = b.gep(t.i8, p, [constInt(t.i64, off)], null, true);
-        b.call(ctx.memIntrinsic('memset'), [p, constInt(t.i8, 0), constInt(t.i64, size), constInt(t.i1, 0)]);
-      }
+    if (s && s.implicit) for (const lane of s.lanes) visit(lane);
+  }
+  while (work.length) {
+    const sg = work.shift()!;
+    for (const [off, size] of nonPointerRanges(dl, sg.valueType)) {
+      let p: Value = b.bitcastIfNeeded(sg, bytePtr);
+      if (off) p = b.gep(t.i8, p, [constInt(t.i64, off)], null, true);
+      b.call(ctx.memIntrinsic('memset'), [p, constInt(t.i8, 0), constInt(t.i64, size), constInt(t.i1, 0)]);
+    }
+    for (const h of addressesHeld(sg)) {
+      if (implicitLanes.has(h) || (!h.isConstant && (h.name ?? '').startsWith('__enzyme_ts_zero.'))) visit(h);
     }
   }
 }
@@ -304,6 +323,33 @@ function nonPointerRanges(dl: DataLayout, t: Type): [number, number][] {
   };
   walk(t, 0, 0);
   return out;
+}
+
+/**
+ * A zero-initialized stand-in for the shadow of a global nothing writes, pointed to by the
+ * initializer of a global that gets a shadow (lane `lane`; a table of addresses gets stand-ins
+ * of what it points to in turn). The derivative may add into it; nothing reads it back as a
+ * derivative. Shared with the stand-ins of constant tables (src/ad/sweep.ts) by name.
+ */
+function zeroStandIn(ctx: GradContext, h: GlobalVariable, lane: number, width: number, at: Value | null): Value | null {
+  if (h.name === null) return null;
+  const m = ctx.module;
+  const table = addressesHeld(h).length > 0;
+  const name = `__enzyme_ts_zero${table && width > 1 ? `.${lane}` : ''}.${h.name}`;
+  const have = m.getGlobal(name);
+  if (have) return have;
+  const init = table ? tableShadowInit(ctx, h, lane, width, at, (x) => zeroStandIn(ctx, x, lane, width, at)) : nullValue(h.valueType);
+  const again = m.getGlobal(name);
+  if (again) return again;
+  const z = new GlobalVariableClass(h.type, h.valueType);
+  z.name = name;
+  z.linkage = 'internal';
+  z.addrspace = h.addrspace;
+  z.init = init;
+  z.align = h.align;
+  m.globals.push(z);
+  m.invalidateSymbols();
+  return z;
 }
 
 function containsPointer(t: Type): boolean {

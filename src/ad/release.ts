@@ -28,6 +28,7 @@ import type { Type } from '../ir/types.js';
 import { IRBuilder, addBlock, addFunction, addIncoming, constInt, nullValue } from '../ir/builder.js';
 import { hasAttr } from '../ir/attributes.js';
 import type { CallKind } from './calls.js';
+import { pointerSpillSlots } from '../analysis/spills.js';
 
 type CallBase = CallInst | InvokeInst;
 
@@ -38,32 +39,6 @@ export type ParamFate = 'escapes' | 'returned' | 'none';
 export type FateCache = Map<Function, (ParamFate | 'pending')[]>;
 
 const isCallOp = (i: Instruction): i is CallBase => i.op === 'call' || i.op === 'invoke';
-
-/** Stack slots that hold nothing but pointers (-O0 spills): alloca -> the pointers stored into it. */
-function spillSlots(fn: Function): Map<Value, Value[]> {
-  const slots = new Map<Value, Value[]>();
-  const bad = new Set<Value>();
-  for (const b of fn.blocks) for (const i of b.instructions) if (i.op === 'alloca') slots.set(i, []);
-  if (!slots.size) return slots;
-  for (const b of fn.blocks) {
-    for (const i of b.instructions) {
-      if (i.op === 'load') continue;
-      if (i.op === 'store' && slots.has(i.operands[1]!) && i.operands[0] !== i.operands[1]) {
-        const v = i.operands[0]!;
-        if (v.type.kind === 'pointer') slots.get(i.operands[1]!)!.push(v); else bad.add(i.operands[1]!);
-        if (slots.has(v)) bad.add(v);
-        continue;
-      }
-      if (isCallOp(i)) {
-        const name = i.callee.name ?? '';
-        if (name.startsWith('llvm.lifetime.') || name.startsWith('llvm.dbg.')) continue;
-      }
-      for (const o of i.operands) if (slots.has(o)) bad.add(o);
-    }
-  }
-  for (const s of bad) slots.delete(s);
-  return slots;
-}
 
 /** The instructions of `fn` that use each value. */
 function useLists(fn: Function): Map<Value, Instruction[]> {
@@ -89,7 +64,7 @@ class FunctionFlow {
   private readonly slotLoads = new Map<Value, Instruction[]>();
 
   constructor(readonly fn: Function) {
-    this.spills = spillSlots(fn);
+    this.spills = pointerSpillSlots(fn, (v) => v.type.kind === 'pointer');
     this.uses = useLists(fn);
     for (const s of this.spills.keys()) this.slotLoads.set(s, (this.uses.get(s) ?? []).filter((u) => u.op === 'load'));
   }

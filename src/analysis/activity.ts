@@ -17,6 +17,7 @@ import type { GlobalVariable } from '../ir/function.js';
 import { ModuleFacts } from './facts.js';
 import { addressesHeld } from './targets.js';
 import { floatBitsOf, type FloatBits } from './floatbits.js';
+import { pointerSpillSlots } from './spills.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
 function isNullish(v: Value): boolean {
@@ -194,36 +195,6 @@ export function intBase(v: Value): Value | null {
   return ok && found.size === 1 ? [...found][0]! : null;
 }
 
-/**
- * Stack slots that only hold pointers (-O0 spills of pointer arguments and
- * locals): allocas whose every use is a load from them or a store of a pointer
- * into them (lifetime and debug intrinsics aside), with the pointers stored.
- */
-function spillSlots(fn: Function): Map<Value, Value[]> {
-  const slots = new Map<Value, Value[]>();
-  const bad = new Set<Value>();
-  for (const b of fn.blocks) for (const i of b.instructions) if (i.op === 'alloca') slots.set(i, []);
-  if (!slots.size) return slots;
-  for (const b of fn.blocks) {
-    for (const i of b.instructions) {
-      if (i.op === 'load') continue;
-      if (i.op === 'store' && slots.has(i.ptr) && i.value !== i.ptr) {
-        if (isPtr(i.value)) slots.get(i.ptr)!.push(i.value); else bad.add(i.ptr);
-        if (slots.has(i.value)) bad.add(i.value);
-        continue;
-      }
-      if (i.op === 'call') {
-        const name = i.callee.name ?? '';
-        if (name.startsWith('llvm.lifetime.') || name.startsWith('llvm.dbg.')) continue;
-      }
-      for (const o of i.operands) if (slots.has(o)) bad.add(o);
-    }
-  }
-  for (const s of bad) slots.delete(s);
-  for (const [s, vals] of slots) if (!vals.length) slots.delete(s);
-  return slots;
-}
-
 /** Union-find over pointer values. */
 class Classes {
   private readonly parent = new Map<Value, Value>();
@@ -379,7 +350,8 @@ export class ActivityAnalysis {
 
   private buildClasses(): void {
     const { fn, args } = this.input;
-    const spills = spillSlots(fn);
+    // -O0 spills: slots stored into nothing hold no pointer to follow
+    const spills = new Map([...pointerSpillSlots(fn, isPtr)].filter(([, vals]) => vals.length > 0));
     for (const b of fn.blocks) {
       for (const i of b.instructions) {
         if (!isPtr(i)) continue;

@@ -77,8 +77,9 @@ export class ModuleFacts {
       for (const i of b.instructions) {
         for (const o of i.operands) note(o, 0);
         if (i.op === 'call' || i.op === 'invoke') {
-          const callee = this.targets.calledFunction(i);
-          if (callee && callee !== fn && !callee.isDeclaration) for (const g of this.activeGlobalsReached(callee)) out.add(g);
+          for (const callee of this.targets.callees(i)) {
+            if (callee !== fn && !callee.isDeclaration) for (const g of this.activeGlobalsReached(callee)) out.add(g);
+          }
         }
       }
     }

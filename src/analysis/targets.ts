@@ -62,6 +62,122 @@ export class CallTargets {
     return !functionBehind(call.callee) && this.calledFunction(call) !== null;
   }
 
+  /**
+   * The functions an indirect call can reach when its pointer can only be one of a few known
+   * ones: a table of function pointers (a constant or never-written global, read at any index;
+   * a local array filled with functions, by stores or by a copy of such a global), a pointer
+   * variable holding one of them, selects and phis of these. Each must have the call's exact
+   * function type. Null when unknown (an argument, memory written elsewhere, an escaping
+   * table, a data pointer among the entries) or when the call is direct.
+   */
+  candidates(call: CallBase): Function[] | null {
+    if (functionBehind(call.callee) || call.callee.vk === 'asm' || call.fnType.vararg) return null;
+    const set = this.possible(call.callee, 0, new Set());
+    if (!set || set.size === 0) return null;
+    const fns = [...set];
+    return fns.every((f) => f.fnType === call.fnType) ? fns : null;
+  }
+
+  /** The functions `call` may reach: its callee, its resolved target, or its candidates; [] when unknown. */
+  callees(call: CallBase): Function[] {
+    const f = this.calledFunction(call);
+    if (f) return [f];
+    return this.candidates(call) ?? [];
+  }
+
+  private possible(v: Value, depth: number, visiting: Set<Value>): Set<Function> | null {
+    if (depth > 16) return null;
+    const f = functionBehind(v);
+    if (f) return new Set([f]);
+    if (isNullPointer(v)) return new Set(); // calling null is undefined: it adds no target
+    if (v.vk !== 'inst' || visiting.has(v)) return v.vk === 'inst' ? new Set() : null;
+    const i = v as Instruction;
+    visiting.add(i);
+    const union = (vals: readonly Value[]): Set<Function> | null => {
+      const out = new Set<Function>();
+      for (const x of vals) {
+        const r = this.possible(x, depth + 1, visiting);
+        if (!r) return null;
+        for (const g of r) out.add(g);
+      }
+      return out;
+    };
+    switch (i.op) {
+      case 'bitcast': case 'addrspacecast': case 'freeze': return union([i.operands[0]!]);
+      case 'select': return union([i.operands[1]!, i.operands[2]!]);
+      case 'phi': return union(i.operands);
+      case 'load': {
+        if (i.volatile || i.atomic || i.type.kind !== 'pointer') return null;
+        const base = baseObject(i.operands[0]!);
+        if (!base) return null;
+        if (base.vk === 'global') {
+          const g = base as GlobalVariable;
+          return this.isReadOnly(g) && g.init && !g.externallyInitialized ? functionLeaves(g.init) : null;
+        }
+        if (base.vk === 'inst' && (base as Instruction).op === 'alloca') return this.slotContents(base as Instruction, depth, visiting);
+        return null;
+      }
+      default: return null;
+    }
+  }
+
+  /**
+   * The functions a local array or pointer variable can hold: every write into it is a store
+   * of a pointer with known candidates, a copy from a table global, or a memset to zero; its
+   * address is used for nothing else (loads, address arithmetic, lifetime markers).
+   */
+  private slotContents(slot: Instruction, depth: number, visiting: Set<Value>): Set<Function> | null {
+    const fn = slot.parent?.parent;
+    if (!fn) return null;
+    const derived = new Set<Value>([slot]);
+    const writes: Instruction[] = [];
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const b of fn.blocks) {
+        for (const j of b.instructions) {
+          if (derived.has(j)) continue;
+          if ((j.op === 'getelementptr' || j.op === 'bitcast' || j.op === 'addrspacecast') && derived.has(j.operands[0]!)) { derived.add(j); grew = true; }
+        }
+      }
+    }
+    for (const b of fn.blocks) {
+      for (const j of b.instructions) {
+        const at = j.operands.findIndex((o) => derived.has(o));
+        if (at < 0 || derived.has(j)) continue;
+        if (j.op === 'load' && at === 0 && !j.operands.slice(1).some((o) => derived.has(o))) continue;
+        if (j.op === 'store' && !derived.has(j.operands[0]!)) { writes.push(j); continue; }
+        if (j.op === 'call') {
+          const name = j.callee.name ?? '';
+          if (/^llvm\.(lifetime|dbg)\./.test(name)) continue;
+          if (/^llvm\.(memcpy|memmove|memset)\./.test(name) && j.operands.findIndex((o, k) => k > 0 && derived.has(o)) < 0) { writes.push(j); continue; }
+        }
+        return null; // the address escapes, or is written in a way not read here
+      }
+    }
+    const out = new Set<Function>();
+    for (const w of writes) {
+      let r: Set<Function> | null;
+      if (w.op === 'store') {
+        const val = w.operands[0]!;
+        if (w.volatile || w.atomic) return null;
+        r = val.type.kind === 'pointer' ? this.possible(val, depth + 1, visiting) : null;
+      } else {
+        const name = (w as CallBase).callee.name ?? '';
+        if (name.startsWith('llvm.memset.')) {
+          const byte = w.operands[1]!;
+          r = byte instanceof ConstantInt && byte.value === 0n ? new Set() : null;
+        } else {
+          const src = baseObject(w.operands[1]!);
+          const g = src && src.vk === 'global' ? src as GlobalVariable : null;
+          r = g && this.isReadOnly(g) && g.init && !g.externallyInitialized ? functionLeaves(g.init) : null;
+        }
+      }
+      if (!r) return null;
+      for (const f of r) out.add(f);
+    }
+    return out;
+  }
+
   private resolve(v: Value, depth: number): Function | null {
     if (depth > 16) return null;
     const f = functionBehind(v);
@@ -254,6 +370,47 @@ export function addressesHeld(g: GlobalVariable): GlobalVariable[] {
   const init = g.init;
   if (init) walk(init, 0);
   return [...out];
+}
+
+/** The object a pointer is into: through casts and address arithmetic (any indices), instructions or constant expressions. */
+function baseObject(p: Value): Value | null {
+  let cur = p;
+  for (let k = 0; k < 32; k++) {
+    const isExpr = cur.vk === 'const' && (cur as unknown as { ck: string }).ck === 'expr';
+    if (!isExpr && cur.vk !== 'inst') return cur.vk === 'global' ? cur : null;
+    const e = cur as unknown as { op: string; operands: Value[] };
+    if (e.op === 'alloca') return cur;
+    if (e.op === 'bitcast' || e.op === 'addrspacecast' || e.op === 'getelementptr') { cur = e.operands[0]!; continue; }
+    return null;
+  }
+  return null;
+}
+
+function isNullPointer(v: Value): boolean {
+  if (v.vk !== 'const') return false;
+  const ck = (v as unknown as { ck: string }).ck;
+  return ck === 'null' || (ck === 'zero' && v.type.kind === 'pointer');
+}
+
+/**
+ * The functions among the pointers of a constant initializer; null when a pointer in it is
+ * anything but a function or null (a data pointer, an address computed from an integer):
+ * then a load from it is not known to be one of the functions.
+ */
+function functionLeaves(init: Value): Set<Function> | null {
+  const out = new Set<Function>();
+  let ok = true;
+  const walk = (v: Value, depth: number): void => {
+    if (!ok) return;
+    if (depth > 32) { ok = false; return; }
+    const f = functionBehind(v);
+    if (f) { out.add(f); return; }
+    if (v instanceof ConstantAggregate) { for (const e of v.elems) walk(e, depth + 1); return; }
+    if (v.type.kind === 'pointer' && !isNullPointer(v) && (v as unknown as { ck?: string }).ck !== 'undef') ok = false;
+    if (v instanceof ConstantExpr) ok = false; // a pointer hidden in an integer expression
+  };
+  walk(init, 0);
+  return ok ? out : null;
 }
 
 function containsPointerType(t: Type, depth = 0): boolean {

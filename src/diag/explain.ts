@@ -266,7 +266,7 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
         commands: ['clang-19 -O2 -g -S -emit-llvm norm.c -o norm.ll', 'enzyme-ts grad norm.ll -f norm --args dup,const -o norm.grad.ll'],
       },
     ],
-    after: 'Other message: `an indirect call touches active data and has no known derivative` (a call through a function pointer whose target cannot be known at compile time; one loaded from a global nothing writes is the direct call, [ad.md](ad.md#the-forward-sweep)). Vector memory intrinsics other than the masked and vector-predicated loads, stores, gathers and scatters (`llvm.masked.expandload`, `llvm.masked.compressstore`) are calls of this kind.',
+    after: 'Other message: `an indirect call touches active data and has no known derivative` (a call through a function pointer whose target cannot be known at compile time; one loaded from a global nothing writes is the direct call, and one that can only be an entry of a table of functions is a dispatch on the pointer, [ad.md](ad.md#the-forward-sweep)). Vector memory intrinsics other than the masked and vector-predicated loads, stores, gathers and scatters (`llvm.masked.expandload`, `llvm.masked.compressstore`) are calls of this kind.',
   },
   E0403: {
     reportedBy: 'transform (`grad`, `check`, `lower`)',

@@ -20,26 +20,22 @@
 import { writeFileSync } from 'node:fs';
 import type { ArgActivity, FwdActivity, FwdRetActivity, GradResult } from '../ad/api.js';
 import { fwdModule } from '../ad/fwd.js';
-import { findFunction, gradModule } from '../ad/grad.js';
+import { gradModule } from '../ad/grad.js';
 import type { Code } from '../diag/codes.js';
-import { DiagnosticError, fail } from '../diag/diagnostic.js';
+import { fail } from '../diag/diagnostic.js';
 import { IRBuilder, addFunction, constFP, constInt, declareFunction } from '../ir/builder.js';
 import { ConstantAggregate, ConstantString, ConstantZero } from '../ir/constants.js';
 import { GlobalVariable, type Function } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
-import { verifyModule } from '../ir/verify.js';
 import { printModule } from '../print/printer.js';
-import { parseModule } from '../syntax/parse.js';
 import { findLli, producerVersion, runLli } from './check-lli.js';
-import { Rng, atText, inferElemType, numText, parseAt, type AtItem, type CheckFloat, type ElemType, type ParamValue, argLabel, floatKindOf, parseNum } from './check-points.js';
+import { Rng, atText, inferElemType, numText, type AtItem, type CheckFloat, type ElemType, type ParamValue, argLabel, floatKindOf } from './check-points.js';
 import { parseFwdArgList, parseFwdRet } from './fwd.js';
-import { precheckParam } from './check.js';
+import { checkSetup } from './check.js';
 import { mutableGlobals, reachable } from './check-prune.js';
 import { DataLayout } from '../ir/layout.js';
-import { parseWidth } from './grad.js';
-import { readSource } from './io.js';
 import { parseFwdCustomSpec } from '../ad/custom.js';
 
 const RUN_FAILED: Code = 'E0407';
@@ -122,25 +118,9 @@ interface Spec {
 
 /** Runs `check --forward`; resolves to the exit code (0: every tangent agrees, 1: a mismatch). */
 export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
-  const out = opts.out ?? ((s: string) => { process.stdout.write(s); });
-  const seed = parseNum(opts.seed, '--seed', 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
-  const len = parseNum(opts.len, '--len', 8, (x) => Number.isInteger(x) && x >= 1 && x <= 1_000_000, 'an integer from 1 to 1000000');
-  const tolGiven = opts.tol === undefined ? null : parseNum(opts.tol, '--tol', 0, (x) => x > 0 && x < 1, 'a tolerance between 0 and 1');
+  const { out, seed, len, tolGiven, atItems, width, m, fn, file } = checkSetup(opts);
   const argActs = opts.args === undefined ? undefined : parseFwdArgList(opts.args);
   const retAct: FwdRetActivity | undefined = opts.ret === undefined ? undefined : parseFwdRet(opts.ret);
-  const atItems = opts.at === undefined ? null : parseAt(opts.at);
-  const width = opts.width === undefined ? 1 : parseWidth(String(opts.width));
-
-  const file = readSource(opts.input);
-  const m = parseModule(file);
-  const problems = verifyModule(m, file);
-  if (problems.length) throw new DiagnosticError(problems.slice(0, 20));
-  const fn = findFunction(m, opts.fn);
-  const n = fn.fnType.params.length;
-  if (fn.fnType.vararg) fail(USAGE, `@${opts.fn} is variadic: check cannot call it`, null);
-  // The same refusals as reverse mode's check: memory it cannot fill with numbers is never read as doubles.
-  fn.fnType.params.forEach((t, k) => { precheckParam({ file, fn }, k, t, atItems ? atItems[k] ?? null : null); });
-  if (atItems && atItems.length !== n) fail(USAGE, `--at gives ${atItems.length} value${atItems.length === 1 ? '' : 's'}, @${opts.fn} has ${n} parameter${n === 1 ? '' : 's'}`, null);
   const rt = fn.fnType.ret;
   const retFk = floatKindOf(rt);
   const defaultRet: FwdRetActivity = retFk ? 'dup' : rt.kind === 'void' ? 'none' : 'const';

@@ -76,17 +76,44 @@ function typeWord(t: Type): string {
 }
 
 
-/** Runs `check`; resolves to the exit code (0: every derivative agrees, 1: a mismatch). Usage and run failures throw diagnostics. */
-export async function runCheck(opts: CheckOptions): Promise<number> {
+/** The options both modes of `check` read the same way. */
+export interface CheckCommon {
+  input: string;
+  fn: string;
+  at?: string | undefined;
+  seed?: string | number | undefined;
+  tol?: string | number | undefined;
+  len?: string | number | undefined;
+  width?: string | number | undefined;
+  out?: (text: string) => void;
+}
+
+/** What both modes of `check` have before differentiating: the checked options, the module and the function. */
+export interface CheckSetup {
+  out: (text: string) => void;
+  seed: number;
+  len: number;
+  /** `--tol`, or null for the mode's default. */
+  tolGiven: number | null;
+  atItems: AtItem[] | null;
+  width: number;
+  file: SourceFile;
+  m: Module;
+  fn: Function;
+}
+
+/**
+ * Reads the options both modes share, parses and verifies the module, finds the function and
+ * refuses, before any differentiation, what check cannot call or fill with numbers (the
+ * transform might accept it).
+ */
+export function checkSetup(opts: CheckCommon): CheckSetup {
   const out = opts.out ?? ((s: string) => { process.stdout.write(s); });
   const seed = parseNum(opts.seed, '--seed', 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
   const len = parseNum(opts.len, '--len', 8, (x) => Number.isInteger(x) && x >= 1 && x <= 1_000_000, 'an integer from 1 to 1000000');
   const tolGiven = opts.tol === undefined ? null : parseNum(opts.tol, '--tol', 0, (x) => x > 0 && x < 1, 'a tolerance between 0 and 1');
-  const argActs = opts.args === undefined ? undefined : parseArgList(opts.args);
-  const retAct: RetActivity | undefined = opts.ret === undefined ? undefined : parseRet(opts.ret);
   const atItems = opts.at === undefined ? null : parseAt(opts.at);
   const width = opts.width === undefined ? 1 : parseWidth(String(opts.width));
-
   const file = readSource(opts.input);
   const m = parseModule(file);
   const problems = verifyModule(m, file);
@@ -97,9 +124,17 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   if (atItems && atItems.length !== nParams) {
     fail(USAGE, `--at gives ${atItems.length} value${atItems.length === 1 ? '' : 's'}, @${opts.fn} has ${nParams} parameter${nParams === 1 ? '' : 's'}`, null);
   }
+  fn.fnType.params.forEach((t, k) => { precheckParam({ file, fn }, k, t, atItems ? atItems[k]! : null); });
+  return { out, seed, len, tolGiven, atItems, width, file, m, fn };
+}
+
+/** Runs `check`; resolves to the exit code (0: every derivative agrees, 1: a mismatch). Usage and run failures throw diagnostics. */
+export async function runCheck(opts: CheckOptions): Promise<number> {
+  const { out, seed, len, tolGiven, atItems, width, file, m, fn } = checkSetup(opts);
+  const argActs = opts.args === undefined ? undefined : parseArgList(opts.args);
+  const retAct: RetActivity | undefined = opts.ret === undefined ? undefined : parseRet(opts.ret);
+  const nParams = fn.fnType.params.length;
   const where: Where = { file, fn };
-  // What check cannot build is refused before any differentiation (the transform might accept it).
-  fn.fnType.params.forEach((t, k) => { precheckParam(where, k, t, atItems ? atItems[k]! : null); });
 
   const req: GradRequest = { fn: opts.fn, ...(argActs ? { args: argActs } : {}), ...(retAct ? { ret: retAct } : {}), ...(width !== 1 ? { width } : {}) };
   if (opts.custom?.length) req.custom = opts.custom.map(parseCustomSpec);

@@ -89,6 +89,60 @@ define i32 @main() {
 `;
     expect(lowerAndRun(text, 'lli-19').trim()).toBe('6 3');
   });
+
+  // A table of functions the call can only pick from becomes a dispatch on the pointer
+  // (src/ad/devirt.ts; the C programs are fixtures/lower/src/fnptr_table.c). When anything lets
+  // another pointer in, the call stays unknown: E0402, never a guess.
+  const PICK = (decls: string, body: string): string => `
+define internal double @sq(double %t) {
+  %r = fmul double %t, %t
+  ret double %r
+}
+define internal double @twice(double %t) {
+  %r = fadd double %t, %t
+  ret double %r
+}
+@data = global double 1.0
+${decls}
+define double @f(double %x, i64 %k) {
+${body}
+  %r = call double %fp(double %x)
+  ret double %r
+}
+`;
+  test.skipIf(!hasTool('lli-19'))('a constant table read at a run-time index: each entry differentiated, right numbers', () => {
+    const text = `${PICK('@tbl = private constant [2 x ptr] [ptr @sq, ptr @twice]', `  %a = getelementptr [2 x ptr], ptr @tbl, i64 0, i64 %k
+  %fp = load ptr, ptr %a`)}
+declare double @__enzyme_autodiff(...)
+declare i32 @printf(ptr, ...)
+@fmt = private constant [10 x i8] c"%.17g %g\\0A\\00"
+define i32 @main() {
+  %d0 = call double (...) @__enzyme_autodiff(ptr @f, double 3.0, metadata !"enzyme_const", i64 0)
+  %d1 = call double (...) @__enzyme_autodiff(ptr @f, double 3.0, metadata !"enzyme_const", i64 1)
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d0, double %d1)
+  ret i32 0
+}
+`;
+    expect(lowerAndRun(text, 'lli-19').trim()).toBe('6 2');
+  });
+  const unknown: [string, string, string][] = [
+    ['a function pointer argument', '', '  %fp = inttoptr i64 %k to ptr'],
+    ['a table that also holds the address of data', '@tbl = private constant [2 x ptr] [ptr @sq, ptr @data]',
+      '  %a = getelementptr [2 x ptr], ptr @tbl, i64 0, i64 %k\n  %fp = load ptr, ptr %a'],
+    ['a table some function writes', '@tbl = global [2 x ptr] [ptr @sq, ptr @twice]\ndefine void @set(ptr %g) {\n  store ptr %g, ptr @tbl\n  ret void\n}',
+      '  %a = getelementptr [2 x ptr], ptr @tbl, i64 0, i64 %k\n  %fp = load ptr, ptr %a'],
+    ['a local table whose address escapes into an unknown function', 'declare void @register(ptr)',
+      '  %t = alloca [2 x ptr]\n  store ptr @sq, ptr %t\n  %t1 = getelementptr ptr, ptr %t, i64 1\n  store ptr @twice, ptr %t1\n  call void @register(ptr %t)\n  %a = getelementptr ptr, ptr %t, i64 %k\n  %fp = load ptr, ptr %a'],
+    ['a table entry of another function type', 'define internal double @two(double %a, double %b) {\n  ret double %a\n}\n@tbl = private constant [2 x ptr] [ptr @sq, ptr @two]',
+      '  %a = getelementptr [2 x ptr], ptr @tbl, i64 0, i64 %k\n  %fp = load ptr, ptr %a'],
+  ];
+  test.each(unknown)('%s: E0402 at the call', (_what, decls, body) => {
+    const text = PICK(decls, body);
+    const e = gradError(text, { fn: 'f', args: ['active', 'const'] });
+    expect(e.code).toBe('E0402');
+    expect(e.message).toMatch(/an indirect call touches active data/);
+    expect(e.line).toBe(lineOf(text, '%r = call double %fp'));
+  });
 });
 
 describe('mutable globals carrying active data', () => {
