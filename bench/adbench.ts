@@ -255,7 +255,7 @@ export function runAdBench(o: AdBenchOptions): AdBenchResult {
     rmSync(tmp, { recursive: true, force: true });
   }
   if (rows.length) reportAd(rows, o);
-  if (!o.only.length || o.only.includes('checkpoint')) runCheckpointBench(o);
+  if (!o.only.length || o.only.includes('checkpoint')) { runCheckpointBench(o); runCheckpointOdeBench(o); }
   return { options: o, clang, rows };
 }
 
@@ -305,6 +305,59 @@ export function runCheckpointBench(o: AdBenchOptions): void {
     say(table(['variant', 'gradient time', 'gradient / primal', 'peak RSS MB: gradient', 'primal', 'check: fin. diff.'], rows, ['l']));
     say('\nbest of the rounds; peak RSS (VmHWM) of a process that runs the gradient (or the primal) only. check: the');
     say('largest relative difference to central differences over the 5 inputs, at up to 200000 steps.');
+    for (const l of perfs) say(`    perf: ${l}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Loop checkpointing with the state in memory (docs/ad.md, "Loop checkpointing"): the RK4 ODE of
+ * bench/ad/ode.c (y[0..n) updated in place at every step, heap scratch k1..k4, t), n = 10, 1e6
+ * steps: the whole tape (`--tape-budget none`), the default budget (256M: exceeded, checkpointed)
+ * and a budget of 1 MB, each in its own process: best gradient time of 3 rounds, peak RSS of a
+ * process that runs the gradient once, and the check against the hand-written gradient and
+ * finite differences (the harness's `all` mode).
+ */
+export function runCheckpointOdeBench(o: AdBenchOptions): void {
+  const n = 10;
+  const steps = o.quick ? 100_000 : 1_000_000;
+  say(`\n### Loop checkpointing, state in memory: RK4 ODE, n=${n}, ${steps} steps (bench/ad/ode.c, ${o.clang} -O2)\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'enzyme-bench-ckpt-ode-'));
+  try {
+    const ll = join(dir, 'ode.ll');
+    const cc = run(o.clang, ['-O2', '-S', '-emit-llvm', join(AD, 'ode.c'), '-o', ll], 120);
+    if (!cc.ok) { say(`FAILED: ${cc.error}`); return; }
+    const text = readFileSync(ll, 'utf8');
+    const variants: { label: string; budget?: number | null }[] = [
+      { label: 'cache everything (--tape-budget none)', budget: null },
+      { label: 'default budget (256M: exceeded, checkpointed)' },
+      { label: 'checkpointed (--tape-budget 1M)', budget: 2 ** 20 },
+    ];
+    const rows: string[][] = [];
+    const perfs: string[] = [];
+    let primal: KV | null = null;
+    for (const v of variants) {
+      const m = parseText(text, 'ode.ll');
+      const r = lowerModule(m, null, { looseTypes: false, ...(v.budget !== undefined ? { tapeBudget: v.budget } : {}) });
+      perfs.push(...r.perf.filter((l) => /checkpointed:|checkpointed when|checkpointed every/.test(l)).map((l) => `${v.label}: ${l}`));
+      const adll = join(dir, `o${rows.length}.ll`);
+      writeFileSync(adll, printModule(m));
+      const exe = join(dir, `o${rows.length}`);
+      const wrap = '-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free';
+      const ld = run(o.clang, ['-O2', '-w', adll, join(AD, 'ode_main.c'), '-lm', wrap, '-o', exe], 120);
+      if (!ld.ok) { rows.push([v.label, 'FAILED', ld.error, '', '', '', '']); continue; }
+      primal ??= keyValues(run(exe, ['mem-primal', '0', '0', String(n), String(steps)], o.timeoutS).stdout);
+      const mem = keyValues(run(exe, ['mem-enzyme', '0', '0', String(n), String(steps)], o.timeoutS).stdout);
+      const all = keyValues(run(exe, ['all', '0', '3', String(n), String(steps)], o.timeoutS).stdout);
+      const ok = (all.get('hand_diff') ?? NaN) <= 1e-9 && (all.get('fd_relerr') ?? NaN) <= 1e-5;
+      rows.push([v.label, timeText(all.get('enzyme_min_s')), ratio(all.get('enzyme_min_s'), all.get('primal_min_s')),
+        sig3((mem.get('maxrss_kb') ?? NaN) / 1024), sig3((primal.get('maxrss_kb') ?? NaN) / 1024), bytesText(all.get('enzyme_peak_bytes')),
+        `${ok ? 'ok' : 'MISMATCH'} ${(all.get('hand_diff') ?? NaN).toExponential(0)} / ${(all.get('fd_relerr') ?? NaN).toExponential(0)}`]);
+    }
+    say(table(['variant', 'gradient time', 'gradient / primal', 'peak RSS MB: gradient', 'primal', 'heap peak', 'check: hand / fin. diff.'], rows, ['l']));
+    say('\nbest of 3 rounds; peak RSS (VmHWM) of a process that runs the gradient (or the primal) once; heap peak: the most');
+    say('bytes one gradient call held from malloc (tape, checkpoints, shadows of the scratch arrays).');
     for (const l of perfs) say(`    perf: ${l}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { functionBehind } from '../analysis/targets.js';
 import type { ModuleFacts } from '../analysis/facts.js';
 import { vecMemShape, type VecMemShape } from './vecmem.js';
 import { ARENA_ALLOC, ARENA_CHUNK, ARENA_DESTROY } from '../tape/arena.js';
+import { TAPE_DROP, TAPE_GIVE, TAPE_TAKE } from '../tape/keep.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
@@ -63,6 +64,7 @@ export function allocShape(name: string): { size: number; align: number | null }
     case 'aligned_alloc': case 'memalign': return { size: 1, align: 0 };
     case '_ZnwmSt11align_val_t': case '_ZnamSt11align_val_t': return { size: 0, align: 1 };
     case ARENA_ALLOC: return { size: 1, align: 2 };
+    case TAPE_TAKE: return { size: 1, align: null };
     default: return { size: 0, align: null };
   }
 }
@@ -104,6 +106,10 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   // differentiated (forward over reverse): an allocation, whose blocks go with the arena.
   if (name === ARENA_ALLOC && !fn.isDeclaration) return { k: 'malloc', name };
   if ((name === ARENA_DESTROY || name === ARENA_CHUNK) && !fn.isDeclaration) return { k: 'inactive', name, fn };
+  // Loop tape blocks kept between calls (src/tape/keep.ts): an allocation and its release.
+  if (name === TAPE_TAKE && !fn.isDeclaration) return { k: 'malloc', name };
+  if (name === TAPE_GIVE && !fn.isDeclaration) return { k: 'free', name, ptrArg: 1 };
+  if (name === TAPE_DROP && !fn.isDeclaration) return { k: 'free', name, ptrArg: 0 };
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };

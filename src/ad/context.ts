@@ -3,6 +3,7 @@
 // once per signature, recursion included), helper declarations, the perf report.
 
 import { addFunction } from '../ir/builder.js';
+import { MDRef, MDString, MDTuple } from '../ir/metadata.js';
 import { declareWithSignature } from './declare.js';
 import type { Function } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
@@ -28,6 +29,7 @@ export class GradContext implements DiffContext {
   readonly warnings: Diagnostic[] = [];
   readonly fates: FateCache = new Map();
   private readonly pairs = new Map<string, SplitPair>();
+  private tapeList: MDRef | null = null;
 
   constructor(
     readonly module: Module,
@@ -41,6 +43,17 @@ export class GradContext implements DiffContext {
   /** An existing function of that name and type, a new declaration, or an adapter when the module declares it with another type (declare.ts). */
   declare(name: string, ret: Type, params: Type[]): Function {
     return declareWithSignature(this.module, name, ret, params);
+  }
+
+  tapeAliasList(): MDRef {
+    if (this.tapeList) return new MDRef(this.tapeList.id);
+    const m = this.module;
+    const d = m.nextMetadataId();
+    m.metadata.push({ id: d, node: new MDTuple(true, [new MDRef(d), new MDString('enzyme-ts tape')]), pos: -1 });
+    m.metadata.push({ id: d + 1, node: new MDTuple(true, [new MDRef(d + 1), new MDRef(d), new MDString('enzyme-ts loop buffers')]), pos: -1 });
+    m.metadata.push({ id: d + 2, node: new MDTuple(false, [new MDRef(d + 1)]), pos: -1 });
+    this.tapeList = new MDRef(d + 2);
+    return new MDRef(d + 2);
   }
 
   /** The state to return to if the derivative being generated must be started over (src/ad/globals.ts). */

@@ -11,7 +11,7 @@
 
 import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
-import type { CallInst, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
+import type { CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
 
 type CallBase = CallInst | InvokeInst;
 import { BrInst } from '../ir/instructions.js';
@@ -21,11 +21,13 @@ import { isPtrAggType } from '../analysis/activity.js';
 import { Frame, Prologue, type ArenaSource } from '../tape/frame.js';
 import { TapePlan } from '../tape/plan.js';
 import { LoopBuffers } from '../tape/buffers.js';
-import { LoopCheckpoints, whyNotCheckpointed } from '../tape/checkpoint.js';
+import { KeptBlocks } from '../tape/keep.js';
+import { LoopCheckpoints, checkpointPlan } from '../tape/checkpoint.js';
+import type { MemoryState } from '../tape/extent.js';
 import type { ArgActivity } from './api.js';
 import { FunctionFacts } from './facts.js';
 import { ForwardSweep, type SweepMode } from './sweep.js';
-import { ReverseSweep, type AugmentedCall, type ReverseEntry } from './reverse.js';
+import { ReverseSweep, canonicalAdjoint, type AugmentedCall, type ReverseEntry } from './reverse.js';
 import { uniquifyNames } from './names.js';
 import { callerArgTypes } from './callfacts.js';
 import { dropEmptyPhis } from './invoke.js';
@@ -42,6 +44,7 @@ export class ReverseGenerator implements SweepMode {
   private readonly sweep: ForwardSweep;
   private readonly plan: TapePlan;
   private readonly buffers: LoopBuffers;
+  private readonly kept: KeptBlocks | null;
   private readonly augCalls = new Map<CallBase, AugmentedCall>();
   private readonly entry: ReverseEntry;
   private retVal: PhiInst | null = null;
@@ -50,6 +53,10 @@ export class ReverseGenerator implements SweepMode {
   private readonly checkpoints: LoopCheckpoints;
   /** Loops that cannot be checkpointed, and why (reported when the user asked for a budget). */
   private readonly notCheckpointed = new Map<Loop, string>();
+  /** Outermost loops that can be checkpointed, with the memory they work on (src/tape/extent.ts). */
+  private readonly ckptPlans = new Map<Loop, MemoryState | string>();
+  /** Calls to free deferred to the end of the reverse sweep: re-runs of a checkpointed loop write that memory. */
+  private readonly deferred = new Set<Instruction>();
 
   constructor(
     private readonly ctx: DiffContext,
@@ -71,7 +78,10 @@ export class ReverseGenerator implements SweepMode {
       (n, r, p) => ctx.declare(n, r, p), arenaSource(sig, split, fwdFn, revFn));
     this.sweep = new ForwardSweep(this.f, fwdFn, this.fwdPro, this);
     this.plan = new TapePlan(this.f, this.sweep, this.frame, revFn);
-    this.buffers = new LoopBuffers(this.f, this.sweep, this.plan);
+    this.kept = sig.nofree ? null : new KeptBlocks(m, (n, r, p) => ctx.declare(n, r, p), fwdFn.name ?? 'diffe');
+    this.buffers = new LoopBuffers(this.f, this.sweep, this.plan, this.kept);
+    this.plan.tripOf = (l) => this.buffers.tripOf(l);
+    this.plan.tripCount = (l, b, map) => this.buffers.tripExact(l, b, map);
     this.checkpoints = new LoopCheckpoints(this.f, this.sweep, this.plan, this.buffers);
     const seed = !sig.retActive ? null : split ? revFn.args[revFn.args.length - 2 - extra]! : fwdFn.args[fwdFn.args.length - 1]!;
     this.entry = { fwdReturn: null as unknown as BasicBlock, retIdx: null, seed };
@@ -95,6 +105,20 @@ export class ReverseGenerator implements SweepMode {
 
   beforeClone(): void {
     const m = this.f.m;
+    if (this.ctx.opts.tapeBudget !== null) {
+      // Before any block is cloned: a free after a checkpointed loop may come first in block order.
+      let withMemory = false;
+      for (const loop of this.f.li.loops) {
+        if (loop.parent) continue;
+        let p = checkpointPlan(this.f, loop, (l) => this.buffers.tripOf(l));
+        if (typeof p !== 'string' && p.ranges.length) {
+          // One loop with its memory in checkpoints per function: a re-run of one must not see another's.
+          if (withMemory) p = 'another loop of the function is checkpointed with its memory';
+          else { withMemory = true; for (const c of p.deferFrees) this.deferred.add(c); }
+        }
+        this.ckptPlans.set(loop, p);
+      }
+    }
     const fwdReturn = addBlock(m, this.fwdFn, 'fwdreturn');
     this.entry.fwdReturn = fwdReturn;
     this.sweep.blockInfo.set(fwdReturn, { primal: null, loop: null, domExit: true });
@@ -106,13 +130,18 @@ export class ReverseGenerator implements SweepMode {
     if (this.sig.retShadow) for (let k = 0; k < this.f.width; k++) this.retShadowPhis.push(rb.phi(rt, [], laneName("retval'", this.f.width, k)));
   }
 
+  deferFree(i: Instruction): boolean { return this.deferred.has(i); }
+
   loopHeader(loop: Loop, nb: BasicBlock): void {
     const opts = this.ctx.opts;
     let ok = false;
     if (opts.tapeBudget !== null) {
-      const tp = this.buffers.tripOf(loop);
-      const why = whyNotCheckpointed(this.f, loop, !!tp && tp.exact && tp.single);
-      ok = why === null;
+      let top = loop;
+      while (top.parent) top = top.parent;
+      const p = this.ckptPlans.get(top) ?? 'not a loop the planner saw';
+      // A loop inside a checkpointed one: its tape holds one segment too, and is refilled by the re-runs.
+      ok = typeof p !== 'string';
+      const why = typeof p === 'string' ? (top === loop ? p : 'a loop inside another loop that is not checkpointed') : null;
       if (why !== null) this.notCheckpointed.set(loop, why);
     }
     this.plan.setupLoop(loop, nb, ok);
@@ -209,17 +238,19 @@ export class ReverseGenerator implements SweepMode {
     this.sig.fn.args.forEach((a, k) => {
       if (this.sig.args[k] !== 'active') return;
       const lanes = reverse.diffeSlots.map((slots, lane) =>
-        slots.has(a) ? b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane)) : nullValue(a.type));
+        slots.has(a) ? canonicalAdjoint(b, b.load(a.type, slots.get(a)!, laneName(`${a.name ?? 'arg'}_grad`, width, lane))) : nullValue(a.type));
       parts.push(width === 1 || lanes.some((x) => x.vk !== 'const') ? reverse.packLanes(lanes, b) : nullValue(lanesType(m, a.type, width)));
     });
     // The end of a whole derivative: implicit shadows of globals go back to zero (globals.ts).
     if (!split || this.sig.topLevel) zeroImplicitShadows(this.ctx, b, this.sig.fn);
     const free = (): Function => this.ctx.declare('free', t.void, [frame.bytePtr]);
+    // Checkpointed loops put back the memory their re-runs changed before the deferred frees.
+    const finalAt = b.call(this.ctx.declare('llvm.donothing', t.void, []), []);
     if (!this.sig.nofree) for (const raw of this.sweep.toFreeAtEnd) b.call(free(), [this.plan.get(raw, rc)]);
     // Every request of the reverse sweep is known: decide the tape and put the chosen code in place.
     this.plan.materialize();
     // Loops whose tape may exceed the budget: checkpoints, and re-runs in the reverse (src/tape/checkpoint.ts).
-    this.checkpoints.apply(b);
+    this.checkpoints.apply(b, finalAt, this.ckptPlans);
     if (this.ctx.opts.tapeBudget !== undefined || this.ctx.opts.checkpointEvery) {
       for (const [l, why] of this.notCheckpointed) {
         if (this.plan.loopState(l).buffers.length) this.ctx.perf.push(`${f.fnName()}: the loop ${f.loopName(l)} is not checkpointed: ${why}`);
@@ -232,6 +263,7 @@ export class ReverseGenerator implements SweepMode {
         const first = ls.buffers.length ? this.buffers.bufferLayout(ls).bufs[0]! : null;
         if (!first || this.buffers.arenaMode(loop) === 'whole') continue;
         const base = b.load(frame.bytePtr, frame.rev(first.slot));
+        if (this.buffers.giveBack(loop, ls, b, base)) continue;
         const p = this.buffers.toFree(loop, ls, b, ls.cap ? b.load(t.i64, frame.rev(ls.cap), 'cap') : constInt(t.i64, 0), base);
         if (p) b.call(free(), [p]);
       }
@@ -266,6 +298,7 @@ export class ReverseGenerator implements SweepMode {
       fb.ret(agg);
     }
     this.buffers.growBuffers();
+    this.kept?.finish();
     frame.finish();
     this.fwdPro.flush();
     if (split) this.revPro.flush();

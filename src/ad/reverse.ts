@@ -7,11 +7,12 @@
 // from the tape plan (`plan.get`); derivatives of opcodes and math functions
 // come from the rule table (src/rules), which knows nothing of either.
 
-import { IRBuilder, addIncoming, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
+import { IRBuilder, addIncoming, constFP, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
+import { ConstantAggregate, type Constant } from '../ir/constants.js';
 import type { BasicBlock, Function } from '../ir/function.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst } from '../ir/instructions.js';
 import { PhiInst as PhiClass, successors } from '../ir/instructions.js';
-import type { FunctionType } from '../ir/types.js';
+import type { FunctionType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Partials, RuleEnv } from '../rules/api.js';
 import { instRule } from '../rules/instructions.js';
@@ -78,7 +79,7 @@ export class ReverseSweep {
       const b = new IRBuilder(this.f.m).atEnd(this.revPro.allocas);
       const nm = laneName(v.name !== null ? `${v.name}'de` : null, this.width, lane);
       s = b.alloca(v.type, nm);
-      b.atEnd(this.revPro.init).store(nullValue(v.type), s);
+      b.atEnd(this.revPro.init).store(adjointZero(v.type), s);
       slots.set(v, s);
     }
     return s;
@@ -88,7 +89,7 @@ export class ReverseSweep {
   private takeDiffe(v: Value, b: IRBuilder, lane: number): Value {
     const s = this.diffeSlot(v, lane);
     const d = b.load(v.type, s, laneName(v.name !== null ? `d${v.name}` : null, this.width, lane));
-    b.store(nullValue(v.type), s);
+    b.store(adjointZero(v.type), s);
     return d;
   }
 
@@ -199,7 +200,7 @@ export class ReverseSweep {
     if (B === this.f.cfg.entry) { b.br(this.revExit); return; }
     const preds = this.f.cfg.preds(B).filter((p) => this.f.cfg.isReachable(p));
     if (preds.length === 1) {
-      this.edge(preds[0]!, B, phis, b);
+      this.edge(preds[0]!, B, phis, b, rc);
       b.br(this.revBlocks.get(preds[0]!)!);
       return;
     }
@@ -208,7 +209,7 @@ export class ReverseSweep {
       if (!this.edgeHasWork(p, B, phis)) return this.revBlocks.get(p)!;
       const eb = addBlock(this.f.m, this.revFn, `invert${B.name ?? ''}_from_${p.name ?? ''}`);
       const e = new IRBuilder(this.f.m).atEnd(eb);
-      this.edge(p, B, phis, e);
+      this.edge(p, B, phis, e, { pb: B, rb: eb, b: e });
       e.br(this.revBlocks.get(p)!);
       return eb;
     });
@@ -219,7 +220,7 @@ export class ReverseSweep {
     const sl = this.f.simpleLoop(B);
     if (!sl) return null;
     const k = this.plan.revIndex(sl.loop, rc);
-    const start = this.plan.get(this.plan.loopStart(sl.loop, sl.outside), rc);
+    const start = this.plan.revStartLoop(sl.loop) ? this.plan.revStartLoad(sl.loop, rc.b) : this.plan.get(this.plan.loopStart(sl.loop, sl.outside), rc);
     const t = this.f.m.types.i8;
     const first = rc.b.icmp('eq', k, start, 'first.iter');
     return rc.b.select(first, constInt(t, preds.indexOf(sl.outside)), constInt(t, preds.indexOf(sl.latch)));
@@ -252,7 +253,7 @@ export class ReverseSweep {
   }
 
   /** Reverse of the primal edge P -> B: phi adjoints to P's incoming values, loop counters stepped back. */
-  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][], b: IRBuilder): void {
+  private edge(P: BasicBlock, B: BasicBlock, phis: [PhiInst, Value[]][], b: IRBuilder, rc: RevCtx): void {
     for (const [phi, ds] of phis) {
       const v = phi.operands[phi.blocks.indexOf(P)]!;
       ds.forEach((d, lane) => this.addDiffe(v, d, b, lane));
@@ -262,10 +263,18 @@ export class ReverseSweep {
       const ls = this.plan.loopState(l);
       const slot = this.plan.frame.revLocal(ls.counter);
       const c = b.load(this.f.m.types.i64, slot);
+      // Leaving the loop in the forward sweep: where this execution started, if the reverse computes it.
+      if (!l.contains(B) && this.plan.revStartLoop(l)) this.plan.setRevStart(l, c, rc);
       const st = b.store(b.sub(c, constInt(this.f.m.types.i64, 1)), slot);
       // Back into an earlier iteration of a checkpointed loop: its segment may have to be re-run (src/tape/checkpoint.ts).
       if (ls.seg && l.header === B) this.plan.backEdgeStores.push({ loop: l, store: st });
     }
+  }
+
+  /** A shadow access: it touches no loop buffer of the tape (DiffContext.tapeAliasList). */
+  private notTape<T extends Instruction>(i: T): T {
+    i.attachments = [...(i.attachments ?? []), { kind: 'noalias', md: this.f.ctx.tapeAliasList() }];
+    return i;
   }
 
   private reverseInst(i: Instruction, rc: RevCtx): void {
@@ -276,8 +285,8 @@ export class ReverseSweep {
         for (let lane = 0; lane < this.width; lane++) {
           const sp = this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc);
           const t = i.value.type;
-          const ds = b.load(t, sp, null, i.align);
-          b.store(nullValue(t), sp, i.align);
+          const ds = this.notTape(b.load(t, sp, null, i.align));
+          this.notTape(b.store(nullValue(t), sp, i.align));
           if (aa.isActiveValue(i.value)) this.addDiffe(i.value, ds, b, lane);
         }
         return;
@@ -286,8 +295,8 @@ export class ReverseSweep {
         for (let lane = 0; lane < this.width; lane++) {
           const d = this.takeDiffe(i, b, lane);
           const sp = this.plan.get(this.sweep.shadowOf(i.ptr, i, lane), rc);
-          const old = b.load(i.type, sp, null, i.align);
-          b.store(addValues(b, old, d), sp, i.align);
+          const old = this.notTape(b.load(i.type, sp, null, i.align));
+          this.notTape(b.store(addValues(b, old, d), sp, i.align));
         }
         return;
       }
@@ -543,6 +552,26 @@ export class ReverseSweep {
     b.ret();
     return f;
   }
+}
+
+/**
+ * The value of an adjoint that nothing was added to: -0.0 in every floating part, so that the
+ * first `+=` into it, `-0.0 + x`, is exactly `x` for every x and clang folds it away (`0.0 + x`
+ * is not `x` when x is -0.0: clang must keep the add). An adjoint of -0.0 instead of +0.0 differs
+ * in the sign of a zero only; adding it into a shadow (`s + -0.0`) leaves the shadow exactly as it
+ * was, and the gradients a derivative returns go through `+ 0.0` (canonicalAdjoint).
+ */
+export function adjointZero(t: Type): Constant {
+  if (t.kind === 'float') return constFP(t, -0);
+  if (t.kind === 'vector' && t.elem.kind === 'float') return constFP(t, -0);
+  if (t.kind === 'array') return t.count > 0 ? new ConstantAggregate(t, Array.from({ length: t.count }, () => adjointZero(t.elem))) : nullValue(t);
+  if (t.kind === 'struct' && t.elems && t.elems.length) return new ConstantAggregate(t, t.elems.map((e) => adjointZero(e)));
+  return nullValue(t);
+}
+
+/** An adjoint with its negative zeros made positive (`x + 0.0`): what a derivative returns, as if adjoints started at +0.0. */
+export function canonicalAdjoint(b: IRBuilder, x: Value): Value {
+  return addValues(b, x, nullValue(x.type));
 }
 
 /** The floating fields at a leaf path of an integer-carrying value (src/analysis/floatbits.ts), or null. */

@@ -1,3 +1,4 @@
+import type { MDRef } from '../ir/metadata.js';
 // What a derivative is asked for and what it looks like: the request (`DiffSig`),
 // the parameters and results of the generated functions (contract section 6),
 // and the interface of the run-wide context every stage of the transform shares.
@@ -77,6 +78,12 @@ export interface TransformOptions {
 /** What the stages of the transform need from the state shared by one run (src/ad/context.ts implements it). */
 export interface DiffContext {
   readonly module: Module;
+  /**
+   * Scoped-noalias metadata (`!{!scope}`) for the loop buffers of the tape: the loads of
+   * cached values carry it as `!alias.scope`, the reverse sweep's shadow loads and stores as
+   * `!noalias`, so that clang knows an adjoint stored into a shadow does not change a cached value.
+   */
+  tapeAliasList(): MDRef;
   readonly rules: CallRules;
   readonly opts: TransformOptions;
   readonly file: SourceFile | null;

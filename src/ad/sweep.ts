@@ -67,6 +67,8 @@ export interface SweepMode {
    * Forward mode computes tangents here.
    */
   afterClone?(i: Instruction, nb: BasicBlock): void;
+  /** Optional (reverse mode): a call to free that is deferred to the end of the reverse sweep (a checkpointed loop re-runs on that memory). */
+  deferFree?(i: Instruction): boolean;
   /**
    * Optional: copies whose memory mixes kinds (floats and pointers, double and float fields) are
    * split by field (reverse mode; forward mode copies tangents and shadows whole).
@@ -400,7 +402,8 @@ export class ForwardSweep {
         // Reverse mode: what the reverse of a BLAS call reads, saved before the call overwrites anything.
         if (k.k === 'blas' && !f.forward && aa.isActiveInst(i)) this.blasSaved.set(i, this.saveBlas(i, k.rule));
         const c = this.copyInst(i);
-        fb.insert(c);
+        if (k.k === 'free' && this.mode.deferFree?.(i)) this.toFreeAtEnd.push(fb.bitcastIfNeeded((c as CallBase).args()[k.ptrArg ?? 0]!, this.bytePtr()));
+        else fb.insert(c);
         this.vmap.set(i, c);
         if (k.k === 'free' || k.k === 'realloc') this.freedClasses.push(i.arg(k.k === 'free' ? k.ptrArg ?? 0 : 0));
         if (k.k === 'free' && !k.like) this.handOver(i);
@@ -686,7 +689,7 @@ export class ForwardSweep {
       s = this.alignedZeroed(this.mapV(i.arg(shape.align)), this.mapV(i.arg(shape.size)), name);
     } else {
       const calloc = this.f.ctx.declare('calloc', this.bytePtr(), [t.i64, t.i64]);
-      const n = toI64At(this.mapV(i.arg(0)), this.fb);
+      const n = toI64At(this.mapV(i.arg(shape.size)), this.fb);
       s = this.fb.call(calloc, [constInt(t.i64, 1), n], name);
     }
     this.shadows[lane]!.set(i, this.fb.bitcastIfNeeded(s, c.type));

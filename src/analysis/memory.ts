@@ -137,7 +137,8 @@ export class OverwriteAnalysis {
     return v.vk === 'argument' && hasAttr((v as unknown as { attrs: AttrList }).attrs, 'noalias');
   }
 
-  private mayAlias(a: Value, b: Value): boolean {
+  /** Whether two underlying objects may be the same memory. */
+  mayAlias(a: Value, b: Value): boolean {
     if (a === b) return true;
     const fresh = (v: Value): boolean => v.vk === 'inst' && ((v as Instruction).op === 'alloca' || (v as Instruction).op === 'call');
     if (fresh(a) || fresh(b)) {

@@ -283,7 +283,7 @@ function arenaAtExitFn(m: Module, declare: Declare): Function {
 }
 
 /** Appends `fn` to `@llvm.global_dtors` (created when the module has none; left alone when its shape is unknown). */
-function registerAtExit(m: Module, fn: Function): void {
+export function registerAtExit(m: Module, fn: Function): void {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
   const fnPtr = m.ptrTo(t.fn(t.void, []));
@@ -324,7 +324,8 @@ export function forgetDroppedAtExit(m: Module): void {
   const live = new Set(m.functions);
   const keep = init.elems.filter((e) => {
     const fn = e instanceof ConstantAggregate ? e.elems[1] : undefined;
-    return !(fn && fn.vk === 'function' && (fn as Function).name === ARENA_ATEXIT && !live.has(fn as Function));
+    // The arena's destructor, or one of the kept loop blocks' (src/tape/keep.ts), that was dropped.
+    return !(fn && fn.vk === 'function' && !live.has(fn as Function));
   });
   if (keep.length === init.elems.length || g.valueType.kind !== 'array') return;
   const ty = m.types.array(keep.length, g.valueType.elem);

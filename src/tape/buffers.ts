@@ -15,15 +15,40 @@ import type { Slot } from './frame.js';
 import type { LoopState, TapePlan } from './plan.js';
 import { definedOutside, tripPattern, type TripPattern } from './trip.js';
 import { ARENA_SMALL } from './arena.js';
+import { tapeDropFn, tapeGiveFn, tapeTakeFn, type KeptBlocks } from './keep.js';
+import type { GlobalVariable } from '../ir/function.js';
 
 export class LoopBuffers {
   private readonly trips = new Map<Loop, TripPattern | null>();
+  private readonly keptSlots = new Map<Loop, GlobalVariable>();
 
   constructor(
     private readonly f: FunctionFacts,
     private readonly sweep: ForwardSweep,
     private readonly plan: TapePlan,
+    /** Slots that keep loop blocks for the next call (src/tape/keep.ts); null: malloc and free. */
+    private readonly kept: KeptBlocks | null = null,
   ) {}
+
+  /**
+   * The slot in which `loop`'s block is kept from one call to the next (src/tape/keep.ts): for the
+   * loops whose buffers are malloc'd (arena mode `none`) and grown by emitGrow (not checkpointed);
+   * null for the others.
+   */
+  keptSlot(loop: Loop, ls: LoopState): GlobalVariable | null {
+    if (!this.kept || !ls.buffers.length || !ls.cap || ls.seg || this.arenaMode(loop) !== 'none') return null;
+    let s = this.keptSlots.get(loop);
+    if (!s) { s = this.kept.slot(); this.keptSlots.set(loop, s); }
+    return s;
+  }
+
+  /** At the end of the reverse (`b`): `loop`'s block `base` goes back to its slot; false when it is not a kept block. */
+  giveBack(loop: Loop, ls: LoopState, b: IRBuilder, base: Value): boolean {
+    const slot = this.keptSlot(loop, ls);
+    if (!slot) return false;
+    b.call(tapeGiveFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [slot, base]);
+    return true;
+  }
 
   /**
    * The buffers of a loop share one heap block: for capacity `cap`, buffer `j`
@@ -186,11 +211,11 @@ export class LoopBuffers {
    * own width so that wrapping is counted as the loop would see it. The header
    * runs at most once more.
    */
-  tripExact(loop: Loop, b: IRBuilder): Value {
+  tripExact(loop: Loop, b: IRBuilder, map: (v: Value) => Value = (v) => this.sweep.mapV(v)): Value {
     const t = this.f.m.types;
     const tp = this.tripOf(loop)!;
-    const init = this.sweep.mapV(tp.init);
-    const bound = this.sweep.mapV(tp.bound);
+    const init = map(tp.init);
+    const bound = map(tp.bound);
     const w = init.type as IntType;
     const x0 = tp.onNext ? b.add(init, constInt(w, tp.step)) : init;
     const up = tp.step > 0n;
@@ -207,7 +232,7 @@ export class LoopBuffers {
   }
 
   /** At `b` in the forward sweep: |bound - init| / |step| + 2 for `loop`, as an i64 (an estimate). */
-  private tripValue(loop: Loop, b: IRBuilder): Value {
+  tripValue(loop: Loop, b: IRBuilder): Value {
     const t = this.f.m.types;
     const tp = this.tripOf(loop)!;
     const signed = !tp.stay.startsWith('u');
@@ -231,7 +256,7 @@ export class LoopBuffers {
    * capacity of `loop`'s buffers, move the first `filled` entries of each into
    * one new block of max(need, 2 * capacity, 16) entries.
    */
-  private emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): void {
+  emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): void {
     const t = this.f.m.types;
     const bp = this.plan.frame.bytePtr;
     const name = loop.header.name ?? 'loop';
@@ -276,7 +301,10 @@ export class LoopBuffers {
       b.br(got);
       b.atEnd(got);
       nb = b.phi(bp, [[na, viaArena], [nm, viaMalloc]], `${name}.tape`);
-    } else nb = b.call(malloc, [bytes], `${name}.tape`);
+    } else {
+      const slot = this.keptSlot(loop, ls);
+      nb = slot ? b.call(tapeTakeFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [slot, bytes], `${name}.tape`) : b.call(malloc, [bytes], `${name}.tape`);
+    }
     const copy = addBlock(this.f.m, this.sweep.fwdFn, `${name}.copy`, cont);
     b.condBr(b.icmp('eq', nb, nullValue(bp)), trap, copy);
     b.atEnd(copy);
@@ -290,7 +318,8 @@ export class LoopBuffers {
     }
     // An arena's blocks go with the arena (a grown one's old block is left there).
     const old = this.toFree(loop, ls, b, cap, base!);
-    if (old) b.call(free, [old]);
+    if (old && this.keptSlot(loop, ls)) b.call(tapeDropFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [old]);
+    else if (old) b.call(free, [old]);
     b.store(ncap, ls.cap!.fwd);
     b.br(cont);
   }

@@ -11,12 +11,16 @@
 // What is supported (everything else keeps the whole tape; when in doubt, no
 // checkpointing):
 //   - combined shape (diffe<f>) only: a split pair keeps its tape;
-//   - an outermost loop without inner loops, one entering edge, one latch, one
-//     exit, and an exact trip count at its entry (src/tape/trip.ts);
-//   - its carried state is its header's phis only: the body stores nothing,
-//     allocates nothing, calls nothing but math functions the rules know, and
-//     loads only memory that nothing in the function may overwrite (so a
-//     re-run reads what the first run read).
+//   - an outermost loop with one entering edge, one latch, one exit, and an
+//     exact trip count at its entry (src/tape/trip.ts); loops inside it are
+//     re-run with each segment, their tapes hold one segment too;
+//   - it allocates nothing and calls nothing but math functions the rules know;
+//   - its carried state is its header's phis, the counters of the loops inside,
+//     and memory whose byte ranges are known at its entry (src/tape/extent.ts):
+//     those bytes are copied into each checkpoint and back before a re-run; the
+//     first re-run keeps them as the forward sweep left them, put back at the end
+//     of the reverse sweep; frees of that memory wait for the end of the reverse.
+//     Shadow memory is not restored: the loop's forward sweep writes no shadow.
 // The decision is taken at run time at the loop's entry: with n header
 // executions and T tape bytes per iteration, the loop is checkpointed when
 // n * T exceeds the budget (`--tape-budget`), with k = ceil(sqrt(n * S / T))
@@ -31,34 +35,32 @@ import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
 import type { FunctionFacts } from '../ad/facts.js';
 import type { ForwardSweep } from '../ad/sweep.js';
-import type { TapePlan } from './plan.js';
+import type { LoopState, TapePlan } from './plan.js';
+import type { Slot } from './frame.js';
 import type { LoopBuffers } from './buffers.js';
 import { splitAfter } from './buffers.js';
+import { definedOutside, type TripPattern } from './trip.js';
+import { memoryState, merged, type Expr, type MemoryState } from './extent.js';
 
 /** The default tape budget per loop: 256 MB. */
 export const DEFAULT_TAPE_BUDGET = 256 * 2 ** 20;
 
 /**
- * Why `loop` cannot be checkpointed, or null when it can (see the header comment).
- * Looks at the primal loop only.
+ * Whether `loop` can be checkpointed (see the header comment): its memory state
+ * (the ranges it works on, possibly none), or why not. Looks at the primal loop only.
  */
-export function whyNotCheckpointed(f: FunctionFacts, loop: Loop, exactTrip: boolean): string | null {
+export function checkpointPlan(f: FunctionFacts, loop: Loop, tripOf: (l: Loop) => TripPattern | null): MemoryState | string {
   if (f.split) return 'the reverse of a call (split pair) keeps its tape';
   if (loop.parent) return 'a loop inside another loop';
-  if (loop.children.length) return 'it contains loops';
   const sl = f.simpleLoop(loop.header);
   if (!sl || loop.latches.length !== 1) return 'not a loop with one entry and one latch';
   if (loop.exitingBlocks.length !== 1) return 'more than one exit';
-  if (!exactTrip) return 'no exact trip count at its entry';
+  const tp = tripOf(loop);
+  if (!tp || !tp.exact || !tp.single) return 'no exact trip count at its entry';
   for (const b of loop.blocks) {
     for (const i of b.instructions) {
       switch (i.op) {
-        case 'store': return 'it writes memory (only state kept in registers is checkpointed)';
         case 'alloca': return 'it allocates stack memory';
-        case 'load': {
-          if (!f.overwrite || !f.overwrite.reloadable(i, (a) => f.argUnchanging(a))) return 'it reads memory the function may overwrite';
-          break;
-        }
         case 'call': {
           const callee = i.callee;
           const name = callee.vk === 'function' ? (callee as Function).name ?? '' : '';
@@ -73,10 +75,23 @@ export function whyNotCheckpointed(f: FunctionFacts, loop: Loop, exactTrip: bool
       }
     }
   }
-  return null;
+  return memoryState(f, loop, tripOf);
 }
 
 interface StateField { phi: PhiInst; offset: number; align: number }
+
+/** What the forward sweep of a checkpointed loop keeps for its re-runs (shared by the setup and every re-run). */
+interface Ckpt {
+  loop: Loop; fh: BasicBlock; region: BasicBlock[]; regionSet: Set<BasicBlock>; fields: StateField[];
+  fieldPtr: (b: IRBuilder, p: Value, fl: StateField) => Value; kSlot: Slot; ckSlot: Slot;
+  /** Bytes of one checkpoint: a constant, or (memory state) a slot set at the loop's entry. */
+  recBytes: number | Slot;
+  spills: Map<Value, { slot: { fwd: Value } }>; trapBlock: (before: BasicBlock | undefined, at: Function) => BasicBlock;
+  /** Loops inside: their counters are part of the state (at byte `offset` of a checkpoint). */
+  inner: { ls: LoopState; offset: number }[];
+  /** Memory ranges: start and length slots (set at the loop's entry), the fixed part of a checkpoint before them, the final state's record, the flag saying it was saved. */
+  mem: { ptrs: Slot[]; lens: Slot[]; fixed: number; finalRec: Slot; saved: Slot } | null;
+}
 
 export class LoopCheckpoints {
   constructor(
@@ -89,22 +104,57 @@ export class LoopCheckpoints {
   /**
    * After the plan is materialized (the forward sweep has its tape stores, the
    * reverse its tape reads), before the other loops' buffers are grown: sets up
-   * every checkpointable loop that has a tape. `atExit` is at the end of the
-   * reverse sweep: the checkpoints are freed there.
+   * every checkpointable loop that has a tape (its own or its inner loops').
+   * `atExit` is at the end of the reverse sweep: the checkpoints are freed there;
+   * the memory a re-run changed is put back before `finalAt` (which goes).
    */
-  apply(atExit: IRBuilder): void {
+  apply(atExit: IRBuilder, finalAt: Instruction, plans: Map<Loop, MemoryState | string>): void {
     for (const [loop, ls] of this.plan.loops) {
-      if (!ls.seg || !ls.buffers.length) continue;
-      this.setup(loop, atExit);
+      if (!ls.seg || loop.parent) continue;
+      const plan = plans.get(loop);
+      if (!plan || typeof plan === 'string') continue;
+      const inner = [...this.plan.loops].filter(([l, s]) => l !== loop && loop.containsLoop(l) && s.seg).map(([, s]) => s);
+      if (!ls.buffers.length && !inner.some((s) => s.buffers.length)) continue;
+      this.setup(loop, atExit, finalAt, plan, inner);
     }
+    const blk = finalAt.parent!;
+    blk.instructions.splice(blk.instructions.indexOf(finalAt), 1);
   }
 
-  private setup(loop: Loop, atExit: IRBuilder): void {
+  /** The value of a range expression at `b` (forward sweep, at the loop's entry). */
+  private evalExpr(e: Expr, b: IRBuilder, memo: Map<Expr, Value>): Value {
+    const have = memo.get(e);
+    if (have) return have;
+    const i64 = this.f.m.types.i64;
+    let r: Value;
+    switch (e.k) {
+      case 'c': r = constInt(i64, e.c); break;
+      case 'val': {
+        r = this.sweep.mapV(e.v);
+        const bits = (r.type as { bits?: number }).bits ?? 64;
+        if (bits < 64) r = b.cast(e.ext === 's' ? 'sext' : 'zext', r, i64);
+        break;
+      }
+      case 'add': r = b.add(this.evalExpr(e.a, b, memo), this.evalExpr(e.b, b, memo)); break;
+      case 'sub': r = b.sub(this.evalExpr(e.a, b, memo), this.evalExpr(e.b, b, memo)); break;
+      case 'mul': r = b.mul(this.evalExpr(e.a, b, memo), constInt(i64, e.c)); break;
+      case 'div': r = b.binop('sdiv', this.evalExpr(e.a, b, memo), constInt(i64, e.c)); break;
+      case 'min': case 'max': {
+        const x = this.evalExpr(e.a, b, memo); const y = this.evalExpr(e.b, b, memo);
+        r = b.select(b.icmp(e.k === 'min' ? 'slt' : 'sgt', x, y), x, y);
+        break;
+      }
+    }
+    memo.set(e, r);
+    return r;
+  }
+
+  private setup(loop: Loop, atExit: IRBuilder, finalAt: Instruction, mstate: MemoryState, inner: LoopState[]): void {
     const f = this.f;
     const m = f.m;
     const t = m.types;
+    const i64 = t.i64;
     const ls = this.plan.loopState(loop);
-    const seg = ls.seg!;
     const fwdFn = this.sweep.fwdFn;
     const bp = this.plan.frame.bytePtr;
     const frame = this.plan.frame;
@@ -112,14 +162,14 @@ export class LoopCheckpoints {
     const fh = this.sweep.fwdBlocks.get(loop.header)!;
     const budget = f.ctx.opts.tapeBudget === undefined ? DEFAULT_TAPE_BUDGET : f.ctx.opts.tapeBudget;
     const every = f.ctx.opts.checkpointEvery ?? null;
+    const hasMem = mstate.ranges.length > 0;
 
     // The loop's entry in the forward sweep (an edge block when a guard branches around the loop).
     const entryTerm = this.buffers.loopEntry(loop);
-    const region = this.region(fh);
-    const regionSet = new Set(region);
-    const bad = region ? this.unsafe(region, ls.marker) : 'its forward sweep could not be delimited';
+    const region0 = this.region(fh);
+    const bad = region0 ? this.unsafe(region0, loop, hasMem) : 'its forward sweep could not be delimited';
 
-    // State: the forward header's phis, laid out by alignment.
+    // State: the forward header's phis, laid out by alignment, then the counters of the loops inside.
     const phis: PhiInst[] = [];
     for (const i of fh.instructions) { if (i.op !== 'phi') break; phis.push(i as PhiInst); }
     const dl = f.ctx.dl;
@@ -127,43 +177,107 @@ export class LoopCheckpoints {
     fields.sort((a, b) => b.align - a.align);
     let stateBytes = 0;
     for (const fl of fields) { stateBytes = Math.ceil(stateBytes / fl.align) * fl.align; fl.offset = stateBytes; stateBytes += Math.max(1, dl.allocSize(fl.phi.type)); }
-    const maxAlign = fields.reduce((a, x) => Math.max(a, x.align), 1);
+    stateBytes = Math.ceil(stateBytes / 8) * 8;
+    const innerState = inner.map((s, j) => ({ ls: s, offset: stateBytes + 8 * j }));
+    stateBytes += 8 * inner.length;
+    const maxAlign = fields.reduce((a, x) => Math.max(a, x.align), hasMem ? 16 : 1);
     stateBytes = Math.max(1, Math.ceil(stateBytes / maxAlign) * maxAlign);
     const { bufs, stride } = this.buffers.bufferLayout(ls);
+    const innerBufs = inner.filter((s) => s.buffers.length);
 
     // Slots: k, the checkpoints.
-    const kSlot = frame.slot(t.i64, `ckpt.k.${name}`, constInt(t.i64, 1));
+    const kSlot = frame.slot(i64, `ckpt.k.${name}`, constInt(i64, 1));
     const ckSlot = frame.slot(bp, `ckpt.${name}`, nullValue(bp));
     atExit.call(f.ctx.declare('free', t.void, [bp]), [atExit.load(bp, frame.rev(ckSlot))]);
 
-    // At the loop's entry: n, k, the tape of k iterations and the checkpoints of n / k segments.
+    // At the loop's entry: n, the memory ranges, k, the tape of k iterations and the checkpoints of n / k segments.
     const b = new IRBuilder(m).before(entryTerm);
     const hard = Math.floor(2 ** 40 / Math.max(stride, stateBytes));
-    const lim = constInt(t.i64, hard);
+    const lim = constInt(i64, hard);
     const q = this.buffers.tripExact(loop, b);
-    const n = b.add(b.select(b.icmp('ugt', q, lim), lim, q), constInt(t.i64, 1), 'ckpt.n');
+    const n = b.add(b.select(b.icmp('ugt', q, lim), lim, q), constInt(i64, 1), 'ckpt.n');
+    let mem: Ckpt['mem'] = null;
+    let rec: Value = constInt(i64, stateBytes);
+    let memTotal: Value = constInt(i64, 0);
+    if (hasMem && !bad) {
+      const memo = new Map<Expr, Value>();
+      const ptrs: Slot[] = []; const lens: Slot[] = [];
+      mstate.ranges.forEach((r, j) => {
+        const zero = constInt(i64, 0);
+        const smax = (x: Value, y: Value): Value => b.select(b.icmp('sgt', x, y), x, y);
+        const smin = (x: Value, y: Value): Value => b.select(b.icmp('slt', x, y), x, y);
+        const ext = (v: Value): Value => ((v.type as { bits?: number }).bits ?? 64) < 64 ? b.cast('zext', v, i64) : v;
+        // A block of the function: the range stays inside it.
+        const last = r.size ? b.sub(r.size.map((v) => ext(this.sweep.mapV(v))).reduce((x, y) => b.mul(x, y)), constInt(i64, 1)) : null;
+        // The hull of the accesses' ranges that are not empty (a loop that does not run has an empty one).
+        let lo: Value = constInt(i64, 2n ** 63n - 1n);
+        let hi: Value = constInt(i64, -(2n ** 63n));
+        for (const part of r.parts) {
+          let plo = this.evalExpr(part.lo, b, memo);
+          let phi = this.evalExpr(part.hi, b, memo);
+          if (last) { plo = smax(plo, zero); phi = smin(phi, last); } else if (merged(part.lo)) plo = smax(plo, zero);
+          let some: Value = b.icmp('sle', plo, phi);
+          for (const c of part.conds) {
+            const cv = this.sweep.mapV(c.v);
+            some = b.binop('and', some, c.want ? cv : b.binop('xor', cv, constInt(t.i1, 1)));
+          }
+          lo = smin(lo, b.select(some, plo, constInt(i64, 2n ** 63n - 1n)));
+          hi = smax(hi, b.select(some, phi, constInt(i64, -(2n ** 63n))));
+        }
+        lo = b.select(b.icmp('sle', lo, hi), lo, zero);
+        const d = b.add(b.sub(hi, lo), constInt(i64, 1));
+        const len = b.select(b.icmp('sgt', d, constInt(i64, 0)), d, constInt(i64, 0), `ckpt.len${j}`);
+        const p = b.gep(t.i8, b.bitcastIfNeeded(this.sweep.mapV(r.base), bp), [lo], `ckpt.range${j}`);
+        const ps = frame.slot(bp, `ckpt.ptr${j}.${name}`, nullValue(bp));
+        const lsl = frame.slot(i64, `ckpt.len${j}.${name}`, constInt(i64, 0));
+        b.store(p, ps.fwd); b.store(len, lsl.fwd);
+        ptrs.push(ps); lens.push(lsl);
+        memTotal = b.add(memTotal, len);
+      });
+      rec = b.add(constInt(i64, stateBytes), b.binop('and', b.add(memTotal, constInt(i64, 15)), constInt(i64, -16)), 'ckpt.bytes');
+      mem = { ptrs, lens, fixed: stateBytes, finalRec: frame.slot(bp, `ckpt.final.${name}`, nullValue(bp)), saved: frame.slot(i64, `ckpt.saved.${name}`, constInt(i64, 0)) };
+    }
+    const recSlot = mem ? frame.slot(i64, `ckpt.bytes.${name}`, constInt(i64, stateBytes)) : null;
+    if (recSlot) b.store(rec, recSlot.fwd);
+    // Tape bytes per iteration: the loop's own, and its inner loops' times their trip counts (an estimate at its entry).
+    let tapePer: Value = constInt(i64, stride);
+    for (const s of innerBufs) {
+      const l = [...this.plan.loops].find(([, x]) => x === s)![0];
+      let est: Value | null = null;
+      for (let x: Loop | null = l; x && x !== loop; x = x.parent) {
+        const tp = this.buffers.tripOf(x);
+        if (!tp || !definedOutside(tp.init, loop) || !definedOutside(tp.bound, loop)) { est = null; break; }
+        const v = this.buffers.tripValue(x, b);
+        est = est ? b.mul(est, v) : v;
+      }
+      est ??= b.add(b.binop('lshr', memTotal, constInt(i64, 3)), constInt(i64, 2));
+      tapePer = b.add(tapePer, b.mul(est, constInt(i64, this.buffers.bufferLayout(s).stride)));
+    }
     let k: Value;
     if (bad) {
       k = n;
     } else if (every !== null) {
-      const e = constInt(t.i64, every);
+      const e = constInt(i64, every);
       k = b.select(b.icmp('ult', n, e), n, e);
     } else {
       const dbl = t.double;
       const sqrt = f.ctx.declare('llvm.sqrt.f64', dbl, [dbl]);
       const ceil = f.ctx.declare('llvm.ceil.f64', dbl, [dbl]);
       const nf = b.cast('uitofp', n, dbl);
-      const kf = b.call(ceil, [b.call(sqrt, [b.fmul(nf, constFP(dbl, stateBytes / stride))])]);
-      let kc: Value = b.cast('fptoui', kf, t.i64);
-      kc = b.select(b.icmp('ult', kc, constInt(t.i64, 1)), constInt(t.i64, 1), kc);
+      const ratio = rec.vk === 'const' && tapePer.vk === 'const'
+        ? constFP(dbl, stateBytes / Math.max(1, stride))
+        : b.binop('fdiv', b.cast('uitofp', rec, dbl), b.cast('uitofp', b.select(b.icmp('eq', tapePer, constInt(i64, 0)), constInt(i64, 1), tapePer), dbl));
+      const kf = b.call(ceil, [b.call(sqrt, [b.fmul(nf, ratio)])]);
+      let kc: Value = b.cast('fptoui', kf, i64);
+      kc = b.select(b.icmp('ult', kc, constInt(i64, 1)), constInt(i64, 1), kc);
       kc = b.select(b.icmp('ugt', kc, n), n, kc);
-      const over = b.icmp('ugt', b.mul(n, constInt(t.i64, stride)), constInt(t.i64, budget === null ? 2 ** 53 : Math.min(budget, 2 ** 53)));
+      const over = b.icmp('ugt', b.mul(n, tapePer), constInt(i64, budget === null ? 2 ** 53 : Math.min(budget, 2 ** 53)));
       k = b.select(over, kc, n, 'ckpt.every');
     }
     b.store(k, kSlot.fwd);
-    b.store(constInt(t.i64, 0), this.plan.segBase(ls).fwd);
-    const nseg = b.binop('udiv', b.add(n, b.sub(k, constInt(t.i64, 1))), k, 'ckpt.segments');
-    const malloc = f.ctx.declare('malloc', bp, [t.i64]);
+    b.store(constInt(i64, 0), this.plan.segBase(ls).fwd);
+    const nseg = b.binop('udiv', b.add(n, b.sub(k, constInt(i64, 1))), k, 'ckpt.segments');
+    const malloc = f.ctx.declare('malloc', bp, [i64]);
     const trapBlock = (before: BasicBlock | undefined, at: Function): BasicBlock => {
       const tb = addBlock(m, at, `${name}.notape`, before);
       const tbb = new IRBuilder(m).atEnd(tb);
@@ -172,49 +286,89 @@ export class LoopCheckpoints {
       return tb;
     };
     // Allocation: split after the store of k so that a null block can trap.
-    const tape = b.call(malloc, [b.mul(k, constInt(t.i64, stride))], `${name}.tape`);
-    const cks = b.call(malloc, [b.mul(nseg, constInt(t.i64, stateBytes))], `${name}.checkpoints`);
+    const tape = stride > 0 ? b.call(malloc, [b.mul(k, constInt(i64, stride))], `${name}.tape`) : null;
+    const cks = b.call(malloc, [b.mul(mem ? b.add(nseg, constInt(i64, 1)) : nseg, rec)], `${name}.checkpoints`);
+    if (mem) b.store(b.gep(t.i8, cks, [b.mul(nseg, rec)], null, true), mem.finalRec.fwd);
     const okBlock = entryTerm.parent!;
     // More iterations than 2^40 bytes of tape or checkpoints allow, or no memory: trap.
-    const failed = b.binop('or', b.binop('or', b.icmp('eq', tape, nullValue(bp)), b.icmp('eq', cks, nullValue(bp))), b.icmp('ugt', q, lim));
+    let failed: Value = b.binop('or', b.icmp('eq', cks, nullValue(bp)), b.icmp('ugt', q, lim));
+    if (tape) failed = b.binop('or', failed, b.icmp('eq', tape, nullValue(bp)));
     const cont = splitAfter(m, okBlock, failed as Instruction, `${name}.taped`);
     const trap1 = trapBlock(cont, fwdFn);
     new IRBuilder(m).atEnd(okBlock).condBr(failed, trap1, cont);
     const cb = new IRBuilder(m).before(cont.terminator!);
-    for (const buf of bufs) cb.store(buf.offset === 0 ? tape : cb.gep(t.i8, tape, [cb.mul(k, constInt(t.i64, buf.offset))], null, true), buf.slot.fwd);
+    for (const buf of bufs) cb.store(buf.offset === 0 ? tape! : cb.gep(t.i8, tape!, [cb.mul(k, constInt(i64, buf.offset))], null, true), buf.slot.fwd);
     cb.store(cks, ckSlot.fwd);
     // The loop's phis keep naming the block they are entered from.
     for (const phi of phis) phi.blocks = phi.blocks.map((x) => (x === okBlock ? cont : x));
 
-    if (bad || !region) {
+    // Loops inside: buffers indexed from the segment's start, grown while the first segments run.
+    for (const s of innerBufs) {
+      // Right after the counter's increment, before the buffers' addresses are read.
+      const gb = new IRBuilder(m).after(s.marker);
+      const at = gb.sub(s.k, gb.load(i64, this.plan.segBase(s).fwd), 'seg.at');
+      const need = gb.add(at, constInt(i64, 1), 'need');
+      this.buffers.emitGrow([...this.plan.loops].find(([, x]) => x === s)![0], s, need as Instruction, at);
+    }
+
+    if (bad || !region0) {
       f.ctx.perf.push(`${f.fnName()}: the loop ${f.loopName(loop)}: tape kept whole (${bad}); its buffers are reserved from its trip count at its entry; no check in the loop`);
       return;
     }
 
+    // Accesses whose range went through a merge check, in the forward sweep, that they stay inside it.
+    if (mem) {
+      const rangeTrap = trapBlock(undefined, fwdFn);
+      mstate.ranges.forEach((r, j) => {
+        for (const c of r.checks) {
+          const fi = region0!.flatMap((blk) => blk.instructions).filter((i) => i.origin === c.at && i.op === c.at.op &&
+            i.operands[c.at.op === 'store' ? 1 : 0] === this.sweep.mapV(c.ptr));
+          for (const x of fi) {
+            const cbd = new IRBuilder(m).before(x);
+            const pi = cbd.cast('ptrtoint', x.operands[c.at.op === 'store' ? 1 : 0]!, i64);
+            const st = cbd.cast('ptrtoint', cbd.load(bp, mem!.ptrs[j]!.fwd), i64);
+            const en = cbd.add(st, cbd.load(i64, mem!.lens[j]!.fwd));
+            const ok = cbd.binop('and', cbd.icmp('uge', pi, st), cbd.icmp('ule', cbd.add(pi, constInt(i64, c.size)), en), 'ckpt.inrange');
+            const blk = x.parent!;
+            const rest = splitAfter(m, blk, ok as Instruction, `${blk.name ?? 'bb'}.inrange`);
+            new IRBuilder(m).atEnd(blk).condBr(ok, rest, rangeTrap);
+          }
+        }
+      });
+    }
+
     // Forward header: a new segment starts when k iterations of the current one have run; its state is saved.
     const kIdx = ls.k;
-    const local = seg.local as Instruction;
+    const local = this.plan.segLocal(ls) as Instruction;
     const sbLoad = local.operands[1] as Instruction;
     const hb = new IRBuilder(m).before(sbLoad);
-    const sb0 = hb.load(t.i64, this.plan.segBase(ls).fwd);
-    const kv = hb.load(t.i64, kSlot.fwd, 'ckpt.k');
+    const sb0 = hb.load(i64, this.plan.segBase(ls).fwd);
+    const kv = hb.load(i64, kSlot.fwd, 'ckpt.k');
     const wrap = hb.icmp('eq', hb.sub(kIdx, sb0), kv);
     hb.store(hb.select(wrap, kIdx, sb0), this.plan.segBase(ls).fwd);
     const headTop = local.parent!;
-    const isNew = new IRBuilder(m).after(local).icmp('eq', local, constInt(t.i64, 0), 'ckpt.new');
+    const isNew = new IRBuilder(m).after(local).icmp('eq', local, constInt(i64, 0), 'ckpt.new');
     const body = splitAfter(m, headTop, isNew, `${name}.run`);
     const save = addBlock(m, fwdFn, `${name}.save`, body);
     new IRBuilder(m).atEnd(headTop).condBr(isNew, save, body);
     const sv = new IRBuilder(m).atEnd(save);
-    const at = sv.mul(sv.binop('udiv', kIdx, kv), constInt(t.i64, stateBytes));
+    const recV = recSlot ? sv.load(i64, recSlot.fwd, 'ckpt.bytes') : constInt(i64, stateBytes);
+    const at = sv.mul(sv.binop('udiv', kIdx, kv), recV);
     const base = sv.gep(t.i8, sv.load(bp, ckSlot.fwd), [at], null, true);
-    const fieldPtr = (bb: IRBuilder, p: Value, fl: StateField): Value => bb.bitcastIfNeeded(fl.offset === 0 ? p : bb.gep(t.i8, p, [constInt(t.i64, fl.offset)], null, true), m.ptrTo(fl.phi.type));
+    const fieldPtr = (bb: IRBuilder, p: Value, fl: StateField): Value => bb.bitcastIfNeeded(fl.offset === 0 ? p : bb.gep(t.i8, p, [constInt(i64, fl.offset)], null, true), m.ptrTo(fl.phi.type));
+    const i64At = (bb: IRBuilder, p: Value, off: number): Value => bb.bitcastIfNeeded(bb.gep(t.i8, p, [constInt(i64, off)], null, true), m.ptrTo(i64));
     for (const fl of fields) sv.store(fl.phi, fieldPtr(sv, base, fl), fl.align);
+    for (const x of innerState) {
+      const cv = sv.load(i64, x.ls.counter.fwd);
+      sv.store(cv, i64At(sv, base, x.offset));
+      if (x.ls.buffers.length) sv.store(cv, this.plan.segBase(x.ls).fwd);
+    }
+    if (mem) this.copyRanges(sv, mem, (p, off) => [sv.gep(t.i8, base, [sv.add(constInt(i64, mem!.fixed), off)], null, true), p]);
     sv.br(body);
-    region.push(save, body);
-    regionSet.add(save); regionSet.add(body);
 
     // Values from before the loop that the loop reads: kept in slots, for the re-runs in the reverse.
+    const region = this.region(fh)!;
+    const regionSet = new Set(region);
     const spills = new Map<Value, { slot: ReturnType<typeof frame.slot> }>();
     const sp = new IRBuilder(m).before(cont.terminator!);
     for (const blk of region) {
@@ -245,13 +399,49 @@ export class LoopCheckpoints {
     }
 
     // Reverse: stepping back over the back edge into an earlier segment re-runs it.
+    const ck: Ckpt = { loop, fh, region, regionSet, fields, fieldPtr, kSlot, ckSlot, recBytes: recSlot ?? stateBytes, spills, trapBlock, inner: innerState, mem };
     const hooks = this.plan.backEdgeStores.filter((h) => h.loop === loop);
-    for (const h of hooks) this.replayAt(h.store, { loop, fh, region, regionSet, fields, fieldPtr, kSlot, ckSlot, stateBytes, spills, trapBlock });
+    for (const h of hooks) this.replayAt(h.store, ck);
+    // The end of the reverse sweep: the memory as the forward sweep left it, when a re-run changed it.
+    if (mem) {
+      const eb = new IRBuilder(m).before(finalAt);
+      const was = eb.icmp('ne', eb.load(i64, frame.rev(mem.saved)), constInt(i64, 0));
+      const fin = eb.load(bp, frame.rev(mem.finalRec));
+      this.copyRanges(eb, mem, (p, off) => [p, eb.gep(t.i8, fin, [off], null, true)], (len) => eb.select(was, len, constInt(i64, 0)));
+    }
 
+    const what = mem
+      ? `; state ${stateBytes} bytes (${phis.length} header phis, ${inner.length} counters of loops inside) and ${mem.ptrs.length} memory ranges (${mstate.ranges.map((r) => this.baseName(r.base)).join(', ')}; their bytes computed at its entry)`
+      : `; state ${stateBytes} bytes (${phis.length} header phis${inner.length ? `, ${inner.length} counters of loops inside` : ''})`;
+    const deferred = mstate.deferFrees.length ? `; ${mstate.deferFrees.length} frees of that memory deferred to the end of the reverse sweep` : '';
+    const innerNote = innerBufs.length ? `; the tapes of ${innerBufs.length} loops inside hold one segment too` : '';
     f.ctx.perf.push(`${f.fnName()}: the loop ${f.loopName(loop)}: ` + (every !== null
       ? `checkpointed every ${every} iterations (--checkpoint-every)`
-      : `checkpointed when its tape (${stride} bytes per iteration) exceeds ${budget === null ? 'no budget' : `${budget} bytes`}, every k = ceil(sqrt(n * ${stateBytes} / ${stride})) iterations for n iterations (computed at its entry)`) +
-      `; state ${stateBytes} bytes (${phis.length} header phis); the reverse re-runs each segment of k iterations from its state`);
+      : mem || innerBufs.length
+        ? `checkpointed when its tape (${stride} bytes per iteration and the tapes of the loops inside, estimated at its entry) exceeds ${budget === null ? 'no budget' : `${budget} bytes`}, every k = ceil(sqrt(n * S / T)) iterations for n iterations, S bytes of state and T bytes of tape per iteration (computed at its entry)`
+        : `checkpointed when its tape (${stride} bytes per iteration) exceeds ${budget === null ? 'no budget' : `${budget} bytes`}, every k = ceil(sqrt(n * ${stateBytes} / ${stride})) iterations for n iterations (computed at its entry)`) +
+      `${what}${innerNote}${deferred}; the reverse re-runs each segment of k iterations from its state`);
+  }
+
+  private baseName(v: Value): string {
+    if (v.name !== null) return `%${v.name}`;
+    if (v.vk === 'argument') return `argument ${(v as unknown as { index: number }).index + 1}`;
+    return v.vk === 'inst' ? this.f.describe(v as Instruction) : 'a pointer';
+  }
+
+  /** memcpy for every memory range: `ends(start, offset in the record)` gives [dst, src]. */
+  private copyRanges(b: IRBuilder, mem: NonNullable<Ckpt['mem']>, ends: (p: Value, off: Value) => [Value, Value], lenOf: (len: Value) => Value = (l) => l): void {
+    const t = this.f.m.types;
+    const frame = this.plan.frame;
+    const memcpy = this.f.ctx.memIntrinsic('memcpy');
+    let off: Value = constInt(t.i64, 0);
+    mem.ptrs.forEach((ps, j) => {
+      const p = b.load(frame.bytePtr, frame.rev(ps));
+      const len = b.load(t.i64, frame.rev(mem.lens[j]!));
+      const [dst, src] = ends(p, off);
+      b.call(memcpy, [dst, src, lenOf(len), constInt(t.i1, 0)]);
+      off = b.add(off, len);
+    });
   }
 
   /** Whether a forward value is available everywhere in the function (entry block, prologue, or a block outside loops that dominates the return). */
@@ -286,11 +476,20 @@ export class LoopCheckpoints {
     return out.length > 1 || (preds.get(fh) ?? []).includes(fh) ? out : null;
   }
 
-  /** Why re-running the forward blocks would not be a pure recomputation, or null. */
-  private unsafe(region: BasicBlock[], marker: Instruction): string | null {
+  /** Why re-running the forward blocks would not be a pure recomputation of the loop, or null. */
+  private unsafe(region: BasicBlock[], loop: Loop, hasMem: boolean): string | null {
+    const markers = new Set<Instruction>();
+    for (const [l, s] of this.plan.loops) if (loop.containsLoop(l)) markers.add(s.marker);
     for (const blk of region) {
       for (const i of blk.instructions) {
-        if (i.op === 'store') { if (i !== marker && !this.plan.tapeStores.has(i as StoreInst)) return 'its forward sweep writes memory'; continue; }
+        if (i.op === 'store') {
+          if (markers.has(i) || this.plan.tapeStores.has(i as StoreInst)) continue;
+          // A store of the primal loop, to the primal address (the memory state, saved in the checkpoints).
+          const prim = i.origin;
+          if (hasMem && prim && prim.op === 'store' && prim.parent && loop.contains(prim.parent) &&
+            i.operands[1] === this.sweep.mapV((prim as StoreInst).ptr)) continue;
+          return 'its forward sweep writes memory';
+        }
         if (i.op === 'call') {
           const prim = i.origin;
           if (!prim || prim.op !== 'call' || !prim.parent) return 'its forward sweep calls a function the primal does not';
@@ -305,20 +504,19 @@ export class LoopCheckpoints {
   /**
    * After the store of the decremented counter `st` on the reversed back edge:
    * when the iteration now reversed lies before the segment the tape holds,
-   * the previous segment's forward iterations are run again from its checkpoint.
+   * the previous segment's forward iterations are run again from its checkpoint
+   * (its registers, the counters of the loops inside, its memory).
    */
-  private replayAt(st: StoreInst, c: {
-    loop: Loop; fh: BasicBlock; region: BasicBlock[]; regionSet: Set<BasicBlock>; fields: StateField[];
-    fieldPtr: (b: IRBuilder, p: Value, fl: StateField) => Value; kSlot: { fwd: Value }; ckSlot: { fwd: Value }; stateBytes: number;
-    spills: Map<Value, { slot: { fwd: Value } }>; trapBlock: (before: BasicBlock | undefined, at: Function) => BasicBlock;
-  }): void {
+  private replayAt(st: StoreInst, c: Ckpt): void {
     const f = this.f;
     const m = f.m;
     const t = m.types;
+    const i64 = t.i64;
     const fn = st.parent!.parent;
-    const bp = this.plan.frame.bytePtr;
+    const frame = this.plan.frame;
+    const bp = frame.bytePtr;
     const ls = this.plan.loopState(c.loop);
-    const counter = this.plan.frame.revLocal(ls.counter);
+    const counter = frame.revLocal(ls.counter);
     const name = c.loop.header.name ?? 'loop';
     const j1 = st.operands[0]!;
     const eb = st.parent!;
@@ -326,23 +524,45 @@ export class LoopCheckpoints {
     const entry = addBlock(m, fn, `${name}.replay`, cont);
     const done = addBlock(m, fn, `${name}.replayed`, cont);
     const b = new IRBuilder(m).atEnd(eb);
-    const sb = b.load(t.i64, this.plan.segBase(ls).fwd, 'ckpt.base');
+    const sb = b.load(i64, this.plan.segBase(ls).fwd, 'ckpt.base');
     // Rare (once per segment, never when the loop is not checkpointed): said so to the optimizer.
     const expect = f.ctx.declare('llvm.expect.i1', t.i1, [t.i1, t.i1]);
     b.condBr(b.call(expect, [b.icmp('ult', j1, sb, 'ckpt.before'), constInt(t.i1, 0)]), entry, cont);
     // The previous segment: its base, its state, the counter at its start.
     b.atEnd(entry);
-    const kv = b.load(t.i64, c.kSlot.fwd, 'ckpt.k');
+    const kv = b.load(i64, frame.rev(c.kSlot), 'ckpt.k');
     const nb = b.sub(sb, kv, 'ckpt.prev');
     b.store(nb, this.plan.segBase(ls).fwd);
     b.store(nb, counter);
     const end = b.add(nb, kv, 'ckpt.end');
-    const at = b.mul(b.binop('udiv', nb, kv), constInt(t.i64, c.stateBytes));
-    const base = b.gep(t.i8, b.load(bp, c.ckSlot.fwd), [at], null, true);
+    const recV = typeof c.recBytes === 'number' ? constInt(i64, c.recBytes) : b.load(i64, frame.rev(c.recBytes), 'ckpt.bytes');
+    const at = b.mul(b.binop('udiv', nb, kv), recV);
+    const base = b.gep(t.i8, b.load(bp, frame.rev(c.ckSlot)), [at], null, true);
     const state = new Map<PhiInst, Value>();
     for (const fl of c.fields) state.set(fl.phi, b.load(fl.phi.type, c.fieldPtr(b, base, fl), `${fl.phi.name ?? 'state'}.restored`, fl.align));
+    for (const x of c.inner) {
+      const cv = b.load(i64, b.bitcastIfNeeded(b.gep(t.i8, base, [constInt(i64, x.offset)], null, true), m.ptrTo(i64)), 'counter.restored');
+      b.store(cv, frame.revLocal(x.ls.counter));
+      if (x.ls.buffers.length) b.store(cv, this.plan.segBase(x.ls).fwd);
+    }
     const vmap = new Map<Value, Value>();
     for (const [v, s] of c.spills) vmap.set(v, b.load(v.type, s.slot.fwd, `${v.name ?? 'v'}.reload`));
+    let from = entry;
+    if (c.mem) {
+      // The first re-run keeps the memory as the forward sweep left it (put back at the end), then each puts back its segment's.
+      const mem = c.mem;
+      const first = addBlock(m, fn, `${name}.keepfinal`, done);
+      const restore = addBlock(m, fn, `${name}.restore`, done);
+      b.condBr(b.icmp('eq', b.load(i64, frame.rev(mem.saved)), constInt(i64, 0)), first, restore);
+      const fb = new IRBuilder(m).atEnd(first);
+      const fin = fb.load(bp, frame.rev(mem.finalRec));
+      this.copyRanges(fb, mem, (p, off) => [fb.gep(t.i8, fin, [off], null, true), p]);
+      fb.store(constInt(i64, 1), frame.rev(mem.saved));
+      fb.br(restore);
+      b.atEnd(restore);
+      this.copyRanges(b, mem, (p, off) => [p, b.gep(t.i8, base, [b.add(constInt(i64, mem.fixed), off)], null, true)]);
+      from = restore;
+    }
     // A copy of the forward blocks, entered at the header with the restored state.
     const bmap = new Map<BasicBlock, BasicBlock>();
     for (const blk of c.region) bmap.set(blk, addBlock(m, fn, `${blk.name ?? 'bb'}.replay`, done));
@@ -379,7 +599,7 @@ export class LoopCheckpoints {
             ins.push(vmap.get(phi.operands[k]!) ?? phi.operands[k]!); blks.push(next);
           });
           phi.operands = [state.get(i as PhiInst)!, ...ins.slice(0, 1)];
-          phi.blocks = [entry, ...blks.slice(0, 1)];
+          phi.blocks = [from, ...blks.slice(0, 1)];
           continue;
         }
         phi.operands = phi.operands.map((o) => vmap.get(o) ?? o);
@@ -390,11 +610,10 @@ export class LoopCheckpoints {
     }
     // `next`: the segment is done after k header executions.
     const nxb = new IRBuilder(m).atEnd(next);
-    const cur = nxb.load(t.i64, counter);
+    const cur = nxb.load(i64, counter);
     nxb.condBr(nxb.icmp('eq', cur, end), done, bmap.get(c.fh)!);
     const db = new IRBuilder(m).atEnd(done);
     db.store(j1, counter);
     db.br(cont);
   }
 }
-

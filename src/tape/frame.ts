@@ -185,6 +185,11 @@ export class Frame {
   }
   private readonly locals = new Map<Slot, Value>();
 
+  /** A stack slot of the reverse function alone (not on the tape), uninitialised. */
+  revOnly(type: Type, name: string): Value {
+    return new IRBuilder(this.module).atEnd(this.revPro.allocas).alloca(type, name);
+  }
+
   /** The tape pointer the augmented function returns (null when nothing was recorded). */
   tapeValue(): Value {
     return this.tapeMalloc ?? nullValue(this.bytePtr);

@@ -29,6 +29,7 @@ import type { FunctionFacts, SimpleLoop } from '../ad/facts.js';
 import type { ForwardSweep } from '../ad/sweep.js';
 import { typeTextShort } from '../ad/typetext.js';
 import type { Frame, Slot } from './frame.js';
+import type { TripPattern } from './trip.js';
 import { minCut, type CutNode } from './mincut.js';
 
 export interface LoopState {
@@ -65,8 +66,12 @@ interface Request { fv: Value; pb: BasicBlock | null }
 /** How a value can be computed again in the reverse sweep, and from what. */
 type Recipe =
   | { k: 'clone'; ops: Value[]; cost: number }
-  | { k: 'iv'; ops: Value[]; sl: SimpleLoop; init: Value; step: bigint; cost: number }
-  | { k: 'decision'; ops: Value[]; cond: Value; onTrue: number; onFalse: number; cost: number };
+  // ops: [start of the loop's execution (a forward value), init], or [init] when `revStart`:
+  // the start is then computed by the reverse sweep itself (TapePlan.revStartLoop).
+  | { k: 'iv'; ops: Value[]; sl: SimpleLoop; init: Value; step: bigint; cost: number; revStart: boolean }
+  | { k: 'decision'; ops: Value[]; cond: Value; onTrue: number; onFalse: number; cost: number }
+  // A phi of a join: ops = [the join's decision phi, the incoming value of each predecessor in its order].
+  | { k: 'select'; ops: Value[]; cost: number };
 
 type How = 'cache' | 'recompute';
 
@@ -86,6 +91,11 @@ const PURE_OPS = new Set([
 // plus the bytes / 4 the tape moves). Arithmetic is cheap next to a round trip
 // through memory, as in Enzyme, which caches only what it cannot recompute; a
 // division or a square root is not; a call to exp or sin is dearer than keeping it.
+/** Operations that cannot trap or read memory: evaluated on a path that did not compute them, they give garbage, never a fault. */
+const SPECULATABLE_OPS = new Set([
+  'add', 'sub', 'mul', 'shl', 'lshr', 'ashr', 'and', 'or', 'xor', 'trunc', 'zext', 'sext', 'ptrtoint', 'inttoptr',
+  'bitcast', 'icmp', 'select', 'getelementptr', 'fneg', 'fadd', 'fsub', 'fmul', 'fcmp', 'freeze',
+]);
 const FREE_OPS = new Set(['bitcast', 'addrspacecast', 'zext', 'sext', 'trunc', 'freeze', 'extractvalue', 'insertvalue', 'ptrtoint', 'inttoptr', 'fneg']);
 const SLOW_OPS = new Set(['udiv', 'sdiv', 'urem', 'srem', 'fdiv', 'frem']);
 const CHEAP_CALLS = /^(llvm\.)?(fabs|copysign|fmuladd|fma|maxnum|minnum|maximum|minimum|floor|ceil|trunc|round|rint|nearbyint|fmax|fmin)/;
@@ -215,12 +225,18 @@ export class TapePlan {
     if (this.f.ctx.opts.checkpoint === 'cache') return null;
     const iv = this.inductionShape(fi);
     if (iv) {
+      const init = this.sweep.mapV(iv.init);
+      if (this.revStartLoop(iv.sl.loop)) {
+        // The trip count's values too: a use after the loop computes the start from them (revStartAt).
+        const tp = this.tripOf!(iv.sl.loop)!;
+        return { k: 'iv', ops: [init, this.sweep.mapV(tp.init), this.sweep.mapV(tp.bound)], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5, revStart: true };
+      }
       const start = this.loopStart(iv.sl.loop, iv.sl.outside);
-      return { k: 'iv', ops: [start, this.sweep.mapV(iv.init)], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5 };
+      return { k: 'iv', ops: [start, init], sl: iv.sl, init: iv.init, step: iv.step, cost: 0.5, revStart: false };
     }
     if (fi.op === 'phi') {
       const d = this.decisions.get(fi as PhiInst);
-      const r = d ? this.decisionRecipe(d.block, d.preds) : null;
+      const r = d ? this.decisionRecipe(d.block, d.preds) : this.selectRecipe(fi as PhiInst);
       return r;
     }
     if (PURE_OPS.has(fi.op)) return { k: 'clone', ops: [...fi.operands], cost: opCost(fi, null) };
@@ -239,6 +255,47 @@ export class TapePlan {
       }
     }
     return null;
+  }
+
+  /**
+   * A phi of a join that is not a loop header, as a select on the join's decision phi (which
+   * predecessor the forward sweep came from: recomputed from a branch condition, or 1 byte on the
+   * tape) among its incoming values, instead of its own bytes on the tape. Every incoming value
+   * is computed in the reverse whatever the path taken, so each must be safe to evaluate on every
+   * path (`speculatable`): defined before the join on every path, or non-trapping arithmetic of
+   * such values in the join's own loop. On a path that did not compute it, the value read is
+   * garbage (a stale tape entry) that the select discards.
+   */
+  private selectRecipe(fi: PhiInst): Recipe | null {
+    const f = this.f;
+    const prim = fi.origin;
+    if (!prim || prim.op !== 'phi' || !prim.parent || f.li.isLoopHeader(prim.parent)) return null;
+    const B = prim.parent;
+    let dec: PhiInst | null = null;
+    let preds: BasicBlock[] = [];
+    for (const [phi, d] of this.decisions) if (d.block === B) { dec = phi; preds = d.preds; break; }
+    if (!dec || preds.length < 2) return null;
+    const p = prim as PhiInst;
+    const vals: Value[] = [];
+    for (const pk of preds) {
+      const at = p.blocks.indexOf(pk);
+      if (at < 0) return null;
+      const v = p.operands[at]!;
+      if (!this.speculatable(v, B, 0)) return null;
+      vals.push(this.sweep.mapV(v));
+    }
+    return { k: 'select', ops: [dec, ...vals], cost: 0.25 * (preds.length - 1) };
+  }
+
+  /** Whether the primal value `v` can be evaluated at join `B` whatever path led there (selectRecipe). */
+  private speculatable(v: Value, B: BasicBlock, depth: number): boolean {
+    if (v.vk !== 'inst') return v.vk === 'const' || v.vk === 'argument' || v.vk === 'global';
+    const i = v as Instruction;
+    const d = i.parent;
+    if (!d) return false;
+    if (d !== B && this.f.dt.dominates(d, B)) return true;
+    if (depth >= 4 || !SPECULATABLE_OPS.has(i.op) || this.f.li.loopFor(d) !== this.f.li.loopFor(B) || d === B) return false;
+    return i.operands.every((o) => this.speculatable(o, B, depth + 1));
   }
 
   /**
@@ -445,6 +502,14 @@ export class TapePlan {
       out = this.loadCached(fi, rc);
     } else if (r.k === 'iv') {
       out = this.inductionValue(fi, r, rc);
+    } else if (r.k === 'select') {
+      const d = this.materializeAt(r.ops[0]!, rc);
+      const vals = r.ops.slice(1).map((o) => this.materializeAt(o, rc));
+      let acc = vals[vals.length - 1]!;
+      for (let k = vals.length - 2; k >= 0; k--) {
+        acc = rc.b.select(rc.b.icmp('eq', d, constInt(d.type, k)), vals[k]!, acc, k === 0 && fi.name !== null ? `${fi.name}_unwrap` : null);
+      }
+      out = acc;
     } else if (r.k === 'decision') {
       const c = this.materializeAt(r.cond, rc);
       const t = fi.type;
@@ -521,6 +586,9 @@ export class TapePlan {
     return seg.base;
   }
 
+  /** The index of the current iteration in the segment of a checkpointable loop (forward header), created if needed. */
+  segLocal(ls: LoopState): Value { return this.fwdIndex(ls); }
+
   /** The index of the current iteration in a loop's buffers, in the forward header: the counter, or its offset in the segment. */
   private fwdIndex(ls: LoopState): Value {
     if (!ls.seg) return ls.k;
@@ -551,7 +619,9 @@ export class TapePlan {
     const buf = b.load(this.frame.bytePtr, this.frame.rev(c.slot), `${base}_bufr`);
     const typed = b.bitcastIfNeeded(buf, this.f.m.ptrTo(c.type));
     const p = b.gep(c.type, typed, [idx], null, true);
-    return b.load(c.type, p, `${base}_cached`, this.f.ctx.dl.heapAlign(c.type));
+    const ld = b.load(c.type, p, `${base}_cached`, this.f.ctx.dl.heapAlign(c.type));
+    ld.attachments = [...(ld.attachments ?? []), { kind: 'alias.scope', md: this.f.ctx.tapeAliasList() }];
+    return ld;
   }
 
   /** The iteration of loop `l` whose values the reverse code at `rc` reads (for the reverse sweep's own control flow). */
@@ -570,6 +640,80 @@ export class TapePlan {
     const r = inside ? cur : rc.b.sub(cur, constInt(this.f.m.types.i64, 1), 'iter.last');
     memo.set(key, r);
     return r;
+  }
+
+  /**
+   * Whether the reverse sweep computes where each execution of `loop` started instead of reading it
+   * from the tape (8 bytes per execution of an inner loop, i.e. per iteration of the loop around
+   * it): for an inner loop whose header executions per execution are known when it exits (a counted
+   * loop with an exact trip count and a single exit, src/tape/trip.ts) and that nothing leaves
+   * otherwise (no return inside), not checkpointed nor inside a checkpointed loop. At the reversed
+   * exit edge the counter is where the execution ended (start + header executions): the reverse
+   * stores counter - executions in a slot of its own (`setRevStart`), read inside the loop's reverse.
+   */
+  revStartLoop(loop: Loop): boolean {
+    if (!loop.parent || this.f.ctx.opts.checkpoint === 'cache' || !this.tripOf) return false;
+    const have = this.revStarts.get(loop);
+    if (have !== undefined) return have !== null;
+    let ok = true;
+    for (let l: Loop | null = loop; l && ok; l = l.parent) { const ls = this.loops.get(l); if (!ls || ls.seg) ok = false; }
+    const tp = ok ? this.tripOf(loop) : null;
+    if (!tp || !tp.exact || !tp.single || loop.exitEdges.length !== 1) ok = false;
+    if (ok && loop.blocks.some((bb) => { const op = bb.terminator?.op; return op === 'ret' || op === 'resume' || op === 'invoke'; })) ok = false;
+    if (!ok) { this.revStarts.set(loop, null); return false; }
+    const t = this.f.m.types;
+    const slot = this.frame.revOnly(t.i64, `start.${loop.header.name ?? 'loop'}`);
+    this.revStarts.set(loop, slot);
+    return true;
+  }
+  /** Per loop: the reverse-only slot of its start (revStartLoop), or null when the start is taped. */
+  private readonly revStarts = new Map<Loop, Value | null>();
+  /** The counted-loop shape of a loop (set by the generator: src/tape/buffers.ts knows it). */
+  tripOf: ((l: Loop) => TripPattern | null) | null = null;
+  /** The number of header executions of the execution of `l` that just ended, at `b` (set by the generator). */
+  tripCount: ((l: Loop, b: IRBuilder, map: (v: Value) => Value) => Value) | null = null;
+
+  /**
+   * At the reversed exit edge of `loop` (a revStartLoop), before its counter is stepped back:
+   * start = counter - header executions, computed from the trip count's values as the reverse
+   * has them at `rc`.
+   */
+  setRevStart(loop: Loop, counterNow: Value, rc: RevCtx): void {
+    const slot = this.revStarts.get(loop);
+    if (!slot || !this.tripCount) return;
+    const b = rc.b;
+    const q = this.tripCount(loop, b, (v) => this.get(this.sweep.mapV(v), rc));
+    const h = b.add(q, constInt(this.f.m.types.i64, 1), 'header.runs');
+    b.store(b.sub(counterNow, h, 'loop.start.rev'), slot);
+  }
+
+  /** While the reverse sweep is emitted, inside the reverse of a revStartLoop: the start of its current execution. */
+  revStartLoad(loop: Loop, b: IRBuilder): Value {
+    return b.load(this.f.m.types.i64, this.revStarts.get(loop)!, 'loop.start');
+  }
+
+  /**
+   * During materialization, the start of the execution of a revStartLoop that `rc` is in (the slot),
+   * or that ended last before `rc` (after the loop, before its reversed exit edge stored the slot:
+   * the counter is still where that execution ended, start + header executions).
+   */
+  private revStartAt(loop: Loop, rc: RevCtx): Value {
+    const memo = this.memoOf(this.memo, rc.rb);
+    const inside = rc.pb !== null && loop.contains(rc.pb);
+    const key = `start:${inside ? 'in' : 'out'}:${this.f.li.loops.indexOf(loop)}`;
+    const have = memo.get(key);
+    if (have) return have;
+    const b = rc.b;
+    const t = this.f.m.types;
+    let v: Value;
+    if (inside) v = b.load(t.i64, this.revStarts.get(loop)!, 'loop.start');
+    else {
+      const cur = b.load(t.i64, this.frame.revLocal(this.loopState(loop).counter), 'iter.end');
+      const q = this.tripCount!(loop, b, (x) => this.materializeAt(this.sweep.mapV(x), rc));
+      v = b.sub(cur, b.add(q, constInt(t.i64, 1)), 'loop.start');
+    }
+    memo.set(key, v);
+    return v;
   }
 
   /** The counter value at which the current execution of the loop started (recorded once per execution, not per iteration). */
@@ -612,11 +756,11 @@ export class TapePlan {
   private inductionValue(fi: Instruction, r: Extract<Recipe, { k: 'iv' }>, rc: RevCtx): Value {
     const b = rc.b;
     const k = this.revIndexIn(this.memo, r.sl.loop, rc);
-    const start = this.materializeAt(r.ops[0]!, rc);
+    const start = r.revStart ? this.revStartAt(r.sl.loop, rc) : this.materializeAt(r.ops[0]!, rc);
     let iter: Value = b.sub(k, start, 'iter.local');
     const it = fi.type as IntType;
     if (it !== this.f.m.types.i64) iter = b.cast(it.bits < 64 ? 'trunc' : 'zext', iter, it);
-    const s0 = this.materializeAt(r.ops[1]!, rc);
+    const s0 = this.materializeAt(r.ops[r.revStart ? 0 : 1]!, rc);
     return b.add(s0, b.mul(iter, constInt(it, r.step)), `${fi.name ?? 'iv'}_unwrap`);
   }
 }

@@ -48,6 +48,9 @@ export interface TripPattern {
   exact: boolean;
   /** The compare's exiting block is the loop's only exit. */
   single: boolean;
+  /** The induction phi (in the header) and the block whose compare exits the loop. */
+  phi: PhiInst;
+  exiting: BasicBlock;
 }
 
 /** Whether `v` has one value during a whole execution of `loop`. */
@@ -103,7 +106,7 @@ export function trailingZeros(v: Value, depth = 0): number {
  */
 export function tripPattern(loop: Loop, dt: DominatorTree, outside: BasicBlock, latch: BasicBlock): TripPattern | null {
   // Induction variables of the header: phi or its latch value -> start and step.
-  const ivs = new Map<Value, { init: Value; step: bigint; onNext: boolean }>();
+  const ivs = new Map<Value, { init: Value; step: bigint; onNext: boolean; phi: PhiInst }>();
   for (const i of loop.header.instructions) {
     if (i.op !== 'phi') break;
     const phi = i as PhiInst;
@@ -115,8 +118,8 @@ export function tripPattern(loop: Loop, dt: DominatorTree, outside: BasicBlock, 
     const next = phi.operands[li]!;
     const step = stepOf(phi, next);
     if (step === null || step === 0n) continue;
-    ivs.set(phi, { init, step, onNext: false });
-    ivs.set(next, { init, step, onNext: true });
+    ivs.set(phi, { init, step, onNext: false, phi });
+    ivs.set(next, { init, step, onNext: true, phi });
   }
   if (!ivs.size) return null;
   let hint: TripPattern | null = null;
@@ -145,7 +148,7 @@ export function tripPattern(loop: Loop, dt: DominatorTree, outside: BasicBlock, 
         (iv.step === 1n && (stay === 'ult' || stay === 'slt' || stay === 'ne')) ||
         (iv.step === -1n && (stay === 'ugt' || stay === 'sgt' || stay === 'ne')) ||
         (pow2 && stay === 'ne' && trailingZeros(y) >= j && trailingZeros(iv.init) >= j);
-      const tp: TripPattern = { init: iv.init, bound: y, step: iv.step, onNext: iv.onNext, stay, exact, single: loop.exitingBlocks.length === 1 };
+      const tp: TripPattern = { init: iv.init, bound: y, step: iv.step, onNext: iv.onNext, stay, exact, single: loop.exitingBlocks.length === 1, phi: iv.phi, exiting: e };
       if (exact) return tp;
       hint ??= tp;
     }

@@ -69,7 +69,7 @@ describe('grad diagnostics', () => {
     const body = r.stdout.slice(r.stdout.indexOf('define void @diffeintcopy('));
     // the adjoint of p[1] is read as a double, cleared, and added into the adjoint of p[0]
     expect(body).toMatch(/%v = load double, double\* %\d+/);
-    expect(body).toMatch(/store double 0x0000000000000000, double\* %\d+\n/);
+    expect(body).toMatch(/store double 0x0000000000000000, double\* %\d+(, !noalias !\d+)?\n/);
     expect(body).toMatch(/fadd double %\d+, %dv/);
     // cases the analysis cannot prove stay E0403: test/ad/intcopy.test.ts
   });
