@@ -5,12 +5,13 @@
 import type { Instruction } from '../ir/instructions.js';
 import { Argument, Function as FunctionClass } from '../ir/function.js';
 import { ConstantExpr, ConstantInt } from '../ir/constants.js';
-import type { Type } from '../ir/types.js';
+import { scalarOf, type Type } from '../ir/types.js';
+import { DataLayout } from '../ir/layout.js';
 import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
 import { intBase, isDiffType, isMixedAggType, isPtrAggType } from '../analysis/activity.js';
 import { underlyingObjects } from '../analysis/memory.js';
-import { counterKind, declaredKind, findCounters, laidOutKind, tbaaKind, type Counters } from '../analysis/scalar.js';
+import { baseOffset, counterKind, declaredKind, findCounters, laidOutKind, tbaaKind, type Counters } from '../analysis/scalar.js';
 import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
@@ -229,7 +230,7 @@ export class Refusals {
           if (taint.has(i) || !isIntish(i.type)) continue;
           // The bits of an active float: a bitcast, or an integer load of a slot an active float was stored to.
           const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type))
-            || (i.op === 'load' && this.holdsActiveFloat(i.ptr));
+            || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)));
           const flows = (i.op === 'load' && meets(i.ptr))
             || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)));
           if (seed || flows) { taint.add(i); changed = true; }
@@ -270,16 +271,23 @@ export class Refusals {
   private readonly taintedObjects = new Set<Value>();
 
   /** Whether an active floating value is stored to the object `p` points into (an alloca of the function). */
-  private holdsActiveFloat(p: Value): boolean {
+  private holdsActiveFloat(p: Value, bytes: number): boolean {
     const roots = underlyingObjects(p);
     if (!roots || roots.size === 0) return false;
     if (![...roots].every((r) => r.vk === 'inst' && (r as Instruction).op === 'alloca')) return false;
     const aa = this.f.aa;
+    const dl = DataLayout.of(this.f.m);
+    const at = baseOffset(dl, p);
     for (const b of this.f.prim.blocks) {
       for (const s of b.instructions) {
         if (s.op !== 'store' || !isDiffType(s.value.type) || !aa.varied.has(s.value)) continue;
         const o = underlyingObjects(s.ptr);
-        if (o && [...o].some((x) => roots.has(x))) return true;
+        if (!o || ![...o].some((x) => roots.has(x))) continue;
+        // Both at constant offsets from one slot: only the bytes of the stored floats count (the
+        // `i32` field beside a `double` in a `{ double, i32 }` slot at -O0 holds no float bits).
+        const st = baseOffset(dl, s.ptr);
+        if (at && st && at.base === st.base && !floatBytes(dl, s.value.type, st.off).some(([a, e]) => a < at.off + bytes && at.off < e)) continue;
+        return true;
       }
     }
     return false;
@@ -299,11 +307,48 @@ export class Refusals {
         ['pass or return the struct through a pointer argument, or return its floating fields apart from its integers']);
       return;
     }
+    // An aggregate of floats and integers moved through memory with a shadow: its integer leaves
+    // carry no derivative, so the memory must hold integers there (the declared layout of the
+    // stack slot says so). `{ i64, <2 x float> }` loaded from a slot of four floats at -O0 holds
+    // two floats in its i64: their derivatives would be lost.
+    if ((i.op === 'load' || i.op === 'store') && aa.shadowed(i.ptr)) {
+      const t = i.op === 'load' ? i.type : i.value.type;
+      if ((t.kind === 'struct' || t.kind === 'array') && isDiffType(t) && !this.intLeavesHoldInts(i.ptr, t, i.op === 'load' ? i : i.value)) {
+        this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: a ${i.op} of an aggregate of floats and integers (${typeTextShort(t)}) whose integer fields may hold floating data of memory with a shadow (a struct of floats passed or returned by value at -O0 is moved so)`, i,
+          ['compile with -O1 or above, pass or return the struct through a pointer argument, or register a custom derivative (docs/custom.md)']);
+        return;
+      }
+    }
     if (i.op !== 'insertvalue') return;
     const v = i.operands[1]!;
     if (!isDiffType(v.type) || !aa.varied.has(v) || isDiffType(i.type) || isMixedAggType(i.type)) return;
     this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: an active floating value is placed in an aggregate that also holds integers (${typeTextShort(i.type)}), which has no derivative (a struct of floats and integers returned by value is built so)`, i,
       ['return the struct through a pointer argument, or return its floating fields apart from its integers']);
+  }
+
+  /** Whether the integer leaves of a `t` at `p` lie over integer fields of the declared layout of a stack slot (and carry no floating bits). */
+  private intLeavesHoldInts(p: Value, t: Type, v: Value): boolean {
+    const dl = DataLayout.of(this.f.m);
+    const at = baseOffset(dl, p);
+    if (!at || at.base.vk !== 'inst' || (at.base as Instruction).op !== 'alloca') return false;
+    const slot = (at.base as Instruction & { op: 'alloca' }).allocated;
+    const floats = floatBytes(dl, slot, 0);
+    const ints: [number, number][] = [];
+    const walk = (x: Type, off: number, path: string, d: number): boolean => {
+      if (d > 8) return false;
+      if (x.kind === 'int' || (x.kind === 'vector' && x.elem.kind === 'int')) {
+        if (this.f.aa.bits.fields(v, path)) return false;
+        ints.push([off, off + dl.allocSize(x)]);
+        return true;
+      }
+      if (x.kind === 'struct') return (x.elems ?? []).every((e, k) => walk(e, off + dl.fieldOffset(x, k), path === '' ? `${k}` : `${path}.${k}`, d + 1));
+      if (x.kind === 'array') { for (let k = 0; k < x.count && k < 64; k++) if (!walk(x.elem, off + k * dl.allocSize(x.elem), path === '' ? `${k}` : `${path}.${k}`, d + 1)) return false; return true; }
+      return true;
+    };
+    if (!walk(t, at.off, '', 0)) return false;
+    // A union or an i8 array says nothing: only a declared integer field counts.
+    if (slot.kind === 'struct' && slot.name?.startsWith('union.')) return false;
+    return ints.every(([a, e]) => !floats.some(([fa, fe]) => fa < e && a < fe) && declaredIntAt(dl, slot, a, e));
   }
 
   private checkBitArithmetic(i: Instruction): void {
@@ -314,7 +359,9 @@ export class Refusals {
     if ((i.op === 'ret' || i.op === 'call' || i.op === 'invoke' || (i.op === 'insertvalue' && i.operands[1]!.type.kind !== 'float'))
       && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.'))) {
       const bits = this.castBits();
-      const o = bits.size ? i.operands.find((x) => bits.has(x)) : undefined;
+      // Moves of whole floating fields are followed (src/analysis/floatbits.ts): their derivatives travel in the integers.
+      const followed = this.f.aa.bits;
+      const o = bits.size ? i.operands.find((x) => bits.has(x) && (followed.bad.has(x) || followed.bad.has(i))) : undefined;
       if (o) {
         const where = i.op === 'ret' ? 'returned' : i.op === 'insertvalue' ? 'packed into an aggregate' : 'passed to a call';
         this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bits of an active floating value are ${where} as an integer (${typeTextShort(o.type)}), which has no derivative (a struct of floats and integers passed or returned by value packs them so)`, i,
@@ -333,6 +380,7 @@ export class Refusals {
     } else {
       if (i.op !== 'bitcast' || !isDiffType(i.type) || i.operands[0]!.type.kind === 'float') return;
       if (!this.taintedBits().has(i.operands[0]!)) return;
+      if (this.f.aa.bits.carries(i.operands[0]!)) return;
     }
     this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integer arithmetic on the bits of an active floating value`, i,
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
@@ -624,4 +672,38 @@ function stepOfBits(i: Instruction): boolean {
   if (i.op === 'and') return (v & low) === 0n;
   if (i.op === 'lshr' || i.op === 'ashr') return v >= BigInt(mant);
   return false;
+}
+
+/** The byte ranges [start, end) of the floating leaves of a value of type `t` stored at `off`. */
+function floatBytes(dl: DataLayout, t: Type, off: number, out: [number, number][] = [], depth = 0): [number, number][] {
+  if (depth > 8) { out.push([off, off + dl.allocSize(t)]); return out; }
+  switch (t.kind) {
+    case 'float': case 'vector': if (scalarOf(t).kind === 'float') out.push([off, off + dl.allocSize(t)]); return out;
+    case 'array': for (let k = 0; k < t.count && k < 64; k++) floatBytes(dl, t.elem, off + k * dl.allocSize(t.elem), out, depth + 1); return out;
+    case 'struct': (t.elems ?? []).forEach((e, k) => floatBytes(dl, e, off + dl.fieldOffset(t, k), out, depth + 1)); return out;
+    default: return out;
+  }
+}
+
+/** Whether bytes [a, e) of a value of type `t` lie inside integer fields (not i8 arrays: those may be anything). */
+function declaredIntAt(dl: DataLayout, t: Type, a: number, e: number, depth = 0): boolean {
+  if (depth > 8) return false;
+  switch (t.kind) {
+    case 'int': return t.bits > 8 && a >= 0 && e <= dl.allocSize(t);
+    case 'struct': {
+      if (!t.elems || t.name?.startsWith('union.')) return false;
+      for (let k = 0; k < t.elems.length; k++) {
+        const o = dl.fieldOffset(t, k), n = dl.allocSize(t.elems[k]!);
+        if (a >= o && e <= o + n) return declaredIntAt(dl, t.elems[k]!, a - o, e - o, depth + 1);
+      }
+      return false;
+    }
+    case 'array': {
+      const n = dl.allocSize(t.elem);
+      if (n <= 0) return false;
+      const k = Math.floor(a / n);
+      return e <= (k + 1) * n && declaredIntAt(dl, t.elem, a - k * n, e - k * n, depth + 1);
+    }
+    default: return false;
+  }
 }

@@ -103,7 +103,7 @@ export function analysisSig(sig: FwdSig): DiffSig {
   const s: DiffSig = {
     fn: sig.fn,
     args: analysisActivities(sig.fn, sig.args),
-    retActive: sig.retTangent && carriesTangent(R),
+    retActive: sig.retTangent && (carriesTangent(R) || R.kind === 'int'),
     retPrimal: sig.retPrimal,
     retShadow: sig.retTangent && isShadowType(R),
   };
@@ -148,7 +148,7 @@ export class ForwardContext {
       fail('E0402', `cannot differentiate @${sig.fn.name ?? '?'}: it is only declared, its body is not in the module`, this.ctx.file, sourceSpan(at).start, sourceSpan(at).end,
         ['define it in the module, or register a forward derivative (__enzyme_register_derivative, docs/custom.md)']);
     }
-    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && carriesTangent(sig.fn.fnType.ret), rules: this.ctx.rules }, file: this.ctx.file };
+    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && (carriesTangent(sig.fn.fnType.ret) || sig.fn.fnType.ret.kind === 'int'), rules: this.ctx.rules }, file: this.ctx.file };
     const fn = canonicalizeCarriers(this.ctx.module, sig.fn, guard).fn;
     new ForwardGenerator(this, { ...sig, fn }, out, topLevel).run();
   }
@@ -283,7 +283,7 @@ export class ForwardGenerator implements SweepMode {
     const name = i.name !== null ? `${i.name}'` : null;
     switch (i.op) {
       case 'phi': {
-        if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
+        if (!aa.isActiveValue(i) || !aa.diffValue(i)) return;
         for (let lane = 0; lane < this.width; lane++) {
           const phi = new PhiClass(i.type, [], []);
           phi.name = laneName(name, this.width, lane);
@@ -296,7 +296,7 @@ export class ForwardGenerator implements SweepMode {
       }
       case 'load': {
         // (An aggregate with pointers gets its tangent whenever it carries one: its shadows may be all that is used.)
-        if (!(isDiffType(i.type) ? aa.isActiveValue(i) : isMixedAggType(i.type) && aa.varied.has(i))) return;
+        if (!(aa.diffValue(i) ? aa.isActiveValue(i) : isMixedAggType(i.type) && aa.varied.has(i))) return;
         for (let lane = 0; lane < this.width; lane++) {
           this.setTangent(i, lane, b.load(i.type, this.sweep.shadowOf(i.ptr, i, lane), laneName(name, this.width, lane), i.align));
         }
@@ -338,7 +338,7 @@ export class ForwardGenerator implements SweepMode {
       }
       default: break;
     }
-    if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
+    if (!aa.isActiveValue(i) || !aa.diffValue(i)) return;
     const rule = instRule(i.op);
     if (!rule) return this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: no derivative rule for '${i.op}'`, i);
     const whole = rule.tangent;
@@ -366,7 +366,7 @@ export class ForwardGenerator implements SweepMode {
           if (!o.zeroShadow || !aa.shadowed(i.arg(o.arg))) continue;
           for (let lane = 0; lane < this.width; lane++) b.store(nullValue(i.type), this.sweep.shadowOf(i.arg(o.arg), i, lane));
         }
-        if (!aa.isActiveValue(i) || !isDiffType(i.type)) return;
+        if (!aa.isActiveValue(i) || !aa.diffValue(i)) return;
         const args = i.args();
         this.applyRule(i, nb, (e) => k.rule.partials!(e, i as CallInst, args), args);
         return;
@@ -390,7 +390,7 @@ export class ForwardGenerator implements SweepMode {
           const alphaT = s.alpha ? scalarT(rule.alpha, lane, s.alpha.type) : null;
           const betaT = s.beta ? scalarT(rule.beta, lane, s.beta.type) : null;
           blasForwardMemory(new BlasCalls(this.f.ctx, pre, rule), s, i, { shadow }, alphaT, mapV, betaT);
-          if (aa.isActiveValue(i) && isDiffType(i.type)) {
+          if (aa.isActiveValue(i) && aa.diffValue(i)) {
             const t = blasForwardResult(new BlasCalls(this.f.ctx, b, rule), s, i, { shadow }, mapV, b);
             this.setTangent(i, lane, t ?? nullValue(i.type));
           }
@@ -463,7 +463,7 @@ export class ForwardGenerator implements SweepMode {
     const ptr = i.arg(sh.ptr);
     const name = i.name !== null ? `${i.name}'` : null;
     if (!sh.store) {
-      if (!isDiffType(i.type) || !aa.isActiveValue(i)) return;
+      if (!aa.diffValue(i) || !aa.isActiveValue(i)) return;
       for (let lane = 0; lane < this.width; lane++) {
         const pt = sh.passthru !== null ? this.tangent(i.arg(sh.passthru), lane, i) : null;
         let tv: Value;
@@ -521,12 +521,12 @@ export class ForwardGenerator implements SweepMode {
       f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }
     const args: FwdActivity[] = i.args().map((a) => {
-      if (carriesTangent(a.type) && aa.varied.has(a)) return 'dup';
+      if ((carriesTangent(a.type) || aa.diffValue(a)) && aa.varied.has(a)) return 'dup';
       if ((a.type.kind === 'pointer' || isPtrAggType(a.type)) && aa.shadowed(a)) return 'dup';
       return 'const';
     });
     const rt = callee.fnType.ret;
-    const retTangent = (isDiffType(rt) && aa.isActiveValue(i)) || (isMixedAggType(rt) && aa.varied.has(i)) || (isShadowType(rt) && aa.shadowed(i));
+    const retTangent = (aa.diffValue(i) && aa.isActiveValue(i)) || (isMixedAggType(rt) && aa.varied.has(i)) || (isShadowType(rt) && aa.shadowed(i));
     const sig: FwdSig = { fn: callee, args, retPrimal: rt.kind !== 'void', retTangent, width: this.width };
     const argTypes = args.includes('dup') ? callerArgTypes(f, i, callee, this.fc.ctx.dl) : null;
     if (argTypes) sig.argTypes = argTypes;

@@ -17,7 +17,7 @@ type CallBase = CallInst | InvokeInst;
 import { BrInst } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
-import { isDiffType, isPtrAggType } from '../analysis/activity.js';
+import { isPtrAggType } from '../analysis/activity.js';
 import { Frame, Prologue, type ArenaSource } from '../tape/frame.js';
 import { TapePlan } from '../tape/plan.js';
 import { LoopBuffers } from '../tape/buffers.js';
@@ -171,14 +171,14 @@ export class ReverseGenerator implements SweepMode {
       f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }
     const args: ArgActivity[] = i.args().map((a) => {
-      if (isDiffType(a.type) && aa.varied.has(a)) return 'active';
+      if (aa.diffValue(a) && aa.varied.has(a)) return 'active';
       if ((a.type.kind === 'pointer' || isPtrAggType(a.type)) && aa.shadowed(a)) return 'dup';
       return 'const';
     });
     const rt = callee.fnType.ret;
     const overwrite = f.overwrite;
     const sig: DiffSig = {
-      fn: callee, args, retActive: isDiffType(rt) && aa.isActiveValue(i), retPrimal: true,
+      fn: callee, args, retActive: aa.diffValue(i) && aa.isActiveValue(i), retPrimal: true,
       retShadow: (rt.kind === 'pointer' || isPtrAggType(rt)) && aa.shadowed(i),
       unchanging: i.args().map((a) => a.type.kind === 'pointer' && overwrite !== null && overwrite.unchanged(a, (x) => f.argUnchanging(x))),
       ...(this.sig.nofree ? { nofree: true } : {}),

@@ -16,6 +16,8 @@ import type { FunctionType, Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import type { Partials, RuleEnv } from '../rules/api.js';
 import { instRule } from '../rules/instructions.js';
+import { isIntLeafType } from '../analysis/activity.js';
+import { floatBitsWidth, type BitField } from '../analysis/floatbits.js';
 import type { Prologue } from '../tape/frame.js';
 import type { RevCtx, TapePlan } from '../tape/plan.js';
 import type { FunctionFacts } from './facts.js';
@@ -95,7 +97,8 @@ export class ReverseSweep {
     if (!this.f.aa.varied.has(v)) return;
     const s = this.diffeSlot(v, lane);
     const old = b.load(v.type, s);
-    b.store(addValues(b, old, delta), s);
+    const bits = this.f.aa.bits;
+    b.store(addValues(b, old, delta, (p) => bits.fields(v, p)), s);
   }
 
   /** Lane `lane` of a batched value (`[N x T]`), or the value itself at width 1. */
@@ -551,7 +554,6 @@ export class ReverseSweep {
   }
 }
 
-/** `a + b` for adjoints: fadd for floats and float vectors, element by element for aggregates. */
 /**
  * The value of an adjoint that nothing was added to: -0.0 in every floating part, so that the
  * first `+=` into it, `-0.0 + x`, is exactly `x` for every x and clang folds it away (`0.0 + x`
@@ -572,17 +574,49 @@ export function canonicalAdjoint(b: IRBuilder, x: Value): Value {
   return addValues(b, x, nullValue(x.type));
 }
 
-export function addValues(b: IRBuilder, x: Value, y: Value): Value {
+/** The floating fields at a leaf path of an integer-carrying value (src/analysis/floatbits.ts), or null. */
+export type FieldsAt = (path: string) => readonly BitField[] | null;
+
+/**
+ * `a + b` for adjoints: fadd for floats and float vectors, element by element for aggregates
+ * (integer leaves carry nothing, unless `fields` says floating bits travel in them: those are
+ * added as the floats they are, in place).
+ */
+export function addValues(b: IRBuilder, x: Value, y: Value, fields: FieldsAt | null = null, path = ''): Value {
   const t = x.type;
-  if (t.kind === 'float' || t.kind === 'vector') return b.fadd(x, y);
+  if (t.kind === 'float' || (t.kind === 'vector' && t.elem.kind === 'float')) return b.fadd(x, y);
+  if (t.kind === 'int') {
+    const fs = fields?.(path) ?? null;
+    if (!fs) return x;
+    let acc: Value | null = null;
+    for (const f of fs) {
+      const w = floatBitsWidth(f.fk);
+      const iw = b.types.int(w);
+      const at = constInt(t, f.bit);
+      const part = (v: Value): Value => {
+        const sh = f.bit === 0 ? v : b.binop('lshr', v, at);
+        return b.cast('bitcast', w === t.bits ? sh : b.cast('trunc', sh, iw), f.fk);
+      };
+      const sum = b.cast('bitcast', b.fadd(part(x), part(y)), iw);
+      const wide = w === t.bits ? sum : b.cast('zext', sum, t);
+      const placed = f.bit === 0 ? wide : b.binop('shl', wide, at);
+      acc = acc === null ? placed : b.binop('or', acc, placed);
+    }
+    return acc ?? x;
+  }
   if (t.kind === 'array' || t.kind === 'struct') {
     const n = t.kind === 'array' ? t.count : t.elems!.length;
     let agg: Value = x;
     for (let k = 0; k < n; k++) {
-      const s = addValues(b, b.extractValue(x, [k]), b.extractValue(y, [k]));
+      const et = t.kind === 'array' ? t.elem : t.elems![k]!;
+      const p = path === '' ? `${k}` : `${path}.${k}`;
+      // Integer leaves of a mixed aggregate (`{ double, i32 }`) carry no derivative: nothing is added to them.
+      if (isIntLeafType(et) && !(et.kind === 'int' && fields?.(p))) continue;
+      const s = addValues(b, b.extractValue(x, [k]), b.extractValue(y, [k]), fields, p);
       agg = b.insertValue(agg, s, [k]);
     }
     return agg;
   }
+  if (t.kind === 'vector') return x;
   throw new Error(`addValues: not a differentiable type (${t.kind})`);
 }

@@ -9,7 +9,7 @@
 import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
 import { GlobalVariable } from '../ir/function.js';
-import { ConstantExpr, ConstantZero } from '../ir/constants.js';
+import { ConstantAggregate, ConstantExpr, ConstantInt, ConstantZero, type Constant } from '../ir/constants.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
 import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
@@ -229,6 +229,13 @@ export class ForwardSweep {
     c.origin = i;
     c.dbg = null;
     c.operands = i.operands.map((o) => this.mapV(o));
+    // Undefined lanes of floating vectors (`insertelement <2 x float> poison, ...`, a shuffle
+    // mask lane `poison`) become zeros in the clone, a refinement of the primal: the adjoint of
+    // an unused lane is 0 times that lane's value, which must not be poison (it is added into
+    // lanes that are used, by the transposed shuffle).
+    if (c.op === 'shufflevector' || c.op === 'insertelement' || c.op === 'fmul' || c.op === 'fadd' || c.op === 'fsub' || c.op === 'fdiv' || c.op === 'select') {
+      c.operands = c.operands.map((o, k) => (c.op === 'shufflevector' && k === 2 ? definedMask(o) : definedFloatLanes(o)));
+    }
     if (i.attachments) {
       const kept = i.attachments.filter((a) => KEEP_ATTACHMENTS.has(a.kind));
       c.attachments = kept.length ? kept : null;
@@ -765,4 +772,26 @@ function describeNoShadow(aa: ActivityAnalysis, v: Value): string {
   if (direct.length) return `a pointer into the memory of ${direct.join(', ')}`;
   if (deep.length) return `a pointer read from the memory of ${deep.join(', ')}`;
   return 'a pointer that has no shadow';
+}
+
+/** A constant floating vector with its undef / poison lanes made 0.0 (the value itself otherwise). */
+function definedFloatLanes(v: Value): Value {
+  if (v.vk !== 'const' || v.type.kind !== 'vector' || v.type.elem.kind !== 'float') return v;
+  const c = v as Constant;
+  if (c.ck === 'undef' || c.ck === 'poison') return new ConstantZero(v.type);
+  if (c instanceof ConstantAggregate && !c.splat && c.elems.some((e) => e.vk === 'const' && ((e as Constant).ck === 'undef' || (e as Constant).ck === 'poison'))) {
+    return new ConstantAggregate(v.type, c.elems.map((e) => (e.vk === 'const' && ((e as Constant).ck === 'undef' || (e as Constant).ck === 'poison') ? nullValue(e.type) : e)));
+  }
+  return v;
+}
+
+/** A shuffle mask with its undef / poison lanes reading lane 0. */
+function definedMask(v: Value): Value {
+  if (v.vk !== 'const' || v.type.kind !== 'vector') return v;
+  const c = v as Constant;
+  if (c.ck === 'undef' || c.ck === 'poison') return new ConstantZero(v.type);
+  if (c instanceof ConstantAggregate && !c.splat && c.elems.some((e) => e.vk === 'const' && ((e as Constant).ck === 'undef' || (e as Constant).ck === 'poison'))) {
+    return new ConstantAggregate(v.type, c.elems.map((e) => (e.vk === 'const' && ((e as Constant).ck === 'undef' || (e as Constant).ck === 'poison') ? new ConstantInt(e.type, 0n) : e)));
+  }
+  return v;
 }

@@ -17,6 +17,7 @@ import type { GlobalVariable } from '../ir/function.js';
 import { ModuleFacts } from './facts.js';
 import { addressesHeld } from './targets.js';
 import { ConstantInt } from '../ir/constants.js';
+import { floatBitsOf, type FloatBits } from './floatbits.js';
 import { pointerSpillSlots } from './spills.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
@@ -67,15 +68,47 @@ function addressBase(v: Value): Value | null {
   return null;
 }
 
-/** Floating scalars, vectors of them, and arrays / structs whose leaves all are. */
+/**
+ * Floating scalars, vectors of them, and arrays / structs whose leaves are
+ * floating or integer with at least one floating leaf (`{ double, i32 }`: a
+ * `struct { double x; int k; }` returned by value). The derivative of such an
+ * aggregate has the same type: derivatives in the floating leaves, zero in the
+ * integer ones (nothing adds to or reads them: `addValues`).
+ */
 export function isDiffType(t: Type): boolean {
   switch (t.kind) {
     case 'float': return true;
     case 'vector': return t.elem.kind === 'float';
-    case 'array': return t.count > 0 && isDiffType(t.elem);
-    case 'struct': return !!t.elems && t.elems.length > 0 && t.elems.every(isDiffType);
+    case 'array': case 'struct': return floatIntLeaves(t, 0) === 'float';
     default: return false;
   }
+}
+
+/** 'float' when every leaf of `t` is floating or integer and one is floating, 'int' when all are integers, null otherwise. */
+function floatIntLeaves(t: Type, depth: number): 'float' | 'int' | null {
+  if (depth > 8) return null;
+  switch (t.kind) {
+    case 'float': return 'float';
+    case 'int': return 'int';
+    case 'vector': return t.elem.kind === 'float' ? 'float' : t.elem.kind === 'int' ? 'int' : null;
+    case 'array': return t.count > 0 ? floatIntLeaves(t.elem, depth + 1) : null;
+    case 'struct': {
+      if (!t.elems || t.elems.length === 0) return null;
+      let r: 'float' | 'int' = 'int';
+      for (const e of t.elems) {
+        const k = floatIntLeaves(e, depth + 1);
+        if (k === null) return null;
+        if (k === 'float') r = 'float';
+      }
+      return r;
+    }
+    default: return null;
+  }
+}
+
+/** Integer scalars and vectors, and aggregates of them only: the leaves of a derivative aggregate that carry nothing. */
+export function isIntLeafType(t: Type): boolean {
+  return t.kind === 'int' || (t.kind === 'vector' && t.elem.kind === 'int') || ((t.kind === 'array' || t.kind === 'struct') && floatIntLeaves(t, 0) === 'int');
 }
 
 /**
@@ -224,9 +257,13 @@ export class ActivityAnalysis {
   /** Loads of a pointer from a read-only table of addresses (their classes are those addresses'). */
   private readonly tableLoads = new Set<Value>();
 
+  /** Floating fields inside integers (a struct of a float and an int passed by value as an `i64`). */
+  readonly bits: FloatBits;
+
   constructor(readonly input: ActivityInput) {
     this.fn = input.fn;
     this.facts = input.rules.facts ?? new ModuleFacts(null);
+    this.bits = floatBitsOf(this.fn, this.facts.floatBits);
     this.buildClasses();
     this.forward();
     this.backward();
@@ -509,12 +546,18 @@ export class ActivityAnalysis {
     return true;
   }
 
+  /**
+   * Whether `v` can have a derivative of its own type: a floating type (or an aggregate with
+   * floating leaves), or an integer whose floating fields are followed (src/analysis/floatbits.ts).
+   */
+  diffValue(v: Value): boolean { return isDiffType(v.type) || this.bits.carries(v); }
+
   /** Whether `v` carries derivative information (a varied value or a shadowed pointer). */
   private carries(v: Value): boolean { return this.varied.has(v) || this.shadowed(v); }
 
   private forward(): void {
     const { fn, args } = this.input;
-    fn.args.forEach((a, idx) => { if (args[idx] === 'active' && isDiffType(a.type)) this.varied.add(a); });
+    fn.args.forEach((a, idx) => { if (args[idx] === 'active' && this.diffValue(a)) this.varied.add(a); });
     // A caller that needs the shadow of the returned pointer: the returned memory gets one (unless it is
     // constant memory, whose shadow is the memory itself).
     if (this.input.retShadow) {
@@ -531,8 +574,11 @@ export class ActivityAnalysis {
   }
 
   private step(i: Instruction): boolean {
-    const diff = isDiffType(i.type);
+    const diff = this.diffValue(i);
     switch (i.op) {
+      // Integer moves of floating bits (floatbits.ts): only for results that carry fields.
+      case 'zext': case 'sext': case 'trunc': case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'add':
+        return diff && !isDiffType(i.type) && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
       case 'insertvalue':
         // A pointer with a shadow placed in an aggregate of floats and pointers: the aggregate carries it.
         if (isMixedAggType(i.type)) return i.operands.some((o) => this.carries(o)) && this.mark(i);
@@ -545,7 +591,7 @@ export class ActivityAnalysis {
       case 'extractelement': case 'insertelement': case 'shufflevector': case 'freeze': case 'phi':
         return diff && i.operands.some((o) => this.varied.has(o)) && this.mark(i);
       case 'bitcast':
-        return diff && isDiffType(i.operands[0]!.type) && this.varied.has(i.operands[0]!) && this.mark(i);
+        return diff && this.diffValue(i.operands[0]!) && this.varied.has(i.operands[0]!) && this.mark(i);
       case 'select':
         return diff && (this.varied.has(i.operands[1]!) || this.varied.has(i.operands[2]!)) && this.mark(i);
       case 'load': {

@@ -135,7 +135,7 @@ export function copyTagScalar(m: Module, copy: Instruction): TBAAFact['scalar'] 
 }
 
 /** A constant byte offset from a base pointer (through casts and all-constant GEPs), or null. */
-function baseOffset(dl: DataLayout, p: Value): { base: Value; off: number } | null {
+export function baseOffset(dl: DataLayout, p: Value): { base: Value; off: number } | null {
   let off = 0;
   let cur = p;
   for (let k = 0; k < 16; k++) {

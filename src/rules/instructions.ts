@@ -11,6 +11,7 @@ import type { Value } from '../ir/value.js';
 import type { Type } from '../ir/types.js';
 import { nullValue } from '../ir/builder.js';
 import { ConstantAggregate, ConstantInt, type Constant } from '../ir/constants.js';
+import { knownZeroBits } from '../ir/knownbits.js';
 
 function ops(i: Instruction): Value[] { return i.operands; }
 
@@ -152,6 +153,72 @@ const rules: InstRule[] = [
     tangent(e, i, ts) {
       const [a, b, mask] = ops(i);
       return e.b.insert(new ShuffleVectorInst(i.type, [ts[0] ?? nullValue(a!.type), ts[1] ?? nullValue(b!.type), mask!]));
+    },
+  },
+  // Integer moves of floating bits (a struct of a float and an int passed by value as an `i64`;
+  // src/analysis/floatbits.ts). The transform applies them only to integers whose floating
+  // fields are followed; their derivatives are integers of the same type with the fields'
+  // derivative bits in place and zeros elsewhere, which these moves keep so.
+  {
+    op: 'zext', fwdDoc: 't = zext(ta) (floating bits in an integer)', doc: 'da += trunc(d)',
+    partials: (e, i) => [{ jvp: (t) => e.b.cast('zext', t, i.type), vjp: (d) => e.b.cast('trunc', d, ops(i)[0]!.type) }],
+  },
+  {
+    op: 'sext', fwdDoc: 't = zext(ta) (floating bits in an integer)', doc: 'da += trunc(d)',
+    partials: (e, i) => [{ jvp: (t) => e.b.cast('zext', t, i.type), vjp: (d) => e.b.cast('trunc', d, ops(i)[0]!.type) }],
+  },
+  {
+    op: 'trunc', fwdDoc: 't = trunc(ta) (floating bits in an integer)', doc: 'da += zext(d)',
+    partials: (e, i) => [{ jvp: (t) => e.b.cast('trunc', t, i.type), vjp: (d) => e.b.cast('zext', d, ops(i)[0]!.type) }],
+  },
+  {
+    op: 'shl', fwdDoc: 't = ta << c (floating bits in an integer)', doc: 'da += d >> c',
+    partials: (e, i) => [{ jvp: (t) => e.b.binop('shl', t, ops(i)[1]!), vjp: (d) => e.b.binop('lshr', d, ops(i)[1]!) }, null],
+  },
+  {
+    op: 'lshr', fwdDoc: 't = ta >> c (floating bits in an integer)', doc: 'da += d << c',
+    partials: (e, i) => [{ jvp: (t) => e.b.binop('lshr', t, ops(i)[1]!), vjp: (d) => e.b.binop('shl', d, ops(i)[1]!) }, null],
+  },
+  {
+    op: 'ashr', fwdDoc: 't = ta >> c (logical: floating bits in an integer)', doc: 'da += d << c',
+    partials: (e, i) => [{ jvp: (t) => e.b.binop('lshr', t, ops(i)[1]!), vjp: (d) => e.b.binop('shl', d, ops(i)[1]!) }, null],
+  },
+  {
+    op: 'and', fwdDoc: 't = ta & mask (floating bits in an integer)', doc: 'da += d & mask',
+    partials(e, i) {
+      const [a, b] = ops(i);
+      const masked = (mask: Value): Linear => ({ jvp: (t) => e.b.binop('and', t, mask), vjp: (d) => e.b.binop('and', d, mask) });
+      return b instanceof ConstantInt ? [masked(b), null] : a instanceof ConstantInt ? [null, masked(a)] : [null, null];
+    },
+  },
+  {
+    op: 'or', fwdDoc: 't = ta or tb (disjoint floating bits in an integer)', doc: 'da += d & zeros(b); db += d & zeros(a)',
+    partials(e, i) {
+      const [a, b] = ops(i);
+      const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
+      return [
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(b!, i.type)) },
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(a!, i.type)) },
+      ];
+    },
+    tangent(e, i, ts) {
+      const z = nullValue(i.type);
+      return e.b.binop('or', ts[0] ?? z, ts[1] ?? z);
+    },
+  },
+  {
+    op: 'add', fwdDoc: 't = ta or tb (floating bits in an integer, the other operand zero up to their end)', doc: 'da += d & zeros(b); db += d & zeros(a)',
+    partials(e, i) {
+      const [a, b] = ops(i);
+      const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
+      return [
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(b!, i.type)) },
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(a!, i.type)) },
+      ];
+    },
+    tangent(e, i, ts) {
+      const z = nullValue(i.type);
+      return e.b.binop('or', ts[0] ?? z, ts[1] ?? z);
     },
   },
 ];

@@ -34,6 +34,12 @@ add('struct-copy-mixed-types', 'repro.c', ALL);
 add('struct-copy-mixed-types', 'repro2.c', [...ALL, ['clang-14', ['-O2', '-ffast-math']]]);
 add('struct-copy-mixed-types', 'repro3.c', ALL);
 add('tape-vector-alignment-avx', 'repro.c', [['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O2', '-mavx']], ['clang-19', ['-O3', '-mavx2', '-mfma']]], 'avx');
+// Structs of floats and an int by value: `{ double, i32 }` and `{ <2 x float>, i32 }` at every
+// level, and a `struct { float; int; float }` packed into an i64 with its float (clang -O1 and up).
+for (const clang of ['clang-14', 'clang-19'] as const) {
+  add('struct-float-int-byval', 'repro.c', [[clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']], [clang, ['-O3', '-march=native']]]);
+  for (const f of ['repro2.c', 'repro3.c']) add('struct-float-int-byval', f, [[clang, ['-O0']], [clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']]]);
+}
 add('../wrong', 'split_tape_avx.c', [['clang-14', ['-O0', '-mavx']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O0', '-mavx']], ['clang-19', ['-O2', '-mavx']]], 'avx');
 
 function sh(cmd: string, args: string[], cwd: string): { code: number | null; out: string } {
@@ -69,15 +75,12 @@ describe.skipIf(!HAVE)('fuzz-grad findings (fixtures/fuzz) and fixtures/wrong: t
 // lowering must stop with that code at the line of the construct (and write nothing).
 interface Refused { dir: string; file: string; clang: 'clang-14' | 'clang-19'; flags: string[]; code: string; at: RegExp }
 const REFUSED: Refused[] = [];
+// -O0 copies the packed struct through memory (a memcpy into the i64 the call takes): not followed yet.
+// fuzz-8383-26: a struct of four floats returned as { i64, <2 x float> } loaded from its stack slot at
+// -O0 (two floats in the i64): was a wrong derivative once aggregates with integer leaves were differentiated.
 for (const clang of ['clang-14', 'clang-19'] as const) {
-  for (const o of ['-O1', '-O2', '-O3']) {
-    REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro.c', clang, flags: [o], code: 'E0403', at: /call fastcc \{ i64, float \} @h\(i64/ });
-  }
-  for (const o of ['-O0', '-O2']) {
-    const at = (t: string): RegExp => (o === '-O0' ? new RegExp(`= load \\{ ${t}, i32 \\}`) : new RegExp(`= insertvalue \\{ ${t}, i32 \\} poison`));
-    REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro2.c', clang, flags: [o], code: 'E0401', at: at('double') });
-    REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro3.c', clang, flags: [o], code: 'E0401', at: at('<2 x float>') });
-  }
+  REFUSED.push({ dir: 'struct-float-int-byval', file: 'fuzz-8383-26.cpp', clang, flags: ['-O0'], code: 'E0403', at: /= load \{ i64, <2 x float> \}, (ptr|\{ i64, <2 x float> \}\*) %\d+, align 4/ });
+  REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro.c', clang, flags: ['-O0'], code: 'E0403', at: /call void @llvm\.memcpy\.p0(i8)?\.p0(i8)?\.i64\(.*, i64 12, i1 false\)/ });
 }
 
 describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a located error instead of a wrong number', () => {
