@@ -153,7 +153,7 @@ function shadowsOf(ctx: GradContext, facts: ModuleFacts, g: GlobalVariable, widt
       // Pointers in the global's initializer (`struct { double *c; int n; } S = {data, 5}`)
       // are shadowed in its shadow: a pointer loaded from the shadow is the shadow of the
       // pointer loaded from the global, never null.
-      sg.init = g.init && addressesHeld(g).length ? tableShadowInit(ctx, g, k, width, at, (h) => zeroStandIn(ctx, h, k, width, at)) : nullValue(t);
+      sg.init = g.init && addressesHeld(g).length ? tableShadowInit(ctx, g, k, width, at, (h) => implicitStandIn(ctx, h, k, width, at)) : nullValue(t);
       sg.align = g.align;
       sg.addrspace = g.addrspace;
       sg.threadLocal = g.threadLocal;
@@ -326,19 +326,20 @@ function nonPointerRanges(dl: DataLayout, t: Type): [number, number][] {
 }
 
 /**
- * A zero-initialized stand-in for the shadow of a global nothing writes, pointed to by the
- * initializer of a global that gets a shadow (lane `lane`; a table of addresses gets stand-ins
- * of what it points to in turn). The derivative may add into it; nothing reads it back as a
- * derivative. Shared with the stand-ins of constant tables (src/ad/sweep.ts) by name.
+ * A zero-initialized stand-in for the shadow of a global nothing writes (`__enzyme_ts_zero.NAME`,
+ * per lane for a table of addresses, whose stand-in holds the stand-ins `inner` gives for what it
+ * points to). The reverse may add into it; nothing reads it back as a derivative. Forward mode's
+ * (`__enzyme_ts_zero_fwd.NAME`) is only read: a constant. One per name, shared by every use.
  */
-function zeroStandIn(ctx: GradContext, h: GlobalVariable, lane: number, width: number, at: Value | null): Value | null {
+export function zeroStandIn(ctx: GradContext, h: GlobalVariable, lane: number, width: number, at: Value | null, forward: boolean,
+  inner: (x: GlobalVariable) => Value | null): Value | null {
   if (h.name === null) return null;
   const m = ctx.module;
   const table = addressesHeld(h).length > 0;
-  const name = `__enzyme_ts_zero${table && width > 1 ? `.${lane}` : ''}.${h.name}`;
+  const name = `__enzyme_ts_zero${forward ? '_fwd' : ''}${table && width > 1 ? `.${lane}` : ''}.${h.name}`;
   const have = m.getGlobal(name);
   if (have) return have;
-  const init = table ? tableShadowInit(ctx, h, lane, width, at, (x) => zeroStandIn(ctx, x, lane, width, at)) : nullValue(h.valueType);
+  const init = table ? tableShadowInit(ctx, h, lane, width, at, inner) : nullValue(h.valueType);
   const again = m.getGlobal(name);
   if (again) return again;
   const z = new GlobalVariableClass(h.type, h.valueType);
@@ -346,10 +347,16 @@ function zeroStandIn(ctx: GradContext, h: GlobalVariable, lane: number, width: n
   z.linkage = 'internal';
   z.addrspace = h.addrspace;
   z.init = init;
+  z.isConstant = forward;
   z.align = h.align;
   m.globals.push(z);
   m.invalidateSymbols();
   return z;
+}
+
+/** The stand-ins an implicit shadow points to (shared by both modes, so never constant). */
+function implicitStandIn(ctx: GradContext, h: GlobalVariable, lane: number, width: number, at: Value | null): Value | null {
+  return zeroStandIn(ctx, h, lane, width, at, false, (x) => implicitStandIn(ctx, x, lane, width, at));
 }
 
 function containsPointer(t: Type): boolean {

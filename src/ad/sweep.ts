@@ -26,7 +26,7 @@ import { allocLikeShadow } from './custom.js';
 import { ARENA_ALLOC } from '../tape/arena.js';
 import { dropPhiEntries, invokeToCall } from './invoke.js';
 import { isPointerLike, vecMemShadowCopy } from './vecmem.js';
-import { globalShadowOf, tableShadowInit } from './globals.js';
+import { globalShadowOf, zeroStandIn } from './globals.js';
 import { addressesHeld } from '../analysis/targets.js';
 import type { ActivityAnalysis } from '../analysis/activity.js';
 import type { Argument } from '../ir/function.js';
@@ -348,25 +348,7 @@ export class ForwardSweep {
       const table = addressesHeld(v).length > 0;
       const facts = this.f.ctx.rules.facts;
       if (!v.isConstant && !(table && facts && facts.targets.isReadOnly(v))) return null;
-      const m = this.f.m;
-      const laneTag = table && this.width > 1 ? `.${lane}` : '';
-      const name = `__enzyme_ts_zero${this.f.forward ? '_fwd' : ''}${laneTag}.${v.name}`;
-      const have = m.getGlobal(name);
-      if (have) return have;
-      const init = table ? tableShadowInit(this.f.ctx, v, lane, this.width, at, (h) => this.zeroShadow(h, depth + 1, lane, at)) : new ConstantZero(v.valueType);
-      const again = m.getGlobal(name);
-      if (again) return again;
-      const g = new GlobalVariable(v.type, v.valueType);
-      g.name = name;
-      g.linkage = 'internal';
-      g.addrspace = v.addrspace;
-      g.init = init;
-      // Forward mode only reads it (tangents of constants are zero); the reverse adds into it.
-      g.isConstant = this.f.forward;
-      g.align = v.align;
-      m.globals.push(g);
-      m.invalidateSymbols();
-      return g;
+      return zeroStandIn(this.f.ctx, v, lane, this.width, at, this.f.forward, (h) => this.zeroShadow(h, depth + 1, lane, at));
     }
     if (v instanceof ConstantExpr && (v.op === 'getelementptr' || v.op === 'bitcast' || v.op === 'addrspacecast')) {
       const base = this.zeroShadow(v.operands[0]!, depth + 1, lane, at);
