@@ -25,7 +25,7 @@ import type { CallInst, Instruction, InvokeInst } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
-import { IRBuilder, addBlock, addFunction, addIncoming, constInt, nullValue } from '../ir/builder.js';
+import { IRBuilder, addBlock, addRuntimeHelper, addIncoming, constInt, nullValue } from '../ir/builder.js';
 import { hasAttr } from '../ir/attributes.js';
 import type { CallKind } from './calls.js';
 import { isDanglingConst } from '../analysis/activity.js';
@@ -281,21 +281,11 @@ function registry(m: Module, declare: (n: string, r: Type, p: Type[]) => Functio
   return { g, ty, bp };
 }
 
-function newHelper(m: Module, name: string, ret: Type, params: Type[], names: string[]): Function | null {
-  const have = m.getFunction(name);
-  if (have && !have.isDeclaration) return null;
-  const f = have ?? addFunction(m, name, m.types.fn(ret, params), names);
-  if (have) { have.isDeclaration = false; have.args.forEach((a, k) => { a.name = names[k] ?? null; }); }
-  f.linkage = 'linkonce_odr';
-  f.visibility = 'hidden';
-  return f;
-}
-
 /** `__enzyme_ts_shadow_defer(p)`: records a shadow whose primal memory was freed. */
 export function deferFn(m: Module, declare: (n: string, r: Type, p: Type[]) => Function): Function {
   const t = m.types;
   const R = registry(m, declare);
-  const f = newHelper(m, DEFER, t.void, [R.bp], ['p']);
+  const f = addRuntimeHelper(m, DEFER, t.void, [R.bp], ['p']);
   if (!f) return m.getFunction(DEFER)!;
   const b = new IRBuilder(m);
   const entry = addBlock(m, f, 'entry');
@@ -336,7 +326,7 @@ export function deferFn(m: Module, declare: (n: string, r: Type, p: Type[]) => F
 export function releaseFn(m: Module, declare: (n: string, r: Type, p: Type[]) => Function): Function {
   const t = m.types;
   const R = registry(m, declare);
-  const f = newHelper(m, RELEASE, t.void, [R.bp], ['s']);
+  const f = addRuntimeHelper(m, RELEASE, t.void, [R.bp], ['s']);
   if (!f) return m.getFunction(RELEASE)!;
   const bpp = m.ptrTo(R.bp);
   const b = new IRBuilder(m);
@@ -383,7 +373,7 @@ export function releaseFn(m: Module, declare: (n: string, r: Type, p: Type[]) =>
 export function countFn(m: Module, declare: (n: string, r: Type, p: Type[]) => Function): Function {
   const t = m.types;
   const R = registry(m, declare);
-  const f = newHelper(m, COUNT, t.i64, [], []);
+  const f = addRuntimeHelper(m, COUNT, t.i64, [], []);
   if (!f) return m.getFunction(COUNT)!;
   const b = new IRBuilder(m).atEnd(addBlock(m, f, 'entry'));
   b.ret(b.load(t.i64, b.structGep(R.ty, R.g, 1)));
@@ -397,7 +387,7 @@ export function countFn(m: Module, declare: (n: string, r: Type, p: Type[]) => F
 export function trimFn(m: Module, declare: (n: string, r: Type, p: Type[]) => Function): Function {
   const t = m.types;
   const R = registry(m, declare);
-  const f = newHelper(m, TRIM, t.void, [t.i64], ['n']);
+  const f = addRuntimeHelper(m, TRIM, t.void, [t.i64], ['n']);
   if (!f) return m.getFunction(TRIM)!;
   const bpp = m.ptrTo(R.bp);
   const b = new IRBuilder(m);

@@ -20,6 +20,9 @@ export type AttrList = Attr[];
 /** The shared empty list (most parameters and calls have no attributes); frozen, so replace it rather than push into it. */
 export const NO_ATTRS: AttrList = Object.freeze([]) as unknown as AttrList;
 
+/** A plain attribute: `noinline`, `noalias`. */
+export function wordAttr(name: string): Attr { return { k: 'word', name, arg: null, paren: false }; }
+
 export function hasAttr(list: AttrList | null | undefined, name: string): boolean {
   return !!list && list.some((a) => (a.k === 'word' || a.k === 'type') && a.name === name);
 }

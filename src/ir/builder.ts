@@ -327,6 +327,21 @@ export function addBlock(module: Module, fn: Function, name: string | null = nul
   return b;
 }
 
+/**
+ * A helper function the generated code calls, defined once per module (`linkonce_odr hidden`, so
+ * that modules lowered separately link): the new function, to be given a body, or null when the
+ * module defines it already. A declaration of the same name becomes the definition.
+ */
+export function addRuntimeHelper(module: Module, name: string, ret: Type, params: Type[], names: string[]): Function | null {
+  const have = module.getFunction(name);
+  if (have && !have.isDeclaration) return null;
+  const f = have ?? addFunction(module, name, module.types.fn(ret, params), names);
+  if (have) { have.isDeclaration = false; have.args.forEach((a, k) => { a.name = names[k] ?? null; }); }
+  f.linkage = 'linkonce_odr';
+  f.visibility = 'hidden';
+  return f;
+}
+
 /** Removes an instruction from its block (its uses must be gone first). */
 export function eraseFromParent(i: Instruction): void {
   const b = i.parent;

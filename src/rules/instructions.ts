@@ -23,6 +23,28 @@ function castBetween(e: RuleEnv, forward: 'fpext' | 'fptrunc' | 'bitcast', from:
   return { jvp: (t) => b.cast(forward, t, to), vjp: (d) => b.cast(back, d, from) };
 }
 
+/**
+ * `or` / `add` of an integer carrying floating bits and one that is zero under them: the bits
+ * move unchanged, so each operand's adjoint is the result's, masked to where the other is zero.
+ */
+function disjointBits(op: 'or' | 'add', fwdDoc: string): InstRule {
+  return {
+    op, fwdDoc, doc: 'da += d & zeros(b); db += d & zeros(a)',
+    partials(e, i) {
+      const [a, b] = ops(i);
+      const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
+      return [
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(b!, i.type)) },
+        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(a!, i.type)) },
+      ];
+    },
+    tangent(e, i, ts) {
+      const z = nullValue(i.type);
+      return e.b.binop('or', ts[0] ?? z, ts[1] ?? z);
+    },
+  };
+}
+
 const rules: InstRule[] = [
   {
     op: 'fadd', fwdDoc: 't = ta + tb', doc: 'da += d; db += d',
@@ -191,36 +213,8 @@ const rules: InstRule[] = [
       return b instanceof ConstantInt ? [masked(b), null] : a instanceof ConstantInt ? [null, masked(a)] : [null, null];
     },
   },
-  {
-    op: 'or', fwdDoc: 't = ta or tb (disjoint floating bits in an integer)', doc: 'da += d & zeros(b); db += d & zeros(a)',
-    partials(e, i) {
-      const [a, b] = ops(i);
-      const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
-      return [
-        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(b!, i.type)) },
-        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(a!, i.type)) },
-      ];
-    },
-    tangent(e, i, ts) {
-      const z = nullValue(i.type);
-      return e.b.binop('or', ts[0] ?? z, ts[1] ?? z);
-    },
-  },
-  {
-    op: 'add', fwdDoc: 't = ta or tb (floating bits in an integer, the other operand zero up to their end)', doc: 'da += d & zeros(b); db += d & zeros(a)',
-    partials(e, i) {
-      const [a, b] = ops(i);
-      const keep = (other: Value, t: Type): Value => new ConstantInt(t, BigInt.asIntN(t.kind === 'int' ? t.bits : 64, knownZeroBits(other)));
-      return [
-        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(b!, i.type)) },
-        { jvp: (t) => t, vjp: (d) => e.b.binop('and', d, keep(a!, i.type)) },
-      ];
-    },
-    tangent(e, i, ts) {
-      const z = nullValue(i.type);
-      return e.b.binop('or', ts[0] ?? z, ts[1] ?? z);
-    },
-  },
+  disjointBits('or', 't = ta or tb (disjoint floating bits in an integer)'),
+  disjointBits('add', 't = ta or tb (floating bits in an integer, the other operand zero up to their end)'),
 ];
 
 function maskOf(mask: Value, n: number): number[] {

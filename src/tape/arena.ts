@@ -11,11 +11,11 @@
 // every pair as a trailing parameter; chunks are malloc'd, doubling in size, and
 // linked through their first word. docs/ad.md, "Two shapes: combined and split".
 
-import { IRBuilder, addBlock, addFunction, addIncoming, constInt, nullValue } from '../ir/builder.js';
+import { IRBuilder, addBlock, addRuntimeHelper, addIncoming, constInt, nullValue } from '../ir/builder.js';
 import { GlobalVariable, type Function } from '../ir/function.js';
 import { AtomicRMWInst } from '../ir/instructions.js';
 import { ConstantAggregate } from '../ir/constants.js';
-import type { Attr } from '../ir/attributes.js';
+import { wordAttr } from '../ir/attributes.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -55,18 +55,6 @@ export function arenaStateType(m: Module): Type {
   return m.types.array(4, bp);
 }
 
-function word(name: string): Attr { return { k: 'word', name, arg: null, paren: false }; }
-
-function newHelper(m: Module, name: string, ret: Type, params: Type[], names: string[]): Function | null {
-  const have = m.getFunction(name);
-  if (have && !have.isDeclaration) return null;
-  const f = have ?? addFunction(m, name, m.types.fn(ret, params), names);
-  if (have) { have.isDeclaration = false; have.args.forEach((a, k) => { a.name = names[k] ?? null; }); }
-  f.linkage = 'linkonce_odr';
-  f.visibility = 'hidden';
-  return f;
-}
-
 /** Rounds the address of `p` up to `align` (i64, a power of two): the aligned pointer, derived from `p`. */
 function alignUp(b: IRBuilder, m: Module, p: Value, align: Value): Value {
   const t = m.types;
@@ -80,13 +68,13 @@ function alignUp(b: IRBuilder, m: Module, p: Value, align: Value): Value {
 export function arenaAllocFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
-  const f = newHelper(m, ARENA_ALLOC, bp, [bp, t.i64, t.i64], ['state', 'size', 'align']);
+  const f = addRuntimeHelper(m, ARENA_ALLOC, bp, [bp, t.i64, t.i64], ['state', 'size', 'align']);
   if (!f) return m.getFunction(ARENA_ALLOC)!;
   // Like malloc's, the block aliases nothing the caller can reach (the arena's state only
   // points past it): without `noalias`, every store into a tape would make the compiler
   // reload the primal's memory. The attribute is lost when a call is inlined, hence noinline.
-  f.retAttrs = [word('noalias')];
-  f.fnAttrs = [word('noinline'), word('nounwind')];
+  f.retAttrs = [wordAttr('noalias')];
+  f.fnAttrs = [wordAttr('noinline'), wordAttr('nounwind')];
   const chunk = arenaChunkFn(m, declare);
   const [state, size, align] = [f.args[0]!, f.args[1]!, f.args[2]!];
   const b = new IRBuilder(m);
@@ -119,9 +107,9 @@ function arenaChunkFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
   const bpp = m.ptrTo(bp);
-  const f = newHelper(m, ARENA_CHUNK, bp, [bp, t.i64, t.i64], ['state', 'size', 'align']);
+  const f = addRuntimeHelper(m, ARENA_CHUNK, bp, [bp, t.i64, t.i64], ['state', 'size', 'align']);
   if (!f) return m.getFunction(ARENA_CHUNK)!;
-  f.fnAttrs = [word('noinline'), word('nounwind')];
+  f.fnAttrs = [wordAttr('noinline'), wordAttr('nounwind')];
   const spare = spareGlobal(m, declare);
   const [state, size, align] = [f.args[0]!, f.args[1]!, f.args[2]!];
   const b = new IRBuilder(m);
@@ -246,9 +234,9 @@ function drain(m: Module, f: Function, b: IRBuilder, head: Value, keep: Value, k
 export function arenaDestroyFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
-  const f = newHelper(m, ARENA_DESTROY, t.void, [bp], ['state']);
+  const f = addRuntimeHelper(m, ARENA_DESTROY, t.void, [bp], ['state']);
   if (!f) return m.getFunction(ARENA_DESTROY)!;
-  f.fnAttrs = [word('nounwind')];
+  f.fnAttrs = [wordAttr('nounwind')];
   const spare = spareGlobal(m, declare);
   const free = declare('free', t.void, [bp]);
   const b = new IRBuilder(m);
@@ -270,9 +258,9 @@ export function arenaDestroyFn(m: Module, declare: Declare): Function {
 function arenaAtExitFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
-  const f = newHelper(m, ARENA_ATEXIT, t.void, [], []);
+  const f = addRuntimeHelper(m, ARENA_ATEXIT, t.void, [], []);
   if (!f) return m.getFunction(ARENA_ATEXIT)!;
-  f.fnAttrs = [word('nounwind')];
+  f.fnAttrs = [wordAttr('nounwind')];
   const free = declare('free', t.void, [bp]);
   const b = new IRBuilder(m);
   b.atEnd(addBlock(m, f, 'entry'));

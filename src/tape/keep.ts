@@ -14,10 +14,10 @@
 // static destructor frees what the slots hold when the program ends.
 // docs/ad.md, "The tape, and checkpointing".
 
-import { IRBuilder, addBlock, addFunction, constInt, nullValue } from '../ir/builder.js';
+import { IRBuilder, addBlock, addFunction, addRuntimeHelper, constInt, nullValue } from '../ir/builder.js';
 import { GlobalVariable, type Function } from '../ir/function.js';
 import { AtomicRMWInst } from '../ir/instructions.js';
-import type { Attr } from '../ir/attributes.js';
+import { wordAttr } from '../ir/attributes.js';
 import type { Module } from '../ir/module.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -37,18 +37,6 @@ const KEEP_MAX = 2 ** 28;
 
 type Declare = (n: string, r: Type, p: Type[]) => Function;
 
-function word(name: string): Attr { return { k: 'word', name, arg: null, paren: false }; }
-
-function newHelper(m: Module, name: string, ret: Type, params: Type[], names: string[]): Function | null {
-  const have = m.getFunction(name);
-  if (have && !have.isDeclaration) return null;
-  const f = have ?? addFunction(m, name, m.types.fn(ret, params), names);
-  if (have) { have.isDeclaration = false; have.args.forEach((a, k) => { a.name = names[k] ?? null; }); }
-  f.linkage = 'linkonce_odr';
-  f.visibility = 'hidden';
-  return f;
-}
-
 /** The size field of the block whose data starts at `data`. */
 function sizeField(b: IRBuilder, m: Module, hdr: Value): Value {
   return b.bitcastIfNeeded(hdr, m.ptrTo(m.types.i64));
@@ -57,11 +45,11 @@ function sizeField(b: IRBuilder, m: Module, hdr: Value): Value {
 export function tapeTakeFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
-  const f = newHelper(m, TAPE_TAKE, bp, [m.ptrTo(t.i64), t.i64], ['slot', 'bytes']);
+  const f = addRuntimeHelper(m, TAPE_TAKE, bp, [m.ptrTo(t.i64), t.i64], ['slot', 'bytes']);
   if (!f) return m.getFunction(TAPE_TAKE)!;
   // As malloc's: the block aliases nothing the caller can reach (lost if inlined, hence noinline).
-  f.retAttrs = [word('noalias')];
-  f.fnAttrs = [word('noinline'), word('nounwind')];
+  f.retAttrs = [wordAttr('noalias')];
+  f.fnAttrs = [wordAttr('noinline'), wordAttr('nounwind')];
   const [slot, bytes] = [f.args[0]!, f.args[1]!];
   const b = new IRBuilder(m);
   const entry = addBlock(m, f, 'entry');
@@ -97,9 +85,9 @@ export function tapeTakeFn(m: Module, declare: Declare): Function {
 export function tapeGiveFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
-  const f = newHelper(m, TAPE_GIVE, t.void, [m.ptrTo(t.i64), bp], ['slot', 'data']);
+  const f = addRuntimeHelper(m, TAPE_GIVE, t.void, [m.ptrTo(t.i64), bp], ['slot', 'data']);
   if (!f) return m.getFunction(TAPE_GIVE)!;
-  f.fnAttrs = [word('noinline'), word('nounwind')];
+  f.fnAttrs = [wordAttr('noinline'), wordAttr('nounwind')];
   const [slot, data] = [f.args[0]!, f.args[1]!];
   const free = declare('free', t.void, [bp]);
   const b = new IRBuilder(m);
@@ -132,9 +120,9 @@ export function tapeGiveFn(m: Module, declare: Declare): Function {
 export function tapeDropFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
-  const f = newHelper(m, TAPE_DROP, t.void, [bp], ['data']);
+  const f = addRuntimeHelper(m, TAPE_DROP, t.void, [bp], ['data']);
   if (!f) return m.getFunction(TAPE_DROP)!;
-  f.fnAttrs = [word('nounwind')];
+  f.fnAttrs = [wordAttr('nounwind')];
   const b = new IRBuilder(m);
   const entry = addBlock(m, f, 'entry');
   const some = addBlock(m, f, 'block');
@@ -186,7 +174,7 @@ export class KeptBlocks {
     for (let n = 1; m.getFunction(name) || m.getGlobal(name); n++) name = `${this.owner}.tape.atexit.${n}`;
     const f = addFunction(m, name, t.fn(t.void, []), []);
     f.linkage = 'internal';
-    f.fnAttrs = [word('nounwind')];
+    f.fnAttrs = [wordAttr('nounwind')];
     const drop = tapeDropFn(m, this.declare);
     const b = new IRBuilder(m);
     b.atEnd(addBlock(m, f, 'entry'));
