@@ -100,14 +100,7 @@ export function renderProgram(p: Program, ro: RenderOptions = {}): Sources {
   test.push('', '/* ---- f run directly, and its derivative through Enzyme\'s C ABI ---- */');
   test.push(...callers(p, cpp, ro.mutant === true ? 'fz_mutant' : 'f', ro.mutant ? 'fz_mutant' : 'f'));
 
-  const check: string[] = [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, shared.join('\n'), PRELUDE];
-  // tolerances: over ~1,600 passing runs the error was below 8e-8 (float) and 3e-12 (double) of
-  // (|fd| + max |fd|); these leave a margin of more than 600 (float) and 3,000 (double)
-  check.push(`#define FZ_TOL ${p.hasFloat ? '5e-5L' : '1e-8L'}`);
-  check.push(`#define FZ_PTOL ${p.hasFloat ? '1e-3L' : '1e-9L'}`);
-  check.push(`#define FZ_MARGIN ${p.hasFloat ? '1e-3L' : '1e-6L'}`);
-  check.push('', '/* ---- the long double twin of the program, for finite differences ---- */');
-  check.push(renderDecls(p, 'twin'));
+  const check = checkHead(p, title, shared);
   const twinFn = (s: string): string => (s.startsWith('static') ? s : `static ${s}`);
   for (const h of p.helpers) check.push(twinFn(renderProto(h, 'twin')));
   for (const h of p.helpers) check.push('', twinFn(renderFunc(h, 'twin')));
@@ -545,17 +538,24 @@ int main(void) {
 }
 `;
 
+/** The start of check.c: declarations, the tolerances and the twin's declarations. */
+function checkHead(p: Program, title: string, shared: string[]): string[] {
+  return [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, shared.join('\n'), PRELUDE,
+    // tolerances: over ~1,600 passing runs the error was below 8e-8 (float) and 3e-12 (double) of
+    // (|fd| + max |fd|); these leave a margin of more than 600 (float) and 3,000 (double)
+    `#define FZ_TOL ${p.hasFloat ? '5e-5L' : '1e-8L'}`,
+    `#define FZ_PTOL ${p.hasFloat ? '1e-3L' : '1e-9L'}`,
+    `#define FZ_MARGIN ${p.hasFloat ? '1e-3L' : '1e-6L'}`,
+    '', '/* ---- the long double twin of the program, for finite differences ---- */',
+    renderDecls(p, 'twin')];
+}
+
 /** A Rust program (generator 6): prog.rs, glue.c and check.c. */
 function renderRust(p: Program, ro: RenderOptions): Sources {
   const title = `/* enzyme-ts fuzz-grad program ${p.id} (generator ${p.version}, rust, n = ${p.n}${p.hasFloat ? ', float' : ''}) */`;
   const shared = sharedDecls(p);
   const glue = renderGlue(p, [TU_HEAD, ...shared], (b) => argList(p, b), seedSum(p, 'p'), fwdChecked(p));
-  const check: string[] = [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, shared.join('\n'), PRELUDE];
-  check.push(`#define FZ_TOL ${p.hasFloat ? '5e-5L' : '1e-8L'}`);
-  check.push(`#define FZ_PTOL ${p.hasFloat ? '1e-3L' : '1e-9L'}`);
-  check.push(`#define FZ_MARGIN ${p.hasFloat ? '1e-3L' : '1e-6L'}`);
-  check.push('', '/* ---- the long double twin of the program, for finite differences ---- */');
-  check.push(renderDecls(p, 'twin'));
+  const check = checkHead(p, title, shared);
   check.push(...p.rust!.twin);
   check.push('', '/* ---- the checker ---- */');
   check.push(...checker(p));
