@@ -148,7 +148,12 @@ export function runCargo(opts: CargoOptions): number {
   if (user && user !== wrapper) env[ENV.userWrapper] = user;
   else delete env[ENV.userWrapper];
   const cargo = process.env.CARGO || 'cargo';
-  const r = spawnSync(cargo, [...(plus ? [plus] : []), ...args], { stdio: 'inherit', env, cwd: opts.cwd });
+  // Standard input only for `cargo run`, whose program may read it. Cargo's own probes of rustc
+  // read it too (`rustc -`): an inherited pipe that is non-blocking and still open on the other
+  // side (a test harness, a CI runner) makes that read fail, and cargo stops with "couldn't read
+  // from stdin, as it did not contain valid UTF-8".
+  const stdin = args.find((a) => !a.startsWith('-')) === 'run' ? 'inherit' : 'ignore';
+  const r = spawnSync(cargo, [...(plus ? [plus] : []), ...args], { stdio: [stdin, 'inherit', 'inherit'], env, cwd: opts.cwd });
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
     fail(missing ? 'E0460' : 'E0463', missing ? `no Rust toolchain: '${cargo}' was not found on PATH` : `cannot run ${cargo}: ${r.error.message}`, null, -1, -1,

@@ -39,7 +39,7 @@ esac
 
   test.skipIf(!hasRustc())('a derivative that cannot be generated stops the build with a located error', () => {
     const r = runCli(['cargo', 'build', '--release', '-q', '--manifest-path', 'fixtures/cargo/unsupported/Cargo.toml'], {
-      env: { XDG_CACHE_HOME: `${CARGO_CACHE}-errors`, CARGO_TARGET_DIR: join(ROOT, '.tmp', 'unsupported-target'), CARGO_NET_OFFLINE: 'true' },
+      env: { XDG_CACHE_HOME: CARGO_CACHE, CARGO_TARGET_DIR: join(ROOT, '.tmp', 'unsupported-target'), CARGO_NET_OFFLINE: 'true' },
     });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/enzyme-ts: the link step reported:\n.*unsupported-[0-9a-f]+\.ll:\d+:\d+: error\[E0402\]: cannot differentiate .*inline assembly touches active data/);

@@ -14,7 +14,7 @@ export interface CliResult { code: number | null; stdout: string; stderr: string
  */
 export function runCli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    cwd: ROOT, encoding: 'utf8', input: opts.input ?? '', env: { ...process.env, NO_COLOR: '1', ...opts.env },
   });
   expect(r.stderr, 'a stack trace reached the user').not.toMatch(/^\s+at /m);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
