@@ -27,6 +27,7 @@ add('memmove-overlap', 'repro2.c', [['clang-14', ['-O0']], ['clang-14', ['-O2']]
 add('const-table-phi', 'repro.c', ALL);
 add('memset-part-of-dup', 'repro.c', ALL);
 add('byval-callee-writes', 'repro.c', [...ALL, ['clang-19', ['-Os']]]);
+add('join-select-struct-copy', 'repro.c', ALL);
 add('global-joined-with-dup', 'repro.c', ALL);
 add('global-pointer-table', 'repro.c', ALL);
 add('global-pointer-table', 'repro2.c', ALL);
