@@ -218,8 +218,8 @@ async function benchInput(file: string, o: Options, tmpDir: string, llvm14: Llvm
     inprocCpu: { lex: [], parseNoResolve: [], parse: [], fmt: [] },
     cli: { cmd: `node bin/enzyme-ts.js fmt FILE -o - >/dev/null`, runs: [] },
     lower: { cmd: `node bin/enzyme-ts.js lower FILE -o - >/dev/null`, runs: [] },
-    llvmAs: { cmd: `${llvm.as} FILE -o /dev/null`, runs: [] },
-    optS: { cmd: `${llvm.opt} -S FILE -o /dev/null`, runs: [] },
+    llvmAs: { cmd: `${llvm.as} FILE -o out.bc`, runs: [] },
+    optS: { cmd: `${llvm.opt} -S FILE -o out.ll`, runs: [] },
   };
   if (!llvm.version) res.llvmAs.error = res.optS.error = `${llvm.as} not installed`;
   say(`== ${rel(file)}: ${(bytes / MB).toFixed(2)} MB, ${dialect === 'typed' ? 'typed pointers' : dialect === 'opaque' ? 'opaque pointers' : 'no pointers'} -> ${llvm.as}/${llvm.opt}`);
@@ -254,12 +254,12 @@ async function benchInput(file: string, o: Options, tmpDir: string, llvm14: Llvm
           res.outChars = m.outChars;
         } else res.inprocError = m.type === 'error' ? m.message : 'unexpected reply';
       }
-      // Not `-o /dev/null`: fmt writes a temporary file next to the output and
-      // renames it over the target, which as root would replace /dev/null itself.
+      // Every tool writes its output somewhere real: standard output is thrown away, LLVM's
+      // tools write into the scratch folder (in some containers /dev/null is a regular file).
       runTool(res.cli, process.execPath, [CLI, 'fmt', file, '-o', '-'], tmpDir);
       runTool(res.lower, process.execPath, [CLI, 'lower', file, '-o', '-'], tmpDir);
-      runTool(res.llvmAs, llvm.as, [file, '-o', '/dev/null'], tmpDir);
-      runTool(res.optS, llvm.opt, ['-S', file, '-o', '/dev/null'], tmpDir);
+      runTool(res.llvmAs, llvm.as, [file, '-o', join(tmpDir, 'out.bc')], tmpDir);
+      runTool(res.optS, llvm.opt, ['-S', file, '-o', join(tmpDir, 'out.ll')], tmpDir);
       const repMs = Date.now() - repStart;
       say(`   rep ${r + 1}/${res.reps}: ${(repMs / 1000).toFixed(1)} s`);
 
@@ -298,8 +298,8 @@ function benchStartup(reps: number, tmpDir: string, llvms: Llvm[]): Startup {
   writeFileSync(empty, '');
   const s: Startup = { reps, boot: [], import: [], firstParse: [], probeWall: [], cliEmpty: { cmd: 'node bin/enzyme-ts.js fmt empty.ll -o -', runs: [] }, native: [] };
   for (const l of llvms) if (l.version) {
-    s.native.push({ name: `${l.as} empty.ll`, bin: l.as, args: [empty, '-o', '/dev/null'], t: { cmd: `${l.as} empty.ll -o /dev/null`, runs: [] } });
-    s.native.push({ name: `${l.opt} -S empty.ll`, bin: l.opt, args: ['-S', empty, '-o', '/dev/null'], t: { cmd: `${l.opt} -S empty.ll -o /dev/null`, runs: [] } });
+    s.native.push({ name: `${l.as} empty.ll`, bin: l.as, args: [empty, '-o', join(tmpDir, 'out.bc')], t: { cmd: `${l.as} empty.ll -o out.bc`, runs: [] } });
+    s.native.push({ name: `${l.opt} -S empty.ll`, bin: l.opt, args: ['-S', empty, '-o', join(tmpDir, 'out.ll')], t: { cmd: `${l.opt} -S empty.ll -o out.ll`, runs: [] } });
   }
   for (let r = 0; r < reps; r++) {
     const p = runTimed(process.execPath, [STARTUP], { tmpDir, captureStdout: true, measureRss: false });

@@ -65,7 +65,7 @@ if [[ $missing == 1 ]]; then
     mv "$f.tmp" "$f"
     echo "   compiled in $(( $(date +%s) - start ))s"
     if command -v "$as" >/dev/null 2>&1; then
-      "$as" "$f" -o /dev/null && echo "   $as: ok"
+      "$as" "$f" --disable-output && echo "   $as: ok"
     fi
   done
 fi

@@ -3,7 +3,7 @@
 // builds once per toolchain with that rustc and keeps in a cache directory.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,15 +122,19 @@ export function ensureHelper(tc: Toolchain, log: (line: string) => void): string
   if (existsSync(exe)) return exe;
   mkdirSync(dir, { recursive: true });
   log(`enzyme-ts: building the LLVM helper for rustc ${tc.release} (once per toolchain) in ${dir}`);
-  const tmp = `${exe}.${process.pid}.tmp`;
+  // A folder of its own: rustc names its intermediate objects after the crate, so two builds
+  // in one folder at once (two `enzyme-ts cargo` runs on a fresh cache) remove each other's.
+  const work = mkdtempSync(join(dir, 'build-'));
+  const tmp = join(work, 'enzyme-ts-llvm');
   const libDir = dirname(tc.libLLVM);
   const r = run([...tc.rustc, '-O', '--edition=2021', srcPath, '-o', tmp,
     '-C', `link-arg=${tc.libLLVM}`, '-C', `link-arg=-Wl,-rpath,${libDir}`]);
   if (!r.ok || !existsSync(tmp)) {
-    rmSync(tmp, { force: true });
+    rmSync(work, { recursive: true, force: true });
     fail('E0462', `cannot build the LLVM helper with ${tc.rustc.join(' ')} against ${tc.libLLVM}`, null, -1, -1,
       [firstLines(r.stderr), `the helper needs LLVM's C API of LLVM 18 or newer (Rust 1.78 or newer); this toolchain has LLVM ${tc.llvmMajor}`]);
   }
   renameSync(tmp, exe);
+  rmSync(work, { recursive: true, force: true });
   return exe;
 }

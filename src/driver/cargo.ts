@@ -33,6 +33,27 @@ export const ENV = {
   llvmMajor: 'ENZYME_TS_LLVM_MAJOR',
 } as const;
 
+// Cargo learns about the target by compiling an empty program that rustc reads from standard
+// input (`rustc - --crate-name ___ --print=...`), and it opens /dev/null for that input. In some
+// containers /dev/null is a regular file holding whatever was last written to it (LLVM bitcode
+// from an `llvm-as -o /dev/null`, say), and the probe fails: "couldn't read from stdin, as it did
+// not contain valid UTF-8". The wrappers give the probe a really empty input.
+const PROBE = `if [ "$name" = ___ ]; then exec "$rustc" "$@" <<EOF
+EOF
+fi`;
+
+/** A rustc wrapper that only gives cargo's probe an empty input (for plain cargo runs: tests). */
+export const PROBE_WRAPPER = `#!/bin/sh
+rustc="$1"; shift
+name=; prev=
+for a in "$@"; do
+  if [ "$prev" = --crate-name ]; then name="$a"; fi
+  prev="$a"
+done
+${PROBE}
+exec "$rustc" "$@"
+`;
+
 // POSIX sh, run once per rustc invocation: keep it cheap. A crate links when cargo asks for
 // `--emit=...link...` on a binary or a test; build scripts are left alone.
 const WRAPPER = `#!/bin/sh
@@ -52,6 +73,7 @@ for a in "$@"; do
   esac
   prev="$a"
 done
+${PROBE}
 case "$name" in build_script_*) links= ;; esac
 case "$kind" in *bin*|*test*) ;; *) links= ;; esac
 if [ -z "$links" ]; then exec "$rustc" "$@"; fi
@@ -148,12 +170,7 @@ export function runCargo(opts: CargoOptions): number {
   if (user && user !== wrapper) env[ENV.userWrapper] = user;
   else delete env[ENV.userWrapper];
   const cargo = process.env.CARGO || 'cargo';
-  // Standard input only for `cargo run`, whose program may read it. Cargo's own probes of rustc
-  // read it too (`rustc -`): an inherited pipe that is non-blocking and still open on the other
-  // side (a test harness, a CI runner) makes that read fail, and cargo stops with "couldn't read
-  // from stdin, as it did not contain valid UTF-8".
-  const stdin = args.find((a) => !a.startsWith('-')) === 'run' ? 'inherit' : 'ignore';
-  const r = spawnSync(cargo, [...(plus ? [plus] : []), ...args], { stdio: [stdin, 'inherit', 'inherit'], env, cwd: opts.cwd });
+  const r = spawnSync(cargo, [...(plus ? [plus] : []), ...args], { stdio: 'inherit', env, cwd: opts.cwd });
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
     fail(missing ? 'E0460' : 'E0463', missing ? `no Rust toolchain: '${cargo}' was not found on PATH` : `cannot run ${cargo}: ${r.error.message}`, null, -1, -1,

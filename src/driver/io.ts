@@ -2,6 +2,7 @@
 // written whole or not at all (temporary file in the same folder, then rename).
 import { readFileSync, readSync, renameSync, unlinkSync, realpathSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { devNull } from 'node:os';
 import { DiagnosticError, fail } from '../diag/diagnostic.js';
 import { SourceFile } from '../diag/source.js';
 
@@ -65,8 +66,11 @@ export function readSource(path: string): SourceFile {
   return new SourceFile(name, text);
 }
 
-/** Where `-o` output goes: standard output, a regular file (replaced atomically), or anything else written in place. */
-type Sink = { kind: 'stdout' } | { kind: 'file'; target: string } | { kind: 'inplace'; target: string };
+/**
+ * Where `-o` output goes: standard output, nowhere (`-o /dev/null`), a regular file (replaced
+ * atomically), or anything else written in place.
+ */
+type Sink = { kind: 'stdout' } | { kind: 'discard' } | { kind: 'file'; target: string } | { kind: 'inplace'; target: string };
 
 /** What went wrong writing `path`, in words (the temporary file's name, which holds the process id, is not shown). */
 function writeProblem(e: unknown): string {
@@ -85,6 +89,10 @@ function writeProblem(e: unknown): string {
 
 function sinkFor(path: string | null | undefined): Sink {
   if (!path || path === '-') return { kind: 'stdout' };
+  // Asked to throw the output away: do so without touching the path. In some containers
+  // /dev/null is a regular file, and what is written there is read back by the next program
+  // that takes its input from it (cargo's probes of rustc do).
+  if (path === devNull) return { kind: 'discard' };
   try {
     const target = realpathSync(path);
     return statSync(target).isFile() ? { kind: 'file', target } : { kind: 'inplace', target };
@@ -104,6 +112,10 @@ export function writeOutputStream(path: string | null | undefined, produce: (wri
   const sink = sinkFor(path);
   if (sink.kind === 'stdout') {
     produce((chunk) => { process.stdout.write(chunk); });
+    return;
+  }
+  if (sink.kind === 'discard') {
+    produce(() => {});
     return;
   }
   const dest = sink.kind === 'file' ? join(dirname(sink.target), `.${basename(sink.target)}.${process.pid}.tmp`) : sink.target;

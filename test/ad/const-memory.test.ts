@@ -33,7 +33,7 @@ describe.skipIf(!HAVE)('active data stored into const memory and read back', () 
         expect(r.code, r.out).toBe(0);
         r = lower(tmp);
         expect(r.code, r.out).toBe(0);
-        r = sh(as, ['p.ad.ll', '-o', '/dev/null'], tmp);
+        r = sh(as, ['p.ad.ll', '--disable-output'], tmp);
         expect(r.code, r.out).toBe(0);
         r = sh(clang, [...flags, '-Wno-override-module', 'p.ad.ll', '-lm', '-o', 'p'], tmp);
         expect(r.code, r.out).toBe(0);

@@ -387,7 +387,7 @@ define i32 @main() {
     expect(verifyModule(m, null).map((d) => d.message)).toEqual([]);
     const out = join(TMP, 'as.ll');
     writeFileSync(out, printModule(m) + main);
-    execFileSync('llvm-as-19', [out, '-o', '/dev/null']);
+    execFileSync('llvm-as-19', [out, '--disable-output']);
     // f = a^2 b: d/da = 2ab = 7.5, d/db = a^2 = 2.25
     expect(execFileSync('lli-19', [out], { encoding: 'utf8' }).trim()).toBe('7.5 2.25');
   });
@@ -420,7 +420,7 @@ define void @f(ptr %x, ptr %y, i64 %stride) {
     if (hasTool('llvm-as-19')) {
       const path = join(TMP, 'strided.ll');
       writeFileSync(path, out);
-      execFileSync('llvm-as-19', [path, '-o', '/dev/null']);
+      execFileSync('llvm-as-19', [path, '--disable-output']);
     }
   });
   test.skipIf(!hasTool('lli'))('the bits of an active float packed into an i64 with an int (a struct { float; int } by value, clang -O2): derivatives agree with finite differences through the call and the returned { i64, float }, both modes, widths 1 and 2 (silently lost, then E0403)', () => {
@@ -494,7 +494,7 @@ define i32 @main() {
     const path = join(TMP, 'packed-fwd.ll');
     writeFileSync(path, printModule(mod) + main);
     if (hasTool('lli-19')) {
-      execFileSync('llvm-as-19', [path, '-o', '/dev/null']);
+      execFileSync('llvm-as-19', [path, '--disable-output']);
       expect(execFileSync('lli-19', [path], { encoding: 'utf8' }).trim().split('\n')).toEqual(['8.250000 10.000000', '10.000000 -20.000000']);
     }
   });

@@ -32,7 +32,7 @@ describe.skipIf(!hasTool('llvm-as') || !hasTool('llvm-as-19'))('every twin of fl
           if (widenFloat(m, f, fresh)) twins++;
         }
         expect(twins).toBeGreaterThan(0);
-        const as = await run(config === 'clang14' ? 'llvm-as' : 'llvm-as-19', ['-o', '/dev/null', '-'], printModule(m));
+        const as = await run(config === 'clang14' ? 'llvm-as' : 'llvm-as-19', ['--disable-output', '-'], printModule(m));
         expect(as.stderr).toBe('');
         expect(as.code).toBe(0);
       });
@@ -114,7 +114,7 @@ entry:
     expect(m.functions.map((x) => `${x.name}:${x.isDeclaration ? 'declare' : 'define'}`).sort()).toEqual(['f:define', 'other:declare']);
     expect(m.globals.map((g) => g.name).sort()).toEqual(['konst', 'used']);
     if (hasTool('llvm-as')) {
-      const as = await run('llvm-as', ['-o', '/dev/null', '-'], printModule(m));
+      const as = await run('llvm-as', ['--disable-output', '-'], printModule(m));
       expect(as.stderr).toBe('');
     }
   });

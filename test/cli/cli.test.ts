@@ -117,7 +117,7 @@ describe('fmt', () => {
     reference ??= r.stdout;
     expect(r.stdout).toMatch(/define dso_local double @trapezoid\(/);
     if (hasTool(tool('llvm-as', 14))) {
-      const as = await run(tool('llvm-as', 14), ['-', '-o', '/dev/null'], r.stdout);
+      const as = await run(tool('llvm-as', 14), ['-', '--disable-output'], r.stdout);
       expect(as.stderr).toBe('');
       expect(as.code).toBe(0);
     }
@@ -128,7 +128,7 @@ describe('fmt', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     if (hasTool(tool('llvm-as', 19))) {
-      const as = await run(tool('llvm-as', 19), ['-', '-o', '/dev/null'], r.stdout);
+      const as = await run(tool('llvm-as', 19), ['-', '--disable-output'], r.stdout);
       expect(as.stderr).toBe('');
       expect(as.code).toBe(0);
     }
@@ -253,7 +253,7 @@ describe('colors', () => {
       const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} fmt ${BAD}`;
       const full: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env };
       for (const k of Object.keys(full)) if (full[k] === undefined) delete full[k];
-      const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: full as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('script', ['-qec', cmd, join(tmpdir(), `enzyme-ts-script.${process.pid}.log`)], { cwd: ROOT, env: full as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 60_000 });
       expect(r.stdout).toMatch(/error\[E0101\]/);
       expect(r.stdout).not.toMatch(/^\s+at /m);
       return r.stdout;

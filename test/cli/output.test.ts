@@ -3,8 +3,8 @@
 // replace the device. A FIFO stands in for a device here, harmlessly.
 import { describe, expect, test } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, statSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeOutput } from '../../src/driver/io.js';
 
@@ -21,6 +21,16 @@ describe('writeOutput', () => {
     await done;
     expect(got).toBe('hello\n');
     expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  test('-o /dev/null throws the output away and leaves /dev/null as it was', () => {
+    // In some containers /dev/null is a regular file: replacing it, or filling it, breaks the
+    // next program that reads its input from there.
+    const before = statSync(devNull);
+    writeOutput(devNull, 'x'.repeat(1000));
+    const after = statSync(devNull);
+    expect(after.ino).toBe(before.ino);
+    expect(after.mode).toBe(before.mode);
   });
 
   test('writes through a symlink to a regular file and keeps the link', () => {

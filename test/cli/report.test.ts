@@ -68,7 +68,7 @@ describe('color', () => {
       const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}`;
       const base: NodeJS.ProcessEnv = {};
       for (const [k, v] of Object.entries(process.env)) if (!/^(NO_COLOR|FORCE_COLOR|ENZYME_)/.test(k)) base[k] = v;
-      const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: { ...base, TERM: 'xterm', ...env }, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('script', ['-qec', cmd, join(tmpdir(), `enzyme-ts-script.${process.pid}.log`)], { cwd: ROOT, env: { ...base, TERM: 'xterm', ...env }, encoding: 'utf8', timeout: 60_000 });
       return r.stdout;
     }
     test('FORCE_COLOR=0 and --color=never turn colors off', () => {

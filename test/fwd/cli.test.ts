@@ -14,7 +14,7 @@ const LLVM_AS = { typed: hasTool('llvm-as') ? 'llvm-as' : null, opaque: hasTool(
 async function assembles(text: string, dialect: 'typed' | 'opaque'): Promise<void> {
   const as = LLVM_AS[dialect];
   if (!as) return;
-  const r = await run(as, ['-', '-o', '/dev/null'], text);
+  const r = await run(as, ['-', '--disable-output'], text);
   expect(r.code, r.stderr).toBe(0);
 }
 

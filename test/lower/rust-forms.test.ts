@@ -27,7 +27,7 @@ describe('Rust call forms', () => {
     expect(text).not.toMatch(/@enzyme_(out|dup|const|primal_return)\b|__enzyme_autodiff/);
     const out = join(mkdtempSync(join(tmpdir(), 'enzyme-ts-rust-forms-')), 'm.ll');
     writeFileSync(out, text);
-    execFileSync('llvm-as-19', [out, '-o', '/dev/null']);
+    execFileSync('llvm-as-19', [out, '--disable-output']);
     const run = spawnSync('lli-19', [out], { encoding: 'utf8' });
     expect(run.status, `${run.stderr}\n(exit code = number of wrong values)`).toBe(0);
   });

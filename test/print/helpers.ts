@@ -70,7 +70,7 @@ export const HAVE_LLVM19 = have('llvm-as-19');
 /** Assembles the text with LLVM 14 (typed pointers) or LLVM 19 (opaque; LLVM 14 with -opaque-pointers if 19 is missing). */
 export function llvmAs(text: string, dialect: PointerDialect): AsmResult {
   let tool = 'llvm-as';
-  const args = ['-o', '/dev/null', '-'];
+  const args = ['--disable-output', '-'];
   if (dialect === 'opaque') {
     if (HAVE_LLVM19) tool = 'llvm-as-19';
     else args.unshift('-opaque-pointers');

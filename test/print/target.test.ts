@@ -20,7 +20,7 @@ function assembler(v: number): [string, string[]] | null {
 async function accepts(v: number, text: string): Promise<string> {
   const a = assembler(v);
   if (!a) return '';
-  const r = await run(a[0], [...a[1], '-o', '/dev/null', '-'], text);
+  const r = await run(a[0], [...a[1], '--disable-output', '-'], text);
   return r.code === 0 ? '' : r.stderr;
 }
 const print = (text: string, v: number): string => printModule(parseText(text), { targetLLVM: v });

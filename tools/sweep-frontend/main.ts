@@ -203,7 +203,7 @@ async function gradCheck(cfg: Config, text: string, name: string, fns: number): 
       row('internal', describe(e).detail);
       continue;
     }
-    const r = await run(llvmAs(v), ['-o', '/dev/null', '-'], { input: cfg.compiler.kind === 'rustc' ? toLLVM19(printed) : printed });
+    const r = await run(llvmAs(v), ['--disable-output', '-'], { input: cfg.compiler.kind === 'rustc' ? toLLVM19(printed) : printed });
     if (r.code !== 0) row('output-rejected', r.stderr.split('\n').slice(0, 3).join(' | '));
     else row('ok', '');
   }

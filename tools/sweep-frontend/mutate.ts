@@ -36,7 +36,7 @@ export function ours(text: string): Verdict {
 
 export function llvmAs(version: 14 | 19, text: string): Promise<Verdict> {
   return new Promise((resolve) => {
-    const child = execFile(version === 14 ? 'llvm-as' : 'llvm-as-19', ['-o', '/dev/null', '-'], { encoding: 'utf8', maxBuffer: 1 << 28 }, (err, _o, stderr) => {
+    const child = execFile(version === 14 ? 'llvm-as' : 'llvm-as-19', ['--disable-output', '-'], { encoding: 'utf8', maxBuffer: 1 << 28 }, (err, _o, stderr) => {
       const lines = stderr.split('\n');
       // the verifier's own message is on the line after "does not verify"
       const e = lines.findIndex((l) => l.includes('error:') || l.includes('LLVM ERROR'));

@@ -98,7 +98,7 @@ export function runScale(only: RegExp | null, factor: number): boolean {
         printed = printModule(g);
       }));
       if (printed) {
-        const r = spawnSync('llvm-as-19', ['-o', '/dev/null', '-'], { input: printed, encoding: 'utf8', maxBuffer: 1 << 30 });
+        const r = spawnSync('llvm-as-19', ['--disable-output', '-'], { input: printed, encoding: 'utf8', maxBuffer: 1 << 30 });
         rows.get('grad output')!.push({ ms: NaN, error: r.status === 0 ? null : `llvm-as-19: ${r.stderr.split('\n')[0]}` });
       } else {
         rows.get('grad output')!.push({ ms: NaN, error: 'no output' });
