@@ -49,6 +49,11 @@ static long double fz_fmax(long double a, long double b) { int r = a >= b; fz_no
 static long double fz_fmin(long double a, long double b) { int r = a <= b; fz_note(fz_rel(a, b), r); return r ? a : b; }
 static int fz_toint(long double x) { int r = (int)x; fz_note(fz_rel(x, nearbyintl(x)), (unsigned)r); return r; }
 static long double fz_floor(long double x) { long double r = floorl(x); fz_note(fz_rel(x, nearbyintl(x)), (unsigned)(long long)r); return r; }
+static long double fz_copysign(long double a, long double b) { fz_note(fz_rel(a, 0), a < 0); fz_note(fz_rel(b, 0), b < 0); return copysignl(a, b); }
+static long double fz_fmod(long double a, long double b) { long double q = a / b; fz_note(fz_rel(q, nearbyintl(q)), (unsigned)(long long)truncl(q)); return fmodl(a, b); }
+static long double fz_round(long double x) { long double h = floorl(x) + 0.5L; fz_note(fz_rel(x, h), (unsigned)(long long)roundl(x)); return roundl(x); }
+static long double fz_trunc(long double x) { long double r = truncl(x); fz_note(fz_rel(x, nearbyintl(x)), (unsigned)(long long)r); return r; }
+static long double fz_ltrunc(long double x) { long long r = (long long)x; fz_note(fz_rel(x, nearbyintl(x)), (unsigned)r); return (long double)r; }
 
 /* Finiteness from the bits: -ffast-math may fold isfinite() to 1. */
 static int fz_fin(double x) { uint64_t u; memcpy(&u, &x, 8); return ((u >> 52) & 0x7ff) != 0x7ff; }

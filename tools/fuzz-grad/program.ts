@@ -275,7 +275,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
 }
 
 /** C declarations of the globals and the reset function (and the twin's struct types). */
-export const GENERATOR_VERSION = 6;
+export const GENERATOR_VERSION = 7;
 
 export function renderDecls(p: Program, mode: 'primal' | 'twin'): string {
   const out: string[] = [];

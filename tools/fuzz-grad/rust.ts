@@ -468,7 +468,6 @@ export class RustGen {
   helperCall(k: Kind, d: number): E {
     const sl = this.sliceOf(null);
     if (!sl) return this.leaf(k);
-    const name = `h${this.helpers.length}`;
     const s = this.fit(this.expr(sl.a.k, d), 8);
     const hk = sl.a.k;
     // the helper's own body
@@ -487,6 +486,8 @@ export class RustGen {
     const acc: RealVar = { name: 'acc', k: hk, st: { cap: 64, acc: 0 }, mutable: true, rs: 'acc', tw: 'acc' };
     const body = this.stmts(this.rng.int(1, 3), [acc]);
     this.scope = saved.scope; this.mult = saved.mult; this.blocked = saved.blocked; this.depth = saved.depth; this.pendingLets = saved.pend; this.structParam = sp; this.idxInfo = idxInfo;
+    // named after its body: a helper called inside the body takes the next name first
+    const name = `h${this.helpers.length}`;
     const T = RT(hk);
     const rs = [`#[inline(never)]`, `fn ${name}(u: &[${T}], s: ${T}) -> ${T} {`, `    let mut acc: ${T} = ${rlit(0, hk).rs};`, ...body.rs.map((l) => '    ' + l), '    acc', '}'];
     const tw = [`static long double ${name}_ld(const long double *u, long double s) {`, '  long double acc = 0.0L;', ...body.tw.map((l) => '  ' + l), '  return acc;', '}'];
@@ -569,8 +570,9 @@ export class RustGen {
       }
       case 'for': return this.forLoop();
       case 'iter_mut': {
-        const a = r.pick(writableArrs.filter((x) => x.rs !== ''));
-        if (!a) return this.stmt();
+        const cands = writableArrs.filter((x) => x.rs !== '');
+        if (!cands.length) return this.stmt();
+        const a = r.pick(cands);
         const v = `e${this.fresh('')}`, kv = `k${this.fresh('')}`;
         this.blocked.add(a.name);
         const saved = this.scope; this.scope = new Scope(saved);
@@ -629,8 +631,9 @@ export class RustGen {
           tw: [`long ${kv} = 0;`, `while (${kv} < ${len}) {`, ...body.tw.map((l) => '  ' + l), `  ${kv} += 1;`, '}'] };
       }
       case 'mut_helper': {
-        const a = r.pick(writableArrs.filter((x) => x.rs !== ''));
-        if (!a) return this.stmt();
+        const cands = writableArrs.filter((x) => x.rs !== '');
+        if (!cands.length) return this.stmt();
+        const a = r.pick(cands);
         const name = `hm${this.helpers.length}`;
         const s = this.fit(this.expr(a.k, 2), 4);
         const c = rlit(r.pick([0.5, 0.25]), a.k);

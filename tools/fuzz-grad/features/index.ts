@@ -18,9 +18,11 @@ import { fnptr } from './fnptr.js';
 import { matrix } from './matrix.js';
 import { byval } from './byval.js';
 import { pingpong } from './pingpong.js';
+import { view2d } from './view2d.js';
+import { complex } from './complex.js';
 
 export const FEATURES: readonly Feature[] = [
   decl, assign, store, forLoop, whileLoop, breakStmt, ifStmt, earlyReturn, call, recursion,
   heap, realloc, stackArray, memops, vecLoop, intVar, toInt, inplace, structCopy, switchStmt, rows, fnptr,
-  matrix, byval, pingpong,
+  matrix, byval, pingpong, view2d, complex,
 ];
