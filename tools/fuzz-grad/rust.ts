@@ -93,7 +93,8 @@ export class RustGen {
   features = new Set<string>();
   closures = 0;
   hasFloat = false;
-  constructor(readonly rng: Rng, readonly n: number, readonly floatScale: number) {}
+  /** Generator version: 7 adds calls through `&dyn Fn`, `fn` pointers and tables of them. */
+  constructor(readonly rng: Rng, readonly n: number, readonly floatScale: number, readonly version = 6) {}
 
   fresh(base: string): string {
     const k = this.names.get(base) ?? 0;
@@ -424,7 +425,26 @@ export class RustGen {
     this.idxInfo = idxInfo;
     this.scope = saved;
     this.features.add('closure');
-    this.pendingLets.push({ rs: [`let ${name} = |t: ${RT(k)}, u: ${RT(k)}| -> ${RT(k)} { let _ = u; ${body.rs} };`], tw: [] });
+    const T = RT(k);
+    const lam = `|t: ${T}, u: ${T}| -> ${T} { let _ = u; ${body.rs} }`;
+    // generator 7: the same closure called through a trait object (a vtable call at -O0), a
+    // plain `fn` pointer, or a table of `fn` pointers indexed by a constant (the closure and a
+    // second, different entry)
+    const how = this.version >= 7 ? this.rng.weighted<string>([['plain', 3], ['dyn', 1], ['box', 0.7], ['fnptr', 0.7], ['table', 0.7]]) : 'plain';
+    if (how === 'table') {
+      const j = this.rng.int(0, 1);
+      const other = `|t: ${T}, u: ${T}| -> ${T} { (t - u).sin() }`;
+      const entries = j === 0 ? `${lam}, ${other}` : `${other}, ${lam}`;
+      this.pendingLets.push({ rs: [`let ${name}: [fn(${T}, ${T}) -> ${T}; 2] = [${entries}];`], tw: [] });
+      this.features.add('closure:fn-table');
+      return { rs: `${name}[${j}](${argT.rs}, ${argU.rs})`, tw: body.tw, k, b: body.b };
+    }
+    const decl = how === 'dyn' ? `let ${name}: &dyn Fn(${T}, ${T}) -> ${T} = &${lam};`
+      : how === 'box' ? `let ${name}: Box<dyn Fn(${T}, ${T}) -> ${T}> = Box::new(${lam});`
+      : how === 'fnptr' ? `let ${name}: fn(${T}, ${T}) -> ${T} = ${lam};`
+      : `let ${name} = ${lam};`;
+    if (how !== 'plain') this.features.add(`closure:${how}`);
+    this.pendingLets.push({ rs: [decl], tw: [] });
     return { rs: `${name}(${argT.rs}, ${argU.rs})`, tw: body.tw, k, b: body.b };
   }
 
