@@ -95,7 +95,7 @@ export function renderProgram(p: Program, ro: RenderOptions = {}): Sources {
   const cpp = p.lang === 'cpp';
   const title = `/* enzyme-ts fuzz-grad program ${p.id} (generator ${p.version}, ${p.lang}, n = ${p.n}${p.hasFloat ? ', float' : ''}) */`;
   const shared = sharedDecls(p);
-  const test: string[] = [title, TU_HEAD, shared.join('\n'), ''];
+  const test: string[] = [title, TU_HEAD, ...extraIncludes(p), shared.join('\n'), ''];
   test.push('/* ---- the program under test ---- */');
   test.push(renderDecls(p, 'primal'));
   for (const h of p.helpers) test.push(renderProto(h, 'primal'));
@@ -544,8 +544,13 @@ int main(void) {
 `;
 
 /** The start of check.c: declarations, the tolerances and the twin's declarations. */
+/** Headers only some programs need (generator 7: `std::vector` temporaries). */
+function extraIncludes(p: Program): string[] {
+  return p.tags.some((t) => t.startsWith('cppvec')) ? ['#include <vector>'] : [];
+}
+
 function checkHead(p: Program, title: string, shared: string[]): string[] {
-  return [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, shared.join('\n'), PRELUDE,
+  return [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, ...extraIncludes(p), shared.join('\n'), PRELUDE,
     // tolerances: over ~1,600 passing runs the error was below 8e-8 (float) and 3e-12 (double) of
     // (|fd| + max |fd|); these leave a margin of more than 600 (float) and 3,000 (double)
     `#define FZ_TOL ${p.hasFloat ? '5e-5L' : '1e-8L'}`,

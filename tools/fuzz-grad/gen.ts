@@ -153,7 +153,7 @@ export const MAX_BOUND = 1e4;
 /** The generator version that introduced a feature (features not listed: version 1). */
 const SINCE: Record<string, number> = {
   switch: 2, rows: 2, fnptr: 2, pstruct: 2, matrix: 4, byval: 5, pingpong: 5,
-  'expr:copysign': 7, 'expr:round': 7, 'expr:fmod': 7, 'expr:itof': 7, view2d: 7, complex: 7, 'loop:wide': 7,
+  'expr:copysign': 7, 'expr:round': 7, 'expr:fmod': 7, 'expr:itof': 7, view2d: 7, complex: 7, cppvec: 7, 'loop:wide': 7,
 };
 
 export interface FnOptions {
