@@ -42,6 +42,8 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
   add('struct-float-int-byval', 'repro.c', [[clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']], [clang, ['-O3', '-march=native']]]);
   for (const f of ['repro2.c', 'repro3.c']) add('struct-float-int-byval', f, [[clang, ['-O0']], [clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']]]);
 }
+// fuzz-11011-39: memmove of two floats, a load i64 / store i64 at -O2 (was E0403).
+add('float-pair-integer-copy', 'repro.c', [...ALL, ['clang-19', ['-O3', '-march=native']], ['clang-14', ['-O2', '-ffast-math']]]);
 // fuzz-11011-163: the shadow of an `alloca <4 x double>, align 16` zeroed by a store without align (32 assumed).
 add('shadow-alloca-vector-align', 'repro.c', [['clang-14', ['-O3', '-march=native']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O3', '-march=native']], ['clang-19', ['-O0']]], 'avx');
 add('../wrong', 'split_tape_avx.c', [['clang-14', ['-O0', '-mavx']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O0', '-mavx']], ['clang-19', ['-O2', '-mavx']]], 'avx');
