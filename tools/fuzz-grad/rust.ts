@@ -88,6 +88,22 @@ export class RustGen {
   names = new Map<string, number>();
   /** Arrays not usable right now (borrowed by an iterator). */
   blocked = new Set<string>();
+  /**
+   * Whether an array (or, `method`, the struct parameter `name` as a whole) may not be used while
+   * the arrays in `blocked` are borrowed mutably: the array itself; the same field of another
+   * element of a struct slice (`s[0].m0.iter_mut()` borrows `s[_].m0`: `s[2].m0` conflicts,
+   * `s[2].m1` does not); and a method of the struct (`s[2].energy()` borrows all of `s[_]`).
+   */
+  isBlocked(name: string, method = false): boolean {
+    if (this.blocked.has(name)) return true;
+    const root = (x: string): string => x.split(/[.[]/)[0]!;
+    const field = (x: string): string => x.slice(x.lastIndexOf('.') + 1);
+    for (const b of this.blocked) {
+      if (root(b) !== root(name)) continue;
+      if (method || ((b.includes('[') || name.includes('[')) && field(b) === field(name))) return true;
+    }
+    return false;
+  }
   helpers: Helper[] = [];
   structsVal: ValStruct[] = [];
   features = new Set<string>();
@@ -139,7 +155,7 @@ export class RustGen {
   leaf(k: Kind): E {
     const r = this.rng;
     const reals = this.scope.allReals();
-    const arrs = this.scope.allArrs().filter((a) => !this.blocked.has(a.name));
+    const arrs = this.scope.allArrs().filter((a) => !this.isBlocked(a.name));
     const ints = this.scope.allInts();
     const choice = r.weighted<string>([['lit', 1.5], ['real', reals.length ? 4 : 0], ['arr', arrs.length ? 7 : 0], ['int', ints.length ? 1 : 0]]);
     switch (choice) {
@@ -292,7 +308,7 @@ export class RustGen {
 
   /** A slice that can be iterated here: an array, or a sub-slice of one. */
   sliceOf(k: Kind | null, minLen = 1): { a: ArrVar; rs: string; tw: string; len: number; off: number } | null {
-    const arrs = this.scope.allArrs().filter((a) => !this.blocked.has(a.name) && a.len >= minLen && (k === null || a.k === k) && a.rs !== '');
+    const arrs = this.scope.allArrs().filter((a) => !this.isBlocked(a.name) && a.len >= minLen && (k === null || a.k === k) && a.rs !== '');
     if (!arrs.length) return null;
     const a = this.rng.pick(arrs);
     if (a.len > minLen + 1 && this.rng.chance(0.35)) {
@@ -475,7 +491,7 @@ export class RustGen {
   structParam: { name: string; type: StructType; count: number; writable: boolean; st: Store } | null = null;
   structMethod(k: Kind): E | null {
     const sp = this.structParam;
-    if (!sp || this.blocked.has(sp.name)) return null;
+    if (!sp || this.isBlocked(sp.name, true)) return null;
     const i = this.index(sp.count);
     this.features.add('struct-method');
     return this.cast({ rs: `${sp.name}[${i.rs}].energy()`, tw: `${sp.type.name}_energy_ld(&${sp.name}[${i.tw}])`, k: 'D', b: this.energyBound(sp.type, sp.st.cap) }, k);
@@ -556,14 +572,14 @@ export class RustGen {
 
   stmt(): S {
     const r = this.rng;
-    const writableArrs = this.scope.allArrs().filter((a) => a.writable && !this.blocked.has(a.name));
+    const writableArrs = this.scope.allArrs().filter((a) => a.writable && !this.isBlocked(a.name));
     const mutReals = this.scope.allReals().filter((v) => v.mutable);
     const kind = r.weighted<string>([
       ['let', 3], ['assign', mutReals.length ? 3 : 0], ['store', writableArrs.length ? 3 : 0],
       ['for', this.depth < 3 ? 4 : 0], ['iter_mut', writableArrs.length && this.depth < 3 ? 1.2 : 0],
       ['zip_mut', writableArrs.length && this.depth < 3 ? 0.8 : 0], ['if', 1.5], ['vec', this.depth < 2 ? 1.2 : 0],
       ['while', this.depth < 2 ? 0.5 : 0], ['mut_helper', writableArrs.length && this.depth < 2 ? 0.5 : 0],
-      ['struct_write', this.structParam?.writable && !this.blocked.has(this.structParam.name) ? 0.8 : 0],
+      ['struct_write', this.structParam?.writable && !this.isBlocked(this.structParam.name, true) ? 0.8 : 0],
     ]);
     const k = this.kind(0.2);
     switch (kind) {
@@ -608,7 +624,7 @@ export class RustGen {
       }
       case 'zip_mut': {
         const a = r.pick(writableArrs.filter((x) => x.rs !== ''));
-        const others = a ? this.scope.allArrs().filter((x) => x.name !== a.name && !this.blocked.has(x.name) && x.rs !== '') : [];
+        const others = a ? this.scope.allArrs().filter((x) => x.name !== a.name && !this.isBlocked(x.name) && x.rs !== '') : [];
         if (!a || !others.length) return this.stmt();
         const b = r.pick(others);
         const len = Math.min(a.len, b.len);
