@@ -89,6 +89,14 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
   REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro.c', clang, flags: ['-O0'], code: 'E0403', at: /call void @llvm\.memcpy\.p0(i8)?\.p0(i8)?\.i64\(.*, i64 12, i1 false\)/ });
 }
 
+// fuzz-12121-150: struct { int k; float x; float y; } returned by value at -O0: the return slot is
+// `{ i64, float }` filled by a memcpy, so its i64 holds x (was a wrong derivative, d/dx = 0).
+for (const clang of ['clang-14', 'clang-19'] as const) {
+  REFUSED.push({ dir: 'struct-int-float-return-O0', file: 'repro.c', clang, flags: ['-O0'], code: 'E0403', at: /= load \{ i64, float \}, (ptr|\{ i64, float \}\*) %\d+, align 8/ });
+}
+// ... and right at -O2, where the packing is followed.
+add('struct-int-float-return-O0', 'repro.c', [['clang-14', ['-O2']], ['clang-19', ['-O2']]]);
+
 describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a located error instead of a wrong number', () => {
   for (const c of REFUSED) {
     test(`${c.dir}/${c.file} ${c.clang} ${c.flags.join(' ')}: ${c.code}`, () => {
