@@ -374,7 +374,55 @@ export class ReverseSweep {
         live.add(o);
       }
     }
+    // Only where every result's adjoint can be zero for a reason of the program's structure: the
+    // check costs a few instructions per execution of the loop, for nothing where it never passes.
+    if (![...live].every((v) => this.mayGetZeroAdjoint(v, L, 0))) return null;
     return { loop: L, outside: sl.outside, live: [...live] };
+  }
+
+  /**
+   * Whether the adjoint of `v` (defined in loop L) is zero on some path for a structural reason:
+   * through floating arithmetic (fneg, fadd, fsub, fmul, fdiv, casts, math functions) and phis,
+   * it reaches a choice: a value operand of a `select` (a running minimum, an if-converted
+   * branch), a minimum or a maximum.
+   */
+  private mayGetZeroAdjoint(v: Value, L: Loop, depth: number): boolean {
+    if (depth > 4) return false;
+    for (const u of this.usersOf(v)) {
+      if (u.parent && L.contains(u.parent)) continue;
+      switch (u.op) {
+        case 'select': if (u.operands[0] !== v) return true; break;
+        // A phi passes the adjoint on (the join of an unrolled loop and its remainder is a phi too).
+        case 'phi': if (this.mayGetZeroAdjoint(u, L, depth + 1)) return true; break;
+        case 'call': {
+          const k = this.f.aa.callKind(u as CallInst);
+          if (k.k !== 'rule') break;
+          if (/^(llvm\.)?(fmin|fmax|minnum|maxnum|minimum|maximum)/.test(k.name)) return true;
+          if (u.type.kind === 'float' && this.mayGetZeroAdjoint(u, L, depth + 1)) return true;
+          break;
+        }
+        case 'fneg': case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'fpext': case 'fptrunc':
+          if (this.mayGetZeroAdjoint(u, L, depth + 1)) return true;
+          break;
+        default: break;
+      }
+    }
+    return false;
+  }
+
+  private users: Map<Value, Instruction[]> | null = null;
+
+  private usersOf(v: Value): Instruction[] {
+    if (!this.users) {
+      const m = new Map<Value, Instruction[]>();
+      for (const bb of this.f.prim.blocks) for (const i of bb.instructions) for (const o of new Set(i.operands)) {
+        let l = m.get(o);
+        if (!l) { l = []; m.set(o, l); }
+        l.push(i);
+      }
+      this.users = m;
+    }
+    return this.users.get(v) ?? [];
   }
 
   /** A shadow access: it touches no loop buffer of the tape (DiffContext.tapeAliasList). */
