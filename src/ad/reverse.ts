@@ -8,6 +8,7 @@
 // come from the rule table (src/rules), which knows nothing of either.
 
 import { IRBuilder, addIncoming, constFP, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
+import type { Loop } from '../ir/loops.js';
 import { ConstantAggregate, type Constant } from '../ir/constants.js';
 import type { BasicBlock, Function } from '../ir/function.js';
 import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst } from '../ir/instructions.js';
@@ -33,6 +34,13 @@ import { allocLikeFree } from './custom.js';
 import { reverseVecMem } from './vecmem.js';
 
 type CallBase = CallInst | InvokeInst;
+
+/** Operations whose reverse only moves adjoints between values (skippableLoop). */
+const SKIP_OPS = new Set([
+  'fneg', 'fadd', 'fsub', 'fmul', 'fdiv', 'frem', 'add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem', 'shl', 'lshr', 'ashr',
+  'and', 'or', 'xor', 'trunc', 'zext', 'sext', 'fptrunc', 'fpext', 'fptoui', 'fptosi', 'uitofp', 'sitofp', 'bitcast',
+  'icmp', 'fcmp', 'getelementptr', 'select', 'extractelement', 'insertelement', 'shufflevector', 'extractvalue', 'insertvalue', 'freeze',
+]);
 
 /** How the reverse sweep is entered: set up by the forward sweep's `ret`s. */
 export interface ReverseEntry {
@@ -201,7 +209,7 @@ export class ReverseSweep {
     const preds = this.f.cfg.preds(B).filter((p) => this.f.cfg.isReachable(p));
     if (preds.length === 1) {
       this.edge(preds[0]!, B, phis, b, rc);
-      b.br(this.revBlocks.get(preds[0]!)!);
+      this.intoPred(preds[0]!, B, b);
       return;
     }
     const idx = this.headerDecision(B, preds, rc) ?? this.plan.get(this.predPhi(B, preds), rc);
@@ -210,7 +218,7 @@ export class ReverseSweep {
       const eb = addBlock(this.f.m, this.revFn, `invert${B.name ?? ''}_from_${p.name ?? ''}`);
       const e = new IRBuilder(this.f.m).atEnd(eb);
       this.edge(p, B, phis, e, { pb: B, rb: eb, b: e });
-      e.br(this.revBlocks.get(p)!);
+      this.intoPred(p, B, e);
       return eb;
     });
     this.branchTo(b, idx, targets);
@@ -269,6 +277,152 @@ export class ReverseSweep {
       // Back into an earlier iteration of a checkpointed loop: its segment may have to be re-run (src/tape/checkpoint.ts).
       if (ls.seg && l.header === B) this.plan.backEdgeStores.push({ loop: l, store: st });
     }
+  }
+
+  /**
+   * From the reverse of edge P -> B (its phi adjoints handed over, counters stepped back) into the
+   * reverse of P. When the edge leaves a loop whose reverse can only add zeros (skippableLoop), the
+   * reverse of that execution of the loop is skipped when every adjoint that flows into it is zero:
+   * the loop's counter is set back to where the execution started, as the reverse of its
+   * iterations would have left it, and the reverse goes on before the loop.
+   */
+  private intoPred(P: BasicBlock, B: BasicBlock, b: IRBuilder): void {
+    const target = this.revBlocks.get(P)!;
+    const sk = this.skippableLoop(P, B);
+    if (!sk) { b.br(target); return; }
+    const { loop: L, outside, live } = sk;
+    let allZero: Value | null = null;
+    for (const v of live) {
+      for (let lane = 0; lane < this.width; lane++) {
+        const d = b.load(v.type, this.diffeSlot(v, lane));
+        const z = b.fcmp('oeq', d, constFP(v.type, 0), 'adj.zero');
+        allZero = allZero ? b.binop('and', allZero, z) : z;
+      }
+    }
+    const skip = addBlock(this.f.m, this.revFn, `invert${L.header.name ?? ''}_skip`);
+    if (allZero) b.condBr(allZero, skip, target); else b.br(skip);
+    const sb = new IRBuilder(this.f.m).atEnd(skip);
+    const rc: RevCtx = { pb: L.header, rb: skip, b: sb };
+    const start = this.plan.revStartLoop(L) ? this.plan.revStartLoad(L, sb) : this.plan.get(this.plan.loopStart(L, outside), rc);
+    sb.store(start, this.plan.frame.revLocal(this.plan.loopState(L).counter));
+    // The loop's entry edge, as the reverse of its first iteration takes it (no phi adjoints: all zero).
+    this.edge(outside, L.header, [], sb, rc);
+    sb.br(this.revBlocks.get(outside)!);
+  }
+
+  /**
+   * The loop that edge P -> B leaves, when the reverse of one of its executions can be skipped
+   * once the adjoints flowing into it are zero: an innermost simple loop (one entry, one latch)
+   * left into its parent, not checkpointed itself, whose reverse only
+   * propagates adjoints of values (arithmetic, math functions, loads: no store, no call with
+   * memory effects, no allocation). Every adjoint its reverse adds is then a product with an
+   * adjoint of a value defined in the loop, and those are all zero at its exit but for the
+   * loop's live-outs (`live`: values defined in the loop used after it, all floating scalars).
+   * With them zero the reverse adds only zeros (`0 * x`; the one difference: an infinite or NaN
+   * partial would have made a NaN of it).
+   */
+  private skippableLoop(P: BasicBlock, B: BasicBlock): { loop: Loop; outside: BasicBlock; live: Value[] } | null {
+    const f = this.f;
+    const L = f.li.loopFor(P);
+    if (!L || L.contains(B) || L.children.length > 0 || f.li.loopFor(B) !== L.parent) return null;
+    const have = this.skippable.get(L);
+    if (have !== undefined) return have;
+    const r = this.skippableShape(L);
+    this.skippable.set(L, r);
+    if (r) {
+      const what = r.live.length === 0 ? 'always (no adjoint flows into it)' : r.live.length === 1 ? 'when the adjoint of its result is zero' : `when the adjoints of its ${r.live.length} results are zero`;
+      f.ctx.perf.push(`${f.fnName()}: the reverse of the loop ${f.loopName(L)} is skipped ${what}`);
+    }
+    return r;
+  }
+
+  private readonly skippable = new Map<Loop, { loop: Loop; outside: BasicBlock; live: Value[] } | null>();
+
+  private skippableShape(L: Loop): { loop: Loop; outside: BasicBlock; live: Value[] } | null {
+    const f = this.f;
+    const aa = f.aa;
+    const sl = f.simpleLoop(L.header);
+    if (!sl || f.ctx.opts.checkpoint === 'cache') return null;
+    // Inside a checkpointed loop is fine (its tape then holds one segment: `seg`): skipping leaves
+    // the counter where the reverse of the iterations would, and a re-run of a segment restores it
+    // from the segment's state anyway. Not a checkpointed loop itself (an outermost one).
+    if (this.plan.loopState(L).seg && !L.parent) return null;
+    const inL = new Set<Value>();
+    for (const bb of L.blocks) {
+      const term = bb.terminator;
+      if (!term || (term.op !== 'br' && term.op !== 'switch')) return null;
+      for (const i of bb.instructions) {
+        inL.add(i);
+        if (i.op === 'store' || i.op === 'alloca' || i.op === 'invoke' || i.op === 'atomicrmw' || i.op === 'cmpxchg' || i.op === 'fence') return null;
+        if (i.op === 'call') {
+          const k = aa.callKind(i as CallInst);
+          const name = k.k === 'indirect' || k.k === 'asm' ? '' : k.name;
+          const ok = (k.k === 'rule' && !(k.rule.outArgs ?? []).length) || (!aa.isActiveInst(i) && /^llvm\.(lifetime|dbg|assume|experimental\.noalias)/.test(name));
+          if (!ok) return null;
+          continue;
+        }
+        if (!aa.isActiveInst(i)) continue;
+        if (i.op !== 'load' && i.op !== 'phi' && !SKIP_OPS.has(i.op)) return null;
+      }
+    }
+    const live = new Set<Value>();
+    for (const bb of f.prim.blocks) {
+      if (L.contains(bb)) continue;
+      for (const i of bb.instructions) for (const o of i.operands) {
+        if (!inL.has(o) || !aa.varied.has(o)) continue;
+        if (o.type.kind !== 'float') return null;
+        live.add(o);
+      }
+    }
+    // Only where every result's adjoint can be zero for a reason of the program's structure: the
+    // check costs a few instructions per execution of the loop, for nothing where it never passes.
+    if (![...live].every((v) => this.mayGetZeroAdjoint(v, L, 0))) return null;
+    return { loop: L, outside: sl.outside, live: [...live] };
+  }
+
+  /**
+   * Whether the adjoint of `v` (defined in loop L) is zero on some path for a structural reason:
+   * through floating arithmetic (fneg, fadd, fsub, fmul, fdiv, casts, math functions) and phis,
+   * it reaches a choice: a value operand of a `select` (a running minimum, an if-converted
+   * branch), a minimum or a maximum.
+   */
+  private mayGetZeroAdjoint(v: Value, L: Loop, depth: number): boolean {
+    if (depth > 4) return false;
+    for (const u of this.usersOf(v)) {
+      if (u.parent && L.contains(u.parent)) continue;
+      switch (u.op) {
+        case 'select': if (u.operands[0] !== v) return true; break;
+        // A phi passes the adjoint on (the join of an unrolled loop and its remainder is a phi too).
+        case 'phi': if (this.mayGetZeroAdjoint(u, L, depth + 1)) return true; break;
+        case 'call': {
+          const k = this.f.aa.callKind(u as CallInst);
+          if (k.k !== 'rule') break;
+          if (/^(llvm\.)?(fmin|fmax|minnum|maxnum|minimum|maximum)/.test(k.name)) return true;
+          if (u.type.kind === 'float' && this.mayGetZeroAdjoint(u, L, depth + 1)) return true;
+          break;
+        }
+        case 'fneg': case 'fadd': case 'fsub': case 'fmul': case 'fdiv': case 'fpext': case 'fptrunc':
+          if (this.mayGetZeroAdjoint(u, L, depth + 1)) return true;
+          break;
+        default: break;
+      }
+    }
+    return false;
+  }
+
+  private users: Map<Value, Instruction[]> | null = null;
+
+  private usersOf(v: Value): Instruction[] {
+    if (!this.users) {
+      const m = new Map<Value, Instruction[]>();
+      for (const bb of this.f.prim.blocks) for (const i of bb.instructions) for (const o of new Set(i.operands)) {
+        let l = m.get(o);
+        if (!l) { l = []; m.set(o, l); }
+        l.push(i);
+      }
+      this.users = m;
+    }
+    return this.users.get(v) ?? [];
   }
 
   /** A shadow access: it touches no loop buffer of the tape (DiffContext.tapeAliasList). */

@@ -118,9 +118,6 @@ function opCost(fi: Instruction, calleeName: string | null): number {
 /** Loop weight: how many times more often a value in a loop of this depth runs than one outside loops (a guess: 10 iterations a level). */
 const weight = (depth: number): number => 10 ** depth;
 
-/** Phis of joins recomputed as selects (selectRecipe): off, see there. */
-const JOIN_SELECTS = false as boolean;
-
 export class TapePlan {
   readonly loops = new Map<Loop, LoopState>();
   private readonly caches = new Map<Value, CacheEntry>();
@@ -208,7 +205,10 @@ export class TapePlan {
   /** Why a value cannot be recomputed (for the perf report). */
   private whyNot(fi: Instruction): string {
     const prim = fi.origin;
-    if (fi.op === 'phi') return this.decisions.has(fi as PhiInst) ? 'the branch that was taken, not decided by one condition' : 'a phi (its value depends on the path taken)';
+    if (fi.op === 'phi') {
+      if (this.decisions.has(fi as PhiInst)) return 'the branch that was taken, not decided by one condition';
+      return this.isPrimalCopy(fi) ? 'a phi (its value depends on the path taken)' : 'the shadow of a phi (its value depends on the path taken)';
+    }
     if (fi.op === 'load') {
       if (!this.f.overwrite) return 'a load (the caller may change the memory before the reverse runs)';
       return prim && prim.op === 'load' ? 'a load of memory the function may overwrite' : 'a load';
@@ -239,8 +239,8 @@ export class TapePlan {
     }
     if (fi.op === 'phi') {
       const d = this.decisions.get(fi as PhiInst);
-      const r = d ? this.decisionRecipe(d.block, d.preds) : this.selectRecipe(fi as PhiInst);
-      return r;
+      if (d) return this.decisionRecipe(d.block, d.preds);
+      return this.isPrimalCopy(fi) ? this.selectRecipe(fi as PhiInst) : null;
     }
     if (PURE_OPS.has(fi.op)) return { k: 'clone', ops: [...fi.operands], cost: opCost(fi, null) };
     if (fi.op === 'load' && this.f.overwrite) {
@@ -261,6 +261,17 @@ export class TapePlan {
   }
 
   /**
+   * Whether `fi` is the forward sweep's copy of its origin. The forward sweep stamps the primal
+   * instruction as the origin of everything it emits for it: a phi's shadows (one per lane) carry
+   * the primal phi as origin too, but their incoming values are the shadows of the primal ones.
+   * A recipe read from the origin's operands (a join's select, an induction variable) describes
+   * the primal copy only.
+   */
+  private isPrimalCopy(fi: Instruction): boolean {
+    return fi.origin !== null && this.sweep.mapV(fi.origin) === fi;
+  }
+
+  /**
    * A phi of a join that is not a loop header, as a select on the join's decision phi (which
    * predecessor the forward sweep came from: recomputed from a branch condition, or 1 byte on the
    * tape) among its incoming values, instead of its own bytes on the tape. Every incoming value
@@ -268,12 +279,13 @@ export class TapePlan {
    * path (`speculatable`): defined before the join on every path, or non-trapping arithmetic of
    * such values in the join's own loop. On a path that did not compute it, the value read is
    * garbage (a stale tape entry) that the select discards.
+   *
+   * For the forward copy of the primal phi only (isPrimalCopy): its shadow phis have the same
+   * origin but the shadows as incoming values. Read from the origin, the shadow's recipe gave the
+   * reverse the primal pointers (fuzz programs 9797-159 and 9797-284: adjoints accumulated into
+   * the primal memory, wrong outputs and gradient with exit 0; test/tape/joinsel.test.ts).
    */
   private selectRecipe(fi: PhiInst): Recipe | null {
-    // Off: on fuzz program 9797-159 (clang -O2, a struct copied out of an array and back under a
-    // branch) the recomputed select gave a wrong primal result and gradient with exit 0. Taped
-    // phis are right; the recipe stays off until that is understood and tested.
-    if (!JOIN_SELECTS) return null;
     const f = this.f;
     const prim = fi.origin;
     if (!prim || prim.op !== 'phi' || !prim.parent || f.li.isLoopHeader(prim.parent)) return null;
@@ -289,7 +301,11 @@ export class TapePlan {
       if (at < 0) return null;
       const v = p.operands[at]!;
       if (!this.speculatable(v, B, 0)) return null;
-      vals.push(this.sweep.mapV(v));
+      // The value the forward phi itself takes from that predecessor (the select stands for `fi`, not its origin).
+      const fb = this.sweep.fwdBlocks.get(pk);
+      const fat = fb ? fi.blocks.indexOf(fb) : -1;
+      if (fat < 0 || fi.operands[fat] !== this.sweep.mapV(v)) return null;
+      vals.push(fi.operands[fat]!);
     }
     return { k: 'select', ops: [dec, ...vals], cost: 0.25 * (preds.length - 1) };
   }
@@ -739,7 +755,7 @@ export class TapePlan {
   inductionShape(fi: Instruction): { sl: SimpleLoop; init: Value; step: bigint } | null {
     if (fi.op !== 'phi' || fi.type.kind !== 'int') return null;
     const prim = fi.origin;
-    if (!prim || prim.op !== 'phi' || prim.parent === null) return null;
+    if (!prim || prim.op !== 'phi' || prim.parent === null || !this.isPrimalCopy(fi)) return null;
     const sl = this.f.simpleLoop(prim.parent);
     if (!sl) return null;
     const init = prim.operands[prim.blocks.indexOf(sl.outside)];
