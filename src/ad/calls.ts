@@ -6,6 +6,7 @@
 
 import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
+import type { InlineAsm } from '../ir/constants.js';
 import type { Function } from '../ir/function.js';
 import { lookupBlas, type BlasRule } from '../rules/blas.js';
 import { callSiteInactive, type AllocLike, type CustomGradient, type CustomHints } from './custom.js';
@@ -78,7 +79,7 @@ export function calledFunction(call: CallBase): Function | null {
 }
 
 export function classifyCall(call: CallBase, rules: CallRules): CallKind {
-  if (call.callee.vk === 'asm') return { k: 'asm' };
+  if (call.callee.vk === 'asm') return emptyBarrier(call) ? { k: 'inactive', name: 'asm' } : { k: 'asm' };
   // An indirect call whose target is known (src/analysis/targets.ts) is the direct call.
   const fn = rules.facts ? rules.facts.targets.calledFunction(call) : calledFunction(call);
   if (!fn || fn.name === null) return { k: 'indirect' };
@@ -130,6 +131,18 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (isEigenRounding(fn)) return { k: 'inactive', name, fn };
   if (!fn.isDeclaration) return { k: 'defined', fn, name };
   return { k: 'unknown', name };
+}
+
+/**
+ * An empty inline-assembly statement without outputs, `asm volatile("" : : "r"(p) : "memory")`
+ * (benchmark harnesses' DoNotOptimize, optimization barriers that only take an address): it runs
+ * no instruction, so it reads and writes nothing whatever its clobbers say to the optimizer.
+ */
+function emptyBarrier(call: CallBase): boolean {
+  const a = call.callee as InlineAsm;
+  if (a.asm.trim() !== '' || call.type.kind !== 'void') return false;
+  // No output or tied operand: only inputs (`r`, `g`, `m`, `*m`, ...) and clobbers (`~{...}`).
+  return a.constraints.split(',').every((c) => c === '' || c.startsWith('~{') || !/[=+]/.test(c));
 }
 
 /**
