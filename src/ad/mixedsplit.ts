@@ -149,7 +149,7 @@ export function splitMixedAccesses(m: Module, f: Function, clone: (f: Function) 
   if (p0.size === 0) return f;
   const g = clone(f);
   // The same plan on the copy (instructions are new objects; the copy is identical, so is its analysis).
-  const p = plan(m, g);
+  const p = g === f ? p0 : plan(m, g);
   const uses = computeUses(g);
   const b = new IRBuilder(m);
   const t = m.types;
