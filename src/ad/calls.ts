@@ -6,6 +6,7 @@
 
 import type { CallRule } from '../rules/api.js';
 import type { CallBase } from '../ir/instructions.js';
+import type { InlineAsm } from '../ir/constants.js';
 import type { Function } from '../ir/function.js';
 import { lookupBlas, type BlasRule } from '../rules/blas.js';
 import { callSiteInactive, type AllocLike, type CustomGradient, type CustomHints } from './custom.js';
@@ -78,7 +79,7 @@ export function calledFunction(call: CallBase): Function | null {
 }
 
 export function classifyCall(call: CallBase, rules: CallRules): CallKind {
-  if (call.callee.vk === 'asm') return { k: 'asm' };
+  if (call.callee.vk === 'asm') return emptyBarrier(call) ? { k: 'inactive', name: 'asm' } : { k: 'asm' };
   // An indirect call whose target is known (src/analysis/targets.ts) is the direct call.
   const fn = rules.facts ? rules.facts.targets.calledFunction(call) : calledFunction(call);
   if (!fn || fn.name === null) return { k: 'indirect' };
@@ -127,6 +128,36 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
     if (rule.kind === 'zero') return { k: 'zero', rule, name };
     return { k: 'inactive', name };
   }
+  if (isEigenRounding(fn)) return { k: 'inactive', name, fn };
   if (!fn.isDeclaration) return { k: 'defined', fn, name };
   return { k: 'unknown', name };
+}
+
+/**
+ * An empty inline-assembly statement without outputs, `asm volatile("" : : "r"(p) : "memory")`
+ * (benchmark harnesses' DoNotOptimize, optimization barriers that only take an address): it runs
+ * no instruction, so it reads and writes nothing whatever its clobbers say to the optimizer.
+ */
+function emptyBarrier(call: CallBase): boolean {
+  const a = call.callee as InlineAsm;
+  if (a.asm.trim() !== '' || call.type.kind !== 'void') return false;
+  // No output or tied operand: only inputs (`r`, `g`, `m`, `*m`, ...) and clobbers (`~{...}`).
+  return a.constraints.split(',').every((c) => c === '' || c.startsWith('~{') || !/[=+]/.test(c));
+}
+
+/**
+ * Eigen's packet rounding functions (`Eigen::internal::print`, `pfloor`, `pceil`, `pround`,
+ * `ptrunc` of a packet or a scalar, taken by const reference): rint, floor, ceil, round and
+ * trunc, whose derivative is 0 (as llvm.rint and the others have). Not inlined at -O0, their SSE
+ * bodies round by adding and subtracting 2^52 around an optimization barrier (inline assembly)
+ * and select by comparison masks ANDed with the bits of the values: differentiating the body
+ * would give the rounding a derivative of 1 (exp's derivative would come out 0). A call of one
+ * is kept and has no derivative. At -O2 they are inlined and src/ad/asmops.ts reads the barrier.
+ */
+export function isEigenRounding(fn: Function): boolean {
+  const name = fn.name ?? '';
+  if (!/^_ZN5Eigen8internal(?:5print|6pfloor|5pceil|6pround|6ptrunc)I(?:Dv\d+_[df]|[df])EET_RKS\d*_$/.test(name)) return false;
+  const t = fn.fnType;
+  const fp = (x: typeof t.ret): boolean => x.kind === 'float' || (x.kind === 'vector' && x.elem.kind === 'float');
+  return fp(t.ret) && t.params.length === 1 && t.params[0]!.kind === 'pointer' && !t.vararg;
 }

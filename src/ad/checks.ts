@@ -396,7 +396,7 @@ export class Refusals {
 
   /** memcpy(&bits, &x, ...): the bits of active floats become integers the program computes on. */
   checkCopyIntoIntegers(i: Instruction, dst: Value, src: Value): void {
-    if (!(this.f.aa.shadowed(src) && declaredKind(src) === 'float' && declaredKind(dst) === 'int' && this.computedOn(dst))) return;
+    if (!(this.f.aa.shadowed(src) && declaredKind(src) === 'float' && declaredKind(dst) === 'int' && this.computedOn(dst, src))) return;
     this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bytes of active floating data are copied into integer memory that the function computes on`, i,
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
   }
@@ -406,7 +406,21 @@ export class Refusals {
    * object feeds anything but a store (a pure carrier, memcpy'd in and out or
    * stored back, is not).
    */
-  private computedOn(p: Value): boolean {
+  /** Whether every byte the integer load `l` reads lies in the copy's destination `dst` where its source `src` holds an integer. */
+  private readsCopiedInts(l: Instruction, dst: Value, src: Value): boolean {
+    if (l.op !== 'load' || l.type.kind !== 'int' || l.type.bits % 8 !== 0) return false;
+    const dl = DataLayout.of(this.f.m);
+    const a = baseOffset(dl, l.operands[0]!);
+    const d = baseOffset(dl, dst);
+    if (!a || !d || a.base !== d.base) return false;
+    const ta = this.f.types();
+    const rel = a.off - d.off;
+    if (rel < 0) return false;
+    for (let o = 0; o < l.type.bits / 8; o++) if (ta.memoryAt(src, rel + o) !== 'integer') return false;
+    return true;
+  }
+
+  private computedOn(p: Value, src: Value | null = null): boolean {
     const roots = underlyingObjects(p);
     if (!roots || roots.size === 0) return true;
     for (const b of this.f.prim.blocks) {
@@ -414,6 +428,10 @@ export class Refusals {
         if (l.op !== 'load' || l.type.kind !== 'int') continue;
         const lr = underlyingObjects(l.ptr);
         if (!lr || ![...lr].some((r) => roots.has(r))) continue;
+        // An integer field of the copy's source read as the integer it is, beside floats the copy
+        // moved (a struct of a float and an int at -O0, split by src/ad/mixedsplit.ts): its bits
+        // are not those of the floats.
+        if (src && this.readsCopiedInts(l, p, src)) continue;
         for (const b2 of this.f.prim.blocks) {
           for (const u of b2.instructions) {
             if (!u.operands.includes(l)) continue;

@@ -11,7 +11,7 @@ import type { Module } from '../ir/module.js';
 import type { Instruction } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
 import { CallTargets } from './targets.js';
-import type { FloatBits } from './floatbits.js';
+import { FloatBitsCache } from './floatbits.js';
 
 /**
  * The arguments a returned pointer is derived from: by address arithmetic, merges, and
@@ -28,7 +28,7 @@ export class ModuleFacts {
   private readonly slots = new Map<Function, Map<Value, { loads: Instruction[]; stores: Value[] }>>();
   readonly targets: CallTargets;
   /** Floating fields inside integers, per function (src/analysis/floatbits.ts). */
-  readonly floatBits = new Map<Function, FloatBits | 'pending'>();
+  readonly floatBits: FloatBitsCache;
   /**
    * Mutable globals whose memory carries derivatives (docs/ad.md, "Globals"): those with
    * a user-named shadow (`!enzyme_shadow`), and those the transform found active data
@@ -44,6 +44,7 @@ export class ModuleFacts {
 
   constructor(readonly module: Module | null) {
     this.targets = new CallTargets(module);
+    this.floatBits = new FloatBitsCache(module);
   }
 
   isActiveGlobal(v: Value): boolean {

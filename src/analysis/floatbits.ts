@@ -20,6 +20,9 @@ import { ConstantInt } from '../ir/constants.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { knownZeroBits } from '../ir/knownbits.js';
+import type { Module } from '../ir/module.js';
+import { splitMixedAccesses, mayHaveMixedAccesses } from '../ad/mixedsplit.js';
+import { cloneFunction } from '../ad/canonical.js';
 
 /** One floating value at bit `bit` of an integer: its type. */
 export interface BitField { bit: number; fk: Type }
@@ -374,20 +377,41 @@ function keyOf(f: Fields | undefined): string {
     .flatMap(([p, m]) => [...m].map(([b, t]) => `${p}@${b}:${floatBitsWidth(t)}`)).sort().join(',');
 }
 
+/**
+ * The cache of floatBitsOf. With the module, a callee that moves floats beside ints through
+ * memory as integers (clang -O0's copies of structs passed by value) is read as the transform
+ * will differentiate it: with those accesses split field by field (src/ad/mixedsplit.ts), so that
+ * its summary is the one its derivative has.
+ */
+export class FloatBitsCache extends Map<Function, FloatBits | 'pending'> {
+  constructor(readonly module: Module | null = null) { super(); }
+}
+
 /** The FloatBits of `fn`, computed once per run (callees first; a recursive cycle has no summary). */
 export function floatBitsOf(fn: Function, cache: Map<Function, FloatBits | 'pending'>): FloatBits {
   const have = cache.get(fn);
   if (have && have !== 'pending') return have;
   cache.set(fn, 'pending');
-  const fb = new FloatBits(fn, (callee) => {
+  const summaryOf = (callee: Function): BitsSummary | null => {
     const c = cache.get(callee);
     if (c === 'pending') return null;
     // A callee without floating bitcasts that does not return what a call gave it has no fields:
     // its body is not read for nothing (lazy loading). A field passed to it anyway is checked
     // by re-analysing it (deadIn).
     if (c === undefined && !mayHaveFields(callee)) return { params: callee.args.map(() => new Map()), ret: new Map() };
+    if (c === undefined && cache instanceof FloatBitsCache && cache.module && mayHaveMixedAccesses(callee)) {
+      // Only its summary is read (by parameter position): the split copy's.
+      const split = splitMixedAccesses(cache.module, callee, (x) => cloneFunction(x).fn);
+      if (split !== callee) {
+        cache.set(callee, 'pending');
+        const sum = new FloatBits(split, summaryOf).summary();
+        cache.delete(callee);
+        return sum;
+      }
+    }
     return floatBitsOf(callee, cache).summary();
-  });
+  };
+  const fb = new FloatBits(fn, summaryOf);
   cache.set(fn, fb);
   return fb;
 }
@@ -396,7 +420,10 @@ export function floatBitsOf(fn: Function, cache: Map<Function, FloatBits | 'pend
 function mayHaveFields(fn: Function): boolean {
   const d = fn.deferred;
   const ret = hasIntLeaf(fn.fnType.ret);
-  if (d) return d.mentions('bitcast') || (ret && d.mentions('call'));
+  // An integer parameter or result copied through memory beside floats (clang -O0): src/ad/mixedsplit.ts.
+  const copies = (ret || fn.fnType.params.some((p) => hasIntLeaf(p))) && (d ? d.mentions('llvm.memcpy') : mayHaveMixedAccesses(fn));
+  if (copies && !d) return true;
+  if (d) return d.mentions('bitcast') || (ret && d.mentions('call')) || copies;
   for (const b of fn.blocks) {
     for (const i of b.instructions) {
       if (i.op === 'bitcast' && (i.type.kind === 'int' || i.operands[0]!.type.kind === 'int')) return true;

@@ -57,6 +57,23 @@ export function namedPointees(fn: Function): (NamedPointee | null)[] | null {
   return null;
 }
 
+const STD_ARRAY = /^std::(?:__\w+::)?array<(double|float|(?:unsigned )?(?:long long|long|int|short)), \d+ul?>::(?:operator\[\]|at|front|back|data)\((?:unsigned long)?\)(?: const)?$/;
+
+/**
+ * What the pointer a function returns points to, when its C++ name says it: the element accessors
+ * of `std::array<T, N>` (`operator[]`, `at`, `front`, `back`, `data`) return `T&` / `T*` (Eigen's
+ * Tensor module keeps its dimensions in `std::array<long, N>`, which clang 19 -O0 copies with
+ * `load i64` / `store i64` through `operator[]`, and `ptr` says nothing).
+ */
+export function namedReturnPointee(fn: Function): 'double' | 'float' | 'integer' | null {
+  const name = fn.name;
+  if (!name || !name.startsWith('_ZNSt5array') && !name.startsWith('_ZNKSt5array') || fn.fnType.ret.kind !== 'pointer') return null;
+  const d = demangleItanium(name);
+  const m = d ? STD_ARRAY.exec(d) : null;
+  if (!m) return null;
+  return m[1] === 'double' ? 'double' : m[1] === 'float' ? 'float' : 'integer';
+}
+
 /**
  * Rust's allocator shims by their plain names. Since Rust 1.9x rustc mangles them in a crate
  * of their own (v0 mangling: `_RNvCs<hash>_7___rustc12___rust_alloc` is `__rustc::__rust_alloc`):

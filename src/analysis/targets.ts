@@ -13,7 +13,7 @@
 // Everything else stays unknown: a call through it that touches active data is an error
 // (E0402), never a guess.
 
-import type { Function, GlobalVariable } from '../ir/function.js';
+import type { Argument, Function, GlobalVariable } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import type { CallBase, Instruction } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
@@ -40,6 +40,7 @@ export class CallTargets {
   private readonly resolved = new Map<CallBase, Function | null>();
   private readonly dl: DataLayout | null;
   private readonly readOnly = new Map<GlobalVariable, boolean>();
+  private readonly calls = new Map<Function, CallBase[] | null>();
   private readonly taken = new Map<Function, boolean>();
   private readonly globalUse = new Map<Function, boolean | 'pending'>();
   private readonly unknownReach = new Map<FunctionType, Function[]>();
@@ -195,6 +196,21 @@ export class CallTargets {
     const f = functionBehind(v);
     if (f) return new Set([f]);
     if (isNullPointer(v)) return new Set(); // calling null is undefined: it adds no target
+    if (v.vk === 'argument' && !visiting.has(v)) {
+      visiting.add(v);
+      const a = v as Argument;
+      // The module's function (a private copy made for differentiation has the same name).
+      const owner = (a.parent.name !== null ? this.module?.getFunction(a.parent.name) : undefined) ?? a.parent;
+      const vals = owner.args.length === a.parent.args.length ? this.passedAt(owner)?.map((c) => c.operands[a.index]!) : null;
+      if (!vals || !vals.length) return null;
+      const out = new Set<Function>();
+      for (const x of vals) {
+        const r = this.possible(x, depth + 1, visiting);
+        if (!r) return null;
+        for (const g of r) out.add(g);
+      }
+      return out;
+    }
     if (v.vk !== 'inst' || visiting.has(v)) return v.vk === 'inst' ? new Set() : null;
     const i = v as Instruction;
     visiting.add(i);
@@ -224,6 +240,37 @@ export class CallTargets {
       }
       default: return null;
     }
+  }
+
+  /**
+   * The calls of `fn` in the module, when they are the only way it is reached: every use of it is
+   * the callee of a direct call (its address is not taken: not stored, not in a table, not given
+   * to `__enzyme_autodiff`). A function pointer parameter of `fn` then holds what those calls pass
+   * (`Eigen::internal::pminmax_impl<0>::run(a, b, op)`, given `&pmax<double>` by its only caller at
+   * -O0); its derivative is only called from the derivatives of those callers. Null otherwise.
+   */
+  private passedAt(fn: Function): CallBase[] | null {
+    const have = this.calls.get(fn);
+    if (have !== undefined) return have;
+    this.calls.set(fn, null);
+    const m = this.module;
+    if (!m || !fn.name) return null;
+    for (const a of [...m.aliases, ...m.ifuncs]) if (usesValue((a as unknown as { aliasee?: Value; resolver?: Value }).aliasee ?? (a as unknown as { resolver: Value }).resolver, fn)) return null;
+    for (const g of m.globals) if (g.deferredInit ? g.deferredInit.mentionsGlobal(fn) : g.init && usesValue(g.init, fn)) return null;
+    const out: CallBase[] = [];
+    for (const f of m.functions) {
+      if (f.isDeclaration || (f.deferred && !f.deferred.mentionsGlobal(fn))) continue;
+      for (const b of f.blocks) {
+        for (const i of b.instructions) {
+          const at = i.operands.indexOf(fn);
+          if (at < 0) continue;
+          if ((i.op !== 'call' && i.op !== 'invoke') || (i as CallBase).callee !== fn || i.operands.lastIndexOf(fn) !== at || (i as CallBase).fnType !== fn.fnType) return null;
+          out.push(i as CallBase);
+        }
+      }
+    }
+    this.calls.set(fn, out);
+    return out;
   }
 
   /**
@@ -533,4 +580,13 @@ function containsPointerType(t: Type, depth = 0): boolean {
     case 'array': case 'vector': return containsPointerType(t.elem, depth + 1);
     default: return false;
   }
+}
+
+/** Whether the constant `c` refers to `v` (an initializer naming a function). */
+function usesValue(c: Value, v: Value, depth = 0): boolean {
+  if (c === v) return true;
+  if (depth > 8) return true;
+  const ops = (c as unknown as { operands?: Value[]; elems?: Value[] });
+  for (const o of ops.operands ?? ops.elems ?? []) if (usesValue(o, v, depth + 1)) return true;
+  return false;
 }

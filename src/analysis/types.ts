@@ -25,7 +25,7 @@ import { sourceSpan, typeText, ValueNamer } from '../ir/verify.js';
 import type { SourceFile } from '../diag/source.js';
 import { lookupCallRule } from '../rules/calls.js';
 import { TBAA, type TBAAFact } from './tbaa.js';
-import { namedPointees, rustShimName } from './mangled.js';
+import { namedPointees, namedReturnPointee, rustShimName } from './mangled.js';
 
 export type Scalar = 'half' | 'bfloat' | 'float' | 'double' | 'x86_fp80' | 'fp128' | 'pointer' | 'integer' | 'anything';
 
@@ -404,6 +404,9 @@ class FnAnalysis {
     // C++ parameters declared `double*` / `float&` (the mangled name says what `ptr` does not).
     namedPointees(fn)?.forEach((k, i) => { if (k) { const a = fn.args[i]!; this.tree(a); this.merge(a, [0, 0], k); } });
     if (retSeed) for (const e of retSeed.under([])) this.ret.insert(e.rest, e.s);
+    // `std::array<long, N>::operator[]` returns a `long&` (the mangled name says what `ptr` does not).
+    const rk = namedReturnPointee(fn);
+    if (rk) this.ret.insert([0, 0], rk);
   }
 
   /** Queues `root` and the constant expressions it uses (depth first, without recursion: they nest), recording users. */

@@ -3,14 +3,21 @@
 // tangent with central finite differences of that output along the tangent's
 // direction:
 //
-//   tangent of out_i  vs  (out_i(x + h v) - out_i(x - h v)) / 2h
+//   tangent of out_i  vs  (out_i(x + h v) - out_i(x - h v)) / 2h,  h = 1/16, 1/32, ...
+//
+// extrapolated to h = 0 by Ridders' method (check-fd.ts), as reverse mode's
+// check does. A float computation is evaluated through its double twin
+// (check-widen.ts), so the differences are taken in double. The directions are
+// scaled to each entry's magnitude and drawn on a grid, and the steps are
+// powers of two, so that every point x + h v is exact in the float or double
+// memory that holds it.
 //
 // Outputs: a floating return value, every element of every `dup` floating
 // array after the call. Directions: a random tangent for every `dup` floating
 // scalar and every element of every `dup` floating array, one per lane with
 // `--width N`. The driver program is built in IR inside the user's module (as
 // for reverse mode's check) and prints tagged numbers, one per line:
-//   O <out>   the outputs at each evaluation point, lane-major (+h, -h, +h/2, -h/2 per lane)
+//   O <out>   the outputs at each evaluation point, lane-major (+h, -h for each step per lane)
 //   P <ret>   the primal return of the derivative, and R <ret> the function's own
 //   T <tan>   the tangents of the outputs, lane by lane
 //   W <tan>   (tests) the tangents of width-1 calls, one per lane, to compare bit for bit
@@ -33,13 +40,18 @@ import { printModule } from '../print/printer.js';
 import { findLli, producerVersion, runLli } from './check-lli.js';
 import { Rng, atText, inferElemType, numText, type AtItem, type CheckFloat, type ElemType, type ParamValue, argLabel, floatKindOf } from './check-points.js';
 import { parseFwdArgList, parseFwdRet } from './fwd.js';
-import { checkSetup } from './check.js';
+import { checkSetup, freshNamer } from './check.js';
+import { ridders, steps as fdSteps, verdict, type Difference, type Estimate } from './check-fd.js';
+import { widenFloat } from './check-widen.js';
 import { mutableGlobals, reachable } from './check-prune.js';
 import { DataLayout } from '../ir/layout.js';
 import { parseFwdCustomSpec } from '../ad/custom.js';
 
 const RUN_FAILED: Code = 'E0407';
 const USAGE: Code = 'E0903';
+/** Relative tolerances, as reverse mode's check: a double tangent, a float one against its double twin's differences. */
+const DOUBLE_TOL = 1e-5;
+const FLOAT_TOL = 1e-3;
 
 export interface FwdCheckOptions {
   input: string;
@@ -107,8 +119,12 @@ interface Spec {
   width: number;
   /** Per lane. */
   dirs: Directions[];
-  /** Per lane: the step of the differences and the points x +- h v. */
+  /** The steps of the differences (largest first): the points are x +- h v for each. */
   steps: number[];
+  /** Per lane and step: every perturbed entry is exact in the type that holds it (float memory rounds). */
+  exact: boolean[][];
+  /** What the evaluations call: the function, or its double twin (check-widen.ts) when it computes in float. */
+  evalFn: Function;
   /** Width-1 derivative (lanesVsWidth1), reverse derivative (againstReverse). */
   fwd1: Function | null;
   /** Writable globals any of the called functions may touch: restored before every call. */
@@ -136,15 +152,38 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   const rng = new Rng(seed);
   const values = acts.map((a, k) => paramValue(fn, k, a, atItems ? atItems[k]! : null, rng, len));
   const dirRng = new Rng(seed ^ 0x9e3779b9);
+  // Directions scaled to each entry's magnitude (a power of two) and drawn on a grid of 1/256, so
+  // that with power-of-two steps every point x + h v is exact in float and double (the differences
+  // are then along v itself, not along a direction bent by rounding).
+  const dirOf = (x: number): number => {
+    const q = Math.round(dirRng.value('double') * 256) / 256;
+    return q * 2 ** Math.ceil(Math.log2(Math.max(1 / 16, Number.isFinite(x) ? Math.abs(x) : 1)));
+  };
   const dirs: Directions[] = Array.from({ length: width }, () => ({
-    scalar: values.map((v, k) => (acts[k] !== 'const' && v.kind === 'float' ? dirRng.value(v.fk) : null)),
-    array: values.map((v, k) => (acts[k] !== 'const' && v.kind === 'array' && v.elem.kind === 'float' ? v.values.map(() => dirRng.value((v.elem as { fk: CheckFloat }).fk)) : null)),
+    scalar: values.map((v, k) => (acts[k] !== 'const' && v.kind === 'float' ? dirOf(v.value) : null)),
+    array: values.map((v, k) => (acts[k] !== 'const' && v.kind === 'array' && v.elem.kind === 'float' ? v.values.map(dirOf) : null)),
   }));
   const usesFloat = retFk === 'float' || values.some((v, k) => acts[k] !== 'const' && (v.kind === 'float' ? v.fk === 'float' : v.kind === 'array' && v.elem.kind === 'float' && v.elem.fk === 'float'));
-  const tol = tolGiven ?? (usesFloat ? 1e-2 : 1e-5);
-  // One step per lane, relative to the largest perturbed magnitude (as reverse mode's check scales per coordinate).
-  const scale = Math.max(1, ...values.flatMap((v, k) => (acts[k] === 'const' ? [] : v.kind === 'float' ? [Math.abs(v.value)] : v.kind === 'array' ? v.values.map(Math.abs) : [])));
-  const steps = dirs.map(() => (usesFloat ? 1e-2 : 1e-6) * scale);
+  const tol = tolGiven ?? (usesFloat ? FLOAT_TOL : DOUBLE_TOL);
+  // Differences of a float computation are taken on its double twin (as reverse mode's check does):
+  // scalars move in double, arrays keep their float layout (their points are exact, above).
+  const twin = widenFloat(m, fn, freshNamer(m));
+  const evalFn = twin?.fn ?? fn;
+  const steps = fdSteps(1);
+  const holds = (k: number): CheckFloat | null => {
+    const v = values[k]!;
+    if (v.kind === 'array') return v.elem.kind === 'float' ? v.elem.fk : null;
+    return floatKindOf(evalFn.fnType.params[k]!);
+  };
+  const exact = dirs.map((d) => steps.map((h) => values.every((v, k) => {
+    const fk = holds(k);
+    const fits = (x: number): boolean => fk !== 'float' || Math.fround(x) === x;
+    if (v.kind === 'float' && d.scalar[k] !== null) return [1, -1].every((sg) => fits(v.value + sg * h * d.scalar[k]!));
+    const dir = d.array[k];
+    if (v.kind === 'array' && dir) return v.values.every((x, i) => [1, -1].every((sg) => fits(x + sg * h * dir[i]!)));
+    return true;
+  })));
+  const roundsInside = twin !== null && (twin.floatStores > 0 || twin.roundings.length > 0);
 
   let fwd1: Function | null = null;
   if (opts.lanesVsWidth1 && width > 1) {
@@ -157,10 +196,10 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   }
   // Every writable global the function or its derivatives may touch (the derivatives' shadow
   // globals too) is restored before each call, as reverse mode's check does.
-  const roots = [fn, r.fn, ...(fwd1 ? [fwd1] : []), ...(rev ? [rev.fn] : [])];
+  const roots = [fn, r.fn, ...(twin ? [twin.fn] : []), ...(fwd1 ? [fwd1] : []), ...(rev ? [rev.fn] : [])];
   const reach = reachable(m, roots);
   const state = mutableGlobals(m).filter((g) => reach.has(g));
-  const spec: Spec = { fn, fwd: r.fn, acts, values, retFk, retPrimal, retTangent, width, dirs, steps, fwd1, rev, state };
+  const spec: Spec = { fn, fwd: r.fn, acts, values, retFk, retPrimal, retTangent, width, dirs, steps, exact, evalFn, fwd1, rev, state };
   const entry = new FwdDriver(m, spec).build();
   const text = printModule(m);
   const env = opts.env ?? process.env;
@@ -192,7 +231,7 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   });
   const got = parseOutput(run.stdout);
   const want: Record<string, number> = {
-    O: 4 * width * nOut, R: retFk ? 1 : 0, P: retFk && retPrimal ? 1 : 0, T: width * nOut,
+    O: 2 * steps.length * width * nOut, R: retFk ? 1 : 0, P: retFk && retPrimal ? 1 : 0, T: width * nOut,
     W: fwd1 ? width * nOut : 0, F: rev ? inLabels.length * nOut : 0, B: rev ? inLabels.length * nOut : 0,
   };
   if (!got.end || Object.keys(want).some((k) => (got.tags.get(k) ?? []).length !== want[k])) {
@@ -200,21 +239,29 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   }
   const tag = (t: string): number[] => got.tags.get(t) ?? [];
 
-  /** `alt`: a second estimate (the differences at h/2) that is accepted too when the extrapolation is off (a kink between the points). */
-  interface Row { label: string; analytic: number; numeric: number; atol: number; exact?: boolean; alt?: number; rtol?: number }
+  /** `estimate`: the extrapolated differences the tangent is compared with (verdict of check-fd.ts). */
+  interface Row { label: string; analytic: number; numeric: number; atol: number; exact?: boolean; estimate?: Estimate; rtol?: number }
   const rows: Row[] = [];
   const O = tag('O');
+  const S = steps.length;
   const baseScale = Math.max(1, ...O.slice(0, nOut).map((x) => (Number.isFinite(x) ? Math.abs(x) : 0)));
   const atol = tol * 1e-2 * baseScale;
+  // Which outputs the twin still holds in float: the elements of float arrays, and the return when not widened.
+  const outFloat: boolean[] = [];
+  if (retFk && retTangent) outFloat.push(floatKindOf(evalFn.fnType.ret) === 'float');
+  values.forEach((v, k) => { if (acts[k] !== 'const' && v.kind === 'array') v.values.forEach(() => outFloat.push(v.elem.kind === 'float' && v.elem.fk === 'float')); });
   for (let j = 0; j < width; j++) {
-    const at = (e: number, i: number): number => O[(4 * j + e) * nOut + i]!;
-    const h = steps[j]!;
+    // O is lane-major, then step by step, x + h v before x - h v.
+    const at = (k: number, sg: number, i: number): number => O[((j * S + k) * 2 + sg) * nOut + i]!;
     const suffix = width === 1 ? '' : ` lane ${j}`;
     for (let i = 0; i < nOut; i++) {
-      // Central differences at h and h/2, and their Richardson extrapolation (error O(h^4)).
-      const d1 = (at(0, i) - at(1, i)) / (2 * h);
-      const d2 = (at(2, i) - at(3, i)) / h;
-      rows.push({ label: outLabels[i]! + suffix, analytic: tag('T')[j * nOut + i]!, numeric: (4 * d2 - d1) / 3, alt: d2, atol });
+      const diffs: Difference[] = steps.map((h, k) => exact[j]![k]
+        ? { plus: at(k, 0, i), minus: at(k, 1, i), width: 2 * h }
+        : { plus: NaN, minus: NaN, width: 2 * h });
+      // The rounding of an output held in float (half an ulp of its value).
+      const noise = outFloat[i] ? Math.abs(at(S - 1, 0, i)) * 2 ** -24 : 0;
+      const estimate = ridders(diffs, noise, roundsInside);
+      rows.push({ label: outLabels[i]! + suffix, analytic: tag('T')[j * nOut + i]!, numeric: estimate.value, estimate, atol });
     }
   }
   if (retFk && retPrimal) rows.push({ label: 'return (primal)', analytic: tag('P')[0]!, numeric: tag('R')[0]!, atol });
@@ -239,19 +286,22 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
     const parts = values.map((_, k) => d.scalar[k] !== null ? `${argLabel(fn, k)} ${numText(d.scalar[k]!)}` : d.array[k] ? `${argLabel(fn, k)} [${d.array[k]!.map(numText).join(' ')}]` : null).filter((x) => x !== null);
     if (parts.length) lines.push(`${width === 1 ? 'direction' : `direction of lane ${j}`}: ${parts.join(', ')}`);
   });
+  if (twin) lines.push(`finite differences: on a double twin of the float computation${twin.roundings.length ? ` (still rounded to float where ${twin.roundings.join('; ')})` : ''}`);
   lines.push('');
   const table: string[][] = [['output', 'tangent', 'numeric', 'rel. error', '']];
   let mismatches = 0;
+  let noisy = 0;
   for (const row of rows) {
     const diff = Math.abs(row.analytic - row.numeric);
     const sc = Math.max(Math.abs(row.analytic), Math.abs(row.numeric));
     const close = (est: number): boolean => Number.isFinite(row.analytic) && Number.isFinite(est)
       && Math.abs(row.analytic - est) <= (row.rtol ?? tol) * Math.max(Math.abs(row.analytic), Math.abs(est)) + row.atol;
-    const ok = row.exact ? Object.is(row.analytic, row.numeric) || row.analytic === row.numeric
-      : close(row.numeric) || (row.alt !== undefined && close(row.alt));
-    if (!ok) mismatches++;
+    const v = row.estimate ? verdict(row.analytic, row.estimate, { rel: row.rtol ?? tol, abs: row.atol })
+      : (row.exact ? Object.is(row.analytic, row.numeric) || row.analytic === row.numeric : close(row.numeric)) ? 'ok' : 'MISMATCH';
+    if (v === 'MISMATCH') mismatches++;
+    if (v === 'NOISY') noisy++;
     const rel = sc === 0 ? 0 : diff / sc;
-    table.push([row.label, fmt(row.analytic), fmt(row.numeric), Number.isFinite(rel) ? rel.toExponential(1) : 'nan', ok ? 'ok' : 'MISMATCH']);
+    table.push([row.label, fmt(row.analytic), fmt(row.numeric), Number.isFinite(rel) ? rel.toExponential(1) : 'nan', v]);
   }
   if (rows.length === 0) lines.push('nothing to check: no floating return and no dup array');
   else {
@@ -261,11 +311,14 @@ export async function runFwdCheck(opts: FwdCheckOptions): Promise<number> {
   lines.push('');
   const finite = O.every((x) => Number.isFinite(x));
   if (!finite) lines.push('an output is not finite at this point: the function does not compute a finite value there');
+  const tolText = `relative tolerance ${tol}, absolute floor ${atol.toExponential(1)}`;
   lines.push(mismatches || !finite
-    ? `FAILED: ${mismatches} of ${rows.length} value${rows.length === 1 ? '' : 's'} differ (relative tolerance ${tol}, absolute floor ${atol.toExponential(1)})`
-    : `ok: ${rows.length} value${rows.length === 1 ? '' : 's'} agree (relative tolerance ${tol}, absolute floor ${atol.toExponential(1)})`);
+    ? `FAILED: ${mismatches} of ${rows.length} value${rows.length === 1 ? '' : 's'} differ (${tolText})`
+    : noisy
+      ? `INCONCLUSIVE: the finite differences of ${noisy} of ${rows.length} value${rows.length === 1 ? '' : 's'} are too noisy to tell (${tolText}); the function is not smooth at this point, or rounds heavily: try another --seed or --at`
+      : `ok: ${rows.length} value${rows.length === 1 ? '' : 's'} agree (${tolText})`);
   out(lines.join('\n') + '\n');
-  return mismatches || !finite ? 1 : 0;
+  return mismatches || noisy || !finite ? 1 : 0;
 }
 
 function fmt(x: number): string {
@@ -411,11 +464,12 @@ class FwdDriver {
       });
     };
 
-    // The function at x + h v, x - h v, x + h/2 v, x - h/2 v, lane by lane.
+    // The function (or its twin) at x + h v and x - h v for every step, lane by lane.
+    const evalTypes = s.evalFn.fnType.params;
     s.dirs.forEach((d, j) => {
-      for (const sign of [1, -1, 0.5, -0.5]) {
-        const h = sign * s.steps[j]!;
-        const args = fnType.params.map((pt, k) => {
+      for (const [n, h] of s.steps.flatMap((hk, n) => [[n, hk], [n, -hk]] as const)) {
+        const sign = `${n}${h < 0 ? 'm' : 'p'}`;
+        const args = evalTypes.map((pt, k) => {
           const v = s.values[k]!;
           const a = arrays[k];
           if (a && v.kind === 'array') {
@@ -428,10 +482,11 @@ class FwdDriver {
           }
           if (v.kind !== 'float' && v.kind !== 'int') throw new Error('array without buffers');
           const dv = d.scalar[k];
-          return scalar(k, dv !== null && v.kind === 'float' ? round(v.fk, v.value + h * dv) : v.value);
+          const x = dv !== null && v.kind === 'float' ? v.value + h * dv : v.value;
+          return pt.kind === 'float' ? constFP(pt, pt.fk === 'float' ? Math.fround(x) : x) : constInt(pt, x);
         });
         restore();
-        const r = b.call(s.fn, args);
+        const r = b.call(s.evalFn, args);
         printOutputs('O', r, arrays.map((a) => a?.buf ?? null));
       }
     });

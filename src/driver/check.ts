@@ -321,7 +321,7 @@ function fmt(x: number): string {
 }
 
 /** Names of the check's own globals: never a user symbol. */
-function freshNamer(m: Module): (base: string) => string {
+export function freshNamer(m: Module): (base: string) => string {
   const taken = new Set<string>();
   return (base) => {
     let name = `__enzyme_ts_check.${base}`;
