@@ -52,6 +52,7 @@ import { rewriteKnownAsm } from './asmops.js';
 import { widenLaneShuffles } from './laneshuffle.js';
 import { devirtualizeCalls } from './devirt.js';
 import { explicitByvalCopies } from './byval.js';
+import { pointerPhis } from './intphi.js';
 
 /**
  * What the function is differentiated for: with it, floats carried by integer call results and
@@ -414,7 +415,7 @@ class UnionFind<T> {
  */
 export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGuard): CanonicalResult {
   const own = (x: Function): Function => (x === f0 ? cloneFunction(x).fn : x);
-  const f = widenLaneShuffles(m, explicitByvalCopies(m, devirtualizeCalls(m, rewriteKnownAsm(m, f0), own), own), own);
+  const f = pointerPhis(m, widenLaneShuffles(m, explicitByvalCopies(m, devirtualizeCalls(m, rewriteKnownAsm(m, f0), own), own), own), own);
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f);
   const conflicted = new Set(ta.conflicts().map((c) => c.value));
