@@ -614,6 +614,9 @@ function consumedOnly(v: Instruction | Argument, depth: number, vArith = false):
           // A size or alignment given to an allocator, defined in the module or not (RawVec's
           // `finish_grow`: realloc(p, 8 * cap); Rust's `__rust_alloc` shim after fat LTO).
           if (callee instanceof FunctionClass && SIZED_ALLOC.has(rustShimName(callee.name ?? '')) && u.args().includes(x) && x.type.kind === 'int') break;
+          // A call that does not return (`panic_bounds_check(i, len, loc)` before `unreachable`):
+          // the derivative assumes it is never reached, as it assumes no exception is thrown.
+          if (u.op === 'call' && u.parent && u.parent.instructions[u.parent.instructions.indexOf(u) + 1]?.op === 'unreachable') break;
           if (!(callee instanceof FunctionClass) || callee.isDeclaration || callee.fnType.vararg) {
             // Intrinsics that only look at an integer (llvm.assume of a comparison, lifetime sizes).
             const name = callee instanceof FunctionClass ? callee.name ?? '' : '';
