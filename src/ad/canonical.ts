@@ -43,7 +43,7 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { computeUses, setUse, type UseMap } from '../ir/uses.js';
 import { fpConstantText } from '../ir/fp.js';
-import { TypeAnalysis, type Scalar } from '../analysis/types.js';
+import { TypeAnalysis, isFloatScalar, type Scalar } from '../analysis/types.js';
 import { ActivityAnalysis, type ActivityInput } from '../analysis/activity.js';
 import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
@@ -115,6 +115,29 @@ function reinterpretedLoad(m: Module, ta: TypeAnalysis, i: Instruction, uses: Us
     if (k !== null && k !== s && k !== 'anything') return null;
   }
   return tl === to ? tl : m.types.vector(lanes, tl);
+}
+
+/**
+ * An integer load wider than one float of the memory it reads, where that memory holds floats of
+ * one kind at every lane: `load i64` of two floats (clang -O2 turns `memcpy(y, x, 2 * sizeof
+ * (float))` and `memmove` of a float pair into a `load i64` / `store i64`), `load i128` of two
+ * doubles or four floats. The vector of those floats, loaded directly (the same bits); null when a
+ * lane is anything else or unknown, or the value is known to be an integer or a pointer.
+ */
+function packedFloatLoad(m: Module, ta: TypeAnalysis, i: Instruction): Type | null {
+  const t = i.type;
+  if (t.kind !== 'int') return null;
+  const vs = ta.valueScalar(i);
+  if (vs !== null && vs !== 'anything' && !isFloatScalar(vs)) return null;
+  if (/(^"?|-)E(-|"?$)/.test(m.datalayout ?? '')) return null; // big-endian: lanes in the other order
+  for (const [s, bits] of [['float', 32], ['double', 64]] as const) {
+    if (t.bits <= bits || t.bits % bits !== 0) continue;
+    const lanes = t.bits / bits;
+    let all = true;
+    for (let l = 0; l < lanes && all; l++) all = ta.memoryAt(i.operands[0]!, l * (bits / 8)) === s;
+    if (all) return m.types.vector(lanes, m.types.float(s));
+  }
+  return null;
 }
 
 function floatScalarOf(t: Type): Scalar | null {
@@ -431,7 +454,8 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
       if (conflicted.has(i)) continue;
       if (MOVES.has(i.op)) {
         if (i.op === 'load' && (i.atomic || i.volatile)) continue;
-        const ft = floatTypeFor(m, i.type, ta.valueScalar(i)) ?? (i.op === 'load' ? reinterpretedLoad(m, ta, i, uses) : null);
+        const ft = floatTypeFor(m, i.type, ta.valueScalar(i))
+          ?? (i.op === 'load' ? reinterpretedLoad(m, ta, i, uses) ?? packedFloatLoad(m, ta, i) : null);
         if (ft) floatOf.set(i, ft);
       } else if (masks.signBit(i)) {
         const ft = floatTypeFor(m, i.type, ta.valueScalar(i));

@@ -350,7 +350,15 @@ export class Refusals {
     if (!walk(t, at.off, '', 0)) return false;
     // A union or an i8 array says nothing: only a declared integer field counts.
     if (slot.kind === 'struct' && slot.name?.startsWith('union.')) return false;
-    return ints.every(([a, e]) => !floats.some(([fa, fe]) => fa < e && a < fe) && declaredIntAt(dl, slot, a, e));
+    // The declared layout may be the ABI's, not the content's: clang -O0 memcpys a `struct { int k;
+    // float x; float y; }` into its `{ i64, float }` return slot, so the i64 holds `x`. Floats that
+    // type analysis finds copied into those bytes count too.
+    const ta = this.f.types();
+    const copiedFloat = (a: number, e: number): boolean => {
+      for (let o = a; o < e; o += 4) if (isFloatScalar(ta.memoryAt(at.base, o))) return true;
+      return false;
+    };
+    return ints.every(([a, e]) => !floats.some(([fa, fe]) => fa < e && a < fe) && declaredIntAt(dl, slot, a, e) && !copiedFloat(a, e));
   }
 
   private checkBitArithmetic(i: Instruction): void {

@@ -16,8 +16,18 @@
 // and each branch is an ordinary direct call, differentiated as such (both modes). The trap
 // stands where the analysis says no other pointer can arrive: if it ever ran, the program would
 // have called something the derivative does not know, and it stops instead of going on with a
-// wrong number. Indirect calls whose targets are not known stay as they are (E0402 when they
-// touch active data). `invoke` is left alone.
+// wrong number.
+//
+// A call whose target is not known (a callback passed as an argument, a pointer from memory
+// the analysis cannot follow) may still reach functions of the module whose address is taken,
+// and those may read or write globals that carry derivatives although the call's arguments
+// are all inactive (`g = x * x; cb()` where cb may be `read_g`). The call then tests the
+// pointer against each such function of its type (CallTargets.globalUsersReachable) and keeps
+// the indirect call for every other pointer, which can then only reach functions that use no
+// mutable global, or code outside the module. Without the test, the derivative of what such a
+// function reads would be silently dropped. Other indirect calls stay as they are (E0402 when
+// they touch active data). `invoke` is left alone (an indirect invoke that may reach such a
+// function is an error, src/ad/sweep.ts).
 //
 // Like canonical.ts, the pass never edits the user's function: it returns a private copy.
 import type { Module } from '../ir/module.js';
@@ -31,13 +41,15 @@ import { computeUses, setUse, type Use } from '../ir/uses.js';
 export function devirtualizeCalls(m: Module, f: Function, copy: (f: Function) => Function): Function {
   if (f.isDeclaration) return f;
   const targets = new CallTargets(m);
-  const found = (g: Function): [CallInst, Function[]][] => {
-    const out: [CallInst, Function[]][] = [];
+  const found = (g: Function): [CallInst, Function[], boolean][] => {
+    const out: [CallInst, Function[], boolean][] = [];
     for (const b of g.blocks) {
       for (const i of b.instructions) {
         if (i.op !== 'call' || i.callee.vk === 'asm' || targets.calledFunction(i)) continue;
         const c = targets.candidates(i);
-        if (c) out.push([i, c]);
+        if (c) { out.push([i, c, false]); continue; }
+        const risky = targets.globalUsersReachable(i);
+        if (risky.length) out.push([i, risky, true]);
       }
     }
     return out;
@@ -46,11 +58,12 @@ export function devirtualizeCalls(m: Module, f: Function, copy: (f: Function) =>
   const g = copy(f);
   const calls = found(g);
   const uses = computeUses(g);
-  calls.forEach(([call, fns], n) => { dispatch(m, g, call, fns, n, uses.get(call)); });
+  calls.forEach(([call, fns, keep], n) => { dispatch(m, g, call, fns, keep, n, uses.get(call)); });
   return g;
 }
 
-function dispatch(m: Module, g: Function, call: CallInst, fns: Function[], n: number, users: readonly Use[]): void {
+/** The call becomes tests of its pointer against `fns`; for any other pointer, the call itself (`keep`) or a trap. */
+function dispatch(m: Module, g: Function, call: CallInst, fns: Function[], keep: boolean, n: number, users: readonly Use[]): void {
   const b = call.parent!;
   const at = b.instructions.indexOf(call);
   const tag = `devirt${n}`;
@@ -65,13 +78,14 @@ function dispatch(m: Module, g: Function, call: CallInst, fns: Function[], n: nu
       p.blocks = p.blocks.map((x) => (x === b ? join : x));
     }
   }
+  const name = call.name;
   const stamp = <T extends Instruction>(i: T): T => { i.origin = call; i.pos = call.pos; i.end = call.end; return i; };
   const i1 = m.types.i1;
   const results: [Instruction, BasicBlock][] = [];
   let test = b;
   fns.forEach((fn, k) => {
     const body = addBlock(m, g, `${tag}.call${k}`, join);
-    const next = addBlock(m, g, k + 1 < fns.length ? `${tag}.test${k + 1}` : `${tag}.none`, join);
+    const next = addBlock(m, g, k + 1 < fns.length ? `${tag}.test${k + 1}` : keep ? `${tag}.other` : `${tag}.none`, join);
     const is = stamp(new CmpInst('icmp', 'eq', i1, call.callee, fn));
     is.name = `${tag}.is${k}`;
     test.append(is);
@@ -82,7 +96,7 @@ function dispatch(m: Module, g: Function, call: CallInst, fns: Function[], n: nu
     direct.operands = [...call.args(), fn];
     direct.dbg = null;
     direct.origin = call;
-    if (direct.name !== null) direct.name = `${call.name}.${k}`;
+    if (name !== null) direct.name = `${name}.${k}`;
     body.append(direct);
     const to = stamp(new BrInst(m.types.void, []));
     to.successors = [join];
@@ -90,14 +104,25 @@ function dispatch(m: Module, g: Function, call: CallInst, fns: Function[], n: nu
     results.push([direct, body]);
     test = next;
   });
-  const trapType = m.types.fn(m.types.void, []);
-  const trap = stamp(new CallInst(m.types.void, [m.getFunction('llvm.trap') ?? declareFunction(m, 'llvm.trap', trapType)]));
-  trap.fnType = trapType;
-  test.append(trap);
-  test.append(stamp(new UnreachableInst(m.types.void, [])));
+  if (keep) {
+    // Every other pointer: the indirect call as it was, known not to reach the tested functions.
+    call.notCallees = [...(call.notCallees ?? []), ...fns];
+    if (name !== null) call.name = `${name}.other`;
+    test.append(call);
+    const to = stamp(new BrInst(m.types.void, []));
+    to.successors = [join];
+    test.append(to);
+    results.push([call, test]);
+  } else {
+    const trapType = m.types.fn(m.types.void, []);
+    const trap = stamp(new CallInst(m.types.void, [m.getFunction('llvm.trap') ?? declareFunction(m, 'llvm.trap', trapType)]));
+    trap.fnType = trapType;
+    test.append(trap);
+    test.append(stamp(new UnreachableInst(m.types.void, [])));
+  }
   if (call.type.kind !== 'void') {
     const phi = stamp(new PhiInst(call.type, results.map(([r]) => r), results.map(([, bb]) => bb)));
-    phi.name = call.name;
+    phi.name = name;
     phi.parent = join;
     join.instructions.unshift(phi);
     for (const u of users) setUse(u, phi);

@@ -377,9 +377,18 @@ export class ForwardSweep {
         if (k.k === 'inactive' && k.name.startsWith('llvm.dbg.')) return;
         if (k.k === 'defined' && aa.callTouchesActive(i)) { this.mode.activeCall(i, nb); return; }
         if ((k.k === 'unknown' || k.k === 'indirect' || k.k === 'asm') && (aa.isActiveValue(i) || aa.shadowed(i) || i.args().some((a) => aa.shadowed(a)))) {
-          const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? 'an indirect call' : `@${k.name}`;
+          const tested = i.notCallees?.length ? ` (for a pointer other than ${i.notCallees.map((t) => `@${t.name ?? '?'}`).join(', ')}, which it was tested against)` : '';
+          const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? `an indirect call${tested}` : `@${k.name}`;
           f.error('E0402', `cannot differentiate ${f.fnName()}: ${what} touches active data and has no known derivative`, i,
             ['make its arguments const, register a custom derivative or declare it inactive (--custom, --inactive, docs/custom.md)']);
+        }
+        if (k.k === 'indirect') {
+          const reach = aa.unknownTargetsUsingActiveGlobals(i);
+          if (reach.length) {
+            const [fn, g] = reach[0]!;
+            f.error('E0402', `cannot differentiate ${f.fnName()}: an indirect call whose target is not known may reach @${fn.name ?? '?'}, which uses the global @${g.name ?? '?'} that carries derivatives`, i,
+              [`${reach.length} function(s) of this type whose address is taken use such globals; call the function directly, or pass the data as arguments instead of through the global`]);
+          }
         }
         // Reverse mode: what the reverse of a BLAS call reads, saved before the call overwrites anything.
         if (k.k === 'blas' && !f.forward && aa.isActiveInst(i)) this.blasSaved.set(i, this.saveBlas(i, k.rule));
@@ -613,7 +622,9 @@ export class ForwardSweep {
     if (!this.f.split) {
       const b = new IRBuilder(m).atEnd(this.pro.allocas);
       const s = b.alloca(t, name, null, c.align);
-      b.atEnd(this.pro.init).store(nullValue(t), s);
+      // The zeroing store has the alloca's alignment: without one it would claim the type's ABI
+      // alignment, more than clang gives a `<4 x double>` slot at -march=native (align 16 of 32).
+      b.atEnd(this.pro.init).store(nullValue(t), s, c.align);
       this.shadows[lane]!.set(i, s);
       return;
     }

@@ -363,6 +363,22 @@ export class ActivityAnalysis {
     return this.isActiveValue(c) || this.shadowed(c) || this.reachesActiveGlobals(c);
   }
 
+  /**
+   * An indirect call whose target is not known: the functions of the module it may still reach
+   * that use globals carrying derivatives (with each, the first such global). Calls (not
+   * invokes) are tested against these before the call (src/ad/devirt.ts), so this is empty for
+   * them; an invoke that may reach one cannot be differentiated (E0402).
+   */
+  unknownTargetsUsingActiveGlobals(c: CallBase): [Function, GlobalVariable][] {
+    if (this.callKind(c).k !== 'indirect') return [];
+    const out: [Function, GlobalVariable][] = [];
+    for (const f of this.facts.targets.globalUsersReachable(c)) {
+      const g = this.facts.activeGlobalsReached(f).values().next();
+      if (!g.done) out.push([f, g.value]);
+    }
+    return out;
+  }
+
   private reachesActiveGlobals(c: CallBase): boolean {
     const k = this.callKind(c);
     return k.k === 'defined' && !k.custom && this.facts.activeGlobalsReached(k.fn).size > 0;

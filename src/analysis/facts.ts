@@ -77,7 +77,9 @@ export class ModuleFacts {
       for (const i of b.instructions) {
         for (const o of i.operands) note(o, 0);
         if (i.op === 'call' || i.op === 'invoke') {
-          for (const callee of this.targets.callees(i)) {
+          // A call of unknown target: the functions of the module it may reach that use globals.
+          const callees = this.targets.callees(i);
+          for (const callee of callees.length ? callees : this.targets.globalUsersReachable(i)) {
             if (callee !== fn && !callee.isDeclaration) for (const g of this.activeGlobalsReached(callee)) out.add(g);
           }
         }

@@ -17,7 +17,7 @@ import type { Function, GlobalVariable } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import type { CallBase, Instruction } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
-import type { Type } from '../ir/types.js';
+import type { FunctionType, Type } from '../ir/types.js';
 import { ConstantAggregate, ConstantExpr, ConstantInt } from '../ir/constants.js';
 import { DataLayout } from '../ir/layout.js';
 import { computeUses } from '../ir/uses.js';
@@ -40,6 +40,10 @@ export class CallTargets {
   private readonly resolved = new Map<CallBase, Function | null>();
   private readonly dl: DataLayout | null;
   private readonly readOnly = new Map<GlobalVariable, boolean>();
+  private readonly taken = new Map<Function, boolean>();
+  private readonly globalUse = new Map<Function, boolean | 'pending'>();
+  private readonly unknownReach = new Map<FunctionType, Function[]>();
+  private readonly takenOfType = new Map<FunctionType, Function[]>();
 
   constructor(readonly module: Module | null) {
     this.dl = module ? DataLayout.of(module) : null;
@@ -83,6 +87,107 @@ export class CallTargets {
     const f = this.calledFunction(call);
     if (f) return [f];
     return this.candidates(call) ?? [];
+  }
+
+  /**
+   * For an indirect call whose target is not known: the functions of the module it may reach
+   * that use mutable globals (themselves or through their callees). Those are the defined
+   * functions of the call's exact type whose address is taken. A call that may reach them can
+   * read or write globals that carry derivatives, which the call's arguments do not show
+   * (src/ad/devirt.ts tests for them before the call). Functions outside the module are assumed
+   * not to use the module's globals, as for direct calls to them.
+   */
+  globalUsersReachable(call: CallBase): Function[] {
+    if (functionBehind(call.callee) || call.callee.vk === 'asm' || !this.module) return [];
+    let r = this.unknownReach.get(call.fnType);
+    if (!r) {
+      r = this.addressTakenOfType(call.fnType).filter((f) => this.usesMutableGlobals(f));
+      this.unknownReach.set(call.fnType, r);
+    }
+    const not = call.notCallees;
+    return not ? r.filter((f) => !not.includes(f)) : r;
+  }
+
+  /** Whether `f` names a mutable global, or calls a function that does (directly, or through its candidates or reachable functions). */
+  usesMutableGlobals(f: Function): boolean {
+    const have = this.globalUse.get(f);
+    if (have !== undefined) return have === true;
+    if (f.isDeclaration) return false;
+    this.globalUse.set(f, 'pending');
+    const names = (v: Value, depth: number): boolean => {
+      if (depth > 16) return false;
+      if (v.vk === 'global') return isMutableGlobal(v as GlobalVariable);
+      if (v instanceof ConstantExpr) return v.operands.some((o) => names(o, depth + 1));
+      if (v instanceof ConstantAggregate) return v.elems.some((o) => names(o, depth + 1));
+      return false;
+    };
+    let r = false;
+    scan: for (const b of f.blocks) {
+      for (const i of b.instructions) {
+        if (i.operands.some((o) => names(o, 0))) { r = true; break scan; }
+        if (i.op !== 'call' && i.op !== 'invoke') continue;
+        const known = this.callees(i);
+        if (known.some((g) => g !== f && this.usesMutableGlobals(g))) { r = true; break scan; }
+        // A call of unknown target: it may reach any function of its type whose address is taken
+        // (counted as using globals without looking further, so that this needs no fixed point).
+        if (!known.length && !functionBehind(i.callee) && i.callee.vk !== 'asm' && this.addressTakenOfType(i.fnType).length) { r = true; break scan; }
+      }
+    }
+    this.globalUse.set(f, r);
+    return r;
+  }
+
+  /** The defined functions of type `t` whose address is taken. */
+  private addressTakenOfType(t: FunctionType): Function[] {
+    let r = this.takenOfType.get(t);
+    if (!r) {
+      r = this.module ? this.module.functions.filter((f) => !f.isDeclaration && f.fnType === t && this.isAddressTaken(f)) : [];
+      this.takenOfType.set(t, r);
+    }
+    return r;
+  }
+
+  /**
+   * Whether the address of `f` is used as a value anywhere in the module: stored, passed,
+   * compared, or held in a global's initializer (a table, a vtable); anything but being the
+   * callee of a direct call.
+   */
+  isAddressTaken(f: Function): boolean {
+    let r = this.taken.get(f);
+    if (r !== undefined) return r;
+    r = false;
+    const m = this.module;
+    const mentions = (v: Value, depth: number): boolean => {
+      if (depth > 16) return false;
+      if (functionBehind(v) === f) return true;
+      if (v instanceof ConstantExpr) return v.operands.some((o) => mentions(o, depth + 1));
+      if (v instanceof ConstantAggregate) return v.elems.some((o) => mentions(o, depth + 1));
+      return false;
+    };
+    if (m) {
+      search: {
+        for (const h of m.globals) {
+          if (!h.hasInit || h.name === 'llvm.used' || h.name === 'llvm.compiler.used' || h.name === 'llvm.global_ctors' || h.name === 'llvm.global_dtors') continue;
+          if (h.deferredInit !== null && !h.deferredInit.mentionsGlobal(f)) continue;
+          if (mentions(h.init!, 0)) { r = true; break search; }
+        }
+        for (const g of m.functions) {
+          if (g.isDeclaration) continue;
+          if (g.deferred !== null && !g.deferred.mentionsGlobal(f)) continue;
+          for (const b of g.blocks) {
+            for (const i of b.instructions) {
+              const n = i.operands.length;
+              for (let k = 0; k < n; k++) {
+                const isCallee = (i.op === 'call' || i.op === 'invoke' || i.op === 'callbr') && k === n - 1;
+                if (!isCallee && mentions(i.operands[k]!, 0)) { r = true; break search; }
+              }
+            }
+          }
+        }
+      }
+    }
+    this.taken.set(f, r);
+    return r;
   }
 
   private possible(v: Value, depth: number, visiting: Set<Value>): Set<Function> | null {
@@ -350,6 +455,13 @@ export class CallTargets {
     }
     return true;
   }
+}
+
+/** A global the program can write: not constant, not one of LLVM's or Enzyme's own. */
+function isMutableGlobal(g: GlobalVariable): boolean {
+  if (g.isConstant) return false;
+  const name = g.name ?? '';
+  return !name.startsWith('llvm.') && !name.startsWith('__enzyme') && !name.startsWith('enzyme_');
 }
 
 /**

@@ -7,7 +7,7 @@ import { Value } from './value.js';
 import type { FunctionType, Type } from './types.js';
 import { NO_ATTRS, type AttrList } from './attributes.js';
 import type { Attachment, DbgRecord } from './metadata.js';
-import type { BasicBlock } from './function.js';
+import type { BasicBlock, Function } from './function.js';
 
 export const BINARY_OPS = [
   'add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem', 'shl', 'lshr', 'ashr', 'and', 'or', 'xor',
@@ -85,6 +85,11 @@ export abstract class CallBase extends InstBase {
   addrspace: number | null = null;
   /** Whether the source spelled the full function type (required for varargs). */
   explicitFnType = false;
+  /**
+   * Functions this indirect call is known not to reach: the dispatch in front of it tested the
+   * pointer against each (src/ad/devirt.ts). Absent on almost every call.
+   */
+  declare notCallees?: readonly Function[];
   get callee(): Value { return this.operands[this.operands.length - 1]!; }
   set callee(v: Value) { this.operands[this.operands.length - 1] = v; }
   get argCount(): number { return this.operands.length - 1; }

@@ -55,6 +55,6 @@ describe('every corpus function differentiates or gets a coded diagnostic', () =
       if (process.env.ENZYME_TS_TALLY) console.log(cfg, JSON.stringify([...tally].sort()));
       expect(problems, problems.slice(0, 10).join('\n')).toEqual([]);
       expect(tally.get('ok') ?? 0).toBeGreaterThan(100);
-    }, 300_000);
+    }, 900_000); // several minutes alone; far more on a loaded machine
   }
 });

@@ -145,6 +145,78 @@ define i32 @main() {
   });
 });
 
+describe('calls of unknown target that may reach globals carrying active data', () => {
+  // `g = x * x; cb()`: cb arrives as an argument, so the analysis cannot know it, but it may be
+  // @read_g, whose address is taken. Before, cb()'s result was a constant and d/dx came out as
+  // x² instead of 3x² (exit 0). The call now tests the pointer against @read_g
+  // (src/ad/devirt.ts; the C programs are fixtures/lower/src/fnptr_unknown_global.c).
+  const CB = (call: string, tail: string): string => `
+@g = global double 0.0
+define double @read_g() {
+  %v = load double, ptr @g
+  ret double %v
+}
+define double @three() {
+  ret double 3.0
+}
+@keep = global [2 x ptr] [ptr @read_g, ptr @three]
+define double @f(double %x, ptr %fp) personality ptr @__gxx_personality_v0 {
+  %sq = fmul double %x, %x
+  store double %sq, ptr @g
+${call}
+${tail}
+}
+declare i32 @__gxx_personality_v0(...)
+`;
+  test.skipIf(!hasTool('lli-19'))('a call: the functions that use the global are called directly, right numbers for each target', () => {
+    const text = `${CB('  %v = call double %fp()', '  %r = fmul double %v, %x\n  ret double %r')}
+declare double @__enzyme_autodiff(...)
+declare i32 @printf(ptr, ...)
+@fmt = private constant [10 x i8] c"%.17g %g\\0A\\00"
+define i32 @main() {
+  %d0 = call double (...) @__enzyme_autodiff(ptr @f, double 2.0, metadata !"enzyme_const", ptr @read_g)
+  %d1 = call double (...) @__enzyme_autodiff(ptr @f, double 2.0, metadata !"enzyme_const", ptr @three)
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d0, double %d1)
+  ret i32 0
+}
+`;
+    // d/dx (x² · x) = 3x² = 12 at x = 2; d/dx (3 · x) = 3
+    expect(lowerAndRun(text, 'lli-19').trim()).toBe('12 3');
+  });
+  test('an invoke (not dispatched): E0402 naming the function and the global', () => {
+    const text = CB('  %v = invoke double %fp() to label %ok unwind label %lp', `ok:
+  %r = fmul double %v, %x
+  ret double %r
+lp:
+  %l = landingpad { ptr, i32 } cleanup
+  resume { ptr, i32 } %l`);
+    const e = gradError(text, { fn: 'f', args: ['active', 'const'] });
+    expect(e.code).toBe('E0402');
+    expect(e.message).toMatch(/an indirect call whose target is not known may reach @read_g, which uses the global @g that carries derivatives/);
+    expect(e.line).toBe(lineOf(text, '%v = invoke double %fp()'));
+  });
+  test('a returned pointer: for the pointers it was not tested against its shadow is unknown, E0402', () => {
+    const text = `
+@arr = global [3 x double] zeroinitializer
+define ptr @slot() {
+  ret ptr getelementptr ([3 x double], ptr @arr, i64 0, i64 1)
+}
+@keep = global ptr @slot
+define double @f(double %x, ptr %fp) {
+  store double %x, ptr getelementptr ([3 x double], ptr @arr, i64 0, i64 1)
+  %p = call ptr %fp()
+  %v = load double, ptr %p
+  %r = fmul double %v, %x
+  ret double %r
+}
+`;
+    const e = gradError(text, { fn: 'f', args: ['active', 'const'] });
+    expect(e.code).toBe('E0402');
+    expect(e.message).toMatch(/an indirect call \(for a pointer other than @slot, which it was tested against\) touches active data/);
+    expect(e.line).toBe(lineOf(text, '%p = call ptr %fp()'));
+  });
+});
+
 describe('mutable globals carrying active data', () => {
   const PRINT = `
 declare double @__enzyme_autodiff(...)

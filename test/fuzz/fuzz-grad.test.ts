@@ -46,11 +46,42 @@ describe('fuzz-grad: the generator', () => {
     for (const f of FEATURES) expect(seen, f.name).toContain(f.name);
     for (const t of ['heap:realloc', 'heap:new', 'recursion:tree', 'loop:while', 'loop:triangular', 'vector:gather', 'mem:memcpy',
       'global:mutable', 'struct:array', 'int:cast', 'kink:fmax', 'call:restrict', 'libm:pow', 'return:early']) expect(seen, t).toContain(t);
+    // generator 7 (the default): the forms it adds
+    for (const t of ['kink:copysign', 'kink:fmod', 'kink:round', 'kink:trunc', 'kink:ltrunc', 'complex:mul', 'complex:div', 'complex:conj',
+      'cppvec:sized', 'cppvec:push', 'loop:size_t', 'loop:size_t-down', 'loop:unsigned', 'loop:long', 'float:itof-unsigned', 'float:itof-long']) expect(seen, t).toContain(t);
     const noLoops = new Set<string>();
     for (let i = 0; i < 50; i++) for (const t of generateProgram(programSeed(5, i), `5-${i}`, { weights: { loop: 0, while: 0, rust: 0 } }).tags) noLoops.add(t);
     expect(noLoops).not.toContain('loop');
     expect(noLoops).not.toContain('while');
   });
+});
+
+describe('fuzz-grad: generator 7', () => {
+  test('what it adds is off in generator 6, and its programs compile (C, C++) with clang 14 and 19', () => {
+    for (let i = 0; i < 40; i++) {
+      const tags = generateProgram(programSeed(5, i), `5-${i}`, { weights: { rust: 0 }, version: 6 }).tags;
+      for (const t of tags) expect(t).not.toMatch(/^(view2d|complex|cppvec|kink:(copysign|fmod|round|trunc|ltrunc)|loop:(size_t|unsigned|long)|float:itof)/);
+    }
+    if (!['clang-14', 'clang-19', 'clang++-14', 'clang++-19'].every(hasTool)) return;
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-grad-g7-'));
+    try {
+      const weights = { rust: 0, cpp: 3, view2d: 3, complex: 3, cppvec: 3, 'expr:copysign': 3, 'expr:fmod': 3, 'expr:round': 3, 'expr:itof': 3 };
+      for (let i = 0; i < 6; i++) {
+        const p = generateProgram(programSeed(17, i), `17-${i}`, { weights });
+        const s = renderProgram(p);
+        const ext = p.lang === 'cpp' ? 'cpp' : 'c';
+        for (const [name, text] of [['prog', s.test], ['check', s.check]] as const) {
+          writeFileSync(join(dir, `${name}.${ext}`), text);
+          for (const cc of ext === 'cpp' ? ['clang++-14', 'clang++-19'] : ['clang-14', 'clang-19']) {
+            const r = spawnSync(cc, ['-fsyntax-only', '-Werror=implicit-function-declaration', join(dir, `${name}.${ext}`)], { encoding: 'utf8' });
+            expect(r.status, `${p.id} ${name} ${cc}: ${r.stderr}`).toBe(0);
+          }
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!HAVE)('fuzz-grad: random programs', () => {
@@ -153,7 +184,7 @@ describe('fuzz-grad: Rust programs (generator 6)', () => {
     for (let i = 0; i < 60; i++) for (const t of generateProgram(programSeed(5, i), `5-${i}`, { weights: { rust: 100 } }).tags) seen.add(t);
     for (const t of ['iter:map-sum', 'iter:zip-fold', 'iter:windows', 'iter:chunks', 'iter:enumerate', 'iter:max-fold', 'range-adapters', 'closure',
       'struct-impl', 'struct-method', 'helper', 'helper-mut', 'vec:collect', 'vec:push', 'vec:zeros', 'vec:array', 'iter_mut', 'zip_mut',
-      'for:rev', 'for:step', 'for:tri', 'while', 'subslice', 'gather', 'kink']) expect(seen, t).toContain(t);
+      'for:rev', 'for:step', 'for:tri', 'while', 'subslice', 'gather', 'kink', 'closure:dyn', 'closure:box', 'closure:fnptr', 'closure:fn-table']) expect(seen, t).toContain(t);
   });
 
   test.skipIf(!hasRustc() || !hasTool('clang-19'))('every program of a sample compiles with rustc, its checker and glue with clang', () => {

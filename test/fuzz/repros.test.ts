@@ -42,6 +42,10 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
   add('struct-float-int-byval', 'repro.c', [[clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']], [clang, ['-O3', '-march=native']]]);
   for (const f of ['repro2.c', 'repro3.c']) add('struct-float-int-byval', f, [[clang, ['-O0']], [clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']]]);
 }
+// fuzz-11011-39: memmove of two floats, a load i64 / store i64 at -O2 (was E0403).
+add('float-pair-integer-copy', 'repro.c', [...ALL, ['clang-19', ['-O3', '-march=native']], ['clang-14', ['-O2', '-ffast-math']]]);
+// fuzz-11011-163: the shadow of an `alloca <4 x double>, align 16` zeroed by a store without align (32 assumed).
+add('shadow-alloca-vector-align', 'repro.c', [['clang-14', ['-O3', '-march=native']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O3', '-march=native']], ['clang-19', ['-O0']]], 'avx');
 add('../wrong', 'split_tape_avx.c', [['clang-14', ['-O0', '-mavx']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O0', '-mavx']], ['clang-19', ['-O2', '-mavx']]], 'avx');
 
 function sh(cmd: string, args: string[], cwd: string): { code: number | null; out: string } {
@@ -84,6 +88,14 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
   REFUSED.push({ dir: 'struct-float-int-byval', file: 'fuzz-8383-26.cpp', clang, flags: ['-O0'], code: 'E0403', at: /= load \{ i64, <2 x float> \}, (ptr|\{ i64, <2 x float> \}\*) %\d+, align 4/ });
   REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro.c', clang, flags: ['-O0'], code: 'E0403', at: /call void @llvm\.memcpy\.p0(i8)?\.p0(i8)?\.i64\(.*, i64 12, i1 false\)/ });
 }
+
+// fuzz-12121-150: struct { int k; float x; float y; } returned by value at -O0: the return slot is
+// `{ i64, float }` filled by a memcpy, so its i64 holds x (was a wrong derivative, d/dx = 0).
+for (const clang of ['clang-14', 'clang-19'] as const) {
+  REFUSED.push({ dir: 'struct-int-float-return-O0', file: 'repro.c', clang, flags: ['-O0'], code: 'E0403', at: /= load \{ i64, float \}, (ptr|\{ i64, float \}\*) %\d+, align 8/ });
+}
+// ... and right at -O2, where the packing is followed.
+add('struct-int-float-return-O0', 'repro.c', [['clang-14', ['-O2']], ['clang-19', ['-O2']]]);
 
 describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a located error instead of a wrong number', () => {
   for (const c of REFUSED) {

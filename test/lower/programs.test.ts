@@ -96,7 +96,7 @@ for (const config of ['clang14', 'clang19'] as const) {
         const r = await withSlot(() => lli(cmd!, out, blasFlags(f) ?? []));
         expect(r.out, r.out).toMatch(/^ok$/m);
         expect(r.code).toBe(0);
-      }, 180_000);
+      }, 600_000); // includes the wait for a free slot of the pool
     }
   });
 }
@@ -114,6 +114,6 @@ describe.skipIf(!LLI.clang14).concurrent('lowered clang19 programs written for L
       const r = await withSlot(() => lli(LLI.clang14!, out, ['-opaque-pointers', ...(blasFlags(f) ?? [])]));
       expect(r.out, r.out).toMatch(/^ok$/m);
       expect(r.code).toBe(0);
-    }, 180_000);
+    }, 600_000); // includes the wait for a free slot of the pool
   }
 });

@@ -8,13 +8,14 @@
 //   sym   a name that the twin renames (functions, globals, struct types): f -> f_ld
 //   math  a libm call (sin, sinf; twin: sinl)
 //   cmp   a comparison of floating values; the twin records its margin and outcome
-//   kink  a function that is not smooth everywhere (fabs, fmax, fmin, a cast to int, floor):
+//   kink  a function that is not smooth everywhere (fabs, fmax, fmin, a cast to int, floor;
+//         generator 7: copysign, fmod, round, trunc, a round trip through long long):
 //         the twin records how far the point is from the kink
 
 export type Kind = 'D' | 'F';
 export type Mode = 'primal' | 'twin';
 export type CmpOp = '<' | '<=' | '>' | '>=';
-export type KinkFn = 'fabs' | 'fmax' | 'fmin' | 'toint' | 'floor';
+export type KinkFn = 'fabs' | 'fmax' | 'fmin' | 'toint' | 'floor' | 'copysign' | 'fmod' | 'round' | 'trunc' | 'ltrunc';
 
 export type Tok =
   | { t: 'ty'; k: Kind }
@@ -107,7 +108,8 @@ function renderTok(t: Tok, mode: Mode): string {
       if (twin) return `fz_${t.fn}(${args.join(', ')})`;
       switch (t.fn) {
         case 'toint': return `((int)(${args[0]}))`;
-        case 'fabs': case 'fmax': case 'fmin': case 'floor':
+        case 'ltrunc': return `((${t.k === 'D' ? 'double' : 'float'})(long long)(${args[0]}))`;
+        case 'fabs': case 'fmax': case 'fmin': case 'floor': case 'copysign': case 'fmod': case 'round': case 'trunc':
           return `${t.k === 'D' ? t.fn : `${t.fn}f`}(${args.join(', ')})`;
       }
     }

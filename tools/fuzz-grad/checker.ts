@@ -49,6 +49,11 @@ static long double fz_fmax(long double a, long double b) { int r = a >= b; fz_no
 static long double fz_fmin(long double a, long double b) { int r = a <= b; fz_note(fz_rel(a, b), r); return r ? a : b; }
 static int fz_toint(long double x) { int r = (int)x; fz_note(fz_rel(x, nearbyintl(x)), (unsigned)r); return r; }
 static long double fz_floor(long double x) { long double r = floorl(x); fz_note(fz_rel(x, nearbyintl(x)), (unsigned)(long long)r); return r; }
+static long double fz_copysign(long double a, long double b) { fz_note(fz_rel(a, 0), a < 0); fz_note(fz_rel(b, 0), b < 0); return copysignl(a, b); }
+static long double fz_fmod(long double a, long double b) { long double q = a / b; fz_note(fz_rel(q, nearbyintl(q)), (unsigned)(long long)truncl(q)); return fmodl(a, b); }
+static long double fz_round(long double x) { long double h = floorl(x) + 0.5L; fz_note(fz_rel(x, h), (unsigned)(long long)roundl(x)); return roundl(x); }
+static long double fz_trunc(long double x) { long double r = truncl(x); fz_note(fz_rel(x, nearbyintl(x)), (unsigned)(long long)r); return r; }
+static long double fz_ltrunc(long double x) { long long r = (long long)x; fz_note(fz_rel(x, nearbyintl(x)), (unsigned)r); return (long double)r; }
 
 /* Finiteness from the bits: -ffast-math may fold isfinite() to 1. */
 static int fz_fin(double x) { uint64_t u; memcpy(&u, &x, 8); return ((u >> 52) & 0x7ff) != 0x7ff; }
@@ -90,7 +95,7 @@ export function renderProgram(p: Program, ro: RenderOptions = {}): Sources {
   const cpp = p.lang === 'cpp';
   const title = `/* enzyme-ts fuzz-grad program ${p.id} (generator ${p.version}, ${p.lang}, n = ${p.n}${p.hasFloat ? ', float' : ''}) */`;
   const shared = sharedDecls(p);
-  const test: string[] = [title, TU_HEAD, shared.join('\n'), ''];
+  const test: string[] = [title, TU_HEAD, ...extraIncludes(p), shared.join('\n'), ''];
   test.push('/* ---- the program under test ---- */');
   test.push(renderDecls(p, 'primal'));
   for (const h of p.helpers) test.push(renderProto(h, 'primal'));
@@ -539,8 +544,13 @@ int main(void) {
 `;
 
 /** The start of check.c: declarations, the tolerances and the twin's declarations. */
+/** Headers only some programs need (generator 7: `std::vector` temporaries). */
+function extraIncludes(p: Program): string[] {
+  return p.tags.some((t) => t.startsWith('cppvec')) ? ['#include <vector>'] : [];
+}
+
 function checkHead(p: Program, title: string, shared: string[]): string[] {
-  return [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, shared.join('\n'), PRELUDE,
+  return [title, '/* The checker of prog: see tools/fuzz-grad/checker.ts in enzyme-ts. */', TU_HEAD, ...extraIncludes(p), shared.join('\n'), PRELUDE,
     // tolerances: over ~1,600 passing runs the error was below 8e-8 (float) and 3e-12 (double) of
     // (|fd| + max |fd|); these leave a margin of more than 600 (float) and 3,000 (double)
     `#define FZ_TOL ${p.hasFloat ? '5e-5L' : '1e-8L'}`,

@@ -151,7 +151,10 @@ export class ProgramState {
 export const MAX_BOUND = 1e4;
 
 /** The generator version that introduced a feature (features not listed: version 1). */
-const SINCE: Record<string, number> = { switch: 2, rows: 2, fnptr: 2, pstruct: 2, matrix: 4, byval: 5, pingpong: 5 };
+const SINCE: Record<string, number> = {
+  switch: 2, rows: 2, fnptr: 2, pstruct: 2, matrix: 4, byval: 5, pingpong: 5,
+  'expr:copysign': 7, 'expr:round': 7, 'expr:fmod': 7, 'expr:itof': 7, view2d: 7, complex: 7, cppvec: 7, 'loop:wide': 7,
+};
 
 export interface FnOptions {
   /** How many times the body may run in one evaluation of the target (callers' loops). */
@@ -446,6 +449,40 @@ const forms: [string, number, ExprForm][] = [
     const x = genExpr(ctx, d - 1, k), y = genExpr(ctx, d - 1, k);
     ctx.prog.tags.add('branch:select');
     return { code: c`(${cmp(ctx.rng.pick(['<', '>', '<=', '>='] as const), a.code, b.code)} ? ${x.code} : ${y.code})`, kind: joinKind(x.kind, y.kind), bound: Math.max(x.bound, y.bound) };
+  }],
+  // generator 7: copysign (kinks where either argument crosses 0), x - round(x) / trunc(x) / a
+  // round trip through long long (derivative 1 between the jumps), fmod by a positive divisor
+  ['copysign', 0.6, (ctx, d, k) => {
+    const a = genExpr(ctx, d - 1, k), b = genExpr(ctx, d - 1, k);
+    const kk = joinKind(a.kind, b.kind);
+    ctx.prog.tags.add('kink:copysign');
+    return { code: [kink('copysign', kk, a.code, b.code)], kind: kk, bound: a.bound };
+  }],
+  ['round', 0.5, (ctx, d, k) => {
+    let a = genExpr(ctx, d - 1, k);
+    if (a.bound > 1000) a = squash(ctx, a, 1000);
+    const fn = ctx.rng.pick(['round', 'trunc', 'ltrunc'] as const);
+    ctx.prog.tags.add(`kink:${fn}`);
+    return { code: c`(${a.code} - ${kink(fn, a.kind, a.code)})`, kind: a.kind, bound: 1 };
+  }],
+  ['fmod', 0.5, (ctx, d, k) => {
+    const a = genExpr(ctx, d - 1, k);
+    const p = genPos(ctx, d - 1, k);
+    const kk = joinKind(a.kind, p.kind);
+    ctx.prog.tags.add('kink:fmod');
+    return { code: [kink('fmod', kk, a.code, p.code)], kind: kk, bound: Math.min(a.bound, p.max) };
+  }],
+  // an integer in range converted to floating and used as a weight (loop counters as coefficients)
+  ['itof', 0.4, (ctx, d, k) => {
+    const ints = ctx.ints();
+    const a = genExpr(ctx, d - 1, k);
+    if (!ints.length) return a;
+    const v = ctx.rng.pick(ints);
+    const m = Math.max(1, Math.abs(v.lo), Math.abs(v.hi));
+    const w = ctx.rng.chance(0.5) ? 'unsigned' : 'long';
+    if (w === 'unsigned' && v.lo < 0) return a;
+    ctx.prog.tags.add(`float:itof-${w}`);
+    return { code: c`((${ty(a.kind)})(${w})${v.name} / ${num(m, a.kind)} * ${a.code})`, kind: a.kind, bound: a.bound };
   }],
   ['cast', 1, (ctx, d, k) => {
     const a = genExpr(ctx, d - 1, k);

@@ -86,7 +86,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
   // Generator 6 adds Rust programs, chosen by a generator of their own: the C programs of version
   // 6 are those of version 5
   if ((o.version ?? GENERATOR_VERSION) >= 6 && new Rng(seed ^ 0x1f2e3d4c).chance(Math.min(1, 0.3 * W(o, 'rust', 1)))) {
-    return generateRustProgram(seed, id, o.weights);
+    return generateRustProgram(seed, id, o.weights, o.version ?? GENERATOR_VERSION);
   }
   const rng = new Rng(seed);
   const lang: 'c' | 'cpp' = rng.chance(0.15 * W(o, 'cpp', 1)) ? 'cpp' : 'c';
@@ -275,7 +275,7 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
 }
 
 /** C declarations of the globals and the reset function (and the twin's struct types). */
-export const GENERATOR_VERSION = 6;
+export const GENERATOR_VERSION = 7;
 
 export function renderDecls(p: Program, mode: 'primal' | 'twin'): string {
   const out: string[] = [];

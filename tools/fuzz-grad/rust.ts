@@ -88,12 +88,29 @@ export class RustGen {
   names = new Map<string, number>();
   /** Arrays not usable right now (borrowed by an iterator). */
   blocked = new Set<string>();
+  /**
+   * Whether an array (or, `method`, the struct parameter `name` as a whole) may not be used while
+   * the arrays in `blocked` are borrowed mutably: the array itself; the same field of another
+   * element of a struct slice (`s[0].m0.iter_mut()` borrows `s[_].m0`: `s[2].m0` conflicts,
+   * `s[2].m1` does not); and a method of the struct (`s[2].energy()` borrows all of `s[_]`).
+   */
+  isBlocked(name: string, method = false): boolean {
+    if (this.blocked.has(name)) return true;
+    const root = (x: string): string => x.split(/[.[]/)[0]!;
+    const field = (x: string): string => x.slice(x.lastIndexOf('.') + 1);
+    for (const b of this.blocked) {
+      if (root(b) !== root(name)) continue;
+      if (method || ((b.includes('[') || name.includes('[')) && field(b) === field(name))) return true;
+    }
+    return false;
+  }
   helpers: Helper[] = [];
   structsVal: ValStruct[] = [];
   features = new Set<string>();
   closures = 0;
   hasFloat = false;
-  constructor(readonly rng: Rng, readonly n: number, readonly floatScale: number) {}
+  /** Generator version: 7 adds calls through `&dyn Fn`, `fn` pointers and tables of them. */
+  constructor(readonly rng: Rng, readonly n: number, readonly floatScale: number, readonly version = 6) {}
 
   fresh(base: string): string {
     const k = this.names.get(base) ?? 0;
@@ -138,7 +155,7 @@ export class RustGen {
   leaf(k: Kind): E {
     const r = this.rng;
     const reals = this.scope.allReals();
-    const arrs = this.scope.allArrs().filter((a) => !this.blocked.has(a.name));
+    const arrs = this.scope.allArrs().filter((a) => !this.isBlocked(a.name));
     const ints = this.scope.allInts();
     const choice = r.weighted<string>([['lit', 1.5], ['real', reals.length ? 4 : 0], ['arr', arrs.length ? 7 : 0], ['int', ints.length ? 1 : 0]]);
     switch (choice) {
@@ -291,7 +308,7 @@ export class RustGen {
 
   /** A slice that can be iterated here: an array, or a sub-slice of one. */
   sliceOf(k: Kind | null, minLen = 1): { a: ArrVar; rs: string; tw: string; len: number; off: number } | null {
-    const arrs = this.scope.allArrs().filter((a) => !this.blocked.has(a.name) && a.len >= minLen && (k === null || a.k === k) && a.rs !== '');
+    const arrs = this.scope.allArrs().filter((a) => !this.isBlocked(a.name) && a.len >= minLen && (k === null || a.k === k) && a.rs !== '');
     if (!arrs.length) return null;
     const a = this.rng.pick(arrs);
     if (a.len > minLen + 1 && this.rng.chance(0.35)) {
@@ -424,7 +441,26 @@ export class RustGen {
     this.idxInfo = idxInfo;
     this.scope = saved;
     this.features.add('closure');
-    this.pendingLets.push({ rs: [`let ${name} = |t: ${RT(k)}, u: ${RT(k)}| -> ${RT(k)} { let _ = u; ${body.rs} };`], tw: [] });
+    const T = RT(k);
+    const lam = `|t: ${T}, u: ${T}| -> ${T} { let _ = u; ${body.rs} }`;
+    // generator 7: the same closure called through a trait object (a vtable call at -O0), a
+    // plain `fn` pointer, or a table of `fn` pointers indexed by a constant (the closure and a
+    // second, different entry)
+    const how = this.version >= 7 ? this.rng.weighted<string>([['plain', 3], ['dyn', 1], ['box', 0.7], ['fnptr', 0.7], ['table', 0.7]]) : 'plain';
+    if (how === 'table') {
+      const j = this.rng.int(0, 1);
+      const other = `|t: ${T}, u: ${T}| -> ${T} { (t - u).sin() }`;
+      const entries = j === 0 ? `${lam}, ${other}` : `${other}, ${lam}`;
+      this.pendingLets.push({ rs: [`let ${name}: [fn(${T}, ${T}) -> ${T}; 2] = [${entries}];`], tw: [] });
+      this.features.add('closure:fn-table');
+      return { rs: `${name}[${j}](${argT.rs}, ${argU.rs})`, tw: body.tw, k, b: body.b };
+    }
+    const decl = how === 'dyn' ? `let ${name}: &dyn Fn(${T}, ${T}) -> ${T} = &${lam};`
+      : how === 'box' ? `let ${name}: Box<dyn Fn(${T}, ${T}) -> ${T}> = Box::new(${lam});`
+      : how === 'fnptr' ? `let ${name}: fn(${T}, ${T}) -> ${T} = ${lam};`
+      : `let ${name} = ${lam};`;
+    if (how !== 'plain') this.features.add(`closure:${how}`);
+    this.pendingLets.push({ rs: [decl], tw: [] });
     return { rs: `${name}(${argT.rs}, ${argU.rs})`, tw: body.tw, k, b: body.b };
   }
 
@@ -455,7 +491,7 @@ export class RustGen {
   structParam: { name: string; type: StructType; count: number; writable: boolean; st: Store } | null = null;
   structMethod(k: Kind): E | null {
     const sp = this.structParam;
-    if (!sp || this.blocked.has(sp.name)) return null;
+    if (!sp || this.isBlocked(sp.name, true)) return null;
     const i = this.index(sp.count);
     this.features.add('struct-method');
     return this.cast({ rs: `${sp.name}[${i.rs}].energy()`, tw: `${sp.type.name}_energy_ld(&${sp.name}[${i.tw}])`, k: 'D', b: this.energyBound(sp.type, sp.st.cap) }, k);
@@ -468,7 +504,6 @@ export class RustGen {
   helperCall(k: Kind, d: number): E {
     const sl = this.sliceOf(null);
     if (!sl) return this.leaf(k);
-    const name = `h${this.helpers.length}`;
     const s = this.fit(this.expr(sl.a.k, d), 8);
     const hk = sl.a.k;
     // the helper's own body
@@ -487,6 +522,8 @@ export class RustGen {
     const acc: RealVar = { name: 'acc', k: hk, st: { cap: 64, acc: 0 }, mutable: true, rs: 'acc', tw: 'acc' };
     const body = this.stmts(this.rng.int(1, 3), [acc]);
     this.scope = saved.scope; this.mult = saved.mult; this.blocked = saved.blocked; this.depth = saved.depth; this.pendingLets = saved.pend; this.structParam = sp; this.idxInfo = idxInfo;
+    // named after its body: a helper called inside the body takes the next name first
+    const name = `h${this.helpers.length}`;
     const T = RT(hk);
     const rs = [`#[inline(never)]`, `fn ${name}(u: &[${T}], s: ${T}) -> ${T} {`, `    let mut acc: ${T} = ${rlit(0, hk).rs};`, ...body.rs.map((l) => '    ' + l), '    acc', '}'];
     const tw = [`static long double ${name}_ld(const long double *u, long double s) {`, '  long double acc = 0.0L;', ...body.tw.map((l) => '  ' + l), '  return acc;', '}'];
@@ -535,14 +572,14 @@ export class RustGen {
 
   stmt(): S {
     const r = this.rng;
-    const writableArrs = this.scope.allArrs().filter((a) => a.writable && !this.blocked.has(a.name));
+    const writableArrs = this.scope.allArrs().filter((a) => a.writable && !this.isBlocked(a.name));
     const mutReals = this.scope.allReals().filter((v) => v.mutable);
     const kind = r.weighted<string>([
       ['let', 3], ['assign', mutReals.length ? 3 : 0], ['store', writableArrs.length ? 3 : 0],
       ['for', this.depth < 3 ? 4 : 0], ['iter_mut', writableArrs.length && this.depth < 3 ? 1.2 : 0],
       ['zip_mut', writableArrs.length && this.depth < 3 ? 0.8 : 0], ['if', 1.5], ['vec', this.depth < 2 ? 1.2 : 0],
       ['while', this.depth < 2 ? 0.5 : 0], ['mut_helper', writableArrs.length && this.depth < 2 ? 0.5 : 0],
-      ['struct_write', this.structParam?.writable && !this.blocked.has(this.structParam.name) ? 0.8 : 0],
+      ['struct_write', this.structParam?.writable && !this.isBlocked(this.structParam.name, true) ? 0.8 : 0],
     ]);
     const k = this.kind(0.2);
     switch (kind) {
@@ -569,8 +606,9 @@ export class RustGen {
       }
       case 'for': return this.forLoop();
       case 'iter_mut': {
-        const a = r.pick(writableArrs.filter((x) => x.rs !== ''));
-        if (!a) return this.stmt();
+        const cands = writableArrs.filter((x) => x.rs !== '');
+        if (!cands.length) return this.stmt();
+        const a = r.pick(cands);
         const v = `e${this.fresh('')}`, kv = `k${this.fresh('')}`;
         this.blocked.add(a.name);
         const saved = this.scope; this.scope = new Scope(saved);
@@ -586,7 +624,7 @@ export class RustGen {
       }
       case 'zip_mut': {
         const a = r.pick(writableArrs.filter((x) => x.rs !== ''));
-        const others = a ? this.scope.allArrs().filter((x) => x.name !== a.name && !this.blocked.has(x.name) && x.rs !== '') : [];
+        const others = a ? this.scope.allArrs().filter((x) => x.name !== a.name && !this.isBlocked(x.name) && x.rs !== '') : [];
         if (!a || !others.length) return this.stmt();
         const b = r.pick(others);
         const len = Math.min(a.len, b.len);
@@ -629,8 +667,9 @@ export class RustGen {
           tw: [`long ${kv} = 0;`, `while (${kv} < ${len}) {`, ...body.tw.map((l) => '  ' + l), `  ${kv} += 1;`, '}'] };
       }
       case 'mut_helper': {
-        const a = r.pick(writableArrs.filter((x) => x.rs !== ''));
-        if (!a) return this.stmt();
+        const cands = writableArrs.filter((x) => x.rs !== '');
+        if (!cands.length) return this.stmt();
+        const a = r.pick(cands);
         const name = `hm${this.helpers.length}`;
         const s = this.fit(this.expr(a.k, 2), 4);
         const c = rlit(r.pick([0.5, 0.25]), a.k);

@@ -29,11 +29,11 @@ function seedValue(rng: Rng): number {
 
 const RT = (k: Kind): string => (k === 'D' ? 'f64' : 'f32');
 
-export function generateRustProgram(seed: number, id: string, weights: Record<string, number>): Program {
+export function generateRustProgram(seed: number, id: string, weights: Record<string, number>, version = 6): Program {
   const rng = new Rng(seed ^ 0x52757374);
   const n = rng.weighted<number>([[2, 1], [3, 2], [4, 2], [5, 2], [6, 1.5], [8, 1]]);
   const floatScale = (weights.float ?? 1) <= 0 ? 0 : rng.weighted<number>([[0, 5], [1, 3.5], [2, 1.5]]);
-  const g = new RustGen(rng, n, floatScale);
+  const g = new RustGen(rng, n, floatScale, version);
   const params: Param[] = [];
   const nArr = rng.weighted<number>([[1, 3], [2, 4], [3, 2]]);
   for (let k = 0; k < nArr; k++) {
@@ -157,7 +157,7 @@ export function generateRustProgram(seed: number, id: string, weights: Record<st
   const resultForm: Program['resultForm'] = fields === 0 ? 'void' : fields === 1 && rng.chance(0.5) ? 'scalar' : 'struct';
   const tags = [...g.features].sort();
   const prog: Program = {
-    id, seed, version: 6, lang: 'rust', n, hasFloat: g.hasFloat || params.some((p) => (p.p === 'arr' || p.p === 'scalar') && p.kind === 'F') || (sp?.type.fields.some((f) => f.kind === 'F') ?? false),
+    id, seed, version, lang: 'rust', n, hasFloat: g.hasFloat || params.some((p) => (p.p === 'arr' || p.p === 'scalar') && p.kind === 'F') || (sp?.type.fields.some((f) => f.kind === 'F') ?? false),
     tags, params, ret, primalReturn, resultForm, restrict: false, structs: sp ? [sp.type] : [], globalArrs: [], globalScalars: [],
     helpers: [], target: { name: 'f', head: [], params: [], body: [] },
   };

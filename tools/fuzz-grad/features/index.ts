@@ -1,6 +1,7 @@
 // The statement features and their default weights (`--weight NAME=W` overrides any of them;
 // 0 turns a feature off). Expression forms have weights too: `expr:NAME` (gen.ts), and
-// program-level choices: `float`, `cpp`, `globals`, `structs`, `restrict`, `vla`.
+// program-level choices: `float`, `cpp`, `globals`, `structs`, `restrict`, `vla`. Generator 7 adds
+// view2d, complex and cppvec (C++ only), expression forms copysign, round, fmod, itof, and loop:wide.
 import type { Feature } from '../gen.js';
 import { assign, decl, store } from './assign.js';
 import { breakStmt, forLoop, whileLoop } from './loops.js';
@@ -18,9 +19,12 @@ import { fnptr } from './fnptr.js';
 import { matrix } from './matrix.js';
 import { byval } from './byval.js';
 import { pingpong } from './pingpong.js';
+import { view2d } from './view2d.js';
+import { complex } from './complex.js';
+import { cppvec } from './cppvec.js';
 
 export const FEATURES: readonly Feature[] = [
   decl, assign, store, forLoop, whileLoop, breakStmt, ifStmt, earlyReturn, call, recursion,
   heap, realloc, stackArray, memops, vecLoop, intVar, toInt, inplace, structCopy, switchStmt, rows, fnptr,
-  matrix, byval, pingpong,
+  matrix, byval, pingpong, view2d, complex, cppvec,
 ];

@@ -47,6 +47,13 @@ export const forLoop: Feature = {
         const k = rng.int(0, ia.len - 1);
         return { head: c`for (int ${i} = 0; ${i} < ${ia.name}[${k}]; ${i}++) {`, iv: { name: i, lo: 0, hi: Math.max(0, ia.hi - 1) }, trips: ia.hi, tag: 'loop:data' };
       }, 1],
+      // generator 7: counters of other integer types (size_t, unsigned, long: i64 induction
+      // variables, zext instead of sext) and a loop that walks down with an unsigned counter
+      [() => {
+        const t = rng.pick(['size_t', 'unsigned', 'long', 'unsigned long'] as const);
+        return { head: c`for (${t} ${i} = 0; ${i} < (${t})n; ${i}++) {`, iv: { name: i, lo: 0, hi: n - 1 }, trips: n, tag: `loop:${t.replace(' ', '-')}` };
+      }, ctx.prog.weight('loop:wide', 1.5)],
+      [() => ({ head: c`for (size_t ${i} = (size_t)n; ${i}-- > 0;) {`, iv: { name: i, lo: 0, hi: n - 1 }, trips: n, tag: 'loop:size_t-down' }), ctx.prog.weight('loop:wide', 0.5)],
     ];
     const shape = rng.weighted(shapes)();
     if (!shape || shape.trips < 1) return null;
