@@ -8,6 +8,7 @@ import type { Value } from '../ir/value.js';
 import type { Type } from '../ir/types.js';
 import type { DataLayout } from '../ir/layout.js';
 import { ConstantInt } from '../ir/constants.js';
+import { rustShimName } from '../analysis/mangled.js';
 import { TypeTree } from '../analysis/types.js';
 import { aggregateType, flatten, type LayoutField } from './memkind.js';
 import type { FunctionFacts } from './facts.js';
@@ -26,7 +27,7 @@ export function callerArgTypes(f: FunctionFacts, i: CallBase, callee: Function, 
 const copying = new WeakMap<Function, boolean>();
 /**
  * Whether `fn`, or a function it calls (directly, a few levels down), calls `llvm.memcpy` /
- * `llvm.memmove`: the copies whose memory only a caller knows.
+ * `llvm.memmove` or reallocates: the copies whose memory only a caller knows.
  */
 function copiesMemory(fn: Function, depth = 0, visiting = new Set<Function>()): boolean {
   const have = copying.get(fn);
@@ -41,7 +42,9 @@ function copiesMemory(fn: Function, depth = 0, visiting = new Set<Function>()): 
       const c = (i as CallInst).callee;
       if (c.vk !== 'function') continue;
       const cf = c as Function;
-      if (/^llvm\.mem(cpy|move)\./.test(cf.name ?? '') || copiesMemory(cf, depth + 1, visiting)) { r = true; break; }
+      // A reallocation moves memory as a copy does (RawVec's `finish_grow` reallocates a Vec's buffer).
+      const name = cf.name ?? '';
+      if (/^llvm\.mem(cpy|move)\./.test(name) || name === 'realloc' || rustShimName(name) === '__rust_realloc' || copiesMemory(cf, depth + 1, visiting)) { r = true; break; }
     }
     if (r) break;
   }

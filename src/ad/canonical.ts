@@ -53,6 +53,7 @@ import { widenLaneShuffles } from './laneshuffle.js';
 import { devirtualizeCalls } from './devirt.js';
 import { explicitByvalCopies } from './byval.js';
 import { splitMixedAccesses } from './mixedsplit.js';
+import { pointerPhis } from './intphi.js';
 
 /**
  * What the function is differentiated for: with it, floats carried by integer call results and
@@ -438,7 +439,7 @@ class UnionFind<T> {
  */
 export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGuard): CanonicalResult {
   const own = (x: Function): Function => (x === f0 ? cloneFunction(x).fn : x);
-  const f = splitMixedAccesses(m, widenLaneShuffles(m, explicitByvalCopies(m, devirtualizeCalls(m, rewriteKnownAsm(m, f0), own), own), own), own);
+  const f = splitMixedAccesses(m, pointerPhis(m, widenLaneShuffles(m, explicitByvalCopies(m, devirtualizeCalls(m, rewriteKnownAsm(m, f0), own), own), own), own), own);
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f);
   const conflicted = new Set(ta.conflicts().map((c) => c.value));

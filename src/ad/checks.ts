@@ -7,6 +7,8 @@ import { Argument, Function as FunctionClass } from '../ir/function.js';
 import { ConstantExpr, ConstantInt } from '../ir/constants.js';
 import { scalarOf, type Type } from '../ir/types.js';
 import { DataLayout } from '../ir/layout.js';
+import { F } from '../ir/flags.js';
+import { rustShimName } from '../analysis/mangled.js';
 import type { Value } from '../ir/value.js';
 import { sourceSpan } from '../ir/verify.js';
 import { intBase, isDiffType, isMixedAggType, isPtrAggType } from '../analysis/activity.js';
@@ -565,9 +567,43 @@ function writeOnlySlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[
 /** Integer operations whose result is arithmetic on their operands' values, not a move or a mask of their bits. */
 const ARITH_RESULT = new Set(['add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem']);
 
-function consumedOnly(v: Instruction | Argument, depth: number): boolean {
+const MINMAX = /^llvm\.[us](max|min)\.i\d+$/;
+const OVERFLOW = /^llvm\.[us](add|sub|mul)\.with\.overflow\.i\d+$/;
+function calleeName(i: Instruction): string {
+  if (i.op !== 'call' && i.op !== 'invoke') return '';
+  const c = (i as Instruction & { op: 'call' }).callee;
+  return c instanceof FunctionClass ? c.name ?? '' : '';
+}
+
+/** Allocators whose integer arguments are sizes and alignments (Rust's shims by their plain names). */
+const SIZED_ALLOC = new Set(['malloc', 'calloc', 'realloc', 'aligned_alloc', 'memalign', 'posix_memalign', 'free',
+  '__rust_alloc', '__rust_alloc_zeroed', '__rust_realloc', '__rust_dealloc']);
+
+function consumedOnly(v: Instruction | Argument, depth: number, vArith = false): boolean {
   const fn = v instanceof Argument ? v.parent : v.parent?.parent;
   if (!fn || depth > 3) return false;
+  // Whether `y` is a new integer computed from `v` rather than its bits moved: integer arithmetic
+  // (`vArith`: `v` is a parameter given such a result), a shift left that may not wrap (`shl nuw`,
+  // rustc's `2 * cap`) or by less than 8 bits, or a shift of such a result, a phi of them or of constants, the larger or
+  // smaller of them (llvm.umax...: RawVec::grow_one's `max(2 * cap, 4)`), the result of checked
+  // arithmetic (llvm.umul.with.overflow: `Layout::array`'s size).
+  const arith = (y: Value, d: number): boolean => {
+    if (y === v) return vArith;
+    if (y instanceof ConstantInt) return true;
+    if (y.vk !== 'inst' || d > 8) return false;
+    const i = y as Instruction;
+    if (ARITH_RESULT.has(i.op)) return true;
+    if (i.op === 'shl') {
+      const k = i.operands[1];
+      // A multiplication by a small power of two (`2 * cap` at -O0: `shl i64 %cap, 1`); shifts by
+      // a word (`hi << 32 | lo`, a double built from its halves) move bits and stay excluded.
+      return (i.flags & (F.NUW | F.NSW)) !== 0 || (k instanceof ConstantInt && ((k.value > 0n && k.value < 8n) || arith(i.operands[0]!, d + 1)));
+    }
+    if (i.op === 'phi') return i.operands.every((o) => arith(o, d + 1));
+    if (i.op === 'call' && MINMAX.test(calleeName(i))) return i.operands.slice(0, 2).every((o) => arith(o, d + 1));
+    if (i.op === 'extractvalue') { const o = i.operands[0]!; return o.vk === 'inst' && OVERFLOW.test(calleeName(o as Instruction)); }
+    return false;
+  };
   const users = usersIn(fn);
   const seen = new Set<Value>([v]);
   const work: Value[] = [v];
@@ -577,6 +613,11 @@ function consumedOnly(v: Instruction | Argument, depth: number): boolean {
       switch (u.op) {
         case 'icmp': case 'br': case 'switch': break;
         case 'getelementptr': if (u.operands[0] === x) return false; break;
+        // The result and the overflow bit of checked arithmetic (`llvm.umul.with.overflow`).
+        case 'extractvalue':
+          if (!(x.vk === 'inst' && OVERFLOW.test(calleeName(x as Instruction)))) return false;
+          if (!seen.has(u)) { seen.add(u); work.push(u); }
+          break;
         case 'select':
           if (u.operands[0] !== x && !seen.has(u)) { seen.add(u); work.push(u); }
           break;
@@ -592,21 +633,33 @@ function consumedOnly(v: Instruction | Argument, depth: number): boolean {
           // sign-bit `and` / `xor` of them (fabs / fneg in disguise), stored anywhere are a copy.
           if (u.operands[0] !== x) return false;
           if (writeOnlySlot((u as Instruction & { op: 'store' }).ptr, users)) break; // rustc's `.dbg.spill` slots
-          if (x === v || !ARITH_RESULT.has((x as Instruction).op)) return false;
+          if (!arith(x, 0)) return false;
           break;
         case 'call': case 'invoke': {
           const callee = u.callee;
+          // A size or alignment given to an allocator, defined in the module or not (RawVec's
+          // `finish_grow`: realloc(p, 8 * cap); Rust's `__rust_alloc` shim after fat LTO).
+          if (callee instanceof FunctionClass && SIZED_ALLOC.has(rustShimName(callee.name ?? '')) && u.args().includes(x) && x.type.kind === 'int') break;
+          // A call that does not return (`panic_bounds_check(i, len, loc)` before `unreachable`):
+          // the derivative assumes it is never reached, as it assumes no exception is thrown.
+          if (u.op === 'call' && u.parent && u.parent.instructions[u.parent.instructions.indexOf(u) + 1]?.op === 'unreachable') break;
           if (!(callee instanceof FunctionClass) || callee.isDeclaration || callee.fnType.vararg) {
             // Intrinsics that only look at an integer (llvm.assume of a comparison, lifetime sizes).
             const name = callee instanceof FunctionClass ? callee.name ?? '' : '';
             if (name.startsWith('llvm.assume') || name.startsWith('llvm.lifetime.') || name.startsWith('llvm.expect')) break;
+            // The larger or smaller of two integers (RawVec::grow_one's `max(2 * cap, 4)`): one of
+            // its operands, followed as a select is; stored only when arithmetic made it.
+            if (MINMAX.test(name) || OVERFLOW.test(name)) {
+              if (!seen.has(u)) { seen.add(u); work.push(u); }
+              break;
+            }
             return false;
           }
           const args = u.args();
           for (let k = 0; k < args.length; k++) {
             if (args[k] !== x) continue;
             const p = callee.args[k];
-            if (!p || !consumedOnly(p, depth + 1)) return false;
+            if (!p || !consumedOnly(p, depth + 1, arith(x, 0))) return false;
           }
           if (!args.includes(x)) return false; // the callee itself
           break;

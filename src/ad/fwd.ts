@@ -14,7 +14,8 @@ import { GradContext } from './context.js';
 import { addCommandLineHints, moduleHints, withHints, type CustomHints } from './custom.js';
 import { MAX_WIDTH, defaultActivity, findFunction } from './grad.js';
 import { withGlobalRestarts } from './globals.js';
-import { ForwardContext, carriesTangent, fwdSignature, type FwdSig } from './forward.js';
+import { ForwardContext, analysisActivities, carriesTangent, fwdSignature, type FwdSig } from './forward.js';
+import { constSliceStandIns, describeStandIns, emitStandInWrapper, needsShadowError } from './standin.js';
 
 /** Enzyme's default forward activity: a floating value carries a tangent, a pointer as in reverse mode, the rest is const. */
 export function defaultFwdActivity(t: Type): FwdActivity {
@@ -77,10 +78,34 @@ export function fwdModule(m: Module, req: FwdRequest, file: SourceFile | null, r
   if (req.name && m.getGlobal(req.name)) fail('E0903', `--name ${req.name}: a global of that name already exists`, null);
   const name = req.name ?? ctx.freshName(`fwddiffe${f.name}`);
   const out = addFunction(m, name, m.types.fn(rt, params.map((p) => p.type)), params.map((p) => p.name));
-  // Started over (without `out`'s old body) when it finds globals that need shadows (globals.ts).
-  withGlobalRestarts(ctx, () => {
+  const generate = (into: Function, s: FwdSig): void => {
+    // Started over (without the old body) when it finds globals that need shadows (globals.ts).
+    withGlobalRestarts(ctx, () => {
+      into.blocks = [];
+      fc.generate(s, into, true);
+    });
+  };
+  const mark = ctx.mark();
+  try {
+    generate(out, sig);
+  } catch (e) {
+    // A const slice whose memory needs a shadow: a zeroed stand-in (src/ad/standin.ts).
+    if (!needsShadowError(e)) throw e;
+    const standIns = constSliceStandIns(ctx, f, analysisActivities(f, args), sig.retTangent && carriesTangent(f.fnType.ret), ctx.rules);
+    if (!standIns.length) throw e;
+    ctx.rollback(mark);
+    const acts = args.map((a, k): FwdActivity => (standIns.some((s) => s.arg === k) ? 'dup' : a));
+    const sig2: FwdSig = { ...sig, args: acts };
+    const inner = addFunction(m, ctx.freshName(`${name}.standin`), m.types.fn(rt, fwdSignature(m, sig2).params.map((p) => p.type)));
+    inner.linkage = 'internal';
+    try {
+      generate(inner, sig2);
+    } catch {
+      throw e;
+    }
     out.blocks = [];
-    fc.generate(sig, out, true);
-  });
+    emitStandInWrapper(ctx, f, args, width, standIns, out, inner);
+    ctx.perf.push(`${name}: zeroed stand-in shadows for the const slices ${describeStandIns(f, standIns)}`);
+  }
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };
 }

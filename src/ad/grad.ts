@@ -17,6 +17,7 @@ import { addCommandLineHints, customCombined, moduleHints, withHints, type Custo
 import { canonicalizeCarriers } from './canonical.js';
 import { withGlobalRestarts } from './globals.js';
 import { closestNames } from '../demangle/suggest.js';
+import { constSliceStandIns, describeStandIns, emitStandInWrapper, needsShadowError } from './standin.js';
 
 /** Whether a typed pointee holds floating data somewhere (Enzyme's default for pointer arguments). */
 function holdsFloat(t: Type, depth = 0): boolean {
@@ -148,13 +149,38 @@ export function gradModule(m: Module, req: GradRequest, file: SourceFile | null,
   // A function with a registered derivative is not looked inside, at top level either.
   if (ctx.rules.hints?.gradients.has(f)) customCombined(ctx, sig, out);
   else {
-    // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
-    const fn = canonicalizeCarriers(m, f, { activity: { args, retActive: sig.retActive, retShadow: sig.retShadow, rules: ctx.rules }, file: ctx.file }).fn;
-    // Started over (without `out`'s old body) when it finds globals that need shadows (globals.ts).
-    withGlobalRestarts(ctx, () => {
+    const generate = (into: Function, s: DiffSig): void => {
+      // Integer copies of floating data become floating copies (on a private copy of f, see canonical.ts).
+      const fn = canonicalizeCarriers(m, f, { activity: { args: s.args, retActive: s.retActive, retShadow: s.retShadow, rules: ctx.rules }, file: ctx.file }).fn;
+      // Started over (without the old body) when it finds globals that need shadows (globals.ts).
+      withGlobalRestarts(ctx, () => {
+        into.blocks = [];
+        new ReverseGenerator(ctx, { ...s, fn }, into, into).run();
+      });
+    };
+    const mark = ctx.mark();
+    try {
+      generate(out, sig);
+    } catch (e) {
+      // A const slice whose memory needs a shadow (rustc -O0's zip of a const and a dup slice):
+      // generated with a zeroed stand-in shadow, behind a wrapper of the requested signature (standin.ts).
+      if (!needsShadowError(e)) throw e;
+      const standIns = constSliceStandIns(ctx, f, args, sig.retActive, ctx.rules);
+      if (!standIns.length) throw e;
+      ctx.rollback(mark);
+      const acts = args.map((a, k): ArgActivity => (standIns.some((s) => s.arg === k) ? 'dup' : a));
+      const inner = addFunction(m, ctx.freshName(`${name}.standin`), t.fn(out.fnType.ret, [
+        ...signatureParams(m, f, acts, width).params.map((p) => p.type), ...(sig.retActive ? [lanesType(m, rt, width)] : [])]));
+      inner.linkage = 'internal';
+      try {
+        generate(inner, { ...sig, args: acts });
+      } catch {
+        throw e;
+      }
       out.blocks = [];
-      new ReverseGenerator(ctx, { ...sig, fn }, out, out).run();
-    });
+      emitStandInWrapper(ctx, f, args, width, standIns, out, inner);
+      ctx.perf.push(`${name}: zeroed stand-in shadows for the const slices ${describeStandIns(f, standIns)}`);
+    }
   }
   inheritPersonalities(m, firstNew);
   return { fn: out, args, ret, perf: ctx.perf.slice(perfStart), warnings: ctx.warnings.slice(warnStart) };

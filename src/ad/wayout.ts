@@ -21,6 +21,18 @@ function vectorized(i: Instruction): boolean {
   return false;
 }
 
+/** Rust's `Vec` allocation code (`alloc::raw_vec`, legacy or v0 mangling), where the error is or what it calls. */
+function rustVecCode(i: Instruction): boolean {
+  const names = [i.parent?.parent?.name ?? ''];
+  if (i.op === 'call' || i.op === 'invoke') names.push(calledFunction(i)?.name ?? '');
+  return names.some((n) => /^(_ZN|_R).*(7raw_vec|alloc\.\.vec\.\.|5alloc3vec)/.test(n));
+}
+
+const RUST_VEC_NOTE = 'this is Rust\'s Vec allocation code (alloc::raw_vec): a Vec created or grown inside the differentiated function. '
+  + 'In the IR of a library crate std\'s allocator is only declared: build the program with `enzyme-ts cargo` (fat LTO puts it in the module). '
+  + 'A Vec grown by push in a debug build is not supported yet: create it at its full length (vec![0.0; n], collect) or build in release; '
+  + 'or pass the buffer in as a Duplicated &mut [f64]';
+
 /**
  * The notes of an error at `at` (the primal instruction or a copy of it), with the way out
  * that applies to this instruction added first.
@@ -33,6 +45,9 @@ export function wayOutNotes(code: Code, at: Value | null, notes: readonly string
     if (fn && fn.isDeclaration && fn.name !== null && !fn.name.startsWith('llvm.')) {
       extra.push(`@${fn.name} is only declared in this module: if another file defines it, link the two first (llvm-link ${fileName && fileName !== '<stdin>' ? fileName : 'this.ll'} other.ll -S -o linked.ll) and differentiate the linked module`);
     }
+  }
+  if (inst && (code === 'E0401' || code === 'E0402' || code === 'E0403') && rustVecCode(inst)) {
+    extra.push(RUST_VEC_NOTE);
   }
   if (inst && (code === 'E0401' || code === 'E0402' || code === 'E0403') && vectorized(inst)) {
     extra.push('this is vectorized code: compiling with -fno-vectorize -fno-slp-vectorize keeps it scalar');

@@ -257,6 +257,13 @@ export class ActivityAnalysis {
   /** Loads of a pointer from a read-only table of addresses (their classes are those addresses'). */
   private readonly tableLoads = new Set<Value>();
 
+  /**
+   * Const pointer arguments whose memory was asked for a shadow (a pointer into it stored into
+   * shadowed memory, returned to a caller that needs its shadow...): the entry can give them a
+   * zeroed stand-in shadow when it knows their extent (src/ad/standin.ts).
+   */
+  readonly constArgsWanted = new Set<Value>();
+
   /** Floating fields inside integers (a struct of a float and an int passed by value as an `i64`). */
   readonly bits: FloatBits;
 
@@ -544,7 +551,10 @@ export class ActivityAnalysis {
     if (this.shadowedRoots.has(r)) return false;
     const by = this.blockedRoots.get(r);
     if (by) {
-      if (!loaded || ![...by].every(([o, how]) => how === 'direct' && this.readOnlyGlobal(o))) return false;
+      if (!loaded || ![...by].every(([o, how]) => how === 'direct' && this.readOnlyGlobal(o))) {
+        for (const o of by.keys()) if (o.vk === 'argument') this.constArgsWanted.add(o);
+        return false;
+      }
       this.blockedRoots.delete(r);
     }
     this.shadowedRoots.add(r);

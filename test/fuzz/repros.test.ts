@@ -158,6 +158,7 @@ describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a locate
 const RUST_CASES: { dir: string; opts: number[]; panic: ('abort' | 'unwind')[] }[] = [
   { dir: 'rust-alloc-shim', opts: [2, 3], panic: ['abort', 'unwind'] },
   { dir: 'rust-marker-null-check', opts: [0, 2], panic: ['abort', 'unwind'] },
+  { dir: 'rust-vec-drop-unwind', opts: [2, 3], panic: ['unwind'] },
 ];
 
 describe.skipIf(!hasRustc() || !hasTool('clang-19'))('fuzz-grad findings on Rust programs: the reproducers now pass', () => {

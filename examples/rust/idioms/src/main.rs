@@ -1,8 +1,10 @@
-//! Everyday Rust inside differentiated functions: a Vec collected from an iterator, closures with
-//! filter/map/fold, nested index loops, f64 methods (powf, hypot, atan2, max, min, abs),
-//! recursion, Option and match; and arguments of other kinds: an owned Vec and a &str (Const),
-//! a raw pointer (Duplicated). In a debug build these arrive as rustc's -O0 code, with every
-//! iterator adapter a function of its own.
+//! Everyday Rust inside differentiated functions: a Vec collected from an iterator, `vec![0.0; n]`,
+//! a Vec kept alive across calls that may panic (dropped on the unwind path), a Vec grown by
+//! `push` (release builds), closures with filter/map/fold, `zip` of a Duplicated and a Const
+//! slice, nested index loops, f64 methods (powf, hypot, atan2, max, min, abs), recursion, Option
+//! and match; and arguments of other kinds: an owned Vec and a &str (Const), a raw pointer
+//! (Duplicated). In a debug build these arrive as rustc's -O0 code, with every iterator adapter a
+//! function of its own.
 use enzyme_autodiff::autodiff;
 use fdcheck::Report;
 
@@ -10,6 +12,56 @@ use fdcheck::Report;
 fn collect(x: &[f64]) -> f64 {
     let v: Vec<f64> = x.iter().map(|a| a * a + 1.0).collect();
     v.iter().map(|a| a.ln()).sum()
+}
+
+#[autodiff(d_zeros, Reverse, Duplicated, Active)]
+fn zeros(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut v = vec![0.0; n];
+    for i in 0..n {
+        v[i] = x[i] * x[(i + 1) % n];
+    }
+    v.iter().map(|a| a.sin()).sum()
+}
+
+#[inline(never)]
+fn pick(v: &[f64], i: usize) -> f64 {
+    v[i]
+}
+
+// `v` lives across calls that may panic (the bounds checks): with unwinding, its drop is on the
+// cleanup path of each.
+#[autodiff(d_unwind, Reverse, Duplicated, Active)]
+#[autodiff(f_unwind, Forward, Dual, Dual)]
+fn unwind(x: &[f64]) -> f64 {
+    let v: Vec<f64> = x.iter().map(|a| a.exp()).collect();
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += pick(&v, i) * x[i];
+    }
+    s
+}
+
+// A Vec grown by push: RawVec's growth path is differentiated in release builds (in debug builds
+// it is refused: docs/rust.md, Debug builds).
+#[cfg(not(debug_assertions))]
+#[autodiff(d_pushed, Reverse, Duplicated, Active)]
+fn pushed(x: &[f64]) -> f64 {
+    let mut v = Vec::with_capacity(x.len());
+    for k in 0..3 {
+        for a in x {
+            v.push(a * (k as f64 + 1.0));
+        }
+    }
+    v.iter().fold(0.0, |s, a| s + a.tanh())
+}
+
+// A Const slice zipped with a Duplicated one: the iterator over `w` needs a shadow (a zeroed
+// stand-in in debug builds), and `w` is left as it was.
+#[autodiff(d_zip_const, Reverse, Duplicated, Const, Active)]
+#[autodiff(f_zip_const, Forward, Dual, Const, Dual)]
+fn zip_const(x: &[f64], w: &[f64]) -> f64 {
+    x.iter().zip(w.iter()).map(|(a, b)| a * b.sin()).sum()
 }
 
 #[autodiff(d_closure, Reverse, Duplicated, Active, Active)]
@@ -95,6 +147,33 @@ fn main() {
     let (_, dk) = d_closure(&x, &mut dx, 1.3, 1.0);
     r.all_close("closure dx", &dx, &fdcheck::gradient(&|v| closure(v, 1.3), &x), 1e-6);
     r.close("closure dk", dk, fdcheck::partial(&|v| closure(&x, v[0]), &[1.3], 0), 1e-6);
+
+    let mut dx = vec![0.0; x.len()];
+    d_zeros(&x, &mut dx, 1.0);
+    r.all_close("vec![0.0; n]", &dx, &fdcheck::gradient(&|v| zeros(v), &x), 1e-6);
+
+    let t = [1.0, 0.5, -0.25, 2.0, 0.0, -1.0];
+    let along = |g: &[f64]| g.iter().zip(&t).map(|(a, b)| a * b).sum::<f64>();
+    let mut dx = vec![0.0; x.len()];
+    d_unwind(&x, &mut dx, 1.0);
+    r.all_close("Vec on the unwind path", &dx, &fdcheck::gradient(&|v| unwind(v), &x), 1e-6);
+    let (_, d) = f_unwind(&x, &t);
+    r.close("Vec on the unwind path: forward", d, along(&fdcheck::gradient(&|v| unwind(v), &x)), 1e-6);
+
+    #[cfg(not(debug_assertions))]
+    {
+        let mut dx = vec![0.0; x.len()];
+        d_pushed(&x, &mut dx, 1.0);
+        r.all_close("Vec grown by push", &dx, &fdcheck::gradient(&|v| pushed(v), &x), 1e-6);
+    }
+
+    let w = [1.0, -1.0, 0.5, 0.25, 2.0, -0.5];
+    let mut dx = vec![0.0; x.len()];
+    d_zip_const(&x, &mut dx, &w, 1.0);
+    r.all_close("zip with a Const slice", &dx, &fdcheck::gradient(&|v| zip_const(v, &w), &x), 1e-6);
+    r.all_close("zip: the Const slice is unchanged", &w, &[1.0, -1.0, 0.5, 0.25, 2.0, -0.5], 0.0);
+    let (_, d) = f_zip_const(&x, &t, &w);
+    r.close("zip with a Const slice: forward", d, along(&fdcheck::gradient(&|v| zip_const(v, &w), &x)), 1e-6);
 
     let a = [0.1, 0.2, -0.3, 0.4, 0.5, -0.6, 0.7, 0.8, 0.9];
     let b = [1.0, -1.0, 0.5, 0.25, 2.0, -0.5, 0.3, 0.6, -0.9];
