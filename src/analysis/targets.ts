@@ -115,17 +115,11 @@ export class CallTargets {
     if (have !== undefined) return have === true;
     if (f.isDeclaration) return false;
     this.globalUse.set(f, 'pending');
-    const names = (v: Value, depth: number): boolean => {
-      if (depth > 16) return false;
-      if (v.vk === 'global') return isMutableGlobal(v as GlobalVariable);
-      if (v instanceof ConstantExpr) return v.operands.some((o) => names(o, depth + 1));
-      if (v instanceof ConstantAggregate) return v.elems.some((o) => names(o, depth + 1));
-      return false;
-    };
+    const names = (v: Value): boolean => constantHas(v, (x) => x.vk === 'global' && isMutableGlobal(x as GlobalVariable));
     let r = false;
     scan: for (const b of f.blocks) {
       for (const i of b.instructions) {
-        if (i.operands.some((o) => names(o, 0))) { r = true; break scan; }
+        if (i.operands.some(names)) { r = true; break scan; }
         if (i.op !== 'call' && i.op !== 'invoke') continue;
         const known = this.callees(i);
         if (known.some((g) => g !== f && this.usesMutableGlobals(g))) { r = true; break scan; }
@@ -158,19 +152,13 @@ export class CallTargets {
     if (r !== undefined) return r;
     r = false;
     const m = this.module;
-    const mentions = (v: Value, depth: number): boolean => {
-      if (depth > 16) return false;
-      if (functionBehind(v) === f) return true;
-      if (v instanceof ConstantExpr) return v.operands.some((o) => mentions(o, depth + 1));
-      if (v instanceof ConstantAggregate) return v.elems.some((o) => mentions(o, depth + 1));
-      return false;
-    };
+    const mentions = (v: Value): boolean => constantHas(v, (x) => functionBehind(x) === f);
     if (m) {
       search: {
         for (const h of m.globals) {
           if (!h.hasInit || h.name === 'llvm.used' || h.name === 'llvm.compiler.used' || h.name === 'llvm.global_ctors' || h.name === 'llvm.global_dtors') continue;
           if (h.deferredInit !== null && !h.deferredInit.mentionsGlobal(f)) continue;
-          if (mentions(h.init!, 0)) { r = true; break search; }
+          if (mentions(h.init!)) { r = true; break search; }
         }
         for (const g of m.functions) {
           if (g.isDeclaration) continue;
@@ -180,7 +168,7 @@ export class CallTargets {
               const n = i.operands.length;
               for (let k = 0; k < n; k++) {
                 const isCallee = (i.op === 'call' || i.op === 'invoke' || i.op === 'callbr') && k === n - 1;
-                if (!isCallee && mentions(i.operands[k]!, 0)) { r = true; break search; }
+                if (!isCallee && mentions(i.operands[k]!)) { r = true; break search; }
               }
             }
           }
@@ -196,24 +184,6 @@ export class CallTargets {
     const f = functionBehind(v);
     if (f) return new Set([f]);
     if (isNullPointer(v)) return new Set(); // calling null is undefined: it adds no target
-    if (v.vk === 'argument' && !visiting.has(v)) {
-      visiting.add(v);
-      const a = v as Argument;
-      // The module's function (a private copy made for differentiation has the same name).
-      const owner = (a.parent.name !== null ? this.module?.getFunction(a.parent.name) : undefined) ?? a.parent;
-      const vals = owner.args.length === a.parent.args.length ? this.passedAt(owner)?.map((c) => c.operands[a.index]!) : null;
-      if (!vals || !vals.length) return null;
-      const out = new Set<Function>();
-      for (const x of vals) {
-        const r = this.possible(x, depth + 1, visiting);
-        if (!r) return null;
-        for (const g of r) out.add(g);
-      }
-      return out;
-    }
-    if (v.vk !== 'inst' || visiting.has(v)) return v.vk === 'inst' ? new Set() : null;
-    const i = v as Instruction;
-    visiting.add(i);
     const union = (vals: readonly Value[]): Set<Function> | null => {
       const out = new Set<Function>();
       for (const x of vals) {
@@ -223,6 +193,17 @@ export class CallTargets {
       }
       return out;
     };
+    if (v.vk === 'argument' && !visiting.has(v)) {
+      visiting.add(v);
+      const a = v as Argument;
+      // The module's function (a private copy made for differentiation has the same name).
+      const owner = (a.parent.name !== null ? this.module?.getFunction(a.parent.name) : undefined) ?? a.parent;
+      const vals = owner.args.length === a.parent.args.length ? this.passedAt(owner)?.map((c) => c.operands[a.index]!) : null;
+      return vals && vals.length ? union(vals) : null;
+    }
+    if (v.vk !== 'inst' || visiting.has(v)) return v.vk === 'inst' ? new Set() : null;
+    const i = v as Instruction;
+    visiting.add(i);
     switch (i.op) {
       case 'bitcast': case 'addrspacecast': case 'freeze': return union([i.operands[0]!]);
       case 'select': return union([i.operands[1]!, i.operands[2]!]);
@@ -462,18 +443,11 @@ export class CallTargets {
   private computeReadOnly(g: GlobalVariable): boolean {
     const m = this.module;
     if (!m) return false;
-    const mentions = (v: Value, depth: number): boolean => {
-      if (depth > 16) return false;
-      if (v === g) return true;
-      if (v.vk !== 'const') return false;
-      if (v instanceof ConstantExpr) return v.operands.some((o) => mentions(o, depth + 1));
-      if (v instanceof ConstantAggregate) return v.elems.some((o) => mentions(o, depth + 1));
-      return false;
-    };
+    const mentions = (v: Value): boolean => constantHas(v, (x) => x === g);
     for (const h of m.globals) {
       if (!h.hasInit || h.name === 'llvm.used' || h.name === 'llvm.compiler.used') continue;
       if (h.deferredInit !== null && !h.deferredInit.mentionsGlobal(g)) continue;
-      if (mentions(h.init!, 0)) return false;
+      if (mentions(h.init!)) return false;
     }
     for (const f of m.functions) {
       if (f.isDeclaration) continue;
@@ -492,7 +466,7 @@ export class CallTargets {
       for (const b of f.blocks) {
         for (const i of b.instructions) {
           for (let k = 0; k < i.operands.length; k++) {
-            if (!mentions(i.operands[k]!, 0)) continue;
+            if (!mentions(i.operands[k]!)) continue;
             const ok = (i.op === 'load' && k === 0)
               || ((i.op === 'getelementptr' || i.op === 'bitcast' || i.op === 'addrspacecast') && k === 0 && onlyLoaded(i, 0));
             if (!ok) return false;
@@ -502,6 +476,15 @@ export class CallTargets {
     }
     return true;
   }
+}
+
+/** Whether `v`, or a value inside it as a constant expression or aggregate, satisfies `test`. */
+function constantHas(v: Value, test: (x: Value) => boolean, depth = 0): boolean {
+  if (depth > 16) return false;
+  if (test(v)) return true;
+  if (v instanceof ConstantExpr) return v.operands.some((o) => constantHas(o, test, depth + 1));
+  if (v instanceof ConstantAggregate) return v.elems.some((o) => constantHas(o, test, depth + 1));
+  return false;
 }
 
 /** A global the program can write: not constant, not one of LLVM's or Enzyme's own. */
