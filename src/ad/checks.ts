@@ -119,6 +119,9 @@ export class Refusals {
   private usedAsInteger(v: Value): boolean {
     const ta = this.f.types();
     if (ta.valueScalar(v) !== 'integer') return false;
+    // Floating bits taken out of it (`trunc` then `bitcast` to float: a float pair loaded as one
+    // `i64`, its low float used) make the `trunc` no evidence of an integer.
+    if (this.f.aa.bits.hasFields(v)) return false;
     if (!this.conflicted) this.conflicted = new Set(ta.conflicts().map((c) => c.value));
     return !this.conflicted.has(v);
   }

@@ -869,7 +869,22 @@ class FnAnalysis {
         this.same(i, i.operands[2]!);
         this.integer(i.operands[0]!);
         break;
-      case 'trunc': case 'zext': case 'sext':
+      case 'trunc': {
+        // A trunc whose result is reinterpreted as a float takes the low float out of wider bits
+        // (a float pair loaded as one `i64`, a `struct { float; int }` unpacked): its low bytes move.
+        const r = i.type;
+        const n = r.kind === 'int' ? r.bits / 8 : 0;
+        if (n > 0 && (this.users.get(i) ?? []).some((u) => !(u instanceof ConstantExpr) && u.op === 'bitcast' && (u.type.kind === 'float' || (u.type.kind === 'vector' && u.type.elem.kind === 'float')))) {
+          const low = (o: number): number | null => (o === ANY ? null : o >= 0 && o < n ? o : null);
+          this.copy(i, [], i.operands[0]!, [], low);
+          this.copy(i.operands[0]!, [], i, [], low);
+          break;
+        }
+        this.integer(i);
+        this.integer(i.operands[0]!);
+        break;
+      }
+      case 'zext': case 'sext':
         this.integer(i);
         this.integer(i.operands[0]!);
         break;

@@ -129,6 +129,14 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
 // ... and right at -O2, where the packing is followed.
 add('struct-int-float-return-O0', 'repro.c', [['clang-14', ['-O2']], ['clang-19', ['-O2']]]);
 
+// fuzz-15151-597: two floats memcpy'd as one `load i64` whose first float is taken out by `trunc`
+// + `bitcast` (clang -O1 and up): the trunc was taken as proof of an integer (was a wrong derivative
+// at clang 19 -O2 and -Os, d/dm[1] = 1 for 3). E0403 where nothing tells the second float; right at -O0.
+for (const [clang, flags] of [['clang-14', ['-O2']], ['clang-19', ['-O2']], ['clang-19', ['-Os']]] as const) {
+  REFUSED.push({ dir: 'float-pair-load-truncated', file: 'repro.c', clang, flags: [...flags], code: 'E0403', at: /= load i64, (ptr|i64\*) %\d+, align 4/ });
+}
+add('float-pair-load-truncated', 'repro.c', [['clang-14', ['-O0']], ['clang-19', ['-O0']]]);
+
 describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a located error instead of a wrong number', () => {
   for (const c of REFUSED) {
     test(`${c.dir}/${c.file} ${c.clang} ${c.flags.join(' ')}: ${c.code}`, () => {
