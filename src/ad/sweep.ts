@@ -14,6 +14,7 @@ import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } 
 import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
+import type { Module } from '../ir/module.js';
 import { intBase, isDanglingConst, isPtrAggType } from '../analysis/activity.js';
 import type { Prologue } from '../tape/frame.js';
 import type { FunctionFacts } from './facts.js';
@@ -381,6 +382,15 @@ export class ForwardSweep {
           const what = k.k === 'asm' ? 'inline assembly' : k.k === 'indirect' ? `an indirect call${tested}` : `@${k.name}`;
           f.error('E0402', `cannot differentiate ${f.fnName()}: ${what} touches active data and has no known derivative`, i,
             ['make its arguments const, register a custom derivative or declare it inactive (--custom, --inactive, docs/custom.md)']);
+        }
+        if (k.k === 'unknown') {
+          // Code outside the module sees the module's non-internal globals: a declared function
+          // may read one that carries derivatives, or overwrite it, without any argument saying so.
+          const g = exposedActiveGlobal(this.f.ctx.rules.facts?.activeGlobals);
+          if (g && mayUseGlobals(f.m, i)) {
+            f.error('E0402', `cannot differentiate ${f.fnName()}: @${k.name} is only declared, and may read or overwrite @${g.name ?? '?'}, a global visible outside this module that carries derivatives`, i,
+              [`if @${k.name} does not use @${g.name ?? '?'}, declare it inactive (--inactive ${k.name}, or __enzyme_inactivefn)`]);
+          }
         }
         if (k.k === 'indirect') {
           const reach = aa.unknownTargetsUsingActiveGlobals(i);
@@ -787,4 +797,32 @@ function definedMask(v: Value): Value {
     return new ConstantAggregate(v.type, c.elems.map((e) => (e.vk === 'const' && ((e as Constant).ck === 'undef' || (e as Constant).ck === 'poison') ? new ConstantInt(e.type, 0n) : e)));
   }
   return v;
+}
+
+/** A global carrying derivatives that code outside the module can name (not internal or private), or null. */
+function exposedActiveGlobal(gs: ReadonlySet<GlobalVariable> | undefined): GlobalVariable | null {
+  for (const g of gs ?? []) if (g.linkage !== 'internal' && g.linkage !== 'private') return g;
+  return null;
+}
+
+/**
+ * Whether a call of a declared function may access memory other than what its arguments point to
+ * (a global it names), from its own and its callee's attributes: `readnone`, `memory(none)`,
+ * `argmemonly`, `inaccessiblememonly`, or a `memory(...)` that lists only argument, inaccessible
+ * and errno memory rule it out.
+ */
+function mayUseGlobals(m: Module, c: CallInst | InvokeInst): boolean {
+  const lists = [c.fnAttrs, c.callee.vk === 'function' ? (c.callee as Function).fnAttrs : []];
+  for (const l of lists) {
+    for (const a of l.flatMap((x) => (x.k === 'group' ? m.attrGroups.get(x.id)?.attrs ?? [] : [x]))) {
+      if (a.k !== 'word') continue;
+      if (a.name === 'readnone' || a.name === 'argmemonly' || a.name === 'inaccessiblememonly' || a.name === 'inaccessiblemem_or_argmemonly') return false;
+      if (a.name === 'memory' && a.arg !== null) {
+        const parts = a.arg.replace(/^\(|\)$/g, '').split(',').map((x) => x.trim()).filter(Boolean);
+        // `none`, or only located effects (`argmem: read, inaccessiblemem: readwrite`) on argument, inaccessible or errno memory.
+        if (parts.every((x) => x === 'none' || /^(argmem|inaccessiblemem|errnomem)\s*:/.test(x) || /^[a-z]+\s*:\s*none$/.test(x))) return false;
+      }
+    }
+  }
+  return true;
 }

@@ -217,6 +217,53 @@ define double @f(double %x, ptr %fp) {
   });
 });
 
+describe('declared functions while a global visible outside the module carries active data', () => {
+  // `g = x * x; s = get_g() * x;` with get_g defined in another file (`double get_g(void) { return
+  // g; }`): the call was taken as a constant and d/dx came out as x² instead of 3x² (exit 0).
+  const G = (linkage: string, decl: string): string => `
+@g = ${linkage}global double 0.0
+${decl}
+define double @f(double %x) {
+  %sq = fmul double %x, %x
+  store double %sq, ptr @g
+  %v = call double @get_g()
+  %r = fmul double %v, %x
+  ret double %r
+}
+`;
+  test('E0402 at the call, naming the function and the global, in both modes', () => {
+    const text = G('', 'declare double @get_g()');
+    const e = gradError(text, { fn: 'f', args: ['active'] });
+    expect(e.code).toBe('E0402');
+    expect(e.message).toMatch(/@get_g is only declared, and may read or overwrite @g, a global visible outside this module that carries derivatives/);
+    expect(e.line).toBe(lineOf(text, '%v = call double @get_g()'));
+    const file = new SourceFile('t.ll', text);
+    const m = parseModule(file);
+    expect(() => fwdModule(m, { fn: 'f', args: ['dup'] } as FwdRequest, file)).toThrow(/@get_g is only declared/);
+  });
+  test.skipIf(!hasTool('lli-19'))('declared inactive (--inactive), an internal global, or a function that touches only its arguments\' memory: no error', () => {
+    const MAIN = `
+declare double @__enzyme_autodiff(...)
+declare i32 @printf(ptr, ...)
+@fmt = private constant [6 x i8] c"%.17g\\00"
+define i32 @main() {
+  %d = call double (...) @__enzyme_autodiff(ptr @f, double 2.0)
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d)
+  ret i32 0
+}
+`;
+    // A definition linked in: the derivative follows the global through it, 3x² = 12.
+    const body = 'define double @get_g() {\n  %v = load double, ptr @g\n  ret double %v\n}';
+    expect(lowerAndRun(G('', body) + MAIN, 'lli-19').trim()).toBe('12');
+    // An internal global cannot be named elsewhere: the declared function is a constant of the derivative.
+    expect(runCli(['grad', '-', '-f', 'f'], { input: G('internal ', 'declare double @get_g()') }).code).toBe(0);
+    expect(runCli(['grad', '-', '-f', 'f'], { input: G('', 'declare double @get_g() memory(argmem: read)') }).code).toBe(0);
+    expect(runCli(['grad', '-', '-f', 'f'], { input: G('', 'declare double @get_g() #0\nattributes #0 = { readnone }') }).code).toBe(0);
+    expect(runCli(['grad', '-', '-f', 'f', '--inactive', 'get_g'], { input: G('', 'declare double @get_g()') }).code).toBe(0);
+    expect(runCli(['grad', '-', '-f', 'f'], { input: G('', 'declare double @get_g() memory(read)') }).code).toBe(1);
+  });
+});
+
 describe('mutable globals carrying active data', () => {
   const PRINT = `
 declare double @__enzyme_autodiff(...)
