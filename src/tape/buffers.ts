@@ -15,7 +15,7 @@ import type { Slot } from './frame.js';
 import type { LoopState, TapePlan } from './plan.js';
 import { definedOutside, tripPattern, type TripPattern } from './trip.js';
 import { ARENA_SMALL } from './arena.js';
-import { tapeDropFn, tapeGiveFn, tapeTakeFn, type KeptBlocks } from './keep.js';
+import { HEADER as KEPT_HEADER, tapeDropFn, tapeGiveFn, tapeTakeFn, type KeptBlocks } from './keep.js';
 import type { GlobalVariable } from '../ir/function.js';
 
 export class LoopBuffers {
@@ -32,11 +32,13 @@ export class LoopBuffers {
 
   /**
    * The slot in which `loop`'s block is kept from one call to the next (src/tape/keep.ts): for the
-   * loops whose buffers are malloc'd (arena mode `none`) and grown by emitGrow (not checkpointed);
-   * null for the others.
+   * loops whose buffers are malloc'd (arena mode `none`) and grown by emitGrow (inside a
+   * checkpointed loop too); null for the others.
    */
   keptSlot(loop: Loop, ls: LoopState): GlobalVariable | null {
-    if (!this.kept || !ls.buffers.length || !ls.cap || ls.seg || this.arenaMode(loop) !== 'none') return null;
+    // A checkpointed loop's own block is malloc'd once at its entry (src/tape/checkpoint.ts); the
+    // loops inside it grow theirs here as the others do.
+    if (!this.kept || !ls.buffers.length || !ls.cap || (ls.seg && !loop.parent) || this.arenaMode(loop) !== 'none') return null;
     let s = this.keptSlots.get(loop);
     if (!s) { s = this.kept.slot(); this.keptSlots.set(loop, s); }
     return s;
@@ -308,11 +310,19 @@ export class LoopBuffers {
     const copy = addBlock(this.f.m, this.sweep.fwdFn, `${name}.copy`, cont);
     b.condBr(b.icmp('eq', nb, nullValue(bp)), trap, copy);
     b.atEnd(copy);
+    // A kept block may be larger than asked (the previous call's, grown to its whole tape): its
+    // whole size is the capacity, so that the loop does not grow again (a second take would find
+    // the slot empty, malloc, and free the kept block).
+    let capNow: Value = ncap;
+    if (mode === 'none' && this.keptSlot(loop, ls)) {
+      const size = b.load(t.i64, b.bitcastIfNeeded(b.gep(t.i8, nb, [constInt(t.i64, -KEPT_HEADER)], null, true), this.f.m.ptrTo(t.i64)), `${name}.kept.size`);
+      capNow = b.binop('udiv', size, constInt(t.i64, stride), `${name}.kept.cap`);
+    }
     let base: Value | null = null;
     for (const buf of bufs) {
       const old = b.load(bp, buf.slot.fwd);
       base ??= old;
-      const dst = buf.offset === 0 ? nb : b.gep(t.i8, nb, [b.mul(ncap, constInt(t.i64, buf.offset))], null, true);
+      const dst = buf.offset === 0 ? nb : b.gep(t.i8, nb, [b.mul(capNow, constInt(t.i64, buf.offset))], null, true);
       b.call(memcpy, [dst, old, b.mul(filled, constInt(t.i64, buf.size)), constInt(t.i1, 0)]);
       b.store(dst, buf.slot.fwd);
     }
@@ -320,7 +330,7 @@ export class LoopBuffers {
     const old = this.toFree(loop, ls, b, cap, base!);
     if (old && this.keptSlot(loop, ls)) b.call(tapeDropFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [old]);
     else if (old) b.call(free, [old]);
-    b.store(ncap, ls.cap!.fwd);
+    b.store(capNow, ls.cap!.fwd);
     b.br(cont);
   }
 }

@@ -31,7 +31,7 @@ export const TAPE_GIVE = '__enzyme_ts_tape_give';
 export const TAPE_DROP = '__enzyme_ts_tape_drop';
 
 /** The block header: the block's size (i64), padded to malloc's 16-byte alignment. */
-const HEADER = 16;
+export const HEADER = 16;
 /** Blocks larger than this (256 MiB, the default tape budget) are freed, not kept. */
 const KEEP_MAX = 2 ** 28;
 

@@ -94,6 +94,14 @@ for (const v of [14, 19]) {
       expect(lines(b, 'osc', /exceeds 268435456 bytes/).length).toBeGreaterThan(0);
       // Unasked, loops that cannot be checkpointed are not reported (the report is about the tape).
       expect(lines(b, 'nest', /not checkpointed/)).toEqual([]);
+      // The loop inside a checkpointable one keeps its block for the next call (src/tape/keep.ts),
+      // at the block's whole size: a 26 MB k-means tape was malloc'd, grown and page-faulted in on
+      // every call (14x the primal against 2x).
+      const at = b.text.search(/^define .*@diffenest\(/m);
+      expect(at).toBeGreaterThanOrEqual(0);
+      const body = b.text.slice(at, b.text.indexOf('\n}\n', at));
+      expect(body).toMatch(/call (ptr|i8\*) @__enzyme_ts_tape_take\(/);
+      expect(body).toMatch(/\.kept\.cap = udiv i64/);
     }, 120_000);
 
     it('--tape-budget none: no checkpointing code at all', () => {
