@@ -1249,6 +1249,9 @@ export class TypeAnalysis {
   uniform(ptr: Value, nbytes?: number | null): Scalar | null {
     const t = this.a.tree(ptr);
     if ((nbytes === null || nbytes === undefined) && t.stride([0]) === undefined) {
+      // Nothing known at the first byte: the kinds found further on may lie beyond what is read
+      // (a copy of `n` floats out of a struct whose doubles follow them).
+      if (t.get([0, 0]) === null && t.get([0, ANY]) === null) return null;
       const any = t.get([0, ANY]);
       const kinds = new Set(t.under([0]).filter((e) => e.rest.length === 1 && e.s !== 'anything').map((e) => e.s));
       if (any && any !== 'anything') kinds.add(any);

@@ -137,6 +137,14 @@ for (const [clang, flags] of [['clang-14', ['-O2']], ['clang-19', ['-O2']], ['cl
 }
 add('float-pair-load-truncated', 'repro.c', [['clang-14', ['-O0']], ['clang-19', ['-O0']]]);
 
+// fuzz-16161-148: memcpy of n floats out of a struct whose doubles follow the copied bytes (clang 19
+// -O1 and up: an i8 GEP, nothing typed at the copy's start): the copy was taken as doubles (was a
+// wrong derivative, d/dm2 = 0 for 1). E0403 at the memcpy; right with clang 14 and at -O0.
+for (const flags of [['-O1'], ['-O2']]) {
+  REFUSED.push({ dir: 'memcpy-variable-length-kind', file: 'repro.c', clang: 'clang-19', flags, code: 'E0403', at: /call void @llvm\.memcpy\.p0\.p0\.i64\(ptr align 4 %\d+, ptr (nonnull )?align 8 %\d+, i64 %\d+, i1 false\)/ });
+}
+add('memcpy-variable-length-kind', 'repro.c', [['clang-14', ['-O0']], ['clang-14', ['-O2']], ['clang-19', ['-O0']]]);
+
 describe.skipIf(!HAVE)('fuzz-grad findings now refused (fixtures/fuzz): a located error instead of a wrong number', () => {
   for (const c of REFUSED) {
     test(`${c.dir}/${c.file} ${c.clang} ${c.flags.join(' ')}: ${c.code}`, () => {
