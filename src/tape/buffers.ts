@@ -151,10 +151,10 @@ export class LoopBuffers {
    */
   loopEntry(loop: Loop): Instruction {
     const outside = this.f.simpleLoop(loop.header)!.outside;
-    const from = this.sweep.fwdBlocks.get(outside)!;
-    const term = from.terminator!;
-    if (loop.preheader === outside) return term;
     const to = this.sweep.fwdBlocks.get(loop.header)!;
+    const from = this.enteringBlock(this.sweep.fwdBlocks.get(outside)!, to);
+    const term = from.terminator!;
+    if (loop.preheader === outside && (term as unknown as { successors: BasicBlock[] }).successors.length === 1) return term;
     const edge = addBlock(this.f.m, this.sweep.fwdFn, `${loop.header.name ?? 'loop'}.enter`, to);
     const succ = (term as unknown as { successors: BasicBlock[] }).successors;
     succ[succ.indexOf(to)] = edge;
@@ -163,6 +163,27 @@ export class LoopBuffers {
       (i as PhiInst).blocks = (i as PhiInst).blocks.map((x) => (x === from ? edge : x));
     }
     return new IRBuilder(this.f.m).atEnd(edge).br(to);
+  }
+
+  /**
+   * The forward block whose terminator enters `to`, starting from `from` (the forward copy of the
+   * loop's outside predecessor): the code set up for another loop may have split that block (a
+   * loop whose exit enters the next loop directly: its header's tail moved to new blocks), so the
+   * branch is searched through the blocks the splits made (none of them a copy of a primal block).
+   */
+  private enteringBlock(from: BasicBlock, to: BasicBlock): BasicBlock {
+    const copies = new Set(this.sweep.fwdBlocks.values());
+    const seen = new Set<BasicBlock>([from]);
+    const work = [from];
+    const found: BasicBlock[] = [];
+    while (work.length) {
+      const b = work.pop()!;
+      const succ = (b.terminator as unknown as { successors?: BasicBlock[] } | null)?.successors ?? [];
+      if (succ.includes(to)) { found.push(b); continue; }
+      for (const x of succ) if (!seen.has(x) && !copies.has(x)) { seen.add(x); work.push(x); }
+    }
+    if (found.length !== 1) throw new Error(`loop entry of ${to.name ?? '?'}: ${found.length} forward blocks enter it from ${from.name ?? '?'}`);
+    return found[0]!;
   }
 
   /**

@@ -27,6 +27,7 @@ const SRC = join(ROOT, 'test', 'ad', 'programs');
 const FNS: [string, string][] = [
   ['osc', 'active,const,active,const'], ['series', 'dup,active,const'], ['logistic', 'active,active,const'],
   ['nest', 'active,active,const,const'], ['early', 'active,active,const'], ['store', 'active,dup,const'],
+  ['twoloops', 'active,active,const'],
 ];
 
 interface Built { text: string; perf: Map<string, string[]> }
@@ -66,7 +67,7 @@ for (const v of [14, 19]) {
         const b = build(`clang-${v}`, ['-O2'], { checkpointEvery: k });
         expect(runNative(v, b.text).trim()).toBe('all ok');
         // State in registers: checkpointed (each loop of the function that has a tape).
-        for (const fn of ['osc', 'series', 'logistic']) {
+        for (const fn of ['osc', 'series', 'logistic', 'twoloops']) {
           const c = lines(b, fn, /checkpointed every/);
           expect(c.length, fn).toBeGreaterThan(0);
           for (const l of c) expect(l).toContain(`checkpointed every ${k} iterations (--checkpoint-every); state `);

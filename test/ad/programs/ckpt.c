@@ -60,3 +60,18 @@ double store(double a, double *restrict buf, int n) {
   for (int i = 0; i < n; i++) s += buf[i] * buf[i];
   return s;
 }
+
+// Two loops in a row, the first one's exit entering the second one's header directly (Rust's
+// iterator folds compile so): the second loop's checkpoint setup looked for its entering branch in
+// the first one's header block, which the first loop's setup had split (invalid IR, E0999).
+double twoloops(double a, double b, long n) {
+  double s = a;
+  long i = 0;
+#pragma nounroll
+  do { s = sin(s) + b; i++; } while (i != n);
+  double t = s;
+  long j = 0;
+#pragma nounroll
+  do { t = cos(t) * s; j++; } while (j != n);
+  return t;
+}

@@ -11,12 +11,14 @@ double logistic(double, double, int);
 double nest(double, double, int, int);
 double early(double, double, int);
 double store(double, double *, int);
+double twoloops(double, double, long);
 D2 diffeosc(double, double, double, long, double);
 double diffeseries(const double *, double *, double, int, double);
 D2 diffelogistic(double, double, int, double);
 D2 diffenest(double, double, int, int, double);
 D2 diffeearly(double, double, int, double);
 double diffestore(double, double *, double *, int, double);
+D2 diffetwoloops(double, double, long, double);
 
 static int bad = 0;
 static void check(const char *what, long n, double got, double fd) {
@@ -58,6 +60,11 @@ int main(void) {
     g = diffeearly(a, y0, (int)n, 1.0);
     check("early d/da", n, g.d0, (early(a + e, y0, (int)n) - early(a - e, y0, (int)n)) / (2 * e));
     check("early d/dy0", n, g.d1, (early(a, y0 + e, (int)n) - early(a, y0 - e, (int)n)) / (2 * e));
+
+    long n1 = n < 1 ? 1 : n; // do-while loops
+    g = diffetwoloops(0.3, 0.2, n1, 1.0);
+    check("twoloops d/da", n1, g.d0, (twoloops(0.3 + e, 0.2, n1) - twoloops(0.3 - e, 0.2, n1)) / (2 * e));
+    check("twoloops d/db", n1, g.d1, (twoloops(0.3, 0.2 + e, n1) - twoloops(0.3, 0.2 - e, n1)) / (2 * e));
 
     for (int i = 0; i < 1001; i++) dbuf[i] = 0;
     double da = diffestore(0.6, buf, dbuf, (int)n, 1.0);
