@@ -57,8 +57,10 @@ export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = proces
   // and spellings; a module of a newer compiler may use syntax LLVM 14 rejects
   // even when it has no pointers to tell its dialect by.
   const need = Math.max(minVersion, producer ?? 0);
+  // Typed modules: an LLVM 17 or newer last (it reads typed pointers too, upgraded), for syntax
+  // that LLVM 14 does not know when no LLVM 15 or 16 is installed.
   const candidates = dialect === 'typed' && need < 17
-    ? ['lli-14', 'lli-15', 'lli-16', 'lli', 'lli-13']
+    ? ['lli-14', 'lli-15', 'lli-16', 'lli', 'lli-13', 'lli-19', 'lli-20', 'lli-21', 'lli-22', 'lli-23', 'lli-18', 'lli-17']
     : ['lli-19', 'lli-20', 'lli-21', 'lli-22', 'lli-23', 'lli-18', 'lli-17', 'lli', 'lli-16', 'lli-15', 'lli-14'];
   const modern = need >= 17;
   if (modern) candidates.unshift(`lli-${need}`, 'lli-19', 'lli-20', 'lli-21', 'lli-22', 'lli-23');
@@ -70,7 +72,7 @@ export function findLli(dialect: PointerDialect, env: NodeJS.ProcessEnv = proces
     if (v === undefined) continue;
     seen.push(`${cmd} (LLVM ${v ?? '?'})`);
     // LLVM 17 and newer read both dialects (typed pointers are upgraded).
-    const ok = modern ? v === null || v >= 17 : reads(dialect, v);
+    const ok = modern ? v === null || v >= 17 : reads(dialect, v) || (v !== null && v >= 17);
     const lli = { cmd, flags: flagsFor(dialect, v), version: v };
     if (ok && (v === null || v >= need)) return lli;
     if (ok || (modern && v !== null && reads(dialect, v))) runnable.push(lli);
