@@ -117,6 +117,18 @@ export function tapeGiveFn(m: Module, declare: Declare): Function {
   return f;
 }
 
+/**
+ * At `b`, for a block `data` that tapeTakeFn returned for `asked` entries of `stride` bytes: how
+ * many entries it holds (its size from the header over `stride`, at least `asked`).
+ */
+export function keptCapacity(b: IRBuilder, data: Value, stride: number, asked: Value): Value {
+  const m = b.module;
+  const t = m.types;
+  const size = b.load(t.i64, sizeField(b, m, b.gep(t.i8, data, [constInt(t.i64, -HEADER)], 'hdr', true)), 'kept.size');
+  const n = b.binop('udiv', size, constInt(t.i64, stride));
+  return b.select(b.icmp('ugt', n, asked), n, asked, 'kept.cap');
+}
+
 export function tapeDropFn(m: Module, declare: Declare): Function {
   const t = m.types;
   const bp = m.ptrTo(t.i8);
