@@ -646,13 +646,14 @@ export class ReverseSweep {
       case 'malloc': case 'calloc': {
         // The shadow dies with the allocation (src/ad/release.ts): freed here when the primal memory
         // cannot outlive the derivative, else only if a `free` handed it over at run time.
-        const here = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots())) || this.f.release.releasedAtAlloc(i);
+        const freedHere = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()));
+        const here = freedHere || this.f.release.releasedAtAlloc(i);
         if (!here && (this.f.sig.nofree || k.like)) return;
         const ctx = this.f.ctx;
         const free = here ? ctx.declare('free', t.void, [this.plan.frame.bytePtr]) : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         for (let lane = 0; lane < this.width; lane++) {
           const fs = this.sweep.shadowOf(i, i, lane);
-          const slot = here && !k.like ? this.keptShadow(fs) : null;
+          const slot = freedHere && !k.like && !this.hasRealloc() ? this.keptShadow(fs) : null;
           const s = this.plan.get(fs, rc);
           // A registered allocator's shadow goes back through its deallocator (custom.ts).
           if (k.like) { allocLikeFree(b, k.like, s, i.args().map((a) => this.plan.get(this.sweep.mapV(a), rc))); continue; }
@@ -674,6 +675,9 @@ export class ReverseSweep {
    * call (docs/ad.md, "When shadows of heap memory are freed"). Null: freed as before.
    */
   private keptShadow(fs: Value): GlobalVariable | null {
+    // Only for memory the function frees itself, in a function without `realloc`: a kept block is
+    // not a malloc'd pointer (its size is in a header before it), and the shadow of a reallocated
+    // block goes through malloc_usable_size (src/ad/sweep.ts, shadowRealloc).
     if (!this.kept) return null;
     let v = fs;
     while (v.vk === 'inst' && (v as Instruction).op === 'bitcast') v = (v as Instruction).operands[0]!;
@@ -704,6 +708,16 @@ export class ReverseSweep {
     this.keptShadows.set(c, slot);
     return slot;
   }
+
+  /** Whether the primal calls `realloc` (or an allocator's equivalent) anywhere. */
+  private hasRealloc(): boolean {
+    if (this.reallocs === null) {
+      this.reallocs = this.f.prim.blocks.some((bb) => bb.instructions.some((x) =>
+        (x.op === 'call' || x.op === 'invoke') && this.f.aa.callKind(x as CallInst).k === 'realloc'));
+    }
+    return this.reallocs;
+  }
+  private reallocs: boolean | null = null;
 
   /** -O0 pointer variables of the primal (analysis/facts.ts): a freed pointer may be read back from one. */
   private slots(): ReadonlyMap<Value, { stores: readonly Value[] }> | null {

@@ -335,7 +335,7 @@ export class LoopBuffers {
     b.atEnd(copy);
     // A block kept from an earlier call may be larger than asked: its whole capacity is used, so
     // that a loop that grew in the last call does not grow again step by step.
-    const cap2 = slot ? keptCapacity(b, nb, stride, ncap) : ncap;
+    const cap2 = slot ? keptCapacity(b, nb, stride, ncap, (n, r, p) => this.f.ctx.declare(n, r, p)) : ncap;
     let base: Value | null = null;
     for (const buf of bufs) {
       const old = b.load(bp, buf.slot.fwd);
