@@ -15,7 +15,7 @@ import type { ModuleFacts } from '../analysis/facts.js';
 import { vecMemShape, type VecMemShape } from './vecmem.js';
 import { ARENA_ALLOC, ARENA_CHUNK, ARENA_DESTROY } from '../tape/arena.js';
 import { rustShimName } from '../analysis/mangled.js';
-import { TAPE_DROP, TAPE_GIVE, TAPE_TAKE } from '../tape/keep.js';
+import { TAPE_DROP, TAPE_GIVE, TAPE_SIZE, TAPE_TAKE } from '../tape/keep.js';
 
 export type CallKind =
   | { k: 'rule'; rule: CallRule; name: string }
@@ -112,6 +112,7 @@ export function classifyCall(call: CallBase, rules: CallRules): CallKind {
   if (name === TAPE_TAKE && !fn.isDeclaration) return { k: 'malloc', name };
   if (name === TAPE_GIVE && !fn.isDeclaration) return { k: 'free', name, ptrArg: 1 };
   if (name === TAPE_DROP && !fn.isDeclaration) return { k: 'free', name, ptrArg: 0 };
+  if (name === TAPE_SIZE && !fn.isDeclaration) return { k: 'inactive', name, fn };
   if (name.startsWith('llvm.memcpy') || name === 'memcpy') return { k: 'memcpy', name };
   if (name.startsWith('llvm.memmove') || name === 'memmove') return { k: 'memmove', name };
   if (name.startsWith('llvm.memset') || name === 'memset') return { k: 'memset', name };

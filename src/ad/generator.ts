@@ -97,6 +97,7 @@ export class ReverseGenerator implements SweepMode {
     if (prim.personality) this.fwdFn.personality ??= prim.personality;
     this.sweep.build();
     this.reverse = new ReverseSweep(this.f, this.sweep, this.plan, this.revFn, this.revPro, this.entry, this.augCalls);
+    this.reverse.kept = this.kept;
     this.reverse.build();
     this.finish();
   }

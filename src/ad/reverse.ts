@@ -31,6 +31,8 @@ import { releaseFn } from './release.js';
 import { activePartials, makeRuleEnv } from './ruleenv.js';
 import { laneName, lanesType, type SplitPair } from './signature.js';
 import { allocLikeFree } from './custom.js';
+import { tapeGiveFn, tapeTakeFn, type KeptBlocks } from '../tape/keep.js';
+import type { GlobalVariable } from '../ir/function.js';
 import { reverseVecMem } from './vecmem.js';
 
 type CallBase = CallInst | InvokeInst;
@@ -62,6 +64,14 @@ export class ReverseSweep {
   private readonly predPhis = new Map<BasicBlock, PhiInst>();
   private readonly width: number;
   revExit!: BasicBlock;
+  /**
+   * Slots for blocks kept from one call to the next (src/tape/keep.ts), set by the generator; null:
+   * none (`enzyme_nofree`). Zeroed shadows of heap memory freed at the reverse of their allocation
+   * come from them (keptShadow).
+   */
+  kept: KeptBlocks | null = null;
+  /** The forward `calloc`s of shadows turned into kept blocks, and their slots. */
+  private readonly keptShadows = new Map<Instruction, GlobalVariable>();
 
   constructor(
     private readonly f: FunctionFacts,
@@ -636,21 +646,78 @@ export class ReverseSweep {
       case 'malloc': case 'calloc': {
         // The shadow dies with the allocation (src/ad/release.ts): freed here when the primal memory
         // cannot outlive the derivative, else only if a `free` handed it over at run time.
-        const here = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots())) || this.f.release.releasedAtAlloc(i);
+        const freedHere = this.sweep.freedClasses.some((f) => sameObject(f, i, this.slots()));
+        const here = freedHere || this.f.release.releasedAtAlloc(i);
         if (!here && (this.f.sig.nofree || k.like)) return;
         const ctx = this.f.ctx;
         const free = here ? ctx.declare('free', t.void, [this.plan.frame.bytePtr]) : releaseFn(this.f.m, (n, r, p) => ctx.declare(n, r, p));
         for (let lane = 0; lane < this.width; lane++) {
-          const s = this.plan.get(this.sweep.shadowOf(i, i, lane), rc);
+          const fs = this.sweep.shadowOf(i, i, lane);
+          const slot = freedHere && !k.like && !this.hasRealloc() ? this.keptShadow(fs) : null;
+          const s = this.plan.get(fs, rc);
           // A registered allocator's shadow goes back through its deallocator (custom.ts).
           if (k.like) { allocLikeFree(b, k.like, s, i.args().map((a) => this.plan.get(this.sweep.mapV(a), rc))); continue; }
-          b.call(free, [b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
+          if (slot) b.call(tapeGiveFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [slot, b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
+          else b.call(free, [b.bitcastIfNeeded(s, this.plan.frame.bytePtr)]);
         }
         return;
       }
       default: return;
     }
   }
+
+  /**
+   * The shadow `fs` of a heap allocation whose reverse frees it (the primal memory cannot outlive
+   * the derivative): when the forward sweep made it with `calloc`, that call becomes a block taken
+   * from a slot kept from one derivative call to the next (src/tape/keep.ts) and zeroed, and the
+   * slot is returned (the reverse gives the block back to it). A large shadow freed at the end of
+   * every call was unmapped or trimmed off the heap by glibc, and page-faulted in again at the next
+   * call (docs/ad.md, "When shadows of heap memory are freed"). Null: freed as before.
+   */
+  private keptShadow(fs: Value): GlobalVariable | null {
+    // Only for memory the function frees itself, in a function without `realloc`: a kept block is
+    // not a malloc'd pointer (its size is in a header before it), and the shadow of a reallocated
+    // block goes through malloc_usable_size (src/ad/sweep.ts, shadowRealloc).
+    if (!this.kept) return null;
+    let v = fs;
+    while (v.vk === 'inst' && (v as Instruction).op === 'bitcast') v = (v as Instruction).operands[0]!;
+    if (v.vk !== 'inst') return null;
+    const c = v as Instruction;
+    const have = this.keptShadows.get(c);
+    if (have) return have;
+    if (c.op !== 'call' || !c.parent || c.parent.parent !== this.sweep.fwdFn) return null;
+    const call = c as CallInst;
+    const callee = call.callee;
+    if (callee.vk !== 'function' || (callee as Function).name !== 'calloc' || call.argCount !== 2) return null;
+    const m = this.f.m;
+    const t = m.types;
+    const fb = new IRBuilder(m).before(call);
+    fb.origin = call.origin;
+    const bytes = fb.mul(call.arg(0), call.arg(1), 'shadow.bytes');
+    const slot = this.kept.slot();
+    const take = tapeTakeFn(m, (n, r, p) => this.f.ctx.declare(n, r, p));
+    // The same instruction, so that every use of the shadow (the plan's requests among them) stays.
+    call.operands = [slot, bytes, take];
+    call.fnType = take.fnType;
+    call.retAttrs = [];
+    call.fnAttrs = [];
+    call.argAttrs = [];
+    const mb = new IRBuilder(m).after(call);
+    mb.origin = call.origin;
+    mb.call(this.f.ctx.memIntrinsic('memset'), [call, constInt(t.i8, 0), bytes, constInt(t.i1, 0)]);
+    this.keptShadows.set(c, slot);
+    return slot;
+  }
+
+  /** Whether the primal calls `realloc` (or an allocator's equivalent) anywhere. */
+  private hasRealloc(): boolean {
+    if (this.reallocs === null) {
+      this.reallocs = this.f.prim.blocks.some((bb) => bb.instructions.some((x) =>
+        (x.op === 'call' || x.op === 'invoke') && this.f.aa.callKind(x as CallInst).k === 'realloc'));
+    }
+    return this.reallocs;
+  }
+  private reallocs: boolean | null = null;
 
   /** -O0 pointer variables of the primal (analysis/facts.ts): a freed pointer may be read back from one. */
   private slots(): ReadonlyMap<Value, { stores: readonly Value[] }> | null {

@@ -15,7 +15,7 @@ import type { Slot } from './frame.js';
 import type { LoopState, TapePlan } from './plan.js';
 import { definedOutside, tripPattern, type TripPattern } from './trip.js';
 import { ARENA_SMALL } from './arena.js';
-import { HEADER as KEPT_HEADER, tapeDropFn, tapeGiveFn, tapeTakeFn, type KeptBlocks } from './keep.js';
+import { keptCapacity, tapeDropFn, tapeGiveFn, tapeTakeFn, type KeptBlocks } from './keep.js';
 import type { GlobalVariable } from '../ir/function.js';
 
 export class LoopBuffers {
@@ -32,16 +32,30 @@ export class LoopBuffers {
 
   /**
    * The slot in which `loop`'s block is kept from one call to the next (src/tape/keep.ts): for the
-   * loops whose buffers are malloc'd (arena mode `none`) and grown by emitGrow (inside a
-   * checkpointed loop too); null for the others.
+   * loops whose buffers are malloc'd (arena mode `none`), grown by emitGrow or (a checkpointable
+   * loop) allocated at its entry by src/tape/checkpoint.ts; null for the others.
    */
   keptSlot(loop: Loop, ls: LoopState): GlobalVariable | null {
-    // A checkpointed loop's own block is malloc'd once at its entry (src/tape/checkpoint.ts); the
-    // loops inside it grow theirs here as the others do.
-    if (!this.kept || !ls.buffers.length || !ls.cap || (ls.seg && !loop.parent) || this.arenaMode(loop) !== 'none') return null;
+    if (!this.kept || !ls.buffers.length || !ls.cap || this.arenaMode(loop) !== 'none') return null;
     let s = this.keptSlots.get(loop);
     if (!s) { s = this.kept.slot(); this.keptSlots.set(loop, s); }
     return s;
+  }
+
+  /** A kept-block slot of its own (a checkpointed loop's checkpoints), or null when blocks are not kept. */
+  extraSlot(): GlobalVariable | null { return this.kept ? this.kept.slot() : null; }
+
+  /** At `b`: a block of `bytes` bytes taken from `slot` (src/tape/keep.ts), or malloc'd when `slot` is null; null when out of memory. */
+  takeBlock(b: IRBuilder, slot: GlobalVariable | null, bytes: Value, name: string): Value {
+    const t = this.f.m.types;
+    if (slot) return b.call(tapeTakeFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [slot, bytes], name);
+    return b.call(this.f.ctx.declare('malloc', this.plan.frame.bytePtr, [t.i64]), [bytes], name);
+  }
+
+  /** At `b`: `block` (from takeBlock with the same `slot`) given back to its slot, or freed. */
+  releaseBlock(b: IRBuilder, slot: GlobalVariable | null, block: Value): void {
+    if (slot) b.call(tapeGiveFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [slot, block]);
+    else b.call(this.f.ctx.declare('free', this.f.m.types.void, [this.plan.frame.bytePtr]), [block]);
   }
 
   /** At the end of the reverse (`b`): `loop`'s block `base` goes back to its slot; false when it is not a kept block. */
@@ -119,10 +133,7 @@ export class LoopBuffers {
       const stride = this.bufferLayout(r.ls).stride;
       let total: Value;
       if (r.exact) {
-        // At most the hard limit + 1, so that `need` cannot wrap: too many entries trap in emitGrow.
-        const lim = constInt(t.i64, this.hardLimit(stride) + 1);
-        const q = this.tripExact(r.loop, b);
-        total = b.add(b.select(b.icmp('ugt', q, lim), lim, q), constInt(t.i64, 1), 'trip');
+        total = this.exactEntries(r.loop, r.ls, b);
       } else {
         const limit = constInt(t.i64, Math.max(16, Math.floor(2 ** 26 / stride)));
         const clamp = (v: Value): Value => b.select(b.icmp('ugt', v, limit), limit, v);
@@ -212,6 +223,18 @@ export class LoopBuffers {
     return b.select(big, base, nullValue(base.type));
   }
 
+  /**
+   * At `b` (the entry of `loop`, whose trip count is exact): the entries one execution of it adds to
+   * its buffers (header executions), at most the hard limit + 1, so that adding it to a counter
+   * cannot wrap: too many entries trap in emitGrow.
+   */
+  exactEntries(loop: Loop, ls: LoopState, b: IRBuilder): Value {
+    const t = this.f.m.types;
+    const lim = constInt(t.i64, this.hardLimit(this.bufferLayout(ls).stride) + 1);
+    const q = this.tripExact(loop, b);
+    return b.add(b.select(b.icmp('ugt', q, lim), lim, q), constInt(t.i64, 1), 'trip');
+  }
+
   /** Entries of a loop's buffers beyond which the tape would exceed 2^40 bytes: the generated code traps. */
   private hardLimit(stride: number): number { return Math.floor(2 ** 40 / stride); }
 
@@ -279,7 +302,7 @@ export class LoopBuffers {
    * capacity of `loop`'s buffers, move the first `filled` entries of each into
    * one new block of max(need, 2 * capacity, 16) entries.
    */
-  emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): void {
+  emitGrow(loop: Loop, ls: LoopState, at: Instruction, filled: Value): BasicBlock {
     const t = this.f.m.types;
     const bp = this.plan.frame.bytePtr;
     const name = loop.header.name ?? 'loop';
@@ -310,6 +333,7 @@ export class LoopBuffers {
     const bytes = b.mul(ncap, constInt(t.i64, stride));
     const maxAlign = Math.max(1, ...ls.buffers.map((x) => this.f.ctx.dl.align(x.type)));
     let nb: Value;
+    const slot = mode === 'none' ? this.keptSlot(loop, ls) : null;
     if (mode === 'whole') nb = this.plan.frame.arenaAlloc(b, bytes, maxAlign, `${name}.tape`);
     else if (mode === 'small') {
       const viaArena = addBlock(this.f.m, this.sweep.fwdFn, `${name}.arena`, cont);
@@ -325,25 +349,19 @@ export class LoopBuffers {
       b.atEnd(got);
       nb = b.phi(bp, [[na, viaArena], [nm, viaMalloc]], `${name}.tape`);
     } else {
-      const slot = this.keptSlot(loop, ls);
       nb = slot ? b.call(tapeTakeFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [slot, bytes], `${name}.tape`) : b.call(malloc, [bytes], `${name}.tape`);
     }
     const copy = addBlock(this.f.m, this.sweep.fwdFn, `${name}.copy`, cont);
     b.condBr(b.icmp('eq', nb, nullValue(bp)), trap, copy);
     b.atEnd(copy);
-    // A kept block may be larger than asked (the previous call's, grown to its whole tape): its
-    // whole size is the capacity, so that the loop does not grow again (a second take would find
-    // the slot empty, malloc, and free the kept block).
-    let capNow: Value = ncap;
-    if (mode === 'none' && this.keptSlot(loop, ls)) {
-      const size = b.load(t.i64, b.bitcastIfNeeded(b.gep(t.i8, nb, [constInt(t.i64, -KEPT_HEADER)], null, true), this.f.m.ptrTo(t.i64)), `${name}.kept.size`);
-      capNow = b.binop('udiv', size, constInt(t.i64, stride), `${name}.kept.cap`);
-    }
+    // A block kept from an earlier call may be larger than asked: its whole capacity is used, so
+    // that a loop that grew in the last call does not grow again step by step.
+    const cap2 = slot ? keptCapacity(b, nb, stride, ncap, (n, r, p) => this.f.ctx.declare(n, r, p)) : ncap;
     let base: Value | null = null;
     for (const buf of bufs) {
       const old = b.load(bp, buf.slot.fwd);
       base ??= old;
-      const dst = buf.offset === 0 ? nb : b.gep(t.i8, nb, [b.mul(capNow, constInt(t.i64, buf.offset))], null, true);
+      const dst = buf.offset === 0 ? nb : b.gep(t.i8, nb, [b.mul(cap2, constInt(t.i64, buf.offset))], null, true);
       b.call(memcpy, [dst, old, b.mul(filled, constInt(t.i64, buf.size)), constInt(t.i1, 0)]);
       b.store(dst, buf.slot.fwd);
     }
@@ -351,8 +369,9 @@ export class LoopBuffers {
     const old = this.toFree(loop, ls, b, cap, base!);
     if (old && this.keptSlot(loop, ls)) b.call(tapeDropFn(this.f.m, (n, r, p) => this.f.ctx.declare(n, r, p)), [old]);
     else if (old) b.call(free, [old]);
-    b.store(capNow, ls.cap!.fwd);
+    b.store(cap2, ls.cap!.fwd);
     b.br(cont);
+    return cont;
   }
 }
 

@@ -187,11 +187,14 @@ export class LoopCheckpoints {
 
     // Slots: k, the checkpoints.
     const kSlot = frame.slot(i64, `ckpt.k.${name}`, constInt(i64, 1));
+    // The checkpoints: null when the loop is not checkpointed in this call (k = n). Kept for the next
+    // call, like the loop's tape blocks (src/tape/keep.ts).
     const ckSlot = frame.slot(bp, `ckpt.${name}`, nullValue(bp));
-    atExit.call(f.ctx.declare('free', t.void, [bp]), [atExit.load(bp, frame.rev(ckSlot))]);
+    const ckKept = this.buffers.extraSlot();
+    this.buffers.releaseBlock(atExit, ckKept, atExit.load(bp, frame.rev(ckSlot)));
 
     // At the loop's entry: n, the memory ranges, k, the tape of k iterations and the checkpoints of n / k segments.
-    const b = new IRBuilder(m).before(entryTerm);
+    let b = new IRBuilder(m).before(entryTerm);
     const hard = Math.floor(2 ** 40 / Math.max(stride, stateBytes));
     const lim = constInt(i64, hard);
     const q = this.buffers.tripExact(loop, b);
@@ -241,15 +244,20 @@ export class LoopCheckpoints {
     if (recSlot) b.store(rec, recSlot.fwd);
     // Tape bytes per iteration: the loop's own, and its inner loops' times their trip counts (an estimate at its entry).
     let tapePer: Value = constInt(i64, stride);
+    // Per loop inside whose trip counts (its own and those of the loops between) are known at the entry: those counts.
+    const innerTrips = new Map<LoopState, Value[]>();
     for (const s of innerBufs) {
       const l = [...this.plan.loops].find(([, x]) => x === s)![0];
       let est: Value | null = null;
+      const factors: Value[] = [];
       for (let x: Loop | null = l; x && x !== loop; x = x.parent) {
         const tp = this.buffers.tripOf(x);
         if (!tp || !definedOutside(tp.init, loop) || !definedOutside(tp.bound, loop)) { est = null; break; }
         const v = this.buffers.tripValue(x, b);
+        factors.push(v);
         est = est ? b.mul(est, v) : v;
       }
+      if (est) innerTrips.set(s, factors);
       est ??= b.add(b.binop('lshr', memTotal, constInt(i64, 3)), constInt(i64, 2));
       tapePer = b.add(tapePer, b.mul(est, constInt(i64, this.buffers.bufferLayout(s).stride)));
     }
@@ -277,7 +285,6 @@ export class LoopCheckpoints {
     b.store(k, kSlot.fwd);
     b.store(constInt(i64, 0), this.plan.segBase(ls).fwd);
     const nseg = b.binop('udiv', b.add(n, b.sub(k, constInt(i64, 1))), k, 'ckpt.segments');
-    const malloc = f.ctx.declare('malloc', bp, [i64]);
     const trapBlock = (before: BasicBlock | undefined, at: Function): BasicBlock => {
       const tb = addBlock(m, at, `${name}.notape`, before);
       const tbb = new IRBuilder(m).atEnd(tb);
@@ -285,15 +292,28 @@ export class LoopCheckpoints {
       tbb.unreachable();
       return tb;
     };
-    // Allocation: split after the store of k so that a null block can trap.
-    const tape = stride > 0 ? b.call(malloc, [b.mul(k, constInt(i64, stride))], `${name}.tape`) : null;
-    const cks = b.call(malloc, [b.mul(mem ? b.add(nseg, constInt(i64, 1)) : nseg, rec)], `${name}.checkpoints`);
-    if (mem) b.store(b.gep(t.i8, cks, [b.mul(nseg, rec)], null, true), mem.finalRec.fwd);
+    // Allocation: split after the store of k so that a null block can trap. Blocks kept from the
+    // previous call where they are large enough (src/tape/keep.ts).
+    const tape = stride > 0 ? this.buffers.takeBlock(b, this.buffers.keptSlot(loop, ls), b.mul(k, constInt(i64, stride)), `${name}.tape`) : null;
+    // Checkpoints only when the loop is checkpointed in this call: with k = n there is one segment,
+    // never re-run, and its state is never read.
+    const on = b.icmp('ult', k, n, 'ckpt.on') as Instruction;
+    const onBlock = on.parent!;
+    const join = splitAfter(m, onBlock, on, `${name}.ckpt.join`);
+    const alloc = addBlock(m, fwdFn, `${name}.ckpt.alloc`, join);
+    new IRBuilder(m).atEnd(onBlock).condBr(on, alloc, join);
+    const ab = new IRBuilder(m).atEnd(alloc);
+    const taken = this.buffers.takeBlock(ab, ckKept, ab.mul(mem ? ab.add(nseg, constInt(i64, 1)) : nseg, rec), `${name}.checkpoints`);
+    ab.br(join);
+    b = new IRBuilder(m).before(entryTerm);
+    const cks = b.phi(bp, [[taken, alloc], [nullValue(bp), onBlock]], `${name}.checkpoints`);
+    // Not inbounds: null when the loop is not checkpointed (then never read).
+    if (mem) b.store(b.gep(t.i8, cks, [b.mul(nseg, rec)], null, false), mem.finalRec.fwd);
     const okBlock = entryTerm.parent!;
     // More iterations than 2^40 bytes of tape or checkpoints allow, or no memory: trap.
-    let failed: Value = b.binop('or', b.icmp('eq', cks, nullValue(bp)), b.icmp('ugt', q, lim));
+    let failed: Value = b.binop('or', b.binop('and', on, b.icmp('eq', cks, nullValue(bp))), b.icmp('ugt', q, lim));
     if (tape) failed = b.binop('or', failed, b.icmp('eq', tape, nullValue(bp)));
-    const cont = splitAfter(m, okBlock, failed as Instruction, `${name}.taped`);
+    let cont = splitAfter(m, okBlock, failed as Instruction, `${name}.taped`);
     const trap1 = trapBlock(cont, fwdFn);
     new IRBuilder(m).atEnd(okBlock).condBr(failed, trap1, cont);
     const cb = new IRBuilder(m).before(cont.terminator!);
@@ -302,13 +322,37 @@ export class LoopCheckpoints {
     // The loop's phis keep naming the block they are entered from.
     for (const phi of phis) phi.blocks = phi.blocks.map((x) => (x === okBlock ? cont : x));
 
-    // Loops inside: buffers indexed from the segment's start, grown while the first segments run.
+    // Loops inside: buffers indexed from the segment's start. Those whose trip counts are known at
+    // the entry are reserved there for k iterations of this loop (counts multiplied, as
+    // LoopBuffers.growBuffers does for a nest; at most 64 MB as an estimate), so that the check at
+    // their header does not fire; the others grow while the first segments run.
     for (const s of innerBufs) {
+      const il = [...this.plan.loops].find(([, x]) => x === s)![0];
+      const factors = innerTrips.get(s);
+      if (factors) {
+        const rb = new IRBuilder(m).before(cont.terminator!);
+        const limit = constInt(i64, Math.max(16, Math.floor(2 ** 26 / this.buffers.bufferLayout(s).stride)));
+        const clamp = (v: Value): Value => rb.select(rb.icmp('ugt', v, limit), limit, v);
+        let acc = clamp(k);
+        for (const v of factors) acc = clamp(rb.mul(acc, clamp(v)));
+        const need = rb.add(acc, constInt(i64, 0), 'seg.reserve') as Instruction;
+        cont = this.buffers.emitGrow(il, s, need, constInt(i64, 0));
+      }
+      const tpi = this.buffers.tripOf(il);
+      if (tpi && tpi.exact && tpi.single) {
+        // An exact trip count and no other exit: its executions are checked when it is entered (none
+        // grows when the reservation above holds), not at every header execution.
+        const eb = new IRBuilder(m).before(this.buffers.loopEntry(il));
+        const at = eb.sub(eb.load(i64, s.counter.fwd), eb.load(i64, this.plan.segBase(s).fwd), 'seg.at');
+        const need = eb.add(at, this.buffers.exactEntries(il, s, eb), 'need');
+        this.buffers.emitGrow(il, s, need as Instruction, at);
+        continue;
+      }
       // Right after the counter's increment, before the buffers' addresses are read.
       const gb = new IRBuilder(m).after(s.marker);
       const at = gb.sub(s.k, gb.load(i64, this.plan.segBase(s).fwd), 'seg.at');
       const need = gb.add(at, constInt(i64, 1), 'need');
-      this.buffers.emitGrow([...this.plan.loops].find(([, x]) => x === s)![0], s, need as Instruction, at);
+      this.buffers.emitGrow(il, s, need as Instruction, at);
     }
 
     if (bad || !region0) {
@@ -352,17 +396,19 @@ export class LoopCheckpoints {
     const save = addBlock(m, fwdFn, `${name}.save`, body);
     new IRBuilder(m).atEnd(headTop).condBr(isNew, save, body);
     const sv = new IRBuilder(m).atEnd(save);
+    for (const x of innerState) if (x.ls.buffers.length) sv.store(sv.load(i64, x.ls.counter.fwd), this.plan.segBase(x.ls).fwd);
+    // No checkpoints (k = n in this call): nothing to save.
+    const ckp = sv.load(bp, ckSlot.fwd, 'ckpt.records');
+    const record = addBlock(m, fwdFn, `${name}.record`, body);
+    sv.condBr(sv.icmp('eq', ckp, nullValue(bp)), body, record);
+    sv.atEnd(record);
     const recV = recSlot ? sv.load(i64, recSlot.fwd, 'ckpt.bytes') : constInt(i64, stateBytes);
     const at = sv.mul(sv.binop('udiv', kIdx, kv), recV);
-    const base = sv.gep(t.i8, sv.load(bp, ckSlot.fwd), [at], null, true);
+    const base = sv.gep(t.i8, ckp, [at], null, true);
     const fieldPtr = (bb: IRBuilder, p: Value, fl: StateField): Value => bb.bitcastIfNeeded(fl.offset === 0 ? p : bb.gep(t.i8, p, [constInt(i64, fl.offset)], null, true), m.ptrTo(fl.phi.type));
     const i64At = (bb: IRBuilder, p: Value, off: number): Value => bb.bitcastIfNeeded(bb.gep(t.i8, p, [constInt(i64, off)], null, true), m.ptrTo(i64));
     for (const fl of fields) sv.store(fl.phi, fieldPtr(sv, base, fl), fl.align);
-    for (const x of innerState) {
-      const cv = sv.load(i64, x.ls.counter.fwd);
-      sv.store(cv, i64At(sv, base, x.offset));
-      if (x.ls.buffers.length) sv.store(cv, this.plan.segBase(x.ls).fwd);
-    }
+    for (const x of innerState) sv.store(sv.load(i64, x.ls.counter.fwd), i64At(sv, base, x.offset));
     if (mem) this.copyRanges(sv, mem, (p, off) => [sv.gep(t.i8, base, [sv.add(constInt(i64, mem!.fixed), off)], null, true), p]);
     sv.br(body);
 

@@ -29,6 +29,8 @@ export const TAPE_TAKE = '__enzyme_ts_tape_take';
 export const TAPE_GIVE = '__enzyme_ts_tape_give';
 /** `__enzyme_ts_tape_drop(block)`: frees a block of the above (null: nothing). */
 export const TAPE_DROP = '__enzyme_ts_tape_drop';
+/** `__enzyme_ts_tape_size(block)`: the size of a block of the above, from its header (inactive when differentiated). */
+export const TAPE_SIZE = '__enzyme_ts_tape_size';
 
 /** The block header: the block's size (i64), padded to malloc's 16-byte alignment. */
 export const HEADER = 16;
@@ -114,6 +116,32 @@ export function tapeGiveFn(m: Module, declare: Declare): Function {
   b.br(done);
   b.atEnd(done);
   b.ret();
+  return f;
+}
+
+/**
+ * At `b`, for a block `data` that tapeTakeFn returned for `asked` entries of `stride` bytes: how
+ * many entries it holds (its size from the header over `stride`, at least `asked`).
+ */
+export function keptCapacity(b: IRBuilder, data: Value, stride: number, asked: Value, declare: Declare): Value {
+  const m = b.module;
+  const t = m.types;
+  // Through a helper: a derivative differentiated again (forward over reverse) sees an inactive
+  // call, not an integer load from a block that holds floating data.
+  const size = b.call(tapeSizeFn(m, declare), [data], 'kept.size');
+  const n = b.binop('udiv', size, constInt(t.i64, stride));
+  return b.select(b.icmp('ugt', n, asked), n, asked, 'kept.cap');
+}
+
+export function tapeSizeFn(m: Module, _declare: Declare): Function {
+  const t = m.types;
+  const bp = m.ptrTo(t.i8);
+  const f = addRuntimeHelper(m, TAPE_SIZE, t.i64, [bp], ['data']);
+  if (!f) return m.getFunction(TAPE_SIZE)!;
+  f.fnAttrs = [wordAttr('nounwind')];
+  const b = new IRBuilder(m);
+  b.atEnd(addBlock(m, f, 'entry'));
+  b.ret(b.load(t.i64, sizeField(b, m, b.gep(t.i8, f.args[0]!, [constInt(t.i64, -HEADER)], 'hdr', true)), 'size'));
   return f;
 }
 
