@@ -150,7 +150,7 @@ export class ForwardContext {
       fail('E0402', `cannot differentiate @${sig.fn.name ?? '?'}: it is only declared, its body is not in the module`, this.ctx.file, sourceSpan(at).start, sourceSpan(at).end,
         ['define it in the module, or register a forward derivative (__enzyme_register_derivative, docs/custom.md)']);
     }
-    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && (carriesTangent(sig.fn.fnType.ret) || sig.fn.fnType.ret.kind === 'int'), rules: this.ctx.rules }, file: this.ctx.file };
+    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && (carriesTangent(sig.fn.fnType.ret) || sig.fn.fnType.ret.kind === 'int'), rules: this.ctx.rules }, file: this.ctx.file, ...(sig.argTypes ? { argTypes: sig.argTypes } : {}) };
     const fn = canonicalizeCarriers(this.ctx.module, sig.fn, guard).fn;
     new ForwardGenerator(this, { ...sig, fn }, out, topLevel).run();
   }
