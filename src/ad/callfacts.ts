@@ -9,17 +9,19 @@ import type { Type } from '../ir/types.js';
 import type { DataLayout } from '../ir/layout.js';
 import { ConstantInt } from '../ir/constants.js';
 import { rustShimName } from '../analysis/mangled.js';
+import { underlyingObjects } from '../analysis/memory.js';
 import { TypeTree } from '../analysis/types.js';
 import { aggregateType, flatten, type LayoutField } from './memkind.js';
 import type { FunctionFacts } from './facts.js';
 
 /**
  * What the caller `f` knows of each pointer argument of call `i` (its type tree, with the
- * object's declared struct layout where the tree says nothing), when `callee` copies memory;
- * null when it does not (the callee's derivative then needs nothing from the caller).
+ * object's declared struct layout where the tree says nothing), when `callee` copies memory or
+ * reads integers through pointers (needsCallerFacts);
+ * null when it does neither (the callee's derivative then needs nothing from the caller).
  */
 export function callerArgTypes(f: FunctionFacts, i: CallBase, callee: Function, dl: DataLayout): (TypeTree | null)[] | null {
-  if (!copiesMemory(callee)) return null;
+  if (!needsCallerFacts(callee)) return null;
   const ta = f.types();
   return i.args().map((a) => (a.type.kind === 'pointer' ? withDeclaredLayout(ta.tree(a), declaredObjectType(a, f.prim), dl) : null));
 }
@@ -27,9 +29,12 @@ export function callerArgTypes(f: FunctionFacts, i: CallBase, callee: Function, 
 const copying = new WeakMap<Function, boolean>();
 /**
  * Whether `fn`, or a function it calls (directly, a few levels down), calls `llvm.memcpy` /
- * `llvm.memmove` or reallocates: the copies whose memory only a caller knows.
+ * `llvm.memmove` or reallocates (the copies whose memory only a caller knows), or loads or
+ * stores an integer through memory that is not its own stack (rustc's -O0 iterator adapters
+ * read their integer fields, `Windows`' size, `StepBy`'s step, through `&mut self`; what they
+ * hold only the caller that built the adapter knows).
  */
-function copiesMemory(fn: Function, depth = 0, visiting = new Set<Function>()): boolean {
+function needsCallerFacts(fn: Function, depth = 0, visiting = new Set<Function>()): boolean {
   const have = copying.get(fn);
   if (have !== undefined) return have;
   if (fn.isDeclaration || visiting.has(fn)) return false;
@@ -38,19 +43,29 @@ function copiesMemory(fn: Function, depth = 0, visiting = new Set<Function>()): 
   let r = false;
   for (const b of fn.blocks) {
     for (const i of b.instructions) {
+      if ((i.op === 'load' || i.op === 'store') && integerThroughPointer(i)) { r = true; break; }
       if (i.op !== 'call' && i.op !== 'invoke') continue;
       const c = (i as CallInst).callee;
       if (c.vk !== 'function') continue;
       const cf = c as Function;
       // A reallocation moves memory as a copy does (RawVec's `finish_grow` reallocates a Vec's buffer).
       const name = cf.name ?? '';
-      if (/^llvm\.mem(cpy|move)\./.test(name) || name === 'realloc' || rustShimName(name) === '__rust_realloc' || copiesMemory(cf, depth + 1, visiting)) { r = true; break; }
+      if (/^llvm\.mem(cpy|move)\./.test(name) || name === 'realloc' || rustShimName(name) === '__rust_realloc' || needsCallerFacts(cf, depth + 1, visiting)) { r = true; break; }
     }
     if (r) break;
   }
   visiting.delete(fn);
   if (depth === 0 || r) copying.set(fn, r);
   return r;
+}
+
+/** An integer load or store (16 bits or more) whose address is not a stack slot of its own function. */
+function integerThroughPointer(i: Instruction): boolean {
+  const t = i.op === 'load' ? i.type : (i as Instruction & { op: 'store' }).value.type;
+  const st = t.kind === 'vector' ? t.elem : t;
+  if (st.kind !== 'int' || st.bits < 16) return false;
+  const roots = underlyingObjects(i.operands[i.op === 'load' ? 0 : 1]!);
+  return !roots || [...roots].some((r) => !(r.vk === 'inst' && (r as Instruction).op === 'alloca'));
 }
 
 /**

@@ -43,7 +43,7 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { computeUses, setUse, type UseMap } from '../ir/uses.js';
 import { fpConstantText } from '../ir/fp.js';
-import { TypeAnalysis, isFloatScalar, type Scalar } from '../analysis/types.js';
+import { TypeAnalysis, isFloatScalar, type Scalar, type TypeTree } from '../analysis/types.js';
 import { ActivityAnalysis, type ActivityInput } from '../analysis/activity.js';
 import { fail } from '../diag/diagnostic.js';
 import type { SourceFile } from '../diag/source.js';
@@ -62,6 +62,12 @@ import { pointerPhis } from './intphi.js';
 export interface CarrierGuard {
   activity: Omit<ActivityInput, 'fn'>;
   file: SourceFile | null;
+  /**
+   * What the caller knows of the arguments (src/ad/callfacts.ts): the same facts the derivative's
+   * own checks see, so that a constant stored as an integer where the caller's facts say floats
+   * becomes a floating store here rather than an integer store those checks refuse.
+   */
+  argTypes?: readonly (TypeTree | null)[];
 }
 
 /** What the pass did: the function to differentiate (the original when nothing changed) and how many carriers were retyped. */
@@ -441,7 +447,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   const own = (x: Function): Function => (x === f0 ? cloneFunction(x).fn : x);
   const f = splitMixedAccesses(m, pointerPhis(m, widenLaneShuffles(m, explicitByvalCopies(m, devirtualizeCalls(m, rewriteKnownAsm(m, f0), own), own), own), own), own);
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
-  const ta = new TypeAnalysis(m, f);
+  const ta = new TypeAnalysis(m, f, guard?.argTypes ? { args: guard.argTypes } : {});
   const conflicted = new Set(ta.conflicts().map((c) => c.value));
   const masks = new MaskFolder();
   if (guard) guardCallCarriers(m, f, ta, guard);

@@ -140,7 +140,7 @@ export class GradContext implements DiffContext {
     const { aug, rev } = this.declarePair(sig);
     const pair: SplitPair = { sig, aug, rev };
     this.pairs.set(key, pair);
-    const guard = { activity: { args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: this.rules }, file: this.file };
+    const guard = { activity: { args: sig.args, retActive: sig.retActive, retShadow: sig.retShadow, rules: this.rules }, file: this.file, ...(sig.argTypes ? { argTypes: sig.argTypes } : {}) };
     new ReverseGenerator(this, { ...sig, fn: canonicalizeCarriers(this.module, sig.fn, guard).fn }, aug, rev).run();
     return pair;
   }

@@ -37,6 +37,8 @@ import { sourceSpan } from '../ir/verify.js';
 import { BlasCalls, blasForwardMemory, blasForwardResult, blasScalarActive, blasScalars } from './blas.js';
 import { dropEmptyPhis } from './invoke.js';
 import { zeroImplicitShadows } from './globals.js';
+import { rawSliceElemSize } from './standin.js';
+import { demangle } from '../demangle/index.js';
 import type { VecMemShape } from './vecmem.js';
 import { callerArgTypes } from './callfacts.js';
 import type { TypeTree } from '../analysis/types.js';
@@ -148,7 +150,7 @@ export class ForwardContext {
       fail('E0402', `cannot differentiate @${sig.fn.name ?? '?'}: it is only declared, its body is not in the module`, this.ctx.file, sourceSpan(at).start, sourceSpan(at).end,
         ['define it in the module, or register a forward derivative (__enzyme_register_derivative, docs/custom.md)']);
     }
-    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && (carriesTangent(sig.fn.fnType.ret) || sig.fn.fnType.ret.kind === 'int'), rules: this.ctx.rules }, file: this.ctx.file };
+    const guard = { activity: { args: analysisActivities(sig.fn, sig.args), retActive: sig.retTangent && (carriesTangent(sig.fn.fnType.ret) || sig.fn.fnType.ret.kind === 'int'), rules: this.ctx.rules }, file: this.ctx.file, ...(sig.argTypes ? { argTypes: sig.argTypes } : {}) };
     const fn = canonicalizeCarriers(this.ctx.module, sig.fn, guard).fn;
     new ForwardGenerator(this, { ...sig, fn }, out, topLevel).run();
   }
@@ -197,6 +199,11 @@ export class ForwardGenerator implements SweepMode {
         const b = new IRBuilder(this.f.m).beforeTerminator(blk);
         b.origin = blk.terminator.origin;
         zeroImplicitShadows(this.f.ctx, b, this.sig.fn);
+        // The stand-in shadows of slices made from pointers without a shadow (rawSliceStandIn).
+        if (this.standIns.length) {
+          const free = this.f.ctx.declare('free', this.f.m.types.void, [this.f.m.ptrTo(this.f.m.types.i8)]);
+          for (const slot of this.standIns) b.call(free, [b.load(this.f.m.ptrTo(this.f.m.types.i8), slot)]);
+        }
       }
     }
     this.pro.flush();
@@ -511,6 +518,50 @@ export class ForwardGenerator implements SweepMode {
     } else b.ret(tangent ?? primal);
   }
 
+  /** Slots holding the stand-in shadows to free when the derivative returns (topLevel only). */
+  private readonly standIns: Value[] = [];
+
+  /**
+   * `slice::from_raw_parts(c, n)` of a pointer without a shadow (a const raw pointer argument)
+   * whose slice needs one (rustc -O0 stores it into an iterator adapter beside a duplicated
+   * slice's): the primal call, and as the slice's shadow a zeroed block of its size (calloc),
+   * freed when the derivative returns (src/ad/standin.ts). Only in the derivative the user calls
+   * and outside loops, where one slot per call holds the block until the returns; false
+   * otherwise (the callee's derivative is generated as usual, and refuses what it cannot do).
+   */
+  private rawSliceStandIn(i: CallBase, callee: Function, nb: BasicBlock): boolean {
+    const f = this.f;
+    const aa = f.aa;
+    const args = i.args();
+    if (!this.topLevel || !i.parent || f.li.loopFor(i.parent) || !args.length || aa.shadowed(args[0]!) || !aa.shadowed(i)) return false;
+    if (args.slice(1).some((a) => aa.varied.has(a) || aa.shadowed(a))) return false;
+    const size = rawSliceElemSize(callee);
+    if (size === null) return false;
+    const sweep = this.sweep;
+    const b = sweep.fb.atEnd(nb);
+    b.origin = i;
+    const m = f.m;
+    const t = m.types;
+    const bp = m.ptrTo(t.i8);
+    const c = b.call(callee, args.map((a) => sweep.mapV(a)), i.name);
+    sweep.vmap.set(i, c);
+    const len = sweep.mapV(args[1]!);
+    const calloc = f.ctx.declare('calloc', bp, [t.i64, t.i64]);
+    for (let lane = 0; lane < this.width; lane++) {
+      const name = laneName(i.name !== null ? `${i.name}.standin` : 'standin', this.width, lane);
+      const slot = new IRBuilder(m).atEnd(this.pro.allocas).alloca(bp, `${name}.slot`);
+      new IRBuilder(m).atEnd(this.pro.init).store(nullValue(bp), slot);
+      const block = b.call(calloc, [len.type === t.i64 ? len : b.cast('zext', len, t.i64), constInt(t.i64, size)], name);
+      b.store(block, slot);
+      this.standIns.push(slot);
+      let agg: Value = b.insertValue(undefValue(i.type), b.bitcastIfNeeded(block, (i.type as { elems: Type[] }).elems[0]!), [0]);
+      agg = b.insertValue(agg, len, [1], laneName(i.name !== null ? `${i.name}'` : null, this.width, lane));
+      sweep.shadows[lane]!.set(i, agg);
+    }
+    f.ctx.perf.push(`${f.fnName()}: a zeroed stand-in shadow (${size}-byte elements, calloc) for the slice ${i.name !== null ? `%${i.name} ` : ''}that ${demangle(callee.name ?? '') ?? callee.name} makes of a pointer without a shadow`);
+    return true;
+  }
+
   /** A call to a module function that touches active data: a call of its forward derivative. */
   activeCall(i: CallBase, nb: BasicBlock): void {
     const f = this.f;
@@ -520,6 +571,7 @@ export class ForwardGenerator implements SweepMode {
     if (callee.fnType.vararg) {
       f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }
+    if (this.rawSliceStandIn(i, callee, nb)) return;
     const args: FwdActivity[] = i.args().map((a) => {
       if ((carriesTangent(a.type) || aa.diffValue(a)) && aa.varied.has(a)) return 'dup';
       if ((a.type.kind === 'pointer' || isPtrAggType(a.type)) && aa.shadowed(a)) return 'dup';

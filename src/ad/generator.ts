@@ -9,7 +9,10 @@
 // a heap tape that `reverse_<f>` consumes), used for calls to module
 // functions inside differentiated code, recursion included.
 
-import { IRBuilder, addIncoming, addBlock, constInt, nullValue } from '../ir/builder.js';
+import { IRBuilder, addIncoming, addBlock, constInt, nullValue, undefValue } from '../ir/builder.js';
+import type { Type } from '../ir/types.js';
+import { demangle } from '../demangle/index.js';
+import { rawSliceElemSize } from './standin.js';
 import type { BasicBlock, Function } from '../ir/function.js';
 import type { CallInst, Instruction, InvokeInst, PhiInst, RetInst } from '../ir/instructions.js';
 
@@ -171,6 +174,7 @@ export class ReverseGenerator implements SweepMode {
     if (callee.fnType.vararg) {
       f.error('E0401', `cannot differentiate ${f.fnName()}: call to variadic function @${callee.name} with active arguments`, i);
     }
+    if (this.rawSliceStandIn(i, callee, nb)) return;
     const args: ArgActivity[] = i.args().map((a) => {
       if (aa.diffValue(a) && aa.varied.has(a)) return 'active';
       if ((a.type.kind === 'pointer' || isPtrAggType(a.type)) && aa.shadowed(a)) return 'dup';
@@ -210,6 +214,41 @@ export class ReverseGenerator implements SweepMode {
       }
     }
     this.augCalls.set(i, { pair, tape });
+  }
+
+  /**
+   * `slice::from_raw_parts(c, n)` of a pointer without a shadow (a const raw pointer argument)
+   * whose slice needs one (rustc -O0 stores it into an iterator adapter beside a duplicated
+   * slice's): the primal call, and as the slice's shadow a zeroed block of its size from the
+   * arena, released when the derivative call that owns the arena ends (src/ad/standin.ts). Loads
+   * through it read zero, adjoints added into it are dropped, as for a const argument. False
+   * when this does not apply (the pair is generated as usual, and refuses what it cannot do).
+   */
+  private rawSliceStandIn(i: CallBase, callee: Function, nb: BasicBlock): boolean {
+    const f = this.f;
+    const aa = f.aa;
+    const args = i.args();
+    if (!this.frame.hasArena || !args.length || aa.shadowed(args[0]!) || !aa.shadowed(i)) return false;
+    if (args.slice(1).some((a) => aa.varied.has(a) || aa.shadowed(a))) return false;
+    const size = rawSliceElemSize(callee);
+    if (size === null) return false;
+    const sweep = this.sweep;
+    const b = sweep.fb.atEnd(nb);
+    const t = f.m.types;
+    const c = b.call(callee, args.map((a) => sweep.mapV(a)), i.name);
+    sweep.vmap.set(i, c);
+    const len = sweep.mapV(args[1]!);
+    const bytes = b.mul(len.type === t.i64 ? len : b.cast('zext', len, t.i64), constInt(t.i64, size), 'standin.bytes');
+    for (let lane = 0; lane < f.width; lane++) {
+      const name = laneName(i.name !== null ? `${i.name}.standin` : 'standin', f.width, lane);
+      const block = this.frame.arenaAlloc(b, bytes, 16, name);
+      b.call(this.ctx.memIntrinsic('memset'), [block, constInt(t.i8, 0), bytes, constInt(t.i1, 0)]);
+      let agg: Value = b.insertValue(undefValue(i.type), b.bitcastIfNeeded(block, (i.type as { elems: Type[] }).elems[0]!), [0]);
+      agg = b.insertValue(agg, len, [1], laneName(i.name !== null ? `${i.name}'` : null, f.width, lane));
+      sweep.shadows[lane]!.set(i, agg);
+    }
+    this.ctx.perf.push(`${f.fnName()}: a zeroed stand-in shadow (${size}-byte elements, from the arena) for the slice ${i.name !== null ? `%${i.name} ` : ''}that ${demangle(callee.name ?? '') ?? callee.name} makes of a pointer without a shadow`);
+    return true;
   }
 
   /** The shadow of a stack slot of a pair that takes its caller's arena: a zeroed block from it. */

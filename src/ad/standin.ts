@@ -12,10 +12,13 @@
 // Only where the extent is known: a reference parameter (`align N`) followed by a usize (Rust's
 // `&[T]` as rustc passes it: `ptr align 8 %b.0, i64 %b.1`), whose element size the IR states by a
 // `getelementptr T, ptr, len` (the slice's end, as `Iter::new` computes it) in the function or in
-// the callees the pair is passed to. A slice built inside from a raw pointer is not covered.
+// the callees the pair is passed to. A slice built inside from a raw pointer gets its stand-in at
+// the call that builds it instead (rawSliceElemSize; the sweeps' rawSliceStandIn).
 
 import type { Function } from '../ir/function.js';
-import type { GEPInst } from '../ir/instructions.js';
+import { InsertValueInst, type GEPInst } from '../ir/instructions.js';
+import { ConstantInt } from '../ir/constants.js';
+import { demangle } from '../demangle/index.js';
 import type { Value } from '../ir/value.js';
 import { IRBuilder, addBlock, constInt } from '../ir/builder.js';
 import { hasAttr } from '../ir/attributes.js';
@@ -121,4 +124,54 @@ export function emitStandInWrapper(ctx: DiffContext, f: Function, acts: readonly
 /** The stand-ins for --print-perf: `%b.0 (8-byte elements)`. */
 export function describeStandIns(f: Function, standIns: readonly StandIn[]): string {
   return standIns.map((s) => `%${f.args[s.arg]!.name ?? s.arg} (${s.elemSize}-byte elements)`).join(', ');
+}
+
+/**
+ * The element size of the slice that `fn` builds, when `fn` is Rust's
+ * `core::slice::raw::from_raw_parts(data, len)` (or `from_raw_parts_mut`) as rustc compiles it with
+ * debug assertions (opt-level 0): every return gives `{ data, len }`, and the function checks its
+ * precondition with `(data, size_of::<T>(), align_of::<T>(), len)`, whose second argument is the
+ * size. null otherwise (no such check: the size is not known, and nothing is assumed).
+ *
+ * A const raw pointer made into a slice this way has no extent the entry can see (the length is
+ * computed inside the function): the call site gives the slice a zeroed stand-in shadow of
+ * `len * size` bytes instead (reverse mode: from the derivative's arena; forward mode: calloc'd,
+ * freed when the derivative returns).
+ */
+export function rawSliceElemSize(fn: Function): number | null {
+  const cached = rawSliceSizes.get(fn);
+  if (cached !== undefined) return cached;
+  const r = rawSliceSize(fn);
+  rawSliceSizes.set(fn, r);
+  return r;
+}
+const rawSliceSizes = new WeakMap<Function, number | null>();
+
+function rawSliceSize(fn: Function): number | null {
+  if (fn.isDeclaration || fn.args.length < 2) return null;
+  const name = demangle(fn.name ?? '');
+  if (name !== 'core::slice::raw::from_raw_parts' && name !== 'core::slice::raw::from_raw_parts_mut') return null;
+  const [data, len] = [fn.args[0]!, fn.args[1]!];
+  const rt = fn.fnType.ret;
+  if (data.type.kind !== 'pointer' || len.type.kind !== 'int' || rt.kind !== 'struct' || rt.elems?.length !== 2
+    || rt.elems[0]!.kind !== 'pointer' || rt.elems[1] !== len.type) return null;
+  // Every return: insertvalue (insertvalue (_, data, 0), len, 1).
+  const packs = (v: Value | undefined): boolean => {
+    if (!(v instanceof InsertValueInst) || v.indices.length !== 1 || v.indices[0] !== 1 || v.operands[1] !== len) return false;
+    const inner = v.operands[0];
+    return inner instanceof InsertValueInst && inner.indices.length === 1 && inner.indices[0] === 0 && inner.operands[1] === data;
+  };
+  let size: number | null = null;
+  let rets = 0;
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.op === 'ret') { if (!packs(i.operands[0])) return null; rets++; continue; }
+      if (i.op !== 'call' && i.op !== 'invoke') continue;
+      const args = i.args();
+      const s = args[1], a = args[2];
+      if (args.length >= 4 && args[0] === data && args[3] === len && s instanceof ConstantInt && a instanceof ConstantInt
+        && s.value > 0n && s.value < 1n << 32n) size = Number(s.value);
+    }
+  }
+  return rets > 0 ? size : null;
 }

@@ -293,6 +293,8 @@ export class ForwardSweep {
       const ck = (v as unknown as { ck: string }).ck;
       if (ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer') || isDanglingConst(v)) return v;
     }
+    // A dangling address made of a parameter (activity.ts, isDangling): its own shadow.
+    if (v.vk === 'inst' && this.f.aa.isDangling(v)) return this.mapV(v);
     // A constant address in a class with a shadow (a phi of a pointer into a constant table and
     // a dup pointer, src/analysis/activity.ts): the table's zeroed stand-in.
     if ((v.vk === 'global' || v.vk === 'const') && this.f.aa.shadowed(v)) {
@@ -498,6 +500,10 @@ export class ForwardSweep {
         return;
       }
       case 'inttoptr': {
+        if (f.aa.isDangling(i)) {
+          for (let lane = 0; lane < this.width; lane++) this.shadows[lane]!.set(i, this.mapV(i));
+          return;
+        }
         // The shadow sits at the same offset from the shadow of the pointer the integer came from.
         const found = intBase(i.operands[0]!);
         if (!found || (found.vk === 'inst' && !f.dt.dominatesInst(found as Instruction, i))) {

@@ -30,8 +30,7 @@ function rustVecCode(i: Instruction): boolean {
 
 const RUST_VEC_NOTE = 'this is Rust\'s Vec allocation code (alloc::raw_vec): a Vec created or grown inside the differentiated function. '
   + 'In the IR of a library crate std\'s allocator is only declared: build the program with `enzyme-ts cargo` (fat LTO puts it in the module). '
-  + 'A Vec grown by push in a debug build is not supported yet: create it at its full length (vec![0.0; n], collect) or build in release; '
-  + 'or pass the buffer in as a Duplicated &mut [f64]';
+  + 'Or pass the buffer in as a Duplicated &mut [f64]';
 
 /**
  * The notes of an error at `at` (the primal instruction or a copy of it), with the way out

@@ -21,7 +21,7 @@ import { floatBitsOf, type FloatBits } from './floatbits.js';
 import { pointerSpillSlots } from './spills.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
-function isNullish(v: Value): boolean {
+function isNullishConst(v: Value): boolean {
   if (v.vk !== 'const') return false;
   const ck = (v as unknown as { ck: string }).ck;
   return ck === 'null' || ck === 'undef' || ck === 'poison' || (ck === 'zero' && v.type.kind !== 'pointer') || isDanglingConst(v);
@@ -326,6 +326,17 @@ export class ActivityAnalysis {
     return true;
   }
 
+  /** `inttoptr` instructions of an integer that is a constant in [1, 4096) on every call (CallTargets.smallConstant). */
+  private readonly danglingInsts = new Set<Value>();
+
+  /**
+   * Whether `v` is a dangling address: `inttoptr` of a small constant, or of a parameter that
+   * every call gives one (Rust's `finish_grow` makes the address of a zero-sized allocation of
+   * the alignment it is passed). No object is there and nothing is read or written through it,
+   * so it stands for its own shadow, as the constant form does.
+   */
+  isDangling(v: Value): boolean { return isDanglingConst(v) || this.danglingInsts.has(v); }
+
   /** Whether `p` may point where an `inttoptr` of an integer of unknown origin points (memory the analysis cannot see). */
   fromUnknownInt(p: Value): boolean {
     if (!this.opaqueIntPtrs.length) return false;
@@ -390,6 +401,14 @@ export class ActivityAnalysis {
     const { fn, args } = this.input;
     // -O0 spills: slots stored into nothing hold no pointer to follow
     const spills = new Map([...pointerSpillSlots(fn, isPtr)].filter(([, vals]) => vals.length > 0));
+    // Dangling addresses made of a small constant that reaches the function as a parameter
+    // (isDangling): like the constant ones, they join no class.
+    for (const b of fn.blocks) {
+      for (const i of b.instructions) {
+        if (i.op === 'inttoptr' && isPtr(i) && !intBase(i.operands[0]!) && this.facts.targets.smallConstant(i.operands[0]!)) this.danglingInsts.add(i);
+      }
+    }
+    const isNullish = (v: Value): boolean => isNullishConst(v) || this.danglingInsts.has(v);
     for (const b of fn.blocks) {
       for (const i of b.instructions) {
         if (!isPtr(i)) continue;
@@ -398,7 +417,7 @@ export class ActivityAnalysis {
             // -O0 spills a pointer to a stack slot and reloads it: the reloaded pointer is the stored one
             // (a const argument stays const; as intBase follows integers through such slots).
             const stored = spills.get(i.operands[0]!);
-            if (stored) for (const v of stored) this.classes.union(i, v);
+            if (stored) for (const v of stored) if (!this.danglingInsts.has(v)) this.classes.union(i, v);
             break;
           }
           case 'getelementptr': this.classes.union(i, i.operands[0]!); break;
@@ -425,7 +444,7 @@ export class ActivityAnalysis {
             // Integer round trips of a pointer (alignment, tagging): same object.
             const base = intBase(i.operands[0]!);
             if (base) this.classes.union(i, base);
-            else this.opaqueIntPtrs.push(i);
+            else if (!this.danglingInsts.has(i)) this.opaqueIntPtrs.push(i);
             break;
           }
           case 'call': {

@@ -224,6 +224,24 @@ export class CallTargets {
   }
 
   /**
+   * Whether the integer `v` holds a constant in [1, 4096) on every execution: such a constant, or
+   * a parameter of a function with local linkage reached only by direct calls (passedAt) that all
+   * pass such a value, a few callers up. Rust's `RawVecInner::finish_grow` receives the element
+   * alignment so from `grow_one` (a constant per element type) and makes the dangling address of
+   * a zero-sized allocation of it (`inttoptr i64 %align to ptr`) when rustc's debug build leaves
+   * it out of line.
+   */
+  smallConstant(v: Value, depth = 0): boolean {
+    if (v instanceof ConstantInt) return v.value > 0n && v.value < 4096n;
+    if (v.vk !== 'argument' || depth > 6) return false;
+    const a = v as Argument;
+    const fn = a.parent;
+    if (fn.linkage !== 'internal' && fn.linkage !== 'private') return false;
+    const calls = this.passedAt(fn);
+    return !!calls && calls.length > 0 && calls.every((c) => c.args().length > a.index && this.smallConstant(c.args()[a.index]!, depth + 1));
+  }
+
+  /**
    * The calls of `fn` in the module, when they are the only way it is reached: every use of it is
    * the callee of a direct call (its address is not taken: not stored, not in a table, not given
    * to `__enzyme_autodiff`). A function pointer parameter of `fn` then holds what those calls pass

@@ -347,8 +347,14 @@ class Shared {
   budget: number;
   /** Fact insertions left for this analysis and all its callees: bounds the time on huge functions. */
   work: number;
+  /**
+   * The part of `work` callee analyses leave to the function analyzed (a quarter): many callees
+   * must not use it all before that function's own fixpoint is reached.
+   */
+  readonly reserve: number;
   constructor(readonly module: Module, budget: number, work: number) {
     this.work = work;
+    this.reserve = Math.floor(work / 4);
     this.dl = DataLayout.of(module);
     this.tbaa = new TBAA(module);
     this.budget = budget;
@@ -444,8 +450,9 @@ class FnAnalysis {
   /** Whether the fixpoint was reached (not cut by the step or work limits). */
   get complete(): boolean { return this.head === this.queue.length; }
 
-  run(maxSteps: number): void {
-    while (this.head < this.queue.length && this.steps < maxSteps && this.sh.work > 0) {
+  /** Visits until the fixpoint, `maxSteps` visits, or the shared work falls to `floor`. */
+  run(maxSteps: number, floor = 0): void {
+    while (this.head < this.queue.length && this.steps < maxSteps && this.sh.work > floor) {
       const n = this.queue[this.head++]!;
       if (this.head > 4096 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0; }
       this.queued.delete(n);
@@ -1159,12 +1166,12 @@ function summarize(sh: Shared, fn: Function, seeds: readonly (TypeTree | null)[]
   const key = `${fn.name}(${seeds.map((s) => s?.key() ?? '').join(')(')})->${retSeed?.key() ?? ''}`;
   const hit = sh.summaries.get(key);
   if (hit) return hit;
-  if (sh.stack.includes(fn) || sh.stack.length >= 8 || sh.budget <= 0 || sh.work <= 0) return null;
+  if (sh.stack.includes(fn) || sh.stack.length >= 8 || sh.budget <= 0 || sh.work <= sh.reserve) return null;
   sh.budget--;
   sh.stack.push(fn);
   try {
     const a = new FnAnalysis(sh, fn, seeds, retSeed);
-    a.run(STEP_LIMIT);
+    a.run(STEP_LIMIT, sh.reserve);
     const s: Summary = { args: fn.args.map((x) => a.tree(x)), ret: a.ret };
     sh.summaries.set(key, s);
     return s;
@@ -1174,6 +1181,14 @@ function summarize(sh: Shared, fn: Function, seeds: readonly (TypeTree | null)[]
 }
 
 const STEP_LIMIT = 200_000;
+/**
+ * Callee analyses per top-level analysis. rustc's -O0 output calls a function for every iterator
+ * step, adapter and index: the `f` of the fuzzer's Rust programs (generator 6, seed 4712) needs
+ * 100 to 350 of them, and the iterator adapters it builds (a `Zip` moved by `memcpy` in
+ * `into_iter`) are typed only by the summaries of the functions that built them (64 left most
+ * of them unknown). `maxWork` still bounds the total work.
+ */
+const CALL_BUDGET = 512;
 
 export interface TypeAnalysisOptions {
   /** Facts known about the arguments (e.g. from the caller), by position. */
@@ -1191,7 +1206,7 @@ export class TypeAnalysis {
   private readonly dl: DataLayout;
 
   constructor(readonly module: Module, readonly fn: Function, opts: TypeAnalysisOptions = {}) {
-    const sh = new Shared(module, opts.callBudget ?? 64, opts.maxWork ?? 300_000);
+    const sh = new Shared(module, opts.callBudget ?? CALL_BUDGET, opts.maxWork ?? 300_000);
     this.dl = sh.dl;
     sh.stack.push(fn);
     this.a = new FnAnalysis(sh, fn, opts.args ?? null, null);

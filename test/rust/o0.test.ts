@@ -24,7 +24,7 @@ const checksOf = (src: string): Check[] => readFileSync(join(DIR, `${src}.rs`), 
   .filter((m): m is RegExpExecArray => m !== null)
   .map((m) => ({ fn: m[1]!, args: m[2]!, at: m[3]! }));
 /** The sources of fixtures/rust-o0 with CHECK lines, and how many each has. */
-const SOURCES: [string, number][] = [['shapes', 12], ['iterators', 10]];
+const SOURCES: [string, number][] = [['shapes', 12], ['iterators', 15]];
 
 /**
  * lli cannot link the crate against std: the panic entry points (`core::panicking::*`,
@@ -218,6 +218,68 @@ describe.skipIf(!hasTool('lli-19') || !hasTool('llvm-extract-19'))('rustc opt-le
         const got = out.split(/[ |]+/).map(Number);
         grad.forEach((g, k) => expect(got[k]!, out).toBeCloseTo(g, 12));
         expect(got.slice(3).map(fmt), 'the const slice is unchanged').toEqual(b.map(fmt));
+      });
+    }
+  }
+  test('clean up', () => { rmSync(tmp, { recursive: true, force: true }); });
+});
+
+// A const raw pointer made into a slice with `from_raw_parts` and zipped with a duplicated one
+// (`raw_zip`, fixtures/rust-o0/iterators.rs) through the C ABI: the slice gets a zeroed stand-in
+// shadow of its own length at the call (it was E0401 in `from_raw_parts`); the gradient is
+// right and the const memory is never written.
+const RAW_MAIN = (entry: 'autodiff' | 'fwddiff'): string => `
+@enzyme_dup = external global i32
+@enzyme_const = external global i32
+@fmt.raw = private constant [39 x i8] c"%.17g %.17g %.17g | %.17g %.17g %.17g\\0A\\00"
+declare double @__enzyme_${entry}(ptr, ...)
+declare i32 @printf(ptr, ...)
+define i32 @main() {
+  %x = alloca [3 x double], align 8
+  %dx = alloca [3 x double], align 8
+  %c = alloca [3 x double], align 8
+  store [3 x double] [double 1.5, double -2.0, double 0.5], ptr %x, align 8
+  store [3 x double] [double ${entry === 'fwddiff' ? '1.0, double 0.0, double 2.0' : '0.0, double 0.0, double 0.0'}], ptr %dx, align 8
+  store [3 x double] [double 0.25, double 1.0, double -3.0], ptr %c, align 8
+  %r = call double (ptr, ...) @__enzyme_${entry}(ptr @raw_zip, ptr @enzyme_dup, ptr %x, ptr %dx, ptr @enzyme_const, ptr %c, ptr @enzyme_const, i64 3)
+  %d0 = load double, ptr %dx, align 8
+  %d1p = getelementptr inbounds double, ptr %dx, i64 1
+  %d1 = load double, ptr %d1p, align 8
+  %d2p = getelementptr inbounds double, ptr %dx, i64 2
+  %d2 = load double, ptr %d2p, align 8
+  %c0 = load double, ptr %c, align 8
+  %c1p = getelementptr inbounds double, ptr %c, i64 1
+  %c1 = load double, ptr %c1p, align 8
+  %c2p = getelementptr inbounds double, ptr %c, i64 2
+  %c2 = load double, ptr %c2p, align 8
+  %p = call i32 (ptr, ...) @printf(ptr @fmt.raw, double ${entry === 'fwddiff' ? '%r, double 0.0, double 0.0' : '%d0, double %d1, double %d2'}, double %c0, double %c1, double %c2)
+  ret i32 0
+}
+`;
+
+describe.skipIf(!hasTool('lli-19') || !hasTool('llvm-extract-19'))('rustc opt-level 0: a const raw pointer made into a slice, zipped with a dup one', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'enzyme-ts-rust-o0-raw-'));
+  const fmt = (x: number): string => String(Number(x.toPrecision(17)));
+  for (const flavour of ['abort', 'unwind']) {
+    for (const entry of ['autodiff', 'fwddiff'] as const) {
+      test(`raw_zip, ${flavour}, __enzyme_${entry}`, () => {
+        const input = join(tmp, `raw.${flavour}.${entry}.ll`);
+        writeFileSync(input, runnable(readFileSync(join(DIR, `iterators.${flavour}.ll`), 'utf8')) + RAW_MAIN(entry));
+        const lowered = join(tmp, `raw.${flavour}.${entry}.out.ll`);
+        const small = join(tmp, `raw.${flavour}.${entry}.main.ll`);
+        execFileSync(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', input, '--target-llvm', '19', '-o', lowered]);
+        const arena = readFileSync(lowered, 'utf8').includes('@__enzyme_ts_arena') ? ['--rfunc=__enzyme_ts_.*', '--rglob=__enzyme_ts_.*'] : [];
+        const personality = flavour === 'unwind' ? ['--func=rust_eh_personality'] : [];
+        execFileSync('llvm-extract-19', ['-S', '--recursive', '--func=main', ...personality, ...arena, '--rglob=alloc_.*', '--glob=fmt.raw', lowered, '-o', small]);
+        const out = execFileSync('lli-19', [small], { encoding: 'utf8' }).trim();
+        const x = [1.5, -2.0, 0.5];
+        const c = [0.25, 1.0, -3.0];
+        // f = sum x[i]^2 cos(c[i]): reverse, dx = 2 x cos(c); forward along dx = (1, 0, 2)
+        const g = x.map((v, i) => 2 * v * Math.cos(c[i]!));
+        const want = entry === 'autodiff' ? g : [g[0]! + 2 * g[2]!, 0, 0];
+        const got = out.split(/[ |]+/).map(Number);
+        want.forEach((w, k) => expect(got[k]!, out).toBeCloseTo(w, 12));
+        expect(got.slice(3).map(fmt), 'the const memory is unchanged').toEqual(c.map(fmt));
       });
     }
   }
