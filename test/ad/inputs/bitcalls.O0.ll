@@ -6,8 +6,9 @@ target triple = "x86_64-pc-linux-gnu"
 %union.anon = type { double }
 %union.anon.0 = type { i64 }
 %union.anon.1 = type { double }
-%union.anon.3 = type { i64 }
+%union.anon.4 = type { i64 }
 %union.anon.2 = type { double }
+%union.anon.3 = type { double }
 
 ; Function Attrs: noinline nounwind optnone uwtable
 define dso_local double @bits_through_result(double noundef %x) #0 {
@@ -71,7 +72,7 @@ entry:
 define internal double @from_bits(i64 noundef %b) #0 {
 entry:
   %b.addr = alloca i64, align 8
-  %.compoundliteral = alloca %union.anon.3, align 8
+  %.compoundliteral = alloca %union.anon.4, align 8
   store i64 %b, ptr %b.addr, align 8
   %0 = load i64, ptr %b.addr, align 8
   store i64 %0, ptr %.compoundliteral, align 8
@@ -136,7 +137,56 @@ return:                                           ; preds = %if.end, %if.then
   ret double %6
 }
 
+; Function Attrs: noinline nounwind optnone uwtable
+define dso_local double @abs_and_word(double noundef %x) #0 {
+entry:
+  %retval = alloca double, align 8
+  %x.addr = alloca double, align 8
+  %u = alloca %union.anon.3, align 8
+  %a = alloca double, align 8
+  %w = alloca i32, align 4
+  store double %x, ptr %x.addr, align 8
+  %0 = load double, ptr %x.addr, align 8
+  store double %0, ptr %u, align 8
+  %1 = load i64, ptr %u, align 8
+  %and = and i64 %1, 9223372036854775807
+  store i64 %and, ptr %u, align 8
+  %2 = load double, ptr %u, align 8
+  store double %2, ptr %a, align 8
+  %3 = load i64, ptr %u, align 8
+  %shr = lshr i64 %3, 32
+  %conv = trunc i64 %shr to i32
+  store i32 %conv, ptr %w, align 4
+  %4 = load i32, ptr %w, align 4
+  %cmp = icmp ult i32 %4, 1072693248
+  br i1 %cmp, label %if.then, label %if.end
+
+if.then:                                          ; preds = %entry
+  %5 = load double, ptr %a, align 8
+  %6 = load double, ptr %a, align 8
+  %mul = fmul double %5, %6
+  %7 = load double, ptr %x.addr, align 8
+  %mul2 = fmul double %mul, %7
+  store double %mul2, ptr %retval, align 8
+  br label %return
+
+if.end:                                           ; preds = %entry
+  %8 = load double, ptr %a, align 8
+  %9 = load double, ptr %x.addr, align 8
+  %10 = call double @llvm.fmuladd.f64(double 3.000000e+00, double %8, double %9)
+  store double %10, ptr %retval, align 8
+  br label %return
+
+return:                                           ; preds = %if.end, %if.then
+  %11 = load double, ptr %retval, align 8
+  ret double %11
+}
+
+; Function Attrs: nocallback nofree nosync nounwind speculatable willreturn memory(none)
+declare double @llvm.fmuladd.f64(double, double, double) #1
+
 attributes #0 = { noinline nounwind optnone uwtable "frame-pointer"="all" "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cmov,+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
+attributes #1 = { nocallback nofree nosync nounwind speculatable willreturn memory(none) }
 
 !llvm.module.flags = !{!0, !1, !2, !3, !4}
 !llvm.ident = !{!5}

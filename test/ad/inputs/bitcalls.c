@@ -3,6 +3,7 @@
 //   clang-19 -S -emit-llvm -O0 -fno-discard-value-names bitcalls.c -o bitcalls.O0.ll
 //   clang-19 -S -emit-llvm -O2 bitcalls.c -o bitcalls.O2.ll
 //   clang-14 -S -emit-llvm -O0 bitcalls.c -o bitcalls.typed.O0.ll
+//   clang-14 -S -emit-llvm -O2 bitcalls.c -o bitcalls.typed.O2.ll
 #include <stdint.h>
 #define asuint64(f) ((union { double _f; uint64_t _i; }){f})._i
 #define asdouble(i) ((union { uint64_t _i; double _f; }){i})._f
@@ -31,4 +32,15 @@ __attribute__((noinline)) static double tail(uint32_t ix, double x) {
 double word_picks_branch(double x) {
   uint32_t ix = (uint32_t)(asuint64(x) >> 32) & 0x7fffffff;
   return tail(ix, x) + x;
+}
+
+// fabs through the bits (clang 14 -O2 keeps the `and`), whose high word also picks the branch
+// (musl's sinh, cosh, tanh).
+double abs_and_word(double x) {
+  union { double f; uint64_t i; } u = {.f = x};
+  u.i &= (uint64_t)-1 / 2;
+  double a = u.f;
+  uint32_t w = u.i >> 32;
+  if (w < 0x3ff00000) return a * a * x;
+  return 3 * a + x;
 }

@@ -6,8 +6,9 @@ target triple = "x86_64-pc-linux-gnu"
 %union.anon = type { double }
 %union.anon.0 = type { i64 }
 %union.anon.1 = type { double }
-%union.anon.3 = type { i64 }
+%union.anon.4 = type { i64 }
 %union.anon.2 = type { double }
+%union.anon.3 = type { double }
 
 ; Function Attrs: noinline nounwind optnone uwtable
 define dso_local double @bits_through_result(double noundef %0) #0 {
@@ -73,12 +74,12 @@ define dso_local double @bits_into_callee(double noundef %0) #0 {
 ; Function Attrs: noinline nounwind optnone uwtable
 define internal double @from_bits(i64 noundef %0) #0 {
   %2 = alloca i64, align 8
-  %3 = alloca %union.anon.3, align 8
+  %3 = alloca %union.anon.4, align 8
   store i64 %0, i64* %2, align 8
-  %4 = bitcast %union.anon.3* %3 to i64*
+  %4 = bitcast %union.anon.4* %3 to i64*
   %5 = load i64, i64* %2, align 8
   store i64 %5, i64* %4, align 8
-  %6 = bitcast %union.anon.3* %3 to double*
+  %6 = bitcast %union.anon.4* %3 to double*
   %7 = load double, double* %6, align 8
   %8 = fmul double %7, 2.000000e+00
   ret double %8
@@ -140,7 +141,59 @@ define internal double @tail(i32 noundef %0, double noundef %1) #0 {
   ret double %20
 }
 
+; Function Attrs: noinline nounwind optnone uwtable
+define dso_local double @abs_and_word(double noundef %0) #0 {
+  %2 = alloca double, align 8
+  %3 = alloca double, align 8
+  %4 = alloca %union.anon.3, align 8
+  %5 = alloca double, align 8
+  %6 = alloca i32, align 4
+  store double %0, double* %3, align 8
+  %7 = bitcast %union.anon.3* %4 to double*
+  %8 = load double, double* %3, align 8
+  store double %8, double* %7, align 8
+  %9 = bitcast %union.anon.3* %4 to i64*
+  %10 = load i64, i64* %9, align 8
+  %11 = and i64 %10, 9223372036854775807
+  store i64 %11, i64* %9, align 8
+  %12 = bitcast %union.anon.3* %4 to double*
+  %13 = load double, double* %12, align 8
+  store double %13, double* %5, align 8
+  %14 = bitcast %union.anon.3* %4 to i64*
+  %15 = load i64, i64* %14, align 8
+  %16 = lshr i64 %15, 32
+  %17 = trunc i64 %16 to i32
+  store i32 %17, i32* %6, align 4
+  %18 = load i32, i32* %6, align 4
+  %19 = icmp ult i32 %18, 1072693248
+  br i1 %19, label %20, label %26
+
+20:                                               ; preds = %1
+  %21 = load double, double* %5, align 8
+  %22 = load double, double* %5, align 8
+  %23 = fmul double %21, %22
+  %24 = load double, double* %3, align 8
+  %25 = fmul double %23, %24
+  store double %25, double* %2, align 8
+  br label %30
+
+26:                                               ; preds = %1
+  %27 = load double, double* %5, align 8
+  %28 = load double, double* %3, align 8
+  %29 = call double @llvm.fmuladd.f64(double 3.000000e+00, double %27, double %28)
+  store double %29, double* %2, align 8
+  br label %30
+
+30:                                               ; preds = %26, %20
+  %31 = load double, double* %2, align 8
+  ret double %31
+}
+
+; Function Attrs: nofree nosync nounwind readnone speculatable willreturn
+declare double @llvm.fmuladd.f64(double, double, double) #1
+
 attributes #0 = { noinline nounwind optnone uwtable "frame-pointer"="all" "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
+attributes #1 = { nofree nosync nounwind readnone speculatable willreturn }
 
 !llvm.module.flags = !{!0, !1, !2, !3, !4}
 !llvm.ident = !{!5}
