@@ -54,6 +54,7 @@ import { devirtualizeCalls } from './devirt.js';
 import { explicitByvalCopies } from './byval.js';
 import { splitMixedAccesses } from './mixedsplit.js';
 import { pointerPhis } from './intphi.js';
+import { consumedOnly } from './checks.js';
 
 /**
  * What the function is differentiated for: with it, floats carried by integer call results and
@@ -708,7 +709,9 @@ function guardCallCarriers(m: Module, f: Function, ta: TypeAnalysis, guard: Carr
       const name = callee.vk === 'function' && callee.name !== null ? `@${callee.name}` : 'an indirect call';
       if (callee.vk === 'function' && callee.name?.startsWith('llvm.')) continue;
       let what: string | null = null;
-      if (carries(i) && i.args().some((a) => activity().varied.has(a) || activity().shadowed(a))) {
+      // An integer result that is only looked at (musl's `isnan(x)` at -O0 calls `__DOUBLE_BITS(x)`
+      // and compares what it returns) takes no floating data anywhere.
+      if (carries(i) && i.args().some((a) => activity().varied.has(a) || activity().shadowed(a)) && !(i.type.kind === 'int' && consumedOnly(i, 0, false, true))) {
         what = `the integer result (${typeText(i.type)}) of ${name} carries floating data`;
       } else {
         const k = i.args().findIndex((a) => a.type.kind !== 'float' && carries(a) && fromVaried(a));

@@ -111,7 +111,7 @@ export class Refusals {
     // arithmetic on them stored to memory the caller reads as a double would lose its derivative),
     // so no derivative is lost here.
     // Where they become floating again the bit-arithmetic checks refuse.
-    if (declared === 'float' && i.op === 'load' && consumedOnly(i, 0, false, true)) return;
+    if (declared === 'float' && i.op === 'load' && consumedOnly(i, 0, false, true, true)) return;
     const known = declared === 'float' ? 'holds floating data' : 'may hold floating data (nothing in the IR says what it holds)';
     if (declared === null && f.ctx.opts.looseTypes) {
       const span = sourceSpan(i);
@@ -242,7 +242,8 @@ export class Refusals {
           if (taint.has(i) || !isIntish(i.type)) continue;
           // The bits of an active float: a bitcast, or an integer load of a slot an active float was stored to.
           const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type))
-            || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)));
+            || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)))
+            || bitsFromCall(i, aa.varied);
           // An integer a call computes from such integers (musl's sqrt at -O0 calls its `mul32` /
           // `mul64` helpers) is computed from the bits too.
           const flows = (i.op === 'load' && meets(i.ptr))
@@ -271,7 +272,7 @@ export class Refusals {
       for (const b of this.f.prim.blocks) {
         for (const i of b.instructions) {
           if (taint.has(i) || !isIntish(i.type)) continue;
-          const seed = i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type);
+          const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type)) || bitsFromCall(i, aa.varied);
           const flows = i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o));
           if (seed || flows) { taint.add(i); changed = true; }
         }
@@ -390,7 +391,7 @@ export class Refusals {
         if (i.op !== 'call' && i.op !== 'invoke') return false;
         const callee = i.callee;
         const k = i.args().indexOf(x);
-        return k >= 0 && callee instanceof FunctionClass && !callee.isDeclaration && !callee.fnType.vararg && !paramBecomesFloat(callee, k, 0);
+        return k >= 0 && callee instanceof FunctionClass && !callee.isDeclaration && !callee.fnType.vararg && !paramBecomesFloat(callee, k, 0, true);
       };
       const o = bits.size ? i.operands.find((x) => bits.has(x) && (followed.bad.has(x) || followed.bad.has(i)) && !harmless(x)) : undefined;
       if (o) {
@@ -599,6 +600,17 @@ function writeOnlySlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[
   return (users.get(p) ?? []).every((u) => u.op === 'store' && (u as Instruction & { op: 'store' }).ptr === p && u.operands[0] !== p);
 }
 
+/**
+ * An integer returned by a function of the module given varied floating values: it may be
+ * computed from their bits (musl's `__DOUBLE_BITS(x)` at -O0, or a helper that adds to them).
+ */
+function bitsFromCall(i: Instruction, varied: ReadonlySet<Value>): boolean {
+  if (i.op !== 'call' && i.op !== 'invoke') return false;
+  const c = i.callee;
+  if (!(c instanceof FunctionClass) || c.isDeclaration || !(i.type.kind === 'int' || (i.type.kind === 'vector' && i.type.elem.kind === 'int'))) return false;
+  return i.args().some((a) => isDiffType(a.type) && varied.has(a));
+}
+
 /** An alloca of one integer that is only stored to and loaded from as that integer type (a -O0 local variable). */
 function intSlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[]>): boolean {
   if (p.vk !== 'inst' || (p as Instruction).op !== 'alloca') return false;
@@ -623,7 +635,7 @@ function calleeName(i: Instruction): string {
 const SIZED_ALLOC = new Set(['malloc', 'calloc', 'realloc', 'aligned_alloc', 'memalign', 'posix_memalign', 'free',
   '__rust_alloc', '__rust_alloc_zeroed', '__rust_realloc', '__rust_dealloc']);
 
-function consumedOnly(v: Instruction | Argument, depth: number, vArith = false, noStores = false): boolean {
+export function consumedOnly(v: Instruction | Argument, depth: number, vArith = false, noStores = false, retOk = false): boolean {
   const fn = v instanceof Argument ? v.parent : v.parent?.parent;
   if (!fn || depth > 3) return false;
   // Whether `y` is a new integer computed from `v` rather than its bits moved: integer arithmetic
@@ -656,6 +668,10 @@ function consumedOnly(v: Instruction | Argument, depth: number, vArith = false, 
     for (const u of users.get(x) ?? []) {
       switch (u.op) {
         case 'icmp': case 'br': case 'switch': break;
+        // `retOk`: the bits returned as an integer from the function itself (musl's `__DOUBLE_BITS`,
+        // called by `isnan` at -O0); each caller that differentiates the call checks what it does
+        // with them (guardCallCarriers).
+        case 'ret': if (!retOk || depth > 0) return false; break;
         case 'getelementptr': if (u.operands[0] === x) return false; break;
         // The result and the overflow bit of checked arithmetic (`llvm.umul.with.overflow`).
         case 'extractvalue':
@@ -725,10 +741,10 @@ function consumedOnly(v: Instruction | Argument, depth: number, vArith = false, 
  * Whether the integer parameter `n` of `fn` may become (part of) a floating value there: reach a
  * bitcast to a floating type, a floating load of a stack slot it is stored to (-O0), memory other
  * than the function's own slots, or such a parameter of a callee (to 4 levels). Comparisons,
- * branches, integer arithmetic, conversions by value (`sitofp`), indices and returns do not (a
- * returned integer is the caller's to check).
+ * branches, integer arithmetic, conversions by value (`sitofp`) and indices do not; returns do
+ * not either unless `retToo` (a returned integer is otherwise the caller's to check).
  */
-function paramBecomesFloat(fn: FunctionClass, n: number, depth: number): boolean {
+function paramBecomesFloat(fn: FunctionClass, n: number, depth: number, retToo = false): boolean {
   const arg = fn.args[n];
   if (!arg || arg.type.kind === 'float' || depth > 4) return true;
   if (fn.isDeclaration) return false;
@@ -740,7 +756,8 @@ function paramBecomesFloat(fn: FunctionClass, n: number, depth: number): boolean
     const x = work.pop()!;
     for (const u of users.get(x) ?? []) {
       switch (u.op) {
-        case 'icmp': case 'br': case 'switch': case 'ret': case 'sitofp': case 'uitofp': break;
+        case 'icmp': case 'br': case 'switch': case 'sitofp': case 'uitofp': break;
+        case 'ret': if (retToo) return true; break;
         case 'getelementptr': if (u.operands[0] === x) return true; break;
         case 'select': if (u.operands[0] !== x) push(u); break;
         case 'phi': case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
@@ -768,7 +785,7 @@ function paramBecomesFloat(fn: FunctionClass, n: number, depth: number): boolean
           if (name.startsWith('llvm.dbg.') || name.startsWith('llvm.assume') || name.startsWith('llvm.expect')) { if (name.startsWith('llvm.expect')) push(u); break; }
           if (callee.isDeclaration) { if (name.startsWith('llvm.') && u.type.kind === 'int') { push(u); break; } if (u.type.kind === 'int' || u.type.kind === 'void') break; return true; }
           const args = u.args();
-          for (let k = 0; k < args.length; k++) if (args[k] === x && paramBecomesFloat(callee, k, depth + 1)) return true;
+          for (let k = 0; k < args.length; k++) if (args[k] === x && paramBecomesFloat(callee, k, depth + 1, retToo)) return true;
           if (!args.includes(x)) return true;
           break;
         }

@@ -17,7 +17,7 @@ const FILES = [
 
 for (const d of FILES) {
   describe.skipIf(!hasTool(d.lli))(d.file, () => {
-    for (const fn of ['bits_through_result', 'bits_into_callee']) {
+    for (const fn of ['bits_through_result', 'bits_into_callee', 'bits_from_float_arg']) {
       it(`${fn}: refused with E0403, never a derivative that drops the path through the bits`, () => {
         const r = runCli(['check', d.file, '-f', fn, '--at', '0.7']);
         expect(r.code, r.stdout + r.stderr).toBe(1);
@@ -27,6 +27,13 @@ for (const d of FILES) {
     for (const at of ['0.7', '2.5', '-1.5']) {
       it(`word_picks_branch at ${at}: the compared high word crosses the call, the derivative agrees with finite differences`, () => {
         const r = runCli(['check', d.file, '-f', 'word_picks_branch', '--at', at]);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/^ok: 2 values agree/m);
+      });
+    }
+    for (const at of ['0.7', '-2.5']) {
+      it(`bits_compared at ${at}: the bits a helper returns are only compared (isnan at -O0), the derivative agrees with finite differences`, () => {
+        const r = runCli(['check', d.file, '-f', 'bits_compared', '--at', at]);
         expect(r.code, r.stdout + r.stderr).toBe(0);
         expect(r.stdout).toMatch(/^ok: 2 values agree/m);
       });

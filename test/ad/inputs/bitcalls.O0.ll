@@ -6,9 +6,12 @@ target triple = "x86_64-pc-linux-gnu"
 %union.anon = type { double }
 %union.anon.0 = type { i64 }
 %union.anon.1 = type { double }
-%union.anon.4 = type { i64 }
+%union.anon.5 = type { i64 }
 %union.anon.2 = type { double }
 %union.anon.3 = type { double }
+%union.anon.4 = type { i64 }
+%union.anon.6 = type { double }
+%union.anon.7 = type { double }
 
 ; Function Attrs: noinline nounwind optnone uwtable
 define dso_local double @bits_through_result(double noundef %x) #0 {
@@ -72,7 +75,7 @@ entry:
 define internal double @from_bits(i64 noundef %b) #0 {
 entry:
   %b.addr = alloca i64, align 8
-  %.compoundliteral = alloca %union.anon.4, align 8
+  %.compoundliteral = alloca %union.anon.5, align 8
   store i64 %b, ptr %b.addr, align 8
   %0 = load i64, ptr %b.addr, align 8
   store i64 %0, ptr %.compoundliteral, align 8
@@ -184,6 +187,74 @@ return:                                           ; preds = %if.end, %if.then
 
 ; Function Attrs: nocallback nofree nosync nounwind speculatable willreturn memory(none)
 declare double @llvm.fmuladd.f64(double, double, double) #1
+
+; Function Attrs: noinline nounwind optnone uwtable
+define dso_local double @bits_from_float_arg(double noundef %x) #0 {
+entry:
+  %x.addr = alloca double, align 8
+  %.compoundliteral = alloca %union.anon.4, align 8
+  store double %x, ptr %x.addr, align 8
+  %0 = load double, ptr %x.addr, align 8
+  %call = call i64 @next_bits(double noundef %0)
+  store i64 %call, ptr %.compoundliteral, align 8
+  %1 = load double, ptr %.compoundliteral, align 8
+  %2 = load double, ptr %x.addr, align 8
+  %mul = fmul double %1, %2
+  ret double %mul
+}
+
+; Function Attrs: noinline nounwind optnone uwtable
+define internal i64 @next_bits(double noundef %x) #0 {
+entry:
+  %x.addr = alloca double, align 8
+  %.compoundliteral = alloca %union.anon.6, align 8
+  store double %x, ptr %x.addr, align 8
+  %0 = load double, ptr %x.addr, align 8
+  store double %0, ptr %.compoundliteral, align 8
+  %1 = load i64, ptr %.compoundliteral, align 8
+  %add = add i64 %1, 1
+  ret i64 %add
+}
+
+; Function Attrs: noinline nounwind optnone uwtable
+define dso_local double @bits_compared(double noundef %x) #0 {
+entry:
+  %retval = alloca double, align 8
+  %x.addr = alloca double, align 8
+  store double %x, ptr %x.addr, align 8
+  %0 = load double, ptr %x.addr, align 8
+  %call = call i64 @raw_bits(double noundef %0)
+  %and = and i64 %call, 9223372036854775807
+  %cmp = icmp ugt i64 %and, 9218868437227405312
+  br i1 %cmp, label %if.then, label %if.end
+
+if.then:                                          ; preds = %entry
+  store double 0.000000e+00, ptr %retval, align 8
+  br label %return
+
+if.end:                                           ; preds = %entry
+  %1 = load double, ptr %x.addr, align 8
+  %2 = load double, ptr %x.addr, align 8
+  %mul = fmul double %1, %2
+  store double %mul, ptr %retval, align 8
+  br label %return
+
+return:                                           ; preds = %if.end, %if.then
+  %3 = load double, ptr %retval, align 8
+  ret double %3
+}
+
+; Function Attrs: noinline nounwind optnone uwtable
+define internal i64 @raw_bits(double noundef %x) #0 {
+entry:
+  %x.addr = alloca double, align 8
+  %.compoundliteral = alloca %union.anon.7, align 8
+  store double %x, ptr %x.addr, align 8
+  %0 = load double, ptr %x.addr, align 8
+  store double %0, ptr %.compoundliteral, align 8
+  %1 = load i64, ptr %.compoundliteral, align 8
+  ret i64 %1
+}
 
 attributes #0 = { noinline nounwind optnone uwtable "frame-pointer"="all" "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cmov,+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
 attributes #1 = { nocallback nofree nosync nounwind speculatable willreturn memory(none) }

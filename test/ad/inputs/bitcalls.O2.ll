@@ -72,6 +72,37 @@ define dso_local noundef double @abs_and_word(double noundef %0) local_unnamed_a
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind speculatable willreturn memory(none)
 declare double @llvm.fmuladd.f64(double, double, double) #2
 
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none) uwtable
+define dso_local noundef double @bits_from_float_arg(double noundef %0) local_unnamed_addr #0 {
+  %2 = tail call fastcc i64 @next_bits(double noundef %0)
+  %3 = bitcast i64 %2 to double
+  %4 = fmul double %3, %0
+  ret double %4
+}
+
+; Function Attrs: mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none) uwtable
+define internal fastcc noundef i64 @next_bits(double noundef %0) unnamed_addr #1 {
+  %2 = bitcast double %0 to i64
+  %3 = add i64 %2, 1
+  ret i64 %3
+}
+
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none) uwtable
+define dso_local noundef double @bits_compared(double noundef %0) local_unnamed_addr #0 {
+  %2 = tail call fastcc i64 @raw_bits(double noundef %0)
+  %3 = and i64 %2, 9223372036854775807
+  %4 = icmp ugt i64 %3, 9218868437227405312
+  %5 = fmul double %0, %0
+  %6 = select i1 %4, double 0.000000e+00, double %5
+  ret double %6
+}
+
+; Function Attrs: mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none) uwtable
+define internal fastcc noundef i64 @raw_bits(double noundef %0) unnamed_addr #1 {
+  %2 = bitcast double %0 to i64
+  ret i64 %2
+}
+
 ; Function Attrs: nocallback nofree nosync nounwind speculatable willreturn memory(none)
 declare double @llvm.fabs.f64(double) #3
 

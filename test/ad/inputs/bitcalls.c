@@ -44,3 +44,14 @@ double abs_and_word(double x) {
   if (w < 0x3ff00000) return a * a * x;
   return 3 * a + x;
 }
+
+// A helper that returns arithmetic on the bits of its floating argument, which the caller turns
+// back into a double; and one whose returned bits the caller only compares (musl's `isnan(x)` at
+// -O0 calls `__DOUBLE_BITS(x)`).
+__attribute__((noinline)) static uint64_t next_bits(double x) { return asuint64(x) + 1; }
+double bits_from_float_arg(double x) { return asdouble(next_bits(x)) * x; }
+__attribute__((noinline)) static uint64_t raw_bits(double x) { return asuint64(x); }
+double bits_compared(double x) {
+  if ((raw_bits(x) & -1ULL >> 1) > 0x7ffULL << 52) return 0;
+  return x * x;
+}

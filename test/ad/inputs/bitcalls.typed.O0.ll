@@ -6,9 +6,12 @@ target triple = "x86_64-pc-linux-gnu"
 %union.anon = type { double }
 %union.anon.0 = type { i64 }
 %union.anon.1 = type { double }
-%union.anon.4 = type { i64 }
+%union.anon.5 = type { i64 }
 %union.anon.2 = type { double }
 %union.anon.3 = type { double }
+%union.anon.4 = type { i64 }
+%union.anon.6 = type { double }
+%union.anon.7 = type { double }
 
 ; Function Attrs: noinline nounwind optnone uwtable
 define dso_local double @bits_through_result(double noundef %0) #0 {
@@ -74,12 +77,12 @@ define dso_local double @bits_into_callee(double noundef %0) #0 {
 ; Function Attrs: noinline nounwind optnone uwtable
 define internal double @from_bits(i64 noundef %0) #0 {
   %2 = alloca i64, align 8
-  %3 = alloca %union.anon.4, align 8
+  %3 = alloca %union.anon.5, align 8
   store i64 %0, i64* %2, align 8
-  %4 = bitcast %union.anon.4* %3 to i64*
+  %4 = bitcast %union.anon.5* %3 to i64*
   %5 = load i64, i64* %2, align 8
   store i64 %5, i64* %4, align 8
-  %6 = bitcast %union.anon.4* %3 to double*
+  %6 = bitcast %union.anon.5* %3 to double*
   %7 = load double, double* %6, align 8
   %8 = fmul double %7, 2.000000e+00
   ret double %8
@@ -191,6 +194,76 @@ define dso_local double @abs_and_word(double noundef %0) #0 {
 
 ; Function Attrs: nofree nosync nounwind readnone speculatable willreturn
 declare double @llvm.fmuladd.f64(double, double, double) #1
+
+; Function Attrs: noinline nounwind optnone uwtable
+define dso_local double @bits_from_float_arg(double noundef %0) #0 {
+  %2 = alloca double, align 8
+  %3 = alloca %union.anon.4, align 8
+  store double %0, double* %2, align 8
+  %4 = bitcast %union.anon.4* %3 to i64*
+  %5 = load double, double* %2, align 8
+  %6 = call i64 @next_bits(double noundef %5)
+  store i64 %6, i64* %4, align 8
+  %7 = bitcast %union.anon.4* %3 to double*
+  %8 = load double, double* %7, align 8
+  %9 = load double, double* %2, align 8
+  %10 = fmul double %8, %9
+  ret double %10
+}
+
+; Function Attrs: noinline nounwind optnone uwtable
+define internal i64 @next_bits(double noundef %0) #0 {
+  %2 = alloca double, align 8
+  %3 = alloca %union.anon.6, align 8
+  store double %0, double* %2, align 8
+  %4 = bitcast %union.anon.6* %3 to double*
+  %5 = load double, double* %2, align 8
+  store double %5, double* %4, align 8
+  %6 = bitcast %union.anon.6* %3 to i64*
+  %7 = load i64, i64* %6, align 8
+  %8 = add i64 %7, 1
+  ret i64 %8
+}
+
+; Function Attrs: noinline nounwind optnone uwtable
+define dso_local double @bits_compared(double noundef %0) #0 {
+  %2 = alloca double, align 8
+  %3 = alloca double, align 8
+  store double %0, double* %3, align 8
+  %4 = load double, double* %3, align 8
+  %5 = call i64 @raw_bits(double noundef %4)
+  %6 = and i64 %5, 9223372036854775807
+  %7 = icmp ugt i64 %6, 9218868437227405312
+  br i1 %7, label %8, label %9
+
+8:                                                ; preds = %1
+  store double 0.000000e+00, double* %2, align 8
+  br label %13
+
+9:                                                ; preds = %1
+  %10 = load double, double* %3, align 8
+  %11 = load double, double* %3, align 8
+  %12 = fmul double %10, %11
+  store double %12, double* %2, align 8
+  br label %13
+
+13:                                               ; preds = %9, %8
+  %14 = load double, double* %2, align 8
+  ret double %14
+}
+
+; Function Attrs: noinline nounwind optnone uwtable
+define internal i64 @raw_bits(double noundef %0) #0 {
+  %2 = alloca double, align 8
+  %3 = alloca %union.anon.7, align 8
+  store double %0, double* %2, align 8
+  %4 = bitcast %union.anon.7* %3 to double*
+  %5 = load double, double* %2, align 8
+  store double %5, double* %4, align 8
+  %6 = bitcast %union.anon.7* %3 to i64*
+  %7 = load i64, i64* %6, align 8
+  ret i64 %7
+}
 
 attributes #0 = { noinline nounwind optnone uwtable "frame-pointer"="all" "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
 attributes #1 = { nofree nosync nounwind readnone speculatable willreturn }

@@ -75,6 +75,37 @@ define dso_local double @abs_and_word(double noundef %0) local_unnamed_addr #2 {
 ; Function Attrs: mustprogress nofree nosync nounwind readnone speculatable willreturn
 declare double @llvm.fmuladd.f64(double, double, double) #3
 
+; Function Attrs: mustprogress nofree norecurse nosync nounwind readnone uwtable willreturn
+define dso_local double @bits_from_float_arg(double noundef %0) local_unnamed_addr #0 {
+  %2 = tail call fastcc i64 @next_bits(double noundef %0)
+  %3 = bitcast i64 %2 to double
+  %4 = fmul double %3, %0
+  ret double %4
+}
+
+; Function Attrs: mustprogress nofree noinline norecurse nosync nounwind readnone uwtable willreturn
+define internal fastcc i64 @next_bits(double noundef %0) unnamed_addr #1 {
+  %2 = bitcast double %0 to i64
+  %3 = add i64 %2, 1
+  ret i64 %3
+}
+
+; Function Attrs: mustprogress nofree norecurse nosync nounwind readnone uwtable willreturn
+define dso_local double @bits_compared(double noundef %0) local_unnamed_addr #0 {
+  %2 = tail call fastcc i64 @raw_bits(double noundef %0)
+  %3 = and i64 %2, 9223372036854775807
+  %4 = icmp ugt i64 %3, 9218868437227405312
+  %5 = fmul double %0, %0
+  %6 = select i1 %4, double 0.000000e+00, double %5
+  ret double %6
+}
+
+; Function Attrs: mustprogress nofree noinline norecurse nosync nounwind readnone uwtable willreturn
+define internal fastcc i64 @raw_bits(double noundef %0) unnamed_addr #1 {
+  %2 = bitcast double %0 to i64
+  ret i64 %2
+}
+
 attributes #0 = { mustprogress nofree norecurse nosync nounwind readnone uwtable willreturn "frame-pointer"="none" "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
 attributes #1 = { mustprogress nofree noinline norecurse nosync nounwind readnone uwtable willreturn "frame-pointer"="none" "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
 attributes #2 = { mustprogress nofree nosync nounwind readnone uwtable willreturn "frame-pointer"="none" "min-legal-vector-width"="0" "no-trapping-math"="true" "stack-protector-buffer-size"="8" "target-cpu"="x86-64" "target-features"="+cx8,+fxsr,+mmx,+sse,+sse2,+x87" "tune-cpu"="generic" }
