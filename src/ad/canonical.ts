@@ -515,9 +515,11 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
       if (user.op === 'bitcast' && user.type === ft) continue;
       if (user.op === 'icmp') continue;
       // Integer code that looks at the bits of a retyped scalar (musl's sinh at clang 14 -O2: the
-      // `and` that is fabs also gives the high word, `lshr` + `trunc`, to the range tests): it gets
-      // them back through a bitcast of the floating value, where the bit-arithmetic checks see them.
-      if (masks.signBit(c) && c.type.kind === 'int' && INSPECT.has(user.op)) continue;
+      // `and` that is fabs also gives the high word, `lshr` + `trunc`, to the range tests; its hypot
+      // takes the words out of a `<2 x i64>` fabs with extractelement): it gets them back through a
+      // bitcast of the floating value, where the bit-arithmetic checks see them. Not loads: an
+      // integer load computed on is refused at the load (E0403).
+      if (c.op !== 'load' && c.type.kind === 'int' && INSPECT.has(user.op)) continue;
       // A bitcast of a float that also feeds integer code is left as it is for those uses.
       if (sources.has(c)) continue;
       bad.add(c);
