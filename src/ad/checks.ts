@@ -105,6 +105,13 @@ export class Refusals {
       if (i.op === 'store') f.intStores.add(i);
       return;
     }
+    // The bits of a float read to be looked at, never moved (musl's `GET_HIGH_WORD(hx, x)` at -O0,
+    // through the union slot x is stored to): the integers are only compared, masked, counted with,
+    // kept in integer locals or given to callees that do the same (stored nowhere else: a result of
+    // arithmetic on them stored to memory the caller reads as a double would lose its derivative),
+    // so no derivative is lost here.
+    // Where they become floating again the bit-arithmetic checks refuse.
+    if (declared === 'float' && i.op === 'load' && consumedOnly(i, 0, false, true, true)) return;
     const known = declared === 'float' ? 'holds floating data' : 'may hold floating data (nothing in the IR says what it holds)';
     if (declared === null && f.ctx.opts.looseTypes) {
       const span = sourceSpan(i);
@@ -235,9 +242,13 @@ export class Refusals {
           if (taint.has(i) || !isIntish(i.type)) continue;
           // The bits of an active float: a bitcast, or an integer load of a slot an active float was stored to.
           const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type))
-            || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)));
+            || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)))
+            || bitsFromCall(i, aa.varied);
+          // An integer a call computes from such integers (musl's sqrt at -O0 calls its `mul32` /
+          // `mul64` helpers) is computed from the bits too.
           const flows = (i.op === 'load' && meets(i.ptr))
-            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)));
+            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)))
+            || ((i.op === 'call' || i.op === 'invoke') && !(i.callee instanceof FunctionClass && (i.callee.name ?? '').startsWith('llvm.dbg.')) && i.args().some((o) => taint.has(o)));
           if (seed || flows) { taint.add(i); changed = true; }
         }
       }
@@ -261,7 +272,7 @@ export class Refusals {
       for (const b of this.f.prim.blocks) {
         for (const i of b.instructions) {
           if (taint.has(i) || !isIntish(i.type)) continue;
-          const seed = i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type);
+          const seed = (i.op === 'bitcast' && aa.varied.has(i.operands[0]!) && isDiffType(i.operands[0]!.type)) || bitsFromCall(i, aa.varied);
           const flows = i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o));
           if (seed || flows) { taint.add(i); changed = true; }
         }
@@ -374,12 +385,34 @@ export class Refusals {
       const bits = this.castBits();
       // Moves of whole floating fields are followed (src/analysis/floatbits.ts): their derivatives travel in the integers.
       const followed = this.f.aa.bits;
-      const o = bits.size ? i.operands.find((x) => bits.has(x) && (followed.bad.has(x) || followed.bad.has(i))) : undefined;
+      // An integer the callee only compares or counts with (musl's `erfc2(ix, x)`, `common(ix, x, y0)`:
+      // the high word of `x` picks a branch) carries no derivative into it.
+      const harmless = (x: Value): boolean => {
+        if (i.op !== 'call' && i.op !== 'invoke') return false;
+        const callee = i.callee;
+        const k = i.args().indexOf(x);
+        return k >= 0 && callee instanceof FunctionClass && !callee.isDeclaration && !callee.fnType.vararg && !paramBecomesFloat(callee, k, 0, true);
+      };
+      const o = bits.size ? i.operands.find((x) => bits.has(x) && (followed.bad.has(x) || followed.bad.has(i)) && !harmless(x)) : undefined;
       if (o) {
         const where = i.op === 'ret' ? 'returned' : i.op === 'insertvalue' ? 'packed into an aggregate' : 'passed to a call';
         this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bits of an active floating value are ${where} as an integer (${typeTextShort(o.type)}), which has no derivative (a struct of floats and integers passed or returned by value packs them so)`, i,
           ['pass the struct by pointer, keep its floating fields apart from integer ones in separate 8-byte halves, or register a custom derivative (docs/custom.md)']);
         return;
+      }
+      // The same through -O0 stack slots (musl's `asuint64` unions), where the integers are reloaded
+      // before the call: a defined callee that turns them back into a floating value (bitcast, or a
+      // floating load of the slot it spills them to) computes on the bits where the transform cannot see.
+      if (i.op === 'call' || i.op === 'invoke') {
+        const callee = i.callee;
+        const tainted = this.taintedBits();
+        const k = callee instanceof FunctionClass && !callee.isDeclaration && !callee.fnType.vararg
+          ? i.args().findIndex((x, n) => tainted.has(x) && !bits.has(x) && !followed.carries(x) && paramBecomesFloat(callee, n, 0)) : -1;
+        if (k >= 0) {
+          this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integers computed from the bits of an active floating value are passed to @${(callee as FunctionClass).name}, which turns them back into a floating value`, i,
+            ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+          return;
+        }
       }
     }
     // Back to floating: a bitcast of computed bits, or a floating load of a slot they were stored to.
@@ -567,6 +600,26 @@ function writeOnlySlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[
   return (users.get(p) ?? []).every((u) => u.op === 'store' && (u as Instruction & { op: 'store' }).ptr === p && u.operands[0] !== p);
 }
 
+/**
+ * An integer returned by a function of the module given varied floating values: it may be
+ * computed from their bits (musl's `__DOUBLE_BITS(x)` at -O0, or a helper that adds to them).
+ */
+function bitsFromCall(i: Instruction, varied: ReadonlySet<Value>): boolean {
+  if (i.op !== 'call' && i.op !== 'invoke') return false;
+  const c = i.callee;
+  if (!(c instanceof FunctionClass) || c.isDeclaration || !(i.type.kind === 'int' || (i.type.kind === 'vector' && i.type.elem.kind === 'int'))) return false;
+  return i.args().some((a) => isDiffType(a.type) && varied.has(a));
+}
+
+/** An alloca of one integer that is only stored to and loaded from as that integer type (a -O0 local variable). */
+function intSlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[]>): boolean {
+  if (p.vk !== 'inst' || (p as Instruction).op !== 'alloca') return false;
+  const t = (p as Instruction & { op: 'alloca' }).allocated;
+  if (t.kind !== 'int') return false;
+  return (users.get(p) ?? []).every((u) => (u.op === 'store' && u.operands[1] === p && u.operands[0] !== p && u.operands[0]!.type === t)
+    || (u.op === 'load' && u.type === t));
+}
+
 /** Integer operations whose result is arithmetic on their operands' values, not a move or a mask of their bits. */
 const ARITH_RESULT = new Set(['add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem']);
 
@@ -582,7 +635,7 @@ function calleeName(i: Instruction): string {
 const SIZED_ALLOC = new Set(['malloc', 'calloc', 'realloc', 'aligned_alloc', 'memalign', 'posix_memalign', 'free',
   '__rust_alloc', '__rust_alloc_zeroed', '__rust_realloc', '__rust_dealloc']);
 
-function consumedOnly(v: Instruction | Argument, depth: number, vArith = false): boolean {
+export function consumedOnly(v: Instruction | Argument, depth: number, vArith = false, noStores = false, retOk = false): boolean {
   const fn = v instanceof Argument ? v.parent : v.parent?.parent;
   if (!fn || depth > 3) return false;
   // Whether `y` is a new integer computed from `v` rather than its bits moved: integer arithmetic
@@ -615,6 +668,10 @@ function consumedOnly(v: Instruction | Argument, depth: number, vArith = false):
     for (const u of users.get(x) ?? []) {
       switch (u.op) {
         case 'icmp': case 'br': case 'switch': break;
+        // `retOk`: the bits returned as an integer from the function itself (musl's `__DOUBLE_BITS`,
+        // called by `isnan` at -O0); each caller that differentiates the call checks what it does
+        // with them (guardCallCarriers).
+        case 'ret': if (!retOk || depth > 0) return false; break;
         case 'getelementptr': if (u.operands[0] === x) return false; break;
         // The result and the overflow bit of checked arithmetic (`llvm.umul.with.overflow`).
         case 'extractvalue':
@@ -636,7 +693,13 @@ function consumedOnly(v: Instruction | Argument, depth: number, vArith = false):
           // sign-bit `and` / `xor` of them (fabs / fneg in disguise), stored anywhere are a copy.
           if (u.operands[0] !== x) return false;
           if (writeOnlySlot((u as Instruction & { op: 'store' }).ptr, users)) break; // rustc's `.dbg.spill` slots
-          if (!arith(x, 0)) return false;
+          // A local integer variable at -O0 (musl's `uint32_t ix = asuint64(x) >> 32`): what is read
+          // back from it is followed as the value itself.
+          if (intSlot((u as Instruction & { op: 'store' }).ptr, users)) {
+            for (const l of users.get((u as Instruction & { op: 'store' }).ptr) ?? []) if (l.op === 'load' && !seen.has(l)) { seen.add(l); work.push(l); }
+            break;
+          }
+          if (noStores || !arith(x, 0)) return false;
           break;
         case 'call': case 'invoke': {
           const callee = u.callee;
@@ -662,7 +725,7 @@ function consumedOnly(v: Instruction | Argument, depth: number, vArith = false):
           for (let k = 0; k < args.length; k++) {
             if (args[k] !== x) continue;
             const p = callee.args[k];
-            if (!p || !consumedOnly(p, depth + 1, arith(x, 0))) return false;
+            if (!p || !consumedOnly(p, depth + 1, arith(x, 0), noStores)) return false;
           }
           if (!args.includes(x)) return false; // the callee itself
           break;
@@ -672,6 +735,65 @@ function consumedOnly(v: Instruction | Argument, depth: number, vArith = false):
     }
   }
   return true;
+}
+
+/**
+ * Whether the integer parameter `n` of `fn` may become (part of) a floating value there: reach a
+ * bitcast to a floating type, a floating load of a stack slot it is stored to (-O0), memory other
+ * than the function's own slots, or such a parameter of a callee (to 4 levels). Comparisons,
+ * branches, integer arithmetic, conversions by value (`sitofp`) and indices do not; returns do
+ * not either unless `retToo` (a returned integer is otherwise the caller's to check).
+ */
+function paramBecomesFloat(fn: FunctionClass, n: number, depth: number, retToo = false): boolean {
+  const arg = fn.args[n];
+  if (!arg || arg.type.kind === 'float' || depth > 4) return true;
+  if (fn.isDeclaration) return false;
+  const users = usersIn(fn);
+  const seen = new Set<Value>([arg]);
+  const work: Value[] = [arg];
+  const push = (v: Value): void => { if (!seen.has(v)) { seen.add(v); work.push(v); } };
+  while (work.length) {
+    const x = work.pop()!;
+    for (const u of users.get(x) ?? []) {
+      switch (u.op) {
+        case 'icmp': case 'br': case 'switch': case 'sitofp': case 'uitofp': break;
+        case 'ret': if (retToo) return true; break;
+        case 'getelementptr': if (u.operands[0] === x) return true; break;
+        case 'select': if (u.operands[0] !== x) push(u); break;
+        case 'phi': case 'add': case 'sub': case 'mul': case 'udiv': case 'sdiv': case 'urem': case 'srem':
+        case 'shl': case 'lshr': case 'ashr': case 'and': case 'or': case 'xor':
+        case 'zext': case 'sext': case 'trunc': case 'freeze': case 'extractelement': case 'insertelement':
+          if (scalarOf(u.type).kind === 'float') return true;
+          push(u);
+          break;
+        case 'bitcast': if (scalarOf(u.type).kind === 'float' || u.type.kind !== 'int') return true; push(u); break;
+        case 'store': {
+          if (u.operands[0] !== x) return true;
+          const slot = u.operands[1]!;
+          if (slot.vk !== 'inst' || (slot as Instruction).op !== 'alloca') return true;
+          for (const l of users.get(slot) ?? []) {
+            if (l.op === 'store' && l.operands[1] === slot) continue;
+            if (l.op !== 'load' || l.type.kind !== 'int') return true;
+            push(l);
+          }
+          break;
+        }
+        case 'call': case 'invoke': {
+          const callee = u.callee;
+          if (!(callee instanceof FunctionClass)) return true;
+          const name = callee.name ?? '';
+          if (name.startsWith('llvm.dbg.') || name.startsWith('llvm.assume') || name.startsWith('llvm.expect')) { if (name.startsWith('llvm.expect')) push(u); break; }
+          if (callee.isDeclaration) { if (name.startsWith('llvm.') && u.type.kind === 'int') { push(u); break; } if (u.type.kind === 'int' || u.type.kind === 'void') break; return true; }
+          const args = u.args();
+          for (let k = 0; k < args.length; k++) if (args[k] === x && paramBecomesFloat(callee, k, depth + 1, retToo)) return true;
+          if (!args.includes(x)) return true;
+          break;
+        }
+        default: return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether `fn` (or a function it calls, to `depth` levels) stores floating data through its parameter `n`. */
