@@ -164,13 +164,13 @@ describe.skipIf(!hasTool('lli-19') || !hasTool('llvm-extract-19'))('rustc opt-le
   test('clean up', () => { rmSync(tmp, { recursive: true, force: true }); });
 });
 
-// `zip` of a duplicated and a const slice through Enzyme's C ABI: the derivative gives the const
-// slice a zeroed stand-in shadow of its own (it was E0401), so the gradient is right and the
-// const slice's memory is never written (a shadow that was the primal would receive adjoints).
-const ZIP_MAIN = (entry: 'autodiff' | 'fwddiff'): string => `
+// A function of fixtures/rust-o0/iterators.rs with a Duplicated slice `a` and a Const one `b` (both
+// of 3 doubles), called through Enzyme's C ABI from a small `main`, which prints the gradient (or
+// the tangent) and then `b`: the numbers against the closed form, and `b` unchanged.
+const CONST_MAIN = (fn: string, entry: 'autodiff' | 'fwddiff', args: string): string => `
 @enzyme_dup = external global i32
 @enzyme_const = external global i32
-@fmt.zip = private constant [39 x i8] c"%.17g %.17g %.17g | %.17g %.17g %.17g\\0A\\00"
+@fmt.c = private constant [39 x i8] c"%.17g %.17g %.17g | %.17g %.17g %.17g\\0A\\00"
 declare double @__enzyme_${entry}(ptr, ...)
 declare i32 @printf(ptr, ...)
 define i32 @main() {
@@ -180,7 +180,7 @@ define i32 @main() {
   store [3 x double] [double 1.5, double -2.0, double 0.5], ptr %a, align 8
   store [3 x double] [double ${entry === 'fwddiff' ? '1.0, double 0.0, double 2.0' : '0.0, double 0.0, double 0.0'}], ptr %da, align 8
   store [3 x double] [double 0.25, double 1.0, double -3.0], ptr %b, align 8
-  %r = call double (ptr, ...) @__enzyme_${entry}(ptr @zip_const, ptr @enzyme_dup, ptr %a, ptr %da, ptr @enzyme_const, i64 3, ptr @enzyme_const, ptr %b, ptr @enzyme_const, i64 3)
+  %r = call double (ptr, ...) @__enzyme_${entry}(ptr @${fn}, ${args})
   %da0 = load double, ptr %da, align 8
   %da1p = getelementptr inbounds double, ptr %da, i64 1
   %da1 = load double, ptr %da1p, align 8
@@ -191,97 +191,50 @@ define i32 @main() {
   %b1 = load double, ptr %b1p, align 8
   %b2p = getelementptr inbounds double, ptr %b, i64 2
   %b2 = load double, ptr %b2p, align 8
-  %p = call i32 (ptr, ...) @printf(ptr @fmt.zip, double ${entry === 'fwddiff' ? '%r, double 0.0, double 0.0' : '%da0, double %da1, double %da2'}, double %b0, double %b1, double %b2)
+  %p = call i32 (ptr, ...) @printf(ptr @fmt.c, double ${entry === 'fwddiff' ? '%r, double 0.0, double 0.0' : '%da0, double %da1, double %da2'}, double %b0, double %b1, double %b2)
   ret i32 0
 }
 `;
 
-describe.skipIf(!hasTool('lli-19') || !hasTool('llvm-extract-19'))('rustc opt-level 0: zip of a dup and a const slice through the C ABI', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'enzyme-ts-rust-o0-zip-'));
-  const fmt = (x: number): string => String(Number(x.toPrecision(17)));
-  for (const flavour of ['abort', 'unwind']) {
-    for (const entry of ['autodiff', 'fwddiff'] as const) {
-      test(`zip_const, ${flavour}, __enzyme_${entry}`, () => {
-        const input = join(tmp, `zip.${flavour}.${entry}.ll`);
-        writeFileSync(input, runnable(readFileSync(join(DIR, `iterators.${flavour}.ll`), 'utf8')) + ZIP_MAIN(entry));
-        const lowered = join(tmp, `zip.${flavour}.${entry}.out.ll`);
-        const small = join(tmp, `zip.${flavour}.${entry}.main.ll`);
-        execFileSync(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', input, '--target-llvm', '19', '-o', lowered]);
-        const arena = readFileSync(lowered, 'utf8').includes('@__enzyme_ts_arena') ? ['--rfunc=__enzyme_ts_.*', '--rglob=__enzyme_ts_.*'] : [];
-        // (with unwinding, the derivatives keep landing pads: their personality routine too)
-        const personality = flavour === 'unwind' ? ['--func=rust_eh_personality'] : [];
-        execFileSync('llvm-extract-19', ['-S', '--recursive', '--func=main', ...personality, ...arena, '--rglob=alloc_.*', '--glob=fmt.zip', lowered, '-o', small]);
-        const out = execFileSync('lli-19', [small], { encoding: 'utf8' }).trim();
-        const b = [0.25, 1.0, -3.0];
-        // f = sum a[i] sin(b[i]): reverse, da = sin(b); forward along da = (1, 0, 2): sin(b0) + 2 sin(b2)
-        const grad = entry === 'autodiff' ? b.map(Math.sin) : [Math.sin(b[0]!) + 2 * Math.sin(b[2]!), 0, 0];
-        const got = out.split(/[ |]+/).map(Number);
-        grad.forEach((g, k) => expect(got[k]!, out).toBeCloseTo(g, 12));
-        expect(got.slice(3).map(fmt), 'the const slice is unchanged').toEqual(b.map(fmt));
-      });
-    }
-  }
-  test('clean up', () => { rmSync(tmp, { recursive: true, force: true }); });
-});
+const A = [1.5, -2.0, 0.5];
+const B = [0.25, 1.0, -3.0];
+const CONST_CASES: { title: string; fn: string; args: string; grad: (a: number[], b: number[]) => number[] }[] = [
+  // `zip` of a duplicated and a const slice: the const slice gets a zeroed stand-in shadow of its
+  // own (it was E0401), so the gradient is right and its memory is never written (a shadow that
+  // was the primal would receive adjoints). f = sum a[i] sin(b[i]).
+  { title: 'zip of a dup and a const slice', fn: 'zip_const', args: 'ptr @enzyme_dup, ptr %a, ptr %da, ptr @enzyme_const, i64 3, ptr @enzyme_const, ptr %b, ptr @enzyme_const, i64 3', grad: (_a, b) => b.map(Math.sin) },
+  // A const raw pointer made into a slice with `from_raw_parts` and zipped with a duplicated one
+  // (`raw_zip`): a zeroed stand-in shadow of its own length at the call (it was E0401 in
+  // `from_raw_parts`). f = sum a[i]^2 cos(b[i]).
+  { title: 'a const raw pointer made into a slice, zipped with a dup one', fn: 'raw_zip', args: 'ptr @enzyme_dup, ptr %a, ptr %da, ptr @enzyme_const, ptr %b, ptr @enzyme_const, i64 3', grad: (a, b) => a.map((v, i) => 2 * v * Math.cos(b[i]!)) },
+];
 
-// A const raw pointer made into a slice with `from_raw_parts` and zipped with a duplicated one
-// (`raw_zip`, fixtures/rust-o0/iterators.rs) through the C ABI: the slice gets a zeroed stand-in
-// shadow of its own length at the call (it was E0401 in `from_raw_parts`); the gradient is
-// right and the const memory is never written.
-const RAW_MAIN = (entry: 'autodiff' | 'fwddiff'): string => `
-@enzyme_dup = external global i32
-@enzyme_const = external global i32
-@fmt.raw = private constant [39 x i8] c"%.17g %.17g %.17g | %.17g %.17g %.17g\\0A\\00"
-declare double @__enzyme_${entry}(ptr, ...)
-declare i32 @printf(ptr, ...)
-define i32 @main() {
-  %x = alloca [3 x double], align 8
-  %dx = alloca [3 x double], align 8
-  %c = alloca [3 x double], align 8
-  store [3 x double] [double 1.5, double -2.0, double 0.5], ptr %x, align 8
-  store [3 x double] [double ${entry === 'fwddiff' ? '1.0, double 0.0, double 2.0' : '0.0, double 0.0, double 0.0'}], ptr %dx, align 8
-  store [3 x double] [double 0.25, double 1.0, double -3.0], ptr %c, align 8
-  %r = call double (ptr, ...) @__enzyme_${entry}(ptr @raw_zip, ptr @enzyme_dup, ptr %x, ptr %dx, ptr @enzyme_const, ptr %c, ptr @enzyme_const, i64 3)
-  %d0 = load double, ptr %dx, align 8
-  %d1p = getelementptr inbounds double, ptr %dx, i64 1
-  %d1 = load double, ptr %d1p, align 8
-  %d2p = getelementptr inbounds double, ptr %dx, i64 2
-  %d2 = load double, ptr %d2p, align 8
-  %c0 = load double, ptr %c, align 8
-  %c1p = getelementptr inbounds double, ptr %c, i64 1
-  %c1 = load double, ptr %c1p, align 8
-  %c2p = getelementptr inbounds double, ptr %c, i64 2
-  %c2 = load double, ptr %c2p, align 8
-  %p = call i32 (ptr, ...) @printf(ptr @fmt.raw, double ${entry === 'fwddiff' ? '%r, double 0.0, double 0.0' : '%d0, double %d1, double %d2'}, double %c0, double %c1, double %c2)
-  ret i32 0
+for (const c of CONST_CASES) {
+  describe.skipIf(!hasTool('lli-19') || !hasTool('llvm-extract-19'))(`rustc opt-level 0: ${c.title}, through the C ABI`, () => {
+    const tmp = mkdtempSync(join(tmpdir(), `enzyme-ts-rust-o0-${c.fn}-`));
+    const fmt = (x: number): string => String(Number(x.toPrecision(17)));
+    for (const flavour of ['abort', 'unwind']) {
+      for (const entry of ['autodiff', 'fwddiff'] as const) {
+        test(`${c.fn}, ${flavour}, __enzyme_${entry}`, () => {
+          const input = join(tmp, `${flavour}.${entry}.ll`);
+          writeFileSync(input, runnable(readFileSync(join(DIR, `iterators.${flavour}.ll`), 'utf8')) + CONST_MAIN(c.fn, entry, c.args));
+          const lowered = join(tmp, `${flavour}.${entry}.out.ll`);
+          const small = join(tmp, `${flavour}.${entry}.main.ll`);
+          execFileSync(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', input, '--target-llvm', '19', '-o', lowered]);
+          const arena = readFileSync(lowered, 'utf8').includes('@__enzyme_ts_arena') ? ['--rfunc=__enzyme_ts_.*', '--rglob=__enzyme_ts_.*'] : [];
+          // (with unwinding, the derivatives keep landing pads: their personality routine too)
+          const personality = flavour === 'unwind' ? ['--func=rust_eh_personality'] : [];
+          execFileSync('llvm-extract-19', ['-S', '--recursive', '--func=main', ...personality, ...arena, '--rglob=alloc_.*', '--glob=fmt.c', lowered, '-o', small]);
+          const out = execFileSync('lli-19', [small], { encoding: 'utf8' }).trim();
+          // reverse: the gradient; forward along da = (1, 0, 2): g[0] + 2 g[2]
+          const g = c.grad(A, B);
+          const want = entry === 'autodiff' ? g : [g[0]! + 2 * g[2]!, 0, 0];
+          const got = out.split(/[ |]+/).map(Number);
+          want.forEach((w, k) => expect(got[k]!, out).toBeCloseTo(w, 12));
+          expect(got.slice(3).map(fmt), 'the const memory is unchanged').toEqual(B.map(fmt));
+        });
+      }
+    }
+    test('clean up', () => { rmSync(tmp, { recursive: true, force: true }); });
+  });
 }
-`;
-
-describe.skipIf(!hasTool('lli-19') || !hasTool('llvm-extract-19'))('rustc opt-level 0: a const raw pointer made into a slice, zipped with a dup one', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'enzyme-ts-rust-o0-raw-'));
-  const fmt = (x: number): string => String(Number(x.toPrecision(17)));
-  for (const flavour of ['abort', 'unwind']) {
-    for (const entry of ['autodiff', 'fwddiff'] as const) {
-      test(`raw_zip, ${flavour}, __enzyme_${entry}`, () => {
-        const input = join(tmp, `raw.${flavour}.${entry}.ll`);
-        writeFileSync(input, runnable(readFileSync(join(DIR, `iterators.${flavour}.ll`), 'utf8')) + RAW_MAIN(entry));
-        const lowered = join(tmp, `raw.${flavour}.${entry}.out.ll`);
-        const small = join(tmp, `raw.${flavour}.${entry}.main.ll`);
-        execFileSync(process.execPath, [join(ROOT, 'bin', 'enzyme-ts.js'), 'lower', input, '--target-llvm', '19', '-o', lowered]);
-        const arena = readFileSync(lowered, 'utf8').includes('@__enzyme_ts_arena') ? ['--rfunc=__enzyme_ts_.*', '--rglob=__enzyme_ts_.*'] : [];
-        const personality = flavour === 'unwind' ? ['--func=rust_eh_personality'] : [];
-        execFileSync('llvm-extract-19', ['-S', '--recursive', '--func=main', ...personality, ...arena, '--rglob=alloc_.*', '--glob=fmt.raw', lowered, '-o', small]);
-        const out = execFileSync('lli-19', [small], { encoding: 'utf8' }).trim();
-        const x = [1.5, -2.0, 0.5];
-        const c = [0.25, 1.0, -3.0];
-        // f = sum x[i]^2 cos(c[i]): reverse, dx = 2 x cos(c); forward along dx = (1, 0, 2)
-        const g = x.map((v, i) => 2 * v * Math.cos(c[i]!));
-        const want = entry === 'autodiff' ? g : [g[0]! + 2 * g[2]!, 0, 0];
-        const got = out.split(/[ |]+/).map(Number);
-        want.forEach((w, k) => expect(got[k]!, out).toBeCloseTo(w, 12));
-        expect(got.slice(3).map(fmt), 'the const memory is unchanged').toEqual(c.map(fmt));
-      });
-    }
-  }
-  test('clean up', () => { rmSync(tmp, { recursive: true, force: true }); });
-});
