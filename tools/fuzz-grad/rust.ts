@@ -104,6 +104,19 @@ export class RustGen {
     }
     return false;
   }
+  /**
+   * Inside a closure (an iterator adapter's body): a closure captures a place only up to its first
+   * index, so anything under the root of a mutably borrowed array (`s[0].m0` while
+   * `s[0].m1.iter_mut()` runs) would borrow all of `*s` and conflict.
+   */
+  closureDepth = 0;
+  blockedRoot(rs: string): boolean {
+    if (!this.closureDepth) return false;
+    const root = (x: string): string => /^\(?\*?([A-Za-z_]\w*)/.exec(x)?.[1] ?? x;
+    const r = root(rs);
+    for (const b of this.blocked) if (root(b) === r) return true;
+    return false;
+  }
   helpers: Helper[] = [];
   structsVal: ValStruct[] = [];
   features = new Set<string>();
@@ -154,8 +167,8 @@ export class RustGen {
 
   leaf(k: Kind): E {
     const r = this.rng;
-    const reals = this.scope.allReals();
-    const arrs = this.scope.allArrs().filter((a) => !this.isBlocked(a.name));
+    const reals = this.scope.allReals().filter((v) => !this.blockedRoot(v.rs));
+    const arrs = this.scope.allArrs().filter((a) => !this.isBlocked(a.name) && !this.blockedRoot(a.name));
     const ints = this.scope.allInts();
     const choice = r.weighted<string>([['lit', 1.5], ['real', reals.length ? 4 : 0], ['arr', arrs.length ? 7 : 0], ['int', ints.length ? 1 : 0]]);
     switch (choice) {
@@ -333,10 +346,12 @@ export class RustGen {
       this.scope = new Scope(saved);
       this.scope.reals.push(...vars);
       this.depth++;
+      this.closureDepth++;
       const m0 = this.mult;
       this.mult *= mult;
       const e = this.expr(k, Math.min(d, 2));
       this.mult = m0;
+      this.closureDepth--;
       this.depth--;
       this.scope = saved;
       return e;
