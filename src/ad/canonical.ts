@@ -50,6 +50,7 @@ import type { SourceFile } from '../diag/source.js';
 import { sourceSpan, typeText } from '../ir/verify.js';
 import { rewriteKnownAsm } from './asmops.js';
 import { widenLaneShuffles } from './laneshuffle.js';
+import { definePoisonLanes } from './poisonlanes.js';
 import { devirtualizeCalls } from './devirt.js';
 import { explicitByvalCopies } from './byval.js';
 import { splitMixedAccesses } from './mixedsplit.js';
@@ -449,7 +450,7 @@ class UnionFind<T> {
  */
 export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGuard): CanonicalResult {
   const own = (x: Function): Function => (x === f0 ? cloneFunction(x).fn : x);
-  const f = splitMixedAccesses(m, pointerPhis(m, widenLaneShuffles(m, explicitByvalCopies(m, devirtualizeCalls(m, rewriteKnownAsm(m, f0), own), own), own), own), own);
+  const f = splitMixedAccesses(m, pointerPhis(m, widenLaneShuffles(m, explicitByvalCopies(m, devirtualizeCalls(m, definePoisonLanes(m, rewriteKnownAsm(m, f0), own), own), own), own), own), own);
   if (f.isDeclaration || !mayHaveCarriers(f, !!guard)) return { fn: f, retyped: 0 };
   const ta = new TypeAnalysis(m, f, guard?.argTypes ? { args: guard.argTypes } : {});
   const conflicted = new Set(ta.conflicts().map((c) => c.value));

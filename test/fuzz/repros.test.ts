@@ -46,6 +46,9 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
 }
 // fuzz-11011-39: memmove of two floats, a load i64 / store i64 at -O2 (was E0403).
 add('float-pair-integer-copy', 'repro.c', [...ALL, ['clang-19', ['-O3', '-march=native']], ['clang-14', ['-O2', '-ffast-math']]]);
+// fuzz-19191-16: a constant vector with a poison lane (clang 19's SLP vectorizer) multiplied into
+// the reverse: the poison reached the adjoint of the splatted value (was a wrong derivative).
+add('vector-poison-lane', 'repro.c', [['clang-19', ['-O2']], ['clang-19', ['-O3']], ['clang-14', ['-O2']], ['clang-19', ['-O3', '-march=native']]]);
 // fuzz-11011-163: the shadow of an `alloca <4 x double>, align 16` zeroed by a store without align (32 assumed).
 add('shadow-alloca-vector-align', 'repro.c', [['clang-14', ['-O3', '-march=native']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O3', '-march=native']], ['clang-19', ['-O0']]], 'avx');
 add('../wrong', 'split_tape_avx.c', [['clang-14', ['-O0', '-mavx']], ['clang-14', ['-O2', '-mavx']], ['clang-19', ['-O0', '-mavx']], ['clang-19', ['-O2', '-mavx']]], 'avx');
