@@ -14,8 +14,8 @@ import type { AllocaInst, CallInst, Instruction, InvokeInst, PhiInst, RetInst } 
 import { PhiInst as PhiClass, isTerminator } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
-import type { Module } from '../ir/module.js';
 import { intBase, isDanglingConst, isPtrAggType } from '../analysis/activity.js';
+import { mayUseGlobals } from '../analysis/memory.js';
 import type { Prologue } from '../tape/frame.js';
 import type { FunctionFacts } from './facts.js';
 import { Refusals } from './checks.js';
@@ -809,26 +809,4 @@ function definedMask(v: Value): Value {
 function exposedActiveGlobal(gs: ReadonlySet<GlobalVariable> | undefined): GlobalVariable | null {
   for (const g of gs ?? []) if (g.linkage !== 'internal' && g.linkage !== 'private') return g;
   return null;
-}
-
-/**
- * Whether a call of a declared function may access memory other than what its arguments point to
- * (a global it names), from its own and its callee's attributes: `readnone`, `memory(none)`,
- * `argmemonly`, `inaccessiblememonly`, or a `memory(...)` that lists only argument, inaccessible
- * and errno memory rule it out.
- */
-function mayUseGlobals(m: Module, c: CallInst | InvokeInst): boolean {
-  const lists = [c.fnAttrs, c.callee.vk === 'function' ? (c.callee as Function).fnAttrs : []];
-  for (const l of lists) {
-    for (const a of l.flatMap((x) => (x.k === 'group' ? m.attrGroups.get(x.id)?.attrs ?? [] : [x]))) {
-      if (a.k !== 'word') continue;
-      if (a.name === 'readnone' || a.name === 'argmemonly' || a.name === 'inaccessiblememonly' || a.name === 'inaccessiblemem_or_argmemonly') return false;
-      if (a.name === 'memory' && a.arg !== null) {
-        const parts = a.arg.replace(/^\(|\)$/g, '').split(',').map((x) => x.trim()).filter(Boolean);
-        // `none`, or only located effects (`argmem: read, inaccessiblemem: readwrite`) on argument, inaccessible or errno memory.
-        if (parts.every((x) => x === 'none' || /^(argmem|inaccessiblemem|errnomem)\s*:/.test(x) || /^[a-z]+\s*:\s*none$/.test(x))) return false;
-      }
-    }
-  }
-  return true;
 }

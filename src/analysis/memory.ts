@@ -71,6 +71,29 @@ function callMayWrite(m: Module, c: CallInst | InvokeInst): boolean {
   return true;
 }
 
+/**
+ * Whether a call of a declared function may access memory other than what its arguments point to
+ * (a global it names), from its own and its callee's attributes: `readnone`, `memory(none)`,
+ * `argmemonly`, `inaccessiblememonly`, or a `memory(...)` that lists only argument, inaccessible
+ * and errno memory rule it out.
+ */
+export function mayUseGlobals(m: Module, c: CallInst | InvokeInst): boolean {
+  const f = calledFunction(c);
+  const lists = [expand(m, c.fnAttrs), f ? expand(m, f.fnAttrs) : []];
+  for (const l of lists) {
+    for (const a of l) {
+      if (a.k !== 'word') continue;
+      if (a.name === 'readnone' || a.name === 'argmemonly' || a.name === 'inaccessiblememonly' || a.name === 'inaccessiblemem_or_argmemonly') return false;
+      if (a.name === 'memory' && a.arg !== null) {
+        const parts = a.arg.replace(/^\(|\)$/g, '').split(',').map((x) => x.trim()).filter(Boolean);
+        // `none`, or only located effects (`argmem: read, inaccessiblemem: readwrite`) on argument, inaccessible or errno memory.
+        if (parts.every((x) => x === 'none' || /^(argmem|inaccessiblemem|errnomem)\s*:/.test(x) || /^[a-z]+\s*:\s*none$/.test(x))) return false;
+      }
+    }
+  }
+  return true;
+}
+
 const paramWrites = new WeakMap<Function, boolean[] | 'pending'>();
 
 /**
