@@ -19,6 +19,7 @@ import { addressesHeld } from './targets.js';
 import { ConstantInt } from '../ir/constants.js';
 import { floatBitsOf, type FloatBits } from './floatbits.js';
 import { pointerSpillSlots } from './spills.js';
+import { computeUses } from '../ir/uses.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
 function isNullishConst(v: Value): boolean {
@@ -140,6 +141,42 @@ export function isPointerish(t: Type): boolean {
 }
 
 function isPtr(v: Value): boolean { return isPointerish(v.type); }
+
+/**
+ * Vectors of pointers that only ever reach comparisons: the run-time overlap checks of the loop
+ * and SLP vectorizers pack the addresses of several arrays (an output and a const table) into
+ * one `<N x ptr>`, offset it with a vector `getelementptr` and compare it lane by lane. No
+ * memory is accessed through them, so they join no memory class: otherwise a const table and a
+ * duplicated array packed side by side would make one class, blocked and shadowed at once.
+ * Anything else a vector reaches (a memory access, a call, `ptrtoint`, an extracted lane, a
+ * phi, a store of the vector) keeps it in its lanes' classes.
+ */
+function compareOnlyPointerVectors(fn: Function): Set<Value> {
+  const cands: Instruction[] = [];
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.type.kind !== 'vector' || i.type.elem.kind !== 'pointer') continue;
+      if (i.op === 'insertelement' || i.op === 'shufflevector' || i.op === 'getelementptr') cands.push(i);
+    }
+  }
+  if (!cands.length) return new Set();
+  const cand = new Set<Value>(cands);
+  const uses = computeUses(fn);
+  const live = new Set<Value>();
+  const work: Value[] = [];
+  for (const v of cands) {
+    for (const u of uses.users(v)) {
+      if (u.op === 'icmp' || cand.has(u)) continue;
+      live.add(v); work.push(v); break;
+    }
+  }
+  // A vector built from (or offset from) a vector that reaches memory reaches it too.
+  while (work.length) {
+    const v = work.pop()! as Instruction;
+    for (const o of v.operands) if (cand.has(o) && !live.has(o)) { live.add(o); work.push(o); }
+  }
+  return new Set(cands.filter((v) => !live.has(v)));
+}
 
 /**
  * An aggregate of floating values and pointers with at least one of each
@@ -409,9 +446,10 @@ export class ActivityAnalysis {
       }
     }
     const isNullish = (v: Value): boolean => isNullishConst(v) || this.danglingInsts.has(v);
+    const cmpOnly = compareOnlyPointerVectors(fn);
     for (const b of fn.blocks) {
       for (const i of b.instructions) {
-        if (!isPtr(i)) continue;
+        if (!isPtr(i) || cmpOnly.has(i)) continue;
         switch (i.op) {
           case 'load': {
             // -O0 spills a pointer to a stack slot and reloads it: the reloaded pointer is the stored one
