@@ -618,6 +618,13 @@ export class ActivityAnalysis {
     return true;
   }
 
+  /** Whether `p` points into a table of addresses that nothing writes and that holds a global carrying derivatives. */
+  private holdsActiveAddresses(p: Value): boolean {
+    const t = addressBase(p);
+    if (!t || t.vk !== 'global' || !this.facts.targets.isReadOnly(t as GlobalVariable)) return false;
+    return addressesHeld(t as GlobalVariable).some((g) => this.facts.isActiveGlobal(g));
+  }
+
   /** A global nothing writes that holds no addresses (a table of coefficients). */
   private readOnlyGlobal(o: Value): boolean {
     return o.vk === 'global' && this.facts.targets.isReadOnly(o as GlobalVariable) && addressesHeld(o as GlobalVariable).length === 0;
@@ -708,7 +715,10 @@ export class ActivityAnalysis {
           case 'rule':
             return diff && i.args().some((a) => this.varied.has(a)) && this.mark(i);
           case 'memcpy': case 'memmove':
-            return this.shadowed(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
+            // A copy of a table of addresses that holds active globals (`double *r[3] = {G0, G0, G0}`,
+            // which clang -O0 copies from a constant) holds pointers with shadows: the destination
+            // gets a shadow, filled from the table's stand-in of shadow addresses.
+            return this.shadowed(i.arg(1)) || this.holdsActiveAddresses(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
           case 'blas': {
             // The result varies with the arrays; the array written, with x and alpha (a value, or a pointer to it).
             const r = k.rule;

@@ -986,3 +986,58 @@ define i32 @main() {
     expect(e.message).toMatch(/joins a dup pointer and a const pointer/);
   });
 });
+
+describe('tables of the addresses of globals carrying active data', () => {
+  // clang -O0 fills `double *r[2] = {G, G}` by copying a constant table into the local array
+  // (fuzz 23232-328): the copy must give the local array a shadow (the table's stand-in of shadow
+  // addresses), and a function naming only the table reaches the global it holds.
+  const TAB = `
+@G = internal global [2 x double] [double 1.0, double 2.0]
+@tab = private unnamed_addr constant [2 x ptr] [ptr @G, ptr @G]
+declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+define internal double @h() noinline {
+  %t = alloca [2 x ptr]
+  call void @llvm.memcpy.p0.p0.i64(ptr %t, ptr @tab, i64 16, i1 false)
+  %p1 = getelementptr [2 x ptr], ptr %t, i64 0, i64 1
+  %p = load ptr, ptr %p1
+  %v = load double, ptr %p
+  ret double %v
+}
+define double @f(ptr %x) {
+  %xv = load double, ptr %x
+  %g0 = load double, ptr @G
+  %s = fadd double %g0, %xv
+  store double %s, ptr @G
+  %v = call double @h()
+  %r = fmul double %v, %v
+  ret double %r
+}
+declare void @__enzyme_autodiff(...)
+declare double @__enzyme_fwddiff(...)
+declare i32 @printf(ptr, ...)
+@fmt = private constant [7 x i8] c"%g %g\\0A\\00"
+define i32 @main() {
+  %x = alloca double
+  %dx = alloca double
+  store double 3.0, ptr %x
+  store double 0.0, ptr %dx
+  call void (...) @__enzyme_autodiff(ptr @f, metadata !"enzyme_dup", ptr %x, ptr %dx)
+  store [2 x double] [double 1.0, double 2.0], ptr @G
+  %tx = alloca double
+  store double 1.0, ptr %tx
+  %t = call double (...) @__enzyme_fwddiff(ptr @f, metadata !"enzyme_dup", ptr %x, ptr %tx)
+  %d = load double, ptr %dx
+  call i32 (ptr, ...) @printf(ptr @fmt, double %d, double %t)
+  ret i32 0
+}
+`;
+  // f = (G[0] + x)^2 with G[0] = 1: d/dx = 2 (1 + x) = 8 at x = 3, in both modes.
+  test.skipIf(!hasTool('lli-19'))('a local copy of the table, read in a callee: right numbers in reverse and forward mode', () => {
+    expect(lowerAndRun(TAB, 'lli-19').trim()).toBe('8 8');
+  });
+  test.skipIf(!hasTool('lli-19'))('the same table read directly (a table load) in the callee', () => {
+    const text = TAB.replace(/  %t = alloca \[2 x ptr\]\n  call void @llvm.memcpy[^\n]*\n  %p1 = getelementptr \[2 x ptr\], ptr %t/, '  %p1 = getelementptr [2 x ptr], ptr @tab');
+    expect(text).toContain('ptr @tab, i64 0, i64 1');
+    expect(lowerAndRun(text, 'lli-19').trim()).toBe('8 8');
+  });
+});

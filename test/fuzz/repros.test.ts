@@ -46,6 +46,10 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
 }
 // fuzz-11011-39: memmove of two floats, a load i64 / store i64 at -O2 (was E0403).
 add('float-pair-integer-copy', 'repro.c', [...ALL, ['clang-19', ['-O3', '-march=native']], ['clang-14', ['-O2', '-ffast-math']]]);
+// fuzz-23232-328: a local table of the addresses of a global that carries derivatives, copied from
+// a constant at -O0 (repro.c), and the same table static (repro2.c): reads through it were constants.
+add('local-copy-of-address-table', 'repro.c', [...ALL, ['clang-14', ['-O1']], ['clang-19', ['-O1']]]);
+add('local-copy-of-address-table', 'repro2.c', ALL);
 // fuzz-19191-16: a constant vector with a poison lane (clang 19's SLP vectorizer) multiplied into
 // the reverse: the poison reached the adjoint of the splatted value (was a wrong derivative).
 add('vector-poison-lane', 'repro.c', [['clang-19', ['-O2']], ['clang-19', ['-O3']], ['clang-14', ['-O2']], ['clang-19', ['-O3', '-march=native']]]);
