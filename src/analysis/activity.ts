@@ -333,8 +333,14 @@ export class ActivityAnalysis {
   mixed(v: Value): boolean {
     if (!isPtr(v)) return false;
     const r = this.classes.find(v);
-    return this.shadowedRoots.has(r) && this.blockedRoots.has(r);
+    return (this.shadowedRoots.has(r) || this.loadedFromShadow.has(r)) && this.blockedRoots.has(r);
   }
+  /**
+   * Blocked classes holding a pointer loaded from shadow memory (`s->v` of a dup `s`, then
+   * `p = k ? c + 1 : s->v` with `c` const): that pointer has a shadow, the const one has none,
+   * so the class is mixed as a join of a dup and a const argument is.
+   */
+  private readonly loadedFromShadow = new Set<Value>();
   /** A load of a pointer from a read-only table of addresses (whose class is theirs, not the table's). */
   isTableLoad(v: Value): boolean { return this.tableLoads.has(v); }
 
@@ -610,6 +616,7 @@ export class ActivityAnalysis {
     if (by) {
       if (!loaded || ![...by].every(([o, how]) => how === 'direct' && this.readOnlyGlobal(o))) {
         for (const o of by.keys()) if (o.vk === 'argument') this.constArgsWanted.add(o);
+        if (loaded) this.loadedFromShadow.add(r);
         return false;
       }
       this.blockedRoots.delete(r);
