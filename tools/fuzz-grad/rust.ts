@@ -641,7 +641,8 @@ export class RustGen {
           tw: [`for (long ${kv} = 0; ${kv} < ${a.len}; ${kv}++) {`, ...w.tw.map((l) => '  ' + l), '}'] });
       }
       case 'zip_mut': {
-        const a = r.pick(writableArrs.filter((x) => x.rs !== ''));
+        const named = writableArrs.filter((x) => x.rs !== '');
+        const a = named.length ? r.pick(named) : null;
         const others = a ? this.scope.allArrs().filter((x) => x.name !== a.name && !this.isBlocked(x.name) && x.rs !== '') : [];
         if (!a || !others.length) return this.stmt();
         const b = r.pick(others);
