@@ -18,6 +18,7 @@ import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
 import { isPointerLike } from './vecmem.js';
+import { rmwDifferentiable } from './atomics.js';
 
 export class Refusals {
   private bitsTaint: Set<Value> | null = null;
@@ -34,9 +35,12 @@ export class Refusals {
     this.checkMixedAggregate(i);
     this.checkActiveIntoConst(i);
     const aa = this.f.aa;
-    if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
-      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: atomic ${i.op} on active data is not supported`, i,
-        ['use a plain load and store, or make the memory const']);
+    if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && !rmwDifferentiable(i) && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
+      const what = i.op === 'atomicrmw' ? `atomicrmw ${i.rmw} of ${typeTextShort(i.type)}` : 'cmpxchg';
+      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: ${what} on active data has no derivative rule (atomicrmw fadd, fsub and xchg of a floating scalar have one)`, i,
+        [i.op === 'cmpxchg'
+          ? 'a compare-and-swap loop that adds to a double (C11 `x += y` on an `_Atomic double`) can be written `atomic_fetch_add(&x, y)` / `__atomic_fetch_add`, which compiles to atomicrmw fadd'
+          : 'use atomicrmw fadd / fsub / xchg or a plain load and store, or make the memory const']);
     }
   }
 
@@ -518,6 +522,8 @@ export class Refusals {
         for (const i of b.instructions) {
           if (i.op === 'store' && isDiffType(i.value.type) && aa.varied.has(i.value)) {
             for (const r of constRoots(i.ptr)) if (!out.has(r)) out.set(r, i);
+          } else if (rmwDifferentiable(i) && aa.varied.has(i.operands[1]!)) {
+            for (const r of constRoots(i.operands[0]!)) if (!out.has(r)) out.set(r, i);
           } else if ((i.op === 'call' || i.op === 'invoke') && aa.callKind(i).k === 'defined' && aa.callTouchesActive(i)) {
             const callee = i.callee;
             if (!(callee instanceof FunctionClass)) continue;

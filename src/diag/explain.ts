@@ -242,7 +242,7 @@ export const CODE_DOCS: { readonly [C in Code]: CodeDoc } = {
     meaning: 'an instruction in the active path the transform has no reverse for',
     explanation: 'An instruction in the active path (it touches a value or memory whose derivative is needed) that the transform has no reverse code for. The message names the function and the construct; the location is the instruction, and with `-g` the line of the source it came from.',
     examples: [
-      { files: { 'atomic.ll': 'define double @f(ptr %p, double %x) {\n  %old = atomicrmw fadd ptr %p, double %x monotonic\n  %y = load double, ptr %p\n  ret double %y\n}\n' }, commands: ['enzyme-ts grad atomic.ll -f f --args dup,active'] },
+      { files: { 'atomic.ll': 'define double @f(ptr %p, double %x) {\n  %old = atomicrmw fmax ptr %p, double %x monotonic\n  %y = load double, ptr %p\n  ret double %y\n}\n' }, commands: ['enzyme-ts grad atomic.ll -f f --args dup,active'] },
       {
         intro: "A pointer into a const argument's memory used where the derivative needs its shadow (the derivative would otherwise add adjoints into the primal data, [ad.md](ad.md#memory-behind-const-arguments)):",
         files: { 'keep.ll': '%model = type { ptr, double }\n\ndefine double @f(ptr %m, ptr %data) {\n  store ptr %data, ptr %m\n  %w.p = getelementptr inbounds %model, ptr %m, i32 0, i32 1\n  %w = load double, ptr %w.p\n  %d = load double, ptr %data\n  %r = fmul double %w, %d\n  ret double %r\n}\n' },
