@@ -249,10 +249,14 @@ export class Refusals {
             || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)))
             || bitsFromCall(i, aa.varied);
           // An integer a call computes from such integers (musl's sqrt at -O0 calls its `mul32` /
-          // `mul64` helpers) is computed from the bits too.
+          // `mul64` helpers) is computed from the bits too. Not where the floating fields are
+          // followed (src/analysis/floatbits.ts): a struct { float; int; } packed into an i64 that
+          // is moved, passed, returned and unpacked as the ABI does; what is left of it once the
+          // fields are taken out (the int half, `trunc`) is the struct's integer.
+          const followed = (o: Value): boolean => aa.bits.carries(o) && !aa.bits.bad.has(i) && (BIT_MOVES.has(i.op) || i.op === 'call' || i.op === 'invoke');
           const flows = (i.op === 'load' && meets(i.ptr))
-            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)))
-            || ((i.op === 'call' || i.op === 'invoke') && !(i.callee instanceof FunctionClass && (i.callee.name ?? '').startsWith('llvm.dbg.')) && i.args().some((o) => taint.has(o)));
+            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o) && !followed(o)))
+            || ((i.op === 'call' || i.op === 'invoke') && !(i.callee instanceof FunctionClass && (i.callee.name ?? '').startsWith('llvm.dbg.')) && i.args().some((o) => taint.has(o) && !followed(o)));
           if (seed || flows) { taint.add(i); changed = true; }
         }
       }
@@ -625,6 +629,9 @@ function intSlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[]>): b
   return (users.get(p) ?? []).every((u) => (u.op === 'store' && u.operands[1] === p && u.operands[0] !== p && u.operands[0]!.type === t)
     || (u.op === 'load' && u.type === t));
 }
+
+/** Instructions that move bits without computing on them (what src/analysis/floatbits.ts follows). */
+const BIT_MOVES = new Set(['trunc', 'zext', 'sext', 'shl', 'lshr', 'ashr', 'and', 'or', 'bitcast', 'freeze', 'phi', 'select', 'extractvalue', 'insertvalue']);
 
 /** Integer operations whose result is arithmetic on their operands' values, not a move or a mask of their bits. */
 const ARITH_RESULT = new Set(['add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem']);
