@@ -2,7 +2,7 @@
 // it is cloned: an honest located error (E0401 / E0403) instead of a
 // derivative that would silently be wrong.
 
-import type { Instruction } from '../ir/instructions.js';
+import type { CallBase, Instruction } from '../ir/instructions.js';
 import { Argument, Function as FunctionClass } from '../ir/function.js';
 import { ConstantExpr, ConstantInt } from '../ir/constants.js';
 import { scalarOf, type Type } from '../ir/types.js';
@@ -389,7 +389,7 @@ export class Refusals {
     // and the callee (or caller) takes the float back out with a trunc and a bitcast. Integers
     // have no shadow, so the derivative would be lost without a word.
     if ((i.op === 'ret' || i.op === 'call' || i.op === 'invoke' || (i.op === 'insertvalue' && i.operands[1]!.type.kind !== 'float'))
-      && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.'))) {
+      && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.')) && !this.declaredAway(i)) {
       const bits = this.castBits();
       // Moves of whole floating fields are followed (src/analysis/floatbits.ts): their derivatives travel in the integers.
       const followed = this.f.aa.bits;
@@ -403,6 +403,15 @@ export class Refusals {
       };
       const o = bits.size ? i.operands.find((x) => bits.has(x) && (followed.bad.has(x) || followed.bad.has(i)) && !harmless(x)) : undefined;
       if (o) {
+        // Bits computed on (the fast inverse square root's `magic - (i >> 1)`) that a callee turns
+        // back into a float: no struct is packed here, and the way out is a derivative of one's own.
+        const callee = i.op === 'call' || i.op === 'invoke' ? i.callee : null;
+        const k = callee instanceof FunctionClass && !callee.isDeclaration && !callee.fnType.vararg ? (i as CallBase).args().indexOf(o) : -1;
+        if (k >= 0 && this.bitsComputedOn(o, bits) && paramBecomesFloat(callee as FunctionClass, k, 0)) {
+          this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integers computed from the bits of an active floating value are passed to @${(callee as FunctionClass).name}, which turns them back into a floating value`, i,
+            turnedBackHelp(this.f.prim.name ?? '', (callee as FunctionClass).name ?? ''));
+          return;
+        }
         const where = i.op === 'ret' ? 'returned' : i.op === 'insertvalue' ? 'packed into an aggregate' : 'passed to a call';
         this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bits of an active floating value are ${where} as an integer (${typeTextShort(o.type)}), which has no derivative (a struct of floats and integers passed or returned by value packs them so)`, i,
           ['pass the struct by pointer, keep its floating fields apart from integer ones in separate 8-byte halves, or register a custom derivative (docs/custom.md)']);
@@ -418,7 +427,7 @@ export class Refusals {
           ? i.args().findIndex((x, n) => tainted.has(x) && !bits.has(x) && !followed.carries(x) && paramBecomesFloat(callee, n, 0)) : -1;
         if (k >= 0) {
           this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integers computed from the bits of an active floating value are passed to @${(callee as FunctionClass).name}, which turns them back into a floating value`, i,
-            ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+            turnedBackHelp(this.f.prim.name ?? '', (callee as FunctionClass).name ?? ''));
           return;
         }
       }
@@ -438,6 +447,26 @@ export class Refusals {
     }
     this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integer arithmetic on the bits of an active floating value`, i,
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+  }
+
+  /** A call the user declared inactive (its result carries no derivative) or gave a custom derivative: what its callee does with the bits is theirs. */
+  private declaredAway(i: Instruction): boolean {
+    if (i.op !== 'call' && i.op !== 'invoke') return false;
+    const k = this.f.aa.callKind(i);
+    return k.k === 'inactive' || (k.k === 'defined' && !!k.custom);
+  }
+
+  /** Whether `v` (one of `bits`) is the result of arithmetic on such bits, not only a move or mask of them. */
+  private bitsComputedOn(v: Value, bits: ReadonlySet<Value>): boolean {
+    const seen = new Set<Value>();
+    const walk = (x: Value, depth: number): boolean => {
+      if (depth > 12 || seen.has(x) || x.vk !== 'inst' || !bits.has(x)) return false;
+      seen.add(x);
+      const i = x as Instruction;
+      if (ARITH_RESULT.has(i.op) || i.op === 'xor') return true;
+      return i.operands.some((o) => walk(o, depth + 1));
+    };
+    return walk(v, 0);
   }
 
   /** memcpy(&bits, &x, ...): the bits of active floats become integers the program computes on. */
@@ -628,6 +657,18 @@ function intSlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[]>): b
   if (t.kind !== 'int') return false;
   return (users.get(p) ?? []).every((u) => (u.op === 'store' && u.operands[1] === p && u.operands[0] !== p && u.operands[0]!.type === t)
     || (u.op === 'load' && u.type === t));
+}
+
+/**
+ * What to do when integers computed from the bits of a float go to a callee that makes a float of
+ * them again: the arithmetic has no derivative, so the function doing it needs one of its own, or
+ * the callee's result needs none.
+ */
+function turnedBackHelp(fn: string, callee: string): string[] {
+  return [
+    `integer arithmetic has no derivative: give @${fn} one of its own, with --custom ${fn}=AUG,REV to grad or check (forward mode: --custom ${fn}=DF), or a global @__enzyme_register_gradient_${fn} for lower (docs/custom.md)`,
+    `if the value @${callee} makes of these integers needs no derivative (a constant, a first guess that is refined, a range test), declare it inactive: --inactive ${callee} to grad or check, __enzyme_inactivefn or the "enzyme_inactive" attribute for lower`,
+  ];
 }
 
 /** Instructions that move bits without computing on them (what src/analysis/floatbits.ts follows). */
