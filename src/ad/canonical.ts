@@ -95,6 +95,11 @@ function floatTypeFor(m: Module, t: Type, s: Scalar | null): Type | null {
   return null;
 }
 
+/** `atomicrmw xchg` of an integer: a move through memory, like a load and a store. */
+function isXchg(i: Instruction): boolean {
+  return i.op === 'atomicrmw' && i.rmw === 'xchg' && !i.volatile && i.type.kind === 'int';
+}
+
 const elemOf = (t: Type): Type => (t.kind === 'vector' ? t.elem : t);
 
 /**
@@ -164,6 +169,7 @@ function dataOperands(i: Instruction, masks: MaskFolder): number[] {
     case 'phi': return i.operands.map((_, k) => k);
     case 'select': return [1, 2];
     case 'freeze': case 'extractelement': return [0];
+    case 'atomicrmw': return [1];
     case 'shufflevector': case 'insertelement': return [0, 1];
     case 'xor': case 'and': return [masks.signBit(i)?.data ?? (i.operands[0] instanceof ConstantInt ? 1 : 0)];
     case 'fneg': return [0];
@@ -464,8 +470,10 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   for (const b of f.blocks) {
     for (const i of b.instructions) {
       if (conflicted.has(i)) continue;
-      if (MOVES.has(i.op)) {
-        if (i.op === 'load' && (i.atomic || i.volatile)) continue;
+      if (MOVES.has(i.op) || isXchg(i)) {
+        // Atomic loads and exchanges keep their ordering: LLVM has them for floating types too
+        // (C11's atomic_load / atomic_exchange of a double are integer ones in clang's output).
+        if (i.op === 'load' && i.volatile) continue;
         const ft = floatTypeFor(m, i.type, ta.valueScalar(i))
           ?? (i.op === 'load' ? reinterpretedLoad(m, ta, i, uses) ?? packedFloatLoad(m, ta, i) : null);
         if (ft) floatOf.set(i, ft);
@@ -518,7 +526,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
       const user = u.user;
       if (u.bundle >= 0) { bad.add(c); continue; }
       if (floatOf.has(user) && !sources.has(user) && dataOperands(user, masks).includes(u.index)) { uf.union(c, user); continue; }
-      if (user.op === 'store' && u.index === 0 && !user.atomic) continue;
+      if (user.op === 'store' && u.index === 0 && !user.volatile) continue;
       if (user.op === 'bitcast' && user.type === ft) continue;
       if (user.op === 'icmp') continue;
       // Integer code that looks at the bits of a retyped scalar (musl's sinh at clang 14 -O2: the
@@ -636,7 +644,7 @@ export function canonicalizeCarriers(m: Module, f0: Function, guard?: CarrierGua
   }
   for (const [c, ft] of gFloat) {
     if (gSources.has(c)) continue;
-    if (c.op === 'load') c.operands[0] = typedPtr(c.operands[0]!, ft, c);
+    if (c.op === 'load' || c.op === 'atomicrmw') c.operands[0] = typedPtr(c.operands[0]!, ft, c);
     for (const k of dataOperands(c, masks)) {
       const ot = c.operands[k]!.type;
       const want = ot.kind === 'vector' ? m.types.vector(ot.count, elemOf(ft)) : elemOf(ft);

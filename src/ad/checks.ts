@@ -2,7 +2,7 @@
 // it is cloned: an honest located error (E0401 / E0403) instead of a
 // derivative that would silently be wrong.
 
-import type { Instruction } from '../ir/instructions.js';
+import type { CallBase, Instruction } from '../ir/instructions.js';
 import { Argument, Function as FunctionClass } from '../ir/function.js';
 import { ConstantExpr, ConstantInt } from '../ir/constants.js';
 import { scalarOf, type Type } from '../ir/types.js';
@@ -18,6 +18,7 @@ import { isFloatScalar } from '../analysis/types.js';
 import type { FunctionFacts } from './facts.js';
 import { hasPointer, typeTextShort } from './typetext.js';
 import { isPointerLike } from './vecmem.js';
+import { rmwDifferentiable } from './atomics.js';
 
 export class Refusals {
   private bitsTaint: Set<Value> | null = null;
@@ -34,9 +35,12 @@ export class Refusals {
     this.checkMixedAggregate(i);
     this.checkActiveIntoConst(i);
     const aa = this.f.aa;
-    if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
-      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: atomic ${i.op} on active data is not supported`, i,
-        ['use a plain load and store, or make the memory const']);
+    if ((i.op === 'atomicrmw' || i.op === 'cmpxchg') && !rmwDifferentiable(i) && (aa.shadowed(i.operands[0]!) || i.operands.some((o) => aa.varied.has(o)))) {
+      const what = i.op === 'atomicrmw' ? `atomicrmw ${i.rmw} of ${typeTextShort(i.type)}` : 'cmpxchg';
+      this.f.error('E0401', `cannot differentiate ${this.f.fnName()}: ${what} on active data has no derivative rule (atomicrmw fadd, fsub and xchg of a floating scalar have one)`, i,
+        [i.op === 'cmpxchg'
+          ? 'a compare-and-swap loop that adds to a double (C11 `x += y` on an `_Atomic double`) can be written `atomic_fetch_add(&x, y)` / `__atomic_fetch_add`, which compiles to atomicrmw fadd'
+          : 'use atomicrmw fadd / fsub / xchg or a plain load and store, or make the memory const']);
     }
   }
 
@@ -245,10 +249,14 @@ export class Refusals {
             || (i.op === 'load' && this.holdsActiveFloat(i.ptr, DataLayout.of(this.f.m).allocSize(i.type)))
             || bitsFromCall(i, aa.varied);
           // An integer a call computes from such integers (musl's sqrt at -O0 calls its `mul32` /
-          // `mul64` helpers) is computed from the bits too.
+          // `mul64` helpers) is computed from the bits too. Not where the floating fields are
+          // followed (src/analysis/floatbits.ts): a struct { float; int; } packed into an i64 that
+          // is moved, passed, returned and unpacked as the ABI does; what is left of it once the
+          // fields are taken out (the int half, `trunc`) is the struct's integer.
+          const followed = (o: Value): boolean => aa.bits.carries(o) && !aa.bits.bad.has(i) && (BIT_MOVES.has(i.op) || i.op === 'call' || i.op === 'invoke');
           const flows = (i.op === 'load' && meets(i.ptr))
-            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o)))
-            || ((i.op === 'call' || i.op === 'invoke') && !(i.callee instanceof FunctionClass && (i.callee.name ?? '').startsWith('llvm.dbg.')) && i.args().some((o) => taint.has(o)));
+            || (i.op !== 'call' && i.op !== 'invoke' && i.op !== 'load' && i.op !== 'icmp' && !stepOfBits(i) && i.operands.some((o) => taint.has(o) && !followed(o)))
+            || ((i.op === 'call' || i.op === 'invoke') && !(i.callee instanceof FunctionClass && (i.callee.name ?? '').startsWith('llvm.dbg.')) && i.args().some((o) => taint.has(o) && !followed(o)));
           if (seed || flows) { taint.add(i); changed = true; }
         }
       }
@@ -381,7 +389,7 @@ export class Refusals {
     // and the callee (or caller) takes the float back out with a trunc and a bitcast. Integers
     // have no shadow, so the derivative would be lost without a word.
     if ((i.op === 'ret' || i.op === 'call' || i.op === 'invoke' || (i.op === 'insertvalue' && i.operands[1]!.type.kind !== 'float'))
-      && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.'))) {
+      && !(i.op === 'call' && (i.callee.name ?? '').startsWith('llvm.dbg.')) && !this.declaredAway(i)) {
       const bits = this.castBits();
       // Moves of whole floating fields are followed (src/analysis/floatbits.ts): their derivatives travel in the integers.
       const followed = this.f.aa.bits;
@@ -395,6 +403,15 @@ export class Refusals {
       };
       const o = bits.size ? i.operands.find((x) => bits.has(x) && (followed.bad.has(x) || followed.bad.has(i)) && !harmless(x)) : undefined;
       if (o) {
+        // Bits computed on (the fast inverse square root's `magic - (i >> 1)`) that a callee turns
+        // back into a float: no struct is packed here, and the way out is a derivative of one's own.
+        const callee = i.op === 'call' || i.op === 'invoke' ? i.callee : null;
+        const k = callee instanceof FunctionClass && !callee.isDeclaration && !callee.fnType.vararg ? (i as CallBase).args().indexOf(o) : -1;
+        if (k >= 0 && this.bitsComputedOn(o, bits) && paramBecomesFloat(callee as FunctionClass, k, 0)) {
+          this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integers computed from the bits of an active floating value are passed to @${(callee as FunctionClass).name}, which turns them back into a floating value`, i,
+            turnedBackHelp(this.f.prim.name ?? '', (callee as FunctionClass).name ?? ''));
+          return;
+        }
         const where = i.op === 'ret' ? 'returned' : i.op === 'insertvalue' ? 'packed into an aggregate' : 'passed to a call';
         this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: the bits of an active floating value are ${where} as an integer (${typeTextShort(o.type)}), which has no derivative (a struct of floats and integers passed or returned by value packs them so)`, i,
           ['pass the struct by pointer, keep its floating fields apart from integer ones in separate 8-byte halves, or register a custom derivative (docs/custom.md)']);
@@ -410,7 +427,7 @@ export class Refusals {
           ? i.args().findIndex((x, n) => tainted.has(x) && !bits.has(x) && !followed.carries(x) && paramBecomesFloat(callee, n, 0)) : -1;
         if (k >= 0) {
           this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integers computed from the bits of an active floating value are passed to @${(callee as FunctionClass).name}, which turns them back into a floating value`, i,
-            ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+            turnedBackHelp(this.f.prim.name ?? '', (callee as FunctionClass).name ?? ''));
           return;
         }
       }
@@ -430,6 +447,26 @@ export class Refusals {
     }
     this.f.error('E0403', `cannot differentiate ${this.f.fnName()}: integer arithmetic on the bits of an active floating value`, i,
       ['register a custom derivative for the function that does this (docs/custom.md), or mark it inactive']);
+  }
+
+  /** A call the user declared inactive (its result carries no derivative) or gave a custom derivative: what its callee does with the bits is theirs. */
+  private declaredAway(i: Instruction): boolean {
+    if (i.op !== 'call' && i.op !== 'invoke') return false;
+    const k = this.f.aa.callKind(i);
+    return k.k === 'inactive' || (k.k === 'defined' && !!k.custom);
+  }
+
+  /** Whether `v` (one of `bits`) is the result of arithmetic on such bits, not only a move or mask of them. */
+  private bitsComputedOn(v: Value, bits: ReadonlySet<Value>): boolean {
+    const seen = new Set<Value>();
+    const walk = (x: Value, depth: number): boolean => {
+      if (depth > 12 || seen.has(x) || x.vk !== 'inst' || !bits.has(x)) return false;
+      seen.add(x);
+      const i = x as Instruction;
+      if (ARITH_RESULT.has(i.op) || i.op === 'xor') return true;
+      return i.operands.some((o) => walk(o, depth + 1));
+    };
+    return walk(v, 0);
   }
 
   /** memcpy(&bits, &x, ...): the bits of active floats become integers the program computes on. */
@@ -518,6 +555,8 @@ export class Refusals {
         for (const i of b.instructions) {
           if (i.op === 'store' && isDiffType(i.value.type) && aa.varied.has(i.value)) {
             for (const r of constRoots(i.ptr)) if (!out.has(r)) out.set(r, i);
+          } else if (rmwDifferentiable(i) && aa.varied.has(i.operands[1]!)) {
+            for (const r of constRoots(i.operands[0]!)) if (!out.has(r)) out.set(r, i);
           } else if ((i.op === 'call' || i.op === 'invoke') && aa.callKind(i).k === 'defined' && aa.callTouchesActive(i)) {
             const callee = i.callee;
             if (!(callee instanceof FunctionClass)) continue;
@@ -619,6 +658,21 @@ function intSlot(p: Value, users: ReadonlyMap<Value, readonly Instruction[]>): b
   return (users.get(p) ?? []).every((u) => (u.op === 'store' && u.operands[1] === p && u.operands[0] !== p && u.operands[0]!.type === t)
     || (u.op === 'load' && u.type === t));
 }
+
+/**
+ * What to do when integers computed from the bits of a float go to a callee that makes a float of
+ * them again: the arithmetic has no derivative, so the function doing it needs one of its own, or
+ * the callee's result needs none.
+ */
+function turnedBackHelp(fn: string, callee: string): string[] {
+  return [
+    `integer arithmetic has no derivative: give @${fn} one of its own, with --custom ${fn}=AUG,REV to grad or check (forward mode: --custom ${fn}=DF), or a global @__enzyme_register_gradient_${fn} for lower (docs/custom.md)`,
+    `if the value @${callee} makes of these integers needs no derivative (a constant, a first guess that is refined, a range test), declare it inactive: --inactive ${callee} to grad or check, __enzyme_inactivefn or the "enzyme_inactive" attribute for lower`,
+  ];
+}
+
+/** Instructions that move bits without computing on them (what src/analysis/floatbits.ts follows). */
+const BIT_MOVES = new Set(['trunc', 'zext', 'sext', 'shl', 'lshr', 'ashr', 'and', 'or', 'bitcast', 'freeze', 'phi', 'select', 'extractvalue', 'insertvalue']);
 
 /** Integer operations whose result is arithmetic on their operands' values, not a move or a mask of their bits. */
 const ARITH_RESULT = new Set(['add', 'sub', 'mul', 'udiv', 'sdiv', 'urem', 'srem']);

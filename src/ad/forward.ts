@@ -41,6 +41,7 @@ import { rawSliceElemSize } from './standin.js';
 import { demangle } from '../demangle/index.js';
 import type { VecMemShape } from './vecmem.js';
 import { callerArgTypes } from './callfacts.js';
+import { forwardRMW, rmwDifferentiable } from './atomics.js';
 import type { TypeTree } from '../analysis/types.js';
 
 type CallBase = CallInst | InvokeInst;
@@ -323,6 +324,17 @@ export class ForwardGenerator implements SweepMode {
       }
       case 'call': case 'invoke': {
         this.afterCall(i, nb);
+        return;
+      }
+      case 'atomicrmw': {
+        if (!rmwDifferentiable(i) || !aa.shadowed(i.operands[0]!)) break;
+        const v = i.operands[1]!;
+        // An add of a constant leaves the tangent memory as it is: only a result that is used needs it read.
+        if (!aa.varied.has(v) && i.rmw !== 'xchg' && !aa.isActiveValue(i)) return;
+        for (let lane = 0; lane < this.width; lane++) {
+          const t = forwardRMW(b, i, this.sweep.shadowOf(i.operands[0]!, i, lane), aa.varied.has(v) ? this.tangent(v, lane, i) : null, laneName(name, this.width, lane));
+          if (aa.isActiveValue(i)) this.setTangent(i, lane, t);
+        }
         return;
       }
       case 'insertvalue': {

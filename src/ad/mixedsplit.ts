@@ -27,7 +27,7 @@
 import type { Module } from '../ir/module.js';
 import type { Function } from '../ir/function.js';
 import type { Instruction, LoadInst, StoreInst } from '../ir/instructions.js';
-import { ConstantUndef } from '../ir/constants.js';
+import { ConstantInt, ConstantUndef } from '../ir/constants.js';
 import { IRBuilder, constInt } from '../ir/builder.js';
 import { DataLayout } from '../ir/layout.js';
 import type { Type } from '../ir/types.js';
@@ -111,6 +111,89 @@ function candidates(f: Function): Instruction[] {
   return out;
 }
 
+/** The scalar leaf of `t` that covers byte `off` and its start, or null (past the end, an array too long to look at). */
+function scalarAt(dl: DataLayout, t: Type, off: number, depth = 0): { t: Type; start: number } | null {
+  if (depth > 8 || off < 0 || off >= dl.allocSize(t)) return null;
+  if (t.kind === 'struct') {
+    if (!t.elems || t.packed || t.name?.startsWith('union.')) return null;
+    for (let k = t.elems.length - 1; k >= 0; k--) {
+      const o = dl.fieldOffset(t, k);
+      if (o > off) continue;
+      const r = scalarAt(dl, t.elems[k]!, off - o, depth + 1);
+      return r ? { t: r.t, start: r.start + o } : null;
+    }
+    return null;
+  }
+  if (t.kind === 'array') {
+    const n = dl.allocSize(t.elem);
+    if (n <= 0) return null;
+    const r = scalarAt(dl, t.elem, off % n, depth + 1);
+    return r ? { t: r.t, start: r.start + off - (off % n) } : null;
+  }
+  if (t.kind === 'int' || t.kind === 'float' || t.kind === 'pointer') return { t, start: 0 };
+  return null;
+}
+
+/**
+ * What the 4-byte chunk at byte `off` of a struct slot's declared layout holds: a float, a
+ * double starting there, or integer bytes (integer fields, chars, padding); null for a pointer,
+ * a union, a chunk that mixes a float with other bytes.
+ */
+function declaredChunk(dl: DataLayout, t: Type, off: number): Chunk['kind'] | null {
+  let kind: Chunk['kind'] | null = null;
+  for (let b = off; b < off + 4; b++) {
+    if (b >= dl.allocSize(t)) { kind ??= 'int'; continue; }
+    const r = scalarAt(dl, t, b);
+    // Padding inside a struct: bytes without meaning, moved as integers.
+    const k: Chunk['kind'] | null = !r ? (t.kind === 'struct' && !t.name?.startsWith('union.') ? 'int' : null)
+      : r.t.kind === 'int' ? 'int'
+        : r.t.kind === 'float' && r.t.fk === 'float' && r.start === off ? 'float'
+          : r.t.kind === 'float' && r.t.fk === 'double' && (r.start === off || r.start === off - 4) ? 'double'
+            : null;
+    if (k === null) return null;
+    if (k === 'int' && kind === 'int') continue;
+    if (kind !== null && kind !== 'int' && k === kind) continue;
+    if (kind !== null) return null;
+    kind = k;
+  }
+  return kind;
+}
+
+/**
+ * The declared struct types of the slots a memcpy copies `slot` to or from, whole and from the
+ * start of both (clang -O0 moves a struct passed or returned by value so between the struct's own
+ * slot and one of the ABI's coerced type): what the coerced slot holds, field by field.
+ */
+function copyPartners(f: Function, dl: DataLayout): Map<Instruction, Type[]> {
+  const out = new Map<Instruction, Type[]>();
+  const atStart = (v: Value): Instruction | null => {
+    let x = v;
+    for (let k = 0; k < 4 && x.vk === 'inst'; k++) {
+      const i = x as Instruction;
+      if (i.op === 'alloca') return i;
+      if (i.op !== 'bitcast') return null;
+      x = i.operands[0]!;
+    }
+    return null;
+  };
+  for (const b of f.blocks) {
+    for (const i of b.instructions) {
+      if (i.op !== 'call' || !/^llvm\.memcpy\./.test(i.callee.name ?? '')) continue;
+      const [d, s, n] = i.args();
+      const sd = atStart(d!), ss = atStart(s!);
+      if (!sd || !ss || !(n instanceof ConstantInt)) continue;
+      for (const [a, o] of [[sd, ss], [ss, sd]] as const) {
+        const ot = (o as Instruction & { allocated: Type }).allocated;
+        if (ot.kind !== 'struct' || ot.name?.startsWith('union.') || Number(n.value) < dl.allocSize(ot)) continue;
+        const l = out.get(a) ?? [];
+        l.push(ot);
+        out.set(a, l);
+      }
+    }
+  }
+  return out;
+}
+
 /** The accesses to split, with their leaves; empty when there is none. */
 function plan(m: Module, f: Function): Map<Instruction, Leaf[]> {
   const out = new Map<Instruction, Leaf[]>();
@@ -118,6 +201,7 @@ function plan(m: Module, f: Function): Map<Instruction, Leaf[]> {
   if (!cands.length) return out;
   const dl = DataLayout.of(m);
   const ta = new TypeAnalysis(m, f);
+  let partners: Map<Instruction, Type[]> | null = null;
   for (const i of cands) {
     const ptr = i.op === 'load' ? (i as LoadInst).ptr : (i as StoreInst).ptr;
     const leaves = leavesOf(dl, accessType(i)!);
@@ -126,20 +210,70 @@ function plan(m: Module, f: Function): Map<Instruction, Leaf[]> {
     for (const l of leaves) {
       if (l.type.kind !== 'int' || l.type.bits < 64 || l.type.bits % 32 !== 0) continue;
       const n = l.type.bits / 8;
-      const chunks: Chunk[] = [];
-      let ok = true;
-      for (let c = 0; c < n && ok;) {
+      let chunks = chunksFrom(n, (c) => {
         const s = ta.memoryAt(ptr, l.off + c);
-        if (s === 'float') { chunks.push({ kind: 'float', off: c }); c += 4; } else if (s === 'double' && c + 8 <= n) { chunks.push({ kind: 'double', off: c }); c += 8; } else if (s === 'integer') { chunks.push({ kind: 'int', off: c }); c += 4; } else ok = false;
+        return s === 'float' ? 'float' : s === 'double' ? 'double' : s === 'integer' ? 'int' : null;
+      });
+      if (!chunks || !chunks.some((c) => c.kind !== 'int')) {
+        // The analysis may not tell: a store of a call's packed result makes all its bytes
+        // integer. The struct the slot is copied to or from whole says what they are, when
+        // every such struct agrees.
+        const slot = slotOf(ptr);
+        const at = slot ? gepOffset(dl, ptr, slot) : null;
+        partners ??= copyPartners(f, dl);
+        // Without such a copy, the slot's own declared struct (clang -O0 stores a call's packed
+        // `{ float, int }` into the struct's slot directly when it is 8 bytes).
+        const own = slot ? (slot as Instruction & { allocated: Type }).allocated : null;
+        const ts = !slot || at === null ? [] : partners.get(slot) ?? (own && own.kind === 'struct' && hasFloatLeaf(own) ? [own] : []);
+        const alt = ts.map((t) => chunksFrom(n, (c) => declaredChunk(dl, t, at! + l.off + c)));
+        if (alt.length && alt.every((a) => a && sameChunks(a, alt[0]!))) chunks = alt[0]!;
       }
       // A float beside an int, or two floats (a double filling the leaf is canonical.ts's carrier).
-      if (!ok || !chunks.some((c) => c.kind !== 'int') || chunks.length < 2) continue;
+      if (!chunks || !chunks.some((c) => c.kind !== 'int') || chunks.length < 2) continue;
       l.chunks = chunks;
       any = true;
     }
     if (any) out.set(i, leaves);
   }
   return out;
+}
+
+/** An integer leaf of `n` bytes as chunks, from what each 4-byte chunk holds; null when one is unknown. */
+function chunksFrom(n: number, kindAt: (c: number) => Chunk['kind'] | null): Chunk[] | null {
+  const chunks: Chunk[] = [];
+  for (let c = 0; c < n;) {
+    const k = kindAt(c);
+    if (k === 'float' || k === 'int') { chunks.push({ kind: k, off: c }); c += 4; } else if (k === 'double' && c + 8 <= n) { chunks.push({ kind: 'double', off: c }); c += 8; } else return null;
+  }
+  return chunks;
+}
+
+function sameChunks(a: Chunk[], b: Chunk[]): boolean {
+  return a.length === b.length && a.every((c, k) => c.kind === b[k]!.kind && c.off === b[k]!.off);
+}
+
+/** The constant byte offset of `p` from `slot` through GEPs with constant indices and bitcasts, or null. */
+function gepOffset(dl: DataLayout, p: Value, slot: Instruction): number | null {
+  let off = 0;
+  let v = p;
+  for (let k = 0; k < 8; k++) {
+    if (v === slot) return off;
+    if (v.vk !== 'inst') return null;
+    const i = v as Instruction;
+    if (i.op === 'bitcast') { v = i.operands[0]!; continue; }
+    if (i.op !== 'getelementptr') return null;
+    let t: Type = (i as Instruction & { srcType: Type }).srcType;
+    const idx = i.operands.slice(1);
+    for (let n = 0; n < idx.length; n++) {
+      const c = idx[n];
+      if (!(c instanceof ConstantInt)) return null;
+      const x = Number(c.value);
+      if (n === 0) { off += x * dl.allocSize(t); continue; }
+      if (t.kind === 'struct' && t.elems) { off += dl.fieldOffset(t, x); t = t.elems[x]!; } else if (t.kind === 'array') { off += x * dl.allocSize(t.elem); t = t.elem; } else return null;
+    }
+    v = i.operands[0]!;
+  }
+  return null;
 }
 
 /** `f`, or a copy (made by `clone`) with its float-and-int integer accesses split field by field. */

@@ -7,6 +7,7 @@
 // from the tape plan (`plan.get`); derivatives of opcodes and math functions
 // come from the rule table (src/rules), which knows nothing of either.
 
+import { reverseRMW } from './atomics.js';
 import { IRBuilder, addIncoming, constFP, constInt, nullValue, addFunction, addBlock } from '../ir/builder.js';
 import type { Loop } from '../ir/loops.js';
 import { ConstantAggregate, type Constant } from '../ir/constants.js';
@@ -466,6 +467,16 @@ export class ReverseSweep {
       }
       case 'call': case 'invoke': {
         this.reverseCall(i, rc);
+        return;
+      }
+      case 'atomicrmw': {
+        const wantValue = aa.isActiveValue(i.operands[1]!);
+        for (let lane = 0; lane < this.width; lane++) {
+          const dOld = aa.isActiveValue(i) ? this.takeDiffe(i, b, lane) : null;
+          const sp = this.plan.get(this.sweep.shadowOf(i.operands[0]!, i, lane), rc);
+          const dv = reverseRMW(b, i, sp, dOld, wantValue);
+          if (dv) this.addDiffe(i.operands[1]!, dv, b, lane);
+        }
         return;
       }
       default: {

@@ -76,6 +76,14 @@ function addressBase(v: Value): Value | null {
  * aggregate has the same type: derivatives in the floating leaves, zero in the
  * integer ones (nothing adds to or reads them: `addValues`).
  */
+/**
+ * An atomic read-modify-write of a floating scalar: `fadd`, `fsub`, `xchg`, `fmax`, `fmin` and
+ * the like (whether it has a derivative rule is src/ad/atomics.ts's business).
+ */
+export function isFloatRMW(i: Instruction): boolean {
+  return i.op === 'atomicrmw' && i.type.kind === 'float';
+}
+
 export function isDiffType(t: Type): boolean {
   switch (t.kind) {
     case 'float': return true;
@@ -394,6 +402,8 @@ export class ActivityAnalysis {
   isActiveInst(i: Instruction): boolean {
     switch (i.op) {
       case 'store': return isDiffType(i.value.type) && this.shadowed(i.ptr);
+      // A floating read-modify-write moves adjoints between its value, its result and the memory.
+      case 'atomicrmw': return isFloatRMW(i) && this.shadowed(i.operands[0]!);
       case 'call': case 'invoke': {
         const k = this.callKind(i);
         switch (k.k) {
@@ -708,6 +718,16 @@ export class ActivityAnalysis {
         const r = i.operands[0];
         return !!this.input.retShadow && !!r && isPtr(r) && this.markShadow(r);
       }
+      case 'atomicrmw': {
+        // A floating read-modify-write is a load (its result: what memory held) and a store (of a
+        // value computed from it and the operand) in one.
+        if (!isFloatRMW(i)) return false;
+        const p = i.operands[0]!;
+        let ch = false;
+        if (this.carries(i.operands[1]!)) ch = this.markShadow(p) || ch;
+        if (this.shadowed(p) && diff) ch = this.mark(i) || ch;
+        return ch;
+      }
       case 'store': {
         const v = i.value;
         if (this.carries(v)) return this.markShadow(i.ptr);
@@ -792,6 +812,7 @@ export class ActivityAnalysis {
       for (const i of b.instructions) {
         if (i.op === 'ret' && retActive && i.operands[0]) use(i.operands[0]);
         if (i.op === 'store' && this.shadowed(i.ptr)) use(i.value);
+        if (i.op === 'atomicrmw' && isFloatRMW(i) && this.shadowed(i.operands[0]!)) use(i.operands[1]!);
         if (i.op === 'call' || i.op === 'invoke') {
           const k = this.callKind(i);
           if (k.k === 'vecmem' && k.shape.store && this.shadowed(i.arg(k.shape.ptr))) use(i.arg(k.shape.value!));
@@ -807,7 +828,7 @@ export class ActivityAnalysis {
       if (v.vk !== 'inst') continue;
       const i = v as Instruction;
       switch (i.op) {
-        case 'load': break;
+        case 'load': case 'atomicrmw': break;
         case 'select': use(i.operands[1]!); use(i.operands[2]!); break;
         case 'call': case 'invoke': for (const a of i.args()) use(a); break;
         default: for (const o of i.operands) use(o);

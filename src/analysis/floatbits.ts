@@ -31,7 +31,17 @@ export interface BitField { bit: number; fk: Type }
 type Fields = Map<string, Map<number, Type>>;
 
 /** What a function's callers see: the fields of each parameter and of the returned value. */
-export interface BitsSummary { params: Fields[]; ret: Fields }
+export interface BitsSummary {
+  params: Fields[];
+  ret: Fields;
+  /**
+   * Parameters whose floating bits the function does not follow (it computes on them as integers,
+   * stores them to memory...), and whether a returned value's are: their derivative is lost in
+   * there, so a caller that passes or takes floating bits that way is refused.
+   */
+  badParams?: boolean[];
+  badRet?: boolean;
+}
 
 export function floatBitsWidth(t: Type): number {
   if (t.kind !== 'float') return 0;
@@ -141,7 +151,15 @@ export class FloatBits {
   }
 
   summary(): BitsSummary {
-    return { params: this.fn.args.map((a) => this.facts.get(a) ?? new Map()), ret: this.ret };
+    let badRet = false;
+    for (const b of this.fn.blocks) {
+      const t = b.terminator;
+      if (t && t.op === 'ret' && t.operands[0] && this.bad.has(t.operands[0])) badRet = true;
+    }
+    return {
+      params: this.fn.args.map((a) => this.facts.get(a) ?? new Map()), ret: this.ret,
+      badParams: this.fn.args.map((a) => this.bad.has(a)), badRet,
+    };
   }
 
   private markBad(v: Value, why: string): boolean {
@@ -251,7 +269,11 @@ export class FloatBits {
         }
         return this.copy(i, x) || ch;
       }
+      case 'sub': case 'mul':
+        if (this.lowOnly(i)) return false;
+        return this.useOpaque(i);
       case 'or': case 'add': {
+        if (i.op === 'add' && this.lowOnly(i)) return false;
         // `add` of an integer whose low bits up to the end of the other's fields are zero moves
         // those fields as `or` does (no carry enters or leaves them): clang adds the int halves
         // of two packed structs so (`a.id + b.id` as `add i64`, then masks the float half away).
@@ -304,6 +326,53 @@ export class FloatBits {
     }
   }
 
+  /**
+   * Integer arithmetic whose every use keeps only bits below the lowest floating field of its
+   * operands (an `and` with such a mask, a `trunc` to that width). The low n bits of a sum,
+   * difference or product depend on the low n bits of the operands only (carries go up), so the
+   * result is the integer fields' own arithmetic and carries no floating bits: clang -O1 and up
+   * computes `r.k = u.k + 1` on a packed `struct { int k; float x; }` as `add i64 %u, 1` and
+   * masks the float half away.
+   */
+  private lowOnly(i: Instruction): boolean {
+    let low = Infinity;
+    for (const o of i.operands) for (const [bit] of this.facts.get(o)?.get('') ?? []) low = Math.min(low, bit);
+    if (low === Infinity || low === 0 || i.type.kind !== 'int') return false;
+    return this.keepsLow(i, low, 0);
+  }
+
+  /** Whether every use of `v` keeps only its bits below `low`, directly or through more such arithmetic. */
+  private keepsLow(v: Value, low: number, depth: number): boolean {
+    const us = this.usersOf(v);
+    if (!us.length || depth > 6) return false;
+    const limit = (1n << BigInt(low)) - 1n;
+    return us.every((u) => {
+      if (u.op === 'trunc') return intBits(u.type) <= low;
+      if (u.op === 'add' || u.op === 'sub' || u.op === 'mul') return this.keepsLow(u, low, depth + 1);
+      if (u.op !== 'and') return false;
+      const m = u.operands[0] === v ? u.operands[1] : u.operands[0];
+      return m instanceof ConstantInt && (BigInt.asUintN(intBits(v.type), m.value) & ~limit) === 0n;
+    });
+  }
+
+  private users: Map<Value, Instruction[]> | null = null;
+
+  private usersOf(v: Value): Instruction[] {
+    if (!this.users) {
+      const m = new Map<Value, Instruction[]>();
+      for (const b of this.fn.blocks) {
+        for (const i of b.instructions) {
+          for (const o of new Set(i.operands)) {
+            const l = m.get(o);
+            if (l) l.push(i); else m.set(o, [i]);
+          }
+        }
+      }
+      this.users = m;
+    }
+    return this.users.get(v) ?? [];
+  }
+
   /** An instruction that does not move floating bits: any it meets are lost to the analysis. */
   private useOpaque(i: Instruction): boolean {
     let ch = false;
@@ -328,20 +397,25 @@ export class FloatBits {
         if (keyOf(seeded.facts.get(i)) !== keyOf(plain.facts.get(i)) || seeded.bad.has(i) !== plain.bad.has(i)) return false;
       }
     }
-    return callee.args.every((a, k) => seeds.has(k) || (keyOf(seeded.facts.get(a)) === keyOf(plain.facts.get(a)) && !seeded.bad.has(a)));
+    // A seeded parameter whose fields meet integer arithmetic is not dead: they are lost there.
+    return callee.args.every((a, k) => (seeds.has(k) ? !seeded.bad.has(a) : keyOf(seeded.facts.get(a)) === keyOf(plain.facts.get(a)) && !seeded.bad.has(a)));
   }
 
   /** `or` must be disjoint on the fields, a call's fields must be its callee's. */
   private checkConsistency(insts: Instruction[]): void {
     for (const i of insts) {
-      if (i.op === 'or' || i.op === 'add') {
+      if (i.op === 'or' || (i.op === 'add' && !this.lowOnly(i))) {
         const [a, b] = i.operands;
         for (const [x, y] of [[a!, b!], [b!, a!]] as const) {
           const kz = knownZeroBits(y);
           for (const [bit, fk] of this.facts.get(x)?.get('') ?? []) {
             // add: the other operand is zero up to the field's end, so no carry reaches it or leaves it
             const fm = i.op === 'or' ? fieldMask(bit, fk) : (1n << BigInt(bit + floatBitsWidth(fk))) - 1n;
-            if ((kz & fm) !== fm) this.markBad(i, `floating bits combined with other bits by \`${i.op}\``);
+            if ((kz & fm) !== fm) {
+              // The operand's floats meet integer arithmetic here: a parameter's are lost to callers too.
+              this.markBad(i, `floating bits combined with other bits by \`${i.op}\``);
+              this.markBad(x, `floating bits combined with other bits by \`${i.op}\``);
+            }
           }
         }
         const mine = this.facts.get(i)?.get('');
@@ -361,6 +435,13 @@ export class FloatBits {
           if (a.vk === 'const' || keyOf(this.facts.get(a)) === keyOf(c.sum!.params[k])) return;
           extra.set(k, this.facts.get(a)!);
         });
+        const lost = args.findIndex((a, k) => c.sum!.badParams?.[k] && this.hasFields(a));
+        if (lost >= 0 || (c.sum.badRet && this.hasFields(i))) {
+          const why = `floating bits that @${c.callee.name ?? ''} computes on as integers`;
+          this.markBad(i, why);
+          if (lost >= 0) this.markBad(args[lost]!, why);
+          continue;
+        }
         if (extra.size && !this.deadIn(c.callee, extra)) {
           const why = `floating bits passed to @${c.callee.name ?? ''} that it does not read as the same floats`;
           this.markBad(i, why);

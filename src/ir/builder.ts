@@ -21,11 +21,11 @@ import {
 } from './constants.js';
 import { Argument, BasicBlock, Function } from './function.js';
 import {
-  AllocaInst, BinaryInst, BrInst, CallInst, CastInst, CmpInst, ExtractElementInst, ExtractValueInst,
+  AllocaInst, AtomicRMWInst, BinaryInst, BrInst, CallInst, CastInst, CmpInst, ExtractElementInst, ExtractValueInst,
   FreezeInst, GEPInst, InsertElementInst, InsertValueInst, InvokeInst, LandingPadInst, LoadInst, PhiInst,
   ResumeInst, RetInst, SelectInst, StoreInst, SwitchInst, UnaryInst, UnreachableInst,
   FCMP_PREDS, ICMP_PREDS,
-  type BinaryOp, type CastOp, type Instruction,
+  type BinaryOp, type CastOp, type Instruction, type Ordering,
 } from './instructions.js';
 import { F } from './flags.js';
 
@@ -614,6 +614,26 @@ export class IRBuilder {
     const i = new StoreInst(this.types.void, [value, ptr]);
     i.align = align;
     return this.insert(i);
+  }
+
+  /** `load atomic` with an ordering a load admits. */
+  loadAtomic(type: Type, ptr: Value, ordering: Ordering, name: string | null = null, align: number | null = null, syncscope: string | null = null): LoadInst {
+    const i = this.load(type, ptr, name, align);
+    i.atomic = true;
+    i.ordering = ordering;
+    i.syncscope = syncscope;
+    return i;
+  }
+
+  /** `atomicrmw <rmw> ptr, value`: the result is the value the memory held before. */
+  atomicRMW(rmw: string, ptr: Value, value: Value, ordering: Ordering, name: string | null = null, align: number | null = null, syncscope: string | null = null): AtomicRMWInst {
+    const pt = this.pointee(ptr, 'atomicrmw');
+    if (pt.pointee !== null && pt.pointee !== value.type) fail('atomicrmw value type differs from the pointee type');
+    const i = new AtomicRMWInst(value.type, rmw, [ptr, value]);
+    i.ordering = ordering;
+    i.align = align;
+    i.syncscope = syncscope;
+    return this.insert(i, name);
   }
 
   alloca(type: Type, name: string | null = null, arraySize: Value | null = null, align: number | null = null, addrspace = 0): AllocaInst {

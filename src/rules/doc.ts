@@ -5,7 +5,7 @@ import { callRulesTable } from './calls.js';
 import { blasTable } from './blas.js';
 
 export const UNSUPPORTED_IN_ACTIVE_CODE: ReadonlyArray<readonly [string, string]> = [
-  ['atomicrmw, cmpxchg on active data', 'E0401: the reverse of an atomic update is not generated'],
+  ['cmpxchg on active data (C11 `x += y` on an `_Atomic double` is a compare-and-swap loop), atomicrmw other than fadd / fsub / xchg of a floating scalar (fmax, fmin, integer updates of memory with a shadow)', 'E0401: write the update as `atomic_fetch_add` / `__atomic_fetch_add` (atomicrmw fadd), which is differentiated'],
   ['invoke whose landing pad catches the exception and returns (try / catch inside the function) in the active path; callbr', 'E0401: the derivative assumes no exception is thrown (other invokes work, [ad.md](ad.md#exceptions))'],
   ['vector memory intrinsics other than masked / vp loads, stores, gathers and scatters (expandload, compressstore), scalable vectors of pointers', 'E0402'],
   ['a variadic function that reads its arguments (va_start) as the differentiated function', 'E0401'],
@@ -26,6 +26,7 @@ const FORWARD_OWNED: Readonly<Record<string, string>> = {
   phi: 'a phi of the incoming values\' tangents',
   load: 't = shadow[p]',
   store: 'shadow[p] = tv (0 for a value without derivative)',
+  atomicrmw: 'floating fadd / fsub / xchg: t(old) = the same atomicrmw on shadow[p] with tv (0 for a value without derivative)',
   call: 'math functions: rule registry; defined functions: their forward derivative `{ primal, tangent }`; memcpy/memmove: the shadow copied (or cleared); memset: the shadow cleared; malloc/calloc: a zeroed shadow; realloc/free: the shadow moved / freed (allocation_like allocators: through the registered pair); masked / vp loads, stores, gathers and scatters: the same call on the shadows',
   alloca: 'a zeroed shadow allocation (variable-sized: an alloca of the same count)',
   getelementptr: 'the same address computation on the shadow',

@@ -258,6 +258,7 @@ export const TRANSFORM_OWNED: ReadonlyArray<readonly [op: string, doc: string]> 
   ['phi', 'the adjoint goes to the incoming value of the edge the forward sweep took'],
   ['load', 'shadow[p] += d'],
   ['store', 'dv += shadow[p]; shadow[p] = 0'],
+  ['atomicrmw', 'floating fadd / fsub: dv += shadow[p] (-= for fsub, an atomic load), shadow[p] += d(old) (an atomic fadd); xchg: dv += atomicrmw xchg shadow[p], d(old)'],
   ['call', 'math functions: rule registry; defined functions: augmented forward + reverse; memcpy/memmove/memset/malloc/calloc/realloc/free: shadow memory; llvm.masked.load/store/gather/scatter and llvm.vp.load/store/gather/scatter/strided: load and store rules per enabled lane (docs/ad.md)'],
   ['alloca', 'a zeroed shadow allocation (variable-sized: a zeroed heap block of the same size, freed by the reverse of the alloca)'],
   ['getelementptr', 'the same address computation on the shadow'],

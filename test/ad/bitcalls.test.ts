@@ -24,6 +24,18 @@ for (const d of FILES) {
         expect(r.stderr).toMatch(new RegExp(`${d.file.replace(/\./g, '\\.')}:\\d+:\\d+: error\\[E0403\\]: cannot differentiate @${fn}`));
       });
     }
+    it('bits_into_callee: the notes say which derivative to register and which callee to declare inactive, and --inactive is honored', () => {
+      const r = runCli(['grad', d.file, '-f', 'bits_into_callee']);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/error\[E0403\]: cannot differentiate @bits_into_callee: integers computed from the bits of an active floating value are passed to @from_bits, which turns them back into a floating value/);
+      expect(r.stderr).toContain('note: integer arithmetic has no derivative: give @bits_into_callee one of its own, with --custom bits_into_callee=AUG,REV to grad or check');
+      expect(r.stderr).toContain('@__enzyme_register_gradient_bits_into_callee for lower');
+      expect(r.stderr).toContain('declare it inactive: --inactive from_bits to grad or check, __enzyme_inactivefn or the "enzyme_inactive" attribute for lower');
+      // Declared inactive, as the note offers: the call is kept and carries no derivative.
+      const ok = runCli(['grad', d.file, '-f', 'bits_into_callee', '--inactive', 'from_bits', '-o', '-']);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/define .*@diffebits_into_callee\(/);
+    });
     for (const at of ['0.7', '2.5']) {
       it(`word_picks_branch at ${at}: the compared high word crosses the call, the derivative agrees with finite differences`, () => {
         const r = runCli(['check', d.file, '-f', 'word_picks_branch', '--at', at]);

@@ -40,8 +40,9 @@ add('tape-vector-alignment-avx', 'repro.c', [['clang-14', ['-O2', '-mavx']], ['c
 // level, and a `struct { float; int; float }` packed into an i64 with its float (clang -O1 and up).
 for (const clang of ['clang-14', 'clang-19'] as const) {
   add('struct-float-int-byval', 'repro.c', [[clang, ['-O0']], [clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']], [clang, ['-O3', '-march=native']]]);
-  // -O0 moves the packed structs through stack slots (memcpy, `load i64`, `store { i64, double }`).
-  add('struct-float-int-byval', 'repro4.c', [[clang, ['-O0']]]);
+  // -O0 moves the packed structs through stack slots (memcpy, `load i64`, `store { i64, double }`);
+  // -O1 and up add 1 to the int half with `add i64` and mask the float half away (was E0403).
+  add('struct-float-int-byval', 'repro4.c', [[clang, ['-O0']], [clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']]]);
   for (const f of ['repro2.c', 'repro3.c']) add('struct-float-int-byval', f, [[clang, ['-O0']], [clang, ['-O1']], [clang, ['-O2']], [clang, ['-O3']]]);
 }
 // fuzz-11011-39: memmove of two floats, a load i64 / store i64 at -O2 (was E0403).
@@ -91,14 +92,9 @@ describe.skipIf(!HAVE)('fuzz-grad findings (fixtures/fuzz) and fixtures/wrong: t
 // lowering must stop with that code at the line of the construct (and write nothing).
 interface Refused { dir: string; file: string; clang: 'clang-14' | 'clang-19'; flags: string[]; code: string; at: RegExp }
 const REFUSED: Refused[] = [];
-// repro4.c at -O2: @fb adds 1 to the int half of a packed `{ int, float }` with `add i64` and masks
-// the float half away afterwards; the float bits meet integer arithmetic: refused at the packing.
-for (const clang of ['clang-14', 'clang-19'] as const) {
-  REFUSED.push({ dir: 'struct-float-int-byval', file: 'repro4.c', clang, flags: ['-O2'], code: 'E0403', at: /= insertvalue \{ i64, double \} (poison|undef), i64 %\d+, 0/ });
-}
-// (Was refused here: repro.c at -O0, E0403 at the memcpy of the packed struct, and fuzz-8383-26.cpp
-// at -O0, E0403 at its load of `{ i64, <2 x float> }`; both are now differentiated, tested above
-// and below.)
+// (Was refused here: repro.c at -O0, E0403 at the memcpy of the packed struct, fuzz-8383-26.cpp
+// at -O0, E0403 at its load of `{ i64, <2 x float> }`, and repro4.c at -O2, E0403 at the packing
+// after `add i64` on the int half; all are now differentiated, tested above and below.)
 
 // fuzz-8383-26: a struct of four floats returned as { i64, <2 x float> } and loaded from its stack
 // slot at -O0 (two floats in the i64): a wrong derivative once, then E0403; now the i64 is loaded
@@ -130,12 +126,11 @@ describe.skipIf(!HAVE || !hasTool('clang++-14') || !hasTool('clang++-19'))('fuzz
 });
 
 // fuzz-12121-150: struct { int k; float x; float y; } returned by value at -O0: the return slot is
-// `{ i64, float }` filled by a memcpy, so its i64 holds x (was a wrong derivative, d/dx = 0).
-for (const clang of ['clang-14', 'clang-19'] as const) {
-  REFUSED.push({ dir: 'struct-int-float-return-O0', file: 'repro.c', clang, flags: ['-O0'], code: 'E0403', at: /= load \{ i64, float \}, (ptr|\{ i64, float \}\*) %\d+, align 8|= call \{ i64, float \} @hv\(i64 %\d+, float %\d+\)/ });
-}
-// ... and right at -O2, where the packing is followed.
-add('struct-int-float-return-O0', 'repro.c', [['clang-14', ['-O2']], ['clang-19', ['-O2']]]);
+// `{ i64, float }` filled by a memcpy, so its i64 holds x (was a wrong derivative, d/dx = 0; then
+// E0403 at the call that returns the packed i64, whose store into the caller's coerced slot the
+// type analysis called all integer). Right at every level: the slot's fields come from the struct
+// it is copied to (src/ad/mixedsplit.ts), at -O1 and up the packing is followed in registers.
+add('struct-int-float-return-O0', 'repro.c', [...ALL, ['clang-14', ['-O1']], ['clang-19', ['-O1']]]);
 
 // fuzz-15151-597: two floats memcpy'd as one `load i64` whose first float is taken out by `trunc`
 // + `bitcast` (clang -O1 and up): the trunc was taken as proof of an integer (was a wrong derivative

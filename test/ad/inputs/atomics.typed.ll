@@ -1,0 +1,55 @@
+; Floating atomic updates on active data (typed pointers, LLVM 14 syntax): test/ad/atomics.test.ts.
+
+; fadd then fsub of values computed from the old ones, the memory read back after.
+define double @add_sub(double* %p, double %x) {
+  %y = fmul double %x, %x
+  %old = atomicrmw fadd double* %p, double %y monotonic, align 8
+  %o2 = fmul double %old, %x
+  %z = atomicrmw fsub double* %p, double %o2 seq_cst, align 8
+  %w = load double, double* %p, align 8
+  %r = fmul double %w, %z
+  ret double %r
+}
+
+; xchg of floats (no align written: the natural one), of a constant too, release / acq_rel / acquire.
+define float @xchg(float* %p, float %x) {
+  %y = fmul float %x, 3.0
+  %old = atomicrmw xchg float* %p, float %y acq_rel
+  %o2 = fmul float %old, %old
+  %q = getelementptr float, float* %p, i64 1
+  %u = atomicrmw xchg float* %q, float 2.0 release
+  %v = atomicrmw fadd float* %q, float %o2 acquire
+  %w = load float, float* %p
+  %r = fmul float %w, %v
+  %r2 = fadd float %r, %u
+  ret float %r2
+}
+
+; A reduction in a loop, called from the function differentiated (the callee's split reverse).
+define void @reduce(double* %acc, double* %x, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %px = getelementptr double, double* %x, i64 %i
+  %xi = load double, double* %px
+  %s = call double @llvm.sin.f64(double %xi)
+  %t = fmul double %s, %xi
+  %o = atomicrmw fadd double* %acc, double %t monotonic, align 8
+  %i1 = add i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
+define double @caller(double* %x) {
+  %acc = alloca double, align 8
+  store double 1.5, double* %acc
+  call void @reduce(double* %acc, double* %x, i64 5)
+  %a = load double, double* %acc
+  %r = fmul double %a, %a
+  ret double %r
+}
+
+declare double @llvm.sin.f64(double)
