@@ -1,6 +1,6 @@
 // Pointer parameters whose memory holds integers only get no shadow (src/analysis/intonly.ts).
 // test/ad/programs/intonly.c: the determinant by minors (integer row and column lists passed
-// through every recursive call), doubles stored into integer memory by callees (the shadow is
+// through every recursive call; reverse and forward mode), doubles stored into integer memory by callees (the shadow is
 // needed there), an index list beside an active array. Lowered from clang 14 and 19 at -O0 and
 // -O2, run under lli against central finite differences; at -O2 the split pairs have no shadow
 // parameter for the integer-only pointers, and the derivative allocates no shadow for them.
@@ -49,6 +49,7 @@ for (const v of [14, 19]) {
         // det_of_minor(a, m, n, r, c): a and its shadow, m, n, r, c, the arena (no r', c').
         expect(params(fns, 'augmented_det_of_minor')).toBe(7);
         expect(params(fns, 'reverse_det_of_minor')).toBe(9); // ..., seed, tape, arena
+        expect(params(fns, 'fwddiffedet_of_minor')).toBe(6); // a and its tangent, m, n, r, c
         // chain(x, slot, count, n): slot holds doubles (its shadow stays), count is an integer.
         expect(params(fns, 'augmented_chain')).toBe(7);
         // gather(x, idx, seen, n): only x has a shadow.
