@@ -1,9 +1,10 @@
 // Inner loops whose start the reverse computes from their trip count (src/tape/plan.ts,
 // revStartLoop), inside outer loops that may be checkpointed (src/tape/checkpoint.ts): a
 // nearest-centroid cost (k-means), a triangular nest whose inner trip count changes with the
-// outer index, a three-deep nest with a bound read from memory, and an inner loop that runs only
-// on some outer iterations. Every gradient is compared with central finite differences; prints
-// "all ok" and exits 0 when all agree.
+// outer index, a three-deep nest with a bound read from memory, an inner loop that runs only on
+// some outer iterations, and a trip count computed from active data beside an in-place update.
+// Every gradient is compared with central finite differences; prints "all ok" and exits 0 when
+// all agree.
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +62,19 @@ double sometimes(int n, int m, const double *x) {
   return s;
 }
 
+// The trip count computed from active data, and the array overwritten in place.
+double computed(int n, double *x) {
+  double s = 0;
+  for (int i = 0; i < n; i++) {
+    int m = (int)(fabs(x[i]) * 4.0) + (i & 1);
+    double v = x[i];
+    for (int j = 0; j < m; j++) v = v * 0.9 + x[(i + j) % n] * x[j % n];
+    x[i] = v * 0.5;
+    s += v;
+  }
+  return s;
+}
+
 static void d_nearest(int n, int k, int d, const double *p, const double *c, double *dc) {
   __enzyme_autodiff((void *)nearest, enzyme_const, n, enzyme_const, k, enzyme_const, d, enzyme_const, p, enzyme_dup, c, dc);
 }
@@ -99,6 +113,18 @@ int main(void) {
   memset(dx, 0, sizeof dx);
   d_sometimes(N, 4, x, dx);
   for (int k = 0; k < N; k++) cmp("sometimes", k, dx[k], FD(x, k, sometimes(N, 4, x)));
+  {
+    double y[N];
+    memcpy(y, x, sizeof x);
+    memset(dx, 0, sizeof dx);
+    __enzyme_autodiff((void *)computed, enzyme_const, N, enzyme_dup, y, dx);
+    for (int k = 0; k < N; k++) {
+      double h = 1e-6;
+      memcpy(y, x, sizeof x); y[k] += h; double fp = computed(N, y);
+      memcpy(y, x, sizeof x); y[k] -= h; double fm = computed(N, y);
+      cmp("computed", k, dx[k], (fp - fm) / (2 * h));
+    }
+  }
   if (!bad) printf("all ok\n");
   return bad;
 }
