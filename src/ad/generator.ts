@@ -339,6 +339,8 @@ export class ReverseGenerator implements SweepMode {
     }
     this.buffers.growBuffers();
     this.kept?.finish();
+    // Checkpoint-ready loops: a second forward version without the segment bookkeeping.
+    this.checkpoints.versionLoops();
     frame.finish();
     this.fwdPro.flush();
     if (split) this.revPro.flush();

@@ -136,7 +136,7 @@ export class ReverseSweep {
   private applyPartials(i: Instruction, rc: RevCtx, partials: (e: RuleEnv) => Partials, operands: readonly Value[]): void {
     const b = rc.b;
     const active = (v: Value): boolean => this.f.aa.varied.has(v);
-    const env = makeRuleEnv(this.f.ctx, b, (v) => this.plan.get(this.sweep.mapV(v), rc), active);
+    const env = makeRuleEnv(this.f.ctx, b, (v) => this.plan.get(this.sweep.mapV(v), rc), active, true);
     const ps = activePartials(partials(env), operands, active);
     for (let lane = 0; lane < this.width; lane++) {
       const d = this.takeDiffe(i, b, lane);

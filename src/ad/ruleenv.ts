@@ -7,9 +7,9 @@ import type { Partials, RuleEnv } from '../rules/api.js';
 import { overloadedName } from '../rules/calls.js';
 import type { DiffContext } from './signature.js';
 
-export function makeRuleEnv(ctx: DiffContext, b: IRBuilder, primal: (v: Value) => Value, active: (v: Value) => boolean): RuleEnv {
+export function makeRuleEnv(ctx: DiffContext, b: IRBuilder, primal: (v: Value) => Value, active: (v: Value) => boolean, afterBlock = false): RuleEnv {
   return {
-    b, module: ctx.module, primal, active,
+    b, module: ctx.module, primal, active, afterBlock,
     fp: (t, x) => constFP(t, x),
     callMath: (name, args, ret) => {
       const rt = ret ?? args[0]!.type;

@@ -19,6 +19,7 @@ import { addressesHeld } from './targets.js';
 import { ConstantInt } from '../ir/constants.js';
 import { floatBitsOf, type FloatBits } from './floatbits.js';
 import { pointerSpillSlots } from './spills.js';
+import { computeUses } from '../ir/uses.js';
 
 /** Null, undef and poison pointers (and aggregates of them): no memory, no class. */
 function isNullishConst(v: Value): boolean {
@@ -140,6 +141,42 @@ export function isPointerish(t: Type): boolean {
 }
 
 function isPtr(v: Value): boolean { return isPointerish(v.type); }
+
+/**
+ * Vectors of pointers that only ever reach comparisons: the run-time overlap checks of the loop
+ * and SLP vectorizers pack the addresses of several arrays (an output and a const table) into
+ * one `<N x ptr>`, offset it with a vector `getelementptr` and compare it lane by lane. No
+ * memory is accessed through them, so they join no memory class: otherwise a const table and a
+ * duplicated array packed side by side would make one class, blocked and shadowed at once.
+ * Anything else a vector reaches (a memory access, a call, `ptrtoint`, an extracted lane, a
+ * phi, a store of the vector) keeps it in its lanes' classes.
+ */
+function compareOnlyPointerVectors(fn: Function): Set<Value> {
+  const cands: Instruction[] = [];
+  for (const b of fn.blocks) {
+    for (const i of b.instructions) {
+      if (i.type.kind !== 'vector' || i.type.elem.kind !== 'pointer') continue;
+      if (i.op === 'insertelement' || i.op === 'shufflevector' || i.op === 'getelementptr') cands.push(i);
+    }
+  }
+  if (!cands.length) return new Set();
+  const cand = new Set<Value>(cands);
+  const uses = computeUses(fn);
+  const live = new Set<Value>();
+  const work: Value[] = [];
+  for (const v of cands) {
+    for (const u of uses.users(v)) {
+      if (u.op === 'icmp' || cand.has(u)) continue;
+      live.add(v); work.push(v); break;
+    }
+  }
+  // A vector built from (or offset from) a vector that reaches memory reaches it too.
+  while (work.length) {
+    const v = work.pop()! as Instruction;
+    for (const o of v.operands) if (cand.has(o) && !live.has(o)) { live.add(o); work.push(o); }
+  }
+  return new Set(cands.filter((v) => !live.has(v)));
+}
 
 /**
  * An aggregate of floating values and pointers with at least one of each
@@ -308,8 +345,14 @@ export class ActivityAnalysis {
   mixed(v: Value): boolean {
     if (!isPtr(v)) return false;
     const r = this.classes.find(v);
-    return this.shadowedRoots.has(r) && this.blockedRoots.has(r);
+    return (this.shadowedRoots.has(r) || this.loadedFromShadow.has(r)) && this.blockedRoots.has(r);
   }
+  /**
+   * Blocked classes holding a pointer loaded from shadow memory (`s->v` of a dup `s`, then
+   * `p = k ? c + 1 : s->v` with `c` const): that pointer has a shadow, the const one has none,
+   * so the class is mixed as a join of a dup and a const argument is.
+   */
+  private readonly loadedFromShadow = new Set<Value>();
   /** A load of a pointer from a read-only table of addresses (whose class is theirs, not the table's). */
   isTableLoad(v: Value): boolean { return this.tableLoads.has(v); }
 
@@ -421,9 +464,10 @@ export class ActivityAnalysis {
       }
     }
     const isNullish = (v: Value): boolean => isNullishConst(v) || this.danglingInsts.has(v);
+    const cmpOnly = compareOnlyPointerVectors(fn);
     for (const b of fn.blocks) {
       for (const i of b.instructions) {
-        if (!isPtr(i)) continue;
+        if (!isPtr(i) || cmpOnly.has(i)) continue;
         switch (i.op) {
           case 'load': {
             // -O0 spills a pointer to a stack slot and reloads it: the reloaded pointer is the stored one
@@ -584,12 +628,20 @@ export class ActivityAnalysis {
     if (by) {
       if (!loaded || ![...by].every(([o, how]) => how === 'direct' && this.readOnlyGlobal(o))) {
         for (const o of by.keys()) if (o.vk === 'argument') this.constArgsWanted.add(o);
+        if (loaded) this.loadedFromShadow.add(r);
         return false;
       }
       this.blockedRoots.delete(r);
     }
     this.shadowedRoots.add(r);
     return true;
+  }
+
+  /** Whether `p` points into a table of addresses that nothing writes and that holds a global carrying derivatives. */
+  private holdsActiveAddresses(p: Value): boolean {
+    const t = addressBase(p);
+    if (!t || t.vk !== 'global' || !this.facts.targets.isReadOnly(t as GlobalVariable)) return false;
+    return addressesHeld(t as GlobalVariable).some((g) => this.facts.isActiveGlobal(g));
   }
 
   /** A global nothing writes that holds no addresses (a table of coefficients). */
@@ -682,7 +734,10 @@ export class ActivityAnalysis {
           case 'rule':
             return diff && i.args().some((a) => this.varied.has(a)) && this.mark(i);
           case 'memcpy': case 'memmove':
-            return this.shadowed(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
+            // A copy of a table of addresses that holds active globals (`double *r[3] = {G0, G0, G0}`,
+            // which clang -O0 copies from a constant) holds pointers with shadows: the destination
+            // gets a shadow, filled from the table's stand-in of shadow addresses.
+            return this.shadowed(i.arg(1)) || this.holdsActiveAddresses(i.arg(1)) ? this.markShadow(i.arg(0)) : false;
           case 'blas': {
             // The result varies with the arrays; the array written, with x and alpha (a value, or a pointer to it).
             const r = k.rule;

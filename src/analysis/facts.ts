@@ -10,7 +10,7 @@ import type { Function, GlobalVariable } from '../ir/function.js';
 import type { Module } from '../ir/module.js';
 import type { Instruction } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
-import { CallTargets } from './targets.js';
+import { CallTargets, addressesHeld } from './targets.js';
 import { FloatBitsCache } from './floatbits.js';
 import { IntOnlyParams, type PlainCallee } from './intonly.js';
 
@@ -76,7 +76,14 @@ export class ModuleFacts {
     this.reached.set(fn, 'pending');
     const note = (v: Value, depth: number): void => {
       if (depth > 8) return;
-      if (v.vk === 'global') { if (this.activeGlobals.has(v as GlobalVariable)) out.add(v as GlobalVariable); return; }
+      if (v.vk === 'global') {
+        const g = v as GlobalVariable;
+        if (this.activeGlobals.has(g)) { out.add(g); return; }
+        // A table of addresses nothing writes (`double *r[3] = {G0, G0, G0}`, which clang -O0
+        // copies from a constant): the function reaches what it holds.
+        if (this.targets.isReadOnly(g)) for (const h of addressesHeld(g)) if (h !== g) note(h, depth + 1);
+        return;
+      }
       if (v.vk === 'const') {
         const c = v as unknown as { operands?: Value[]; elems?: Value[] };
         for (const o of c.operands ?? []) note(o, depth + 1);

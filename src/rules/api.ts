@@ -44,6 +44,12 @@ export interface RuleEnv {
    * powi from both). The result has the type of the first argument unless `ret` is given.
    */
   callMath(name: string, args: readonly Value[], ret?: Type): Value;
+  /**
+   * Whether the rule's code runs after the whole block of the primal instruction (reverse mode): then
+   * `primal` may be asked for instructions that follow it in its block. In forward mode the code goes
+   * right after the instruction, where only what precedes it is defined.
+   */
+  readonly afterBlock?: boolean;
 }
 
 /** How the result of a primitive moves with one of its operands: a linear map and its transpose. */

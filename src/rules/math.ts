@@ -45,8 +45,41 @@ function calleeName(call: CallInst): string {
  * any module that has the one being differentiated), else the libm variant.
  */
 function sameFamily(c: RuleEnv, call: CallInst, base: string, args: readonly Value[]): Value {
+  const sib = sibling(c, call, base);
+  if (sib) return c.primal(sib);
   if (calleeName(call).startsWith('llvm.')) return c.callMath('llvm.' + base, args);
   return libmCall(c, base, args);
+}
+
+/**
+ * A call of `base` on the same operand as `call` in `call`'s block (sin and cos of one angle): its
+ * primal value is the one `sameFamily` would compute again. Only the same block, where both run
+ * whenever one does, on the same value of the operand; only an earlier call unless the rule's code
+ * runs after the whole block (reverse mode). Either spelling (intrinsic or libm) of the same
+ * precision; not for half and bfloat (libm computes them in float).
+ */
+function sibling(c: RuleEnv, call: CallInst, base: string): CallInst | null {
+  const blk = call.parent;
+  const x = call.operands[0];
+  if (!blk || !x || call.operands.length !== 2) return null;
+  const t = x.type;
+  const names = new Set<string>();
+  if (isFloat(t)) {
+    const suffix: Partial<Record<string, string>> = { float: 'f', double: '', x86_fp80: 'l', fp128: 'l', ppc_fp128: 'l' };
+    const s = suffix[t.fk];
+    if (s !== undefined) names.add(base + s);
+  }
+  const pos = blk.instructions.indexOf(call);
+  for (let k = 0; k < blk.instructions.length; k++) {
+    const i = blk.instructions[k]!;
+    if (i === call || i.op !== 'call' || (k > pos && !c.afterBlock)) continue;
+    const ci = i as CallInst;
+    if (ci.operands.length !== 2 || ci.operands[0] !== x || ci.type !== call.type) continue;
+    const n = calleeName(ci);
+    if (!(names.has(n) || (n.startsWith(`llvm.${base}.`) && !n.slice(base.length + 6).includes('.')))) continue;
+    return ci;
+  }
+  return null;
 }
 
 /** The libm function of the argument's precision; half and bfloat go through float (libm has none). */

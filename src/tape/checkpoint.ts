@@ -29,7 +29,7 @@
 
 import { IRBuilder, addBlock, constFP, constInt, nullValue } from '../ir/builder.js';
 import type { BasicBlock, Function } from '../ir/function.js';
-import type { Instruction, PhiInst, StoreInst } from '../ir/instructions.js';
+import type { BrInst, Instruction, PhiInst, StoreInst } from '../ir/instructions.js';
 import { successors } from '../ir/instructions.js';
 import type { Loop } from '../ir/loops.js';
 import type { Value } from '../ir/value.js';
@@ -93,7 +93,13 @@ interface Ckpt {
   mem: { ptrs: Slot[]; lens: Slot[]; fixed: number; finalRec: Slot; saved: Slot } | null;
 }
 
+/** A checkpoint-ready loop's forward sweep, to be versioned (`versionLoops`). */
+interface Versioned { fh: BasicBlock; headBr: BrInst; wrapStore: StoreInst; on: Value; name: string }
+
 export class LoopCheckpoints {
+  /** The loops set up with the segment bookkeeping in their forward header. */
+  private readonly versions: Versioned[] = [];
+
   constructor(
     private readonly f: FunctionFacts,
     private readonly sweep: ForwardSweep,
@@ -389,12 +395,13 @@ export class LoopCheckpoints {
     const sb0 = hb.load(i64, this.plan.segBase(ls).fwd);
     const kv = hb.load(i64, kSlot.fwd, 'ckpt.k');
     const wrap = hb.icmp('eq', hb.sub(kIdx, sb0), kv);
-    hb.store(hb.select(wrap, kIdx, sb0), this.plan.segBase(ls).fwd);
+    const wrapStore = hb.store(hb.select(wrap, kIdx, sb0), this.plan.segBase(ls).fwd);
     const headTop = local.parent!;
     const isNew = new IRBuilder(m).after(local).icmp('eq', local, constInt(i64, 0), 'ckpt.new');
     const body = splitAfter(m, headTop, isNew, `${name}.run`);
     const save = addBlock(m, fwdFn, `${name}.save`, body);
-    new IRBuilder(m).atEnd(headTop).condBr(isNew, save, body);
+    const headBr = new IRBuilder(m).atEnd(headTop).condBr(isNew, save, body);
+    this.versions.push({ fh, headBr, wrapStore, on, name });
     const sv = new IRBuilder(m).atEnd(save);
     for (const x of innerState) if (x.ls.buffers.length) sv.store(sv.load(i64, x.ls.counter.fwd), this.plan.segBase(x.ls).fwd);
     // No checkpoints (k = n in this call): nothing to save.
@@ -661,5 +668,154 @@ export class LoopCheckpoints {
     const db = new IRBuilder(m).atEnd(done);
     db.store(j1, counter);
     db.br(cont);
+  }
+
+  /**
+   * After every other change to the forward sweep: each checkpoint-ready loop's forward blocks are
+   * duplicated, and the copy, without the segment bookkeeping (a segment is the whole loop, its base
+   * stays 0, nothing is saved), runs when the loop is not checkpointed in this call (k = n, the
+   * common case): the bookkeeping cost as much as the loop's own work on small bodies. The copy's
+   * tape stores are the same (indexed by the counter less the base, 0), so the reverse sweep reads
+   * either version's tape alike. Loops whose forward sweep leaves by more than one edge (traps
+   * aside) keep one version.
+   */
+  versionLoops(): void {
+    for (const v of this.versions) this.version(v);
+  }
+
+  private version(v: Versioned): void {
+    const m = this.f.m;
+    const fn = this.sweep.fwdFn;
+    const region = this.region(v.fh);
+    if (!region || !region.includes(v.headBr.parent!) || !region.includes(v.wrapStore.parent!)) return;
+    const set = new Set(region);
+    const preds = new Map<BasicBlock, BasicBlock[]>();
+    for (const blk of fn.blocks) {
+      const term = blk.terminator;
+      if (!term) continue;
+      for (const s of successors(term)) { let l = preds.get(s); if (!l) { l = []; preds.set(s, l); } l.push(blk); }
+    }
+    const entering = (preds.get(v.fh) ?? []).filter((p) => !set.has(p));
+    if (entering.length !== 1) return;
+    const e0 = entering[0]!;
+    // Traps (a block that only traps) may be left to from anywhere; otherwise one exit edge.
+    const isTrap = (blk: BasicBlock): boolean => blk.terminator?.op === 'unreachable' && blk.instructions.every((i) => i.op !== 'phi');
+    let exit: { from: BasicBlock; to: BasicBlock } | null = null;
+    for (const blk of region) {
+      for (const s of successors(blk.terminator!)) {
+        if (set.has(s) || isTrap(s)) continue;
+        if (exit && (exit.from !== blk || exit.to !== s)) return;
+        exit = { from: blk, to: s };
+      }
+    }
+    if (!exit || successors(exit.from.terminator!).filter((s) => s === exit!.to).length !== 1) return;
+    const defs = new Set<Value>(region.flatMap((blk) => blk.instructions));
+    // Uses of the loop's values after it (none may be in a trap block, which the exit does not dominate).
+    const outside: Instruction[] = [];
+    for (const blk of fn.blocks) {
+      if (set.has(blk)) continue;
+      for (const i of blk.instructions) {
+        if (!i.operands.some((o) => defs.has(o))) continue;
+        if (isTrap(blk)) return;
+        outside.push(i);
+      }
+    }
+    const ex = exit;
+
+    // The copy.
+    const bmap = new Map<BasicBlock, BasicBlock>();
+    const last = region.reduce((a, blk) => (fn.blocks.indexOf(blk) > fn.blocks.indexOf(a) ? blk : a), region[0]!);
+    const after = fn.blocks[fn.blocks.indexOf(last) + 1];
+    for (const blk of region) bmap.set(blk, addBlock(m, fn, `${blk.name ?? 'bb'}.nockpt`, after));
+    const vmap = new Map<Value, Value>();
+    const clones: Instruction[] = [];
+    for (const blk of region) {
+      const nb = bmap.get(blk)!;
+      for (const i of blk.instructions) {
+        const cl = Object.assign(Object.create(Object.getPrototypeOf(i) as object) as Instruction, i);
+        cl.parent = nb;
+        cl.operands = [...i.operands];
+        cl.name = i.name !== null ? `${i.name}.nc` : null;
+        const su = (i as { successors?: BasicBlock[] }).successors;
+        if (su) (cl as { successors: BasicBlock[] }).successors = su.map((x) => bmap.get(x) ?? x);
+        if (i.op === 'phi') (cl as PhiInst).blocks = (i as PhiInst).blocks.map((x) => bmap.get(x) ?? x);
+        nb.instructions.push(cl);
+        vmap.set(i, cl);
+        clones.push(cl);
+      }
+    }
+    for (const cl of clones) cl.operands = cl.operands.map((o) => vmap.get(o) ?? o);
+    // No bookkeeping in the copy: the base is not moved, no segment starts.
+    const ws = vmap.get(v.wrapStore) as Instruction;
+    ws.parent!.instructions.splice(ws.parent!.instructions.indexOf(ws), 1);
+    const hb = vmap.get(v.headBr) as BrInst;
+    hb.operands = [];
+    hb.successors = [hb.successors[1]!];
+    // Blocks of the copy no longer reached (the saves) go.
+    const reached = new Set<BasicBlock>([bmap.get(v.fh)!]);
+    const work = [bmap.get(v.fh)!];
+    while (work.length) {
+      const x = work.pop()!;
+      for (const s of successors(x.terminator!)) if (!reached.has(s) && [...bmap.values()].includes(s)) { reached.add(s); work.push(s); }
+    }
+    for (const nb of bmap.values()) {
+      if (reached.has(nb)) {
+        for (const i of nb.instructions) {
+          if (i.op !== 'phi') break;
+          const phi = i as PhiInst;
+          const keep = phi.blocks.map((x) => !bmap.has(x) && [...bmap.values()].includes(x) ? reached.has(x) : true);
+          phi.operands = phi.operands.filter((_, k) => keep[k]);
+          phi.blocks = phi.blocks.filter((_, k) => keep[k]);
+        }
+        continue;
+      }
+      fn.blocks.splice(fn.blocks.indexOf(nb), 1);
+    }
+    const dead = new Set([...bmap.values()].filter((nb) => !reached.has(nb)));
+    if (dead.has(bmap.get(ex.from)!)) throw new Error('versionLoops: the copy of a checkpoint-ready loop lost its exit');
+
+    // The exit: both versions leave through a new block, whose phis give the loop's values to what follows.
+    const x0 = addBlock(m, fn, `${v.name}.versions.exit`, ex.to);
+    const redirect = (blk: BasicBlock): void => {
+      const t = blk.terminator as { successors: BasicBlock[] };
+      t.successors = t.successors.map((s) => (s === ex.to ? x0 : s));
+    };
+    redirect(ex.from);
+    redirect(bmap.get(ex.from)!);
+    for (const i of ex.to.instructions) {
+      if (i.op !== 'phi') break;
+      (i as PhiInst).blocks = (i as PhiInst).blocks.map((x) => (x === ex.from ? x0 : x));
+    }
+    const xb = new IRBuilder(m).atEnd(x0);
+    const merged = new Map<Value, Value>();
+    const mergeOf = (d: Value): Value => {
+      let r = merged.get(d);
+      if (!r) {
+        r = xb.phi(d.type, [[d, ex.from], [vmap.get(d)!, bmap.get(ex.from)!]], `${d.name ?? 'v'}.merged`);
+        merged.set(d, r);
+      }
+      return r;
+    };
+    for (const i of outside) i.operands = i.operands.map((o) => (defs.has(o) ? mergeOf(o) : o));
+    xb.br(ex.to);
+
+    // The entry: the copy when the loop is not checkpointed in this call.
+    let into = e0;
+    const et = e0.terminator as BrInst;
+    if (et.op !== 'br' || et.successors.length !== 1) {
+      into = addBlock(m, fn, `${v.name}.versions`, v.fh);
+      et.successors = et.successors.map((s) => (s === v.fh ? into : s));
+      for (const i of v.fh.instructions) {
+        if (i.op !== 'phi') break;
+        (i as PhiInst).blocks = (i as PhiInst).blocks.map((x) => (x === e0 ? into : x));
+      }
+      for (const i of bmap.get(v.fh)!.instructions) {
+        if (i.op !== 'phi') break;
+        (i as PhiInst).blocks = (i as PhiInst).blocks.map((x) => (x === e0 ? into : x));
+      }
+    } else {
+      into.instructions.splice(into.instructions.indexOf(et), 1);
+    }
+    new IRBuilder(m).atEnd(into).condBr(v.on, v.fh, bmap.get(v.fh)!);
   }
 }

@@ -7,7 +7,7 @@
 //
 // The shape recognised is a counted loop as clang emits it once values are in
 // SSA form: a header phi `i = phi [start, outside], [next, latch]` with
-// `next = i + C` (or `i - C`), compared by an exiting block that dominates the
+// `next = i + C` (or `i - C`, or a phi of such increments on the paths to the latch), compared by an exiting block that dominates the
 // latch against a value defined outside the loop (`i < n`, `i != n`,
 // `next == n`...). A bound that changes inside the loop (a phi, a load from
 // memory in the loop, as at -O0) is not loop-invariant: no count, and the
@@ -60,10 +60,23 @@ export function definedOutside(v: Value, loop: Loop): boolean {
   return p !== null && !loop.contains(p);
 }
 
-/** The step of `next = phi + C` / `phi - C`, or null. */
-function stepOf(phi: PhiInst, next: Value): bigint | null {
+/**
+ * The step of `next = phi + C` / `phi - C`, or null. `next` may also be a phi of such increments, all
+ * of the same step (the increment computed on each path to the latch, which clang leaves unmerged).
+ */
+function stepOf(phi: PhiInst, next: Value, depth = 0): bigint | null {
   if (next.vk !== 'inst') return null;
   const n = next as Instruction;
+  if (n.op === 'phi' && n !== phi) {
+    if (depth > 2 || n.operands.length === 0) return null;
+    let step: bigint | null = null;
+    for (const o of n.operands) {
+      const st = stepOf(phi, o, depth + 1);
+      if (st === null || (step !== null && st !== step)) return null;
+      step = st;
+    }
+    return step;
+  }
   if (n.op !== 'add' && n.op !== 'sub') return null;
   const [a, b] = [n.operands[0]!, n.operands[1]!];
   if (a === phi && b instanceof ConstantInt) return n.op === 'add' ? b.value : -b.value;

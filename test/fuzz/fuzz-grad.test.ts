@@ -161,6 +161,47 @@ describe.skipIf(!HAVE)('fuzz-grad: random programs', () => {
   }, 600_000);
 });
 
+describe.skipIf(!HAVE)('fuzz-grad: split mode (generator 8)', () => {
+  test('the C programs of generator 8 are those of generator 7 but for how the gradient is taken; split mode runs and a mutant is caught', () => {
+    let split = 0;
+    for (let i = 0; i < 40; i++) {
+      const p8 = generateProgram(programSeed(5, i), `5-${i}`, { weights: { rust: 0 } });
+      const p7 = generateProgram(programSeed(5, i), `5-${i}`, { weights: { rust: 0 }, version: 7 });
+      expect(p7.mode).toBe('autodiff');
+      if (p8.mode === 'autodiff') expect(renderProgram(p8).check.replace('generator 8', 'generator 7')).toEqual(renderProgram(p7).check);
+      else split++;
+    }
+    expect(split).toBeGreaterThan(5);
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-grad-split-'));
+    try {
+      const seen = new Set<string>();
+      let mutants = 0;
+      for (let i = 0; (seen.size < 2 || mutants < 2) && i < 60; i++) {
+        const p = generateProgram(programSeed(8, i), `8-${i}`, { weights: { cpp: 0, rust: 0, split: 3, allocated: 3 } });
+        if (p.mode === 'autodiff') continue;
+        const cfg = CONFIGS[i % 2 ? 'clang19-O2' : 'clang14-O0']!;
+        for (const mutant of [false, true]) {
+          const s = renderProgram(p, { mutant });
+          if (mutant && !s.test.includes('fz_mutant(')) continue;
+          expect(s.test).toContain('__enzyme_reverse(');
+          const d = join(dir, `${i}${mutant ? 'm' : ''}`);
+          spawnSync('mkdir', ['-p', d]);
+          writeFileSync(join(d, 'prog.c'), s.test);
+          writeFileSync(join(d, 'check.c'), s.check);
+          const r = runConfig(d, 'prog.c', 'c', cfg, p.id);
+          if (r.outcome === 'refused' || r.outcome === 'skip') break;
+          expect(r.outcome, `${p.id} ${cfg.name}${mutant ? ' (mutant)' : ''}: ${r.detail ?? ''}`).toBe(mutant ? 'mismatch' : 'ok');
+          if (mutant) mutants++; else seen.add(p.mode!);
+        }
+      }
+      expect([...seen].sort()).toEqual(['allocated', 'split']);
+      expect(mutants).toBeGreaterThanOrEqual(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
 // Rust programs (generator 6): the generator's output compiles with rustc, a small sample runs
 // through rustc -O0 (unwinding) and -O2 (panic=abort), and the checker catches a mutant there too.
 const RUST_SAMPLE = { seed: 11, count: 4 };

@@ -46,6 +46,11 @@ for (const clang of ['clang-14', 'clang-19'] as const) {
 }
 // fuzz-11011-39: memmove of two floats, a load i64 / store i64 at -O2 (was E0403).
 add('float-pair-integer-copy', 'repro.c', [...ALL, ['clang-19', ['-O3', '-march=native']], ['clang-14', ['-O2', '-ffast-math']]]);
+// fuzz-23232-328: a local table of the addresses of a global that carries derivatives, copied from
+// a constant at -O0 (repro.c), and the same table static (repro2.c): reads through it were constants.
+add('local-copy-of-address-table', 'repro.c', [...ALL, ['clang-14', ['-O1']], ['clang-19', ['-O1']]]);
+add('local-copy-of-address-table', 'repro2.c', ALL);
+add('select-const-and-loaded-pointer', 'repro.c', [['clang-14', ['-O0']], ['clang-19', ['-O0']]]);
 // fuzz-19191-16: a constant vector with a poison lane (clang 19's SLP vectorizer) multiplied into
 // the reverse: the poison reached the adjoint of the splatted value (was a wrong derivative).
 add('vector-poison-lane', 'repro.c', [['clang-19', ['-O2']], ['clang-19', ['-O3']], ['clang-14', ['-O2']], ['clang-19', ['-O3', '-march=native']]]);
@@ -145,6 +150,13 @@ add('float-pair-load-truncated', 'repro.c', [['clang-14', ['-O0']], ['clang-19',
 // wrong derivative, d/dm2 = 0 for 1). E0403 at the memcpy; right with clang 14 and at -O0.
 for (const flags of [['-O1'], ['-O2']]) {
   REFUSED.push({ dir: 'memcpy-variable-length-kind', file: 'repro.c', clang: 'clang-19', flags, code: 'E0403', at: /call void @llvm\.memcpy\.p0\.p0\.i64\(ptr align 4 %\d+, ptr (nonnull )?align 8 %\d+, i64 %\d+, i1 false\)/ });
+}
+// fuzz-23232-126: a select of a const argument and a pointer loaded from a duplicated struct, the
+// same loaded pointer read for the return (was a wrong derivative, d/dv[0] = 0 for 1, at -O2).
+for (const clang of ['clang-14', 'clang-19'] as const) {
+  for (const flags of [['-O2'], ['-O3', '-march=native', '-ffast-math']]) {
+    REFUSED.push({ dir: 'select-const-and-loaded-pointer', file: 'repro.c', clang, flags, code: 'E0401', at: /= load double, (ptr|double\*) %\d+, align 8/ });
+  }
 }
 add('memcpy-variable-length-kind', 'repro.c', [['clang-14', ['-O0']], ['clang-14', ['-O2']], ['clang-19', ['-O0']]]);
 

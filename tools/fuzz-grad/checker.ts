@@ -255,8 +255,10 @@ function callers(p: Program, cpp: boolean, target: string, fwdTarget: string): s
         break;
     }
   }
-  const call = `__enzyme_autodiff(${args.join(', ')})`;
+  let call = `__enzyme_autodiff(${args.join(', ')})`;
   o.push('#ifndef FZ_NO_AD /* -DFZ_NO_AD builds the program without the derivative (to debug the generator) */');
+  let after: string[] = [];
+  if (p.mode === 'split' || p.mode === 'allocated') ({ call, after } = splitCall(p, cpp, args, resType, o));
   const dest = (f: { name: string }): string => (f.name === 'r' ? 'fz_ares' : f.name);
   if (p.resultForm === 'void') o.push(`  ${call};`);
   else if (p.resultForm === 'scalar') o.push(`  ${T(fields[0]!.kind)} res = ${call};`, `  ${dest(fields[0]!)} = res;`);
@@ -264,9 +266,37 @@ function callers(p: Program, cpp: boolean, target: string, fwdTarget: string): s
     o.push(`  fz_res res = ${call};`);
     for (const f of fields) o.push(`  ${dest(f)} = res.${f.name};`);
   }
+  o.push(...after);
   o.push('#endif', '}');
   if (fwdChecked(p)) o.push(...fwdRun(p, cpp, fwdTarget));
   return o;
+}
+
+/**
+ * Split mode (generator 8): the forward sweep by `__enzyme_augmentfwd`, which returns the tape
+ * (or writes it into a buffer of `__enzyme_augmentsize` bytes), then `__enzyme_reverse` with the
+ * same arguments, the seed of the return (1.0, as `__enzyme_autodiff` seeds it) and the tape.
+ * Pushes the forward call into `o`; returns the reverse call and what follows it.
+ */
+function splitCall(p: Program, cpp: boolean, args: string[], resType: string, o: string[]): { call: string; after: string[] } {
+  const ext = cpp ? 'extern "C" ' : '';
+  const [fn, ...rest] = args;
+  o.splice(o.indexOf('void fz_ad_run(void) {'), 0,
+    'extern int enzyme_allocated, enzyme_tape;',
+    `${ext}void *__enzyme_augmentfwd(void *, ...);`,
+    `${ext}${resType} __enzyme_reverse(void *, ...);`,
+    ...(p.mode === 'allocated' ? [`${ext}unsigned long __enzyme_augmentsize(void *, ...);`] : []));
+  const seed = p.ret ? ['1.0'] : [];
+  if (p.mode === 'allocated') {
+    const markers = p.params.map((q) => q.p === 'scalar' && q.act === 'out' ? 'enzyme_out' : (q.p === 'arr' && q.act === 'dup') || q.p === 'struct' || q.p === 'pstruct' ? 'enzyme_dup' : 'enzyme_const');
+    o.push(`  unsigned long fz_tsize = __enzyme_augmentsize(${[fn, ...markers].join(', ')});`);
+    o.push('  void *fz_tbuf = malloc(fz_tsize ? fz_tsize : 1);');
+    const alloc = ['enzyme_allocated', 'fz_tsize', 'enzyme_tape', 'fz_tbuf'];
+    o.push(`  __enzyme_augmentfwd(${[fn, ...alloc, ...rest].join(', ')});`);
+    return { call: `__enzyme_reverse(${[fn, ...alloc, ...rest, ...seed].join(', ')})`, after: ['  free(fz_tbuf);'] };
+  }
+  o.push(`  void *fz_tape = __enzyme_augmentfwd(${args.join(', ')});`);
+  return { call: `__enzyme_reverse(${[fn, ...rest, ...seed, 'fz_tape'].join(', ')})`, after: [] };
 }
 
 /**

@@ -272,7 +272,7 @@ enzyme-ts lower, clang again, and the program; prints a table of outcomes per co
   --log FILE         append one JSON line per program
   --weight NAME=W    weight of a feature (decl assign store loop while break if return call recursion heap
                      realloc stack memops vector int toint inplace structcopy matrix byval pingpong), an expression form (expr:NAME)
-                     or a program-level choice (float cpp globals structs restrict vla); 0 disables it
+                     or a program-level choice (float cpp globals structs restrict vla split allocated); 0 disables it
   --generator V      generator version (default ${GENERATOR_VERSION}, the newest): reproduces programs of runs made by older versions
   --cli              run the enzyme-ts CLI for lowering instead of the same code in-process
   --timeout SEC      time limit of each compiler / program run (default 60)

@@ -41,6 +41,13 @@ export interface Program {
   params: Param[];
   ret: Kind | null;
   primalReturn: boolean;
+  /**
+   * Generator 8: how the gradient is taken. `autodiff`: one `__enzyme_autodiff` call. `split`:
+   * `__enzyme_augmentfwd` returns the tape, `__enzyme_reverse` takes it (and the seed of the
+   * return). `allocated`: the same, with the tape in a buffer the program `malloc`s from
+   * `__enzyme_augmentsize` (`enzyme_allocated, SIZE, enzyme_tape, PTR` in both calls).
+   */
+  mode?: 'autodiff' | 'split' | 'allocated';
   /** How `__enzyme_autodiff` is declared: a struct of the results, the single result, or void. */
   resultForm: 'struct' | 'scalar' | 'void';
   restrict: boolean;
@@ -267,15 +274,20 @@ export function generateProgram(seed: number, id: string, o: GenOptions): Progra
   const primalReturn = ret !== null && rng.chance(0.25);
   const fields = nOut + (primalReturn ? 1 : 0);
   const resultForm: Program['resultForm'] = fields === 0 ? 'void' : fields === 1 && rng.chance(0.5) ? 'scalar' : 'struct';
+  // Generator 8: split mode, drawn by a generator of its own (the programs are those of version 7)
+  const mode: Program['mode'] = popts.version >= 8 && !primalReturn
+    ? new Rng(seed ^ 0x5b1d7e21).weighted<NonNullable<Program['mode']>>([['autodiff', 6], ['split', 3 * W(o, 'split', 1)], ['allocated', 1.5 * W(o, 'allocated', 1)]])
+    : 'autodiff';
+  if (mode !== 'autodiff') prog.tags.add(`mode:${mode}`);
   return {
-    id, seed, version: popts.version, lang, n, hasFloat: prog.hasFloat || params.some((p) => (p.p === 'arr' || p.p === 'scalar') && p.kind === 'F'),
+    id, seed, version: popts.version, lang, n, mode, hasFloat: prog.hasFloat || params.some((p) => (p.p === 'arr' || p.p === 'scalar') && p.kind === 'F'),
     tags: [...prog.tags].sort(), params, ret, primalReturn, resultForm, restrict,
     structs: prog.structs, globalArrs, globalScalars, helpers: prog.helpers, target,
   };
 }
 
 /** C declarations of the globals and the reset function (and the twin's struct types). */
-export const GENERATOR_VERSION = 7;
+export const GENERATOR_VERSION = 8;
 
 export function renderDecls(p: Program, mode: 'primal' | 'twin'): string {
   const out: string[] = [];

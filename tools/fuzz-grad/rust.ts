@@ -451,6 +451,8 @@ export class RustGen {
     const pend = this.pendingLets;
     this.pendingLets = [];
     const body = this.expr(k, Math.min(d, 2));
+    // closures the body calls are locals it captures: then it cannot be a `fn` pointer
+    const captures = this.pendingLets.length > 0;
     this.pendingLets = [...pend, ...this.pendingLets];
     this.structParam = sp;
     this.idxInfo = idxInfo;
@@ -461,7 +463,8 @@ export class RustGen {
     // generator 7: the same closure called through a trait object (a vtable call at -O0), a
     // plain `fn` pointer, or a table of `fn` pointers indexed by a constant (the closure and a
     // second, different entry)
-    const how = this.version >= 7 ? this.rng.weighted<string>([['plain', 3], ['dyn', 1], ['box', 0.7], ['fnptr', 0.7], ['table', 0.7]]) : 'plain';
+    const drawn = this.version >= 7 ? this.rng.weighted<string>([['plain', 3], ['dyn', 1], ['box', 0.7], ['fnptr', 0.7], ['table', 0.7]]) : 'plain';
+    const how = captures && (drawn === 'fnptr' || drawn === 'table') ? 'dyn' : drawn;
     if (how === 'table') {
       const j = this.rng.int(0, 1);
       const other = `|t: ${T}, u: ${T}| -> ${T} { (t - u).sin() }`;

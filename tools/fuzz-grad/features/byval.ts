@@ -44,7 +44,7 @@ export const byval: Feature = {
     // the argument struct, built in the caller
     const arg = prog.fresh('w');
     // (cast: C++ refuses a narrowing conversion inside braces)
-    const inits = fields.map((f) => f.t === 'int' ? (kv ? [kv.name] : [String(kConst)])
+    const inits = fields.map((f) => f.t === 'int' ? (kv ? [`(int)${kv.name}`] : [String(kConst)])
       : c`(${ty(f.kind)})(${fitWrite(ctx, genExpr(ctx, rng.int(0, 2), f.kind), prog.storage(cap, 0, ctx), false)!.code})`);
     const out: Stmt[] = [{ s: 'line', code: c`${T} ${arg} = { ${joinCode(inits)} };` }];
     const argSt = prog.storage(cap, cap, ctx, ctx.tripProduct());
