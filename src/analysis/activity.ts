@@ -321,6 +321,18 @@ export class ActivityAnalysis {
     this.backward();
   }
 
+  /** The parameters of a defined callee that get no shadow: integer-only memory, unless the user fixed its derivative's signature. */
+  private intOnlyParams(k: CallKind): ReadonlySet<number> {
+    if (k.k !== 'defined' || k.custom) return new Set();
+    const rules = this.input.rules;
+    const plain = (c: CallBase): Function | null => {
+      const ck = classifyCall(c, rules);
+      return ck.k === 'defined' && !ck.custom && !rules.hints?.derivatives.has(ck.fn) ? ck.fn : null;
+    };
+    if (rules.hints?.derivatives.has(k.fn)) return new Set();
+    return this.facts.intOnlyParams(k.fn, plain);
+  }
+
   callKind(c: CallBase): CallKind {
     let k = this.callKinds.get(c);
     if (!k) { k = classifyCall(c, this.input.rules); this.callKinds.set(c, k); }
@@ -786,7 +798,9 @@ export class ActivityAnalysis {
             let ch = false;
             if (diff || isMixedAggType(i.type)) ch = this.mark(i) || ch;
             if (isPtr(i)) ch = this.markShadow(i) || ch;
-            for (const a of i.args()) if (isPtr(a)) ch = this.markShadow(a) || ch;
+            // Pointers to memory the callee only reads and writes as integers need no shadow (intonly.ts).
+            const ints = this.intOnlyParams(k);
+            i.args().forEach((a, idx) => { if (isPtr(a) && !ints.has(idx)) ch = this.markShadow(a) || ch; });
             return ch;
           }
           case 'unknown': case 'indirect': case 'asm':

@@ -12,6 +12,7 @@ import type { Instruction } from '../ir/instructions.js';
 import type { Value } from '../ir/value.js';
 import { CallTargets, addressesHeld } from './targets.js';
 import { FloatBitsCache } from './floatbits.js';
+import { IntOnlyParams, type PlainCallee } from './intonly.js';
 
 /**
  * The arguments a returned pointer is derived from: by address arithmetic, merges, and
@@ -41,6 +42,14 @@ export class ModuleFacts {
   readonly globalShadows = new Map<GlobalVariable, GlobalShadows>();
   /** Per function: the active globals it or its callees name (reset when the active set grows). */
   private reached = new Map<Function, Set<GlobalVariable> | 'pending'>();
+
+  private intOnly: IntOnlyParams | null = null;
+
+  /** Pointer parameters of `fn` whose memory holds integers only (src/analysis/intonly.ts); the first caller's callee rule is kept for the run. */
+  intOnlyParams(fn: Function, plainCallee: PlainCallee): ReadonlySet<number> {
+    this.intOnly ??= new IntOnlyParams(this.module, this.floatBits, plainCallee);
+    return this.intOnly.of(fn);
+  }
 
   constructor(readonly module: Module | null) {
     this.targets = new CallTargets(module);

@@ -670,16 +670,18 @@ export class TapePlan {
    * from the tape (8 bytes per execution of an inner loop, i.e. per iteration of the loop around
    * it): for an inner loop whose header executions per execution are known when it exits (a counted
    * loop with an exact trip count and a single exit, src/tape/trip.ts) and that nothing leaves
-   * otherwise (no return inside), not checkpointed nor inside a checkpointed loop. At the reversed
-   * exit edge the counter is where the execution ended (start + header executions): the reverse
-   * stores counter - executions in a slot of its own (`setRevStart`), read inside the loop's reverse.
+   * otherwise (no return inside). At the reversed exit edge the counter is where the execution ended
+   * (start + header executions): the reverse stores counter - executions in a slot of its own
+   * (`setRevStart`), read inside the loop's reverse. Inside a checkpointed loop as well: a re-run
+   * segment restores the inner loops' counters from the loop's state, so the counter there is the
+   * forward one (test/tape/revstart.test.ts).
    */
   revStartLoop(loop: Loop): boolean {
     if (!loop.parent || this.f.ctx.opts.checkpoint === 'cache' || !this.tripOf) return false;
     const have = this.revStarts.get(loop);
     if (have !== undefined) return have !== null;
     let ok = true;
-    for (let l: Loop | null = loop; l && ok; l = l.parent) { const ls = this.loops.get(l); if (!ls || ls.seg) ok = false; }
+    for (let l: Loop | null = loop; l && ok; l = l.parent) if (!this.loops.get(l)) ok = false;
     const tp = ok ? this.tripOf(loop) : null;
     if (!tp || !tp.exact || !tp.single || loop.exitEdges.length !== 1) ok = false;
     if (ok && loop.blocks.some((bb) => { const op = bb.terminator?.op; return op === 'ret' || op === 'resume' || op === 'invoke'; })) ok = false;
