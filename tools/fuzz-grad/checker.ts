@@ -283,7 +283,8 @@ function splitCall(p: Program, cpp: boolean, args: string[], resType: string, o:
   const [fn, ...rest] = args;
   o.splice(o.indexOf('void fz_ad_run(void) {'), 0,
     'extern int enzyme_allocated, enzyme_tape;',
-    `${ext}void *__enzyme_augmentfwd(void *, ...);`,
+    // with the tape in the caller's buffer, the forward returns the primal return alone
+    `${ext}${p.mode === 'allocated' && p.ret ? T(p.ret) : 'void *'} __enzyme_augmentfwd(void *, ...);`,
     `${ext}${resType} __enzyme_reverse(void *, ...);`,
     ...(p.mode === 'allocated' ? [`${ext}unsigned long __enzyme_augmentsize(void *, ...);`] : []));
   const seed = p.ret ? ['1.0'] : [];
