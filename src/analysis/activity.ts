@@ -650,8 +650,7 @@ export class ActivityAnalysis {
   /** Whether `p` points into a table of addresses that nothing writes and that holds a global carrying derivatives. */
   private holdsActiveAddresses(p: Value): boolean {
     const t = addressBase(p);
-    if (!t || t.vk !== 'global' || !this.facts.targets.isReadOnly(t as GlobalVariable)) return false;
-    return addressesHeld(t as GlobalVariable).some((g) => this.facts.isActiveGlobal(g));
+    return !!t && t.vk === 'global' && this.facts.activeGlobalsHeld(t as GlobalVariable).length > 0;
   }
 
   /** A global nothing writes that holds no addresses (a table of coefficients). */

@@ -66,6 +66,21 @@ export class ModuleFacts {
     this.reached = new Map();
   }
 
+  /**
+   * The active globals whose addresses the table `g` holds, when nothing writes `g` (`double
+   * *r[3] = {G0, G0, G0}`, which clang -O0 copies from a constant), through tables it holds in
+   * turn; empty for anything else.
+   */
+  activeGlobalsHeld(g: GlobalVariable, depth = 0): GlobalVariable[] {
+    if (depth > 8 || !this.targets.isReadOnly(g)) return [];
+    const out: GlobalVariable[] = [];
+    for (const h of addressesHeld(g)) {
+      if (h === g) continue;
+      if (this.activeGlobals.has(h)) out.push(h); else out.push(...this.activeGlobalsHeld(h, depth + 1));
+    }
+    return out;
+  }
+
   /** The active globals `fn` and the functions it calls (transitively) name. */
   activeGlobalsReached(fn: Function): ReadonlySet<GlobalVariable> {
     const have = this.reached.get(fn);
@@ -78,10 +93,9 @@ export class ModuleFacts {
       if (depth > 8) return;
       if (v.vk === 'global') {
         const g = v as GlobalVariable;
-        if (this.activeGlobals.has(g)) { out.add(g); return; }
-        // A table of addresses nothing writes (`double *r[3] = {G0, G0, G0}`, which clang -O0
-        // copies from a constant): the function reaches what it holds.
-        if (this.targets.isReadOnly(g)) for (const h of addressesHeld(g)) if (h !== g) note(h, depth + 1);
+        if (this.activeGlobals.has(g)) out.add(g);
+        // a table of addresses: the function reaches what it holds
+        else for (const h of this.activeGlobalsHeld(g)) out.add(h);
         return;
       }
       if (v.vk === 'const') {
